@@ -1,0 +1,69 @@
+# Shared by the deploy/local scripts (sourced, not run). Everything they start keeps its data,
+# logs and pid files under $STATE (the git-ignored .local/ at the project root), so `down`
+# stops exactly what `up` started.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE=${CONTROLPLANE_STATE:-$ROOT/.local}
+RUN=$STATE/run
+LOGS=$STATE/logs
+mkdir -p "$RUN" "$LOGS"
+
+# Settings, each overridable from the environment.
+DB_HOST=${DB_HOST:-127.0.0.1}
+DB_PORT=${DB_PORT:-5432}
+DB_USER=${DB_USER:-controlplane}
+# A local-only password for the loopback database that deploy/local creates; production
+# configuration takes DB_PASSWORD from its own secret store.
+DB_PASSWORD=${DB_PASSWORD:-controlplane}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
+export DB_HOST DB_PORT DB_USER DB_PASSWORD KAFKA_BOOTSTRAP_SERVERS
+
+# The services, their databases and fixed local ports.
+SERVICES=(workflow-service crm-service sales-service billing-service licensing-service notification-service)
+declare -A SERVICE_PORT=(
+  [workflow-service]=8080 [crm-service]=8081 [sales-service]=8082
+  [billing-service]=8083 [licensing-service]=8084 [notification-service]=8085
+)
+DATABASES=(workflow crm sales billing licensing notification)
+TOPICS=(crm.quote.accepted billing.payment.received)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: retries COMMAND every half second.
+wait_until() {
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+  log "$what"
+}
+
+# Pid files: one per process this project started.
+pid_alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+stop_pid() {
+  local name=$1 pid
+  [[ -f "$RUN/$name.pid" ]] || return 0
+  pid=$(cat "$RUN/$name.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$RUN/$name.pid"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# Runs a command as an unprivileged user when we are root (PostgreSQL refuses to run as root).
+as_db_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}

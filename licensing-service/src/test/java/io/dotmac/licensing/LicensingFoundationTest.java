@@ -1,0 +1,13 @@
+package io.dotmac.licensing;
+
+import io.dotmac.common.testing.ServiceFoundationTest;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class LicensingFoundationTest extends ServiceFoundationTest {
+
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"Database connections health check"};
+    }
+}

@@ -1,0 +1,13 @@
+package io.dotmac.sales;
+
+import io.dotmac.common.testing.ServiceFoundationTest;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class SalesFoundationTest extends ServiceFoundationTest {
+
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"Database connections health check", "Kafka connection health check"};
+    }
+}
