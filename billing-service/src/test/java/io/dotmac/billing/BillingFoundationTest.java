@@ -7,7 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class BillingFoundationTest extends ServiceFoundationTest {
 
     @Override
-    protected String[] readinessChecks() {
-        return new String[] {"Database connections health check", "Kafka connection health check"};
+    protected String[] extraReadinessChecks() {
+        return new String[] {"Kafka connection health check"};
     }
 }

@@ -5,9 +5,4 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class NotificationFoundationTest extends ServiceFoundationTest {
-
-    @Override
-    protected String[] readinessChecks() {
-        return new String[] {"Database connections health check"};
-    }
 }
