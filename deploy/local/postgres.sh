@@ -27,7 +27,7 @@ pg_accepts_user() {
 }
 
 pg_superuser_sql() {
-  as_db_owner "$PG_BIN/psql" -h "$(cat "$PG_DIR/socket-dir")" -p "$DB_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atqc "$1"
+  (cd / && as_db_owner "$PG_BIN/psql" -h "$(cat "$PG_DIR/socket-dir")" -p "$DB_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atqc "$1")
 }
 
 # The data folder must be writable by the postgres user; a project cloned under a private
@@ -61,19 +61,22 @@ pg_start_own() {
 
   if [[ ! -f $data/PG_VERSION ]]; then
     log "initialising a PostgreSQL cluster in $data"
-    as_db_owner mkdir -p "$data"
-    as_db_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-      -E UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1 \
+    (cd / && as_db_owner mkdir -p "$data")
+    (cd / && as_db_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8) >"$LOGS/postgres-initdb.log" 2>&1 \
       || die "initdb failed; see $LOGS/postgres-initdb.log"
     # Six services and their tests each keep a pool; fsync and synchronous_commit stay on.
-    printf "max_connections = 300\nshared_buffers = 256MB\n" | as_db_owner tee -a "$data/postgresql.conf" >/dev/null
+    printf "max_connections = 300\nshared_buffers = 256MB\n" | (cd / && as_db_owner tee -a "$data/postgresql.conf") >/dev/null
   fi
 
   log "starting PostgreSQL on $DB_HOST:$DB_PORT"
-  touch "$LOGS/postgres.log"; [[ $(id -u) -eq 0 ]] && chown postgres: "$LOGS/postgres.log"
-  as_db_owner "$PG_BIN/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t 60 \
-    -o "-c listen_addresses=$DB_HOST -p $DB_PORT -k $sock" start >/dev/null \
-    || die "PostgreSQL did not start; see $LOGS/postgres.log"
+  # The server writes its log beside its data (where the postgres user can write), linked from $LOGS.
+  local pglog
+  pglog=$(dirname "$data")/postgres.log
+  ln -sfn "$pglog" "$LOGS/postgres.log"
+  (cd / && as_db_owner "$PG_BIN/pg_ctl" -D "$data" -l "$pglog" -w -t 60 \
+    -o "-c listen_addresses=$DB_HOST -p $DB_PORT -k $sock" start >/dev/null) \
+    || die "PostgreSQL did not start; see $pglog"
   head -n 1 "$data/postmaster.pid" > "$RUN/postgres.pid"
 
   pg_superuser_sql "DO \$\$ BEGIN
@@ -116,7 +119,7 @@ postgres_down() {
   [[ -f $RUN/postgres.pid ]] || return 0
   PG_BIN=$(pg_bindir)
   log "stopping PostgreSQL"
-  as_db_owner "$PG_BIN/pg_ctl" -D "$(cat "$PG_DIR/data-dir")" -m fast -w stop >/dev/null 2>&1 || stop_pid postgres
+  (cd / && as_db_owner "$PG_BIN/pg_ctl" -D "$(cat "$PG_DIR/data-dir")" -m fast -w stop) >/dev/null 2>&1 || stop_pid postgres
   rm -f "$RUN/postgres.pid"
 }
 
