@@ -1,0 +1,37 @@
+package io.dotmac.workflow.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The billing-service's API as the workflow engine calls it: taking a payment for a quote and
+ * reading payments back. Used only through {@link ServiceRegistry}.
+ */
+@RegisterRestClient(configKey = "billing-service")
+@Path("/api/v1/billing/payments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+interface BillingRestClient {
+
+    @POST
+    Uni<JsonNode> processPayment(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body);
+
+    @GET
+    @Path("/{paymentId}")
+    Uni<JsonNode> getPayment(@PathParam("paymentId") String paymentId);
+
+    @GET
+    @Path("/by-quote/{quoteId}")
+    Uni<JsonNode> getPaymentByQuote(@PathParam("quoteId") String quoteId);
+}

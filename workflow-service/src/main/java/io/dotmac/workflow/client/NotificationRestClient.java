@@ -1,0 +1,28 @@
+package io.dotmac.workflow.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The notification-service's API as the workflow engine calls it: the welcome email of a new
+ * customer. Used only through {@link ServiceRegistry}.
+ */
+@RegisterRestClient(configKey = "notification-service")
+@Path("/api/v1/notifications")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+interface NotificationRestClient {
+
+    @POST
+    @Path("/welcome-email")
+    Uni<JsonNode> sendWelcomeEmail(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body);
+}

@@ -1,0 +1,44 @@
+package io.dotmac.workflow.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The sales-service's API as the workflow engine calls it: orders from quotes, their submission and
+ * processing (which provisions the customer tenant). Used only through {@link ServiceRegistry}.
+ */
+@RegisterRestClient(configKey = "sales-service")
+@Path("/api/v1/sales/orders")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+interface SalesRestClient {
+
+    @POST
+    @Path("/from-quote")
+    Uni<JsonNode> createOrderFromQuote(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body);
+
+    @POST
+    @Path("/{orderId}/submit")
+    Uni<JsonNode> submitOrder(@PathParam("orderId") String orderId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body);
+
+    @POST
+    @Path("/{orderId}/process")
+    Uni<JsonNode> processOrder(@PathParam("orderId") String orderId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body);
+
+    @GET
+    @Path("/{orderId}")
+    Uni<JsonNode> getOrder(@PathParam("orderId") String orderId);
+}

@@ -1,0 +1,137 @@
+package io.dotmac.workflow.client;
+
+import static io.dotmac.workflow.client.RestOperation.bodyWithout;
+import static io.dotmac.workflow.client.RestOperation.urlValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dotmac.workflow.definition.OperationSpec;
+import io.dotmac.workflow.definition.ServiceCatalog;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * The one place where a workflow's {@code service} and {@code method} names ({@code crm_service},
+ * {@code qualify_lead}) meet the REST clients: a fixed table of every operation a step may call,
+ * with its parameters. Definition validation reads it as the {@link ServiceCatalog}; the engine
+ * calls through {@link #find}. No retries or circuit breakers here: the engine owns the retry
+ * policy of each step.
+ */
+@ApplicationScoped
+public class ServiceRegistry implements ServiceCatalog {
+
+    private static final String CRM = "crm_service";
+    private static final String SALES = "sales_service";
+    private static final String BILLING = "billing_service";
+    private static final String LICENSING = "licensing_service";
+    private static final String NOTIFICATION = "notification_service";
+
+    /** A read whose one parameter names the resource in the URL. */
+    @FunctionalInterface
+    private interface ReadCall {
+        Uni<JsonNode> send(String urlValue);
+    }
+
+    /** A write whose parameters all go into the body. */
+    @FunctionalInterface
+    private interface WriteCall {
+        Uni<JsonNode> send(String idempotencyKey, Map<String, Object> body);
+    }
+
+    /** A write on a resource named in the URL by one parameter; the others go into the body. */
+    @FunctionalInterface
+    private interface WriteOnCall {
+        Uni<JsonNode> send(String urlValue, String idempotencyKey, Map<String, Object> body);
+    }
+
+    private final Map<String, Map<String, ServiceOperation>> operations;
+
+    public ServiceRegistry(@RestClient CrmRestClient crm, @RestClient SalesRestClient sales,
+            @RestClient BillingRestClient billing, @RestClient LicensingRestClient licensing,
+            @RestClient NotificationRestClient notification) {
+        this.operations = table(
+                writeOn(CRM, "qualify_lead", "lead_id", Set.of(), crm::qualifyLead),
+                writeOn(CRM, "generate_quote", "lead_id", Set.of(), crm::generateQuote),
+                read(CRM, "get_lead", "lead_id", crm::getLead),
+                read(CRM, "get_quote", "quote_id", crm::getQuote),
+
+                write(SALES, "create_order_from_quote", Set.of("quote_id"), Set.of(), sales::createOrderFromQuote),
+                writeOn(SALES, "submit_order", "order_id", Set.of("auto_activate"), sales::submitOrder),
+                writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder),
+                read(SALES, "get_order", "order_id", sales::getOrder),
+
+                write(BILLING, "process_payment", Set.of("quote_id", "amount", "currency"), Set.of("customer_email"),
+                        billing::processPayment),
+                read(BILLING, "get_payment", "payment_id", billing::getPayment),
+                read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote),
+
+                write(LICENSING, "issue_license", Set.of("customer_id", "products"), Set.of("source_id"),
+                        licensing::issueLicense),
+                read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses),
+
+                write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
+                        Set.of("customer_name"), notification::sendWelcomeEmail));
+    }
+
+    /** The operation a step names, or empty if the service or the method is unknown. */
+    public Optional<ServiceOperation> find(String service, String method) {
+        return method == null ? Optional.empty() : Optional.ofNullable(operationsOf(service).get(method));
+    }
+
+    @Override
+    public Optional<OperationSpec> operation(String service, String method) {
+        return find(service, method).map(ServiceOperation::spec);
+    }
+
+    /** Sorted by name. */
+    @Override
+    public Set<String> services() {
+        return operations.keySet();
+    }
+
+    /** Sorted by name; empty if the service is unknown. */
+    @Override
+    public Set<String> methods(String service) {
+        return operationsOf(service).keySet();
+    }
+
+    private Map<String, ServiceOperation> operationsOf(String service) {
+        return service == null ? Map.of() : operations.getOrDefault(service, Map.of());
+    }
+
+    private static ServiceOperation read(String service, String method, String param, ReadCall call) {
+        OperationSpec spec = new OperationSpec(service, method, Set.of(param), Set.of(), false);
+        return new RestOperation(spec, (params, key) -> call.send(urlValue(spec, params, param)));
+    }
+
+    private static ServiceOperation write(String service, String method, Set<String> required, Set<String> optional,
+            WriteCall call) {
+        return new RestOperation(new OperationSpec(service, method, required, optional, true),
+                (params, key) -> call.send(key, params));
+    }
+
+    private static ServiceOperation writeOn(String service, String method, String param, Set<String> optional,
+            WriteOnCall call) {
+        OperationSpec spec = new OperationSpec(service, method, Set.of(param), optional, true);
+        return new RestOperation(spec,
+                (params, key) -> call.send(urlValue(spec, params, param), key, bodyWithout(params, param)));
+    }
+
+    private static Map<String, Map<String, ServiceOperation>> table(ServiceOperation... all) {
+        Map<String, Map<String, ServiceOperation>> byService = new TreeMap<>();
+        for (ServiceOperation operation : all) {
+            OperationSpec spec = operation.spec();
+            Map<String, ServiceOperation> byMethod = byService.computeIfAbsent(spec.service(), s -> new TreeMap<>());
+            if (byMethod.put(spec.method(), operation) != null) {
+                throw new IllegalStateException("operation listed twice: " + spec.service() + "." + spec.method());
+            }
+        }
+        byService.replaceAll((service, byMethod) -> Collections.unmodifiableMap(byMethod));
+        return Collections.unmodifiableMap(byService);
+    }
+}

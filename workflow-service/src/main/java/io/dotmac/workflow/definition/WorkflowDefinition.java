@@ -1,0 +1,37 @@
+package io.dotmac.workflow.definition;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One version of a workflow, validated: its steps run in order over a context that starts with
+ * the trigger's {@code inputs}. A running execution keeps the version it started with.
+ *
+ * @param description nullable
+ */
+public record WorkflowDefinition(String name, String version, String description, List<String> inputs,
+        List<StepDefinition> steps, List<String> tags) {
+
+    public WorkflowDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        steps = List.copyOf(steps);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    public Optional<StepDefinition> step(String stepName) {
+        return steps.stream().filter(step -> step.name().equals(stepName)).findFirst();
+    }
+
+    /** The step's position (0-based), or -1 if there is no step of that name. */
+    public int indexOf(String stepName) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).name().equals(stepName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

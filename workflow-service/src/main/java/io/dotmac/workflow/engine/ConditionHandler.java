@@ -1,0 +1,96 @@
+package io.dotmac.workflow.engine;
+
+import io.dotmac.workflow.config.EngineConfig;
+import io.dotmac.workflow.definition.StepDefinition;
+import io.dotmac.workflow.definition.StepType;
+import io.dotmac.workflow.execution.StepStatus;
+import io.dotmac.workflow.expression.ExpressionEngine;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code condition}: evaluates an expression over the context. True completes the step. False
+ * fails it, unless the step has a {@code timeout_seconds}: then the execution waits, without a
+ * thread or a lease, and the condition is checked again on a backoff or when the execution is
+ * woken, after the step's {@code refresh} call (if it names one) has fetched the current data.
+ * Past the deadline, the step fails.
+ */
+@ApplicationScoped
+class ConditionHandler implements StepHandler {
+
+    private final ServiceCaller caller;
+    private final ExpressionEngine expressions;
+    private final EngineConfig config;
+
+    ConditionHandler(ServiceCaller caller, ExpressionEngine expressions, EngineConfig config) {
+        this.caller = caller;
+        this.expressions = expressions;
+        this.config = config;
+    }
+
+    @Override
+    public StepType type() {
+        return StepType.CONDITION;
+    }
+
+    @Override
+    public boolean callsOut(StepDefinition step) {
+        return step.refresh() != null;
+    }
+
+    @Override
+    public Uni<StepOutcome> execute(StepInvocation invocation) {
+        StepDefinition step = invocation.step();
+        // The first evaluation trusts the context; once the step has waited, the data is refetched.
+        boolean refresh = step.refresh() != null && invocation.record().status == StepStatus.WAITING;
+        Uni<Map<String, Object>> updates = refresh
+                ? caller.call(step.refresh(), invocation.context(), null, config.stepTimeout(), invocation.record())
+                        .map(result -> {
+                            Map<String, Object> update = new HashMap<>();
+                            update.put(step.refresh().resultKey(), result);
+                            return update;
+                        })
+                : Uni.createFrom().item(Map.of());
+        return updates.map(update -> evaluate(invocation, update))
+                .onFailure().recoverWithItem(FailureClassifier::classify);
+    }
+
+    private StepOutcome evaluate(StepInvocation invocation, Map<String, Object> update) {
+        StepDefinition step = invocation.step();
+        Map<String, Object> view = update.isEmpty() ? invocation.context() : merged(invocation.context(), update);
+        if (expressions.compile(step.condition()).test(view)) {
+            return new StepOutcome.Completed(Map.of("condition", step.condition(), "value", true), update);
+        }
+        if (!step.waits()) {
+            return new StepOutcome.Failed("condition `" + step.condition() + "` is false", false);
+        }
+        Instant now = invocation.now();
+        Instant deadline = invocation.record().startedAt.plus(step.timeout());
+        if (!now.isBefore(deadline)) {
+            return new StepOutcome.Failed("condition `" + step.condition() + "` still false after "
+                    + step.timeout().toSeconds() + " s", false);
+        }
+        Instant recheck = now.plus(recheckDelay(Duration.between(invocation.record().startedAt, now)));
+        return new StepOutcome.Waiting(deadline, recheck.isAfter(deadline) ? deadline : recheck,
+                "waiting until `" + step.condition() + "`");
+    }
+
+    // Check often at first, then less: a tenth of the time waited so far, within the configured bounds.
+    private Duration recheckDelay(Duration waited) {
+        Duration delay = waited.dividedBy(10);
+        if (delay.compareTo(config.conditionRecheckInitial()) < 0) {
+            return config.conditionRecheckInitial();
+        }
+        return delay.compareTo(config.conditionRecheckMax()) > 0 ? config.conditionRecheckMax() : delay;
+    }
+
+    private static Map<String, Object> merged(Map<String, Object> context, Map<String, Object> update) {
+        Map<String, Object> view = new HashMap<>(context);
+        view.putAll(update);
+        return view;
+    }
+}

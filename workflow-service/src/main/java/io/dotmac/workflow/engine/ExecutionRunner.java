@@ -1,0 +1,192 @@
+package io.dotmac.workflow.engine;
+
+import io.dotmac.workflow.config.EngineConfig;
+import io.dotmac.workflow.definition.RetryPolicy;
+import io.dotmac.workflow.definition.StepDefinition;
+import io.dotmac.workflow.definition.StepType;
+import io.dotmac.workflow.execution.ExecutionState;
+import io.dotmac.workflow.execution.ExecutionStatus;
+import io.dotmac.workflow.execution.ExecutionStore;
+import io.dotmac.workflow.execution.StepRecord;
+import io.dotmac.workflow.execution.StepStatus;
+import io.dotmac.workflow.expression.ExpressionEngine;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Drives one leased execution from its current step until it finishes, waits, or the lease is lost:
+ * asks the {@link Decider} what is next, runs the step through its {@link StepHandler}, applies the
+ * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore} before
+ * anything else happens outside the engine.
+ */
+@ApplicationScoped
+class ExecutionRunner {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionRunner.class);
+
+    private final ExecutionStore store;
+    private final ExpressionEngine expressions;
+    private final EngineConfig config;
+    private final Map<StepType, StepHandler> handlers = new EnumMap<>(StepType.class);
+    private final Clock clock = Clock.systemUTC();
+    private final String owner;
+
+    ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
+                    EngineIdentity identity) {
+        this.store = store;
+        this.expressions = expressions;
+        this.config = config;
+        this.owner = identity.owner();
+        all.forEach(handler -> handlers.put(handler.type(), handler));
+    }
+
+    /** Emits when this instance stops driving the execution, whatever the reason. */
+    Uni<Void> drive(ExecutionState state) {
+        return next(state);
+    }
+
+    private Uni<Void> next(ExecutionState s) {
+        Instant now = clock.instant();
+        Decider.Decision decision = Decider.decide(s, now, config.executionTimeout());
+        if (decision instanceof Decider.Finish finish) {
+            s.status = finish.status();
+            s.errorMessage = finish.error();
+            s.result = finish.result();
+            s.completedAt = now;
+            log(s, null, "execution %s %s%s", s.id, finish.status(), finish.error() == null ? "" : ": " + finish.error());
+            return checkpoint(s);
+        }
+        return runStep(s, ((Decider.RunStep) decision).index(), now);
+    }
+
+    private Uni<Void> runStep(ExecutionState s, int index, Instant now) {
+        StepDefinition step = s.definition.steps().get(index);
+        StepRecord record = s.resumedStep != null && s.resumedStep.sequence == index
+                ? s.resumedStep
+                : new StepRecord(s.id, s.runNumber, index, step.name(), step.type().wireName(), now);
+        s.resumedStep = null;
+        if (step.when() != null) {
+            boolean run;
+            try {
+                run = expressions.compile(step.when()).test(s.context);
+            } catch (RuntimeException e) {
+                return failed(s, step, record, "`when` " + e.getMessage(), now);
+            }
+            if (!run) {
+                record.output = Map.of("when", step.when(), "value", false);
+                record.finish(StepStatus.SKIPPED, now);
+                s.markDirty(record);
+                s.currentStep++;
+                log(s, step, "step %s skipped: `%s` is false", step.name(), step.when());
+                return next(s);
+            }
+        }
+        return attempt(s, step, record);
+    }
+
+    private Uni<Void> attempt(ExecutionState s, StepDefinition step, StepRecord record) {
+        StepHandler handler = handlers.get(step.type());
+        Instant started = clock.instant();
+        StepInvocation invocation = new StepInvocation(step, Collections.unmodifiableMap(s.context), record,
+                s.id + ":" + step.name(), started);
+        return handler.execute(invocation)
+                .onFailure().recoverWithItem(FailureClassifier::classify)
+                .chain(outcome -> apply(s, step, record, handler, outcome));
+    }
+
+    private Uni<Void> apply(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler, StepOutcome outcome) {
+        Instant now = clock.instant();
+        if (outcome instanceof StepOutcome.Completed done) {
+            record.output = done.output();
+            record.error = null;
+            record.finish(StepStatus.COMPLETED, now);
+            s.markDirty(record);
+            s.context.putAll(done.contextUpdates());
+            s.currentStep++;
+            log(s, step, "step %s completed in %d ms", step.name(), record.durationMillis());
+            return handler.callsOut(step) ? checkpointThen(s, () -> next(s)) : next(s);
+        }
+        if (outcome instanceof StepOutcome.Waiting waiting) {
+            record.status = StepStatus.WAITING;
+            record.waitUntil = waiting.deadline();
+            s.markDirty(record);
+            s.status = ExecutionStatus.WAITING;
+            s.nextWakeAt = waiting.recheckAt();
+            log(s, step, "step %s %s; next check at %s, deadline %s", step.name(), waiting.reason(), waiting.recheckAt(), waiting.deadline());
+            return checkpoint(s);
+        }
+        StepOutcome.Failed failure = (StepOutcome.Failed) outcome;
+        RetryPolicy policy = retryPolicy(step);
+        if (failure.retryable() && record.retryCount + 1 < policy.maxAttempts()) {
+            record.retryCount++;
+            record.error = failure.error();
+            s.markDirty(record);
+            Duration backoff = policy.backoffBefore(record.retryCount);
+            log(s, step, "step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
+                    record.retryCount, policy.maxAttempts() - 1, backoff.toMillis());
+            return checkpointThen(s, () -> s.cancelRequested
+                    ? next(s)
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(backoff).chain(() -> attempt(s, step, record)));
+        }
+        return failed(s, step, record, failure.error(), now);
+    }
+
+    private Uni<Void> failed(ExecutionState s, StepDefinition step, StepRecord record, String error, Instant now) {
+        record.error = error;
+        record.finish(StepStatus.FAILED, now);
+        s.markDirty(record);
+        if (!step.critical()) {
+            s.currentStep++;
+            LOG.warnf("execution %s: non-critical step %s failed, going on: %s", s.id, step.name(), error);
+            return checkpointThen(s, () -> next(s));
+        }
+        s.status = ExecutionStatus.FAILED;
+        s.errorMessage = "step '" + step.name() + "' failed: " + error;
+        s.completedAt = now;
+        LOG.warnf("execution %s FAILED at step %s: %s", s.id, step.name(), error);
+        return checkpoint(s);
+    }
+
+    private RetryPolicy retryPolicy(StepDefinition step) {
+        if (step.retry() != null) {
+            return step.retry();
+        }
+        EngineConfig.Retry retry = config.retry();
+        return retry.enabled()
+                ? new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff())
+                : RetryPolicy.none();
+    }
+
+    private Uni<Void> checkpoint(ExecutionState s) {
+        return store.checkpoint(s, owner, config.leaseDuration()).replaceWithVoid();
+    }
+
+    private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {
+        return store.checkpoint(s, owner, config.leaseDuration()).chain(cancel -> {
+            s.cancelRequested |= cancel;
+            return then.get();
+        });
+    }
+
+    private static void log(ExecutionState s, StepDefinition step, String format, Object... args) {
+        if (LOG.isDebugEnabled()) {
+            MDC.put("execution", s.id.toString());
+            if (step != null) {
+                MDC.put("step", step.name());
+            }
+            LOG.debugf(format, args);
+            MDC.remove("step");
+            MDC.remove("execution");
+        }
+    }
+}

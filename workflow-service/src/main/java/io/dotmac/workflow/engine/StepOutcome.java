@@ -1,0 +1,20 @@
+package io.dotmac.workflow.engine;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** What one attempt of a step came to. */
+public sealed interface StepOutcome {
+
+    /** Done: {@code output} is recorded on the step, {@code contextUpdates} go into the context. */
+    record Completed(Object output, Map<String, Object> contextUpdates) implements StepOutcome {
+    }
+
+    /** Failed; a retryable failure (timeout, connection refused, 5xx) is tried again per the retry policy. */
+    record Failed(String error, boolean retryable) implements StepOutcome {
+    }
+
+    /** Not yet: check again at {@code recheckAt}, and fail once {@code deadline} has passed. */
+    record Waiting(Instant deadline, Instant recheckAt, String reason) implements StepOutcome {
+    }
+}

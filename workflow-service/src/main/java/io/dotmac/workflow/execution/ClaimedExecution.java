@@ -1,0 +1,17 @@
+package io.dotmac.workflow.execution;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** An unfinished execution this instance has just taken the lease of, with the row of its current step if any. */
+public record ClaimedExecution(
+        UUID id,
+        long workflowId,
+        String tenantId,
+        Map<String, Object> context,
+        int currentStep,
+        int runNumber,
+        long runningTimeMs,
+        boolean cancelRequested,
+        StepRecord currentStepRow) {
+}

@@ -1,0 +1,69 @@
+package io.dotmac.workflow.execution;
+
+import io.dotmac.workflow.definition.WorkflowDefinition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An execution as the instance that holds its lease sees it: the definition version it started
+ * with, its context, where it is, and the step rows changed since the last checkpoint.
+ */
+public final class ExecutionState {
+
+    public final UUID id;
+    public final String tenantId;
+    public final WorkflowDefinition definition;
+    public final Map<String, Object> context;
+    public final int runNumber;
+    public ExecutionStatus status;
+    public int currentStep;
+    public String errorMessage;
+    public Object result;
+    public boolean cancelRequested;
+    public Instant nextWakeAt;
+    public Instant completedAt;
+    /** Running time before this slice began; the slice adds its own at each checkpoint. */
+    public long runningTimeMs;
+    public Instant sliceStartedAt;
+    /** The current step's row when the execution was claimed (a waiting condition, a step being retried). */
+    public StepRecord resumedStep;
+    private final List<StepRecord> dirtySteps = new ArrayList<>();
+
+    public ExecutionState(UUID id, String tenantId, WorkflowDefinition definition, Map<String, Object> context,
+                          int runNumber, int currentStep, long runningTimeMs, Instant sliceStartedAt) {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.definition = definition;
+        this.context = context;
+        this.runNumber = runNumber;
+        this.currentStep = currentStep;
+        this.runningTimeMs = runningTimeMs;
+        this.sliceStartedAt = sliceStartedAt;
+        this.status = ExecutionStatus.RUNNING;
+    }
+
+    public long runningTimeMs(Instant now) {
+        return runningTimeMs + (now.toEpochMilli() - sliceStartedAt.toEpochMilli());
+    }
+
+    public void markDirty(StepRecord step) {
+        if (!dirtySteps.contains(step)) {
+            dirtySteps.add(step);
+        }
+    }
+
+    /** The step rows to write with the next checkpoint; the list is emptied. */
+    public List<StepRecord> drainDirtySteps() {
+        List<StepRecord> steps = List.copyOf(dirtySteps);
+        dirtySteps.clear();
+        return steps;
+    }
+
+    /** Whether this instance keeps driving after the checkpoint (it keeps the lease) or lets go. */
+    public boolean keepsLease() {
+        return status == ExecutionStatus.RUNNING && nextWakeAt == null;
+    }
+}

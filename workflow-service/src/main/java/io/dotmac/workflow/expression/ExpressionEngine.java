@@ -1,0 +1,126 @@
+package io.dotmac.workflow.expression;
+
+import java.math.MathContext;
+import org.apache.commons.jexl3.JexlArithmetic;
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.JexlInfo;
+import org.apache.commons.jexl3.JexlScript;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+import org.apache.commons.jexl3.introspection.JexlUberspect;
+
+/**
+ * Compiles the condition expressions found in workflow definitions. Definitions are untrusted
+ * input, so the JEXL engine here only accepts a single side-effect-free expression over the
+ * execution context: comparisons, logic, arithmetic, literals, {@code size()}, {@code empty()}
+ * and {@code =~}, reading map keys and list elements. Loops, assignments, {@code new}, lambdas,
+ * method calls, local variables, pragmas, annotations, multiple statements and backquoted
+ * template strings are rejected when the expression is compiled, and at run time nothing but
+ * context data is reachable (see ContextDataUberspect). Evaluation is strict, so an undefined
+ * variable or key is an error rather than null, and decimal arithmetic uses BigDecimal with
+ * {@link MathContext#DECIMAL128}. Instances are thread-safe and meant to be shared.
+ */
+public class ExpressionEngine {
+
+    /** Bounds memory; definitions are compiled once when loaded, so hits matter little. */
+    private static final int CACHE_SIZE = 256;
+
+    /** Negative: keep BigDecimal results at their natural scale instead of rounding to one. */
+    private static final int NO_FIXED_SCALE = -1;
+
+    private static final String INFO_NAME = "expression";
+
+    /** What is not switched off here stays: literals (lists for =~), ternaries, operators. */
+    private static final JexlFeatures FEATURES = new JexlFeatures()
+            .script(false)
+            .loops(false)
+            .sideEffect(false)
+            .sideEffectGlobal(false)
+            .newInstance(false)
+            .lambda(false)
+            .thinArrow(false)
+            .fatArrow(false)
+            .methodCall(false)
+            .localVar(false)
+            .pragma(false)
+            .pragmaAnywhere(false)
+            .namespacePragma(false)
+            .importPragma(false)
+            .namespaceIdentifier(false)
+            .annotation(false)
+            .register(false);
+
+    private final JexlEngine jexl;
+
+    public ExpressionEngine() {
+        // JexlBuilder ignores permissions once an uberspect is supplied, so the RESTRICTED base
+        // that the data-only layer delegates to is taken from an engine built just for it.
+        JexlUberspect restricted =
+                new JexlBuilder().permissions(JexlPermissions.RESTRICTED).create().getUberspect();
+        this.jexl = new JexlBuilder()
+                .uberspect(new ContextDataUberspect(restricted))
+                .features(FEATURES)
+                .strict(true)
+                .silent(false)
+                .safe(false)
+                // Otherwise an undefined 'a' in 'a.b' is retried as a variable literally named "a.b".
+                .antish(false)
+                .arithmetic(new JexlArithmetic(true, MathContext.DECIMAL128, NO_FIXED_SCALE))
+                .cache(CACHE_SIZE)
+                .create();
+    }
+
+    /**
+     * Parses {@code source} and checks it against the allowed language subset.
+     *
+     * @throws ExpressionException when the source is blank, does not parse, or uses a
+     *         forbidden construct; the message quotes the source and JEXL's position and detail
+     */
+    public CompiledExpression compile(String source) {
+        if (source == null) {
+            throw new ExpressionException("expression is missing (null)");
+        }
+        if (source.isBlank()) {
+            throw new ExpressionException("expression '" + source + "' is blank");
+        }
+        JexlScript script;
+        try {
+            script = jexl.createScript(FEATURES, new JexlInfo(INFO_NAME, 1, 1), source);
+        } catch (JexlException.Feature e) {
+            throw ExpressionException.fromJexl(source, "uses a construct that is not allowed", e);
+        } catch (JexlException e) {
+            throw ExpressionException.fromJexl(source, "is not valid", e);
+        }
+        // JEXL has no feature switch for `...${x}` strings; their inner expressions are parsed
+        // only at evaluation and are invisible to getVariables(), so reject them here.
+        int backquote = backquoteOutsideStrings(source);
+        if (backquote >= 0) {
+            throw new ExpressionException("expression '" + source + "' uses a construct that is not allowed"
+                    + " at offset " + backquote
+                    + ": backquoted template strings are not supported, use 'text' + value");
+        }
+        return new CompiledExpression(source, script);
+    }
+
+    /** Offset of the first backquote that is not inside a '...' or "..." literal, or -1. */
+    private static int backquoteOutsideStrings(String source) {
+        char quote = 0;
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '`') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
