@@ -12,6 +12,7 @@ import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,9 +41,11 @@ class ExecutionRunner {
     private final Map<StepType, StepHandler> handlers = new EnumMap<>(StepType.class);
     private final Clock clock = Clock.systemUTC();
     private final String owner;
+    private final Event<ExecutionFinished> finished;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
-                    EngineIdentity identity) {
+                    EngineIdentity identity, Event<ExecutionFinished> finished) {
+        this.finished = finished;
         this.store = store;
         this.expressions = expressions;
         this.config = config;
@@ -64,7 +67,7 @@ class ExecutionRunner {
             s.result = finish.result();
             s.completedAt = now;
             log(s, null, "execution %s %s%s", s.id, finish.status(), finish.error() == null ? "" : ": " + finish.error());
-            return checkpoint(s);
+            return finish(s);
         }
         return runStep(s, ((Decider.RunStep) decision).index(), now);
     }
@@ -154,7 +157,7 @@ class ExecutionRunner {
         s.errorMessage = "step '" + step.name() + "' failed: " + error;
         s.completedAt = now;
         LOG.warnf("execution %s FAILED at step %s: %s", s.id, step.name(), error);
-        return checkpoint(s);
+        return finish(s);
     }
 
     private RetryPolicy retryPolicy(StepDefinition step) {
@@ -169,6 +172,11 @@ class ExecutionRunner {
 
     private Uni<Void> checkpoint(ExecutionState s) {
         return store.checkpoint(s, owner, config.leaseDuration()).replaceWithVoid();
+    }
+
+    private Uni<Void> finish(ExecutionState s) {
+        return checkpoint(s).invoke(() -> finished.fire(new ExecutionFinished(s.id, s.definition.name(),
+                s.definition.version(), s.tenantId, s.status, s.runningTimeMs)));
     }
 
     private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {

@@ -21,7 +21,11 @@ public class DownstreamStub implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        String url = server.baseUrl();
+        return clientUrls(server.baseUrl());
+    }
+
+    /** Points the REST clients of all five downstream services at one base URL. */
+    public static Map<String, String> clientUrls(String url) {
         return Map.of(
                 "quarkus.rest-client.crm-service.url", url,
                 "quarkus.rest-client.sales-service.url", url,

@@ -1,0 +1,23 @@
+package io.dotmac.workflow.bench;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/** Production-like engine settings for the benchmark, and the instant HTTP stub. */
+public class BenchProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "workflow.lease-duration", "30s",
+                "workflow.poll-interval", "1s",
+                "quarkus.log.category.\"io.dotmac\".level", "WARN",
+                "quarkus.rest-client.connection-pool-size", "128");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(InstantHttpStub.class));
+    }
+}
