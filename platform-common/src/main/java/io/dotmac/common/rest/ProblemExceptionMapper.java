@@ -2,10 +2,15 @@ package io.dotmac.common.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -28,6 +33,50 @@ public class ProblemExceptionMapper {
             LOG.warnf("%s %s: %s", status, uri.getPath(), e.getMessage());
         }
         return Problem.response(status, e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        if (e.status() >= 500) {
+            LOG.errorf(e, "%s %s", e.status(), uri.getPath());
+        } else {
+            LOG.warnf("%s %s: %s", e.status(), uri.getPath(), e.getMessage());
+        }
+        return Problem.response(e.status(), e.getMessage(), e.errors(), uri);
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e, UriInfo uri) {
+        LOG.warnf("401 %s: %s", uri.getPath(), e.getMessage());
+        return Response.fromResponse(Problem.response(401,
+                        "A valid Bearer token is required (signed by a trusted key, with the expected issuer and audience, not expired)", uri))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        LOG.warnf("403 %s: %s", uri.getPath(), e.getMessage());
+        return Problem.response(403, e.getMessage() == null || e.getMessage().isBlank()
+                ? "The token's roles do not allow this operation" : e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        String detail = e.getConstraintViolations().stream()
+                .map(v -> fieldOf(v.getPropertyPath().toString()) + ": " + v.getMessage())
+                .sorted().collect(Collectors.joining("; "));
+        LOG.warnf("400 %s: %s", uri.getPath(), detail);
+        return Problem.response(400, detail, uri);
+    }
+
+    // "execute.request.workflowName" -> "workflow_name", "list.limit" -> "limit": the method and
+    // parameter names mean nothing to a client, which knows the JSON and query names.
+    private static String fieldOf(String path) {
+        String[] parts = path.split("\\.");
+        String field = parts.length <= 1 ? path
+                : parts.length == 2 ? parts[1]
+                : String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     // Jackson's own mappers would answer with a body that is not problem+json.

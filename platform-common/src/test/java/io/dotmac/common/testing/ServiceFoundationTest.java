@@ -57,9 +57,11 @@ public abstract class ServiceFoundationTest {
     }
 
     @Test
-    void metricsAndOpenApiAreServed() {
+    void metricsAreOpenAndOpenApiNeedsAToken() {
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
-        given().accept("application/json").when().get("/q/openapi").then().statusCode(200).body("openapi", containsString("3."));
+        given().auth().oauth2(TestTokens.token("tenant-a", "reader")).accept("application/json").when().get("/q/openapi")
+                .then().statusCode(200).body("openapi", containsString("3."));
+        given().accept("application/json").when().get("/q/openapi").then().statusCode(401);
     }
 
     @Test

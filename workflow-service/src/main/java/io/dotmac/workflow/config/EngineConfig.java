@@ -2,6 +2,8 @@ package io.dotmac.workflow.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /** The engine's tunables; the environment names of the seed (WORKFLOW_RETRY_ENABLED, ...) map onto them. */
@@ -28,6 +30,7 @@ public interface EngineConfig {
 
     /** Executions one instance drives at once. */
     @WithDefault("256")
+    @Min(1)
     int maxInFlight();
 
     /** How often a waiting condition is re-checked at first, doubling up to {@link #conditionRecheckMax()}. */
@@ -43,6 +46,8 @@ public interface EngineConfig {
 
         /** Attempts in all (the first one included) of a step that names no retry policy. */
         @WithDefault("3")
+        @Min(1)
+        @Max(20)
         int maxAttempts();
 
         @WithDefault("1s")

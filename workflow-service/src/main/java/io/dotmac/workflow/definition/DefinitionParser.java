@@ -38,7 +38,10 @@ import java.util.stream.Collectors;
 public final class DefinitionParser {
 
     private static final Pattern WORKFLOW_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,99}");
-    private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+    // Each part fits an int: versions are compared by their numbers in SQL.
+    private static final Pattern VERSION = Pattern.compile("\\d{1,9}\\.\\d{1,9}\\.\\d{1,9}");
+    /** Enough for any business process; bounds the work of one definition. */
+    private static final int MAX_STEPS = 200;
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
     private static final String IDENTIFIER_RULE = "lower-case letters, digits and '_', starting with a letter";
     private static final int MAX_STEP_NAME_LENGTH = 100;
@@ -50,18 +53,20 @@ public final class DefinitionParser {
     private static final BigDecimal DEFAULT_MAX_BACKOFF_SECONDS = BigDecimal.valueOf(60);
 
     private static final List<String> WORKFLOW_FIELDS =
-            List.of("name", "version", "description", "inputs", "tags", "steps");
+            List.of("name", "version", "description", "inputs", "tags", "triggers", "steps");
     private static final Map<StepType, List<String>> STEP_FIELDS = Map.of(
             StepType.SERVICE_CALL, List.of("name", "type", "critical", "when", "service", "method", "params",
                     "result", "timeout_seconds", "retry"),
             StepType.CONDITION, List.of("name", "type", "critical", "when", "condition", "timeout_seconds",
-                    "refresh"),
+                    "refresh", "wake_on"),
             StepType.TRANSFORM, List.of("name", "type", "critical", "when", "set"));
     private static final Set<String> ANY_STEP_FIELD =
             STEP_FIELDS.values().stream().flatMap(List::stream).collect(Collectors.toSet());
     private static final List<String> RETRY_FIELDS =
             List.of("max_attempts", "backoff_seconds", "multiplier", "max_backoff_seconds");
     private static final List<String> REFRESH_FIELDS = List.of("service", "method", "params", "result");
+    private static final List<String> WAKE_ON_FIELDS = List.of("event", "key");
+    private static final List<String> TRIGGER_FIELDS = List.of("event", "context");
     private static final String KNOWN_TYPES =
             Arrays.stream(StepType.values()).map(StepType::wireName).collect(Collectors.joining(", "));
 
@@ -92,11 +97,12 @@ public final class DefinitionParser {
         String description = optionalString(workflow, json, "description");
         List<String> inputs = inputs(workflow, json.get("inputs"));
         List<String> tags = tags(workflow, json.get("tags"));
+        List<Trigger> triggers = triggers(workflow, json.get("triggers"), inputs);
         List<StepDraft> steps = steps(workflow, json.get("steps"));
         checkReferences(inputs, steps);
         problems.throwIfAny();
         return new WorkflowDefinition(name, version, description, inputs,
-                steps.stream().map(StepDraft::build).toList(), tags);
+                steps.stream().map(StepDraft::build).toList(), tags, triggers);
     }
 
     // ---- workflow level
@@ -174,6 +180,59 @@ public final class DefinitionParser {
         return tags;
     }
 
+    /** Each trigger names a known event and builds every input from the event's data and envelope. */
+    private static List<Trigger> triggers(Place at, JsonNode node, List<String> inputs) {
+        List<Trigger> triggers = new ArrayList<>();
+        if (!present(node)) {
+            return triggers;
+        }
+        if (!node.isArray()) {
+            at.error("triggers", "must be a list of {event, context} (got " + describe(node) + ")");
+            return triggers;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            Place in = at.within("triggers[" + i + "]");
+            if (!item.isObject()) {
+                at.error("triggers[" + i + "]", "must be an object with event and context (got " + describe(item) + ")");
+                continue;
+            }
+            unknownFields(in, item, TRIGGER_FIELDS, null);
+            String event = knownEvent(in, item);
+            JsonNode contextNode = item.get("context");
+            if (!present(contextNode) || !contextNode.isObject()) {
+                in.error("context", "required: an object mapping each input to the event, e.g. {\"quote_id\": \"${data.quote_id}\"}");
+                continue;
+            }
+            Map<String, Object> context = toJavaMap(contextNode);
+            List<Reference> references = new ArrayList<>();
+            templateReferences(in, "context", context, references);
+            for (Reference ref : references) {
+                if (!Trigger.ROOTS.contains(ref.root())) {
+                    in.error(ref.field(), ref.template() + " — a trigger reads the event: ${data.…} or ${event.id|key|tenant|source|type}");
+                }
+            }
+            for (String input : inputs) {
+                if (!context.containsKey(input)) {
+                    in.error("context." + input, "input '" + input + "' is not set from the event");
+                }
+            }
+            if (event != null) {
+                triggers.add(new Trigger(event, context));
+            }
+        }
+        return triggers;
+    }
+
+    private static String knownEvent(Place at, JsonNode node) {
+        String event = requiredString(at, node, "event");
+        if (event != null && !Trigger.EVENTS.contains(event)) {
+            at.error("event", "unknown event '" + event + "' (known events: " + sorted(Trigger.EVENTS) + ")");
+            return null;
+        }
+        return event;
+    }
+
     private List<StepDraft> steps(Place workflow, JsonNode node) {
         if (!present(node)) {
             workflow.error("steps", "required: a list of at least one step");
@@ -185,6 +244,10 @@ public final class DefinitionParser {
         }
         if (node.isEmpty()) {
             workflow.error("steps", "must contain at least one step");
+            return List.of();
+        }
+        if (node.size() > MAX_STEPS) {
+            workflow.error("steps", "has " + node.size() + " steps; at most " + MAX_STEPS + " are allowed");
             return List.of();
         }
         Map<String, Integer> indexByName = new HashMap<>();
@@ -294,6 +357,19 @@ public final class DefinitionParser {
                 step.provides.add(step.refreshResult);
             }
             step.refresh = call(in, refresh, step.refreshResult, true, step.references);
+        }
+        JsonNode wakeOn = node.get("wake_on");
+        if (present(wakeOn) && !wakeOn.isObject()) {
+            at.error("wake_on", "must be an object with event and key (got " + describe(wakeOn) + ")");
+        } else if (present(wakeOn)) {
+            Place in = at.within("wake_on");
+            unknownFields(in, wakeOn, WAKE_ON_FIELDS, null);
+            String event = knownEvent(in, wakeOn);
+            String key = requiredString(in, wakeOn, "key");
+            if (key != null) {
+                templateReferences(at, "wake_on.key", key, step.references);
+            }
+            step.wakeOn = event != null && key != null ? new WakeOn(event, key) : null;
         }
     }
 
@@ -754,6 +830,7 @@ public final class DefinitionParser {
         Map<String, Object> set;
         Duration timeout;
         RetryPolicy retry;
+        WakeOn wakeOn;
 
         StepDraft(Place at, String label) {
             this.at = at;
@@ -762,7 +839,7 @@ public final class DefinitionParser {
 
         /** Only called once the whole definition is known to be valid. */
         StepDefinition build() {
-            return new StepDefinition(name, type, critical, when, call, condition, refresh, set, timeout, retry);
+            return new StepDefinition(name, type, critical, when, call, condition, refresh, set, timeout, retry, wakeOn);
         }
     }
 }

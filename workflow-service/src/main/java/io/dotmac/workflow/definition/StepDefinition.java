@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param timeout   nullable; service_call: per-attempt call timeout; condition: how long to wait for
  *                  it to become true (null: no waiting, a false condition fails the step)
  * @param retry     nullable: the engine's configured default applies
+ * @param wakeOn    condition only, nullable: the event that wakes the waiting condition at once
  */
 public record StepDefinition(String name, StepType type, boolean critical, String when, ServiceCall call,
-        String condition, ServiceCall refresh, Map<String, Object> set, Duration timeout, RetryPolicy retry) {
+        String condition, ServiceCall refresh, Map<String, Object> set, Duration timeout, RetryPolicy retry,
+        WakeOn wakeOn) {
 
     public StepDefinition {
         Objects.requireNonNull(name, "name");
@@ -30,8 +32,8 @@ public record StepDefinition(String name, StepType type, boolean critical, Strin
         requireFor(type == StepType.SERVICE_CALL, call, "call", name);
         requireFor(type == StepType.CONDITION, condition, "condition", name);
         requireFor(type == StepType.TRANSFORM, set, "set", name);
-        if (refresh != null && type != StepType.CONDITION) {
-            throw new IllegalArgumentException("step " + name + ": only a condition step has a refresh");
+        if ((refresh != null || wakeOn != null) && type != StepType.CONDITION) {
+            throw new IllegalArgumentException("step " + name + ": only a condition step has a refresh or wake_on");
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new IllegalArgumentException("step " + name + ": timeout must be positive, was " + timeout);

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param description nullable
  */
 public record WorkflowDefinition(String name, String version, String description, List<String> inputs,
-        List<StepDefinition> steps, List<String> tags) {
+        List<StepDefinition> steps, List<String> tags, List<Trigger> triggers) {
 
     public WorkflowDefinition {
         Objects.requireNonNull(name, "name");
@@ -19,6 +19,12 @@ public record WorkflowDefinition(String name, String version, String description
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         steps = List.copyOf(steps);
         tags = tags == null ? List.of() : List.copyOf(tags);
+        triggers = triggers == null ? List.of() : List.copyOf(triggers);
+    }
+
+    /** The trigger of this workflow for {@code event}, if it declares one. */
+    public Optional<Trigger> trigger(String event) {
+        return triggers.stream().filter(trigger -> trigger.event().equals(event)).findFirst();
     }
 
     public Optional<StepDefinition> step(String stepName) {

@@ -56,7 +56,24 @@ class ConditionHandler implements StepHandler {
                         })
                 : Uni.createFrom().item(Map.of());
         return updates.map(update -> evaluate(invocation, update))
-                .onFailure().recoverWithItem(FailureClassifier::classify);
+                .onFailure().recoverWithItem(failure -> refreshFailed(invocation, FailureClassifier.classify(failure)));
+    }
+
+    // A passing outage of the service it polls must not end a wait of days: within the deadline, a
+    // transient failure of the refresh is just another "not yet".
+    private StepOutcome refreshFailed(StepInvocation invocation, StepOutcome.Failed failure) {
+        StepDefinition step = invocation.step();
+        if (!failure.retryable() || !step.waits()) {
+            return failure;
+        }
+        Instant now = invocation.now();
+        Instant deadline = invocation.record().startedAt.plus(step.timeout());
+        if (!now.isBefore(deadline)) {
+            return failure;
+        }
+        Instant recheck = now.plus(recheckDelay(Duration.between(invocation.record().startedAt, now)));
+        return new StepOutcome.Waiting(deadline, recheck.isAfter(deadline) ? deadline : recheck,
+                "refresh failed (" + failure.error() + "); checking again");
     }
 
     private StepOutcome evaluate(StepInvocation invocation, Map<String, Object> update) {

@@ -13,4 +13,9 @@ public class EngineIdentity {
     public String owner() {
         return owner;
     }
+
+    /** A lease token of its own for one execution this instance starts driving. */
+    public String newLeaseToken() {
+        return owner + ":" + UUID.randomUUID();
+    }
 }

@@ -10,6 +10,7 @@ import io.dotmac.workflow.execution.ExecutionStore;
 import io.dotmac.workflow.execution.StepRecord;
 import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.expression.Templates;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -40,28 +41,44 @@ class ExecutionRunner {
     private final EngineConfig config;
     private final Map<StepType, StepHandler> handlers = new EnumMap<>(StepType.class);
     private final Clock clock = Clock.systemUTC();
-    private final String owner;
     private final Event<ExecutionFinished> finished;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
-                    EngineIdentity identity, Event<ExecutionFinished> finished) {
+                    Event<ExecutionFinished> finished) {
         this.finished = finished;
         this.store = store;
         this.expressions = expressions;
         this.config = config;
-        this.owner = identity.owner();
         all.forEach(handler -> handlers.put(handler.type(), handler));
     }
 
     /** Emits when this instance stops driving the execution, whatever the reason. */
     Uni<Void> drive(ExecutionState state) {
-        return next(state);
+        return Uni.createFrom().deferred(() -> next(state));
+    }
+
+    /**
+     * The driver failed in a way no step outcome covers (a checkpoint the database refuses, a bug):
+     * the execution is FAILED with the reason, rather than claimed and failing again forever.
+     */
+    Uni<Void> abandon(ExecutionState s, Throwable failure) {
+        s.drainDirtySteps();
+        s.status = ExecutionStatus.FAILED;
+        s.errorMessage = "the engine could not go on: " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        s.completedAt = clock.instant();
+        return finish(s);
     }
 
     private Uni<Void> next(ExecutionState s) {
         Instant now = clock.instant();
         Decider.Decision decision = Decider.decide(s, now, config.executionTimeout());
         if (decision instanceof Decider.Finish finish) {
+            if (s.resumedStep != null && finish.status() == ExecutionStatus.CANCELLED) {
+                // Cancelled while a step waited: the step ends with it.
+                s.resumedStep.finish(StepStatus.CANCELLED, now);
+                s.markDirty(s.resumedStep);
+                s.resumedStep = null;
+            }
             s.status = finish.status();
             s.errorMessage = finish.error();
             s.result = finish.result();
@@ -120,8 +137,18 @@ class ExecutionRunner {
             return handler.callsOut(step) ? checkpointThen(s, () -> next(s)) : next(s);
         }
         if (outcome instanceof StepOutcome.Waiting waiting) {
+            if (step.wakeOn() != null) {
+                try {
+                    s.waitEvent = step.wakeOn().event();
+                    s.waitKey = String.valueOf(Templates.resolve(step.wakeOn().key(), s.context));
+                } catch (RuntimeException e) {
+                    return failed(s, step, record, "wake_on.key " + e.getMessage(), now);
+                }
+            }
             record.status = StepStatus.WAITING;
             record.waitUntil = waiting.deadline();
+            // Retries count within one check; a long wait must not add up the outages of many checks.
+            record.retryCount = 0;
             s.markDirty(record);
             s.status = ExecutionStatus.WAITING;
             s.nextWakeAt = waiting.recheckAt();
@@ -137,11 +164,21 @@ class ExecutionRunner {
             Duration backoff = policy.backoffBefore(record.retryCount);
             log(s, step, "step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
                     record.retryCount, policy.maxAttempts() - 1, backoff.toMillis());
-            return checkpointThen(s, () -> s.cancelRequested
-                    ? next(s)
-                    : Uni.createFrom().voidItem().onItem().delayIt().by(backoff).chain(() -> attempt(s, step, record)));
+            return checkpointThen(s, () -> Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
+                    .chain(() -> retryOrFinish(s, step, record)));
         }
         return failed(s, step, record, failure.error(), now);
+    }
+
+    // A retry is another step start: a cancel or the execution timeout may have come meanwhile.
+    private Uni<Void> retryOrFinish(ExecutionState s, StepDefinition step, StepRecord record) {
+        Instant now = clock.instant();
+        if (Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish) {
+            record.finish(s.cancelRequested ? StepStatus.CANCELLED : StepStatus.FAILED, now);
+            s.markDirty(record);
+            return next(s);
+        }
+        return attempt(s, step, record);
     }
 
     private Uni<Void> failed(ExecutionState s, StepDefinition step, StepRecord record, String error, Instant now) {
@@ -171,7 +208,7 @@ class ExecutionRunner {
     }
 
     private Uni<Void> checkpoint(ExecutionState s) {
-        return store.checkpoint(s, owner, config.leaseDuration()).replaceWithVoid();
+        return store.checkpoint(s, config.leaseDuration()).replaceWithVoid();
     }
 
     private Uni<Void> finish(ExecutionState s) {
@@ -180,7 +217,7 @@ class ExecutionRunner {
     }
 
     private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {
-        return store.checkpoint(s, owner, config.leaseDuration()).chain(cancel -> {
+        return store.checkpoint(s, config.leaseDuration()).chain(cancel -> {
             s.cancelRequested |= cancel;
             return then.get();
         });

@@ -1,9 +1,11 @@
 package io.dotmac.workflow.engine;
 
+import io.dotmac.common.rest.ProblemException;
+
 /** A start request whose context lacks what the workflow declares as its inputs. */
-public class InvalidInputException extends RuntimeException {
+public class InvalidInputException extends ProblemException {
 
     public InvalidInputException(String message) {
-        super(message);
+        super(400, message);
     }
 }

@@ -44,9 +44,11 @@ public class WorkflowEngine {
     private final ExecutionRunner runner;
     private final EngineConfig config;
     private final Vertx vertx;
+    private final EngineIdentity identity;
     private final String owner;
     private final long pollIntervalMs;
-    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    /** The executions this instance drives, with the lease token of each driver. */
+    private final Map<UUID, String> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
 
@@ -57,6 +59,7 @@ public class WorkflowEngine {
         this.runner = runner;
         this.config = config;
         this.vertx = vertx;
+        this.identity = identity;
         this.owner = identity.owner();
         this.pollIntervalMs = config.pollInterval().toMillis();
     }
@@ -67,8 +70,15 @@ public class WorkflowEngine {
         timers.add(vertx.setPeriodic(Math.max(100, config.leaseDuration().toMillis() / 3), id -> renewLeases()));
     }
 
+    // The leases go at once, so that another instance takes these executions over without waiting
+    // for them to expire; a late write of a driver still running here is fenced out.
     void stop(@Observes ShutdownEvent event) {
         timers.forEach(vertx::cancelTimer);
+        try {
+            store.releaseLeases(Map.copyOf(inFlight)).await().atMost(java.time.Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not release leases at shutdown (they expire by themselves): %s", e.getMessage());
+        }
     }
 
     /**
@@ -85,13 +95,15 @@ public class WorkflowEngine {
                         + " (given: " + request.context().keySet() + ")");
             }
             UUID id = UUID.randomUUID();
+            String token = identity.newLeaseToken();
             Map<String, Object> context = new LinkedHashMap<>(request.context());
             NewExecution execution = new NewExecution(id, workflow.id(), workflow.definition().name(),
                     workflow.definition().version(), context, request.triggerType(), request.triggerSource(),
                     request.tenantId(), request.idempotencyKey());
-            return store.insert(execution, owner, config.leaseDuration()).map(stored -> {
+            return store.insert(execution, token, config.leaseDuration()).map(stored -> {
                 if (stored.created()) {
-                    dispatch(new ExecutionState(id, request.tenantId(), workflow.definition(), context, 1, 0, 0, Instant.now()));
+                    dispatch(new ExecutionState(id, token, request.tenantId(), workflow.definition(), context, 1, 0, 0,
+                            Instant.now()));
                 }
                 return new Started(stored.id(), stored.created());
             });
@@ -102,6 +114,15 @@ public class WorkflowEngine {
     public Uni<Boolean> wake(UUID executionId) {
         return store.wake(executionId).invoke(woken -> {
             if (woken) {
+                poll();
+            }
+        });
+    }
+
+    /** Wakes every execution waiting for this event and business key; emits how many. */
+    public Uni<Integer> wakeWaitingOn(String event, String key, String tenantId) {
+        return store.wakeWaitingOn(event, key, tenantId).invoke(woken -> {
+            if (woken > 0) {
                 poll();
             }
         });
@@ -127,7 +148,7 @@ public class WorkflowEngine {
         if (capacity <= 0 || !polling.compareAndSet(false, true)) {
             return;
         }
-        store.claimDue(owner, Math.min(capacity, CLAIM_BATCH), config.leaseDuration())
+        store.claimDue(owner, Math.min(capacity, CLAIM_BATCH), config.leaseDuration(), Set.copyOf(inFlight.keySet()))
                 .onItem().transformToMulti(claimed -> Multi.createFrom().iterable(claimed))
                 .onItem().transformToUniAndMerge(this::resume)
                 .collect().asList()
@@ -147,8 +168,9 @@ public class WorkflowEngine {
 
     private Uni<UUID> resume(ClaimedExecution claimed) {
         return workflows.findById(claimed.workflowId()).map(workflow -> {
-            ExecutionState state = new ExecutionState(claimed.id(), claimed.tenantId(), workflow.definition(),
-                    claimed.context(), claimed.runNumber(), claimed.currentStep(), claimed.runningTimeMs(), Instant.now());
+            ExecutionState state = new ExecutionState(claimed.id(), claimed.leaseToken(), claimed.tenantId(),
+                    workflow.definition(), claimed.context(), claimed.runNumber(), claimed.currentStep(),
+                    claimed.runningTimeMs(), Instant.now());
             state.cancelRequested = claimed.cancelRequested();
             state.resumedStep = claimed.currentStepRow();
             LOG.debugf("resuming execution %s of %s at step %d", claimed.id(), workflow.definition().name(), claimed.currentStep());
@@ -158,29 +180,35 @@ public class WorkflowEngine {
     }
 
     private void dispatch(ExecutionState state) {
-        inFlight.add(state.id);
-        runner.drive(state).subscribe().with(
-                done -> inFlight.remove(state.id),
-                failure -> {
-                    inFlight.remove(state.id);
-                    if (failure instanceof LeaseLostException) {
-                        LOG.warnf("execution %s: %s; another instance drives it now", state.id, failure.getMessage());
-                    } else {
-                        // Its lease expires and it is claimed again, from its last checkpoint.
-                        LOG.errorf(failure, "execution %s stopped unexpectedly; it resumes when its lease expires", state.id);
-                    }
-                });
+        inFlight.put(state.id, state.leaseToken);
+        runner.drive(state)
+                .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
+                    LOG.errorf(failure, "execution %s stopped unexpectedly; recording it as FAILED", state.id);
+                    // If even that cannot be written, the lease expires and the execution resumes from its last checkpoint.
+                    return runner.abandon(state, failure);
+                })
+                .subscribe().with(
+                        done -> inFlight.remove(state.id, state.leaseToken),
+                        failure -> {
+                            inFlight.remove(state.id, state.leaseToken);
+                            if (failure instanceof LeaseLostException) {
+                                LOG.warnf("execution %s: %s; another driver has it now", state.id, failure.getMessage());
+                            } else {
+                                LOG.errorf(failure, "execution %s could not be recorded as FAILED; it resumes when its lease expires", state.id);
+                            }
+                        });
     }
 
     private void renewLeases() {
         if (inFlight.isEmpty()) {
             return;
         }
-        List<UUID> ids = List.copyOf(inFlight);
-        store.renewLeases(owner, ids, config.leaseDuration()).subscribe().with(
+        Map<UUID, String> held = Map.copyOf(inFlight);
+        store.renewLeases(held, config.leaseDuration()).subscribe().with(
                 renewed -> {
-                    if (renewed < ids.size()) {
-                        LOG.debugf("renewed %d of %d leases (the others finished or were lost)", (Object) renewed, ids.size());
+                    if (renewed < held.size()) {
+                        LOG.debugf("renewed %d of %d leases (the others finished, were lost, or are being written)",
+                                (Object) renewed, held.size());
                     }
                 },
                 failure -> LOG.warnf("renewing leases failed: %s", failure.getMessage()));

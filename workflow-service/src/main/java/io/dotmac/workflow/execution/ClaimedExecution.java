@@ -13,5 +13,6 @@ public record ClaimedExecution(
         int runNumber,
         long runningTimeMs,
         boolean cancelRequested,
+        String leaseToken,
         StepRecord currentStepRow) {
 }

@@ -14,6 +14,8 @@ import java.util.UUID;
 public final class ExecutionState {
 
     public final UUID id;
+    /** The lease this driver holds: every write is fenced by it. */
+    public final String leaseToken;
     public final String tenantId;
     public final WorkflowDefinition definition;
     public final Map<String, Object> context;
@@ -24,6 +26,9 @@ public final class ExecutionState {
     public Object result;
     public boolean cancelRequested;
     public Instant nextWakeAt;
+    /** While WAITING: the event and business key that wake it (both null when nothing does). */
+    public String waitEvent;
+    public String waitKey;
     public Instant completedAt;
     /** Running time before this slice began; the slice adds its own at each checkpoint. */
     public long runningTimeMs;
@@ -32,9 +37,11 @@ public final class ExecutionState {
     public StepRecord resumedStep;
     private final List<StepRecord> dirtySteps = new ArrayList<>();
 
-    public ExecutionState(UUID id, String tenantId, WorkflowDefinition definition, Map<String, Object> context,
-                          int runNumber, int currentStep, long runningTimeMs, Instant sliceStartedAt) {
+    public ExecutionState(UUID id, String leaseToken, String tenantId, WorkflowDefinition definition,
+                          Map<String, Object> context, int runNumber, int currentStep, long runningTimeMs,
+                          Instant sliceStartedAt) {
         this.id = id;
+        this.leaseToken = leaseToken;
         this.tenantId = tenantId;
         this.definition = definition;
         this.context = context;

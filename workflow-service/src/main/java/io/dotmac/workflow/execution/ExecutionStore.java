@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -13,25 +14,38 @@ import java.util.UUID;
  */
 public interface ExecutionStore {
 
-    /** Stores a new execution leased by {@code owner}; with a known idempotency key, emits the existing one instead. */
-    Uni<StartedExecution> insert(NewExecution execution, String owner, Duration lease);
+    /** Stores a new execution, leased under {@code leaseToken}; with a known idempotency key, emits the existing one instead. */
+    Uni<StartedExecution> insert(NewExecution execution, String leaseToken, Duration lease);
 
     /**
      * Writes the execution's state and the step rows changed since the last checkpoint, in one
-     * transaction, if {@code owner} still holds the lease (renewing it, or releasing it when the
-     * execution stops being driven). Emits whether a cancel was requested meanwhile; fails with
-     * {@link LeaseLostException} if the lease is gone.
+     * transaction, if the state's lease token still holds the lease (renewing it, or releasing it
+     * when the execution stops being driven). Emits whether a cancel was requested meanwhile; fails
+     * with {@link LeaseLostException} if the lease is gone.
      */
-    Uni<Boolean> checkpoint(ExecutionState state, String owner, Duration lease);
+    Uni<Boolean> checkpoint(ExecutionState state, Duration lease);
 
-    /** Leases up to {@code limit} unfinished executions that are due and not leased by anyone. */
-    Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease);
+    /**
+     * Leases up to {@code limit} unfinished executions that are due, not leased by anyone and not
+     * among those {@code driving} already; each claim gets a lease token of its own, made of
+     * {@code owner} and a random part, so that two drivers of one process never share a lease.
+     */
+    Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving);
 
-    /** Extends the leases this owner holds on the given executions; emits how many it still held. */
-    Uni<Integer> renewLeases(String owner, Collection<UUID> executionIds, Duration lease);
+    /** Extends the leases still held under the given tokens (execution id → token); emits how many. */
+    Uni<Integer> renewLeases(Map<UUID, String> leases, Duration lease);
 
-    /** Makes a waiting execution due now; emits false if it is not waiting. */
+    /** Lets the leases go at once (shutting down), so that another instance takes over without waiting. */
+    Uni<Integer> releaseLeases(Map<UUID, String> leases);
+
+    /**
+     * Asks an unfinished execution to check what it waits for now: an idle waiting one is due at
+     * once, a driven one at its next wait. Emits false if it has finished.
+     */
     Uni<Boolean> wake(UUID executionId);
+
+    /** Makes every execution waiting on this event and key (within the tenant, if given) due now; emits how many. */
+    Uni<Integer> wakeWaitingOn(String event, String key, String tenantId);
 
     /**
      * Cancels an execution: one that nobody drives is CANCELLED at once; a driven one is flagged

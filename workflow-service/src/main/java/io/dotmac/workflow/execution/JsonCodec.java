@@ -18,13 +18,28 @@ public final class JsonCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final String NUL = "\\u0000";
+    private static final String REPLACEMENT = "\\ufffd";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
     private JsonCodec() {
     }
 
+    /**
+     * The value as JSON. PostgreSQL's jsonb cannot hold the NUL character, so one that comes from a
+     * service's answer is stored as U+FFFD; requests that carry one are refused at the API.
+     */
     public static String write(Object value) {
+        return writeExact(value).replace(NUL, REPLACEMENT);
+    }
+
+    /** Whether the value holds a NUL character anywhere, which jsonb cannot store. */
+    public static boolean containsNul(Object value) {
+        return writeExact(value).contains(NUL);
+    }
+
+    private static String writeExact(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {

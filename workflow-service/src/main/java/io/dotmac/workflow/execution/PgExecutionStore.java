@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -32,10 +33,12 @@ public class PgExecutionStore implements ExecutionStore {
 
     static final String UPDATE_EXECUTION = """
             UPDATE workflow_executions SET status = $3, context = $4::text::jsonb, result = $5::text::jsonb,
-                error_message = $6, current_step = $7, running_time_ms = $8, next_wake_at = $9, completed_at = $10,
+                error_message = $6, current_step = $7, running_time_ms = $8, completed_at = $10,
+                next_wake_at = CASE WHEN $3 = 'WAITING' AND (wake_requested OR cancel_requested) THEN now() ELSE $9 END,
+                wake_requested = false,
                 lease_owner = CASE WHEN $11 THEN lease_owner END,
                 lease_expires_at = CASE WHEN $11 THEN now() + $12 * interval '1 millisecond' END,
-                updated_at = now()
+                wait_event = $13, wait_key = $14, updated_at = now()
             WHERE id = $1 AND lease_owner = $2
             RETURNING cancel_requested""";
 
@@ -58,32 +61,52 @@ public class PgExecutionStore implements ExecutionStore {
                 WHERE status IN ('PENDING', 'RUNNING', 'WAITING')
                   AND (next_wake_at IS NULL OR next_wake_at <= now())
                   AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                  AND NOT (id = ANY($4))
                 ORDER BY next_wake_at NULLS FIRST
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
                 UPDATE workflow_executions e
-                   SET lease_owner = $1, lease_expires_at = now() + $3 * interval '1 millisecond',
-                       next_wake_at = NULL, started_at = coalesce(e.started_at, now()), updated_at = now()
+                   SET lease_owner = $1 || ':' || gen_random_uuid(), lease_expires_at = now() + $3 * interval '1 millisecond',
+                       next_wake_at = NULL, wake_requested = false, started_at = coalesce(e.started_at, now()),
+                       updated_at = now()
                   FROM due
                  WHERE e.id = due.id
                 RETURNING e.id, e.workflow_id, e.tenant_id, e.context, e.current_step, e.run_number,
-                          e.running_time_ms, e.cancel_requested)
+                          e.running_time_ms, e.cancel_requested, e.lease_owner)
             SELECT c.id, c.workflow_id, c.tenant_id, c.context::text, c.current_step, c.run_number,
-                   c.running_time_ms, c.cancel_requested,
+                   c.running_time_ms, c.cancel_requested, c.lease_owner,
                    s.step_name, s.step_type, s.status, s.retry_count, s.started_at, s.wait_until,
                    s.input_data::text, s.error_message
               FROM claimed c
               LEFT JOIN workflow_steps s
                 ON s.execution_id = c.id AND s.run_number = c.run_number AND s.sequence_number = c.current_step""";
 
+    // Rows a checkpoint has locked are skipped, not waited for: that checkpoint renews them anyway,
+    // and waiting could deadlock against its batch.
     private static final String RENEW = """
-            UPDATE workflow_executions SET lease_expires_at = now() + $3 * interval '1 millisecond'
-             WHERE lease_owner = $1 AND id = ANY($2)""";
+            UPDATE workflow_executions e SET lease_expires_at = now() + $3 * interval '1 millisecond'
+              FROM unnest($1::uuid[], $2::text[]) AS held(id, token)
+             WHERE e.id = held.id AND e.lease_owner = held.token
+               AND e.id IN (SELECT id FROM workflow_executions WHERE id = ANY($1) FOR UPDATE SKIP LOCKED)""";
 
+    private static final String RELEASE = """
+            UPDATE workflow_executions e SET lease_expires_at = now()
+              FROM unnest($1::uuid[], $2::text[]) AS held(id, token)
+             WHERE e.id = held.id AND e.lease_owner = held.token""";
+
+    // A driven execution keeps the request in wake_requested; an idle waiting one is due at once.
     private static final String WAKE = """
-            UPDATE workflow_executions SET next_wake_at = now(), updated_at = now()
-             WHERE id = $1 AND status = 'WAITING' AND lease_owner IS NULL""";
+            UPDATE workflow_executions SET wake_requested = true, updated_at = now(),
+                next_wake_at = CASE WHEN status = 'WAITING' AND (lease_owner IS NULL OR lease_expires_at < now())
+                                    THEN now() ELSE next_wake_at END
+             WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING')""";
+
+    private static final String WAKE_WAITING_ON = """
+            UPDATE workflow_executions SET wake_requested = true, updated_at = now(),
+                next_wake_at = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN now() ELSE next_wake_at END
+             WHERE status = 'WAITING' AND wait_event = $1 AND wait_key = $2
+               AND ($3::text IS NULL OR tenant_id = $3)""";
 
     private static final String CANCEL = """
             UPDATE workflow_executions SET
@@ -105,6 +128,7 @@ public class PgExecutionStore implements ExecutionStore {
     private static final String RETRY = """
             UPDATE workflow_executions SET status = 'RUNNING', run_number = run_number + 1, error_message = NULL,
                 completed_at = NULL, cancel_requested = false, next_wake_at = now(), lease_owner = NULL,
+                running_time_ms = 0,
                 lease_expires_at = NULL, updated_at = now()
              WHERE id = $1 AND status = 'FAILED'""";
 
@@ -117,11 +141,11 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public Uni<StartedExecution> insert(NewExecution e, String owner, Duration lease) {
+    public Uni<StartedExecution> insert(NewExecution e, String leaseToken, Duration lease) {
         Tuple row = Tuple.tuple()
                 .addUUID(e.id()).addLong(e.workflowId()).addString(e.workflowName()).addString(e.workflowVersion())
                 .addString(JsonCodec.write(e.context())).addString(e.triggerType()).addString(e.triggerSource())
-                .addString(e.tenantId()).addString(e.idempotencyKey()).addString(owner).addLong(lease.toMillis());
+                .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis());
         return batcher.insert(row).chain(created -> created
                 ? Uni.createFrom().item(new StartedExecution(e.id(), true))
                 : pool.preparedQuery(FIND_BY_IDEMPOTENCY_KEY).execute(Tuple.of(e.tenantId(), e.idempotencyKey()))
@@ -129,19 +153,21 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public Uni<Boolean> checkpoint(ExecutionState s, String owner, Duration lease) {
+    public Uni<Boolean> checkpoint(ExecutionState s, Duration lease) {
         Instant now = Instant.now();
         long runningTime = s.runningTimeMs(now);
         s.runningTimeMs = runningTime;
         s.sliceStartedAt = now;
         boolean keep = s.keepsLease();
         Tuple execution = Tuple.tuple()
-                .addUUID(s.id).addString(owner).addString(s.status.name())
+                .addUUID(s.id).addString(s.leaseToken).addString(s.status.name())
                 .addString(JsonCodec.write(s.context))
                 .addString(s.result == null ? null : JsonCodec.write(s.result))
                 .addString(s.errorMessage).addInteger(s.currentStep).addLong(runningTime)
                 .addOffsetDateTime(utc(s.nextWakeAt)).addOffsetDateTime(utc(s.completedAt))
-                .addBoolean(keep).addLong(lease.toMillis());
+                .addBoolean(keep).addLong(lease.toMillis())
+                .addString(s.status == ExecutionStatus.WAITING ? s.waitEvent : null)
+                .addString(s.status == ExecutionStatus.WAITING ? s.waitKey : null);
         List<Tuple> steps = new ArrayList<>();
         for (StepRecord step : s.drainDirtySteps()) {
             steps.add(stepTuple(step));
@@ -161,8 +187,9 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease) {
-        return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(owner, limit, lease.toMillis())).map(rows -> {
+    public Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving) {
+        Tuple params = Tuple.of(owner, limit, lease.toMillis(), driving.toArray(UUID[]::new));
+        return pool.preparedQuery(CLAIM_DUE).execute(params).map(rows -> {
             List<ClaimedExecution> claimed = new ArrayList<>();
             for (Row row : rows) {
                 claimed.add(toClaimed(row));
@@ -176,31 +203,42 @@ public class PgExecutionStore implements ExecutionStore {
         int currentStep = row.getInteger(4);
         int runNumber = row.getInteger(5);
         StepRecord step = null;
-        if (row.getString(8) != null) {
-            step = new StepRecord(id, runNumber, currentStep, row.getString(8), row.getString(9), instant(row.getOffsetDateTime(12)));
-            step.status = StepStatus.valueOf(row.getString(10));
-            step.retryCount = row.getInteger(11);
-            step.waitUntil = instant(row.getOffsetDateTime(13));
-            step.input = JsonCodec.read(row.getString(14));
-            step.error = row.getString(15);
+        if (row.getString(9) != null) {
+            step = new StepRecord(id, runNumber, currentStep, row.getString(9), row.getString(10), instant(row.getOffsetDateTime(13)));
+            step.status = StepStatus.valueOf(row.getString(11));
+            step.retryCount = row.getInteger(12);
+            step.waitUntil = instant(row.getOffsetDateTime(14));
+            step.input = JsonCodec.read(row.getString(15));
+            step.error = row.getString(16);
         }
         return new ClaimedExecution(id, row.getLong(1), row.getString(2), JsonCodec.readMap(row.getString(3)),
-                currentStep, runNumber, row.getLong(6), row.getBoolean(7), step);
+                currentStep, runNumber, row.getLong(6), row.getBoolean(7), row.getString(8), step);
     }
 
     @Override
-    public Uni<Integer> renewLeases(String owner, Collection<UUID> executionIds, Duration lease) {
-        if (executionIds.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        return pool.preparedQuery(RENEW)
-                .execute(Tuple.of(owner, executionIds.toArray(UUID[]::new), lease.toMillis()))
-                .map(RowSet::rowCount);
+    public Uni<Integer> renewLeases(Map<UUID, String> leases, Duration lease) {
+        return leases.isEmpty() ? Uni.createFrom().item(0) : pool.preparedQuery(RENEW).execute(held(leases)
+                .addLong(lease.toMillis())).map(RowSet::rowCount);
+    }
+
+    @Override
+    public Uni<Integer> releaseLeases(Map<UUID, String> leases) {
+        return leases.isEmpty() ? Uni.createFrom().item(0) : pool.preparedQuery(RELEASE).execute(held(leases)).map(RowSet::rowCount);
+    }
+
+    private static Tuple held(Map<UUID, String> leases) {
+        List<UUID> ids = new ArrayList<>(leases.keySet());
+        return Tuple.of(ids.toArray(UUID[]::new), ids.stream().map(leases::get).toArray(String[]::new));
     }
 
     @Override
     public Uni<Boolean> wake(UUID executionId) {
         return pool.preparedQuery(WAKE).execute(Tuple.of(executionId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Uni<Integer> wakeWaitingOn(String event, String key, String tenantId) {
+        return pool.preparedQuery(WAKE_WAITING_ON).execute(Tuple.of(event, key, tenantId)).map(RowSet::rowCount);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dotmac.workflow.execution;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -8,11 +9,13 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
  * Group commit for execution state. Writes queue up while a transaction is in flight and go
@@ -24,6 +27,7 @@ final class WriteBatcher {
 
     /** Enough to amortise a commit; small enough to keep one transaction short. */
     private static final int MAX_BATCH = 256;
+    private static final Logger LOG = Logger.getLogger(WriteBatcher.class);
 
     private final Pool pool;
     private final Queue<Write> queue = new ConcurrentLinkedQueue<>();
@@ -57,9 +61,37 @@ final class WriteBatcher {
         while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
             batch.add(next);
         }
+        // Updates in id order: two transactions locking rows in one order cannot deadlock.
+        batch.sort(Comparator.comparing((Write w) -> w.insert).reversed()
+                .thenComparing(w -> w.executionId, Comparator.nullsFirst(Comparator.naturalOrder())));
         pool.withTransaction(conn -> write(conn, batch)).subscribe().with(
                 outcomes -> finish(batch, outcomes, null),
-                failure -> finish(batch, null, failure));
+                failure -> {
+                    if (batch.size() == 1) {
+                        finishOne(batch.get(0), failure);
+                    } else {
+                        isolate(batch);
+                    }
+                });
+    }
+
+    // One bad write (a value PostgreSQL refuses) must not fail the others: each is tried alone.
+    private void isolate(List<Write> batch) {
+        Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(w -> pool.withTransaction(conn -> write(conn, List.of(w)))
+                        .map(outcomes -> outcomes.get(0))
+                        .onFailure().recoverWithItem(failure -> failure)
+                        .invoke(outcome -> complete(w, outcome)))
+                .collect().asList()
+                .subscribe().with(done -> release(), failure -> release());
+    }
+
+    private void finishOne(Write write, Throwable failure) {
+        try {
+            complete(write, failure);
+        } finally {
+            release();
+        }
     }
 
     private Uni<List<Object>> write(SqlConnection conn, List<Write> batch) {
@@ -116,18 +148,29 @@ final class WriteBatcher {
     private void finish(List<Write> batch, List<Object> outcomes, Throwable failure) {
         try {
             for (int i = 0; i < batch.size(); i++) {
-                Write w = batch.get(i);
-                Object outcome = failure != null ? failure : outcomes.get(i);
-                if (outcome instanceof Throwable t) {
-                    w.emitter.fail(t);
-                } else {
-                    w.emitter.complete((Boolean) outcome);
-                }
+                complete(batch.get(i), failure != null ? failure : outcomes.get(i));
             }
         } finally {
-            flushing.set(false);
-            flushIfIdle();
+            release();
         }
+    }
+
+    // A caller's continuation that throws must not keep the other callers from hearing of their writes.
+    private static void complete(Write w, Object outcome) {
+        try {
+            if (outcome instanceof Throwable t) {
+                w.emitter.fail(t);
+            } else {
+                w.emitter.complete((Boolean) outcome);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "a caller of the write batcher failed on its outcome");
+        }
+    }
+
+    private void release() {
+        flushing.set(false);
+        flushIfIdle();
     }
 
     private record Write(UUID executionId, Tuple execution, List<Tuple> steps, UniEmitter<? super Boolean> emitter,

@@ -5,7 +5,8 @@ import java.time.OffsetDateTime;
 
 /**
  * An event as it arrived from Kafka. Its identity is the CloudEvent's source and id; a record
- * without CloudEvent headers is identified by its topic, partition and offset.
+ * without CloudEvent headers is identified by its topic, partition and offset. {@code tenant} is
+ * null when the event names none.
  */
 public record InboxEvent(
         String source,
@@ -14,5 +15,10 @@ public record InboxEvent(
         String type,
         String key,
         OffsetDateTime time,
+        String tenant,
         JsonObject payload) {
+
+    /** Where the event's tenant travels: the CloudEvents extension attribute, else the data. */
+    static final String TENANT_EXTENSION = "tenantid";
+    static final String TENANT_FIELD = "tenant_id";
 }

@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Receives the events that drive workflows ({@code crm.quote.accepted},
- * {@code billing.payment.received}) and records each once in the inbox. A message is
- * acknowledged only after its row is committed, so a crash redelivers it instead of losing it.
+ * {@code billing.payment.received}), records each once in the inbox, and hands it to
+ * {@link EventTriggers}. A message is acknowledged only after all of that is committed, so a
+ * crash redelivers it instead of losing it; the redelivery's effects happen once.
  */
 @ApplicationScoped
 public class TriggerEventConsumer {
@@ -24,9 +25,11 @@ public class TriggerEventConsumer {
     private static final Logger LOG = Logger.getLogger(TriggerEventConsumer.class);
 
     private final InboxRepository inbox;
+    private final EventTriggers triggers;
 
-    public TriggerEventConsumer(InboxRepository inbox) {
+    public TriggerEventConsumer(InboxRepository inbox, EventTriggers triggers) {
         this.inbox = inbox;
+        this.triggers = triggers;
     }
 
     @Incoming("quote-accepted")
@@ -40,25 +43,37 @@ public class TriggerEventConsumer {
     }
 
     private Uni<Void> record(Message<String> message) {
-        // A record that is not a JSON object fails here and is nacked to the dead-letter topic.
+        // A record that is not a JSON object, or that the workflows it triggers cannot read, fails
+        // and is nacked to the dead-letter topic; the consumer goes on with the next.
         return Uni.createFrom().item(() -> toInboxEvent(message))
                 .chain(event -> storeUntilCommitted(event).invoke(isNew -> {
                     if (isNew) {
                         LOG.infof("received %s event %s (key %s) from %s", event.type(), event.id(), event.key(), event.source());
                     } else {
-                        LOG.infof("ignored redelivered event %s from %s", event.id(), event.source());
+                        LOG.infof("redelivered event %s from %s: its effects happen once", event.id(), event.source());
                     }
-                }))
-                .chain(ignored -> Uni.createFrom().completionStage(message.ack()))
-                .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(message.nack(failure)));
+                }).chain(() -> untilDone(event, triggers.handle(event))))
+                .chain(() -> Uni.createFrom().completionStage(message.ack()))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("event on %s sent to the dead-letter topic: %s", message.getMetadata(IncomingKafkaRecordMetadata.class)
+                            .map(m -> ((IncomingKafkaRecordMetadata<?, ?>) m).getTopic()).orElse("?"), failure.getMessage());
+                    return Uni.createFrom().completionStage(message.nack(failure));
+                });
+    }
+
+    private Uni<Boolean> storeUntilCommitted(InboxEvent event) {
+        return untilDone(event, inbox.insertIfAbsent(event));
     }
 
     // A database outage holds the partition (readiness turns DOWN) rather than dropping the
-    // event to the dead-letter topic: nothing valid is lost, and order is kept.
-    private Uni<Boolean> storeUntilCommitted(InboxEvent event) {
-        return inbox.insertIfAbsent(event)
-                .onFailure().invoke(e -> LOG.warnf("could not store event %s, retrying: %s", event.id(), e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely();
+    // event to the dead-letter topic: nothing valid is lost, and order is kept. A malformed event
+    // fails at once.
+    private static <T> Uni<T> untilDone(InboxEvent event, Uni<T> work) {
+        return work
+                .onFailure(e -> !EventTriggers.isPermanent(e))
+                .invoke(e -> LOG.warnf("could not process event %s yet, retrying: %s", event.id(), e.getMessage()))
+                .onFailure(e -> !EventTriggers.isPermanent(e))
+                .retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely();
     }
 
     @SuppressWarnings("unchecked")
@@ -66,12 +81,17 @@ public class TriggerEventConsumer {
         IncomingKafkaRecordMetadata<String, String> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
         IncomingCloudEventMetadata<String> ce = message.getMetadata(IncomingCloudEventMetadata.class).orElse(null);
+        JsonObject payload = new JsonObject(message.getPayload());
+        String tenant = ce == null ? null : ce.getExtension(InboxEvent.TENANT_EXTENSION).map(Object::toString).orElse(null);
+        if (tenant == null) {
+            tenant = payload.getString(InboxEvent.TENANT_FIELD);
+        }
         if (ce == null) {
             return new InboxEvent("kafka:" + kafka.getTopic(), kafka.getPartition() + "-" + kafka.getOffset(),
-                    kafka.getTopic(), null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC), new JsonObject(message.getPayload()));
+                    kafka.getTopic(), null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC), tenant, payload);
         }
         OffsetDateTime time = ce.getTimeStamp().map(ZonedDateTime::toOffsetDateTime).orElse(null);
         return new InboxEvent(ce.getSource().toString(), ce.getId(), kafka.getTopic(), ce.getType(), kafka.getKey(),
-                time, new JsonObject(message.getPayload()));
+                time, tenant, payload);
     }
 }

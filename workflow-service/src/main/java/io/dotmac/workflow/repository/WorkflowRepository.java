@@ -1,6 +1,7 @@
 package io.dotmac.workflow.repository;
 
 import io.dotmac.workflow.definition.DefinitionParser;
+import io.dotmac.workflow.definition.InvalidDefinitionException;
 import io.dotmac.workflow.definition.WorkflowDefinition;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.smallrye.mutiny.Uni;
@@ -8,9 +9,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Stored workflow definitions. A stored version never changes, so the parsed definition of each is
@@ -18,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class WorkflowRepository {
+
+    private static final Logger LOG = Logger.getLogger(WorkflowRepository.class);
 
     private static final String COLUMNS = "id, tenant_id, definition::text";
 
@@ -39,6 +45,36 @@ public class WorkflowRepository {
             INSERT INTO workflows (name, version, description, definition, tags, tenant_id)
             VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6)
             RETURNING id""";
+
+    private static final String VERSION_COLUMNS =
+            "id, name, version, description, is_active, tags::text, builtin, tenant_id, created_at, definition::text";
+    private static final String VISIBLE = "(tenant_id IS NULL OR tenant_id = $1)";
+    private static final String NEWEST_FIRST = "string_to_array(version, '.')::int[] DESC";
+
+    private static final String LIST_ALL = "SELECT " + VERSION_COLUMNS + " FROM workflows WHERE " + VISIBLE
+            + " ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST;
+
+    // What runs for each name: the tenant's own newest active version, else the built-in one.
+    private static final String LIST_ACTIVE = "SELECT DISTINCT ON (name) " + VERSION_COLUMNS + " FROM workflows WHERE "
+            + VISIBLE + " AND is_active ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST;
+
+    private static final String FIND_VERSION = "SELECT " + VERSION_COLUMNS + " FROM workflows WHERE " + VISIBLE
+            + " AND name = $2 AND ($3::text IS NULL OR version = $3) ORDER BY tenant_id NULLS LAST, is_active DESC, "
+            + NEWEST_FIRST + " LIMIT 1";
+
+    // Activating a version makes it the one that runs: the tenant's other versions of the name stop.
+    private static final String ACTIVATE = """
+            UPDATE workflows SET is_active = (version = $3), updated_at = now()
+             WHERE tenant_id = $1 AND name = $2 AND (version = $3 OR is_active)
+               AND EXISTS (SELECT 1 FROM workflows WHERE tenant_id = $1 AND name = $2 AND version = $3)""";
+
+    private static final String DEACTIVATE = """
+            UPDATE workflows SET is_active = false, updated_at = now() WHERE tenant_id = $1 AND name = $2 AND version = $3""";
+
+    // Per name the version that runs for the tenant, kept if it declares triggers (the caller picks the event).
+    private static final String RUNNING_VERSIONS = "SELECT id, tenant_id, definition FROM (SELECT DISTINCT ON (name) "
+            + COLUMNS + ", definition ? 'triggers' AS triggered FROM workflows WHERE " + VISIBLE
+            + " AND is_active ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST + ") running WHERE triggered";
 
     private final Pool pool;
     private final DefinitionParser parser;
@@ -77,6 +113,53 @@ public class WorkflowRepository {
                 .execute(Tuple.of(definition.name(), definition.version(), definition.description(), json,
                         JsonCodec.write(definition.tags()), tenantId))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The versions a tenant sees (its own and the built-ins): all of them, or the one that runs per name. */
+    public Uni<List<WorkflowVersion>> list(String tenantId, boolean allVersions) {
+        return pool.preparedQuery(allVersions ? LIST_ALL : LIST_ACTIVE).execute(Tuple.of(tenantId)).map(rows -> {
+            List<WorkflowVersion> versions = new ArrayList<>();
+            rows.forEach(row -> versions.add(version(row)));
+            return versions;
+        });
+    }
+
+    /** The workflows that an event starts for a tenant: the running version of each name, if it declares a trigger for it. */
+    public Uni<List<StoredWorkflow>> findTriggeredBy(String event, String tenantId) {
+        return pool.preparedQuery(RUNNING_VERSIONS).execute(Tuple.of(tenantId)).map(rows -> {
+            List<StoredWorkflow> triggered = new ArrayList<>();
+            for (Row row : rows) {
+                StoredWorkflow workflow;
+                try {
+                    workflow = cache(row);
+                } catch (InvalidDefinitionException e) {
+                    // A stored version that this engine no longer accepts must not hold up the events of all the others.
+                    LOG.errorf("stored workflow %d is not valid any more and is not triggered: %s", row.getLong(0), e.getMessage());
+                    continue;
+                }
+                if (workflow.definition().trigger(event).isPresent()) {
+                    triggered.add(workflow);
+                }
+            }
+            return triggered;
+        });
+    }
+
+    /** A version the tenant sees; without {@code version}, the one that runs (or else the newest). */
+    public Uni<Optional<WorkflowVersion>> find(String tenantId, String name, String version) {
+        return pool.preparedQuery(FIND_VERSION).execute(Tuple.of(tenantId, name, version))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(version(rows.iterator().next())));
+    }
+
+    /** Emits whether the tenant owns that version (built-ins are shared and never change). */
+    public Uni<Boolean> setActive(String tenantId, String name, String version, boolean active) {
+        return pool.preparedQuery(active ? ACTIVATE : DEACTIVATE).execute(Tuple.of(tenantId, name, version))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    private static WorkflowVersion version(Row row) {
+        return new WorkflowVersion(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4),
+                row.getString(5), row.getBoolean(6), row.getString(7), row.getOffsetDateTime(8), row.getString(9));
     }
 
     private StoredWorkflow cache(Row row) {

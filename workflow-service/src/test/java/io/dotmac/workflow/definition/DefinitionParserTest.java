@@ -130,7 +130,7 @@ class DefinitionParserTest {
         assertEquals(new StepDefinition("qualify_lead", StepType.SERVICE_CALL, true, "lead_id != ''",
                         new ServiceCall("crm_service", "qualify_lead", Map.of("lead_id", "${lead_id}"), "lead"),
                         null, null, null, Duration.ofSeconds(30),
-                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60))),
+                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null),
                 qualify);
         assertFalse(qualify.waits());
 
@@ -222,7 +222,7 @@ class DefinitionParserTest {
                  "tags": ["sales", 7], "stpes": []}"""));
 
         assertEquals(List.of(
-                        "field 'stpes': unknown field (allowed: name, version, description, inputs, tags, steps)",
+                        "field 'stpes': unknown field (allowed: name, version, description, inputs, tags, triggers, steps)",
                         "field 'name': must be lower-case letters, digits, '_', '.' or '-', starting with a letter,"
                                 + " at most 100 characters (got 'Lead To Customer')",
                         "field 'version': must be a string such as \"1.0.0\", not the number 1.0; quote it",

@@ -34,8 +34,8 @@ class PgExecutionStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final WorkflowDefinition DEFINITION = new WorkflowDefinition("contract", "1.0.0", null, List.of(),
-            List.of(new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null)),
-            List.of());
+            List.of(new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null)),
+            List.of(), List.of());
 
     @Inject
     ExecutionStore store;
@@ -48,19 +48,29 @@ class PgExecutionStoreTest {
     @BeforeEach
     void workflow() {
         workflowId = pool.query("""
-                INSERT INTO workflows (name, version, definition) VALUES ('contract-' || gen_random_uuid(), '1.0.0', '{}')
+                INSERT INTO workflows (name, version, definition)
+                VALUES ('contract-' || gen_random_uuid(), '1.0.0',
+                        '{"name": "contract", "version": "1.0.0", "steps": [{"name": "a", "type": "transform", "set": {"x": 1}}]}')
                 RETURNING id""").execute().await().atMost(WAIT).iterator().next().getLong(0);
     }
 
-    private UUID insert(String owner, String idempotencyKey) {
+    private UUID insert(String token, String idempotencyKey) {
         UUID id = UUID.randomUUID();
         return store.insert(new NewExecution(id, workflowId, "contract", "1.0.0", Map.of("amount", new java.math.BigDecimal("10.50")),
-                "manual", "test", "tenant-a", idempotencyKey), owner, LEASE).await().atMost(WAIT).id();
+                "manual", "test", "tenant-a", idempotencyKey), token, LEASE).await().atMost(WAIT).id();
     }
 
-    private ExecutionState state(UUID id) {
-        return new ExecutionState(id, "tenant-a", DEFINITION, new LinkedHashMap<>(Map.of("amount", new java.math.BigDecimal("10.50"))),
-                1, 0, 0, Instant.now());
+    private ExecutionState state(UUID id, String token) {
+        return new ExecutionState(id, token, "tenant-a", DEFINITION,
+                new LinkedHashMap<>(Map.of("amount", new java.math.BigDecimal("10.50"))), 1, 0, 0, Instant.now());
+    }
+
+    private List<ClaimedExecution> claim(String owner) {
+        return store.claimDue(owner, 1000, LEASE, List.of()).await().atMost(WAIT);
+    }
+
+    private static Throwable failureOf(io.smallrye.mutiny.Uni<?> uni) {
+        return uni.onItem().<Throwable>transform(x -> null).onFailure().recoverWithItem(e -> e).await().atMost(WAIT);
     }
 
     private void expire(UUID id) {
@@ -78,8 +88,8 @@ class PgExecutionStoreTest {
 
     @Test
     void aCheckpointWritesStateAndStepsAndReturnsTheCancelFlag() {
-        UUID id = insert("owner-a", null);
-        ExecutionState s = state(id);
+        UUID id = insert("owner-a:1", null);
+        ExecutionState s = state(id, "owner-a:1");
         StepRecord step = new StepRecord(id, 1, 0, "a", "transform", Instant.now());
         step.output = Map.of("x", 1);
         step.finish(StepStatus.COMPLETED, Instant.now());
@@ -87,7 +97,7 @@ class PgExecutionStoreTest {
         s.context.put("x", 1);
         s.currentStep = 1;
 
-        assertFalse(store.checkpoint(s, "owner-a", LEASE).await().atMost(WAIT));
+        assertFalse(store.checkpoint(s, LEASE).await().atMost(WAIT));
 
         var row = pool.preparedQuery("""
                 SELECT e.current_step, e.context->>'amount', s.status, s.output_data->>'x', e.lease_owner
@@ -97,48 +107,98 @@ class PgExecutionStoreTest {
         assertEquals("10.50", row.getString(1), "decimals keep their digits");
         assertEquals("COMPLETED", row.getString(2));
         assertEquals("1", row.getString(3));
-        assertEquals("owner-a", row.getString(4), "a running execution keeps its lease");
+        assertEquals("owner-a:1", row.getString(4), "a running execution keeps its lease");
     }
 
     @Test
-    void anotherOwnerCanNeitherClaimNorWriteALeasedExecution() {
-        UUID id = insert("owner-a", null);
+    void anotherDriverCanNeitherClaimNorWriteALeasedExecution() {
+        UUID id = insert("owner-a:1", null);
 
-        List<ClaimedExecution> claimedByB = store.claimDue("owner-b", 1000, LEASE).await().atMost(WAIT);
-        assertTrue(claimedByB.stream().noneMatch(c -> c.id().equals(id)), "a live lease is never claimed");
-
-        Throwable lost = store.checkpoint(state(id), "owner-b", LEASE).onItem().<Throwable>transform(x -> null)
-                .onFailure().recoverWithItem(e -> e).await().atMost(WAIT);
-        assertInstanceOf(LeaseLostException.class, lost);
+        assertTrue(claim("owner-b").stream().noneMatch(c -> c.id().equals(id)), "a live lease is never claimed");
+        assertInstanceOf(LeaseLostException.class, failureOf(store.checkpoint(state(id, "owner-b:1"), LEASE)));
+        // The same process with another driver's token is fenced out too.
+        assertInstanceOf(LeaseLostException.class, failureOf(store.checkpoint(state(id, "owner-a:2"), LEASE)));
     }
 
     @Test
-    void anExpiredLeaseIsClaimedOnceAndFencesTheOldOwner() {
-        UUID id = insert("owner-a", null);
+    void anExpiredLeaseIsClaimedOnceAndFencesTheOldDriver() {
+        UUID id = insert("owner-a:1", null);
         expire(id);
 
-        List<ClaimedExecution> claimed = store.claimDue("owner-b", 1000, LEASE).await().atMost(WAIT);
-        assertTrue(claimed.stream().anyMatch(c -> c.id().equals(id)));
-        assertTrue(store.claimDue("owner-c", 1000, LEASE).await().atMost(WAIT).stream().noneMatch(c -> c.id().equals(id)),
-                "claimed by one owner at a time");
+        ClaimedExecution claimed = claim("owner-b").stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        assertTrue(claimed.leaseToken().startsWith("owner-b:"), claimed.leaseToken());
+        assertTrue(claim("owner-c").stream().noneMatch(c -> c.id().equals(id)), "claimed by one driver at a time");
 
-        Throwable lost = store.checkpoint(state(id), "owner-a", LEASE).onItem().<Throwable>transform(x -> null)
-                .onFailure().recoverWithItem(e -> e).await().atMost(WAIT);
-        assertInstanceOf(LeaseLostException.class, lost, "the old owner's late write is refused");
-        assertEquals(1, store.renewLeases("owner-b", List.of(id), LEASE).await().atMost(WAIT));
-        assertEquals(0, store.renewLeases("owner-a", List.of(id), LEASE).await().atMost(WAIT));
+        assertInstanceOf(LeaseLostException.class, failureOf(store.checkpoint(state(id, "owner-a:1"), LEASE)),
+                "the old driver's late write is refused");
+        assertEquals(1, store.renewLeases(Map.of(id, claimed.leaseToken()), LEASE).await().atMost(WAIT));
+        assertEquals(0, store.renewLeases(Map.of(id, "owner-a:1"), LEASE).await().atMost(WAIT));
+        assertFalse(store.checkpoint(state(id, claimed.leaseToken()), LEASE).await().atMost(WAIT));
+    }
+
+    @Test
+    void anExecutionBeingDrivenHereIsNotClaimedAgainEvenWithAnExpiredLease() {
+        UUID id = insert("owner-a:1", null);
+        expire(id);
+
+        assertTrue(store.claimDue("owner-a", 1000, LEASE, List.of(id)).await().atMost(WAIT).stream()
+                .noneMatch(c -> c.id().equals(id)));
+    }
+
+    @Test
+    void aWakeWhileDrivenIsKeptUntilTheExecutionWaitsAgain() {
+        UUID id = insert("owner-a:1", null);
+        assertTrue(store.wake(id).await().atMost(WAIT), "an unfinished execution takes the request");
+
+        ExecutionState s = state(id, "owner-a:1");
+        s.status = ExecutionStatus.WAITING;
+        s.nextWakeAt = Instant.now().plus(Duration.ofHours(1));
+        store.checkpoint(s, LEASE).await().atMost(WAIT);
+
+        assertTrue(claim("owner-b").stream().anyMatch(c -> c.id().equals(id)), "due at once, not in an hour");
+    }
+
+    @Test
+    void oneWriteThatPostgresqlRefusesFailsAloneInItsBatch() {
+        UUID first = insert("owner-a:1", null);
+        UUID second = insert("owner-a:2", null);
+        UUID bad = insert("owner-a:3", null);
+        ExecutionState firstState = state(first, "owner-a:1");
+        ExecutionState secondState = state(second, "owner-a:2");
+        ExecutionState badState = state(bad, "owner-a:3");
+        firstState.currentStep = 1;
+        secondState.currentStep = 1;
+        // PostgreSQL refuses the NUL character in text: the row cannot be written.
+        StepRecord badStep = new StepRecord(bad, 1, 0, "a\u0000b", "transform", Instant.now());
+        badStep.finish(StepStatus.COMPLETED, Instant.now());
+        badState.markDirty(badStep);
+
+        // The first write flushes alone; the next two queue behind it and share a transaction.
+        List<Object> outcomes = io.smallrye.mutiny.Uni.join().all(outcome(firstState), outcome(secondState), outcome(badState))
+                .andFailFast().await().atMost(WAIT);
+
+        assertEquals(false, outcomes.get(0));
+        assertEquals(false, outcomes.get(1), "a write batched with a bad one still commits");
+        assertInstanceOf(Throwable.class, outcomes.get(2), "the bad write fails alone");
+        for (UUID id : List.of(first, second)) {
+            assertEquals(1, pool.preparedQuery("SELECT current_step FROM workflow_executions WHERE id = $1")
+                    .execute(Tuple.of(id)).await().atMost(WAIT).iterator().next().getInteger(0));
+        }
+    }
+
+    private io.smallrye.mutiny.Uni<Object> outcome(ExecutionState s) {
+        return store.checkpoint(s, LEASE).onItem().<Object>transform(x -> x).onFailure().recoverWithItem(e -> e);
     }
 
     @Test
     void aWaitingExecutionReleasesItsLeaseAndIsWokenAndCancelled() {
-        UUID id = insert("owner-a", null);
-        ExecutionState s = state(id);
+        UUID id = insert("owner-a:1", null);
+        ExecutionState s = state(id, "owner-a:1");
         s.status = ExecutionStatus.WAITING;
         s.nextWakeAt = Instant.now().plus(Duration.ofHours(1));
-        store.checkpoint(s, "owner-a", LEASE).await().atMost(WAIT);
+        store.checkpoint(s, LEASE).await().atMost(WAIT);
 
-        assertTrue(store.claimDue("owner-b", 1000, LEASE).await().atMost(WAIT).stream().noneMatch(c -> c.id().equals(id)),
-                "not due before its wake-up time");
+        assertTrue(claim("owner-b").stream().noneMatch(c -> c.id().equals(id)), "not due before its wake-up time");
         assertTrue(store.wake(id).await().atMost(WAIT));
         assertEquals(ExecutionStatus.CANCELLED, store.requestCancel(id).await().atMost(WAIT));
         assertFalse(store.wake(id).await().atMost(WAIT), "a cancelled execution cannot be woken");
@@ -147,26 +207,27 @@ class PgExecutionStoreTest {
 
     @Test
     void cancellingADrivenExecutionFlagsIt() {
-        UUID id = insert("owner-a", null);
+        UUID id = insert("owner-a:1", null);
 
         assertEquals(ExecutionStatus.RUNNING, store.requestCancel(id).await().atMost(WAIT));
-        assertTrue(store.checkpoint(state(id), "owner-a", LEASE).await().atMost(WAIT), "the driver learns of it at its next checkpoint");
+        assertTrue(store.checkpoint(state(id, "owner-a:1"), LEASE).await().atMost(WAIT), "the driver learns of it at its next checkpoint");
     }
 
     @Test
     void onlyAFailedExecutionIsRetried() {
-        UUID id = insert("owner-a", null);
+        UUID id = insert("owner-a:1", null);
         assertFalse(store.retry(id).await().atMost(WAIT));
-        ExecutionState s = state(id);
+        ExecutionState s = state(id, "owner-a:1");
         s.status = ExecutionStatus.FAILED;
-        s.errorMessage = "step 'a' failed";
+        s.errorMessage = "execution ran for longer than 3600 s";
+        s.runningTimeMs = 3_600_001;
         s.completedAt = Instant.now();
-        store.checkpoint(s, "owner-a", LEASE).await().atMost(WAIT);
+        store.checkpoint(s, LEASE).await().atMost(WAIT);
 
         assertTrue(store.retry(id).await().atMost(WAIT));
-        ClaimedExecution claimed = store.claimDue("owner-b", 1000, LEASE).await().atMost(WAIT).stream()
-                .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        ClaimedExecution claimed = claim("owner-b").stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
         assertEquals(2, claimed.runNumber());
         assertEquals(0, claimed.currentStep());
+        assertEquals(0, claimed.runningTimeMs(), "a retried run gets the whole execution timeout again");
     }
 }

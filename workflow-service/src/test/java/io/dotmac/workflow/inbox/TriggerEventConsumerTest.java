@@ -7,7 +7,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TriggerEventConsumerTest {
 
-    private static final String SOURCE = "/crm-service/test";
+    private static final String SOURCE = CloudEvents.SOURCE;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -114,20 +113,7 @@ class TriggerEventConsumerTest {
         }
     }
 
-    /** A binary-mode CloudEvent, as the other services' outbox relays publish them. */
     private static ProducerRecord<String, String> cloudEvent(String topic, String key, String id, String json) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
-        record.headers()
-                .add("ce_specversion", bytes("1.0"))
-                .add("ce_id", bytes(id))
-                .add("ce_source", bytes(SOURCE))
-                .add("ce_type", bytes("io.dotmac." + topic))
-                .add("ce_time", bytes("2026-11-25T10:00:00Z"))
-                .add("content-type", bytes("application/json"));
-        return record;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return CloudEvents.event(topic, key, id, "tenant-events", json);
     }
 }

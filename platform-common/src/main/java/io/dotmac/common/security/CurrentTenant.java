@@ -1,0 +1,31 @@
+package io.dotmac.common.security;
+
+import io.quarkus.security.ForbiddenException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.JsonString;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The tenant of the request: the {@code tenant_id} claim of its Bearer token. Everything a tenant
+ * reads or writes is scoped by it; a token without one can do nothing.
+ */
+@RequestScoped
+public class CurrentTenant {
+
+    public static final String CLAIM = "tenant_id";
+
+    private final JsonWebToken token;
+
+    CurrentTenant(JsonWebToken token) {
+        this.token = token;
+    }
+
+    public String id() {
+        Object claim = token.getClaim(CLAIM);
+        String tenant = claim instanceof JsonString json ? json.getString() : claim == null ? null : claim.toString();
+        if (tenant == null || tenant.isBlank()) {
+            throw new ForbiddenException("The token carries no " + CLAIM + " claim");
+        }
+        return tenant;
+    }
+}

@@ -1,0 +1,71 @@
+package io.dotmac.common.testing;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Bearer tokens for tests, signed with the test-only key under src/test/resources/jwt (the
+ * services trust its public half in the test profile), plus the bad ones an auth test needs.
+ */
+public final class TestTokens {
+
+    public static final String ISSUER = "https://controlplane.local";
+    public static final String AUDIENCE = "controlplane";
+
+    private TestTokens() {
+    }
+
+    /** A valid token for a user of {@code tenant} with the given roles. */
+    public static String token(String tenant, String... roles) {
+        return build(tenant, Instant.now().plusSeconds(600), roles).sign(testKey());
+    }
+
+    public static String expired(String tenant, String... roles) {
+        Instant past = Instant.now().minusSeconds(3600);
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).upn("test-user@" + tenant).groups(Set.of(roles))
+                .claim("tenant_id", tenant).issuedAt(past.minusSeconds(600)).expiresAt(past).sign(testKey());
+    }
+
+    /** Well formed and unexpired, but signed by a key nobody trusts. */
+    public static String wronglySigned(String tenant, String... roles) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair other = generator.generateKeyPair();
+            return build(tenant, Instant.now().plusSeconds(600), roles).sign(other.getPrivate());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Signed by the trusted key, but for another audience. */
+    public static String otherAudience(String tenant, String... roles) {
+        return Jwt.issuer(ISSUER).audience("someone-else").upn("test-user@" + tenant).groups(Set.of(roles))
+                .claim("tenant_id", tenant).expiresAt(Instant.now().plusSeconds(600)).sign(testKey());
+    }
+
+    /** Valid, but for no tenant. */
+    public static String withoutTenant(String... roles) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).upn("test-user").groups(Set.of(roles))
+                .expiresAt(Instant.now().plusSeconds(600)).sign(testKey());
+    }
+
+    private static io.smallrye.jwt.build.JwtClaimsBuilder build(String tenant, Instant expiry, String... roles) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).upn("test-user@" + tenant).groups(Set.of(roles))
+                .claim("tenant_id", tenant).expiresAt(expiry);
+    }
+
+    private static PrivateKey testKey() {
+        try {
+            return KeyUtils.readPrivateKey("jwt/test-private.pem");
+        } catch (Exception e) {
+            throw new IllegalStateException("the test signing key jwt/test-private.pem is not on the classpath", e);
+        }
+    }
+}

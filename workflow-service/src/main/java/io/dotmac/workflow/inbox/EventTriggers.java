@@ -1,0 +1,96 @@
+package io.dotmac.workflow.inbox;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.workflow.definition.Trigger;
+import io.dotmac.workflow.engine.WorkflowEngine;
+import io.dotmac.workflow.execution.JsonCodec;
+import io.dotmac.workflow.expression.Templates;
+import io.dotmac.workflow.expression.UnresolvedPathException;
+import io.dotmac.workflow.repository.StoredWorkflow;
+import io.dotmac.workflow.repository.WorkflowRepository;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * What an event does to workflows: starts each workflow that declares a trigger for it (the
+ * version that runs for the event's tenant), once per event however often it is delivered (the
+ * start's idempotency key is derived from the event's identity), and wakes the executions
+ * waiting for it (by the event's key, the business id).
+ */
+@ApplicationScoped
+public class EventTriggers {
+
+    private static final Logger LOG = Logger.getLogger(EventTriggers.class);
+
+    private final WorkflowRepository workflows;
+    private final WorkflowEngine engine;
+
+    EventTriggers(WorkflowRepository workflows, WorkflowEngine engine) {
+        this.workflows = workflows;
+        this.engine = engine;
+    }
+
+    /** Failures that another attempt cannot mend: the event goes to the dead-letter topic. */
+    static boolean isPermanent(Throwable e) {
+        return e instanceof MalformedEventException || e instanceof ProblemException || e instanceof UnresolvedPathException
+                || e instanceof IllegalArgumentException;
+    }
+
+    Uni<Void> handle(InboxEvent event) {
+        if (event.tenant() == null || event.tenant().isBlank()) {
+            return Uni.createFrom().failure(new MalformedEventException("event " + event.id() + " on " + event.topic()
+                    + " names no tenant (CloudEvents extension '" + InboxEvent.TENANT_EXTENSION + "' or data."
+                    + InboxEvent.TENANT_FIELD + ")"));
+        }
+        return workflows.findTriggeredBy(event.topic(), event.tenant())
+                .chain(triggered -> {
+                    // Every context is built before anything starts: a malformed event starts nothing.
+                    List<WorkflowEngine.StartRequest> starts = new ArrayList<>();
+                    for (StoredWorkflow workflow : triggered) {
+                        starts.add(startRequest(event, workflow));
+                    }
+                    return Multi.createFrom().iterable(starts)
+                            .onItem().transformToUniAndConcatenate(engine::start)
+                            .invoke(started -> LOG.infof("event %s on %s: execution %s %s", event.id(), event.topic(),
+                                    started.id(), started.created() ? "started" : "already started"))
+                            .collect().asList();
+                })
+                .chain(started -> event.key() == null
+                        ? Uni.createFrom().item(0)
+                        : engine.wakeWaitingOn(event.topic(), event.key(), event.tenant()))
+                .invoke(woken -> {
+                    if (woken > 0) {
+                        LOG.infof("event %s on %s woke %d waiting execution(s)", event.id(), event.topic(), woken);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static WorkflowEngine.StartRequest startRequest(InboxEvent event, StoredWorkflow workflow) {
+        Trigger trigger = workflow.definition().trigger(event.topic()).orElseThrow();
+        Map<String, Object> envelope = new HashMap<>();
+        envelope.put("id", event.id());
+        envelope.put("source", event.source());
+        envelope.put("type", event.type());
+        envelope.put("key", event.key());
+        envelope.put("tenant", event.tenant());
+        Map<String, Object> scope = Map.of("data", JsonCodec.readMap(event.payload().encode()), "event", envelope);
+        Map<String, Object> context;
+        try {
+            context = (Map<String, Object>) Templates.resolve(trigger.context(), scope);
+        } catch (UnresolvedPathException e) {
+            throw new MalformedEventException("event " + event.id() + " on " + event.topic() + " lacks what workflow '"
+                    + workflow.definition().name() + "' reads from it: " + e.getMessage());
+        }
+        String name = workflow.definition().name();
+        return new WorkflowEngine.StartRequest(name, context, event.tenant(), "event",
+                event.topic() + "/" + event.id(), "event:" + event.topic() + ":" + event.source() + ":" + event.id() + ":" + name);
+    }
+}

@@ -1,0 +1,75 @@
+package io.dotmac.workflow.rest;
+
+import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.workflow.repository.ExecutionQueries;
+import io.dotmac.workflow.rest.ApiModels.ExecutionPage;
+import io.dotmac.workflow.rest.ApiModels.Status;
+import io.dotmac.workflow.service.ExecutionService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Executions of this tenant: list, read with steps, cancel, retry. */
+@Path("/api/v1/workflows/executions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Executions")
+@SecurityRequirement(name = "bearer")
+public class ExecutionResource {
+
+    private final ExecutionService executions;
+    private final CurrentTenant tenant;
+
+    ExecutionResource(ExecutionService executions, CurrentTenant tenant) {
+        this.executions = executions;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Executions, newest first, filtered; pass next_cursor back as ?cursor= for the next page")
+    public Uni<ExecutionPage> list(@QueryParam("status") String status, @QueryParam("workflow_name") String workflowName,
+                                   @QueryParam("trigger_type") String triggerType, @QueryParam("from") String from,
+                                   @QueryParam("to") String to, @QueryParam("cursor") String cursor,
+                                   @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+        return executions.list(tenant.id(), status, workflowName, triggerType, from, to, cursor, limit)
+                .map(page -> new ExecutionPage(page.items(), page.nextCursor()));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "One execution with its context, result and steps in order (every run of a retried execution)")
+    public Uni<ExecutionQueries.Detail> get(@PathParam("id") UUID id) {
+        return executions.get(tenant.id(), id);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Cancel: a waiting execution at once, a running one before its next step; 409 if finished")
+    public Uni<Response> cancel(@PathParam("id") UUID id) {
+        return executions.cancel(tenant.id(), id).map(status -> Response.accepted(new Status(id, status.name())).build());
+    }
+
+    @POST
+    @Path("/{id}/retry")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Resume a FAILED execution from its failed step, as a new run; 409 otherwise")
+    public Uni<Response> retry(@PathParam("id") UUID id) {
+        return executions.retry(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, "RUNNING")).build());
+    }
+}

@@ -1,0 +1,102 @@
+package io.dotmac.workflow.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.workflow.rest.ApiModels.ExecuteRequest;
+import io.dotmac.workflow.rest.ApiModels.ExecutionAccepted;
+import io.dotmac.workflow.rest.ApiModels.Workflow;
+import io.dotmac.workflow.rest.ApiModels.WorkflowDetail;
+import io.dotmac.workflow.service.DefinitionService;
+import io.dotmac.workflow.service.ExecutionService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Workflow definitions, and starting executions of them. */
+@Path("/api/v1/workflows")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Workflows")
+@SecurityRequirement(name = "bearer")
+public class WorkflowResource {
+
+    private final DefinitionService definitions;
+    private final ExecutionService executions;
+    private final CurrentTenant tenant;
+    private final JsonWebToken token;
+
+    WorkflowResource(DefinitionService definitions, ExecutionService executions, CurrentTenant tenant, JsonWebToken token) {
+        this.definitions = definitions;
+        this.executions = executions;
+        this.tenant = tenant;
+        this.token = token;
+    }
+
+    @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "The workflows this tenant can run (its own and the built-ins): the version that runs for each name, or every version")
+    public Uni<List<Workflow>> list(@QueryParam("all_versions") boolean allVersions) {
+        return definitions.list(tenant.id(), allVersions).map(versions -> versions.stream().map(Workflow::of).toList());
+    }
+
+    @GET
+    @Path("/{name}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "One workflow with its definition: the version that runs, or the one named by ?version=")
+    public Uni<WorkflowDetail> get(@PathParam("name") String name, @QueryParam("version") String version) {
+        return definitions.get(tenant.id(), name, version).map(WorkflowDetail::of);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Store a definition (or a new version of one), validated; 400 names every problem with its step and field")
+    public Uni<Response> create(@NotNull JsonNode definition, UriInfo uri) {
+        return definitions.create(tenant.id(), definition).map(stored -> Response
+                .created(uri.getAbsolutePathBuilder().path(stored.name()).queryParam("version", stored.version()).build())
+                .entity(WorkflowDetail.of(stored)).build());
+    }
+
+    @POST
+    @Path("/{name}/activate")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Make ?version= the version of this tenant's workflow that runs")
+    public Uni<WorkflowDetail> activate(@PathParam("name") String name, @QueryParam("version") String version) {
+        return definitions.setActive(tenant.id(), name, version, true).map(WorkflowDetail::of);
+    }
+
+    @POST
+    @Path("/{name}/deactivate")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Stop ?version= of this tenant's workflow from being started (running executions go on)")
+    public Uni<WorkflowDetail> deactivate(@PathParam("name") String name, @QueryParam("version") String version) {
+        return definitions.setActive(tenant.id(), name, version, false).map(WorkflowDetail::of);
+    }
+
+    @POST
+    @Path("/execute")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Start an execution; 202 with its id. The same idempotency_key returns the same execution")
+    public Uni<Response> execute(@Valid @NotNull ExecuteRequest request, UriInfo uri) {
+        return executions.execute(tenant.id(), token.getName(), request.workflowName(), ApiModels.orEmpty(request.context()),
+                        request.idempotencyKey())
+                .map(started -> Response.accepted(new ExecutionAccepted(started.id(), "RUNNING", started.created()))
+                        .location(uri.getBaseUriBuilder().path("/api/v1/workflows/executions/{id}").build(started.id()))
+                        .build());
+    }
+}

@@ -1,0 +1,132 @@
+package io.dotmac.workflow.service;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.workflow.engine.WorkflowEngine;
+import io.dotmac.workflow.execution.ExecutionStatus;
+import io.dotmac.workflow.execution.JsonCodec;
+import io.dotmac.workflow.repository.ExecutionQueries;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Executions as the API sees them: started, listed, read, cancelled and retried within the
+ * caller's tenant. Another tenant's execution is, to the caller, an execution that does not exist.
+ */
+@ApplicationScoped
+public class ExecutionService {
+
+    /** The largest context a start request may carry, serialized as JSON (documented in the API). */
+    public static final int MAX_CONTEXT_BYTES = 256 * 1024;
+
+    private final WorkflowEngine engine;
+    private final ExecutionQueries queries;
+
+    ExecutionService(WorkflowEngine engine, ExecutionQueries queries) {
+        this.engine = engine;
+        this.queries = queries;
+    }
+
+    public Uni<WorkflowEngine.Started> execute(String tenantId, String user, String workflowName,
+                                               Map<String, Object> context, String idempotencyKey) {
+        if (JsonCodec.containsNul(context)) {
+            throw new ProblemException(400, "context contains a NUL character (\\u0000), which cannot be stored");
+        }
+        int size = JsonCodec.write(context).getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_CONTEXT_BYTES) {
+            throw new ProblemException(413, "context is " + size + " bytes; at most " + MAX_CONTEXT_BYTES + " are accepted");
+        }
+        return engine.start(new WorkflowEngine.StartRequest(workflowName, context, tenantId, "manual", user, idempotencyKey));
+    }
+
+    public Uni<ExecutionQueries.Detail> get(String tenantId, UUID id) {
+        return queries.find(tenantId, id).map(found -> found.orElseThrow(() -> notFound(id)));
+    }
+
+    public Uni<Page> list(String tenantId, String status, String workflowName, String triggerType, String from, String to,
+                          String cursor, int limit) {
+        ExecutionQueries.Filter filter = new ExecutionQueries.Filter(status(status), blankToNull(workflowName),
+                blankToNull(triggerType), time("from", from), time("to", to));
+        // One more than asked: whether it comes back says if there is a next page.
+        return queries.list(tenantId, filter, position(cursor), limit + 1).map(rows -> {
+            List<ExecutionQueries.Summary> items = rows.size() > limit ? rows.subList(0, limit) : rows;
+            String next = rows.size() > limit ? cursor(items.get(items.size() - 1)) : null;
+            return new Page(items, next);
+        });
+    }
+
+    public Uni<ExecutionStatus> cancel(String tenantId, UUID id) {
+        return get(tenantId, id).chain(execution -> engine.cancel(id)).map(status -> {
+            if (status == null) {
+                throw new ProblemException(409, "execution " + id + " has already finished");
+            }
+            return status;
+        });
+    }
+
+    public Uni<Void> retry(String tenantId, UUID id) {
+        return get(tenantId, id).chain(execution -> engine.retry(id).map(retried -> {
+            if (!retried) {
+                throw new ProblemException(409, "only a FAILED execution can be retried; execution " + id + " is "
+                        + execution.summary().status());
+            }
+            return null;
+        }));
+    }
+
+    public record Page(List<ExecutionQueries.Summary> items, String nextCursor) {
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return new ProblemException(404, "no execution " + id);
+    }
+
+    private static String status(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return ExecutionStatus.valueOf(status.trim().toUpperCase()).name();
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "status '" + status + "' is not one of " + List.of(ExecutionStatus.values()));
+        }
+    }
+
+    private static OffsetDateTime time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(400, name + " '" + value + "' is not an ISO-8601 date-time with offset, e.g. 2026-11-25T10:00:00Z");
+        }
+    }
+
+    private static String cursor(ExecutionQueries.Summary last) {
+        String position = last.createdAt() + "|" + last.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ExecutionQueries.Position position(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+            return new ExecutionQueries.Position(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
+        } catch (RuntimeException e) {
+            throw new ProblemException(400, "cursor '" + cursor + "' is not one this API returned");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

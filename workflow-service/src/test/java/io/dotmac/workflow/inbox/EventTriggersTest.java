@@ -1,0 +1,113 @@
+package io.dotmac.workflow.inbox;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.dotmac.common.testing.TestTokens;
+import io.dotmac.workflow.engine.DownstreamStub;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events on the real broker start the workflows that declare them, once per event, in the event's
+ * tenant; malformed events go to the dead-letter topic without stopping the consumer.
+ */
+@QuarkusTest
+@QuarkusTestResource(DownstreamStub.class)
+class EventTriggersTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaCompanion companion;
+    WireMockServer stub = DownstreamStub.server();
+
+    @BeforeEach
+    void connect() {
+        companion = new KafkaCompanion(bootstrapServers);
+    }
+
+    @AfterEach
+    void close() {
+        companion.close();
+    }
+
+    private static List<String> executions(String tenant, String workflow) {
+        return given().auth().oauth2(TestTokens.token(tenant, "reader"))
+                .when().get("/api/v1/workflows/executions?workflow_name=" + workflow)
+                .then().statusCode(200).extract().path("items.id");
+    }
+
+    @Test
+    void anAcceptedQuoteStartsQuoteAcceptedOnceHoweverOftenItIsDelivered() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String quote = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        stub.stubFor(post(urlEqualTo("/api/v1/sales/orders/from-quote")).withRequestBody(equalToJson("{\"quote_id\":\"" + quote + "\"}"))
+                .willReturn(okJson("{\"id\":\"O-" + quote + "\",\"status\":\"draft\"}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/sales/orders/O-" + quote + "/submit"))
+                .willReturn(okJson("{\"id\":\"O-" + quote + "\",\"status\":\"active\"}")));
+        String data = "{\"quote_id\":\"" + quote + "\",\"quote_number\":\"Q-1001\",\"total_amount\":\"1200.00\"}";
+
+        companion.produceStrings().fromRecords(
+                CloudEvents.event("crm.quote.accepted", quote, eventId, tenant, data),
+                CloudEvents.event("crm.quote.accepted", quote, eventId, tenant, data)).awaitCompletion(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> executions(tenant, "quote_accepted").size() == 1);
+        String id = executions(tenant, "quote_accepted").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(given().auth().oauth2(TestTokens.token(tenant, "reader"))
+                .when().get("/api/v1/workflows/executions/" + id).then().extract().path("summary.status")));
+        given().auth().oauth2(TestTokens.token(tenant, "reader")).when().get("/api/v1/workflows/executions/" + id)
+                .then().statusCode(200)
+                .body("summary.trigger_type", equalTo("event"))
+                .body("summary.trigger_source", equalTo("crm.quote.accepted/" + eventId))
+                .body("context.quote_id", equalTo(quote))
+                .body("context.order.status", equalTo("active"))
+                .body("steps", hasSize(2));
+        // The second delivery is consumed after the first (same key, same partition): still one execution.
+        org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "quote_accepted").size());
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/orders/from-quote"))
+                .withHeader("Idempotency-Key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(id + ":create_order")));
+    }
+
+    @Test
+    void malformedEventsGoToTheDeadLetterTopicAndTheNextGoodOneIsProcessed() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String marker = UUID.randomUUID().toString();
+        var dlq = companion.consumeStrings().fromTopics("crm.quote.accepted.dlq");
+        try {
+            String quote = UUID.randomUUID().toString();
+            companion.produceStrings().fromRecords(
+                    // No tenant: nobody's event.
+                    CloudEvents.event("crm.quote.accepted", quote, UUID.randomUUID().toString(), null,
+                            "{\"quote_id\":\"" + quote + "\",\"marker\":\"no-tenant-" + marker + "\"}"),
+                    // No quote_id: what quote_accepted reads from it is missing.
+                    CloudEvents.event("crm.quote.accepted", quote, UUID.randomUUID().toString(), tenant,
+                            "{\"marker\":\"no-quote-" + marker + "\"}"),
+                    CloudEvents.event("crm.quote.accepted", quote, UUID.randomUUID().toString(), tenant,
+                            "{\"quote_id\":\"" + quote + "\"}"))
+                    .awaitCompletion(Duration.ofSeconds(30));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.getRecords().stream().filter(r -> r.value().contains(marker)).count() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> executions(tenant, "quote_accepted").size() == 1);
+        } finally {
+            dlq.stop();
+        }
+    }
+}
