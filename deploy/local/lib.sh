@@ -31,6 +31,21 @@ declare -A SERVICE_PORT=(
 DATABASES=(workflow crm sales billing licensing notification)
 TOPICS=(crm.quote.accepted billing.payment.received)
 
+# JWT signing keys for local runs, made on first use; never committed (.local is ignored).
+SECRETS=$STATE/secrets
+JWT_ISSUER=${JWT_ISSUER:-https://controlplane.local}
+JWT_AUDIENCE=${JWT_AUDIENCE:-controlplane}
+
+ensure_jwt_keys() {
+  [[ -f $SECRETS/jwt-private.pem && -f $SECRETS/jwt-public.pem ]] && return
+  command -v openssl >/dev/null || { [[ $(id -u) -eq 0 ]] && apt-get install -y -qq openssl >/dev/null; }
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS/jwt-private.pem" 2>/dev/null
+  openssl pkey -in "$SECRETS/jwt-private.pem" -pubout -out "$SECRETS/jwt-public.pem"
+  log "generated a local JWT key pair in $SECRETS"
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 

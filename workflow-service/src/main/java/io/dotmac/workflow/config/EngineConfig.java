@@ -40,6 +40,17 @@ public interface EngineConfig {
     @WithDefault("5m")
     Duration conditionRecheckMax();
 
+    Schedules schedule();
+
+    /** Cron-scheduled workflows: how often due times are looked for, and how late a missed one may still start. */
+    interface Schedules {
+        @WithDefault("10s")
+        Duration checkInterval();
+
+        @WithDefault("10m")
+        Duration catchUp();
+    }
+
     interface Retry {
         @WithDefault("true")
         boolean enabled();

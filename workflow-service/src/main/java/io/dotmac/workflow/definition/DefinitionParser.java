@@ -53,7 +53,7 @@ public final class DefinitionParser {
     private static final BigDecimal DEFAULT_MAX_BACKOFF_SECONDS = BigDecimal.valueOf(60);
 
     private static final List<String> WORKFLOW_FIELDS =
-            List.of("name", "version", "description", "inputs", "tags", "triggers", "steps");
+            List.of("name", "version", "description", "inputs", "tags", "triggers", "schedule", "steps");
     private static final Map<StepType, List<String>> STEP_FIELDS = Map.of(
             StepType.SERVICE_CALL, List.of("name", "type", "critical", "when", "service", "method", "params",
                     "result", "timeout_seconds", "retry"),
@@ -67,6 +67,7 @@ public final class DefinitionParser {
     private static final List<String> REFRESH_FIELDS = List.of("service", "method", "params", "result");
     private static final List<String> WAKE_ON_FIELDS = List.of("event", "key");
     private static final List<String> TRIGGER_FIELDS = List.of("event", "context");
+    private static final List<String> SCHEDULE_FIELDS = List.of("cron", "context");
     private static final String KNOWN_TYPES =
             Arrays.stream(StepType.values()).map(StepType::wireName).collect(Collectors.joining(", "));
 
@@ -98,11 +99,12 @@ public final class DefinitionParser {
         List<String> inputs = inputs(workflow, json.get("inputs"));
         List<String> tags = tags(workflow, json.get("tags"));
         List<Trigger> triggers = triggers(workflow, json.get("triggers"), inputs);
+        Schedule schedule = schedule(workflow, json.get("schedule"), inputs);
         List<StepDraft> steps = steps(workflow, json.get("steps"));
         checkReferences(inputs, steps);
         problems.throwIfAny();
         return new WorkflowDefinition(name, version, description, inputs,
-                steps.stream().map(StepDraft::build).toList(), tags, triggers);
+                steps.stream().map(StepDraft::build).toList(), tags, triggers, schedule);
     }
 
     // ---- workflow level
@@ -222,6 +224,47 @@ public final class DefinitionParser {
             }
         }
         return triggers;
+    }
+
+    /** A cron the Quartz parser accepts, and a context that sets every input (it may read ${schedule.due_at}). */
+    private static Schedule schedule(Place at, JsonNode node, List<String> inputs) {
+        if (!present(node)) {
+            return null;
+        }
+        if (!node.isObject()) {
+            at.error("schedule", "must be an object with cron and context (got " + describe(node) + ")");
+            return null;
+        }
+        Place in = at.within("schedule");
+        unknownFields(in, node, SCHEDULE_FIELDS, null);
+        String cron = requiredString(in, node, "cron");
+        if (cron != null) {
+            try {
+                Schedule.PARSER.parse(cron).validate();
+            } catch (IllegalArgumentException e) {
+                in.error("cron", "'" + cron + "' is not a Quartz cron expression (seconds minutes hours day-of-month month "
+                        + "day-of-week, e.g. '0 0 6 * * ?'): " + e.getMessage());
+                cron = null;
+            }
+        }
+        JsonNode contextNode = node.get("context");
+        Map<String, Object> context = present(contextNode) && contextNode.isObject() ? toJavaMap(contextNode) : Map.of();
+        if (present(contextNode) && !contextNode.isObject()) {
+            in.error("context", "must be an object (got " + describe(contextNode) + ")");
+        }
+        List<Reference> references = new ArrayList<>();
+        templateReferences(in, "context", context, references);
+        for (Reference ref : references) {
+            if (!"schedule".equals(ref.root())) {
+                in.error(ref.field(), ref.template() + " — a schedule's context can read only ${schedule.due_at}");
+            }
+        }
+        for (String input : inputs) {
+            if (!context.containsKey(input)) {
+                in.error("context." + input, "input '" + input + "' is not set by the schedule");
+            }
+        }
+        return cron == null ? null : new Schedule(cron, context);
     }
 
     private static String knownEvent(Place at, JsonNode node) {

@@ -9,9 +9,10 @@ import java.util.Optional;
  * the trigger's {@code inputs}. A running execution keeps the version it started with.
  *
  * @param description nullable
+ * @param schedule    nullable: when the workflow starts itself
  */
 public record WorkflowDefinition(String name, String version, String description, List<String> inputs,
-        List<StepDefinition> steps, List<String> tags, List<Trigger> triggers) {
+        List<StepDefinition> steps, List<String> tags, List<Trigger> triggers, Schedule schedule) {
 
     public WorkflowDefinition {
         Objects.requireNonNull(name, "name");

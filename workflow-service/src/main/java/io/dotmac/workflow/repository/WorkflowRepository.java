@@ -76,6 +76,11 @@ public class WorkflowRepository {
             + COLUMNS + ", definition ? 'triggers' AS triggered FROM workflows WHERE " + VISIBLE
             + " AND is_active ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST + ") running WHERE triggered";
 
+    // Per tenant and name the version that runs, if it has a schedule; built-ins have no tenant to run for.
+    private static final String SCHEDULED = "SELECT id, tenant_id, definition, created_at FROM (SELECT DISTINCT ON (tenant_id, name) "
+            + COLUMNS + ", created_at, definition ? 'schedule' AS scheduled FROM workflows WHERE tenant_id IS NOT NULL"
+            + " AND is_active ORDER BY tenant_id, name, " + NEWEST_FIRST + ") running WHERE scheduled";
+
     private final Pool pool;
     private final DefinitionParser parser;
     private final Map<Long, StoredWorkflow> byId = new ConcurrentHashMap<>();
@@ -142,6 +147,25 @@ public class WorkflowRepository {
                 }
             }
             return triggered;
+        });
+    }
+
+    /** A scheduled workflow version, and when it was stored (it is not due before). */
+    public record Scheduled(StoredWorkflow workflow, java.time.Instant storedAt) {
+    }
+
+    /** Every tenant's scheduled workflows: for each tenant and name, the version that runs. */
+    public Uni<List<Scheduled>> findScheduled() {
+        return pool.query(SCHEDULED).execute().map(rows -> {
+            List<Scheduled> scheduled = new ArrayList<>();
+            for (Row row : rows) {
+                try {
+                    scheduled.add(new Scheduled(cache(row), row.getOffsetDateTime(3).toInstant()));
+                } catch (InvalidDefinitionException e) {
+                    LOG.errorf("stored workflow %d is not valid any more and is not scheduled: %s", row.getLong(0), e.getMessage());
+                }
+            }
+            return scheduled;
         });
     }
 

@@ -222,7 +222,7 @@ class DefinitionParserTest {
                  "tags": ["sales", 7], "stpes": []}"""));
 
         assertEquals(List.of(
-                        "field 'stpes': unknown field (allowed: name, version, description, inputs, tags, triggers, steps)",
+                        "field 'stpes': unknown field (allowed: name, version, description, inputs, tags, triggers, schedule, steps)",
                         "field 'name': must be lower-case letters, digits, '_', '.' or '-', starting with a letter,"
                                 + " at most 100 characters (got 'Lead To Customer')",
                         "field 'version': must be a string such as \"1.0.0\", not the number 1.0; quote it",
