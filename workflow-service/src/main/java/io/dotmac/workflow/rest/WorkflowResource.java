@@ -31,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Workflow definitions, and starting executions of them. */
 @Path("/api/v1/workflows")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Workflows")
 @SecurityRequirement(name = "bearer")
 public class WorkflowResource {
@@ -64,6 +63,7 @@ public class WorkflowResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Store a definition (or a new version of one), validated; 400 names every problem with its step and field")
     public Uni<Response> create(@NotNull JsonNode definition, UriInfo uri) {
@@ -90,6 +90,7 @@ public class WorkflowResource {
 
     @POST
     @Path("/execute")
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Start an execution; 202 with its id. The same idempotency_key returns the same execution")
     public Uni<Response> execute(@Valid @NotNull ExecuteRequest request, UriInfo uri) {
