@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -77,6 +78,22 @@ public class ProblemExceptionMapper {
                 : parts.length == 2 ? parts[1]
                 : String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
         return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    // A value PostgreSQL refuses (SQLSTATE class 22: a NUL character, a number out of range) came
+    // from the request: a 400 that says so, not a 500. A unique violation is a conflict.
+    @ServerExceptionMapper
+    public Response database(PgException e, UriInfo uri) {
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        if (state.startsWith("22")) {
+            LOG.warnf("400 %s: %s", uri.getPath(), e.getErrorMessage());
+            return Problem.response(400, "A value in the request cannot be stored: " + e.getErrorMessage(), uri);
+        }
+        if (state.equals("23505")) {
+            LOG.warnf("409 %s: %s", uri.getPath(), e.getErrorMessage());
+            return Problem.response(409, "It exists already: " + e.getDetail(), uri);
+        }
+        return unexpected(e, uri);
     }
 
     // Jackson's own mappers would answer with a body that is not problem+json.

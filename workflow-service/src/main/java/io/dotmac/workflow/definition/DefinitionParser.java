@@ -255,7 +255,7 @@ public final class DefinitionParser {
         List<Reference> references = new ArrayList<>();
         templateReferences(in, "context", context, references);
         for (Reference ref : references) {
-            if (!"schedule".equals(ref.root())) {
+            if (!"${schedule.due_at}".equals(ref.template())) {
                 in.error(ref.field(), ref.template() + " — a schedule's context can read only ${schedule.due_at}");
             }
         }

@@ -10,10 +10,9 @@ import io.dotmac.workflow.repository.StoredWorkflow;
 import io.dotmac.workflow.repository.WorkflowRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -36,8 +35,17 @@ public class EventTriggers {
         this.engine = engine;
     }
 
-    /** Failures that another attempt cannot mend: the event goes to the dead-letter topic. */
+    /**
+     * Failures that another attempt cannot mend: the event goes to the dead-letter topic. Of the
+     * database's errors only a lost connection, exhausted resources, a shutdown and a serialization
+     * conflict are worth waiting out; any other (a value it refuses) would fail forever.
+     */
     static boolean isPermanent(Throwable e) {
+        if (e instanceof PgException pg) {
+            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+            return !(state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                    || state.equals("40001") || state.equals("40P01"));
+        }
         return e instanceof MalformedEventException || e instanceof ProblemException || e instanceof UnresolvedPathException
                 || e instanceof IllegalArgumentException;
     }
@@ -49,27 +57,45 @@ public class EventTriggers {
                     + InboxEvent.TENANT_FIELD + ")"));
         }
         return workflows.findTriggeredBy(event.topic(), event.tenant())
-                .chain(triggered -> {
-                    // Every context is built before anything starts: a malformed event starts nothing.
-                    List<WorkflowEngine.StartRequest> starts = new ArrayList<>();
-                    for (StoredWorkflow workflow : triggered) {
-                        starts.add(startRequest(event, workflow));
-                    }
-                    return Multi.createFrom().iterable(starts)
-                            .onItem().transformToUniAndConcatenate(engine::start)
-                            .invoke(started -> LOG.infof("event %s on %s: execution %s %s", event.id(), event.topic(),
-                                    started.id(), started.created() ? "started" : "already started"))
-                            .collect().asList();
-                })
-                .chain(started -> event.key() == null
-                        ? Uni.createFrom().item(0)
-                        : engine.wakeWaitingOn(event.topic(), event.key(), event.tenant()))
-                .invoke(woken -> {
-                    if (woken > 0) {
-                        LOG.infof("event %s on %s woke %d waiting execution(s)", event.id(), event.topic(), woken);
+                .onItem().transformToMulti(triggered -> Multi.createFrom().iterable(triggered))
+                .onItem().transformToUniAndConcatenate(workflow -> start(event, workflow))
+                .collect().asList()
+                .call(started -> wake(event))
+                .invoke(started -> {
+                    if (!started.isEmpty() && started.stream().noneMatch(Boolean::booleanValue)) {
+                        // Every workflow it should start refused it: the event goes aside, for an operator to look at.
+                        throw new MalformedEventException("event " + event.id() + " on " + event.topic()
+                                + " started none of the workflows that it triggers; see the log for why");
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    private Uni<Integer> wake(InboxEvent event) {
+        if (event.key() == null) {
+            return Uni.createFrom().item(0);
+        }
+        return engine.wakeWaitingOn(event.topic(), event.key(), event.tenant()).invoke(woken -> {
+            if (woken > 0) {
+                LOG.infof("event %s on %s woke %d waiting execution(s)", event.id(), event.topic(), woken);
+            }
+        });
+    }
+
+    // One workflow that cannot use the event (a tenant's own trigger reading a field this event
+    // lacks) must not keep the others from starting, nor the waiting executions from waking.
+    private Uni<Boolean> start(InboxEvent event, StoredWorkflow workflow) {
+        return Uni.createFrom().deferred(() -> engine.start(startRequest(event, workflow)))
+                .map(started -> {
+                    LOG.infof("event %s on %s: execution %s of %s %s", event.id(), event.topic(), started.id(),
+                            workflow.definition().name(), started.created() ? "started" : "was started before");
+                    return true;
+                })
+                .onFailure(EventTriggers::isPermanent).recoverWithItem(failure -> {
+                    LOG.errorf("event %s on %s cannot start workflow %s: %s", event.id(), event.topic(),
+                            workflow.definition().name(), failure.getMessage());
+                    return false;
+                });
     }
 
     @SuppressWarnings("unchecked")

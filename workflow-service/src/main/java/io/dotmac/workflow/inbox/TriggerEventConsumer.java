@@ -1,14 +1,17 @@
 package io.dotmac.workflow.inbox;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -76,22 +79,58 @@ public class TriggerEventConsumer {
                 .retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely();
     }
 
+    /**
+     * The event in a record: a binary-mode CloudEvent ({@code ce_*} headers, JSON data), a
+     * structured-mode one ({@code application/cloudevents+json}), or a plain JSON record (identified
+     * by its topic, partition and offset). The headers are read here rather than by the connector,
+     * so that a malformed one sends the record to the dead-letter topic instead of stopping the channel.
+     */
     @SuppressWarnings("unchecked")
     static InboxEvent toInboxEvent(Message<String> message) {
         IncomingKafkaRecordMetadata<String, String> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
-        IncomingCloudEventMetadata<String> ce = message.getMetadata(IncomingCloudEventMetadata.class).orElse(null);
-        JsonObject payload = new JsonObject(message.getPayload());
-        String tenant = ce == null ? null : ce.getExtension(InboxEvent.TENANT_EXTENSION).map(Object::toString).orElse(null);
-        if (tenant == null) {
-            tenant = payload.getString(InboxEvent.TENANT_FIELD);
+        Headers headers = kafka.getHeaders();
+        JsonObject value = new JsonObject(message.getPayload());
+        if (header(headers, "content-type").filter(type -> type.startsWith("application/cloudevents+json")).isPresent()) {
+            JsonObject data = value.getJsonObject("data", new JsonObject());
+            return new InboxEvent(required(value.getString("source"), "source"), required(value.getString("id"), "id"),
+                    kafka.getTopic(), value.getString("type"), kafka.getKey(), time(value.getString("time")),
+                    tenant(value.getString(InboxEvent.TENANT_EXTENSION), data), data);
         }
-        if (ce == null) {
+        Optional<String> id = header(headers, "ce_id");
+        if (id.isEmpty()) {
             return new InboxEvent("kafka:" + kafka.getTopic(), kafka.getPartition() + "-" + kafka.getOffset(),
-                    kafka.getTopic(), null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC), tenant, payload);
+                    kafka.getTopic(), null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC),
+                    tenant(null, value), value);
         }
-        OffsetDateTime time = ce.getTimeStamp().map(ZonedDateTime::toOffsetDateTime).orElse(null);
-        return new InboxEvent(ce.getSource().toString(), ce.getId(), kafka.getTopic(), ce.getType(), kafka.getKey(),
-                time, tenant, payload);
+        return new InboxEvent(required(header(headers, "ce_source").orElse(null), "ce_source"), id.get(), kafka.getTopic(),
+                header(headers, "ce_type").orElse(null), kafka.getKey(), time(header(headers, "ce_time").orElse(null)),
+                tenant(header(headers, "ce_" + InboxEvent.TENANT_EXTENSION).orElse(null), value), value);
+    }
+
+    private static Optional<String> header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    private static String required(String value, String attribute) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("CloudEvent without " + attribute);
+        }
+        return value;
+    }
+
+    private static String tenant(String extension, JsonObject data) {
+        return extension != null ? extension : data.getString(InboxEvent.TENANT_FIELD);
+    }
+
+    // The event time is informative: one that does not parse is left out, the event still counts.
+    private static OffsetDateTime time(String text) {
+        try {
+            return text == null ? null : OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

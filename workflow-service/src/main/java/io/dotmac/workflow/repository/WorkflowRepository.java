@@ -177,8 +177,11 @@ public class WorkflowRepository {
 
     /** Emits whether the tenant owns that version (built-ins are shared and never change). */
     public Uni<Boolean> setActive(String tenantId, String name, String version, boolean active) {
-        return pool.preparedQuery(active ? ACTIVATE : DEACTIVATE).execute(Tuple.of(tenantId, name, version))
-                .map(rows -> rows.rowCount() > 0);
+        // One change of a tenant's workflow at a time, or two activations could leave two versions active.
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))")
+                .execute(Tuple.of(tenantId, name))
+                .chain(() -> conn.preparedQuery(active ? ACTIVATE : DEACTIVATE).execute(Tuple.of(tenantId, name, version)))
+                .map(rows -> rows.rowCount() > 0));
     }
 
     private static WorkflowVersion version(Row row) {

@@ -7,9 +7,6 @@ import io.dotmac.workflow.rest.ApiModels.Status;
 import io.dotmac.workflow.service.ExecutionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -40,11 +37,11 @@ public class ExecutionResource {
 
     @GET
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Executions, newest first, filtered; pass next_cursor back as ?cursor= for the next page")
+    @Operation(summary = "Executions, newest first, filtered; limit 1 to 200 (default 50); pass next_cursor back as ?cursor= for the next page")
     public Uni<ExecutionPage> list(@QueryParam("status") String status, @QueryParam("workflow_name") String workflowName,
                                    @QueryParam("trigger_type") String triggerType, @QueryParam("from") String from,
                                    @QueryParam("to") String to, @QueryParam("cursor") String cursor,
-                                   @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+                                   @QueryParam("limit") String limit) {
         return executions.list(tenant.id(), status, workflowName, triggerType, from, to, cursor, limit)
                 .map(page -> new ExecutionPage(page.items(), page.nextCursor()));
     }

@@ -76,7 +76,13 @@ public class ScheduledStarts {
                             || due.get().isBefore(now.minus(catchUp))) {
                         return Uni.createFrom().item(false);
                     }
-                    return startDue(workflow, due.get());
+                    // One schedule that fails to start must not hold up the others.
+                    return Uni.createFrom().deferred(() -> startDue(workflow, due.get()))
+                            .onFailure().recoverWithItem(failure -> {
+                                LOG.errorf("scheduled start of %s for %s failed: %s", workflow.workflow().definition().name(),
+                                        due.get().toInstant(), failure.getMessage());
+                                return false;
+                            });
                 })
                 .filter(Boolean::booleanValue).collect().asList().map(java.util.List::size);
     }

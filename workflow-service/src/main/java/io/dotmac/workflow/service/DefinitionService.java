@@ -48,7 +48,13 @@ public class DefinitionService {
         } catch (InvalidDefinitionException e) {
             throw new ProblemException(400, e.getMessage(), e.errors().stream().map(ValidationError::toString).toList());
         }
-        return workflows.insert(definition, JsonCodec.write(json), tenantId)
+        String stored;
+        try {
+            stored = JsonCodec.write(json);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "definition " + e.getMessage());
+        }
+        return workflows.insert(definition, stored, tenantId)
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
                 .transform(e -> new ProblemException(409, "workflow '" + definition.name() + "' version "
                         + definition.version() + " exists; store a new version"))

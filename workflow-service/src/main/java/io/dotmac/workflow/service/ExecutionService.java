@@ -24,6 +24,8 @@ public class ExecutionService {
 
     /** The largest context a start request may carry, serialized as JSON (documented in the API). */
     public static final int MAX_CONTEXT_BYTES = 256 * 1024;
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
 
     private final WorkflowEngine engine;
     private final ExecutionQueries queries;
@@ -38,7 +40,12 @@ public class ExecutionService {
         if (JsonCodec.containsNul(context)) {
             throw new ProblemException(400, "context contains a NUL character (\\u0000), which cannot be stored");
         }
-        int size = JsonCodec.write(context).getBytes(StandardCharsets.UTF_8).length;
+        int size;
+        try {
+            size = JsonCodec.write(context).getBytes(StandardCharsets.UTF_8).length;
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "context " + e.getMessage());
+        }
         if (size > MAX_CONTEXT_BYTES) {
             throw new ProblemException(413, "context is " + size + " bytes; at most " + MAX_CONTEXT_BYTES + " are accepted");
         }
@@ -50,7 +57,8 @@ public class ExecutionService {
     }
 
     public Uni<Page> list(String tenantId, String status, String workflowName, String triggerType, String from, String to,
-                          String cursor, int limit) {
+                          String cursor, String limitText) {
+        int limit = limit(limitText);
         ExecutionQueries.Filter filter = new ExecutionQueries.Filter(status(status), blankToNull(workflowName),
                 blankToNull(triggerType), time("from", from), time("to", to));
         // One more than asked: whether it comes back says if there is a next page.
@@ -124,6 +132,22 @@ public class ExecutionService {
         } catch (RuntimeException e) {
             throw new ProblemException(400, "cursor '" + cursor + "' is not one this API returned");
         }
+    }
+
+    // Parsed here, not by JAX-RS, which answers a query parameter it cannot convert with a 404.
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProblemException(400, "limit '" + text + "' must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static String blankToNull(String value) {

@@ -48,6 +48,12 @@ class EventTriggersTest {
         companion.close();
     }
 
+    private static org.apache.kafka.clients.producer.ProducerRecord<String, String> withoutSource(
+            org.apache.kafka.clients.producer.ProducerRecord<String, String> record) {
+        record.headers().remove("ce_source");
+        return record;
+    }
+
     private static List<String> executions(String tenant, String workflow) {
         return given().auth().oauth2(TestTokens.token(tenant, "reader"))
                 .when().get("/api/v1/workflows/executions?workflow_name=" + workflow)
@@ -100,11 +106,14 @@ class EventTriggersTest {
                     // No quote_id: what quote_accepted reads from it is missing.
                     CloudEvents.event("crm.quote.accepted", quote, UUID.randomUUID().toString(), tenant,
                             "{\"marker\":\"no-quote-" + marker + "\"}"),
+                    // No source: not a CloudEvent one can identify.
+                    withoutSource(CloudEvents.event("crm.quote.accepted", quote, UUID.randomUUID().toString(), tenant,
+                            "{\"quote_id\":\"" + quote + "\",\"marker\":\"no-source-" + marker + "\"}")),
                     CloudEvents.event("crm.quote.accepted", quote, UUID.randomUUID().toString(), tenant,
                             "{\"quote_id\":\"" + quote + "\"}"))
                     .awaitCompletion(Duration.ofSeconds(30));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.getRecords().stream().filter(r -> r.value().contains(marker)).count() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.getRecords().stream().filter(r -> r.value().contains(marker)).count() == 3);
             await().atMost(Duration.ofSeconds(30)).until(() -> executions(tenant, "quote_accepted").size() == 1);
         } finally {
             dlq.stop();

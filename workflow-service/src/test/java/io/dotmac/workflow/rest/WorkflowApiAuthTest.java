@@ -86,7 +86,9 @@ class WorkflowApiAuthTest {
     void healthAndMetricsNeedNoTokenButOpenApiDoes() {
         given().when().get("/q/health/ready").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200);
-        given().when().get("/q/openapi").then().statusCode(401);
+        for (String path : new String[] {"/q/openapi", "/q/openapi.json", "/q/openapi.yaml"}) {
+            given().when().get(path).then().statusCode(401);
+        }
         given().auth().oauth2(TestTokens.token(TENANT, "reader")).accept("application/json").when().get("/q/openapi")
                 .then().statusCode(200).body("paths.'/api/v1/workflows/execute'.post.summary", org.hamcrest.Matchers.notNullValue());
     }

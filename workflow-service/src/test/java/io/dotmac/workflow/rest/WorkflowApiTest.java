@@ -162,6 +162,12 @@ class WorkflowApiTest {
         post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": [1, 2]}").statusCode(400);
         post(OPERATOR, "/api/v1/workflows/execute", "{").statusCode(400).contentType("application/problem+json");
         post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"nope_" + name + "\"}").statusCode(404);
+        post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"a\\u0000b\"}").statusCode(400)
+                .contentType("application/problem+json");
+        post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"" + name + "\", \"context\": {\"lead_id\": \"x\\u0000\"}}")
+                .statusCode(400).body("detail", containsString("NUL"));
+        post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"" + name + "\", \"context\": {\"lead_id\": 1e100000}}")
+                .statusCode(400).contentType("application/problem+json");
         String big = "x".repeat(300 * 1024);
         post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"" + name + "\", \"context\": {\"lead_id\": \"" + big + "\"}}")
                 .statusCode(413).contentType("application/problem+json").body("detail", containsString("262144"));
@@ -208,6 +214,9 @@ class WorkflowApiTest {
         get(READER, "/api/v1/workflows/executions?limit=0").statusCode(400).body("detail", containsString("limit"));
         get(READER, "/api/v1/workflows/executions?limit=500").statusCode(400).body("detail", containsString("limit"));
         get(READER, "/api/v1/workflows/executions?cursor=garbage").statusCode(400).body("detail", containsString("cursor"));
+        get(READER, "/api/v1/workflows/executions?limit=abc").statusCode(400).body("detail", containsString("limit"));
+        given().auth().oauth2(READER).queryParam("workflow_name", "a\u0000b").when().get("/api/v1/workflows/executions")
+                .then().statusCode(400).contentType("application/problem+json");
         get(READER, "/api/v1/workflows/executions/not-a-uuid").statusCode(404);
     }
 
