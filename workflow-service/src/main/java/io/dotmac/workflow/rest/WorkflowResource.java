@@ -25,6 +25,9 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -66,7 +69,15 @@ public class WorkflowResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Store a definition (or a new version of one), validated; 400 names every problem with its step and field")
-    public Uni<Response> create(@NotNull JsonNode definition, UriInfo uri) {
+    public Uni<Response> create(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(
+            name = "a definition", value = """
+                    {"name": "welcome_only", "version": "1.0.0", "inputs": ["email", "slug"],
+                     "triggers": [{"event": "crm.quote.accepted", "context": {"email": "${data.customer_email}", "slug": "${data.organization_slug}"}}],
+                     "steps": [
+                       {"name": "welcome", "type": "service_call", "service": "notification_service", "method": "send_welcome_email",
+                        "params": {"customer_email": "${email}", "tenant_subdomain": "${slug}"},
+                        "retry": {"max_attempts": 5, "backoff_seconds": 2}, "critical": false}]}""")))
+                                @NotNull JsonNode definition, UriInfo uri) {
         return definitions.create(tenant.id(), definition).map(stored -> Response
                 .created(uri.getAbsolutePathBuilder().path(stored.name()).queryParam("version", stored.version()).build())
                 .entity(WorkflowDetail.of(stored)).build());
