@@ -25,13 +25,16 @@ interface BillingRestClient {
 
     @POST
     Uni<JsonNode> processPayment(@HeaderParam("Idempotency-Key") String idempotencyKey,
-            Map<String, Object> body);
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/{paymentId}")
-    Uni<JsonNode> getPayment(@PathParam("paymentId") String paymentId);
+    Uni<JsonNode> getPayment(@PathParam("paymentId") String paymentId,
+            @HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/by-quote/{quoteId}")
-    Uni<JsonNode> getPaymentByQuote(@PathParam("quoteId") String quoteId);
+    Uni<JsonNode> getPaymentByQuote(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Authorization") String authorization);
 }

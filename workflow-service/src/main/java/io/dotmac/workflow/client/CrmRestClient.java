@@ -27,18 +27,22 @@ interface CrmRestClient {
     @POST
     @Path("/leads/{leadId}/qualify")
     Uni<JsonNode> qualifyLead(@PathParam("leadId") String leadId,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body);
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @POST
     @Path("/leads/{leadId}/quotes")
     Uni<JsonNode> generateQuote(@PathParam("leadId") String leadId,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body);
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/leads/{leadId}")
-    Uni<JsonNode> getLead(@PathParam("leadId") String leadId);
+    Uni<JsonNode> getLead(@PathParam("leadId") String leadId,
+            @HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/quotes/{quoteId}")
-    Uni<JsonNode> getQuote(@PathParam("quoteId") String quoteId);
+    Uni<JsonNode> getQuote(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Authorization") String authorization);
 }

@@ -25,8 +25,10 @@ interface LicensingRestClient {
 
     @POST
     Uni<JsonNode> issueLicense(@HeaderParam("Idempotency-Key") String idempotencyKey,
-            Map<String, Object> body);
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @GET
-    Uni<JsonNode> getLicenses(@QueryParam("customer_id") String customerId);
+    Uni<JsonNode> getLicenses(@QueryParam("customer_id") String customerId,
+            @HeaderParam("Authorization") String authorization);
 }

@@ -24,5 +24,6 @@ interface NotificationRestClient {
     @POST
     @Path("/welcome-email")
     Uni<JsonNode> sendWelcomeEmail(@HeaderParam("Idempotency-Key") String idempotencyKey,
-            Map<String, Object> body);
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 }

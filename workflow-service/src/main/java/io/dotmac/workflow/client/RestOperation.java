@@ -20,14 +20,14 @@ record RestOperation(OperationSpec spec, Call call) implements ServiceOperation 
     /** Sends the request, given parameters already checked against the spec. */
     @FunctionalInterface
     interface Call {
-        Uni<JsonNode> send(Map<String, Object> params, String idempotencyKey);
+        Uni<JsonNode> send(Map<String, Object> params, String idempotencyKey, String authorization);
     }
 
     @Override
-    public Uni<JsonNode> invoke(Map<String, Object> params, String idempotencyKey) {
+    public Uni<JsonNode> invoke(Map<String, Object> params, String idempotencyKey, String authorization) {
         // Deferred, so that a parameter error fails the Uni like any other failure instead of being
         // thrown at the caller, and so that each subscription sends a fresh request.
-        return Uni.createFrom().deferred(() -> call.send(checked(params), checkedKey(idempotencyKey)));
+        return Uni.createFrom().deferred(() -> call.send(checked(params), checkedKey(idempotencyKey), authorization));
     }
 
     /** The value of a parameter that goes into the URL, as text; BigDecimal in plain notation. */

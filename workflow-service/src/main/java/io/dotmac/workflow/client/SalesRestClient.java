@@ -26,19 +26,23 @@ interface SalesRestClient {
     @POST
     @Path("/from-quote")
     Uni<JsonNode> createOrderFromQuote(@HeaderParam("Idempotency-Key") String idempotencyKey,
-            Map<String, Object> body);
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @POST
     @Path("/{orderId}/submit")
     Uni<JsonNode> submitOrder(@PathParam("orderId") String orderId,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body);
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @POST
     @Path("/{orderId}/process")
     Uni<JsonNode> processOrder(@PathParam("orderId") String orderId,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body);
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/{orderId}")
-    Uni<JsonNode> getOrder(@PathParam("orderId") String orderId);
+    Uni<JsonNode> getOrder(@PathParam("orderId") String orderId,
+            @HeaderParam("Authorization") String authorization);
 }

@@ -34,7 +34,9 @@ public interface ServiceOperation {
      *     an optional parameter that is absent or null is not sent
      * @param idempotencyKey sent as the {@code Idempotency-Key} header; required when
      *     {@code spec().mutating()}, ignored otherwise
+     * @param authorization the {@code Authorization} header (the engine's own Bearer token for the
+     *     execution's tenant); null sends none
      * @return the service's JSON answer
      */
-    Uni<JsonNode> invoke(Map<String, Object> params, String idempotencyKey);
+    Uni<JsonNode> invoke(Map<String, Object> params, String idempotencyKey, String authorization);
 }

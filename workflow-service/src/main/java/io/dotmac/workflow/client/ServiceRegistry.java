@@ -34,19 +34,19 @@ public class ServiceRegistry implements ServiceCatalog {
     /** A read whose one parameter names the resource in the URL. */
     @FunctionalInterface
     private interface ReadCall {
-        Uni<JsonNode> send(String urlValue);
+        Uni<JsonNode> send(String urlValue, String authorization);
     }
 
     /** A write whose parameters all go into the body. */
     @FunctionalInterface
     private interface WriteCall {
-        Uni<JsonNode> send(String idempotencyKey, Map<String, Object> body);
+        Uni<JsonNode> send(String idempotencyKey, Map<String, Object> body, String authorization);
     }
 
     /** A write on a resource named in the URL by one parameter; the others go into the body. */
     @FunctionalInterface
     private interface WriteOnCall {
-        Uni<JsonNode> send(String urlValue, String idempotencyKey, Map<String, Object> body);
+        Uni<JsonNode> send(String urlValue, String idempotencyKey, Map<String, Object> body, String authorization);
     }
 
     private final Map<String, Map<String, ServiceOperation>> operations;
@@ -106,20 +106,20 @@ public class ServiceRegistry implements ServiceCatalog {
 
     private static ServiceOperation read(String service, String method, String param, ReadCall call) {
         OperationSpec spec = new OperationSpec(service, method, Set.of(param), Set.of(), false);
-        return new RestOperation(spec, (params, key) -> call.send(urlValue(spec, params, param)));
+        return new RestOperation(spec, (params, key, auth) -> call.send(urlValue(spec, params, param), auth));
     }
 
     private static ServiceOperation write(String service, String method, Set<String> required, Set<String> optional,
             WriteCall call) {
         return new RestOperation(new OperationSpec(service, method, required, optional, true),
-                (params, key) -> call.send(key, params));
+                (params, key, auth) -> call.send(key, params, auth));
     }
 
     private static ServiceOperation writeOn(String service, String method, String param, Set<String> optional,
             WriteOnCall call) {
         OperationSpec spec = new OperationSpec(service, method, Set.of(param), optional, true);
         return new RestOperation(spec,
-                (params, key) -> call.send(urlValue(spec, params, param), key, bodyWithout(params, param)));
+                (params, key, auth) -> call.send(urlValue(spec, params, param), key, bodyWithout(params, param), auth));
     }
 
     private static Map<String, Map<String, ServiceOperation>> table(ServiceOperation... all) {

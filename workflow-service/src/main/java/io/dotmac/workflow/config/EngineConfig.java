@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The engine's tunables; the environment names of the seed (WORKFLOW_RETRY_ENABLED, ...) map onto them. */
 @ConfigMapping(prefix = "workflow")
@@ -41,6 +42,17 @@ public interface EngineConfig {
     Duration conditionRecheckMax();
 
     Schedules schedule();
+
+    ServiceToken serviceToken();
+
+    /** The engine's own tokens for the services it calls. */
+    interface ServiceToken {
+        /** A PEM private key the other services' public key matches; none: calls carry no token. */
+        Optional<String> keyLocation();
+
+        @WithDefault("5m")
+        Duration ttl();
+    }
 
     /** Cron-scheduled workflows: how often due times are looked for, and how late a missed one may still start. */
     interface Schedules {

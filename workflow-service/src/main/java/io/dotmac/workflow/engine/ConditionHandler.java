@@ -48,7 +48,7 @@ class ConditionHandler implements StepHandler {
         // The first evaluation trusts the context; once the step has waited, the data is refetched.
         boolean refresh = step.refresh() != null && invocation.record().status == StepStatus.WAITING;
         Uni<Map<String, Object>> updates = refresh
-                ? caller.call(step.refresh(), invocation.context(), null, config.stepTimeout(), invocation.record())
+                ? caller.call(step.refresh(), invocation, null, config.stepTimeout())
                         .map(result -> {
                             Map<String, Object> update = new HashMap<>();
                             update.put(step.refresh().resultKey(), result);

@@ -118,7 +118,7 @@ class ExecutionRunner {
         StepHandler handler = handlers.get(step.type());
         Instant started = clock.instant();
         StepInvocation invocation = new StepInvocation(step, Collections.unmodifiableMap(s.context), record,
-                s.id + ":" + step.name(), started);
+                s.id + ":" + step.name(), s.tenantId, started);
         return handler.execute(invocation)
                 .onFailure().recoverWithItem(FailureClassifier::classify)
                 .chain(outcome -> apply(s, step, record, handler, outcome));

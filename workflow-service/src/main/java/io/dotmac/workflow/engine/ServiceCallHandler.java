@@ -35,8 +35,8 @@ class ServiceCallHandler implements StepHandler {
     public Uni<StepOutcome> execute(StepInvocation invocation) {
         StepDefinition step = invocation.step();
         ServiceCall call = step.call();
-        return caller.call(call, invocation.context(), invocation.idempotencyKey(),
-                        step.timeout() != null ? step.timeout() : config.stepTimeout(), invocation.record())
+        return caller.call(call, invocation, invocation.idempotencyKey(),
+                        step.timeout() != null ? step.timeout() : config.stepTimeout())
                 .map(result -> {
                     // HashMap: a service may answer null, which Map.of refuses.
                     Map<String, Object> update = new HashMap<>();

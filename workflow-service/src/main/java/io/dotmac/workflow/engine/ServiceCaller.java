@@ -2,6 +2,7 @@ package io.dotmac.workflow.engine;
 
 import io.dotmac.workflow.client.ServiceOperation;
 import io.dotmac.workflow.client.ServiceRegistry;
+import io.dotmac.workflow.client.ServiceTokens;
 import io.dotmac.workflow.definition.ServiceCall;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.execution.StepRecord;
@@ -15,25 +16,29 @@ import java.util.concurrent.TimeoutException;
 /**
  * Makes one call a step names: resolves its params against the context (recording them as the
  * step's input), sends it through the registry with the step's Idempotency-Key when it changes
- * something, and bounds it by a timeout. Shared by service_call steps and condition refreshes.
+ * something and the engine's token for the execution's tenant, and bounds it by a timeout. Shared by service_call steps and condition refreshes.
  */
 @ApplicationScoped
 class ServiceCaller {
 
     private final ServiceRegistry registry;
+    private final ServiceTokens tokens;
 
-    ServiceCaller(ServiceRegistry registry) {
+    ServiceCaller(ServiceRegistry registry, ServiceTokens tokens) {
         this.registry = registry;
+        this.tokens = tokens;
     }
 
     @SuppressWarnings("unchecked")
-    Uni<Object> call(ServiceCall call, Map<String, Object> context, String idempotencyKey, Duration timeout, StepRecord record) {
+    Uni<Object> call(ServiceCall call, StepInvocation invocation, String idempotencyKey, Duration timeout) {
+        Map<String, Object> context = invocation.context();
+        StepRecord record = invocation.record();
         return Uni.createFrom().deferred(() -> {
             ServiceOperation operation = registry.find(call.service(), call.method()).orElseThrow(() ->
                     new IllegalArgumentException("no operation " + call.service() + "." + call.method()));
             Map<String, Object> params = call.params() == null ? Map.of() : (Map<String, Object>) Templates.resolve(call.params(), context);
             record.input = params;
-            return operation.invoke(params, idempotencyKey)
+            return operation.invoke(params, idempotencyKey, tokens.authorization(invocation.tenantId()))
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException(
                             call.service() + "." + call.method() + " did not answer within " + timeout.toMillis() + " ms"))
                     .map(JsonCodec::toPlain);

@@ -90,6 +90,14 @@ class EventTriggersTest {
         org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "quote_accepted").size());
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/orders/from-quote"))
                 .withHeader("Idempotency-Key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(id + ":create_order")));
+        // The engine calls with a token of its own, for the event's tenant, in the service role.
+        String authorization = stub.findAll(postRequestedFor(urlEqualTo("/api/v1/sales/orders/from-quote"))
+                .withRequestBody(equalToJson("{\"quote_id\":\"" + quote + "\"}"))).get(0).getHeader("Authorization");
+        org.junit.jupiter.api.Assertions.assertTrue(authorization.startsWith("Bearer "), authorization);
+        String claims = new String(java.util.Base64.getUrlDecoder().decode(authorization.substring(7).split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(claims.contains("\"tenant_id\":\"" + tenant + "\""), claims);
+        org.junit.jupiter.api.Assertions.assertTrue(claims.contains("\"groups\":[\"service\"]"), claims);
     }
 
     @Test

@@ -1,0 +1,73 @@
+package io.dotmac.workflow.client;
+
+import io.dotmac.workflow.config.EngineConfig;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The engine's own Bearer tokens for the services it calls: short-lived, signed with a key those
+ * services trust, carrying the execution's tenant and the {@code service} role, never a user's
+ * token. One token per tenant is reused until shortly before it expires, so a call does not pay
+ * for a signature. Without a configured key (JWT_PRIVATE_KEY_LOCATION), calls carry no token.
+ */
+@ApplicationScoped
+public class ServiceTokens {
+
+    public static final String ROLE = "service";
+    private static final Logger LOG = Logger.getLogger(ServiceTokens.class);
+
+    private final PrivateKey key;
+    private final String issuer;
+    private final String audience;
+    private final Duration ttl;
+    private final Map<String, Issued> byTenant = new ConcurrentHashMap<>();
+
+    ServiceTokens(EngineConfig config, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
+                  @ConfigProperty(name = "mp.jwt.verify.audiences") String audience) {
+        this.issuer = issuer;
+        this.audience = audience.split(",")[0].trim();
+        this.ttl = config.serviceToken().ttl();
+        this.key = config.serviceToken().keyLocation().map(ServiceTokens::read).orElse(null);
+        if (key == null) {
+            LOG.warn("no signing key for service tokens (workflow.service-token.key-location): calls to other services carry none");
+        }
+    }
+
+    /** The {@code Authorization} header value for calls made for this tenant, or null without a key or a tenant. */
+    public String authorization(String tenantId) {
+        if (key == null || tenantId == null) {
+            return null;
+        }
+        Instant now = Instant.now();
+        Issued issued = byTenant.compute(tenantId, (tenant, current) ->
+                current != null && current.expiresAt().minus(ttl.dividedBy(5)).isAfter(now) ? current : issue(tenant, now));
+        return "Bearer " + issued.token();
+    }
+
+    private Issued issue(String tenantId, Instant now) {
+        Instant expiresAt = now.plus(ttl);
+        String token = Jwt.issuer(issuer).audience(audience).upn("workflow-service").subject("workflow-service")
+                .groups(Set.of(ROLE)).claim("tenant_id", tenantId).issuedAt(now).expiresAt(expiresAt).sign(key);
+        return new Issued(token, expiresAt);
+    }
+
+    private static PrivateKey read(String location) {
+        try {
+            return KeyUtils.readPrivateKey(location);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the service token signing key at " + location, e);
+        }
+    }
+
+    private record Issued(String token, Instant expiresAt) {
+    }
+}
