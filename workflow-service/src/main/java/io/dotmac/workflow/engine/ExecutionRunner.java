@@ -164,8 +164,13 @@ class ExecutionRunner {
             Duration backoff = policy.backoffBefore(record.retryCount);
             log(s, step, "step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
                     record.retryCount, policy.maxAttempts() - 1, backoff.toMillis());
+            // A cancel requested during the backoff is read before the next attempt goes out.
             return checkpointThen(s, () -> Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
-                    .chain(() -> retryOrFinish(s, step, record)));
+                    .chain(() -> store.cancelRequested(s.id))
+                    .chain(cancel -> {
+                        s.cancelRequested |= cancel;
+                        return retryOrFinish(s, step, record);
+                    }));
         }
         return failed(s, step, record, failure.error(), now);
     }

@@ -32,6 +32,9 @@ public interface ExecutionStore {
      */
     Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving);
 
+    /** Whether a cancel of the execution was requested (read before a side effect that waited, like a retry). */
+    Uni<Boolean> cancelRequested(UUID executionId);
+
     /** Extends the leases still held under the given tokens (execution id → token); emits how many. */
     Uni<Integer> renewLeases(Map<UUID, String> leases, Duration lease);
 

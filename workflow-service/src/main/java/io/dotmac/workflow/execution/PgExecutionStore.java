@@ -216,6 +216,13 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
+    public Uni<Boolean> cancelRequested(UUID executionId) {
+        return pool.preparedQuery("SELECT cancel_requested FROM workflow_executions WHERE id = $1")
+                .execute(Tuple.of(executionId))
+                .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean(0));
+    }
+
+    @Override
     public Uni<Integer> renewLeases(Map<UUID, String> leases, Duration lease) {
         return leases.isEmpty() ? Uni.createFrom().item(0) : pool.preparedQuery(RENEW).execute(held(leases)
                 .addLong(lease.toMillis())).map(RowSet::rowCount);

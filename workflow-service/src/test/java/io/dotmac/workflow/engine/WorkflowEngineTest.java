@@ -250,6 +250,26 @@ class WorkflowEngineTest {
     }
 
     @Test
+    void aCancelDuringARetryBackoffStopsTheNextAttempt() {
+        String lead = id();
+        String url = "/api/v1/crm/leads/" + lead + "/qualify";
+        stub.stubFor(post(urlEqualTo(url)).willReturn(aResponse().withStatus(503)));
+        String workflow = support.define("[\"lead_id\"]", """
+                [{"name":"qualify","type":"service_call","service":"crm_service","method":"qualify_lead",
+                  "params":{"lead_id":"${lead_id}"},"retry":{"max_attempts":5,"backoff_seconds":2}}]""");
+        UUID execution = support.start(workflow, Map.of("lead_id", lead));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> support.steps(execution).stream()
+                .anyMatch(s -> Integer.valueOf(1).equals(s.get("retry_count"))));
+
+        engine.cancel(execution).await().atMost(Duration.ofSeconds(5));
+        Map<String, Object> done = support.awaitTerminal(execution);
+
+        assertEquals("CANCELLED", done.get("status"));
+        stub.verify(1, postRequestedFor(urlEqualTo(url)));
+        assertEquals("CANCELLED", support.steps(execution).get(0).get("status"));
+    }
+
+    @Test
     void retryResumesFromTheFailedStepAndKeepsTheHistory() {
         String lead = id();
         stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")).willReturn(okJson("{\"status\":\"qualified\"}")));
