@@ -62,18 +62,10 @@ class ConditionHandler implements StepHandler {
     // A passing outage of the service it polls must not end a wait of days: within the deadline, a
     // transient failure of the refresh is just another "not yet".
     private StepOutcome refreshFailed(StepInvocation invocation, StepOutcome.Failed failure) {
-        StepDefinition step = invocation.step();
-        if (!failure.retryable() || !step.waits()) {
+        if (!failure.retryable() || !invocation.step().waits() || pastDeadline(invocation)) {
             return failure;
         }
-        Instant now = invocation.now();
-        Instant deadline = invocation.record().startedAt.plus(step.timeout());
-        if (!now.isBefore(deadline)) {
-            return failure;
-        }
-        Instant recheck = now.plus(recheckDelay(Duration.between(invocation.record().startedAt, now)));
-        return new StepOutcome.Waiting(deadline, recheck.isAfter(deadline) ? deadline : recheck,
-                "refresh failed (" + failure.error() + "); checking again");
+        return waitAgain(invocation, "refresh failed (" + failure.error() + "); checking again");
     }
 
     private StepOutcome evaluate(StepInvocation invocation, Map<String, Object> update) {
@@ -85,15 +77,26 @@ class ConditionHandler implements StepHandler {
         if (!step.waits()) {
             return new StepOutcome.Failed("condition `" + step.condition() + "` is false", false);
         }
-        Instant now = invocation.now();
-        Instant deadline = invocation.record().startedAt.plus(step.timeout());
-        if (!now.isBefore(deadline)) {
+        if (pastDeadline(invocation)) {
             return new StepOutcome.Failed("condition `" + step.condition() + "` still false after "
                     + step.timeout().toSeconds() + " s", false);
         }
-        Instant recheck = now.plus(recheckDelay(Duration.between(invocation.record().startedAt, now)));
-        return new StepOutcome.Waiting(deadline, recheck.isAfter(deadline) ? deadline : recheck,
-                "waiting until `" + step.condition() + "`");
+        return waitAgain(invocation, "waiting until `" + step.condition() + "`");
+    }
+
+    private static Instant deadline(StepInvocation invocation) {
+        return invocation.record().startedAt.plus(invocation.step().timeout());
+    }
+
+    private static boolean pastDeadline(StepInvocation invocation) {
+        return !invocation.now().isBefore(deadline(invocation));
+    }
+
+    // The next check, never later than the deadline.
+    private StepOutcome.Waiting waitAgain(StepInvocation invocation, String reason) {
+        Instant deadline = deadline(invocation);
+        Instant recheck = invocation.now().plus(recheckDelay(Duration.between(invocation.record().startedAt, invocation.now())));
+        return new StepOutcome.Waiting(deadline, recheck.isAfter(deadline) ? deadline : recheck, reason);
     }
 
     // Check often at first, then less: a tenth of the time waited so far, within the configured bounds.
