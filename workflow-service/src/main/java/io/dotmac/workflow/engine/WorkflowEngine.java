@@ -214,11 +214,6 @@ public class WorkflowEngine {
                 failure -> LOG.warnf("renewing leases failed: %s", failure.getMessage()));
     }
 
-    /** Executions this instance is driving now. */
-    public int inFlight() {
-        return inFlight.size();
-    }
-
     public record StartRequest(String workflowName, Map<String, Object> context, String tenantId, String triggerType,
                                String triggerSource, String idempotencyKey) {
     }

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -253,12 +252,8 @@ public class PgExecutionStore implements ExecutionStore {
         return pool.withTransaction(conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(executionId))
                 .chain(rows -> rows.size() == 0
                         ? Uni.createFrom().nullItem()
-                        : closeOpenSteps(conn, executionId)
+                        : conn.preparedQuery(CANCEL_OPEN_STEPS).execute(Tuple.of(executionId))
                                 .map(ignored -> ExecutionStatus.valueOf(rows.iterator().next().getString(0)))));
-    }
-
-    private static Uni<RowSet<Row>> closeOpenSteps(SqlConnection conn, UUID executionId) {
-        return conn.preparedQuery(CANCEL_OPEN_STEPS).execute(Tuple.of(executionId));
     }
 
     @Override

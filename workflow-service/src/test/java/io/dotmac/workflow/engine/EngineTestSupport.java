@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.agroal.api.AgroalDataSource;
 import io.dotmac.workflow.definition.DefinitionParser;
 import io.dotmac.workflow.definition.WorkflowDefinition;
+import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.repository.WorkflowRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class EngineTestSupport {
-
-    static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
 
     private final DefinitionParser parser;
     private final WorkflowRepository workflows;
@@ -63,7 +63,8 @@ public class EngineTestSupport {
     }
 
     Map<String, Object> awaitTerminal(UUID id) {
-        return awaitStatus(id, TERMINAL.toArray(String[]::new));
+        return awaitStatus(id, Arrays.stream(ExecutionStatus.values()).filter(ExecutionStatus::isTerminal)
+                .map(Enum::name).toArray(String[]::new));
     }
 
     Map<String, Object> execution(UUID id) {
