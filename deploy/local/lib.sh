@@ -28,8 +28,9 @@ declare -A SERVICE_PORT=(
   [workflow-service]=8080 [crm-service]=8081 [sales-service]=8082
   [billing-service]=8083 [licensing-service]=8084 [notification-service]=8085
 )
-DATABASES=(workflow crm sales billing licensing notification)
-TOPICS=(crm.quote.accepted billing.payment.received)
+# `platform` serves the tests of the shared modules (platform-common, platform-messaging).
+DATABASES=(workflow crm sales billing licensing notification platform)
+TOPICS=(crm.quote.accepted billing.payment.received sales.order.activated)
 
 # JWT signing keys for local runs, made on first use; never committed (.local is ignored).
 SECRETS=$STATE/secrets

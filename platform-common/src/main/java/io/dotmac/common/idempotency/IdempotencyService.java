@@ -1,0 +1,139 @@
+package io.dotmac.common.idempotency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.security.CurrentTenant;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Honours the {@code Idempotency-Key} header of a mutating request: the first request with a key
+ * runs, and its 2xx response is stored in the same transaction as the change it made; a later
+ * request with the same key gets that response again without running; the same key with another
+ * request is 422. A failure or a non-2xx answer stores nothing, so the caller may retry.
+ *
+ * <p>The key row is inserted before the work runs: a concurrent request with the same key waits on
+ * that row until the first commits (then replays its response) or rolls back (then runs itself).
+ */
+@ApplicationScoped
+public class IdempotencyService {
+
+    public static final String HEADER = "Idempotency-Key";
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    static final int MAX_KEY_LENGTH = 255;
+
+    private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
+
+    private final CurrentTenant tenant;
+    private final ObjectMapper json;
+    // Canonical form for hashing: the same request body hashes the same whatever its key order.
+    private final ObjectMapper canonical;
+
+    public IdempotencyService(CurrentTenant tenant, ObjectMapper json) {
+        this.tenant = tenant;
+        this.json = json;
+        this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    }
+
+    /**
+     * Runs {@code action} in a transaction (services' {@code @WithTransaction} methods join it) unless
+     * {@code key} was seen before for this tenant. Without a key the action simply runs.
+     */
+    public Uni<Response> run(String key, String method, String path, Object body, Supplier<Uni<Response>> action) {
+        if (key == null || key.isBlank()) {
+            return Panache.withTransaction(action);
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new ProblemException(400, HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        String tenantId = tenant.id();
+        String hash = hash(method, path, body);
+        return Panache.withTransaction(() -> claim(tenantId, key, method, path, hash).chain(claimed -> {
+            if (!claimed) {
+                return replay(tenantId, key, method, path, hash);
+            }
+            return action.get().call(response -> complete(tenantId, key, response));
+        }));
+    }
+
+    private Uni<Boolean> claim(String tenantId, String key, String method, String path, String hash) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash)
+                        VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING""")
+                .setParameter(1, tenantId).setParameter(2, key).setParameter(3, method).setParameter(4, path)
+                .setParameter(5, hash).executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
+    private Uni<Void> complete(String tenantId, String key, Response response) {
+        if (response.getStatus() < 200 || response.getStatus() >= 300) {
+            // Only successes are remembered: roll back the key with whatever the action wrote.
+            return Panache.currentTransaction().invoke(tx -> tx.markForRollback()).replaceWithVoid();
+        }
+        // Bound as text then cast: a string bound straight to jsonb would be stored as a JSON string.
+        String body = serialize(response.getEntity());
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        UPDATE idempotency_keys SET response_status = ?3, response_body = CAST(CAST(?4 AS text) AS jsonb), completed_at = now()
+                        WHERE tenant_id = ?1 AND idempotency_key = ?2""")
+                .setParameter(1, tenantId).setParameter(2, key).setParameter(3, response.getStatus())
+                .setParameter(4, body).executeUpdate()).replaceWithVoid();
+    }
+
+    private Uni<Response> replay(String tenantId, String key, String method, String path, String hash) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT request_method, request_path, request_hash, response_status, CAST(response_body AS text)
+                        FROM idempotency_keys WHERE tenant_id = ?1 AND idempotency_key = ?2""", Object[].class)
+                .setParameter(1, tenantId).setParameter(2, key).getSingleResult())
+                .map(row -> {
+                    if (!method.equals(row[0]) || !path.equals(row[1]) || !hash.equals(row[2])) {
+                        throw new ProblemException(422, "Idempotency-Key '" + key + "' was already used for another request ("
+                                + row[0] + " " + row[1] + "); use a new key for a new request");
+                    }
+                    LOG.debugf("replaying the response stored for Idempotency-Key %s", key);
+                    return Response.status(((Number) row[3]).intValue())
+                            .entity(row[4] == null ? null : parse((String) row[4]))
+                            .type(MediaType.APPLICATION_JSON)
+                            .header(REPLAYED_HEADER, "true")
+                            .build();
+                });
+    }
+
+    private String hash(String method, String path, Object body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update(canonical.writeValueAsBytes(canonical.convertValue(body == null ? "" : body, Object.class)));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash the request", e);
+        }
+    }
+
+    private String serialize(Object entity) {
+        try {
+            return entity == null ? null : json.writeValueAsString(entity);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot store the response", e);
+        }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored response is not JSON", e);
+        }
+    }
+}

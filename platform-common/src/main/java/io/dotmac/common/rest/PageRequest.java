@@ -1,0 +1,39 @@
+package io.dotmac.common.rest;
+
+/**
+ * The {@code page} and {@code size} query parameters of a list endpoint, checked: pages count from
+ * 0, a page holds 1 to {@value #MAX_SIZE} items, {@value #DEFAULT_SIZE} when not given. Taken as
+ * text so that {@code size=abc} is a 400 that says so, not the 404 JAX-RS gives a bad parameter.
+ */
+public record PageRequest(int page, int size) {
+
+    public static final int DEFAULT_SIZE = 20;
+    public static final int MAX_SIZE = 100;
+
+    public static PageRequest of(String page, String size) {
+        int p = number("page", page, 0);
+        int s = number("size", size, DEFAULT_SIZE);
+        if (p < 0) {
+            throw new ProblemException(400, "page must be 0 or more, was " + p);
+        }
+        if (s < 1 || s > MAX_SIZE) {
+            throw new ProblemException(400, "size must be between 1 and " + MAX_SIZE + ", was " + s);
+        }
+        return new PageRequest(p, s);
+    }
+
+    public io.quarkus.panache.common.Page toPanache() {
+        return io.quarkus.panache.common.Page.of(page, size);
+    }
+
+    private static int number(String name, String text, int otherwise) {
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ProblemException(400, name + " must be a whole number, was '" + text + "'");
+        }
+    }
+}

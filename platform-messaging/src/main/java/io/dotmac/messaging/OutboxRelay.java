@@ -1,0 +1,118 @@
+package io.dotmac.messaging;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox to Kafka: every event row a service committed is sent as a binary-mode
+ * CloudEvent (id = the row's id, the tenant in the {@code tenantid} extension) to its topic, keyed
+ * by its business id, and marked published once Kafka acknowledged it. Rows are taken with
+ * {@code FOR UPDATE SKIP LOCKED}, so replicas share the work, in commit order; the first send that
+ * fails ends the batch so that a key's later events never overtake it. A crash after sending and
+ * before marking publishes the event again, never zero times: consumers de-duplicate by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    public static final String TENANT_EXTENSION = "tenantid";
+
+    private final MutinyEmitter<String> emitter;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final Duration interval;
+    private final int batchSize;
+    private final URI source;
+    private final AtomicBoolean relaying = new AtomicBoolean();
+    private long timer = -1;
+
+    OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, Pool pool, Vertx vertx,
+                @ConfigProperty(name = "controlplane.outbox.interval") Duration interval,
+                @ConfigProperty(name = "controlplane.outbox.batch-size") int batchSize,
+                @ConfigProperty(name = "quarkus.application.name") String application) {
+        this.emitter = emitter;
+        this.pool = pool;
+        this.vertx = vertx;
+        this.interval = interval;
+        this.batchSize = batchSize;
+        this.source = URI.create("/" + application);
+    }
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(interval.toMillis(), id -> {
+            if (relaying.compareAndSet(false, true)) {
+                relay().subscribe().with(sent -> relaying.set(false), failure -> {
+                    relaying.set(false);
+                    LOG.warnf("outbox relay failed, trying again in %s: %s", interval, failure.getMessage());
+                });
+            }
+        });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(timer);
+    }
+
+    /** Publishes what is waiting, one batch; emits how many events it published. */
+    public Uni<Integer> relay() {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                        SELECT id, topic, event_key, event_type, tenant_id, payload::text, created_at FROM outbox_events
+                        WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(batchSize))
+                .chain(rows -> publish(conn, rows.iterator(), 0)));
+    }
+
+    private Uni<Integer> publish(SqlConnection conn, Iterator<Row> rows, int sent) {
+        if (!rows.hasNext()) {
+            return Uni.createFrom().item(sent);
+        }
+        Row row = rows.next();
+        UUID id = row.getUUID("id");
+        return emitter.sendMessage(toMessage(row))
+                .chain(() -> conn.preparedQuery("UPDATE outbox_events SET published_at = now(), attempts = attempts + 1 WHERE id = $1")
+                        .execute(Tuple.of(id)))
+                .chain(() -> publish(conn, rows, sent + 1))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("could not publish event %s to %s, will retry: %s", id, row.getString("topic"), failure.getMessage());
+                    return conn.preparedQuery("UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = $1")
+                            .execute(Tuple.of(id, String.valueOf(failure.getMessage()))).replaceWith(sent);
+                });
+    }
+
+    private Message<String> toMessage(Row row) {
+        String key = row.getString("event_key");
+        var cloudEvent = OutgoingCloudEventMetadata.builder()
+                .withId(row.getUUID("id").toString())
+                .withType(row.getString("event_type"))
+                .withSource(source)
+                .withSubject(key)
+                .withTimestamp(row.getOffsetDateTime("created_at").toZonedDateTime());
+        String tenant = row.getString("tenant_id");
+        if (tenant != null) {
+            cloudEvent.withExtension(TENANT_EXTENSION, tenant);
+        }
+        return Message.of(row.getString("payload"))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withTopic(row.getString("topic")).build())
+                .addMetadata(cloudEvent.build());
+    }
+}
