@@ -47,6 +47,16 @@ ensure_jwt_keys() {
   log "generated a local JWT key pair in $SECRETS"
 }
 
+# The licensing-service's Ed25519 signing key for local runs, made on first use like the JWT keys.
+ensure_license_keys() {
+  [[ -f $SECRETS/license-private.pem && -f $SECRETS/license-public.pem ]] && return
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  openssl genpkey -algorithm ed25519 -out "$SECRETS/license-private.pem" 2>/dev/null
+  openssl pkey -in "$SECRETS/license-private.pem" -pubout -out "$SECRETS/license-public.pem"
+  log "generated a local license signing key pair in $SECRETS"
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 

@@ -70,7 +70,7 @@ public class ServiceRegistry implements ServiceCatalog {
                 read(BILLING, "get_payment", "payment_id", billing::getPayment),
                 read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote),
 
-                write(LICENSING, "issue_license", Set.of("customer_id", "products"), Set.of("source_id"),
+                write(LICENSING, "issue_license", Set.of("customer_id", "products", "source_id"), Set.of("billing_cycle"),
                         licensing::issueLicense),
                 read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses),
 

@@ -1,0 +1,52 @@
+package io.dotmac.licensing.license;
+
+import io.dotmac.common.rest.ProblemException;
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/** How long a license runs from its issue: a month or a year (calendar, in UTC). */
+public enum BillingCycle {
+    MONTHLY, ANNUAL;
+
+    /** Licenses run a year unless the purchase says monthly. */
+    public static final BillingCycle DEFAULT = ANNUAL;
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public Instant expiryFrom(Instant issuedAt) {
+        var start = issuedAt.atOffset(ZoneOffset.UTC);
+        return (this == MONTHLY ? start.plusMonths(1) : start.plusYears(1)).toInstant();
+    }
+
+    /** The cycle named by a request; null or blank is the default, anything else unknown a 400. */
+    public static BillingCycle of(String code) {
+        if (code == null || code.isBlank()) {
+            return DEFAULT;
+        }
+        for (BillingCycle cycle : values()) {
+            if (cycle.code().equalsIgnoreCase(code.trim())) {
+                return cycle;
+            }
+        }
+        throw new ProblemException(400, "billing_cycle: must be monthly or annual, was '" + code + "'");
+    }
+
+    /** Stored as its lower-case code. */
+    @Converter(autoApply = true)
+    public static class DbConverter implements AttributeConverter<BillingCycle, String> {
+        @Override
+        public String convertToDatabaseColumn(BillingCycle cycle) {
+            return cycle == null ? null : cycle.code();
+        }
+
+        @Override
+        public BillingCycle convertToEntityAttribute(String code) {
+            return code == null ? null : BillingCycle.valueOf(code.toUpperCase(Locale.ROOT));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.dotmac.licensing.license;
+
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** Licenses and their sets; every read but verification's is scoped by tenant. */
+@ApplicationScoped
+@WithSession
+public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
+
+    /**
+     * Claims the set of (tenant, customer, source): true if this transaction created it. A concurrent
+     * transaction that claimed it first makes this one wait, then answers false once that one
+     * committed (its licenses are then visible), or true if it rolled back.
+     */
+    public Uni<Boolean> claimSet(String tenantId, String customerId, String sourceId, BillingCycle cycle) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO license_sets (tenant_id, customer_id, source_id, billing_cycle)
+                        VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING""")
+                .setParameter(1, tenantId).setParameter(2, customerId).setParameter(3, sourceId)
+                .setParameter(4, cycle.code()).executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
+    public Uni<List<License>> findSet(String tenantId, String customerId, String sourceId) {
+        return list("tenantId = ?1 and customerId = ?2 and sourceId = ?3", Sort.by("productCode"),
+                tenantId, customerId, sourceId);
+    }
+
+    public Uni<Void> persistAll(List<License> licenses) {
+        return persist(licenses).chain(this::flush);
+    }
+
+    /** This tenant's license, or null (another tenant's is as unknown as none). */
+    public Uni<License> findOwned(String tenantId, UUID id) {
+        return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+    }
+
+    /** Any tenant's license: verification is public and a key names no tenant. */
+    public Uni<License> findForVerification(UUID id) {
+        return findById(id);
+    }
+
+    /** Newest first; of one customer when {@code customerId} is given. */
+    public Uni<Page<License>> page(String tenantId, String customerId, PageRequest request) {
+        Sort order = Sort.by("issuedAt", Sort.Direction.Descending).and("productCode").and("id");
+        PanacheQuery<License> query = customerId == null
+                ? find("tenantId = :tenant", order, Parameters.with("tenant", tenantId))
+                : find("tenantId = :tenant and customerId = :customer", order,
+                        Parameters.with("tenant", tenantId).and("customer", customerId));
+        PanacheQuery<License> page = query.page(request.toPanache());
+        return page.list().chain(items -> query.count()
+                .map(total -> new Page<>(items, request.page(), request.size(), total)));
+    }
+}

@@ -1,0 +1,167 @@
+package io.dotmac.licensing.license;
+
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.licensing.entitlement.ProductEntitlement;
+import io.dotmac.licensing.entitlement.ProductEntitlementRepository;
+import io.dotmac.licensing.license.IssueLicenses.ProductQuantity;
+import io.dotmac.licensing.signing.LicenseKeyVerifier;
+import io.dotmac.licensing.signing.SigningKeys;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Issues licenses, one per product of a purchase, once per (tenant, customer, source); changes
+ * their status; and verifies keys against the signature and then the stored license.
+ */
+@ApplicationScoped
+public class LicenseService {
+
+    private final LicenseRepository licenses;
+    private final ProductEntitlementRepository entitlements;
+    private final SigningKeys keys;
+
+    LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys) {
+        this.licenses = licenses;
+        this.entitlements = entitlements;
+        this.keys = keys;
+    }
+
+    /**
+     * The licenses of {@code request}'s source: issued now if this is the first request for it,
+     * otherwise the set issued before (the same products must be asked for).
+     */
+    @WithTransaction
+    public Uni<IssuedLicenses> issue(String tenantId, IssueLicenses request) {
+        SortedMap<String, Integer> seats = seatsByProduct(request.products());
+        return entitlements.catalog().chain(catalog -> {
+            Map<String, ProductEntitlement> byCode = catalog.stream()
+                    .collect(Collectors.toMap(e -> e.productCode, Function.identity()));
+            List<String> unknown = seats.keySet().stream().filter(code -> !byCode.containsKey(code)).toList();
+            if (!unknown.isEmpty()) {
+                throw new ProblemException(422, "Unknown product code" + (unknown.size() > 1 ? "s " : " ")
+                        + String.join(", ", unknown) + "; licensed products are " + String.join(", ", byCode.keySet().stream().sorted().toList()));
+            }
+            return licenses.claimSet(tenantId, request.customerId(), request.sourceId(), request.billingCycle())
+                    .chain(claimed -> claimed
+                            ? create(tenantId, request, seats, byCode)
+                            : existing(tenantId, request, seats));
+        });
+    }
+
+    private Uni<IssuedLicenses> create(String tenantId, IssueLicenses request, SortedMap<String, Integer> seats,
+                                       Map<String, ProductEntitlement> catalog) {
+        // Whole seconds: the key and the row then carry the very same instants.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = request.billingCycle().expiryFrom(now);
+        List<License> issued = new ArrayList<>();
+        seats.forEach((code, count) -> {
+            License license = new License();
+            license.id = UUID.randomUUID();
+            license.tenantId = tenantId;
+            license.customerId = request.customerId();
+            license.sourceId = request.sourceId();
+            license.productCode = code;
+            license.seats = count;
+            license.features = catalog.get(code).features.clone();
+            license.status = LicenseStatus.ACTIVE;
+            license.billingCycle = request.billingCycle();
+            license.issuedAt = now;
+            license.expiresAt = expiresAt;
+            license.updatedAt = now;
+            license.keyId = keys.keyId();
+            license.licenseKey = keys.signer().sign(new LicenseKeyVerifier.Claims(keys.keyId(), license.id,
+                    license.customerId, code, count, List.of(license.features), now, expiresAt));
+            issued.add(license);
+        });
+        return licenses.persistAll(issued)
+                .replaceWith(new IssuedLicenses(true, request.customerId(), request.sourceId(), issued));
+    }
+
+    private Uni<IssuedLicenses> existing(String tenantId, IssueLicenses request, SortedMap<String, Integer> seats) {
+        return licenses.findSet(tenantId, request.customerId(), request.sourceId()).map(found -> {
+            SortedMap<String, Integer> issued = new TreeMap<>();
+            found.forEach(license -> issued.put(license.productCode, license.seats));
+            if (!issued.equals(seats)) {
+                throw new ProblemException(409, "Licenses for source " + request.sourceId() + " of customer "
+                        + request.customerId() + " were issued already for other products " + issued
+                        + " (asked for " + seats + "); a new purchase needs a new source_id");
+            }
+            return new IssuedLicenses(false, request.customerId(), request.sourceId(), found);
+        });
+    }
+
+    private static SortedMap<String, Integer> seatsByProduct(List<ProductQuantity> products) {
+        SortedMap<String, Integer> seats = new TreeMap<>();
+        for (ProductQuantity product : products) {
+            seats.merge(product.productCode().trim(), product.quantity(), Math::addExact);
+        }
+        return seats;
+    }
+
+    public Uni<License> get(String tenantId, UUID id) {
+        return licenses.findOwned(tenantId, id).onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    public Uni<Page<License>> list(String tenantId, String customerId, PageRequest page) {
+        return licenses.page(tenantId, customerId, page);
+    }
+
+    @WithTransaction
+    public Uni<License> suspend(String tenantId, UUID id) {
+        return get(tenantId, id).invoke(license -> license.suspend(Instant.now()));
+    }
+
+    @WithTransaction
+    public Uni<License> reinstate(String tenantId, UUID id) {
+        return get(tenantId, id).invoke(license -> license.reinstate(Instant.now()));
+    }
+
+    @WithTransaction
+    public Uni<License> revoke(String tenantId, UUID id) {
+        return get(tenantId, id).invoke(license -> license.revoke(Instant.now()));
+    }
+
+    /**
+     * Signature first (a key we did not sign says nothing), then the stored license, whatever its
+     * tenant: revoked, expired, suspended, or valid; unknown when it is not stored here.
+     */
+    public Uni<Verification> verify(String key) {
+        LicenseKeyVerifier.Result signed = keys.verifier().verifySignature(key);
+        if (!signed.valid()) {
+            return Uni.createFrom().item(Verification.unreadable(signed.reason() == LicenseKeyVerifier.Reason.MALFORMED
+                    ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SIGNATURE));
+        }
+        LicenseKeyVerifier.Claims claims = signed.claims();
+        return licenses.findForVerification(claims.licenseId()).map(license -> {
+            // Another deployment's license under the same key, or one this database lost.
+            if (license == null || !license.licenseKey.equals(key.trim())) {
+                return new Verification(Verification.Reason.UNKNOWN, claims.licenseId(), claims.productCode(),
+                        claims.customerId(), claims.expiresAt());
+            }
+            Verification.Reason reason = switch (license.statusAt(Instant.now())) {
+                case ACTIVE -> Verification.Reason.VALID;
+                case SUSPENDED -> Verification.Reason.SUSPENDED;
+                case REVOKED -> Verification.Reason.REVOKED;
+                case EXPIRED -> Verification.Reason.EXPIRED;
+            };
+            return new Verification(reason, license.id, license.productCode, license.customerId, license.expiresAt);
+        });
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return new ProblemException(404, "No license " + id);
+    }
+}

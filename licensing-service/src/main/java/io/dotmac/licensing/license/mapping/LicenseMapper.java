@@ -1,0 +1,48 @@
+package io.dotmac.licensing.license.mapping;
+
+import io.dotmac.licensing.license.BillingCycle;
+import io.dotmac.licensing.license.IssueLicenses;
+import io.dotmac.licensing.license.IssuedLicenses;
+import io.dotmac.licensing.license.License;
+import io.dotmac.licensing.license.Verification;
+import io.dotmac.licensing.license.rest.ApiModels.IssueRequest;
+import io.dotmac.licensing.license.rest.ApiModels.LicenseSet;
+import io.dotmac.licensing.license.rest.ApiModels.LicenseView;
+import io.dotmac.licensing.license.rest.ApiModels.VerifyResponse;
+import java.time.Instant;
+import java.util.List;
+
+/** API bodies to and from the license model, at the edge. */
+public final class LicenseMapper {
+
+    private LicenseMapper() {
+    }
+
+    public static IssueLicenses toCommand(IssueRequest request) {
+        return new IssueLicenses(request.customerId().trim(), request.sourceId().trim(), BillingCycle.of(request.billingCycle()),
+                request.products().stream()
+                        .map(line -> new IssueLicenses.ProductQuantity(line.productCode(), line.quantity()))
+                        .toList());
+    }
+
+    public static LicenseSet toSet(IssuedLicenses issued) {
+        Instant now = Instant.now();
+        return new LicenseSet(issued.customerId(), issued.sourceId(),
+                issued.licenses().stream().map(license -> toView(license, now)).toList());
+    }
+
+    public static LicenseView toView(License license) {
+        return toView(license, Instant.now());
+    }
+
+    private static LicenseView toView(License license, Instant now) {
+        return new LicenseView(license.id, license.customerId, license.sourceId, license.productCode, license.seats,
+                List.of(license.features), license.statusAt(now).code(), license.billingCycle.code(), license.issuedAt,
+                license.expiresAt, license.keyId, license.licenseKey);
+    }
+
+    public static VerifyResponse toResponse(Verification verification) {
+        return new VerifyResponse(verification.valid(), verification.reason().code(), verification.licenseId(),
+                verification.productCode(), verification.customerId(), verification.expiresAt());
+    }
+}

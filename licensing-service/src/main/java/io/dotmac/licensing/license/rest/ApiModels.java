@@ -1,0 +1,61 @@
+package io.dotmac.licensing.license.rest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The license API's request and response bodies (snake_case on the wire). */
+public final class ApiModels {
+
+    private ApiModels() {
+    }
+
+    @Schema(description = "License what a customer bought with one quote or order", example = """
+            {"customer_id": "acme-isp", "source_id": "8d3c1f6e-…", "billing_cycle": "annual",
+             "products": [{"product_code": "isp-core", "quantity": 1}, {"product_code": "support-desk", "quantity": 5}]}""")
+    public record IssueRequest(
+            @NotBlank @Size(max = 100) String customerId,
+            @Schema(description = "The quote or order the products come from; the same source returns the same licenses")
+            @NotBlank @Size(max = 100) String sourceId,
+            @Schema(description = "monthly or annual (the default): how long the licenses run")
+            @Pattern(regexp = "monthly|annual", message = "must be monthly or annual") String billingCycle,
+            @NotEmpty @Size(max = 50) List<@Valid @NotNull ProductLine> products) {
+    }
+
+    /** A line of the purchase; a quote's items carry more (product_name, unit_price, line_total), ignored here. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ProductLine(
+            @NotBlank @Size(max = 100) String productCode,
+            @NotNull @Min(1) @Max(100_000) Integer quantity) {
+    }
+
+    public record LicenseSet(String customerId, String sourceId, List<LicenseView> licenses) {
+    }
+
+    public record LicenseView(UUID id, String customerId, String sourceId, String productCode, int seats,
+                              List<String> features, String status, String billingCycle, Instant issuedAt,
+                              Instant expiresAt, String keyId, String licenseKey) {
+    }
+
+    @Schema(description = "A license key to check", example = "{\"key\": \"eyJ2ZXIiOjEs….Zm9v…\"}")
+    public record VerifyRequest(@NotBlank @Size(max = 16_384) String key) {
+    }
+
+    @Schema(description = "valid, or why not: malformed, bad_signature, unknown, expired, revoked, suspended")
+    public record VerifyResponse(boolean valid, String reason, UUID licenseId, String productCode, String customerId,
+                                 Instant expiresAt) {
+    }
+
+    public record PublicKey(String algorithm, String keyId, String publicKeyPem) {
+    }
+}

@@ -1,0 +1,139 @@
+package io.dotmac.licensing.license.rest;
+
+import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.licensing.license.License;
+import io.dotmac.licensing.license.LicenseService;
+import io.dotmac.licensing.license.mapping.LicenseMapper;
+import io.dotmac.licensing.license.rest.ApiModels.IssueRequest;
+import io.dotmac.licensing.license.rest.ApiModels.LicenseView;
+import io.dotmac.licensing.license.rest.ApiModels.PublicKey;
+import io.dotmac.licensing.license.rest.ApiModels.VerifyRequest;
+import io.dotmac.licensing.license.rest.ApiModels.VerifyResponse;
+import io.dotmac.licensing.signing.LicenseKeyVerifier;
+import io.dotmac.licensing.signing.SigningKeys;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Licenses: issue, read, suspend, reinstate, revoke (Bearer token); verify a key and get the public key (public). */
+@Path(LicenseResource.PATH)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Licenses")
+public class LicenseResource {
+
+    static final String PATH = "/api/v1/licenses";
+
+    private final LicenseService licenses;
+    private final SigningKeys keys;
+    private final IdempotencyService idempotency;
+    private final CurrentTenant tenant;
+
+    LicenseResource(LicenseService licenses, SigningKeys keys, IdempotencyService idempotency, CurrentTenant tenant) {
+        this.licenses = licenses;
+        this.keys = keys;
+        this.idempotency = idempotency;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Issue one license per product of a purchase: 201 with the set, or 200 with the set issued before for the same customer and source")
+    public Uni<Response> issue(@HeaderParam(IdempotencyService.HEADER) String key, @Valid @NotNull IssueRequest body) {
+        String tenantId = tenant.id();
+        return idempotency.run(key, "POST", PATH, body, () -> licenses.issue(tenantId, LicenseMapper.toCommand(body))
+                .map(issued -> Response.status(issued.created() ? 201 : 200).entity(LicenseMapper.toSet(issued)).build()));
+    }
+
+    @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "This tenant's licenses, newest first, of one customer when ?customer_id= is given (?page=&size=)")
+    public Uni<Page<LicenseView>> list(@QueryParam("customer_id") String customerId, @QueryParam("page") String page,
+                                       @QueryParam("size") String size) {
+        PageRequest request = PageRequest.of(page, size);
+        String customer = customerId == null || customerId.isBlank() ? null : customerId.trim();
+        return licenses.list(tenant.id(), customer, request).map(found -> found.map(LicenseMapper::toView));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "One license with its key")
+    public Uni<LicenseView> get(@PathParam("id") UUID id) {
+        return licenses.get(tenant.id(), id).map(LicenseMapper::toView);
+    }
+
+    @POST
+    @Path("/{id}/suspend")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Suspend an active license (409 otherwise): its key verifies as suspended until reinstated")
+    public Uni<Response> suspend(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
+        return change(key, id, "suspend", licenses::suspend);
+    }
+
+    @POST
+    @Path("/{id}/reinstate")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Make a suspended license active again (409 otherwise)")
+    public Uni<Response> reinstate(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
+        return change(key, id, "reinstate", licenses::reinstate);
+    }
+
+    @POST
+    @Path("/{id}/revoke")
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Revoke a license for good (409 if it is revoked already): its key verifies as revoked")
+    public Uni<Response> revoke(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
+        return change(key, id, "revoke", licenses::revoke);
+    }
+
+    @POST
+    @Path("/verify")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermitAll
+    @Operation(summary = "Check a license key (public): valid, or why not (malformed, bad_signature, unknown, expired, revoked, suspended)")
+    public Uni<VerifyResponse> verify(@Valid @NotNull VerifyRequest body) {
+        return licenses.verify(body.key()).map(LicenseMapper::toResponse);
+    }
+
+    @GET
+    @Path("/public-key")
+    @PermitAll
+    @Operation(summary = "The Ed25519 public key that verifies license keys offline (public)")
+    public PublicKey publicKey() {
+        return new PublicKey(LicenseKeyVerifier.ALGORITHM, keys.keyId(), keys.publicKeyPem());
+    }
+
+    private Uni<Response> change(String key, UUID id, String action,
+                                 BiFunction<String, UUID, Uni<License>> transition) {
+        String tenantId = tenant.id();
+        return idempotency.run(key, "POST", PATH + "/" + id + "/" + action, null,
+                () -> transition.apply(tenantId, id).map(license -> Response.ok(LicenseMapper.toView(license)).build()));
+    }
+}

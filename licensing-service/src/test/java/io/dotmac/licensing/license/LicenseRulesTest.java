@@ -1,0 +1,78 @@
+package io.dotmac.licensing.license;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.dotmac.common.rest.ProblemException;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The status rules and expiry arithmetic, without a database. */
+class LicenseRulesTest {
+
+    static final Instant NOW = Instant.parse("2026-01-31T12:00:00Z");
+
+    static License license(LicenseStatus status, Instant expiresAt) {
+        License license = new License();
+        license.id = UUID.randomUUID();
+        license.status = status;
+        license.expiresAt = expiresAt;
+        return license;
+    }
+
+    @Test
+    void expiryFollowsTheCalendarInUtc() {
+        assertEquals(Instant.parse("2026-02-28T12:00:00Z"), BillingCycle.MONTHLY.expiryFrom(NOW));
+        assertEquals(Instant.parse("2027-01-31T12:00:00Z"), BillingCycle.ANNUAL.expiryFrom(NOW));
+        assertEquals(Instant.parse("2029-02-28T00:00:00Z"), BillingCycle.ANNUAL.expiryFrom(Instant.parse("2028-02-29T00:00:00Z")));
+        assertEquals(BillingCycle.ANNUAL, BillingCycle.of(null));
+        assertEquals(BillingCycle.MONTHLY, BillingCycle.of("Monthly"));
+        assertEquals(400, assertThrows(ProblemException.class, () -> BillingCycle.of("weekly")).status());
+    }
+
+    @Test
+    void pastItsExpiryALicenseIsExpiredUnlessRevoked() {
+        Instant past = NOW.minusSeconds(1);
+        assertEquals(LicenseStatus.EXPIRED, license(LicenseStatus.ACTIVE, past).statusAt(NOW));
+        assertEquals(LicenseStatus.EXPIRED, license(LicenseStatus.SUSPENDED, past).statusAt(NOW));
+        assertEquals(LicenseStatus.REVOKED, license(LicenseStatus.REVOKED, past).statusAt(NOW));
+        // Expiry is exclusive: at the instant itself the license has run out.
+        assertEquals(LicenseStatus.EXPIRED, license(LicenseStatus.ACTIVE, NOW).statusAt(NOW));
+        assertEquals(LicenseStatus.ACTIVE, license(LicenseStatus.ACTIVE, NOW.plusSeconds(1)).statusAt(NOW));
+    }
+
+    @Test
+    void transitions() {
+        Instant later = NOW.plusSeconds(3600);
+        License license = license(LicenseStatus.ACTIVE, later);
+
+        license.suspend(NOW);
+        assertEquals(LicenseStatus.SUSPENDED, license.status);
+        assertEquals(NOW, license.suspendedAt);
+        ProblemException twice = assertThrows(ProblemException.class, () -> license.suspend(NOW));
+        assertEquals(409, twice.status());
+
+        license.reinstate(NOW);
+        assertEquals(LicenseStatus.ACTIVE, license.status);
+        assertEquals(null, license.suspendedAt);
+
+        license.revoke(NOW);
+        assertEquals(LicenseStatus.REVOKED, license.status);
+        assertEquals(NOW, license.revokedAt);
+        for (Runnable change : new Runnable[] {() -> license.revoke(NOW), () -> license.suspend(NOW), () -> license.reinstate(NOW)}) {
+            ProblemException refused = assertThrows(ProblemException.class, change::run);
+            assertEquals(409, refused.status());
+            assertEquals(true, refused.getMessage().contains("revoked"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void anExpiredLicenseCanBeRevokedButNotSuspendedOrReinstated() {
+        License expired = license(LicenseStatus.SUSPENDED, NOW.minusSeconds(60));
+        assertEquals(409, assertThrows(ProblemException.class, () -> expired.reinstate(NOW)).status());
+        assertEquals(409, assertThrows(ProblemException.class, () -> expired.suspend(NOW)).status());
+        expired.revoke(NOW);
+        assertEquals(LicenseStatus.REVOKED, expired.statusAt(NOW));
+    }
+}
