@@ -1,0 +1,65 @@
+package io.dotmac.billing.payment;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A payment for a quote, taken through Stripe: one per quote and tenant. */
+@Entity
+@Table(name = "payments")
+public class Payment extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tenant_id")
+    public String tenantId;
+
+    @Column(name = "quote_id")
+    public String quoteId;
+
+    /** In the currency's major unit, two decimals; Stripe gets it in minor units ({@link Money}). */
+    public BigDecimal amount;
+
+    /** ISO 4217, upper case. */
+    public String currency;
+
+    @Column(name = "customer_email")
+    public String customerEmail;
+
+    public PaymentStatus status;
+
+    @Column(name = "stripe_customer_id")
+    public String stripeCustomerId;
+
+    @Column(name = "stripe_payment_intent_id")
+    public String stripePaymentIntentId;
+
+    @Column(name = "stripe_idempotency_key")
+    public String stripeIdempotencyKey;
+
+    @Column(name = "failure_message")
+    public String failureMessage;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    @Column(name = "succeeded_at")
+    public OffsetDateTime succeededAt;
+
+    /**
+     * True while Stripe has not answered for this payment: no PaymentIntent is known and nothing
+     * was decided. Only then may a request call Stripe for it (again, with the same keys).
+     */
+    public boolean awaitsStripe() {
+        return status == PaymentStatus.PENDING && stripePaymentIntentId == null;
+    }
+}

@@ -1,0 +1,27 @@
+package io.dotmac.billing.payment;
+
+import io.dotmac.common.outbox.OutboxEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The events billing emits, as outbox rows: {@code billing.payment.received}, keyed by the quote. */
+final class PaymentEvents {
+
+    static final String PAYMENT_RECEIVED = "billing.payment.received";
+
+    private PaymentEvents() {
+    }
+
+    static OutboxEvent received(Payment payment) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("payment_id", payment.id.toString());
+        data.put("quote_id", payment.quoteId);
+        data.put("amount", payment.amount);
+        data.put("currency", payment.currency);
+        data.put("customer_email", payment.customerEmail);
+        data.put("stripe_customer_id", payment.stripeCustomerId);
+        data.put("stripe_payment_intent_id", payment.stripePaymentIntentId);
+        data.put("tenant_id", payment.tenantId);
+        return OutboxEvent.of(PAYMENT_RECEIVED, payment.quoteId, PAYMENT_RECEIVED, payment.tenantId, data);
+    }
+}

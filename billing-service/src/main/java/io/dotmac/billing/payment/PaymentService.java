@@ -1,0 +1,196 @@
+package io.dotmac.billing.payment;
+
+import io.dotmac.billing.stripe.ChargeRequest;
+import io.dotmac.billing.stripe.StripeGateway;
+import io.dotmac.common.outbox.OutboxEventRepository;
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.rest.ProblemException;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Taking a payment for a quote through Stripe, and recording what Stripe reports about it.
+ *
+ * <p>Why two steps, so that a payment is never charged twice and never lost:
+ * <ol>
+ *   <li>{@link #reserve} commits a pending payment in a transaction of its own before Stripe is
+ *       called: one per quote and tenant (a unique constraint; a concurrent request waits for the
+ *       first insert and finds it). The row fixes the prefix of the Idempotency-Keys sent to
+ *       Stripe (the caller's Idempotency-Key and the payment id), and the PaymentIntent's metadata
+ *       names the payment.</li>
+ *   <li>{@link #process} runs in the request's transaction (the Idempotency-Key's): it locks the
+ *       payment row, so requests for one quote call Stripe one at a time, calls Stripe on a worker
+ *       thread only if the payment has no answer from Stripe yet, and records the answer (and the
+ *       {@code billing.payment.received} outbox row when it succeeded) in that transaction.</li>
+ * </ol>
+ * If Stripe fails, or the process dies, after step 1 the payment stays pending with no
+ * PaymentIntent: the next request for the quote, whatever its own Idempotency-Key, calls Stripe
+ * again with the same keys, and Stripe answers with the PaymentIntent it may already have made
+ * instead of charging again; meanwhile Stripe's webhook finds the payment through the metadata.
+ * Once Stripe answered, a request for the quote returns the payment without calling Stripe.
+ */
+@ApplicationScoped
+public class PaymentService {
+
+    private static final Logger LOG = Logger.getLogger(PaymentService.class);
+    /** Leaves room for the payment id and ":payment_intent" within Stripe's 255 characters. */
+    static final int CALLER_KEY_PART = 180;
+
+    /** A request to take a payment, checked and normalised at the edge. */
+    public record NewPayment(String quoteId, BigDecimal amount, String currency, String customerEmail) {
+    }
+
+    /** The payment after a request; {@code charged} if this request had Stripe take it. */
+    public record Processed(Payment payment, boolean charged) {
+    }
+
+    private final PaymentRepository payments;
+    private final OutboxEventRepository outbox;
+    private final StripeGateway stripe;
+
+    PaymentService(PaymentRepository payments, OutboxEventRepository outbox, StripeGateway stripe) {
+        this.payments = payments;
+        this.outbox = outbox;
+        this.stripe = stripe;
+    }
+
+    /** Step 1: the tenant's payment for the quote, inserted pending and committed unless it exists. */
+    @WithTransaction
+    public Uni<Payment> reserve(String tenantId, NewPayment request, String callerKey) {
+        UUID id = UUID.randomUUID();
+        return payments.insertIfAbsent(id, tenantId, request.quoteId(), request.amount(), request.currency(),
+                        request.customerEmail(), stripeKeyPrefix(callerKey, id))
+                .chain(inserted -> payments.findByQuote(tenantId, request.quoteId()))
+                .invoke(payment -> {
+                    if (!payment.id.equals(id) && payment.amount.compareTo(request.amount()) != 0) {
+                        LOG.warnf("payment for quote %s exists with amount %s %s; the request for %s %s gets it unchanged",
+                                request.quoteId(), payment.amount, payment.currency, request.amount(), request.currency());
+                    }
+                });
+    }
+
+    /** Step 2: Stripe takes the payment unless it answered for it already; see the class comment. */
+    @WithTransaction
+    public Uni<Processed> process(String tenantId, UUID paymentId) {
+        return payments.lockForTenant(tenantId, paymentId).chain(payment -> {
+            if (payment == null) {
+                throw new IllegalStateException("payment " + paymentId + " was reserved but is gone");
+            }
+            if (!payment.awaitsStripe()) {
+                return Uni.createFrom().item(new Processed(payment, false));
+            }
+            return stripe.charge(chargeRequest(payment))
+                    .chain(charge -> {
+                        payment.stripeCustomerId = charge.customerId();
+                        payment.stripePaymentIntentId = charge.paymentIntentId();
+                        payment.updatedAt = now();
+                        return transition(payment, PaymentStatus.fromStripe(charge.status(), charge.attemptFailed()),
+                                charge.failureMessage());
+                    })
+                    .map(recorded -> new Processed(recorded, true));
+        });
+    }
+
+    /**
+     * What Stripe reported later (a webhook) about a payment locked by the caller: the
+     * PaymentIntent and customer if not known yet, and the new status if it is a legal move.
+     */
+    @WithTransaction
+    public Uni<Payment> recordFromStripe(Payment payment, String paymentIntentId, String customerId,
+                                         PaymentStatus reported, String failureMessage) {
+        if (payment.stripePaymentIntentId == null && paymentIntentId != null) {
+            payment.stripePaymentIntentId = paymentIntentId;
+            payment.updatedAt = now();
+        }
+        if (payment.stripeCustomerId == null && customerId != null) {
+            payment.stripeCustomerId = customerId;
+            payment.updatedAt = now();
+        }
+        return reported == null ? Uni.createFrom().item(payment) : transition(payment, reported, failureMessage);
+    }
+
+    public Uni<Payment> get(String tenantId, String id) {
+        UUID uuid = parse(id);
+        return (uuid == null ? Uni.createFrom().<Payment>nullItem() : payments.findForTenant(tenantId, uuid))
+                .onItem().ifNull().failWith(() -> new ProblemException(404, "Payment " + id + " not found"));
+    }
+
+    public Uni<Payment> byQuote(String tenantId, String quoteId) {
+        return payments.findByQuote(tenantId, quoteId)
+                .onItem().ifNull().failWith(() -> new ProblemException(404, "No payment for quote " + quoteId));
+    }
+
+    public Uni<Page<Payment>> list(String tenantId, PageRequest page) {
+        return payments.page(tenantId, page);
+    }
+
+    /**
+     * Moves the payment to {@code next} if allowed; the move to succeeded writes the
+     * {@code billing.payment.received} outbox row in the same transaction, so the event is emitted
+     * once, exactly when the success is committed.
+     */
+    private Uni<Payment> transition(Payment payment, PaymentStatus next, String failureMessage) {
+        if (payment.status == next) {
+            return Uni.createFrom().item(payment);
+        }
+        if (!payment.status.canBecome(next)) {
+            LOG.infof("payment %s stays %s: Stripe reported %s, which does not follow it", payment.id,
+                    payment.status.value(), next.value());
+            return Uni.createFrom().item(payment);
+        }
+        OffsetDateTime now = now();
+        payment.status = next;
+        payment.updatedAt = now;
+        switch (next) {
+            case SUCCEEDED -> {
+                payment.succeededAt = now;
+                payment.failureMessage = null;
+                LOG.infof("payment %s for quote %s succeeded (%s)", payment.id, payment.quoteId, payment.stripePaymentIntentId);
+                return outbox.persist(PaymentEvents.received(payment)).replaceWith(payment);
+            }
+            case FAILED -> {
+                payment.failureMessage = failureMessage == null ? "The payment failed" : failureMessage;
+                LOG.infof("payment %s for quote %s failed: %s", payment.id, payment.quoteId, payment.failureMessage);
+            }
+            default -> LOG.infof("payment %s for quote %s is now %s", payment.id, payment.quoteId, next.value());
+        }
+        return Uni.createFrom().item(payment);
+    }
+
+    private static ChargeRequest chargeRequest(Payment payment) {
+        return new ChargeRequest(payment.id, payment.tenantId, payment.quoteId, Money.minorUnits(payment.amount),
+                payment.currency, payment.customerEmail, payment.stripeIdempotencyKey);
+    }
+
+    /**
+     * {@code <caller's Idempotency-Key>/payment-<id>}, or {@code payment-<id>} without one: the
+     * caller's key says which request made it, the payment id makes it this payment's alone (a
+     * key that failed may be reused by its caller for another quote).
+     */
+    static String stripeKeyPrefix(String callerKey, UUID paymentId) {
+        String payment = "payment-" + paymentId;
+        if (callerKey == null || callerKey.isBlank()) {
+            return payment;
+        }
+        return (callerKey.length() > CALLER_KEY_PART ? callerKey.substring(0, CALLER_KEY_PART) : callerKey) + "/" + payment;
+    }
+
+    private static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

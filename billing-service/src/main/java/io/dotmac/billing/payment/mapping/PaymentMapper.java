@@ -1,0 +1,28 @@
+package io.dotmac.billing.payment.mapping;
+
+import io.dotmac.billing.payment.Money;
+import io.dotmac.billing.payment.Payment;
+import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.billing.payment.rest.PaymentResponse;
+import io.dotmac.billing.payment.rest.ProcessPaymentRequest;
+import java.util.Locale;
+
+/** API records to and from the payment entity, at the edge. */
+public final class PaymentMapper {
+
+    private PaymentMapper() {
+    }
+
+    /** The request, checked beyond Bean Validation: an exact amount, a currency in cents. */
+    public static NewPayment toNewPayment(ProcessPaymentRequest request) {
+        String email = request.customerEmail() == null || request.customerEmail().isBlank()
+                ? null : request.customerEmail().trim().toLowerCase(Locale.ROOT);
+        return new NewPayment(request.quoteId().trim(), Money.amount(request.amount()), Money.currency(request.currency()), email);
+    }
+
+    public static PaymentResponse toResponse(Payment payment) {
+        return new PaymentResponse(payment.id, payment.quoteId, payment.amount, payment.currency, payment.customerEmail,
+                payment.status.value(), payment.stripeCustomerId, payment.stripePaymentIntentId, payment.failureMessage,
+                payment.createdAt, payment.updatedAt, payment.succeededAt);
+    }
+}

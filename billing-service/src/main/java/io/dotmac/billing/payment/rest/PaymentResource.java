@@ -1,0 +1,99 @@
+package io.dotmac.billing.payment.rest;
+
+import io.dotmac.billing.payment.PaymentService;
+import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.billing.payment.mapping.PaymentMapper;
+import io.dotmac.billing.security.Roles;
+import io.dotmac.billing.stripe.StripeGateway;
+import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.security.CurrentTenant;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Payments of this tenant: take one for a quote ({@code process_payment}), read them back. */
+@Path(PaymentResource.PATH)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Payments")
+@SecurityRequirement(name = "bearer")
+public class PaymentResource {
+
+    static final String PATH = "/api/v1/billing/payments";
+    /** IdempotencyService's own limit, checked before anything is written. */
+    private static final int MAX_KEY_LENGTH = 255;
+
+    private final PaymentService payments;
+    private final StripeGateway stripe;
+    private final IdempotencyService idempotency;
+    private final CurrentTenant tenant;
+
+    PaymentResource(PaymentService payments, StripeGateway stripe, IdempotencyService idempotency, CurrentTenant tenant) {
+        this.payments = payments;
+        this.stripe = stripe;
+        this.idempotency = idempotency;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Take the payment for a quote through Stripe (process_payment): 201 with the payment Stripe took "
+            + "(status succeeded, failed when declined, pending until the webhook when Stripe needs more time); 200 with "
+            + "the existing payment, without calling Stripe, if the quote has one; 503 (retryable) if Stripe is "
+            + "unavailable or not configured. Honours Idempotency-Key, which also keys the calls to Stripe.")
+    public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key,
+                                 @Valid @NotNull ProcessPaymentRequest body) {
+        String tenantId = tenant.id();
+        NewPayment request = PaymentMapper.toNewPayment(body);
+        if (key != null && key.length() > MAX_KEY_LENGTH) {
+            throw new ProblemException(400, IdempotencyService.HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        stripe.requireConfigured();
+        // The pending payment is committed first (see PaymentService); the Idempotency-Key's
+        // transaction then covers Stripe's answer and the response.
+        return payments.reserve(tenantId, request, key).chain(reserved -> idempotency.run(key, "POST", PATH, body,
+                () -> payments.process(tenantId, reserved.id).map(processed -> Response
+                        .status(processed.charged() ? Response.Status.CREATED : Response.Status.OK)
+                        .entity(PaymentMapper.toResponse(processed.payment())).build())));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "One payment (404 if unknown or another tenant's)")
+    public Uni<PaymentResponse> get(@PathParam("id") String id) {
+        return payments.get(tenant.id(), id).map(PaymentMapper::toResponse);
+    }
+
+    @GET
+    @Path("/by-quote/{quote_id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "The payment for a quote (404 if the quote has none)")
+    public Uni<PaymentResponse> byQuote(@PathParam("quote_id") String quoteId) {
+        return payments.byQuote(tenant.id(), quoteId).map(PaymentMapper::toResponse);
+    }
+
+    @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "This tenant's payments, newest first; ?page= from 0, ?size= 1 to 100 (default 20)")
+    public Uni<Page<PaymentResponse>> list(@QueryParam("page") String page, @QueryParam("size") String size) {
+        return payments.list(tenant.id(), PageRequest.of(page, size)).map(result -> result.map(PaymentMapper::toResponse));
+    }
+}

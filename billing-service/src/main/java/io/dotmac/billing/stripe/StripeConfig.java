@@ -1,0 +1,44 @@
+package io.dotmac.billing.stripe;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How this service reaches Stripe ({@code billing.stripe.*}). The key and the webhook secret come
+ * from the environment and are never committed; without them the service still starts.
+ */
+@ConfigMapping(prefix = "billing.stripe")
+public interface StripeConfig {
+
+    /** The secret API key ({@code STRIPE_SECRET_KEY}); absent: payments answer 503. */
+    Optional<String> apiKey();
+
+    /** Stripe's API, or a local stub of it ({@code STRIPE_API_BASE}). */
+    @WithDefault("https://api.stripe.com")
+    String apiBase();
+
+    /** The webhook endpoint's signing secret ({@code STRIPE_WEBHOOK_SECRET}); absent: webhooks answer 503. */
+    Optional<String> webhookSecret();
+
+    /** How old a webhook's signed timestamp may be (Stripe's default tolerance). */
+    @WithDefault("300s")
+    Duration webhookTolerance();
+
+    /**
+     * The payment method PaymentIntents are confirmed with, off-session ({@code pm_card_visa} in
+     * test mode); absent: they are created unconfirmed and the webhook reports the outcome.
+     */
+    Optional<String> paymentMethod();
+
+    /** stripe-java's own retries of network errors, 409 and 5xx, with the same Idempotency-Key. */
+    @WithDefault("2")
+    int maxNetworkRetries();
+
+    @WithDefault("10s")
+    Duration connectTimeout();
+
+    @WithDefault("30s")
+    Duration readTimeout();
+}

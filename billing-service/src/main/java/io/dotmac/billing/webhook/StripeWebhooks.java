@@ -1,0 +1,168 @@
+package io.dotmac.billing.webhook;
+
+import com.stripe.exception.EventDataObjectDeserializationException;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.model.Charge;
+import com.stripe.model.Event;
+import com.stripe.model.EventDataObjectDeserializer;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.StripeObject;
+import com.stripe.net.Webhook;
+import io.dotmac.billing.payment.Payment;
+import io.dotmac.billing.payment.PaymentRepository;
+import io.dotmac.billing.payment.PaymentService;
+import io.dotmac.billing.payment.PaymentStatus;
+import io.dotmac.billing.stripe.StripeConfig;
+import io.dotmac.common.rest.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Stripe's webhook events: verified against the endpoint's signing secret, then applied to the
+ * payment of their PaymentIntent, once per event id. Handles {@code payment_intent.succeeded},
+ * {@code payment_intent.payment_failed} and {@code charge.refunded}; acknowledges anything else.
+ *
+ * <p>The webhook has no token: the payment is found by its PaymentIntent id, or, when the request
+ * that created the PaymentIntent has not recorded it (it failed or is still running), by the
+ * payment id in the PaymentIntent's metadata; the payment row says whose it is.
+ */
+@ApplicationScoped
+public class StripeWebhooks {
+
+    private static final Logger LOG = Logger.getLogger(StripeWebhooks.class);
+
+    /** What an event says about a payment. {@code reported} null: nothing to change (a partial refund). */
+    private record Update(String paymentIntentId, Map<String, String> metadata, String customerId,
+                          PaymentStatus reported, String failureMessage) {
+    }
+
+    private final StripeConfig config;
+    private final PaymentRepository payments;
+    private final PaymentService paymentService;
+    private final ProcessedWebhookEventRepository processed;
+
+    StripeWebhooks(StripeConfig config, PaymentRepository payments, PaymentService paymentService,
+                   ProcessedWebhookEventRepository processed) {
+        this.config = config;
+        this.payments = payments;
+        this.paymentService = paymentService;
+        this.processed = processed;
+    }
+
+    /**
+     * The event, if {@code signature} (the {@code Stripe-Signature} header) signs {@code payload}
+     * with the configured secret within the tolerance; 400 otherwise, 503 without a secret.
+     */
+    public Event verify(String payload, String signature) {
+        String secret = config.webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new ProblemException(503,
+                "Stripe webhooks are not configured on this billing-service (set STRIPE_WEBHOOK_SECRET)"));
+        if (signature == null || signature.isBlank()) {
+            throw new ProblemException(400, "Stripe-Signature header is missing");
+        }
+        try {
+            return Webhook.constructEvent(payload == null ? "" : payload, signature, secret, config.webhookTolerance().toSeconds());
+        } catch (SignatureVerificationException e) {
+            throw new ProblemException(400, "Stripe-Signature does not verify: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Signed, but not JSON that stripe-java reads as an event (Gson's parse errors).
+            throw new ProblemException(400, "The payload is not a Stripe event: " + e.getMessage());
+        }
+    }
+
+    /** Applies a verified event in one transaction: the payment's change and the event's id. */
+    public Uni<WebhookAck> handle(Event event) {
+        Update update = switch (event.getType()) {
+            case "payment_intent.succeeded" -> {
+                PaymentIntent intent = object(event, PaymentIntent.class);
+                yield new Update(intent.getId(), intent.getMetadata(), intent.getCustomer(), PaymentStatus.SUCCEEDED, null);
+            }
+            case "payment_intent.payment_failed" -> {
+                PaymentIntent intent = object(event, PaymentIntent.class);
+                String message = intent.getLastPaymentError() == null ? null : intent.getLastPaymentError().getMessage();
+                yield new Update(intent.getId(), intent.getMetadata(), intent.getCustomer(), PaymentStatus.FAILED, message);
+            }
+            case "charge.refunded" -> {
+                Charge charge = object(event, Charge.class);
+                // Sent for partial refunds too; only a full refund refunds the payment.
+                yield new Update(charge.getPaymentIntent(), charge.getMetadata(), charge.getCustomer(),
+                        Boolean.TRUE.equals(charge.getRefunded()) ? PaymentStatus.REFUNDED : null, null);
+            }
+            default -> null;
+        };
+        if (update == null || update.paymentIntentId() == null) {
+            LOG.debugf("Stripe event %s (%s) acknowledged and ignored", event.getId(), event.getType());
+            return Uni.createFrom().item(ack(event, "ignored", null));
+        }
+        return Panache.withTransaction(() -> paymentOf(update).chain(payment -> {
+            if (payment == null) {
+                LOG.infof("Stripe event %s (%s) is about PaymentIntent %s, which is no payment of ours: ignored",
+                        event.getId(), event.getType(), update.paymentIntentId());
+                return Uni.createFrom().item(ack(event, "ignored", null));
+            }
+            return processed.findById(event.getId()).chain(seen -> {
+                if (seen != null) {
+                    LOG.infof("Stripe event %s (%s) was applied before: nothing changes", event.getId(), event.getType());
+                    return Uni.createFrom().item(ack(event, "duplicate", payment));
+                }
+                return paymentService.recordFromStripe(payment, update.paymentIntentId(), update.customerId(),
+                                update.reported(), update.failureMessage())
+                        .call(recorded -> processed.persist(ProcessedWebhookEvent.of(event.getId(), event.getType(),
+                                recorded.tenantId, recorded.id)))
+                        .map(recorded -> ack(event, "applied", recorded));
+            });
+        }));
+    }
+
+    /** The payment of the PaymentIntent, locked; by the metadata's payment id if the intent is not recorded yet. */
+    private Uni<Payment> paymentOf(Update update) {
+        return payments.lockByPaymentIntent(update.paymentIntentId()).chain(payment -> {
+            UUID named = metadataPaymentId(update.metadata());
+            if (payment != null || named == null) {
+                return Uni.createFrom().item(payment);
+            }
+            return payments.lockById(named).map(candidate -> candidate != null
+                    && candidate.tenantId.equals(update.metadata().get("tenant_id"))
+                    && (candidate.stripePaymentIntentId == null || candidate.stripePaymentIntentId.equals(update.paymentIntentId()))
+                    ? candidate : null);
+        });
+    }
+
+    private static UUID metadataPaymentId(Map<String, String> metadata) {
+        String id = metadata == null ? null : metadata.get("payment_id");
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The event's object. An event of another API version than stripe-java's is read all the
+     * same: the fields used here (ids, status, metadata, last_payment_error, refunded) are stable.
+     */
+    private static <T extends StripeObject> T object(Event event, Class<T> type) {
+        EventDataObjectDeserializer data = event.getDataObjectDeserializer();
+        StripeObject object = data.getObject().orElse(null);
+        if (object == null) {
+            try {
+                object = data.deserializeUnsafe();
+            } catch (EventDataObjectDeserializationException | RuntimeException e) {
+                throw new ProblemException(400, "Stripe event " + event.getId() + " has no readable data.object: " + e.getMessage());
+            }
+        }
+        if (!type.isInstance(object)) {
+            throw new ProblemException(400, "Stripe event " + event.getId() + " (" + event.getType() + ") carries "
+                    + (object == null ? "no object" : "a " + object.getClass().getSimpleName()));
+        }
+        return type.cast(object);
+    }
+
+    private static WebhookAck ack(Event event, String outcome, Payment payment) {
+        return new WebhookAck(true, event.getId(), event.getType(), outcome, payment == null ? null : payment.id,
+                payment == null ? null : payment.status.value());
+    }
+}

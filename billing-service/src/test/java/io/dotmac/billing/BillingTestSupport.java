@@ -1,0 +1,63 @@
+package io.dotmac.billing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.config.JsonConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Requests and database reads the billing tests share. */
+public final class BillingTestSupport {
+
+    /** Numbers come back as BigDecimal, so that 1200.00 is compared exactly, scale included. */
+    public static final RestAssuredConfig EXACT_NUMBERS = RestAssuredConfig.config()
+            .jsonConfig(JsonConfig.jsonConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
+
+    private BillingTestSupport() {
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String paymentBody(String quote, String amount, String currency, String email) {
+        return email == null
+                ? "{\"quote_id\": \"%s\", \"amount\": %s, \"currency\": \"%s\"}".formatted(quote, amount, currency)
+                : "{\"quote_id\": \"%s\", \"amount\": %s, \"currency\": \"%s\", \"customer_email\": \"%s\"}"
+                        .formatted(quote, amount, currency, email);
+    }
+
+    public static ValidatableResponse processPayment(String token, String idempotencyKey, String body) {
+        RequestSpecification request = given().config(EXACT_NUMBERS).auth().oauth2(token).contentType(ContentType.JSON).body(body);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.when().post("/api/v1/billing/payments").then();
+    }
+
+    public static ValidatableResponse get(String token, String path) {
+        return given().config(EXACT_NUMBERS).auth().oauth2(token).when().get(path).then();
+    }
+
+    /** The outbox rows of {@code billing.payment.received} keyed by the quote: [published?, payload] each. */
+    public static List<Object[]> outboxRows(Pool pool, String quote) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Row row : pool.preparedQuery("""
+                        SELECT published_at IS NOT NULL, payload::text FROM outbox_events
+                        WHERE topic = 'billing.payment.received' AND event_key = $1 ORDER BY created_at""")
+                .execute(Tuple.of(quote)).await().atMost(Duration.ofSeconds(10))) {
+            rows.add(new Object[] {row.getBoolean(0), row.getString(1)});
+        }
+        return rows;
+    }
+}

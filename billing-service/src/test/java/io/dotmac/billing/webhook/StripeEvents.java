@@ -1,0 +1,74 @@
+package io.dotmac.billing.webhook;
+
+import com.stripe.Stripe;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Stripe webhook events as Stripe sends them, and their {@code Stripe-Signature}: an HMAC-SHA256
+ * of {@code <timestamp>.<payload>} with the endpoint secret, computed here by hand rather than with
+ * stripe-java, so the test checks the service against Stripe's scheme, not against itself.
+ */
+final class StripeEvents {
+
+    private StripeEvents() {
+    }
+
+    static String signature(String payload, String secret, long timestamp) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String v1 = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
+            return "t=" + timestamp + ",v1=" + v1;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    static String event(String id, String type, String object) {
+        return """
+                {
+                  "id": "%s",
+                  "object": "event",
+                  "api_version": "%s",
+                  "created": %d,
+                  "data": {"object": %s},
+                  "livemode": false,
+                  "pending_webhooks": 1,
+                  "request": {"id": null, "idempotency_key": null},
+                  "type": "%s"
+                }""".formatted(id, Stripe.API_VERSION, now(), object, type);
+    }
+
+    /** A PaymentIntent with its metadata as billing-service sets it; {@code lastError} may be null. */
+    static String paymentIntent(String id, String status, long amount, String paymentId, String quote, String tenant,
+                                String lastError) {
+        String error = lastError == null ? "null" : """
+                {"code": "card_declined", "decline_code": "insufficient_funds", "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+                 "message": "%s", "type": "card_error"}""".formatted(lastError);
+        return """
+                {"id": "%s", "object": "payment_intent", "amount": %d, "amount_received": %d, "capture_method": "automatic_async",
+                 "client_secret": "%s_secret_test", "confirmation_method": "automatic", "created": %d, "currency": "usd",
+                 "customer": null, "description": "Quote %s", "last_payment_error": %s, "latest_charge": "ch_%s", "livemode": false,
+                 "metadata": {"payment_id": "%s", "quote_id": "%s", "tenant_id": "%s"}, "payment_method": "pm_test",
+                 "payment_method_types": ["card"], "status": "%s"}"""
+                .formatted(id, amount, "succeeded".equals(status) ? amount : 0, id, now(), quote, error, id.substring(3),
+                        paymentId, quote, tenant, status);
+    }
+
+    static String charge(String paymentIntentId, long amount, long refunded) {
+        return """
+                {"id": "ch_%s", "object": "charge", "amount": %d, "amount_captured": %d, "amount_refunded": %d, "captured": true,
+                 "created": %d, "currency": "usd", "customer": null, "livemode": false, "metadata": {}, "paid": true,
+                 "payment_intent": "%s", "refunded": %s, "status": "succeeded"}"""
+                .formatted(paymentIntentId.substring(3), amount, amount, refunded, now(), paymentIntentId, refunded == amount);
+    }
+}
