@@ -1,0 +1,19 @@
+package io.dotmac.sales.client;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** A quote as crm-service serves it (GET /api/v1/crm/quotes/{id}); only what an order needs. */
+@RegisterForReflection
+public record Quote(String id, String quoteNumber, String leadId, String status, String currency, String billingCycle,
+                    BigDecimal totalAmount, List<Item> items, String customerEmail, String customerName,
+                    String companyName, String organizationSlug, String region) {
+
+    public static final String ACCEPTED = "accepted";
+
+    /** A line of the quote: one product bought, in a quantity. */
+    @RegisterForReflection
+    public record Item(String productCode, String productName, Integer quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
+    }
+}

@@ -1,0 +1,138 @@
+package io.dotmac.sales.order;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.client.CrmClient;
+import io.dotmac.sales.client.Quote;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Orders from accepted quotes, one per quote, and their cancellation. Submitting and processing
+ * live in {@link io.dotmac.sales.provisioning.OrderProcessor}.
+ */
+@ApplicationScoped
+public class OrderService {
+
+    /** A DNS label under the tenant base domain (contract: 3 to 40 characters). */
+    static final Pattern SLUG = Pattern.compile("^[a-z][a-z0-9-]{1,38}[a-z0-9]$");
+
+    private static final Pattern UUID_TEXT = Pattern.compile("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$");
+
+    private final OrderRepository orders;
+    private final OrderViews views;
+    private final CrmClient crm;
+
+    OrderService(OrderRepository orders, OrderViews views, CrmClient crm) {
+        this.orders = orders;
+        this.views = views;
+        this.crm = crm;
+    }
+
+    /** What {@link #createFromQuote} did: made a new order, or found the quote's existing one. */
+    public record Created(OrderView view, boolean isNew) {
+    }
+
+    /**
+     * The quote's order: the existing one if there is one (crm-service is then not asked), else a new
+     * draft made from the accepted quote. Concurrent calls for one quote take turns, so the second
+     * finds the first one's order.
+     */
+    @WithTransaction
+    public Uni<Created> createFromQuote(String tenantId, String requestedQuoteId) {
+        String quoteId = normalized(requestedQuoteId);
+        return orders.lockQuote(tenantId, quoteId)
+                .chain(() -> orders.findByQuote(tenantId, quoteId))
+                .chain(existing -> existing != null
+                        ? views.of(existing).map(view -> new Created(view, false))
+                        : crm.quote(quoteId)
+                                .map(quote -> fromQuote(tenantId, quoteId, quote))
+                                .call(order -> orders.persistAndFlush(order)) // flushed: the answer shows its timestamps
+                                .chain(views::of)
+                                .map(view -> new Created(view, true)));
+    }
+
+    @WithTransaction
+    public Uni<OrderView> cancel(String tenantId, UUID id) {
+        return orders.lockOwned(tenantId, id)
+                .onItem().ifNull().failWith(() -> new ProblemException(404, "Order " + id + " not found"))
+                .invoke(Order::cancel)
+                .call(order -> orders.flush()) // the answer shows the new updated_at
+                .chain(views::of);
+    }
+
+    /** The order a quote becomes, field by field; 409 unless the quote is accepted, 422 if it lacks what an order needs. */
+    static Order fromQuote(String tenantId, String quoteId, Quote quote) {
+        String number = quote.quoteNumber() == null ? quoteId : quote.quoteNumber();
+        if (!Quote.ACCEPTED.equals(quote.status())) {
+            throw new ProblemException(409, "Quote " + number + " is " + quote.status()
+                    + ", not accepted: only an accepted quote becomes an order");
+        }
+        require(quote.quoteNumber(), "quote_number", number);
+        require(quote.customerEmail(), "customer_email", number);
+        require(quote.organizationSlug(), "organization_slug", number);
+        require(quote.region(), "region", number);
+        require(quote.currency(), "currency", number);
+        require(quote.totalAmount(), "total_amount", number);
+        if (!SLUG.matcher(quote.organizationSlug()).matches()) {
+            throw new ProblemException(422, "Quote " + number + " has organization_slug '" + quote.organizationSlug()
+                    + "', which is not a valid tenant name (3 to 40 of a-z, 0-9 and inner hyphens, starting with a letter)");
+        }
+        if (quote.items() == null || quote.items().isEmpty()) {
+            throw new ProblemException(422, "Quote " + number + " has no items: an order needs at least one service");
+        }
+
+        Order order = new Order();
+        order.id = UUID.randomUUID();
+        order.tenantId = tenantId;
+        order.quoteId = quoteId;
+        order.externalOrderId = Order.EXTERNAL_ID_PREFIX + quote.quoteNumber();
+        order.status = OrderStatus.DRAFT;
+        order.source = Order.SOURCE_CRM_QUOTE;
+        order.customerEmail = quote.customerEmail();
+        order.customerName = quote.customerName();
+        order.companyName = quote.companyName();
+        order.organizationSlug = quote.organizationSlug();
+        order.region = quote.region();
+        order.currency = quote.currency();
+        order.billingCycle = quote.billingCycle();
+        order.totalAmount = quote.totalAmount();
+        order.services = new OrderedServices(services(number, quote.items()));
+        return order;
+    }
+
+    // One service per product code: two lines of one product add up, in the place of the first.
+    private static List<OrderedService> services(String quoteNumber, List<Quote.Item> items) {
+        Map<String, OrderedService> byCode = new LinkedHashMap<>();
+        for (Quote.Item item : items) {
+            require(item.productCode(), "items[].product_code", quoteNumber);
+            int quantity = item.quantity() == null ? 1 : item.quantity();
+            if (quantity < 1) {
+                throw new ProblemException(422, "Quote " + quoteNumber + " has quantity " + quantity + " for "
+                        + item.productCode() + ": an order needs at least 1");
+            }
+            byCode.merge(item.productCode(), new OrderedService(item.productCode(), item.productName(), quantity),
+                    (first, more) -> new OrderedService(first.serviceCode(), first.serviceName(), first.quantity() + more.quantity()));
+        }
+        return new ArrayList<>(byCode.values());
+    }
+
+    private static void require(Object value, String field, String quoteNumber) {
+        if (value == null || value instanceof String text && text.isBlank()) {
+            throw new ProblemException(422, "Quote " + quoteNumber + " has no " + field + ": an order needs it");
+        }
+    }
+
+    // crm-service's ids are UUIDs: one spelling of each, so that the quote's order is found however it is written.
+    private static String normalized(String quoteId) {
+        String trimmed = quoteId.trim();
+        return UUID_TEXT.matcher(trimmed).matches() ? trimmed.toLowerCase(Locale.ROOT) : trimmed;
+    }
+}

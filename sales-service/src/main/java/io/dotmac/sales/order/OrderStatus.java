@@ -1,0 +1,39 @@
+package io.dotmac.sales.order;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.support.LowercaseEnumConverter;
+import jakarta.persistence.Converter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Where an order is: {@code draft → submitted → processing → active}, or {@code failed} (with the
+ * reason; processing again resumes) or {@code cancelled}. {@link Order} enforces the transitions.
+ */
+public enum OrderStatus {
+    DRAFT, SUBMITTED, PROCESSING, ACTIVE, FAILED, CANCELLED;
+
+    /** The word the API, the database and the events use. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A status named in a request; 400 naming the allowed ones otherwise. */
+    public static OrderStatus parse(String field, String text) {
+        for (OrderStatus status : values()) {
+            if (status.wire().equals(text)) {
+                return status;
+            }
+        }
+        throw new ProblemException(400, field + " must be one of "
+                + Arrays.stream(values()).map(OrderStatus::wire).collect(Collectors.joining(", ")) + ", was '" + text + "'");
+    }
+
+    @Converter
+    public static class Column extends LowercaseEnumConverter<OrderStatus> {
+        public Column() {
+            super(OrderStatus.class);
+        }
+    }
+}

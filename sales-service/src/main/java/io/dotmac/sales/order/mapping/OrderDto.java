@@ -1,0 +1,30 @@
+package io.dotmac.sales.order.mapping;
+
+import io.dotmac.sales.order.OrderedService;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An order as the API shows it (JSON snake_case): {@code tenant_id} is the provisioned customer
+ * tenant's id, null until provisioned, like {@code tenant} and {@code deployment}.
+ */
+public record OrderDto(UUID id, String externalOrderId, String quoteId, String status, String failureReason, String source,
+                       String customerEmail, String customerName, String companyName, String organizationSlug,
+                       String region, String currency, String billingCycle, BigDecimal totalAmount,
+                       List<OrderedService> services, UUID tenantId, UUID deploymentInstanceId, Tenant tenant,
+                       Deployment deployment, List<Activation> activations, OffsetDateTime createdAt,
+                       OffsetDateTime updatedAt, OffsetDateTime activatedAt) {
+
+    /** The customer tenant the order provisioned. */
+    public record Tenant(UUID id, String slug, String status, OffsetDateTime createdAt) {
+    }
+
+    public record Deployment(UUID id, String region, String status, String endpointUrl, OffsetDateTime createdAt) {
+    }
+
+    public record Activation(UUID id, String serviceCode, String status, int attempts, String error,
+                             OffsetDateTime completedAt) {
+    }
+}

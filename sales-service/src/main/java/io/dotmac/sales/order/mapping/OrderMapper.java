@@ -1,0 +1,28 @@
+package io.dotmac.sales.order.mapping;
+
+import io.dotmac.sales.order.Order;
+import io.dotmac.sales.order.OrderView;
+import io.dotmac.sales.provisioning.CustomerTenant;
+import io.dotmac.sales.provisioning.DeploymentInstance;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Orders, with what they provisioned, into their API form. */
+@ApplicationScoped
+public class OrderMapper {
+
+    public OrderDto toDto(OrderView view) {
+        Order order = view.order();
+        CustomerTenant tenant = view.tenant();
+        DeploymentInstance deployment = view.deployment();
+        return new OrderDto(order.id, order.externalOrderId, order.quoteId, order.status.wire(), order.failureReason,
+                order.source, order.customerEmail, order.customerName, order.companyName, order.organizationSlug,
+                order.region, order.currency, order.billingCycle, order.totalAmount, order.services.items(),
+                order.customerTenantId, order.deploymentInstanceId,
+                tenant == null ? null : new OrderDto.Tenant(tenant.id, tenant.slug, tenant.status, tenant.createdAt),
+                deployment == null ? null : new OrderDto.Deployment(deployment.id, deployment.region, deployment.status,
+                        deployment.endpointUrl, deployment.createdAt),
+                view.activations().stream().map(a -> new OrderDto.Activation(a.id, a.serviceCode, a.status.wire(),
+                        a.attempts, a.error, a.completedAt)).toList(),
+                order.createdAt, order.updatedAt, order.activatedAt);
+    }
+}

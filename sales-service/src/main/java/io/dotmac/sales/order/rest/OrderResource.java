@@ -1,0 +1,134 @@
+package io.dotmac.sales.order.rest;
+
+import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.sales.order.OrderService;
+import io.dotmac.sales.order.OrderStatus;
+import io.dotmac.sales.order.OrderViews;
+import io.dotmac.sales.order.mapping.OrderDto;
+import io.dotmac.sales.order.mapping.OrderMapper;
+import io.dotmac.sales.order.rest.OrderRequests.CreateOrderFromQuote;
+import io.dotmac.sales.order.rest.OrderRequests.SubmitOrder;
+import io.dotmac.sales.provisioning.OrderProcessor;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Orders of the caller's tenant: made from accepted quotes, submitted, processed (which provisions
+ * the customer tenant, its deployment and its services), cancelled. Every write honours
+ * {@code Idempotency-Key}; the workflow engine calls these as {@code sales_service.*}.
+ */
+@Path(OrderResource.BASE)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Orders")
+@SecurityRequirement(name = "bearer")
+public class OrderResource {
+
+    static final String BASE = "/api/v1/sales/orders";
+
+    private final OrderService orders;
+    private final OrderProcessor processor;
+    private final OrderViews views;
+    private final OrderMapper mapper;
+    private final IdempotencyService idempotency;
+    private final CurrentTenant tenant;
+
+    OrderResource(OrderService orders, OrderProcessor processor, OrderViews views, OrderMapper mapper,
+                  IdempotencyService idempotency, CurrentTenant tenant) {
+        this.orders = orders;
+        this.processor = processor;
+        this.views = views;
+        this.mapper = mapper;
+        this.idempotency = idempotency;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Path("/from-quote")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The order of an accepted quote (read from crm-service): 201 when made now, 200 when it existed; "
+            + "409 if the quote is not accepted, 422 if crm-service does not know it, 503 if crm-service is unavailable")
+    public Uni<Response> createFromQuote(@HeaderParam(IdempotencyService.HEADER) String key,
+                                         @Valid @NotNull CreateOrderFromQuote body) {
+        String tenantId = tenant.id();
+        return idempotency.run(key, "POST", BASE + "/from-quote", body,
+                () -> orders.createFromQuote(tenantId, body.quoteId()).map(created -> created.isNew()
+                        ? Response.created(URI.create(BASE + "/" + created.view().order().id))
+                                .entity(mapper.toDto(created.view())).build()
+                        : Response.ok(mapper.toDto(created.view())).build()));
+    }
+
+    @GET
+    @Operation(summary = "Orders, newest first, optionally of one status; ?page= from 0, ?size= 1 to 100 (default 20)")
+    public Uni<Page<OrderDto>> list(@QueryParam("status") String status, @QueryParam("page") String page,
+                                    @QueryParam("size") String size) {
+        PageRequest request = PageRequest.of(page, size);
+        OrderStatus filter = status == null || status.isBlank() ? null : OrderStatus.parse("status", status);
+        return views.list(tenant.id(), filter, request).map(found -> found.map(mapper::toDto));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One order with its customer tenant, deployment and service activations")
+    public Uni<OrderDto> get(@PathParam("id") UUID id) {
+        return views.get(tenant.id(), id).map(mapper::toDto);
+    }
+
+    @GET
+    @Path("/by-external-id/{externalOrderId}")
+    @Operation(summary = "The order with this external_order_id (QUOTE-<quote number>)")
+    public Uni<OrderDto> byExternalId(@PathParam("externalOrderId") String externalOrderId) {
+        return views.byExternalId(tenant.id(), externalOrderId).map(mapper::toDto);
+    }
+
+    @POST
+    @Path("/{id}/submit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a draft; with auto_activate also process it (and resume a failed one). "
+            + "Submitting an order that is submitted or active already returns it unchanged; a cancelled one is 409")
+    public Uni<Response> submit(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id,
+                                SubmitOrder body) {
+        String tenantId = tenant.id();
+        boolean activate = body != null && body.activate();
+        return idempotency.run(key, "POST", BASE + "/" + id + "/submit", body == null ? new SubmitOrder(false) : body,
+                () -> processor.submit(tenantId, id, activate).map(view -> Response.ok(mapper.toDto(view)).build()));
+    }
+
+    @POST
+    @Path("/{id}/process")
+    @Operation(summary = "Provision a submitted order: customer tenant, deployment, service activations, then active. "
+            + "A failed order resumes where it stopped; an active one is returned unchanged. "
+            + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409")
+    public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
+        String tenantId = tenant.id();
+        return idempotency.run(key, "POST", BASE + "/" + id + "/process", null,
+                () -> processor.process(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build()));
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel an order that is draft, submitted or failed; 409 when processing or active")
+    public Uni<Response> cancel(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
+        String tenantId = tenant.id();
+        return idempotency.run(key, "POST", BASE + "/" + id + "/cancel", null,
+                () -> orders.cancel(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build()));
+    }
+}

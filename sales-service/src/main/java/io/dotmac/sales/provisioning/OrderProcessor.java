@@ -1,0 +1,75 @@
+package io.dotmac.sales.provisioning;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.order.OrderView;
+import io.dotmac.sales.order.OrderViews;
+import io.dotmac.sales.support.SeparateTransaction;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Submits and processes orders: provisions the customer tenant, then the deployment, then each
+ * service activation, and makes the order active when all completed. Every part commits in a
+ * transaction of its own ({@link SeparateTransaction}), so what was done stays recorded when a
+ * later part fails, the order is left {@code failed} with the reason, and processing it again
+ * resumes where it stopped, without a second tenant or deployment.
+ */
+@ApplicationScoped
+public class OrderProcessor {
+
+    private static final Logger LOG = Logger.getLogger(OrderProcessor.class);
+
+    private final ProvisioningSteps steps;
+    private final OrderViews views;
+    private final SeparateTransaction tx;
+
+    OrderProcessor(ProvisioningSteps steps, OrderViews views, SeparateTransaction tx) {
+        this.steps = steps;
+        this.views = views;
+        this.tx = tx;
+    }
+
+    /** Submits the order; with {@code autoActivate} processes it too (and resumes a failed one). */
+    public Uni<OrderView> submit(String tenantId, UUID orderId, boolean autoActivate) {
+        return tx.run(() -> steps.submit(tenantId, orderId, autoActivate))
+                .chain(status -> autoActivate ? processIfNeeded(tenantId, orderId) : Uni.createFrom().voidItem())
+                .chain(() -> view(tenantId, orderId));
+    }
+
+    /** Processes a submitted order, resumes a failed or interrupted one; an active order is returned as it is. */
+    public Uni<OrderView> process(String tenantId, UUID orderId) {
+        return processIfNeeded(tenantId, orderId).chain(() -> view(tenantId, orderId));
+    }
+
+    private Uni<Void> processIfNeeded(String tenantId, UUID orderId) {
+        return tx.run(() -> steps.startProcessing(tenantId, orderId))
+                .chain(started -> started ? provision(tenantId, orderId) : Uni.createFrom().voidItem());
+    }
+
+    private Uni<Void> provision(String tenantId, UUID orderId) {
+        return tx.run(() -> steps.ensureTenant(tenantId, orderId))
+                .chain(() -> tx.run(() -> steps.ensureDeployment(tenantId, orderId)))
+                .chain(() -> tx.run(() -> steps.prepareActivations(tenantId, orderId)))
+                .chain(pending -> Multi.createFrom().iterable(pending)
+                        .onItem().transformToUniAndConcatenate(activationId ->
+                                tx.run(() -> steps.activate(tenantId, orderId, activationId)))
+                        .collect().last())
+                .chain(() -> tx.run(() -> steps.finish(tenantId, orderId)))
+                .onFailure(ProvisioningFailure.class).call(e -> {
+                    LOG.warnf("order %s failed: %s", orderId, e.getMessage());
+                    return tx.run(() -> steps.fail(tenantId, orderId, e.getMessage()));
+                })
+                .onFailure(ProvisioningFailure.class).transform(e -> {
+                    ProvisioningFailure failure = (ProvisioningFailure) e;
+                    return new ProblemException(failure.status(), "Order " + orderId + " failed: " + failure.getMessage()
+                            + (failure.retryable() ? "; processing it again resumes where it stopped" : ""));
+                });
+    }
+
+    private Uni<OrderView> view(String tenantId, UUID orderId) {
+        return tx.run(() -> views.get(tenantId, orderId));
+    }
+}

@@ -1,0 +1,247 @@
+package io.dotmac.sales.provisioning;
+
+import io.dotmac.common.outbox.OutboxEvent;
+import io.dotmac.common.outbox.OutboxEventRepository;
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.order.Order;
+import io.dotmac.sales.order.OrderRepository;
+import io.dotmac.sales.order.OrderStatus;
+import io.dotmac.sales.order.OrderedService;
+import io.dotmac.sales.support.Failures;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The parts of submitting and processing an order, each one transaction that starts by locking the
+ * order (so two attempts on one order take turns) and skips what an earlier attempt recorded as
+ * done. {@link OrderProcessor} runs them in order, each committed on its own.
+ */
+@ApplicationScoped
+public class ProvisioningSteps {
+
+    public static final String ORDER_ACTIVATED = "sales.order.activated";
+    static final String SLUG_CONSTRAINT = "customer_tenants_slug_unique";
+
+    private final OrderRepository orders;
+    private final CustomerTenantRepository tenants;
+    private final DeploymentInstanceRepository deployments;
+    private final ServiceActivationRepository activations;
+    private final OutboxEventRepository outbox;
+    private final Provisioner provisioner;
+
+    ProvisioningSteps(OrderRepository orders, CustomerTenantRepository tenants, DeploymentInstanceRepository deployments,
+                      ServiceActivationRepository activations, OutboxEventRepository outbox, Provisioner provisioner) {
+        this.orders = orders;
+        this.tenants = tenants;
+        this.deployments = deployments;
+        this.activations = activations;
+        this.outbox = outbox;
+        this.provisioner = provisioner;
+    }
+
+    @WithTransaction
+    public Uni<OrderStatus> submit(String tenantId, UUID orderId, boolean autoActivate) {
+        return lock(tenantId, orderId).map(order -> {
+            order.submit(autoActivate);
+            return order.status;
+        });
+    }
+
+    /** The order goes to processing; false when it is active already and there is nothing to do. */
+    @WithTransaction
+    public Uni<Boolean> startProcessing(String tenantId, UUID orderId) {
+        return lock(tenantId, orderId).map(Order::startProcessing);
+    }
+
+    /** Part 1: the customer tenant for the organization slug, unless the slug is someone else's. */
+    @WithTransaction
+    public Uni<Void> ensureTenant(String tenantId, UUID orderId) {
+        return lock(tenantId, orderId).chain(order -> {
+            if (order.customerTenantId != null) {
+                return Uni.createFrom().voidItem();
+            }
+            return tenants.findBySlug(order.organizationSlug).chain(holder -> {
+                if (holder != null && !holder.orderId.equals(order.id)) {
+                    return Uni.createFrom().failure(slugTaken(order.organizationSlug));
+                }
+                if (holder != null) {
+                    order.customerTenantId = holder.id;
+                    return Uni.createFrom().voidItem();
+                }
+                CustomerTenant tenant = new CustomerTenant();
+                tenant.id = UUID.randomUUID();
+                tenant.tenantId = order.tenantId;
+                tenant.slug = order.organizationSlug;
+                tenant.name = order.companyName != null ? order.companyName : order.customerName;
+                tenant.status = CustomerTenant.ACTIVE;
+                tenant.orderId = order.id;
+                // The row first: its unique slug claims the name before anything is provisioned under it.
+                return tenants.persistAndFlush(tenant)
+                        // Two orders claiming one free slug at once: the loser learns it from the constraint.
+                        .onFailure(e -> Failures.isUniqueViolation(e, SLUG_CONSTRAINT)).transform(e -> slugTaken(tenant.slug))
+                        .chain(() -> guarded("provisioning customer tenant '" + tenant.slug + "'",
+                                () -> provisioner.provisionTenant(new Provisioner.TenantSpec(tenant.id, tenant.slug, tenant.name))))
+                        .invoke(() -> order.customerTenantId = tenant.id);
+            });
+        });
+    }
+
+    /** Part 2: the deployment instance in the order's region. */
+    @WithTransaction
+    public Uni<Void> ensureDeployment(String tenantId, UUID orderId) {
+        return lock(tenantId, orderId).chain(order -> {
+            if (order.deploymentInstanceId != null) {
+                return Uni.createFrom().voidItem();
+            }
+            DeploymentInstance deployment = new DeploymentInstance();
+            deployment.id = UUID.randomUUID();
+            deployment.tenantId = order.tenantId;
+            deployment.customerTenantId = order.customerTenantId;
+            deployment.orderId = order.id;
+            deployment.region = order.region;
+            var spec = new Provisioner.DeploymentSpec(deployment.id, order.customerTenantId, order.organizationSlug, order.region);
+            return guarded("provisioning the deployment in " + order.region, () -> provisioner.provisionDeployment(spec))
+                    .chain(result -> {
+                        deployment.status = result.status();
+                        deployment.endpointUrl = result.endpointUrl();
+                        return deployments.persist(deployment);
+                    })
+                    .invoke(() -> order.deploymentInstanceId = deployment.id)
+                    .replaceWithVoid();
+        });
+    }
+
+    /** Part 3a: a pending activation per service not yet recorded; the ids of those not completed, in order. */
+    @WithTransaction
+    public Uni<List<UUID>> prepareActivations(String tenantId, UUID orderId) {
+        return lock(tenantId, orderId).chain(order -> activations.ofOrder(order.id).chain(existing -> {
+            Set<String> recorded = existing.stream().map(a -> a.serviceCode).collect(Collectors.toSet());
+            List<ServiceActivation> created = new ArrayList<>();
+            for (int i = 0; i < order.services.items().size(); i++) {
+                OrderedService service = order.services.items().get(i);
+                if (!recorded.contains(service.serviceCode())) {
+                    created.add(pending(order, i, service));
+                }
+            }
+            Uni<Void> persisted = created.isEmpty() ? Uni.createFrom().voidItem() : activations.persist(created);
+            return persisted.map(ignored -> Stream.concat(existing.stream(), created.stream())
+                    .filter(a -> a.status != ActivationStatus.COMPLETED)
+                    .sorted(Comparator.comparingInt(a -> a.position))
+                    .map(a -> a.id)
+                    .toList());
+        }));
+    }
+
+    /** Part 3b: one activation attempted; its failure is recorded on it, not thrown. */
+    @WithTransaction
+    public Uni<ActivationStatus> activate(String tenantId, UUID orderId, UUID activationId) {
+        return lock(tenantId, orderId).chain(order -> activations.findById(activationId).chain(activation -> {
+            if (activation.status == ActivationStatus.COMPLETED) {
+                return Uni.createFrom().item(activation.status);
+            }
+            activation.attempts++;
+            var spec = new Provisioner.ActivationSpec(activation.id, order.deploymentInstanceId, order.organizationSlug,
+                    activation.serviceCode, activation.quantity);
+            return Uni.createFrom().deferred(() -> provisioner.activateService(spec))
+                    .map(ignored -> {
+                        activation.completed();
+                        return activation.status;
+                    })
+                    .onFailure().recoverWithItem(e -> {
+                        activation.failed(Failures.rootMessage(e));
+                        return activation.status;
+                    });
+        }));
+    }
+
+    /** Last: active when every activation completed, with the event that says so; a failure naming them otherwise. */
+    @WithTransaction
+    public Uni<Void> finish(String tenantId, UUID orderId) {
+        return lock(tenantId, orderId).chain(order -> {
+            if (order.status == OrderStatus.ACTIVE) {
+                return Uni.createFrom().voidItem(); // another attempt finished it meanwhile
+            }
+            return activations.ofOrder(order.id).chain(all -> {
+                List<ServiceActivation> unfinished = all.stream().filter(a -> a.status != ActivationStatus.COMPLETED).toList();
+                if (!unfinished.isEmpty()) {
+                    return Uni.createFrom().failure(new ProvisioningFailure(502, unfinished.stream()
+                            .map(a -> "activation of " + a.serviceCode + " " + a.status.wire()
+                                    + (a.error == null ? "" : ": " + a.error))
+                            .collect(Collectors.joining("; "))));
+                }
+                return deployments.findById(order.deploymentInstanceId).chain(deployment -> {
+                    order.activate();
+                    return outbox.persist(OutboxEvent.of(ORDER_ACTIVATED, order.quoteId, ORDER_ACTIVATED, order.tenantId,
+                            activated(order, deployment)));
+                }).replaceWithVoid();
+            });
+        });
+    }
+
+    /** Records why processing stopped; an order another attempt finished meanwhile stays as it is. */
+    @WithTransaction
+    public Uni<Void> fail(String tenantId, UUID orderId, String reason) {
+        return lock(tenantId, orderId).invoke(order -> {
+            if (order.status == OrderStatus.PROCESSING) {
+                order.fail(reason);
+            }
+        }).replaceWithVoid();
+    }
+
+    static ProvisioningFailure slugTaken(String slug) {
+        return new ProvisioningFailure(409, "organization slug '" + slug + "' is already taken by another customer tenant");
+    }
+
+    private Uni<Order> lock(String tenantId, UUID orderId) {
+        return orders.lockOwned(tenantId, orderId).onItem().ifNull()
+                .failWith(() -> new ProblemException(404, "Order " + orderId + " not found"));
+    }
+
+    private static <T> Uni<T> guarded(String what, Supplier<Uni<? extends T>> call) {
+        return Uni.createFrom().<T>deferred(call).onFailure().transform(e -> e instanceof ProvisioningFailure
+                ? e : new ProvisioningFailure(502, what + " failed: " + Failures.rootMessage(e)));
+    }
+
+    private static ServiceActivation pending(Order order, int position, OrderedService service) {
+        ServiceActivation activation = new ServiceActivation();
+        activation.id = UUID.randomUUID();
+        activation.tenantId = order.tenantId;
+        activation.orderId = order.id;
+        activation.position = position;
+        activation.serviceCode = service.serviceCode();
+        activation.serviceName = service.serviceName();
+        activation.quantity = service.quantity();
+        activation.status = ActivationStatus.PENDING;
+        return activation;
+    }
+
+    private static Map<String, Object> activated(Order order, DeploymentInstance deployment) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("order_id", order.id.toString());
+        data.put("external_order_id", order.externalOrderId);
+        data.put("quote_id", order.quoteId);
+        data.put("organization_slug", order.organizationSlug);
+        data.put("customer_tenant_id", order.customerTenantId.toString());
+        data.put("deployment_instance_id", deployment.id.toString());
+        data.put("endpoint_url", deployment.endpointUrl);
+        data.put("services", order.services.items().stream().map(service -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("service_code", service.serviceCode());
+            item.put("service_name", service.serviceName());
+            item.put("quantity", service.quantity());
+            return item;
+        }).toList());
+        return data;
+    }
+}

@@ -1,0 +1,52 @@
+package io.dotmac.sales.provisioning;
+
+import io.quarkus.arc.DefaultBean;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The default provisioner: provisions nothing outside this service. The tenant, the deployment and
+ * the activations are recorded by order processing; this marks the deployment running at
+ * {@code https://<slug>.<controlplane.tenant-base-domain>} and fails the activations that
+ * {@link ProvisioningFaults} names.
+ *
+ * <p>A Kubernetes-backed provisioner goes here, as another {@code @ApplicationScoped} bean
+ * implementing {@link Provisioner} (this one is only the {@link DefaultBean}): a namespace per
+ * customer tenant, a Deployment, Service and Ingress for {@code <slug>.<base domain>} per
+ * deployment instance in the region's cluster, and per-service configuration for each activation;
+ * all applied server-side so that repeating a call is harmless.
+ */
+@DefaultBean
+@ApplicationScoped
+public class RecordingProvisioner implements Provisioner {
+
+    public static final String RUNNING = "running";
+
+    private final String baseDomain;
+    private final ProvisioningFaults faults;
+
+    RecordingProvisioner(@ConfigProperty(name = "controlplane.tenant-base-domain") String baseDomain,
+                         ProvisioningFaults faults) {
+        this.baseDomain = baseDomain;
+        this.faults = faults;
+    }
+
+    @Override
+    public Uni<Void> provisionTenant(TenantSpec tenant) {
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<DeploymentResult> provisionDeployment(DeploymentSpec deployment) {
+        return Uni.createFrom().item(new DeploymentResult(RUNNING, "https://" + deployment.tenantSlug() + "." + baseDomain));
+    }
+
+    @Override
+    public Uni<Void> activateService(ActivationSpec activation) {
+        if (faults.failsActivationOf(activation.serviceCode())) {
+            return Uni.createFrom().failure(new IllegalStateException("set to fail by sales.provisioning.fail-services"));
+        }
+        return Uni.createFrom().voidItem();
+    }
+}

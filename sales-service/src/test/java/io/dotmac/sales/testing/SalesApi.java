@@ -1,0 +1,46 @@
+package io.dotmac.sales.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.RestAssured;
+import io.restassured.config.JsonConfig;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+/** The order API over HTTP, as a caller with a token sees it; JSON numbers read as BigDecimal. */
+public final class SalesApi {
+
+    public static final String ORDERS = "/api/v1/sales/orders";
+
+    private SalesApi() {
+    }
+
+    public static RequestSpecification as(String token) {
+        return given().auth().oauth2(token)
+                .config(RestAssured.config().jsonConfig(JsonConfig.jsonConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL)));
+    }
+
+    public static ValidatableResponse createFromQuote(String token, String quoteId) {
+        return as(token).contentType(ContentType.JSON).body("{\"quote_id\": \"" + quoteId + "\"}")
+                .when().post(ORDERS + "/from-quote").then();
+    }
+
+    public static ValidatableResponse submit(String token, String orderId, boolean autoActivate) {
+        return as(token).contentType(ContentType.JSON).body("{\"auto_activate\": " + autoActivate + "}")
+                .when().post(ORDERS + "/" + orderId + "/submit").then();
+    }
+
+    public static ValidatableResponse process(String token, String orderId) {
+        return as(token).contentType(ContentType.JSON).body("{}").when().post(ORDERS + "/" + orderId + "/process").then();
+    }
+
+    public static ValidatableResponse cancel(String token, String orderId) {
+        return as(token).when().post(ORDERS + "/" + orderId + "/cancel").then();
+    }
+
+    public static ValidatableResponse get(String token, String path) {
+        return as(token).when().get(path).then();
+    }
+}
