@@ -2,6 +2,7 @@ package io.dotmac.billing.payment;
 
 import io.dotmac.billing.stripe.ChargeRequest;
 import io.dotmac.billing.stripe.StripeGateway;
+import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
@@ -54,11 +55,13 @@ public class PaymentService {
     private final PaymentRepository payments;
     private final OutboxEventRepository outbox;
     private final StripeGateway stripe;
+    private final Funnel funnel;
 
-    PaymentService(PaymentRepository payments, OutboxEventRepository outbox, StripeGateway stripe) {
+    PaymentService(PaymentRepository payments, OutboxEventRepository outbox, StripeGateway stripe, Funnel funnel) {
         this.payments = payments;
         this.outbox = outbox;
         this.stripe = stripe;
+        this.funnel = funnel;
     }
 
     /** Step 1: the tenant's payment for the quote, inserted pending and committed unless it exists. */
@@ -153,7 +156,8 @@ public class PaymentService {
                 payment.succeededAt = now;
                 payment.failureMessage = null;
                 LOG.infof("payment %s for quote %s succeeded (%s)", payment.id, payment.quoteId, payment.stripePaymentIntentId);
-                return outbox.persist(PaymentEvents.received(payment)).replaceWith(payment);
+                return outbox.persist(PaymentEvents.received(payment)).invoke(() -> funnel.reached(Funnel.Stage.PAID))
+                        .replaceWith(payment);
             }
             case FAILED -> {
                 payment.failureMessage = failureMessage == null ? "The payment failed" : failureMessage;

@@ -31,6 +31,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dotmac.billing.stripe.StripeStub;
+import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -380,5 +381,15 @@ class PaymentApiTest {
     private static String header(ConsumerRecord<String, String> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aSucceededPaymentCountsInTheFunnelOnceEvenWhenReplayed() {
+        double paid = Metrics.funnel("paid");
+        String key = UUID.randomUUID() + ":process_payment";
+        String body = paymentBody(UUID.randomUUID().toString(), "10.00", "USD", unique("funnel") + "@example.com");
+        processPayment(SERVICE, key, body).statusCode(201).body("status", equalTo("succeeded"));
+        processPayment(SERVICE, key, body).statusCode(201).body("status", equalTo("succeeded"));
+        assertEquals(paid + 1, Metrics.funnel("paid"));
     }
 }

@@ -1,5 +1,6 @@
 package io.dotmac.licensing.license;
 
+import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
@@ -32,11 +33,13 @@ public class LicenseService {
     private final LicenseRepository licenses;
     private final ProductEntitlementRepository entitlements;
     private final SigningKeys keys;
+    private final Funnel funnel;
 
-    LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys) {
+    LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys, Funnel funnel) {
         this.licenses = licenses;
         this.entitlements = entitlements;
         this.keys = keys;
+        this.funnel = funnel;
     }
 
     /**
@@ -87,6 +90,7 @@ public class LicenseService {
             issued.add(license);
         });
         return licenses.persistAll(issued)
+                .invoke(() -> funnel.reached(Funnel.Stage.LICENSED))
                 .replaceWith(new IssuedLicenses(true, request.customerId(), request.sourceId(), issued));
     }
 

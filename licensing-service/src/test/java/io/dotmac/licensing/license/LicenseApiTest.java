@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.licensing.signing.LicenseKeyVerifier;
 import io.dotmac.licensing.signing.LicenseSigner;
@@ -346,5 +347,15 @@ class LicenseApiTest {
     void theServedPublicKeyIsTheTestKey() {
         Map<String, String> served = given().get(PATH + "/public-key").then().statusCode(200).extract().jsonPath().getMap("");
         assertEquals(LicenseKeyVerifier.fromPem(TestKeys.PUBLIC_PEM).keyId(), served.get("key_id"));
+    }
+
+    @Test
+    void anIssuedSetCountsInTheFunnelOnce() {
+        double licensed = Metrics.funnel("licensed");
+        String customer = customer();
+        String source = UUID.randomUUID().toString();
+        post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(201);
+        post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(200);
+        assertEquals(licensed + 1, Metrics.funnel("licensed"));
     }
 }

@@ -1,5 +1,6 @@
 package io.dotmac.sales.provisioning;
 
+import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.ProblemException;
@@ -39,15 +40,18 @@ public class ProvisioningSteps {
     private final ServiceActivationRepository activations;
     private final OutboxEventRepository outbox;
     private final Provisioner provisioner;
+    private final Funnel funnel;
 
     ProvisioningSteps(OrderRepository orders, CustomerTenantRepository tenants, DeploymentInstanceRepository deployments,
-                      ServiceActivationRepository activations, OutboxEventRepository outbox, Provisioner provisioner) {
+                      ServiceActivationRepository activations, OutboxEventRepository outbox, Provisioner provisioner,
+                      Funnel funnel) {
         this.orders = orders;
         this.tenants = tenants;
         this.deployments = deployments;
         this.activations = activations;
         this.outbox = outbox;
         this.provisioner = provisioner;
+        this.funnel = funnel;
     }
 
     @WithTransaction
@@ -184,7 +188,7 @@ public class ProvisioningSteps {
                     order.activate();
                     return outbox.persist(OutboxEvent.of(ORDER_ACTIVATED, order.quoteId, ORDER_ACTIVATED, order.tenantId,
                             activated(order, deployment)));
-                }).replaceWithVoid();
+                }).invoke(() -> funnel.reached(Funnel.Stage.ACTIVE)).replaceWithVoid();
             });
         });
     }

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.sales.testing.CrmStub;
 import io.dotmac.sales.testing.TestQuotes;
@@ -87,6 +88,7 @@ class OrderProcessingTest {
         Map<String, Object> quote = TestQuotes.accepted(slug);
         String quoteId = (String) quote.get("id");
         String id = draftOrder(token, quote);
+        double active = Metrics.funnel("active");
 
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
             var events = kafka.consumeStrings().fromTopics(ProvisioningSteps.ORDER_ACTIVATED);
@@ -143,6 +145,7 @@ class OrderProcessingTest {
         // Activated once, however often it was submitted or processed since.
         assertEquals(1, count("SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
                 ProvisioningSteps.ORDER_ACTIVATED, quoteId));
+        assertEquals(active + 1, Metrics.funnel("active"));
     }
 
     @Test
