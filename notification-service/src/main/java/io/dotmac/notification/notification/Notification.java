@@ -1,0 +1,67 @@
+package io.dotmac.notification.notification;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * One email and the record of its delivery. It is written before the first send attempt, so that
+ * every attempt (the API's, the background retrier's, another replica's) works from the same row
+ * and the same Message-ID.
+ */
+@Entity
+@Table(name = "notifications")
+public class Notification extends PanacheEntityBase {
+
+    public static final String WELCOME_EMAIL = "welcome_email";
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tenant_id")
+    public String tenantId;
+
+    public String kind;
+
+    public String recipient;
+
+    @Column(name = "customer_name")
+    public String customerName;
+
+    @Column(name = "tenant_subdomain")
+    public String tenantSubdomain;
+
+    @Column(name = "tenant_url")
+    public String tenantUrl;
+
+    public String subject;
+
+    public NotificationStatus status;
+
+    public int attempts;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "message_id")
+    public String messageId;
+
+    @Column(name = "next_attempt_at")
+    public OffsetDateTime nextAttemptAt;
+
+    @Column(name = "locked_until")
+    public OffsetDateTime lockedUntil;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    @Column(name = "sent_at")
+    public OffsetDateTime sentAt;
+}

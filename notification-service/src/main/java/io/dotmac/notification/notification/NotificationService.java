@@ -1,0 +1,113 @@
+package io.dotmac.notification.notification;
+
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.notification.config.NotificationConfig;
+import io.dotmac.notification.welcome.WelcomeEmail;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Records notifications and the outcome of each send attempt, each change in a short transaction
+ * of its own: nothing here talks to the SMTP server (see {@link io.dotmac.notification.delivery.NotificationSender}).
+ */
+@ApplicationScoped
+public class NotificationService {
+
+    private final NotificationRepository notifications;
+    private final String tenantBaseDomain;
+    private final String messageIdDomain;
+
+    NotificationService(NotificationRepository notifications, NotificationConfig config,
+            @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
+        this.notifications = notifications;
+        this.tenantBaseDomain = tenantBaseDomain;
+        this.messageIdDomain = config.messageIdDomain();
+    }
+
+    /** What a welcome email needs: where to, to whom, and which customer platform it announces. */
+    public record Welcome(String customerEmail, String tenantSubdomain, String customerName) {
+    }
+
+    /**
+     * The queued welcome email for this customer platform, recorded now, or the one recorded
+     * before for the same tenant, recipient and subdomain: a repeated request never makes a
+     * second email. One that failed for good is queued again, with a fresh count of attempts.
+     */
+    @WithTransaction
+    public Uni<Notification> recordWelcome(String tenantId, Welcome welcome) {
+        Notification fresh = newWelcome(tenantId, welcome);
+        return notifications.insertIfAbsent(fresh)
+                .chain(() -> notifications.findWelcome(tenantId, welcome.customerEmail(), welcome.tenantSubdomain()))
+                .invoke(existing -> {
+                    if (existing.status == NotificationStatus.FAILED) {
+                        existing.status = NotificationStatus.QUEUED;
+                        existing.attempts = 0;
+                        existing.nextAttemptAt = OffsetDateTime.now();
+                        existing.updatedAt = OffsetDateTime.now();
+                    }
+                });
+    }
+
+    private Notification newWelcome(String tenantId, Welcome welcome) {
+        String host = welcome.tenantSubdomain() + "." + tenantBaseDomain;
+        Notification n = new Notification();
+        n.id = UUID.randomUUID();
+        n.tenantId = tenantId;
+        n.kind = Notification.WELCOME_EMAIL;
+        n.recipient = welcome.customerEmail();
+        n.customerName = welcome.customerName() == null || welcome.customerName().isBlank() ? null : welcome.customerName().strip();
+        n.tenantSubdomain = welcome.tenantSubdomain();
+        n.tenantUrl = "https://" + host;
+        n.subject = WelcomeEmail.subject(host);
+        // Chosen now, so that every attempt sends the same Message-ID and the record has it before
+        // the server does.
+        n.messageId = "<" + n.id + "@" + messageIdDomain + ">";
+        return n;
+    }
+
+    /** The tenant's notification, or null. */
+    @WithSession
+    public Uni<Notification> get(String tenantId, UUID id) {
+        return notifications.findForTenant(tenantId, id);
+    }
+
+    @WithSession
+    public Uni<Page<Notification>> list(String tenantId, String recipient, PageRequest page) {
+        return notifications.list(tenantId, recipient, page);
+    }
+
+    /**
+     * Takes the notification for one send attempt (counted now) and emits it, or null when it is
+     * not due or another sender holds it. The transaction ends before anything is sent.
+     */
+    @WithTransaction
+    public Uni<Notification> claim(UUID id, Duration lease) {
+        return notifications.claim(id, lease)
+                .chain(claimed -> claimed ? notifications.findById(id) : Uni.createFrom().nullItem());
+    }
+
+    /** The SMTP server accepted it: never to be sent again. */
+    @WithTransaction
+    public Uni<Boolean> markSent(UUID id) {
+        return notifications.markSent(id);
+    }
+
+    /** The attempt failed: try again after {@code delay}, or, when {@code delay} is null, give up. */
+    @WithTransaction
+    public Uni<Boolean> recordFailure(UUID id, String error, Duration delay) {
+        return delay == null ? notifications.markFailed(id, error) : notifications.retryLater(id, error, delay);
+    }
+
+    /** Queued notifications due for an attempt that no sender holds, across tenants (the retrier's work). */
+    @WithSession
+    public Uni<java.util.List<UUID>> due(int limit) {
+        return notifications.findDue(limit);
+    }
+}

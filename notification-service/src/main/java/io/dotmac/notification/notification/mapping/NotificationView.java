@@ -1,0 +1,28 @@
+package io.dotmac.notification.notification.mapping;
+
+import io.dotmac.notification.notification.Notification;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A notification as the API shows it (snake_case JSON). */
+public record NotificationView(
+        UUID id,
+        String kind,
+        String recipient,
+        String customerName,
+        String subject,
+        String status,
+        int attempts,
+        String lastError,
+        String messageId,
+        String tenantSubdomain,
+        String tenantUrl,
+        OffsetDateTime nextAttemptAt,
+        OffsetDateTime createdAt,
+        OffsetDateTime sentAt) {
+
+    public static NotificationView of(Notification n) {
+        return new NotificationView(n.id, n.kind, n.recipient, n.customerName, n.subject, n.status.value(), n.attempts,
+                n.lastError, n.messageId, n.tenantSubdomain, n.tenantUrl, n.nextAttemptAt, n.createdAt, n.sentAt);
+    }
+}
