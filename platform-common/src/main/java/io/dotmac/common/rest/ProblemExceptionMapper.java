@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.hibernate.JDBCException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -84,14 +85,26 @@ public class ProblemExceptionMapper {
     // from the request: a 400 that says so, not a 500. A unique violation is a conflict.
     @ServerExceptionMapper
     public Response database(PgException e, UriInfo uri) {
-        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        return database(e.getSqlState(), e.getErrorMessage(), e.getDetail(), e, uri);
+    }
+
+    // The same refusal when Hibernate flushed the write: it wraps PostgreSQL's error in its own.
+    @ServerExceptionMapper
+    public Response hibernate(JDBCException e, UriInfo uri) {
+        PgException pg = e.getCause() instanceof PgException cause ? cause : null;
+        return database(e.getSQLState(), pg == null ? e.getErrorMessage() : pg.getErrorMessage(),
+                pg == null ? e.getErrorMessage() : pg.getDetail(), e, uri);
+    }
+
+    private Response database(String sqlState, String message, String detail, Exception e, UriInfo uri) {
+        String state = sqlState == null ? "" : sqlState;
         if (state.startsWith("22")) {
-            LOG.warnf("400 %s: %s", uri.getPath(), e.getErrorMessage());
-            return Problem.response(400, "A value in the request cannot be stored: " + e.getErrorMessage(), uri);
+            LOG.warnf("400 %s: %s", uri.getPath(), message);
+            return Problem.response(400, "A value in the request cannot be stored: " + message, uri);
         }
         if (state.equals("23505")) {
-            LOG.warnf("409 %s: %s", uri.getPath(), e.getErrorMessage());
-            return Problem.response(409, "It exists already: " + e.getDetail(), uri);
+            LOG.warnf("409 %s: %s", uri.getPath(), message);
+            return Problem.response(409, "It exists already: " + detail, uri);
         }
         return unexpected(e, uri);
     }

@@ -1,0 +1,35 @@
+package io.dotmac.crm.catalog;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+
+/** A product of the vendor's catalog, seeded by migration; shared by every tenant (no tenant_id). */
+@Entity
+@Table(name = "products")
+public class Product extends PanacheEntityBase {
+
+    @Id
+    public String code;
+
+    public String name;
+
+    /** Exact, two decimals, in {@link #currency}. */
+    @Column(name = "unit_price")
+    public BigDecimal unitPrice;
+
+    public String currency;
+
+    @Column(name = "billing_cycle")
+    public String billingCycle;
+
+    public boolean active;
+
+    /** What pricing and qualification need of it, apart from the entity. */
+    public CatalogPrice price() {
+        return new CatalogPrice(code, name, unitPrice, currency, billingCycle);
+    }
+}

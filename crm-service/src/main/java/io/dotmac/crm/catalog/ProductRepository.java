@@ -1,0 +1,37 @@
+package io.dotmac.crm.catalog;
+
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Reads the product catalog. */
+@ApplicationScoped
+@WithSession
+public class ProductRepository implements PanacheRepositoryBase<Product, String> {
+
+    /** The active products, by code. */
+    public Uni<Page<Product>> listActive(PageRequest page) {
+        var query = find("active = true", Sort.by("code"));
+        return query.count().chain(total -> query.page(page.toPanache()).list()
+                .map(items -> new Page<>(items, page.page(), page.size(), total)));
+    }
+
+    /** The active products among these codes, by code; codes not in the catalog are absent. */
+    public Uni<Map<String, CatalogPrice>> pricesOf(Collection<String> codes) {
+        if (codes.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return list("active = true and code in ?1", List.copyOf(codes))
+                .map(products -> products.stream().map(Product::price)
+                        .collect(Collectors.toMap(CatalogPrice::code, Function.identity())));
+    }
+}

@@ -1,0 +1,123 @@
+package io.dotmac.crm.lead;
+
+import io.dotmac.common.metrics.Funnel;
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.crm.catalog.ProductRepository;
+import io.dotmac.crm.config.CrmConfig;
+import io.dotmac.crm.config.Timestamps;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.hibernate.JDBCException;
+import org.jboss.logging.Logger;
+
+/** Leads of a tenant: taking them in, and qualifying them by the vendor's rules. */
+@ApplicationScoped
+public class LeadService {
+
+    private static final Logger LOG = Logger.getLogger(LeadService.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final LeadRepository leads;
+    private final ProductRepository products;
+    private final CrmConfig config;
+    private final Clock clock;
+    private final Funnel funnel;
+
+    LeadService(LeadRepository leads, ProductRepository products, CrmConfig config, Clock clock, Funnel funnel) {
+        this.leads = leads;
+        this.products = products;
+        this.config = config;
+        this.clock = clock;
+        this.funnel = funnel;
+    }
+
+    /** Stores a new lead of the tenant; its fields are checked for presence here, for merit by qualification. */
+    @WithTransaction
+    public Uni<Lead> create(String tenantId, Lead lead) {
+        OffsetDateTime now = Timestamps.now(clock);
+        lead.id = UUID.randomUUID();
+        lead.tenantId = tenantId;
+        lead.status = LeadStatus.NEW;
+        lead.qualificationReasons = List.of();
+        lead.createdAt = now;
+        lead.updatedAt = now;
+        return leads.persist(lead).invoke(() -> funnel.reached(Funnel.Stage.LEAD));
+    }
+
+    @WithSession
+    public Uni<Lead> get(String tenantId, UUID id) {
+        return leads.findOf(tenantId, id).onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    @WithSession
+    public Uni<Page<Lead>> list(String tenantId, LeadStatus status, PageRequest page) {
+        return leads.listOf(tenantId, status, page);
+    }
+
+    /**
+     * Qualifies the lead: qualified if every rule passes, otherwise disqualified with the reasons (an
+     * outcome, not an error). A qualified lead is returned as it is; a disqualified one is checked
+     * again, since what failed (a taken slug, a region) may have changed; a converted one is 409.
+     */
+    @WithTransaction
+    public Uni<Lead> qualify(String tenantId, UUID id) {
+        return leads.lockOf(tenantId, id).onItem().ifNull().failWith(() -> notFound(id)).chain(lead -> switch (lead.status) {
+            case QUALIFIED -> Uni.createFrom().item(lead);
+            case CONVERTED -> Uni.createFrom().failure(new ProblemException(409,
+                    "Lead " + id + " is converted; a converted lead cannot be qualified again"));
+            case NEW, DISQUALIFIED -> evaluate(tenantId, lead);
+        });
+    }
+
+    private Uni<Lead> evaluate(String tenantId, Lead lead) {
+        List<String> codes = lead.products.stream().map(LeadProduct::productCode).distinct().toList();
+        Uni<Boolean> slugHeld = Qualification.validSlug(lead.organizationSlug)
+                ? leads.lockSlug(tenantId, lead.organizationSlug)
+                        .chain(() -> leads.slugHeldByAnother(tenantId, lead.organizationSlug, lead.id))
+                : Uni.createFrom().item(false);
+        // One after the other: the two queries share the transaction's session.
+        return slugHeld.chain(held -> products.pricesOf(codes).map(catalog -> {
+            List<String> reasons = Qualification.reasonsAgainst(lead, catalog, config.regions(), held);
+            lead.qualificationOutcome(reasons, Timestamps.now(clock));
+            LOG.infof("lead %s of tenant %s is %s%s", lead.id, tenantId, lead.status.value(),
+                    reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
+            return lead;
+        })).call(done -> done.status == LeadStatus.QUALIFIED ? flushClaimingSlug(done) : Uni.createFrom().voidItem());
+    }
+
+    // The slug lock makes the check above see a slug taken at the same moment; should a lead hold
+    // it without having taken the lock, the unique index refuses the second. Flushed here, so
+    // that is a 409 that says why, not a failed commit.
+    private Uni<Void> flushClaimingSlug(Lead lead) {
+        return leads.flush().onFailure(LeadService::isUniqueViolation).transform(e -> new ProblemException(409,
+                "organization_slug '" + lead.organizationSlug + "' was taken by another lead qualified at the same time;"
+                        + " qualifying again will disqualify this lead with that reason"));
+    }
+
+    // Hibernate Reactive reports it as its ConstraintViolationException over an SQLException.
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String state = t instanceof SQLException sql ? sql.getSQLState()
+                    : t instanceof JDBCException jdbc ? jdbc.getSQLState()
+                    : t instanceof PgException pg ? pg.getSqlState() : null;
+            if (UNIQUE_VIOLATION.equals(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ProblemException notFound(UUID id) {
+        return new ProblemException(404, "No lead with id '" + id + "'");
+    }
+}

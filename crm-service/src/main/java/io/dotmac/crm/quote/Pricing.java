@@ -1,0 +1,61 @@
+package io.dotmac.crm.quote;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.crm.catalog.CatalogPrice;
+import io.dotmac.crm.lead.LeadProduct;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prices products from the catalog, in exact decimal arithmetic: a line is unit price × quantity
+ * with no rounding at all (a catalog price has two decimals, so the product has two as well), and
+ * the total is the sum of the lines. A pure function, so it is tested without the application.
+ */
+public final class Pricing {
+
+    public static final int SCALE = 2;
+
+    private Pricing() {
+    }
+
+    /**
+     * @param catalog the catalog prices of the requested products, by code
+     * @throws ProblemException 409 when a product is not in the catalog, a quantity is not positive,
+     *     or the products do not share one currency and billing cycle (qualification prevents all
+     *     three; the catalog may have changed since)
+     */
+    public static PricedQuote price(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
+        if (products.isEmpty()) {
+            throw new ProblemException(409, "There are no products to price");
+        }
+        List<QuoteItem> items = new ArrayList<>();
+        BigDecimal total = BigDecimal.ZERO.setScale(SCALE);
+        String currency = null;
+        String billingCycle = null;
+        for (LeadProduct product : products) {
+            CatalogPrice price = catalog.get(product.productCode());
+            if (price == null) {
+                throw new ProblemException(409, "Product '" + product.productCode() + "' is no longer in the catalog");
+            }
+            if (product.quantity() < 1) {
+                throw new ProblemException(409, "Quantity of '" + product.productCode() + "' must be positive, was " + product.quantity());
+            }
+            if (currency == null) {
+                currency = price.currency();
+                billingCycle = price.billingCycle();
+            } else if (!currency.equals(price.currency()) || !billingCycle.equals(price.billingCycle())) {
+                throw new ProblemException(409, "Products are billed in different currencies or cycles: " + currency + " "
+                        + billingCycle + " and " + price.currency() + " " + price.billingCycle() + " (" + price.code() + ")");
+            }
+            // UNNECESSARY: a price with more than two decimals is a catalog error to fail on, not to round away.
+            BigDecimal unitPrice = price.unitPrice().setScale(SCALE, RoundingMode.UNNECESSARY);
+            BigDecimal lineTotal = unitPrice.multiply(BigDecimal.valueOf(product.quantity()));
+            items.add(new QuoteItem(price.code(), price.name(), product.quantity(), unitPrice, lineTotal));
+            total = total.add(lineTotal);
+        }
+        return new PricedQuote(List.copyOf(items), total, currency, billingCycle);
+    }
+}

@@ -1,0 +1,42 @@
+package io.dotmac.crm.quote;
+
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.UUID;
+
+/** Quotes, always within one tenant: another tenant's quote is not found. */
+@ApplicationScoped
+@WithSession
+public class QuoteRepository implements PanacheRepositoryBase<Quote, UUID> {
+
+    /** The tenant's quote, or null. */
+    public Uni<Quote> findOf(String tenantId, UUID id) {
+        return find("id = :id and tenantId = :tenant", Parameters.with("id", id).and("tenant", tenantId)).firstResult();
+    }
+
+    /** The tenant's quote locked for this transaction (FOR UPDATE), or null: concurrent transitions take turns. */
+    public Uni<Quote> lockOf(String tenantId, UUID id) {
+        return find("id = :id and tenantId = :tenant", Parameters.with("id", id).and("tenant", tenantId))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** A lead's quotes, newest first. */
+    public Uni<Page<Quote>> listOfLead(String tenantId, UUID leadId, PageRequest page) {
+        var query = find("tenantId = ?1 and leadId = ?2", Sort.descending("createdAt", "id"), tenantId, leadId);
+        return query.count().chain(total -> query.page(page.toPanache()).list()
+                .map(items -> new Page<>(items, page.page(), page.size(), total)));
+    }
+
+    /** The next quote number, Q-000001 onwards: from a sequence, so unique however many generate at once. */
+    public Uni<String> nextQuoteNumber() {
+        return getSession().chain(session -> session.createNativeQuery("SELECT nextval('quote_number_seq')", Long.class)
+                .getSingleResult()).map(n -> String.format("Q-%06d", n));
+    }
+}

@@ -1,0 +1,167 @@
+package io.dotmac.crm.quote;
+
+import io.dotmac.common.metrics.Funnel;
+import io.dotmac.common.outbox.OutboxEventRepository;
+import io.dotmac.common.rest.Page;
+import io.dotmac.common.rest.PageRequest;
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.crm.catalog.ProductRepository;
+import io.dotmac.crm.config.CrmConfig;
+import io.dotmac.crm.config.Timestamps;
+import io.dotmac.crm.lead.Lead;
+import io.dotmac.crm.lead.LeadProduct;
+import io.dotmac.crm.lead.LeadRepository;
+import io.dotmac.crm.lead.LeadStatus;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Quotes: generated from a qualified lead's products at catalog prices, then sent, accepted or
+ * rejected. Accepting converts the lead and writes {@code crm.quote.accepted} to the outbox in the
+ * same transaction, so the event exists if and only if the acceptance committed.
+ */
+@ApplicationScoped
+public class QuoteService {
+
+    private static final Logger LOG = Logger.getLogger(QuoteService.class);
+
+    private final QuoteRepository quotes;
+    private final LeadRepository leads;
+    private final ProductRepository products;
+    private final OutboxEventRepository outbox;
+    private final CrmConfig config;
+    private final Clock clock;
+    private final Funnel funnel;
+
+    QuoteService(QuoteRepository quotes, LeadRepository leads, ProductRepository products, OutboxEventRepository outbox,
+                 CrmConfig config, Clock clock, Funnel funnel) {
+        this.quotes = quotes;
+        this.leads = leads;
+        this.products = products;
+        this.outbox = outbox;
+        this.config = config;
+        this.clock = clock;
+        this.funnel = funnel;
+    }
+
+    /** Today's date (UTC), against which validity is judged. */
+    public LocalDate today() {
+        return LocalDate.now(clock);
+    }
+
+    /** Prices the qualified lead's products into a new draft quote; 409 naming the status if it is not qualified. */
+    @WithTransaction
+    public Uni<Quote> generate(String tenantId, UUID leadId) {
+        // Locked, so that the lead cannot be converted by an acceptance while it is quoted.
+        return leads.lockOf(tenantId, leadId).onItem().ifNull().failWith(() -> leadNotFound(leadId)).chain(lead -> {
+            if (lead.status != LeadStatus.QUALIFIED) {
+                return Uni.createFrom().failure(new ProblemException(409, "Lead " + leadId + " is " + lead.status.value()
+                        + "; only a qualified lead can be quoted"));
+            }
+            var codes = lead.products.stream().map(LeadProduct::productCode).distinct().toList();
+            return products.pricesOf(codes).map(catalog -> Pricing.price(lead.products, catalog))
+                    .chain(priced -> quotes.nextQuoteNumber().chain(number -> quotes.persist(newQuote(lead, priced, number))))
+                    .invoke(() -> funnel.reached(Funnel.Stage.QUOTE));
+        }).invoke(quote -> LOG.infof("quote %s (%s) generated for lead %s of tenant %s: %s %s", quote.quoteNumber, quote.id,
+                leadId, tenantId, quote.totalAmount.toPlainString(), quote.currency));
+    }
+
+    private Quote newQuote(Lead lead, PricedQuote priced, String number) {
+        OffsetDateTime now = Timestamps.now(clock);
+        Quote quote = new Quote();
+        quote.id = UUID.randomUUID();
+        quote.tenantId = lead.tenantId;
+        quote.leadId = lead.id;
+        quote.quoteNumber = number;
+        quote.status = QuoteStatus.DRAFT;
+        quote.currency = priced.currency();
+        quote.billingCycle = priced.billingCycle();
+        quote.totalAmount = priced.total();
+        quote.items = priced.items();
+        quote.customerEmail = lead.customerEmail;
+        quote.customerName = lead.customerName;
+        quote.companyName = lead.companyName;
+        quote.organizationSlug = lead.organizationSlug;
+        quote.region = lead.region;
+        quote.validUntil = LocalDate.now(clock).plusDays(config.quote().validityDays());
+        quote.createdAt = now;
+        quote.updatedAt = now;
+        return quote;
+    }
+
+    @WithSession
+    public Uni<Quote> get(String tenantId, UUID id) {
+        return quotes.findOf(tenantId, id).onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    /** The lead's quotes, newest first; 404 if the tenant has no such lead. */
+    @WithSession
+    public Uni<Page<Quote>> listOfLead(String tenantId, UUID leadId, PageRequest page) {
+        return leads.findOf(tenantId, leadId).onItem().ifNull().failWith(() -> leadNotFound(leadId))
+                .chain(lead -> quotes.listOfLead(tenantId, leadId, page));
+    }
+
+    /**
+     * Stores the expiry of an open quote past its validity date, in a transaction of its own, so
+     * that it stays recorded when the transition asked for next is refused because of it.
+     */
+    @WithTransaction
+    public Uni<Void> expireIfDue(String tenantId, UUID id) {
+        return quotes.lockOf(tenantId, id).invoke(quote -> {
+            if (quote != null && quote.expireIfDue(today(), Timestamps.now(clock))) {
+                LOG.infof("quote %s of tenant %s expired (valid until %s)", quote.quoteNumber, tenantId, quote.validUntil);
+            }
+        }).replaceWithVoid();
+    }
+
+    @WithTransaction
+    public Uni<Quote> send(String tenantId, UUID id) {
+        return locked(tenantId, id).invoke(quote -> quote.send(today(), Timestamps.now(clock)));
+    }
+
+    @WithTransaction
+    public Uni<Quote> reject(String tenantId, UUID id, String reason) {
+        return locked(tenantId, id).invoke(quote -> quote.reject(reason, today(), Timestamps.now(clock)));
+    }
+
+    /**
+     * Accepts a sent, unexpired quote: records who and when, converts the lead, and writes the
+     * event to the outbox. The quote row is locked first, so of two concurrent acceptances the second
+     * finds it accepted (409); the lead is locked next, so a second quote of a converted lead is 409 too.
+     */
+    @WithTransaction
+    public Uni<Quote> accept(String tenantId, UUID id, String acceptedBy) {
+        return locked(tenantId, id).chain(quote -> {
+            OffsetDateTime now = Timestamps.now(clock);
+            quote.accept(acceptedBy, today(), now);
+            return leads.lockOf(tenantId, quote.leadId).chain(lead -> {
+                if (lead.status != LeadStatus.QUALIFIED) {
+                    return Uni.createFrom().failure(new ProblemException(409, "Lead " + lead.id + " is " + lead.status.value()
+                            + "; only a quote of a qualified lead can be accepted"));
+                }
+                lead.convert(now);
+                return outbox.persist(QuoteAcceptedEvent.of(quote)).invoke(() -> funnel.reached(Funnel.Stage.ACCEPTED)).replaceWith(quote);
+            });
+        }).invoke(quote -> LOG.infof("quote %s (%s) of tenant %s accepted by %s", quote.quoteNumber, quote.id, tenantId,
+                quote.acceptedBy));
+    }
+
+    private Uni<Quote> locked(String tenantId, UUID id) {
+        return quotes.lockOf(tenantId, id).onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    static ProblemException notFound(UUID id) {
+        return new ProblemException(404, "No quote with id '" + id + "'");
+    }
+
+    static ProblemException leadNotFound(UUID id) {
+        return new ProblemException(404, "No lead with id '" + id + "'");
+    }
+}

@@ -1,0 +1,125 @@
+package io.dotmac.crm.quote.rest;
+
+import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.crm.quote.Quote;
+import io.dotmac.crm.quote.QuoteService;
+import io.dotmac.crm.quote.rest.QuoteModels.AcceptQuote;
+import io.dotmac.crm.quote.rest.QuoteModels.QuoteView;
+import io.dotmac.crm.quote.rest.QuoteModels.RejectQuote;
+import io.dotmac.crm.rest.PathIds;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Quotes by id and their transitions. Every transition honours {@code Idempotency-Key}; an illegal
+ * one is 409 with the quote's status in the detail. (Generating and listing a lead's quotes live
+ * under the lead: {@code /api/v1/crm/leads/{id}/quotes}.)
+ */
+@Path("/api/v1/crm/quotes")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Quotes")
+@SecurityRequirement(name = "bearer")
+public class QuoteResource {
+
+    private final QuoteService quotes;
+    private final IdempotencyService idempotency;
+    private final CurrentTenant tenant;
+    private final JsonWebToken token;
+
+    QuoteResource(QuoteService quotes, IdempotencyService idempotency, CurrentTenant tenant, JsonWebToken token) {
+        this.quotes = quotes;
+        this.idempotency = idempotency;
+        this.tenant = tenant;
+        this.token = token;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A quote: its items, total, customer fields, status (as of today) and validity")
+    public Uni<QuoteView> get(@PathParam("id") String id) {
+        UUID quoteId = PathIds.parse("quote", id);
+        return quotes.get(tenant.id(), quoteId).map(this::view);
+    }
+
+    @POST
+    @Path("/{id}/send")
+    @Operation(summary = "Send a draft quote to the customer (draft → sent); the body, if any, is ignored")
+    public Uni<Response> send(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
+        UUID quoteId = PathIds.parse("quote", id);
+        String tenantId = tenant.id();
+        return transition(key, quoteId, "send", null, () -> quotes.send(tenantId, quoteId));
+    }
+
+    @POST
+    @Path("/{id}/accept")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Accept a sent, unexpired quote (sent → accepted): records who and when, converts the lead and emits crm.quote.accepted")
+    public Uni<Response> accept(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
+                                @Valid AcceptQuote body) {
+        UUID quoteId = PathIds.parse("quote", id);
+        String tenantId = tenant.id();
+        // No body and {} are the same request, also to Idempotency-Key.
+        AcceptQuote request = body == null ? new AcceptQuote(null) : body;
+        String acceptedBy = request.acceptedBy() != null && !request.acceptedBy().isBlank() ? request.acceptedBy() : caller();
+        return transition(key, quoteId, "accept", request, () -> quotes.accept(tenantId, quoteId, acceptedBy));
+    }
+
+    /** The same, for a request without a body (and so without a content type): accepted by the caller. */
+    @POST
+    @Path("/{id}/accept")
+    @Operation(hidden = true)
+    public Uni<Response> acceptWithoutBody(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
+        return accept(key, id, null);
+    }
+
+    @POST
+    @Path("/{id}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record that the customer declined a sent quote (sent → rejected), with the reason")
+    public Uni<Response> reject(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
+                                @Valid @NotNull RejectQuote body) {
+        UUID quoteId = PathIds.parse("quote", id);
+        String tenantId = tenant.id();
+        return transition(key, quoteId, "reject", body, () -> quotes.reject(tenantId, quoteId, body.reason()));
+    }
+
+    // The expiry of a quote past its date is stored first, in its own transaction, so that it is
+    // recorded even though the transition is then refused because of it.
+    private Uni<Response> transition(String key, UUID id, String action, Object body,
+                                     Supplier<Uni<Quote>> change) {
+        return quotes.expireIfDue(tenant.id(), id).chain(() -> idempotency.run(key, "POST",
+                "/api/v1/crm/quotes/" + id + "/" + action, body, () -> change.get().map(ok())));
+    }
+
+    private Function<Quote, Response> ok() {
+        return quote -> Response.ok(view(quote)).build();
+    }
+
+    private QuoteView view(Quote quote) {
+        return QuoteView.of(quote, quotes.today());
+    }
+
+    // The token's name (upn, else preferred_username, else sub).
+    private String caller() {
+        String name = token.getName();
+        return name != null ? name : token.getSubject();
+    }
+}
