@@ -45,6 +45,15 @@ public interface EngineConfig {
 
     ServiceToken serviceToken();
 
+    Metrics metrics();
+
+    /** What /q/metrics reads from the database rather than counts as it goes. */
+    interface Metrics {
+        /** How often the executions waiting per workflow are counted. */
+        @WithDefault("15s")
+        Duration waitingRefresh();
+    }
+
     /** The engine's own tokens for the services it calls. */
     interface ServiceToken {
         /** A PEM private key the other services' public key matches; none: calls carry no token. */

@@ -12,6 +12,7 @@ import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
 import io.dotmac.workflow.expression.Templates;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
@@ -23,13 +24,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * Drives one leased execution from its current step until it finishes, waits, or the lease is lost:
  * asks the {@link Decider} what is next, runs the step through its {@link StepHandler}, applies the
  * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore} before
- * anything else happens outside the engine.
+ * anything else happens outside the engine. Each execution runs on an {@link ExecutionContext} of
+ * its own, so that its log lines carry its id and step.
  */
 @ApplicationScoped
 class ExecutionRunner {
@@ -42,19 +43,30 @@ class ExecutionRunner {
     private final Map<StepType, StepHandler> handlers = new EnumMap<>(StepType.class);
     private final Clock clock = Clock.systemUTC();
     private final Event<ExecutionFinished> finished;
+    private final ExecutionMetrics metrics;
+    private final Vertx vertx;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
-                    Event<ExecutionFinished> finished) {
+                    Event<ExecutionFinished> finished, ExecutionMetrics metrics, Vertx vertx) {
         this.finished = finished;
         this.store = store;
         this.expressions = expressions;
         this.config = config;
+        this.metrics = metrics;
+        this.vertx = vertx;
         all.forEach(handler -> handlers.put(handler.type(), handler));
     }
 
-    /** Emits when this instance stops driving the execution, whatever the reason. */
+    /**
+     * Emits when this instance stops driving the execution, whatever the reason, on the
+     * execution's own context.
+     */
     Uni<Void> drive(ExecutionState state) {
-        return Uni.createFrom().deferred(() -> next(state));
+        return ExecutionContext.run(vertx, state, () -> {
+            LOG.debugf("driving execution %s of %s from step %d (run %d)", state.id, state.definition.name(),
+                    state.currentStep, state.runNumber);
+            return next(state);
+        });
     }
 
     /**
@@ -75,15 +87,15 @@ class ExecutionRunner {
         if (decision instanceof Decider.Finish finish) {
             if (s.resumedStep != null && finish.status() == ExecutionStatus.CANCELLED) {
                 // Cancelled while a step waited: the step ends with it.
-                s.resumedStep.finish(StepStatus.CANCELLED, now);
-                s.markDirty(s.resumedStep);
+                finishStep(s, s.resumedStep, StepStatus.CANCELLED, now);
                 s.resumedStep = null;
             }
+            ExecutionContext.noStep();
             s.status = finish.status();
             s.errorMessage = finish.error();
             s.result = finish.result();
             s.completedAt = now;
-            log(s, null, "execution %s %s%s", s.id, finish.status(), finish.error() == null ? "" : ": " + finish.error());
+            LOG.debugf("execution %s %s%s", s.id, finish.status(), finish.error() == null ? "" : ": " + finish.error());
             return finish(s);
         }
         return runStep(s, ((Decider.RunStep) decision).index(), now);
@@ -95,6 +107,7 @@ class ExecutionRunner {
                 ? s.resumedStep
                 : new StepRecord(s.id, s.runNumber, index, step.name(), step.type().wireName(), now);
         s.resumedStep = null;
+        ExecutionContext.step(step.name());
         if (step.when() != null) {
             boolean run;
             try {
@@ -104,10 +117,9 @@ class ExecutionRunner {
             }
             if (!run) {
                 record.output = Map.of("when", step.when(), "value", false);
-                record.finish(StepStatus.SKIPPED, now);
-                s.markDirty(record);
+                finishStep(s, record, StepStatus.SKIPPED, now);
                 s.currentStep++;
-                log(s, step, "step %s skipped: `%s` is false", step.name(), step.when());
+                LOG.debugf("step %s skipped: `%s` is false", step.name(), step.when());
                 return next(s);
             }
         }
@@ -119,7 +131,7 @@ class ExecutionRunner {
         Instant started = clock.instant();
         StepInvocation invocation = new StepInvocation(step, Collections.unmodifiableMap(s.context), record,
                 s.id + ":" + step.name(), s.tenantId, started);
-        return handler.execute(invocation)
+        return ExecutionContext.resumeHere(handler.execute(invocation))
                 .onFailure().recoverWithItem(FailureClassifier::classify)
                 .chain(outcome -> apply(s, step, record, handler, outcome));
     }
@@ -129,11 +141,10 @@ class ExecutionRunner {
         if (outcome instanceof StepOutcome.Completed done) {
             record.output = done.output();
             record.error = null;
-            record.finish(StepStatus.COMPLETED, now);
-            s.markDirty(record);
+            finishStep(s, record, StepStatus.COMPLETED, now);
             s.context.putAll(done.contextUpdates());
             s.currentStep++;
-            log(s, step, "step %s completed in %d ms", step.name(), record.durationMillis());
+            LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
             return handler.callsOut(step) ? checkpointThen(s, () -> next(s)) : next(s);
         }
         if (outcome instanceof StepOutcome.Waiting waiting) {
@@ -152,7 +163,7 @@ class ExecutionRunner {
             s.markDirty(record);
             s.status = ExecutionStatus.WAITING;
             s.nextWakeAt = waiting.recheckAt();
-            log(s, step, "step %s %s; next check at %s, deadline %s", step.name(), waiting.reason(), waiting.recheckAt(), waiting.deadline());
+            LOG.debugf("step %s %s; next check at %s, deadline %s", step.name(), waiting.reason(), waiting.recheckAt(), waiting.deadline());
             return checkpoint(s);
         }
         StepOutcome.Failed failure = (StepOutcome.Failed) outcome;
@@ -161,12 +172,13 @@ class ExecutionRunner {
             record.retryCount++;
             record.error = failure.error();
             s.markDirty(record);
+            metrics.stepRetried(s.definition.name(), step.name());
             Duration backoff = policy.backoffBefore(record.retryCount);
-            log(s, step, "step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
+            LOG.debugf("step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
                     record.retryCount, policy.maxAttempts() - 1, backoff.toMillis());
             // A cancel requested during the backoff is read before the next attempt goes out.
-            return checkpointThen(s, () -> Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
-                    .chain(() -> store.cancelRequested(s.id))
+            return checkpointThen(s, () -> ExecutionContext.resumeHere(Uni.createFrom().voidItem().onItem().delayIt().by(backoff))
+                    .chain(() -> ExecutionContext.resumeHere(store.cancelRequested(s.id)))
                     .chain(cancel -> {
                         s.cancelRequested |= cancel;
                         return retryOrFinish(s, step, record);
@@ -179,8 +191,7 @@ class ExecutionRunner {
     private Uni<Void> retryOrFinish(ExecutionState s, StepDefinition step, StepRecord record) {
         Instant now = clock.instant();
         if (Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish) {
-            record.finish(s.cancelRequested ? StepStatus.CANCELLED : StepStatus.FAILED, now);
-            s.markDirty(record);
+            finishStep(s, record, s.cancelRequested ? StepStatus.CANCELLED : StepStatus.FAILED, now);
             return next(s);
         }
         return attempt(s, step, record);
@@ -188,8 +199,7 @@ class ExecutionRunner {
 
     private Uni<Void> failed(ExecutionState s, StepDefinition step, StepRecord record, String error, Instant now) {
         record.error = error;
-        record.finish(StepStatus.FAILED, now);
-        s.markDirty(record);
+        finishStep(s, record, StepStatus.FAILED, now);
         if (!step.critical()) {
             s.currentStep++;
             LOG.warnf("execution %s: non-critical step %s failed, going on: %s", s.id, step.name(), error);
@@ -212,8 +222,14 @@ class ExecutionRunner {
                 : RetryPolicy.none();
     }
 
+    private void finishStep(ExecutionState s, StepRecord record, StepStatus status, Instant at) {
+        record.finish(status, at);
+        s.markDirty(record);
+        metrics.stepFinished(s.definition.name(), record);
+    }
+
     private Uni<Void> checkpoint(ExecutionState s) {
-        return store.checkpoint(s, config.leaseDuration()).replaceWithVoid();
+        return ExecutionContext.resumeHere(store.checkpoint(s, config.leaseDuration())).replaceWithVoid();
     }
 
     private Uni<Void> finish(ExecutionState s) {
@@ -222,21 +238,9 @@ class ExecutionRunner {
     }
 
     private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {
-        return store.checkpoint(s, config.leaseDuration()).chain(cancel -> {
+        return ExecutionContext.resumeHere(store.checkpoint(s, config.leaseDuration())).chain(cancel -> {
             s.cancelRequested |= cancel;
             return then.get();
         });
-    }
-
-    private static void log(ExecutionState s, StepDefinition step, String format, Object... args) {
-        if (LOG.isDebugEnabled()) {
-            MDC.put("execution", s.id.toString());
-            if (step != null) {
-                MDC.put("step", step.name());
-            }
-            LOG.debugf(format, args);
-            MDC.remove("step");
-            MDC.remove("execution");
-        }
     }
 }

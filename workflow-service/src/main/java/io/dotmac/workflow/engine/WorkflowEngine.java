@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ public class WorkflowEngine {
     private final EngineConfig config;
     private final Vertx vertx;
     private final EngineIdentity identity;
+    private final ExecutionMetrics metrics;
+    private final Event<ExecutionFinished> finished;
     private final String owner;
     private final long pollIntervalMs;
     /** The executions this instance drives, with the lease token of each driver. */
@@ -53,13 +56,15 @@ public class WorkflowEngine {
     private final List<Long> timers = new ArrayList<>();
 
     WorkflowEngine(WorkflowRepository workflows, ExecutionStore store, ExecutionRunner runner, EngineConfig config,
-                   Vertx vertx, EngineIdentity identity) {
+                   Vertx vertx, EngineIdentity identity, ExecutionMetrics metrics, Event<ExecutionFinished> finished) {
         this.workflows = workflows;
         this.store = store;
         this.runner = runner;
         this.config = config;
         this.vertx = vertx;
         this.identity = identity;
+        this.metrics = metrics;
+        this.finished = finished;
         this.owner = identity.owner();
         this.pollIntervalMs = config.pollInterval().toMillis();
     }
@@ -102,6 +107,7 @@ public class WorkflowEngine {
                     request.tenantId(), request.idempotencyKey());
             return store.insert(execution, token, config.leaseDuration()).map(stored -> {
                 if (stored.created()) {
+                    metrics.started(workflow.definition().name(), request.triggerType());
                     dispatch(new ExecutionState(id, token, request.tenantId(), workflow.definition(), context, 1, 0, 0,
                             Instant.now()));
                 }
@@ -130,7 +136,17 @@ public class WorkflowEngine {
 
     /** Emits the status after the request, or null if there is no unfinished execution with this id. */
     public Uni<ExecutionStatus> cancel(UUID executionId) {
-        return store.requestCancel(executionId);
+        return store.requestCancel(executionId).map(outcome -> {
+            if (outcome == null) {
+                return null;
+            }
+            if (outcome.status() == ExecutionStatus.CANCELLED) {
+                // Nobody drove it (it waited, or its driver died): no runner will report its end.
+                finished.fire(new ExecutionFinished(executionId, outcome.workflowName(), outcome.workflowVersion(),
+                        outcome.tenantId(), ExecutionStatus.CANCELLED, outcome.runningTimeMs()));
+            }
+            return outcome.status();
+        });
     }
 
     /** Resumes a FAILED execution from its failed step; emits false if it is not FAILED. */
@@ -173,7 +189,6 @@ public class WorkflowEngine {
                     claimed.runningTimeMs(), Instant.now());
             state.cancelRequested = claimed.cancelRequested();
             state.resumedStep = claimed.currentStepRow();
-            LOG.debugf("resuming execution %s of %s at step %d", claimed.id(), workflow.definition().name(), claimed.currentStep());
             dispatch(state);
             return claimed.id();
         });

@@ -52,14 +52,19 @@ public interface ExecutionStore {
 
     /**
      * Cancels an execution: one that nobody drives is CANCELLED at once; a driven one is flagged
-     * and stops before its next step. Emits the status after the request, or null if there is no
+     * and stops before its next step. Emits the status after the request (with what a cancel that
+     * took effect at once needs to be reported, since no driver reports it), or null if there is no
      * such unfinished execution.
      */
-    Uni<ExecutionStatus> requestCancel(UUID executionId);
+    Uni<CancelOutcome> requestCancel(UUID executionId);
 
     /** Resumes a FAILED execution from its failed step as a new run (history kept); emits false if it is not FAILED. */
     Uni<Boolean> retry(UUID executionId);
 
     record StartedExecution(UUID id, boolean created) {
+    }
+
+    record CancelOutcome(ExecutionStatus status, String workflowName, String workflowVersion, String tenantId,
+                         long runningTimeMs) {
     }
 }

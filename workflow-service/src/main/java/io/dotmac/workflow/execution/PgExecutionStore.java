@@ -116,7 +116,7 @@ public class PgExecutionStore implements ExecutionStore {
                 next_wake_at = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN NULL ELSE next_wake_at END,
                 cancel_requested = true, updated_at = now()
              WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING')
-            RETURNING status""";
+            RETURNING status, workflow_name, workflow_version, tenant_id, running_time_ms""";
 
     private static final String CANCEL_OPEN_STEPS = """
             UPDATE workflow_steps s SET status = 'CANCELLED', completed_at = now(), wait_until = NULL
@@ -248,12 +248,17 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public Uni<ExecutionStatus> requestCancel(UUID executionId) {
+    public Uni<CancelOutcome> requestCancel(UUID executionId) {
         return pool.withTransaction(conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(executionId))
                 .chain(rows -> rows.size() == 0
                         ? Uni.createFrom().nullItem()
                         : conn.preparedQuery(CANCEL_OPEN_STEPS).execute(Tuple.of(executionId))
-                                .map(ignored -> ExecutionStatus.valueOf(rows.iterator().next().getString(0)))));
+                                .map(ignored -> toCancelOutcome(rows.iterator().next()))));
+    }
+
+    private static CancelOutcome toCancelOutcome(Row row) {
+        return new CancelOutcome(ExecutionStatus.valueOf(row.getString(0)), row.getString(1), row.getString(2),
+                row.getString(3), row.getLong(4));
     }
 
     @Override

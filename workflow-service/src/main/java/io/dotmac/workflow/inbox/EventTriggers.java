@@ -6,6 +6,7 @@ import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
+import io.dotmac.workflow.metrics.EventLag;
 import io.dotmac.workflow.repository.StoredWorkflow;
 import io.dotmac.workflow.repository.WorkflowRepository;
 import io.smallrye.mutiny.Multi;
@@ -29,10 +30,12 @@ public class EventTriggers {
 
     private final WorkflowRepository workflows;
     private final WorkflowEngine engine;
+    private final EventLag lag;
 
-    EventTriggers(WorkflowRepository workflows, WorkflowEngine engine) {
+    EventTriggers(WorkflowRepository workflows, WorkflowEngine engine, EventLag lag) {
         this.workflows = workflows;
         this.engine = engine;
+        this.lag = lag;
     }
 
     /**
@@ -78,6 +81,9 @@ public class EventTriggers {
         return engine.wakeWaitingOn(event.topic(), event.key(), event.tenant()).invoke(woken -> {
             if (woken > 0) {
                 LOG.infof("event %s on %s woke %d waiting execution(s)", event.id(), event.topic(), woken);
+                for (int i = 0; i < woken; i++) {
+                    lag.record(event.topic(), EventLag.Action.WAKE, event.time());
+                }
             }
         });
     }
@@ -89,6 +95,9 @@ public class EventTriggers {
                 .map(started -> {
                     LOG.infof("event %s on %s: execution %s of %s %s", event.id(), event.topic(), started.id(),
                             workflow.definition().name(), started.created() ? "started" : "was started before");
+                    if (started.created()) {
+                        lag.record(event.topic(), EventLag.Action.START, event.time());
+                    }
                     return true;
                 })
                 .onFailure(EventTriggers::isPermanent).recoverWithItem(failure -> {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,29 +21,55 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExecutionQueries {
 
+    /** How many of its context's top-level values a summary shows as business keys. */
+    static final int MAX_BUSINESS_KEYS = 8;
+
     private static final String SUMMARY_COLUMNS = """
-            id, workflow_name, workflow_version, status, trigger_type, trigger_source, error_message, current_step,
-            run_number, created_at, started_at, completed_at, next_wake_at""";
+            e.id, e.workflow_name, e.workflow_version, e.status, e.trigger_type, e.trigger_source, e.error_message,
+            e.current_step, e.run_number, e.created_at, e.started_at, e.completed_at, e.next_wake_at,
+            CASE WHEN e.status = 'WAITING' THEN e.wait_event END, CASE WHEN e.status = 'WAITING' THEN e.wait_key END,
+            w.started_at, w.wait_until,
+            (SELECT jsonb_object_agg(k.key, k.value) FROM (
+                SELECT key, value FROM jsonb_each(CASE WHEN jsonb_typeof(e.context) = 'object' THEN e.context ELSE '{}' END)
+                 WHERE jsonb_typeof(value) IN ('string', 'number') AND length(value #>> '{}') <= 200
+                 ORDER BY key LIMIT %d) k)::text""".formatted(MAX_BUSINESS_KEYS);
 
-    private static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
-             FROM workflow_executions
-            WHERE tenant_id = $1
-              AND ($2::text IS NULL OR status = $2)
-              AND ($3::text IS NULL OR workflow_name = $3)
-              AND ($4::text IS NULL OR trigger_type = $4)
-              AND ($5::timestamptz IS NULL OR created_at >= $5)
-              AND ($6::timestamptz IS NULL OR created_at < $6)
-              AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
-            ORDER BY created_at DESC, id DESC
-            LIMIT $9""";
+    // A waiting execution's current step says since when it waits and until when it may.
+    private static final String FROM = """
 
-    private static final String FIND = "SELECT " + SUMMARY_COLUMNS + ", context::text, result::text"
-            + " FROM workflow_executions WHERE id = $1 AND tenant_id = $2";
+            FROM workflow_executions e
+            LEFT JOIN workflow_steps w ON e.status = 'WAITING' AND w.execution_id = e.id
+                  AND w.run_number = e.run_number AND w.sequence_number = e.current_step
+            """;
+
+    private static final String LIST_WHERE = """
+            WHERE e.tenant_id = $1
+              AND ($2::text IS NULL OR e.status = $2)
+              AND ($3::text IS NULL OR e.workflow_name = $3)
+              AND ($4::text IS NULL OR e.trigger_type = $4)
+              AND ($5::timestamptz IS NULL OR e.created_at >= $5)
+              AND ($6::timestamptz IS NULL OR e.created_at < $6)
+              AND ($7::timestamptz IS NULL OR (e.created_at, e.id) < ($7, $8::uuid))""";
+
+    private static final String LIST_ORDER = " ORDER BY e.created_at DESC, e.id DESC LIMIT $9";
+
+    private static final String LIST = "SELECT " + SUMMARY_COLUMNS + FROM + LIST_WHERE + LIST_ORDER;
+
+    // A statement of its own, not "$10 IS NULL OR ...": the condition must be unconditional for
+    // the planner to use the business-key index (V6) in a generic plan.
+    private static final String LIST_BY_KEY = "SELECT " + SUMMARY_COLUMNS + FROM + LIST_WHERE
+            + "\n  AND workflow_business_keys(e.context) @> ARRAY[lower($10)]" + LIST_ORDER;
+
+    private static final String FIND = "SELECT " + SUMMARY_COLUMNS + ", e.context::text, e.result::text" + FROM
+            + "WHERE e.id = $1 AND e.tenant_id = $2";
 
     private static final String STEPS = """
             SELECT run_number, sequence_number, step_name, step_type, status, input_data::text, output_data::text,
                    error_message, retry_count, started_at, completed_at, duration_ms, wait_until
               FROM workflow_steps WHERE execution_id = $1 ORDER BY run_number, sequence_number""";
+
+    /** The number of summary columns; a detail's context and result follow them. */
+    private static final int SUMMARY_SIZE = 18;
 
     private final Pool pool;
 
@@ -50,17 +77,30 @@ public class ExecutionQueries {
         this.pool = pool;
     }
 
-    public record Filter(String status, String workflowName, String triggerType, OffsetDateTime from, OffsetDateTime to) {
+    /**
+     * What to list; {@code key} (null: any) is a business key that must be among the execution's
+     * (V6 {@code workflow_business_keys}: a top-level context value, or an id, number or email of a
+     * result in it), compared without case.
+     */
+    public record Filter(String status, String workflowName, String triggerType, OffsetDateTime from, OffsetDateTime to,
+                         String key) {
     }
 
     /** A cursor: the (created_at, id) of the last execution of the previous page. */
     public record Position(OffsetDateTime createdAt, UUID id) {
     }
 
+    /**
+     * One execution as a list shows it. A WAITING one names the event that wakes it and its key
+     * ({@code waitEvent}, {@code waitKey}; null when only the periodic check wakes it), since when it
+     * waits and its deadline; {@code businessKeys} are up to {@value #MAX_BUSINESS_KEYS} of its
+     * context's top-level strings and numbers (mostly its inputs: lead_id, quote_id, ...).
+     */
     public record Summary(UUID id, String workflowName, String workflowVersion, String status, String triggerType,
                           String triggerSource, String errorMessage, int currentStep, int runNumber,
                           OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                          OffsetDateTime nextWakeAt) {
+                          OffsetDateTime nextWakeAt, String waitEvent, String waitKey, OffsetDateTime waitingSince,
+                          OffsetDateTime waitUntil, Object businessKeys) {
     }
 
     public record Step(int runNumber, int sequenceNumber, String name, String type, String status, Object input,
@@ -77,7 +117,10 @@ public class ExecutionQueries {
                 .addString(filter.triggerType()).addOffsetDateTime(filter.from()).addOffsetDateTime(filter.to())
                 .addOffsetDateTime(after == null ? null : after.createdAt()).addUUID(after == null ? null : after.id())
                 .addInteger(limit);
-        return pool.preparedQuery(LIST).execute(params).map(rows -> {
+        if (filter.key() != null) {
+            params.addString(filter.key());
+        }
+        return pool.preparedQuery(filter.key() == null ? LIST : LIST_BY_KEY).execute(params).map(rows -> {
             List<Summary> page = new ArrayList<>();
             rows.forEach(row -> page.add(summary(row)));
             return page;
@@ -96,8 +139,8 @@ public class ExecutionQueries {
                         s.getString(4), JsonCodec.read(s.getString(5)), JsonCodec.read(s.getString(6)), s.getString(7),
                         s.getInteger(8), s.getOffsetDateTime(9), s.getOffsetDateTime(10), s.getLong(11),
                         s.getOffsetDateTime(12))));
-                return Optional.of(new Detail(summary(row), JsonCodec.read(row.getString(13)),
-                        JsonCodec.read(row.getString(14)), steps));
+                return Optional.of(new Detail(summary(row), JsonCodec.read(row.getString(SUMMARY_SIZE)),
+                        JsonCodec.read(row.getString(SUMMARY_SIZE + 1)), steps));
             });
         });
     }
@@ -105,6 +148,11 @@ public class ExecutionQueries {
     private static Summary summary(Row row) {
         return new Summary(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getString(6), row.getInteger(7), row.getInteger(8), row.getOffsetDateTime(9),
-                row.getOffsetDateTime(10), row.getOffsetDateTime(11), row.getOffsetDateTime(12));
+                row.getOffsetDateTime(10), row.getOffsetDateTime(11), row.getOffsetDateTime(12), row.getString(13),
+                row.getString(14), row.getOffsetDateTime(15), row.getOffsetDateTime(16), businessKeys(row.getString(17)));
+    }
+
+    private static Object businessKeys(String json) {
+        return json == null ? Map.of() : JsonCodec.read(json);
     }
 }

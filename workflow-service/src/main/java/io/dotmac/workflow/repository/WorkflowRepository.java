@@ -54,6 +54,9 @@ public class WorkflowRepository {
     private static final String LIST_ALL = "SELECT " + VERSION_COLUMNS + " FROM workflows WHERE " + VISIBLE
             + " ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST;
 
+    private static final String LIST_NAME = "SELECT " + VERSION_COLUMNS + " FROM workflows WHERE " + VISIBLE
+            + " AND name = $2 ORDER BY tenant_id NULLS LAST, " + NEWEST_FIRST;
+
     // What runs for each name: the tenant's own newest active version, else the built-in one.
     private static final String LIST_ACTIVE = "SELECT DISTINCT ON (name) " + VERSION_COLUMNS + " FROM workflows WHERE "
             + VISIBLE + " AND is_active ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST;
@@ -123,6 +126,15 @@ public class WorkflowRepository {
     /** The versions a tenant sees (its own and the built-ins): all of them, or the one that runs per name. */
     public Uni<List<WorkflowVersion>> list(String tenantId, boolean allVersions) {
         return pool.preparedQuery(allVersions ? LIST_ALL : LIST_ACTIVE).execute(Tuple.of(tenantId)).map(rows -> {
+            List<WorkflowVersion> versions = new ArrayList<>();
+            rows.forEach(row -> versions.add(version(row)));
+            return versions;
+        });
+    }
+
+    /** Every version of one workflow that the tenant sees: its own, newest first, then the built-ins. */
+    public Uni<List<WorkflowVersion>> versions(String tenantId, String name) {
+        return pool.preparedQuery(LIST_NAME).execute(Tuple.of(tenantId, name)).map(rows -> {
             List<WorkflowVersion> versions = new ArrayList<>();
             rows.forEach(row -> versions.add(version(row)));
             return versions;

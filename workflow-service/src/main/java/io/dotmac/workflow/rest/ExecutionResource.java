@@ -37,12 +37,15 @@ public class ExecutionResource {
 
     @GET
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Executions, newest first, filtered; limit 1 to 200 (default 50); pass next_cursor back as ?cursor= for the next page")
+    @Operation(summary = "Executions, newest first, filtered; limit 1 to 200 (default 50); pass next_cursor back as ?cursor= for the next page",
+            description = "key: a business key (a quote, lead, order or payment id, a customer email), matched without case "
+                    + "against the execution's top-level context values and the id, *_id, *_number and *email fields of the "
+                    + "results in its context")
     public Uni<ExecutionPage> list(@QueryParam("status") String status, @QueryParam("workflow_name") String workflowName,
                                    @QueryParam("trigger_type") String triggerType, @QueryParam("from") String from,
-                                   @QueryParam("to") String to, @QueryParam("cursor") String cursor,
-                                   @QueryParam("limit") String limit) {
-        return executions.list(tenant.id(), status, workflowName, triggerType, from, to, cursor, limit)
+                                   @QueryParam("to") String to, @QueryParam("key") String key,
+                                   @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        return executions.list(tenant.id(), status, workflowName, triggerType, from, to, key, cursor, limit)
                 .map(page -> new ExecutionPage(page.items(), page.nextCursor()));
     }
 

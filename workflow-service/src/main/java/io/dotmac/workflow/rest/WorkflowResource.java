@@ -65,6 +65,14 @@ public class WorkflowResource {
         return definitions.get(tenant.id(), name, version).map(WorkflowDetail::of);
     }
 
+    @GET
+    @Path("/{name}/versions")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Every version of one workflow: the tenant's own, newest first, then the built-ins; is_active says which may run")
+    public Uni<List<Workflow>> versions(@PathParam("name") String name) {
+        return definitions.versions(tenant.id(), name).map(versions -> versions.stream().map(Workflow::of).toList());
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)

@@ -36,6 +36,15 @@ public class DefinitionService {
         return workflows.list(tenantId, allVersions);
     }
 
+    public Uni<List<WorkflowVersion>> versions(String tenantId, String name) {
+        return workflows.versions(tenantId, name).map(versions -> {
+            if (versions.isEmpty()) {
+                throw new ProblemException(404, "no workflow '" + name + "'");
+            }
+            return versions;
+        });
+    }
+
     public Uni<WorkflowVersion> get(String tenantId, String name, String version) {
         return workflows.find(tenantId, name, blankToNull(version)).map(found -> found.orElseThrow(() ->
                 new ProblemException(404, "no workflow '" + name + "'" + (blankToNull(version) == null ? "" : " version " + version))));

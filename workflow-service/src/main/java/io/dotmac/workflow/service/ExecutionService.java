@@ -26,6 +26,8 @@ public class ExecutionService {
     public static final int MAX_CONTEXT_BYTES = 256 * 1024;
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
+    /** Business keys are ids, numbers and emails; longer values are never indexed as keys (V6). */
+    static final int MAX_KEY_LENGTH = 200;
 
     private final WorkflowEngine engine;
     private final ExecutionQueries queries;
@@ -57,10 +59,10 @@ public class ExecutionService {
     }
 
     public Uni<Page> list(String tenantId, String status, String workflowName, String triggerType, String from, String to,
-                          String cursor, String limitText) {
+                          String key, String cursor, String limitText) {
         int limit = limit(limitText);
         ExecutionQueries.Filter filter = new ExecutionQueries.Filter(status(status), blankToNull(workflowName),
-                blankToNull(triggerType), time("from", from), time("to", to));
+                blankToNull(triggerType), time("from", from), time("to", to), key(key));
         // One more than asked: whether it comes back says if there is a next page.
         return queries.list(tenantId, filter, position(cursor), limit + 1).map(rows -> {
             List<ExecutionQueries.Summary> items = rows.size() > limit ? rows.subList(0, limit) : rows;
@@ -104,6 +106,15 @@ public class ExecutionService {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "status '" + status + "' is not one of " + List.of(ExecutionStatus.values()));
         }
+    }
+
+    private static String key(String key) {
+        String trimmed = blankToNull(key);
+        if (trimmed != null && trimmed.length() > MAX_KEY_LENGTH) {
+            throw new ProblemException(400, "key is " + trimmed.length() + " characters long; a business key (an id, a number, "
+                    + "an email) has at most " + MAX_KEY_LENGTH);
+        }
+        return trimmed;
     }
 
     private static OffsetDateTime time(String name, String value) {

@@ -200,7 +200,7 @@ class PgExecutionStoreTest {
 
         assertTrue(claim("owner-b").stream().noneMatch(c -> c.id().equals(id)), "not due before its wake-up time");
         assertTrue(store.wake(id).await().atMost(WAIT));
-        assertEquals(ExecutionStatus.CANCELLED, store.requestCancel(id).await().atMost(WAIT));
+        assertEquals(ExecutionStatus.CANCELLED, store.requestCancel(id).await().atMost(WAIT).status());
         assertFalse(store.wake(id).await().atMost(WAIT), "a cancelled execution cannot be woken");
         assertNull(store.requestCancel(id).await().atMost(WAIT));
     }
@@ -209,7 +209,7 @@ class PgExecutionStoreTest {
     void cancellingADrivenExecutionFlagsIt() {
         UUID id = insert("owner-a:1", null);
 
-        assertEquals(ExecutionStatus.RUNNING, store.requestCancel(id).await().atMost(WAIT));
+        assertEquals(ExecutionStatus.RUNNING, store.requestCancel(id).await().atMost(WAIT).status());
         assertTrue(store.checkpoint(state(id, "owner-a:1"), LEASE).await().atMost(WAIT), "the driver learns of it at its next checkpoint");
     }
 

@@ -35,11 +35,13 @@ class WorkflowApiAuthTest {
         return Stream.of(
                 new Endpoint("GET", "/api/v1/workflows", "reader", null),
                 new Endpoint("GET", "/api/v1/workflows/lead_to_customer", "reader", null),
+                new Endpoint("GET", "/api/v1/workflows/lead_to_customer/versions", "reader", null),
                 new Endpoint("POST", "/api/v1/workflows", "admin", "operator"),
                 new Endpoint("POST", "/api/v1/workflows/auth_matrix/activate?version=1.0.0", "admin", "operator"),
                 new Endpoint("POST", "/api/v1/workflows/auth_matrix/deactivate?version=1.0.0", "admin", "operator"),
                 new Endpoint("POST", "/api/v1/workflows/execute", "operator", "reader"),
                 new Endpoint("GET", "/api/v1/workflows/executions", "reader", null),
+                new Endpoint("GET", "/api/v1/workflows/executions?key=quote-1", "reader", null),
                 new Endpoint("GET", "/api/v1/workflows/executions/" + SOME_ID, "reader", null),
                 new Endpoint("POST", "/api/v1/workflows/executions/" + SOME_ID + "/cancel", "operator", "reader"),
                 new Endpoint("POST", "/api/v1/workflows/executions/" + SOME_ID + "/retry", "operator", "reader"));

@@ -1,0 +1,67 @@
+package io.dotmac.workflow.console;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator console's static files are served without a token (they hold no data), with a
+ * strict Content-Security-Policy; the API they read still needs one.
+ */
+@QuarkusTest
+class ConsoleTest {
+
+    static ValidatableResponse page(String path) {
+        return given().redirects().follow(false).when().get(path).then();
+    }
+
+    static void secured(ValidatableResponse response) {
+        response.header("Content-Security-Policy", allOf(containsString("default-src 'none'"), containsString("script-src 'self'"),
+                        containsString("connect-src 'self'"), containsString("frame-ancestors 'none'")))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "no-cache");
+    }
+
+    @Test
+    void theConsoleIsServedWithoutAToken() {
+        for (String path : new String[] {"/console/", "/console/index.html"}) {
+            ValidatableResponse response = page(path).statusCode(200).contentType(startsWith("text/html"))
+                    .body(containsString("<script type=\"module\" src=\"app.js\"></script>"))
+                    .body(containsString("href=\"console.css\""))
+                    .body(containsString("data-testid=\"signin-token\""))
+                    .body(containsString("data-testid=\"confirm-dialog\""));
+            secured(response);
+        }
+        secured(page("/console/app.js").statusCode(200).contentType(containsString("javascript"))
+                .body(containsString("const API_ROOT")));
+        secured(page("/console/console.css").statusCode(200).contentType(startsWith("text/css"))
+                .body(containsString(".row-failed")));
+        page("/console/no-such-file.js").statusCode(404);
+    }
+
+    @Test
+    void consoleWithoutASlashLeadsToTheConsole() {
+        page("/console").statusCode(301).header("Location", equalTo("console/"));
+    }
+
+    @Test
+    void theApiBehindTheConsoleStillNeedsAToken() {
+        page("/api/v1/workflows/executions").statusCode(401).contentType("application/problem+json");
+        page("/api/v1/workflows").statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void theScriptNeverParsesDataAsMarkup() {
+        // Server data reaches the page only as text; these are the ways it could become markup or code.
+        page("/console/app.js").statusCode(200).body(allOf(not(containsString("innerHTML")), not(containsString("outerHTML")),
+                not(containsString("insertAdjacentHTML")), not(containsString("document.write")), not(containsString("eval(")),
+                not(containsString("new Function"))));
+    }
+}
