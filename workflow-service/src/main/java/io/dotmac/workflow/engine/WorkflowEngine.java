@@ -191,6 +191,12 @@ public class WorkflowEngine {
             state.resumedStep = claimed.currentStepRow();
             dispatch(state);
             return claimed.id();
+        }).onFailure().recoverWithUni(failure -> {
+            // Its definition does not load (a row no parser version accepts): it can never run. Failing it
+            // keeps it from taking a claim slot again and again, and the other claimed executions go on.
+            String reason = "the workflow definition " + claimed.workflowId() + " cannot be loaded: " + failure.getMessage();
+            LOG.errorf("execution %s cannot run, recording it as FAILED: %s", claimed.id(), reason);
+            return store.failUnrunnable(claimed.id(), claimed.leaseToken(), reason).replaceWith(claimed.id());
         });
     }
 

@@ -42,6 +42,12 @@ public interface ExecutionStore {
     Uni<Integer> releaseLeases(Map<UUID, String> leases);
 
     /**
+     * Records as FAILED, with the reason, a claimed execution that cannot run at all (its definition
+     * no longer loads), if the lease is still this token's; emits whether it did.
+     */
+    Uni<Boolean> failUnrunnable(UUID executionId, String leaseToken, String reason);
+
+    /**
      * Asks an unfinished execution to check what it waits for now: an idle waiting one is due at
      * once, a driven one at its next wait. Emits false if it has finished.
      */

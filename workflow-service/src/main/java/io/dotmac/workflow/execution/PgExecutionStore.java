@@ -94,6 +94,11 @@ public class PgExecutionStore implements ExecutionStore {
               FROM unnest($1::uuid[], $2::text[]) AS held(id, token)
              WHERE e.id = held.id AND e.lease_owner = held.token""";
 
+    private static final String FAIL_UNRUNNABLE = """
+            UPDATE workflow_executions SET status = 'FAILED', error_message = $3, completed_at = now(), updated_at = now(),
+                next_wake_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND lease_owner = $2""";
+
     // A driven execution keeps the request in wake_requested; an idle waiting one is due at once.
     private static final String WAKE = """
             UPDATE workflow_executions SET wake_requested = true, updated_at = now(),
@@ -230,6 +235,12 @@ public class PgExecutionStore implements ExecutionStore {
     @Override
     public Uni<Integer> releaseLeases(Map<UUID, String> leases) {
         return leases.isEmpty() ? Uni.createFrom().item(0) : pool.preparedQuery(RELEASE).execute(held(leases)).map(RowSet::rowCount);
+    }
+
+    @Override
+    public Uni<Boolean> failUnrunnable(UUID executionId, String leaseToken, String reason) {
+        return pool.preparedQuery(FAIL_UNRUNNABLE).execute(Tuple.of(executionId, leaseToken, reason))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     private static Tuple held(Map<UUID, String> leases) {

@@ -366,4 +366,26 @@ class WorkflowEngineTest {
         assertTrue(missing.getMessage().contains("[lead_id]"), missing.getMessage());
         assertThrows(WorkflowNotFoundException.class, () -> support.start("no_such_workflow", Map.of()));
     }
+
+    @Test
+    void anExecutionWhoseDefinitionNoLongerLoadsFailsAndDoesNotHoldUpTheOthers() {
+        // A row no parser accepts (as an old test once left behind): claimed, it can never run.
+        String broken = "t_broken_" + id();
+        long workflowId = ((Number) support.query("""
+                INSERT INTO workflows (name, version, definition) VALUES (?, '1.0.0', '{}'::jsonb) RETURNING id""", broken)
+                .get(0).get("id")).longValue();
+        UUID stuck = UUID.randomUUID();
+        support.update("""
+                INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context, next_wake_at)
+                VALUES (?, ?, ?, '1.0.0', 'RUNNING', '{}'::jsonb, now())""", stuck, workflowId, broken);
+        String fine = support.define("[]", "[{\"name\":\"set\",\"type\":\"transform\",\"set\":{\"done\":true}}]");
+
+        UUID execution = support.start(fine, Map.of());
+
+        assertEquals("COMPLETED", support.awaitTerminal(execution).get("status"));
+        Map<String, Object> failed = support.awaitTerminal(stuck);
+        assertEquals("FAILED", failed.get("status"));
+        assertTrue(failed.get("error_message").toString().contains("cannot be loaded"), () -> failed.get("error_message").toString());
+        assertNull(failed.get("lease_owner"));
+    }
 }
