@@ -4,6 +4,8 @@ import io.dotmac.workflow.config.EngineConfig;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,11 +62,21 @@ public class ServiceTokens {
         return new Issued(token, expiresAt);
     }
 
-    private static PrivateKey read(String location) {
+    // A file (deploy/local, a mounted Secret) or a classpath resource (the tests' key): KeyUtils
+    // alone looks only on the classpath.
+    static PrivateKey read(String location) {
         try {
-            return KeyUtils.readPrivateKey(location);
+            Path file = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+            if (Files.isRegularFile(file)) {
+                return KeyUtils.decodePrivateKey(Files.readString(file));
+            }
+            PrivateKey key = KeyUtils.readPrivateKey(location);
+            if (key == null) {
+                throw new IllegalArgumentException("no such file or classpath resource");
+            }
+            return key;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the service token signing key at " + location, e);
+            throw new IllegalStateException("cannot read the service token signing key at " + location + ": " + e, e);
         }
     }
 
