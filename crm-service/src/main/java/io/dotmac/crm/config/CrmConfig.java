@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.util.List;
 
@@ -16,6 +17,13 @@ public interface CrmConfig {
     List<String> regions();
 
     Quotes quote();
+
+    /**
+     * Where the workflow-service's operator console is, for the CRM pages' link to it once a quote
+     * is accepted (public: the pages read it from {@code /crm/config.json}).
+     */
+    @NotBlank
+    String consoleUrl();
 
     interface Quotes {
 

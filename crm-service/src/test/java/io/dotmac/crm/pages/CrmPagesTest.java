@@ -1,0 +1,91 @@
+package io.dotmac.crm.pages;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.dotmac.crm.CrmApi;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRM pages' static files and public settings are served without a token (they hold no
+ * data), with a strict Content-Security-Policy; the API they call still needs one.
+ */
+@QuarkusTest
+class CrmPagesTest {
+
+    static ValidatableResponse page(String path) {
+        return given().redirects().follow(false).when().get(path).then();
+    }
+
+    static void secured(ValidatableResponse response) {
+        response.header("Content-Security-Policy", allOf(containsString("default-src 'none'"), containsString("script-src 'self'"),
+                        containsString("connect-src 'self'"), containsString("frame-ancestors 'none'")))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-cache");
+    }
+
+    @Test
+    void thePagesAreServedWithoutAToken() {
+        for (String path : new String[] {"/crm/", "/crm/index.html"}) {
+            ValidatableResponse response = page(path).statusCode(200).contentType(startsWith("text/html"))
+                    .body(containsString("<script type=\"module\" src=\"app.js\"></script>"))
+                    .body(containsString("href=\"crm.css\""))
+                    .body(containsString("data-testid=\"signin-token\""))
+                    .body(containsString("data-testid=\"confirm-dialog\""))
+                    .body(containsString("data-testid=\"confirm-reason\""));
+            secured(response);
+        }
+        secured(page("/crm/app.js").statusCode(200).contentType(containsString("javascript"))
+                .body(containsString("const API_ROOT")));
+        secured(page("/crm/crm.css").statusCode(200).contentType(startsWith("text/css"))
+                .body(containsString(".status-accepted")));
+        page("/crm/no-such-file.js").statusCode(404);
+    }
+
+    @Test
+    void crmWithoutASlashLeadsToThePages() {
+        page("/crm").statusCode(301).header("Location", equalTo("crm/"));
+    }
+
+    @Test
+    void theConfigTellsWhereTheConsoleIsAndNothingMore() {
+        secured(page("/crm/config.json").statusCode(200).contentType(startsWith("application/json"))
+                .body("console_url", equalTo("http://127.0.0.1:8080/console/"))
+                .body("regions", contains("eu-west", "us-east", "ap-southeast"))
+                .body("size()", equalTo(2)));
+    }
+
+    @Test
+    void theApiBehindThePagesStillNeedsAToken() {
+        page("/api/v1/crm/leads").statusCode(401).contentType("application/problem+json");
+        page("/api/v1/crm/products").statusCode(401).contentType("application/problem+json");
+        given().contentType("application/json").body("{}").when().post("/api/v1/crm/leads").then()
+                .statusCode(401).contentType("application/problem+json");
+        // With one, what the pages call answers in the caller's tenant.
+        CrmApi.get(CrmApi.tokenOf(CrmApi.newTenant()), "/api/v1/crm/leads?size=1").statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
+    void theScriptNeverParsesDataAsMarkup() {
+        // Server data reaches the page only as text; these are the ways it could become markup or code.
+        page("/crm/app.js").statusCode(200).body(allOf(not(containsString("innerHTML")), not(containsString("outerHTML")),
+                not(containsString("insertAdjacentHTML")), not(containsString("document.write")), not(containsString("eval(")),
+                not(containsString("new Function"))));
+    }
+
+    @Test
+    void theScriptNeverDoesArithmeticOnAmounts() {
+        // Amounts are read from the response text as strings and shown as written; no parseFloat, no toFixed.
+        page("/crm/app.js").statusCode(200).body(allOf(containsString("function parseExact"), not(containsString("parseFloat")),
+                not(containsString("toFixed")), not(containsString("Intl.NumberFormat")), containsString("'Idempotency-Key'")));
+    }
+}
