@@ -1,0 +1,370 @@
+package io.dotmac.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.dotmac.common.testing.TestTokens;
+import io.restassured.path.json.JsonPath;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 9's scenario, through the public REST APIs only: a lead is created in crm-service and
+ * {@code lead_to_customer} started for it; the workflow qualifies it, generates a quote and waits;
+ * the customer accepts the quote in crm-service, whose {@code crm.quote.accepted} event wakes the
+ * execution, which takes the payment (Stripe stub), issues the licenses, creates and processes the
+ * order and sends the welcome email (GreenMail).
+ */
+@ExtendWith(SuiteExtension.class)
+class LeadToCustomerIT {
+
+    /** lead_to_customer's steps, in order (workflow-service/src/main/resources/workflows/lead_to_customer.json). */
+    static final List<String> STEPS = List.of("qualify_lead", "lead_is_qualified", "generate_quote",
+            "wait_for_quote_acceptance", "process_payment", "wait_for_payment", "issue_license", "create_order",
+            "activate_order", "send_welcome");
+    static final Set<String> SERVICE_CALLS = Set.of("qualify_lead", "generate_quote", "process_payment", "issue_license",
+            "create_order", "activate_order", "send_welcome");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLeadBecomesALiveCustomer(Suite suite) throws Exception {
+        String tenant = suite.newTenant("l2c");
+        Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, api);
+        String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String slug = "e2e-" + unique;
+        String email = "ada." + unique + "@example.com"; // the Stripe stub confirms this PaymentIntent: succeeded
+        Instant began = Instant.now();
+        Map<String, Instant> marks = new LinkedHashMap<>();
+
+        // 1. A lead; lead_to_customer for it.
+        Map<String, Object> lead = new LinkedHashMap<>();
+        lead.put("customer_name", "Ada Lovelace");
+        lead.put("customer_email", email);
+        lead.put("company_name", "Analytical Networks " + unique);
+        lead.put("organization_slug", slug);
+        lead.put("region", "eu-west");
+        lead.put("products", List.of(Map.of("product_code", "isp-core", "quantity", 1),
+                Map.of("product_code", "support-desk", "quantity", 3)));
+        lead.put("source", "e2e");
+        String leadId = api.to(Service.CRM).header("Idempotency-Key", "e2e-lead-" + unique).body(lead)
+                .post("/api/v1/crm/leads").then().statusCode(201).body("status", equalTo("new")).extract().path("id");
+        marks.put("lead created", Instant.now());
+
+        String executionId = workflows.start("lead_to_customer", Map.of("lead_id", leadId), "e2e-l2c-" + leadId);
+        marks.put("execution started", Instant.now());
+
+        // 2. Qualified, quoted, waiting for the acceptance, woken by crm.quote.accepted for this quote.
+        JsonPath waiting = workflows.awaitStatus(executionId, Duration.ofSeconds(60), "WAITING");
+        marks.put("execution waiting", Instant.now());
+        String quoteId = waiting.getString("context.quote.id");
+        assertNotNull(quoteId, "the execution's context has the generated quote:\n" + Workflows.describe(waiting));
+        assertAll("the waiting execution",
+                () -> assertEquals("WAITING", stepNamed(waiting, "wait_for_quote_acceptance").get("status")),
+                () -> assertEquals("crm.quote.accepted", waiting.getString("summary.wait_event")),
+                () -> assertEquals(quoteId, waiting.getString("summary.wait_key")),
+                () -> assertEquals("qualified", waiting.getString("context.lead.status")));
+
+        // 3. The customer accepts the quote in crm-service: send it, then accept it.
+        JsonPath quotes = api.to(Service.CRM).get("/api/v1/crm/leads/{id}/quotes", leadId)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1, quotes.getList("items").size(), "one quote for the lead");
+        assertEquals(quoteId, quotes.getString("items[0].id"));
+        assertEquals("draft", quotes.getString("items[0].status"));
+        String quoteNumber = quotes.getString("items[0].quote_number");
+        BigDecimal total = quotes.getObject("items[0].total_amount", BigDecimal.class);
+        String currency = quotes.getString("items[0].currency");
+        List<Map<String, Object>> items = quotes.getList("items[0].items");
+
+        api.to(Service.CRM).header("Idempotency-Key", "e2e-send-" + quoteId).post("/api/v1/crm/quotes/{id}/send", quoteId)
+                .then().statusCode(200).body("status", equalTo("sent"));
+        marks.put("quote sent", Instant.now());
+        api.to(Service.CRM).header("Idempotency-Key", "e2e-accept-" + quoteId).body(Map.of("accepted_by", email))
+                .post("/api/v1/crm/quotes/{id}/accept", quoteId)
+                .then().statusCode(200).body("status", equalTo("accepted")).body("accepted_by", equalTo(email));
+        marks.put("quote accepted", Instant.now());
+
+        // The waiting condition is re-checked every 10 minutes in this suite: only the event wakes it in time.
+        JsonPath done = workflows.awaitStatus(executionId, Duration.ofSeconds(90), "COMPLETED");
+        marks.put("execution completed", Instant.now());
+
+        // 4a. The execution and every step COMPLETED, in order, with their inputs and outputs.
+        List<Map<String, Object>> steps = done.getList("steps");
+        String report = Workflows.describe(done);
+        assertEquals(STEPS, steps.stream().map(s -> s.get("name")).toList(), "the steps, in order:\n" + report);
+        OffsetDateTime previousEnd = null;
+        int previousSequence = -1;
+        for (Map<String, Object> step : steps) {
+            String name = (String) step.get("name");
+            assertEquals("COMPLETED", step.get("status"), name + ":\n" + report);
+            assertEquals(1, ((Number) step.get("run_number")).intValue(), name + " ran in the first run");
+            int sequence = ((Number) step.get("sequence_number")).intValue();
+            assertTrue(sequence > previousSequence, name + " comes after the step before it:\n" + report);
+            previousSequence = sequence;
+            assertNotNull(step.get("started_at"), name + " started_at");
+            assertNotNull(step.get("completed_at"), name + " completed_at");
+            OffsetDateTime started = OffsetDateTime.parse((String) step.get("started_at"));
+            OffsetDateTime completed = OffsetDateTime.parse((String) step.get("completed_at"));
+            assertFalse(completed.isBefore(started), name + " completed before it started:\n" + report);
+            if (previousEnd != null) {
+                assertFalse(started.isBefore(previousEnd), name + " started before the step before it completed:\n" + report);
+            }
+            previousEnd = completed;
+            if (SERVICE_CALLS.contains(name)) {
+                assertTrue(step.get("input") instanceof Map<?, ?> in && !in.isEmpty(), name + " has its input: " + step);
+                assertTrue(step.get("output") instanceof Map<?, ?> out && !out.isEmpty(), name + " has its output: " + step);
+            } else {
+                // a condition records its expression and what it came to
+                assertTrue(step.get("output") instanceof Map<?, ?> out && Boolean.TRUE.equals(out.get("value")),
+                        name + " was true: " + step);
+            }
+        }
+        Map<String, Object> summary = done.getMap("summary");
+        assertEquals("COMPLETED", summary.get("status"));
+        assertEquals("manual", summary.get("trigger_type"));
+        assertEquals(Map.of("lead_id", leadId), stepNamed(done, "qualify_lead").get("input"));
+        assertEquals("qualified", output(done, "qualify_lead").get("status"));
+        assertEquals(quoteId, output(done, "generate_quote").get("id"));
+        Map<String, Object> paymentInput = stepNamed(done, "process_payment").get("input") instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of();
+        assertAll("process_payment's input " + paymentInput,
+                () -> assertEquals(Set.of("quote_id", "amount", "currency", "customer_email"), paymentInput.keySet()),
+                () -> assertEquals(quoteId, paymentInput.get("quote_id")),
+                () -> assertEquals(0, total.compareTo(new BigDecimal(String.valueOf(paymentInput.get("amount"))))),
+                () -> assertEquals(currency, paymentInput.get("currency")),
+                () -> assertEquals(email, paymentInput.get("customer_email")));
+        assertEquals("succeeded", output(done, "process_payment").get("status"));
+        assertEquals("succeeded", done.getString("context.payment.status"));
+
+        // 4b. The order: active, QUOTE-<number>, a customer tenant and a deployment, every activation completed.
+        String externalOrderId = "QUOTE-" + quoteNumber;
+        JsonPath order = api.to(Service.SALES).get("/api/v1/sales/orders/by-external-id/{id}", externalOrderId)
+                .then().statusCode(200).extract().jsonPath();
+        String tenantUrl = "https://" + slug + "." + Suite.TENANT_BASE_DOMAIN;
+        assertAll("order " + externalOrderId,
+                () -> assertEquals("active", order.getString("status")),
+                () -> assertEquals(externalOrderId, order.getString("external_order_id")),
+                () -> assertEquals(quoteId, order.getString("quote_id")),
+                () -> assertEquals(done.getString("context.order.id"), order.getString("id")),
+                () -> assertEquals(slug, order.getString("organization_slug")),
+                () -> assertNotNull(order.getString("tenant.id"), "customer tenant"),
+                () -> assertEquals(slug, order.getString("tenant.slug")),
+                () -> assertEquals(order.getString("tenant.id"), order.getString("tenant_id")),
+                () -> assertNotNull(order.getString("deployment.id"), "deployment"),
+                () -> assertEquals("eu-west", order.getString("deployment.region")),
+                () -> assertEquals(tenantUrl, order.getString("deployment.endpoint_url")),
+                () -> assertFalse(order.getList("activations").isEmpty(), "service activations"),
+                () -> assertEquals(Set.of("completed"), Set.copyOf(order.getList("activations.status"))),
+                () -> assertNotNull(order.getString("activated_at")));
+        assertEquals(1, api.to(Service.SALES).get("/api/v1/sales/orders").then().statusCode(200)
+                .extract().jsonPath().getInt("total"), "one order for the tenant");
+
+        // 4c. One payment, succeeded, and one PaymentIntent asked of Stripe for the quote.
+        JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", quoteId)
+                .then().statusCode(200).extract().jsonPath();
+        assertAll("payment of quote " + quoteId,
+                () -> assertEquals("succeeded", payment.getString("status")),
+                () -> assertEquals(0, total.compareTo(payment.getObject("amount", BigDecimal.class))),
+                () -> assertEquals(currency, payment.getString("currency")),
+                () -> assertEquals(email, payment.getString("customer_email")),
+                () -> assertTrue(payment.getString("stripe_payment_intent_id").startsWith("pi_")),
+                () -> assertEquals(done.getString("context.payment.id"), payment.getString("id")));
+        assertEquals(1, api.to(Service.BILLING).get("/api/v1/billing/payments").then().statusCode(200)
+                .extract().jsonPath().getInt("total"), "one payment for the tenant");
+        List<LoggedRequest> intents = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/payment_intents"))
+                .withRequestBody(WireMock.containing(quoteId)));
+        assertEquals(1, intents.size(), "PaymentIntents created at Stripe for the quote");
+
+        // 4d. One license per product, each verified by licensing-service and offline with its public key.
+        JsonPath licenses = api.to(Service.LICENSING).queryParam("customer_id", slug).queryParam("size", 100)
+                .get("/api/v1/licenses").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> issued = licenses.getList("items");
+        assertEquals(items.size(), issued.size(), "a license per quote item: " + issued);
+        assertEquals(items.stream().map(i -> i.get("product_code")).collect(Collectors.toSet()),
+                issued.stream().map(l -> l.get("product_code")).collect(Collectors.toSet()));
+        JsonPath publicKey = api.anonymous(Service.LICENSING).get("/api/v1/licenses/public-key")
+                .then().statusCode(200).body("algorithm", equalTo("Ed25519")).extract().jsonPath();
+        PublicKey key = ed25519(publicKey.getString("public_key_pem"));
+        for (Map<String, Object> license : issued) {
+            String licenseKey = (String) license.get("license_key");
+            assertEquals(quoteId, license.get("source_id"));
+            assertEquals("active", license.get("status"));
+            assertEquals(publicKey.getString("key_id"), license.get("key_id"));
+            int quantity = items.stream().filter(i -> i.get("product_code").equals(license.get("product_code")))
+                    .mapToInt(i -> ((Number) i.get("quantity")).intValue()).findFirst().orElseThrow();
+            assertEquals(quantity, ((Number) license.get("seats")).intValue(), "seats of " + license.get("product_code"));
+            api.anonymous(Service.LICENSING).body(Map.of("key", licenseKey)).post("/api/v1/licenses/verify")
+                    .then().statusCode(200).body("valid", equalTo(true)).body("license_id", equalTo(license.get("id")))
+                    .body("customer_id", equalTo(slug)).body("product_code", equalTo(license.get("product_code")));
+            JsonPath claims = verifyOffline(key, licenseKey);
+            assertEquals(license.get("id"), claims.getString("license_id"));
+            assertEquals(slug, claims.getString("customer_id"));
+            assertEquals(license.get("product_code"), claims.getString("product_code"));
+            assertEquals(publicKey.getString("key_id"), claims.getString("kid"));
+            assertTrue(Instant.parse(claims.getString("expires_at")).isAfter(Instant.now()));
+        }
+
+        // Every execution the scenario set off in this tenant (the built-ins triggered by its events too) ends.
+        List<Map<String, Object>> all = awaitAllFinished(workflows, Duration.ofSeconds(60));
+        marks.put("all executions finished", Instant.now());
+
+        // 4e. Exactly one welcome email, to the customer, with the tenant URL.
+        List<MimeMessage> mails = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> messagesTo(suite, email), found -> !found.isEmpty());
+        Thread.sleep(1000); // a second copy would arrive within the same second
+        mails = messagesTo(suite, email);
+        assertEquals(1, mails.size(), "welcome emails to " + email);
+        MimeMessage mail = mails.get(0);
+        String body = text(mail);
+        assertTrue(body.contains(tenantUrl), "the email names " + tenantUrl + ":\n" + body);
+        assertTrue(mail.getSubject() != null && !mail.getSubject().isBlank(), "a subject");
+        api.to(Service.NOTIFICATION).queryParam("recipient", email).get("/api/v1/notifications").then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].status", equalTo("sent"))
+                .body("items[0].tenant_url", equalTo(tenantUrl)).body("items[0].kind", startsWith("welcome"));
+
+        Map<String, String> effects = new LinkedHashMap<>();
+        effects.put("payment " + payment.getString("id") + " succeeded", payment.getString("succeeded_at"));
+        effects.put("order " + externalOrderId + " activated", order.getString("activated_at"));
+        printTimeline(done, all, marks, began, effects, tenant, quoteNumber, mail.getSubject());
+        assertEquals(Set.of("COMPLETED"), all.stream().map(e -> e.get("status")).collect(Collectors.toSet()),
+                "every execution of the tenant completed: " + summaries(all));
+    }
+
+    // -- helpers
+
+    private static Map<String, Object> stepNamed(JsonPath detail, String name) {
+        List<Map<String, Object>> steps = detail.getList("steps");
+        return steps.stream().filter(s -> name.equals(s.get("name"))).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no step " + name + ":\n" + Workflows.describe(detail)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> output(JsonPath detail, String step) {
+        Object output = stepNamed(detail, step).get("output");
+        return output instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    /**
+     * The tenant's executions once the events of the scenario have started theirs (the built-ins
+     * quote_accepted and payment_received, on crm.quote.accepted and billing.payment.received) and
+     * every one has ended.
+     */
+    private static List<Map<String, Object>> awaitAllFinished(Workflows workflows, Duration timeout) {
+        Set<String> expected = Set.of("lead_to_customer", "quote_accepted", "payment_received");
+        AtomicReference<List<Map<String, Object>>> last = new AtomicReference<>(List.of());
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        last.set(workflows.list(null));
+                        return last.get();
+                    }, list -> list.stream().map(e -> e.get("workflow_name")).collect(Collectors.toSet()).containsAll(expected)
+                            && list.stream().allMatch(e -> Workflows.TERMINAL.contains(e.get("status"))));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the tenant's executions did not all end, or the events did not start " + expected
+                    + " within " + timeout.toSeconds() + " s: " + summaries(last.get()), e);
+        }
+    }
+
+    private static String summaries(List<Map<String, Object>> executions) {
+        return executions.stream().map(e -> e.get("workflow_name") + " " + e.get("id") + " " + e.get("status")
+                + (e.get("error_message") == null ? "" : " (" + e.get("error_message") + ")")).toList().toString();
+    }
+
+    private static List<MimeMessage> messagesTo(Suite suite, String recipient) {
+        return Arrays.stream(suite.smtp().getReceivedMessages()).filter(m -> {
+            try {
+                return m.getRecipients(Message.RecipientType.TO) != null && Arrays.stream(m.getRecipients(Message.RecipientType.TO))
+                        .anyMatch(a -> a.toString().toLowerCase().contains(recipient.toLowerCase()));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    /** The message's text, every part of it (a multipart's parts, decoded). */
+    private static String text(jakarta.mail.Part part) throws Exception {
+        Object content = part.getContent();
+        if (content instanceof String s) {
+            return s;
+        }
+        if (content instanceof jakarta.mail.Multipart multipart) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                out.append(text(multipart.getBodyPart(i))).append('\n');
+            }
+            return out.toString();
+        }
+        return String.valueOf(content);
+    }
+
+    private static PublicKey ed25519(String pem) throws Exception {
+        String base64 = pem.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "")
+                .replaceAll("\\s", "");
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    /** A license key is base64url(payload) "." base64url(Ed25519 signature over the payload): checked with the JDK alone. */
+    private static JsonPath verifyOffline(PublicKey key, String licenseKey) throws Exception {
+        String[] parts = licenseKey.split("\\.");
+        assertEquals(2, parts.length, "a license key is payload.signature");
+        byte[] payload = Base64.getUrlDecoder().decode(parts[0]);
+        Signature signature = Signature.getInstance("Ed25519");
+        signature.initVerify(key);
+        signature.update(payload);
+        assertTrue(signature.verify(Base64.getUrlDecoder().decode(parts[1])), "the key's Ed25519 signature verifies offline");
+        return JsonPath.from(new String(payload, StandardCharsets.UTF_8));
+    }
+
+    private static void printTimeline(JsonPath done, List<Map<String, Object>> all, Map<String, Instant> marks,
+                                      Instant began, Map<String, String> effects, String tenant, String quoteNumber,
+                                      String subject) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%n[e2e] lead_to_customer, tenant %s, quote %s: %d ms from the lead to the last execution%n",
+                tenant, quoteNumber, Duration.between(began, marks.get("all executions finished")).toMillis()));
+        marks.forEach((what, at) -> out.append(String.format("  %8s  (test) %s%n",
+                String.format("+%.3fs", Duration.between(began, at).toMillis() / 1000.0), what)));
+        out.append("  ").append(Workflows.describe(done).replace("\n", "\n  ")).append('\n');
+        List<Map<String, Object>> others = new ArrayList<>(all);
+        others.removeIf(e -> e.get("id").equals(done.getString("summary.id")));
+        others.sort(Comparator.comparing(e -> (String) e.get("created_at")));
+        for (Map<String, Object> e : others) {
+            out.append(String.format("  also: %s %s %s, trigger %s %s%n", e.get("workflow_name"), e.get("id"),
+                    e.get("status"), e.get("trigger_type"), e.get("trigger_source")));
+        }
+        OffsetDateTime created = OffsetDateTime.parse(done.getString("summary.created_at"));
+        effects.forEach((what, at) -> out.append(String.format("  %8s  %s%n", Workflows.offset(created, at), what)));
+        out.append("  welcome email: \"").append(subject).append('"');
+        System.out.println(out);
+    }
+}

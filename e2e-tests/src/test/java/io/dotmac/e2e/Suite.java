@@ -1,0 +1,412 @@
+package io.dotmac.e2e;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.dotmac.common.testing.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * The whole suite on this machine, once per test JVM: the six services, each its own process from
+ * its packaged {@code target/quarkus-app}, on free loopback ports, against the PostgreSQL and Kafka
+ * that deploy/local runs (or that DB_* and KAFKA_BOOTSTRAP_SERVERS name), with a real SMTP server
+ * (GreenMail) and the Stripe API stub (WireMock, billing-service's mappings) in this JVM.
+ *
+ * <ul>
+ *   <li>Databases: the services' test databases ({@code <name>_test}, which deploy/local creates),
+ *       never the local demo's; tests make their own tenant per run and filter by it.</li>
+ *   <li>Kafka: the workflow-service consumes in a consumer group of its own, committed at the
+ *       topics' ends before it starts (see {@link KafkaGroups}), so old events start nothing.</li>
+ *   <li>Tokens: every service trusts the test-only key of platform-common's test jar (the one
+ *       {@link TestTokens} signs with); the workflow-service signs its own service tokens with its
+ *       private half. License keys are signed with licensing-service's test-only pair.</li>
+ *   <li>A waiting condition is re-checked only every 10 minutes, so a wait that ends within a test
+ *       ended because its event woke it.</li>
+ * </ul>
+ *
+ * Each process logs to {@code e2e-tests/target/e2e-logs/<service>.log}. Everything is stopped at the
+ * end of the run, on failure too (JUnit's root store, and a JVM shutdown hook as a last resort).
+ *
+ * <p>System properties (failsafe sets the first two): {@code e2e.project-root}, {@code e2e.output},
+ * {@code e2e.database-suffix} (default {@code _test}), {@code e2e.ready-timeout} (seconds, 120),
+ * {@code e2e.service-heap} ({@code 256m}).
+ */
+public final class Suite implements AutoCloseable {
+
+    /** What the workflow-service consumes. */
+    static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received");
+    public static final String STRIPE_API_KEY = "sk_test_e2e_stub_not_a_secret";
+    public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_only_not_a_secret";
+    public static final String TENANT_BASE_DOMAIN = "tenants.e2e.test";
+
+    // The test JVM's own chatter (Kafka's admin client, WireMock, GreenMail) stays out of the report.
+    private static final List<java.util.logging.Logger> QUIET = Stream.of("org.apache.kafka", "org.eclipse.jetty",
+            "wiremock", "com.github.tomakehurst", "com.icegreen").map(java.util.logging.Logger::getLogger).toList();
+
+    static {
+        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
+    }
+
+    private static Suite instance;
+    private static RuntimeException startFailure;
+
+    private final Path root;
+    private final Path output;
+    private final Path logs;
+    private final Path pids;
+    private final String runId;
+    private final String databaseSuffix;
+    private final Duration readyTimeout;
+    private final String heap;
+    private final String dbHost;
+    private final String dbPort;
+    private final String dbUser;
+    private final String dbPassword;
+    private final String kafka;
+    private final String consumerGroup;
+    private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+    private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private GreenMail smtp;
+    private int smtpPort;
+    private WireMockServer stripe;
+    private int stripePort;
+    private Instant startedAt;
+    private boolean closed;
+
+    private Suite() {
+        root = Path.of(System.getProperty("e2e.project-root", defaultRoot())).toAbsolutePath().normalize();
+        output = Path.of(System.getProperty("e2e.output", root.resolve("e2e-tests/target").toString())).toAbsolutePath();
+        logs = output.resolve("e2e-logs");
+        pids = output.resolve("e2e-run");
+        runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
+        databaseSuffix = System.getProperty("e2e.database-suffix", "_test");
+        readyTimeout = Duration.ofSeconds(Long.getLong("e2e.ready-timeout", 120));
+        heap = System.getProperty("e2e.service-heap", "256m");
+        dbHost = env("DB_HOST", "127.0.0.1");
+        dbPort = env("DB_PORT", "5432");
+        dbUser = env("DB_USER", "controlplane");
+        dbPassword = env("DB_PASSWORD", "controlplane");
+        kafka = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + env("KAFKA_PORT", "9092"));
+        consumerGroup = "workflow-service-e2e-" + runId;
+    }
+
+    /** The suite of this JVM, started on first use; a start that failed fails every later call the same way. */
+    public static synchronized Suite get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the e2e suite did not start (see the first failure)", startFailure);
+        }
+        if (instance == null) {
+            Suite suite = new Suite();
+            Runtime.getRuntime().addShutdownHook(new Thread(suite::close, "e2e-suite-shutdown"));
+            try {
+                suite.start();
+            } catch (RuntimeException e) {
+                suite.close();
+                startFailure = e;
+                throw e;
+            }
+            instance = suite;
+        }
+        return instance;
+    }
+
+    private void start() {
+        startedAt = Instant.now();
+        System.out.println("[e2e] run " + runId + ": project " + root + ", logs in " + logs);
+        try {
+            Files.createDirectories(logs);
+            Files.createDirectories(pids);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stopLeftovers();
+        for (Service service : Service.values()) {
+            Path jar = root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: package the services first (mvn verify at the"
+                        + " project root builds them before this module; or mvn package -DskipTests)");
+            }
+        }
+        requireListening("PostgreSQL", dbHost, Integer.parseInt(dbPort));
+        String[] kafkaHostPort = kafka.split(",")[0].trim().split(":");
+        requireListening("Kafka", kafkaHostPort[0], Integer.parseInt(kafkaHostPort[1]));
+
+        List<Integer> free = freePorts(Service.values().length + 2);
+        smtpPort = free.get(0);
+        stripePort = free.get(1);
+        for (Service service : Service.values()) {
+            ports.put(service, free.get(2 + service.ordinal()));
+        }
+        startSmtp();
+        startStripe();
+        KafkaGroups.startAtEnd(kafka, consumerGroup, WORKFLOW_TOPICS);
+
+        for (Service service : Service.values()) {
+            services.put(service, process(service, ports.get(service)));
+        }
+        for (Service service : Service.values()) {
+            Path log = services.get(service).log();
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        // All at once: on two cores the six start in about the time of the slowest.
+        services.values().forEach(ServiceProcess::start);
+        ServiceProcess.awaitAllReady(List.copyOf(services.values()), readyTimeout);
+        System.out.printf("[e2e] suite up in %d ms: SMTP 127.0.0.1:%d, Stripe stub %s, Kafka group %s, databases *%s%n",
+                Duration.between(startedAt, Instant.now()).toMillis(), smtpPort, stripeUrl(), consumerGroup,
+                databaseSuffix);
+    }
+
+    private ServiceProcess process(Service service, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("DB_HOST", dbHost);
+        env.put("DB_PORT", dbPort);
+        env.put("DB_USER", dbUser);
+        env.put("DB_PASSWORD", dbPassword);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+        env.put("JWT_PUBLIC_KEY_LOCATION", testResource("platform-common", "jwt/test-public.pem"));
+        env.put("JWT_ISSUER", TestTokens.ISSUER);
+        env.put("JWT_AUDIENCE", TestTokens.AUDIENCE);
+
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("controlplane.database", service.database() + databaseSuffix);
+
+        switch (service) {
+            case WORKFLOW -> {
+                env.put("JWT_PRIVATE_KEY_LOCATION", testResource("platform-common", "jwt/test-private.pem"));
+                // quarkus.rest-client.<name>.url of workflow-service's application.properties
+                env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
+                env.put("SALES_SERVICE_URL", urlOf(Service.SALES));
+                env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
+                env.put("LICENSING_SERVICE_URL", urlOf(Service.LICENSING));
+                env.put("NOTIFICATION_SERVICE_URL", urlOf(Service.NOTIFICATION));
+                props.put("kafka.group.id", consumerGroup);
+                props.put("kafka.auto.offset.reset", "latest");
+                props.put("workflow.condition-recheck-initial", "10m");
+                props.put("workflow.condition-recheck-max", "10m");
+            }
+            case SALES -> {
+                env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
+                env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
+                env.put("SALES_PROVISIONING_FAIL_SERVICES", "");
+            }
+            case BILLING -> {
+                env.put("STRIPE_SECRET_KEY", STRIPE_API_KEY);
+                env.put("STRIPE_API_BASE", stripeUrl());
+                env.put("STRIPE_PAYMENT_METHOD", "pm_card_visa");
+                env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+            }
+            case LICENSING -> {
+                env.put("LICENSE_PRIVATE_KEY_LOCATION", testResource("licensing-service", "license-keys/test-private.pem"));
+                env.put("LICENSE_PUBLIC_KEY_LOCATION", testResource("licensing-service", "license-keys/test-public.pem"));
+            }
+            case NOTIFICATION -> {
+                env.put("SMTP_HOST", "127.0.0.1");
+                env.put("SMTP_PORT", Integer.toString(smtpPort));
+                env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
+            }
+            case CRM -> {
+                // its defaults: regions, quote validity
+            }
+        }
+        List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        return new ServiceProcess(service, port, root.resolve(service.module()), logs.resolve(service.module() + ".log"),
+                pids.resolve(service.module() + ".pid"), jvm, env, props);
+    }
+
+    // The ports are chosen before any process exists, so that each can be told the others' URLs.
+    private String urlOf(Service service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    private void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+    }
+
+    private void startStripe() {
+        Path mappings = root.resolve("billing-service/src/test/resources/stripe-stub");
+        stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").port(stripePort)
+                .usingFilesUnderDirectory(mappings.toString()));
+        stripe.start();
+    }
+
+    // -- what tests use
+
+    public ServiceProcess service(Service service) {
+        return services.get(service);
+    }
+
+    /** {@code http://127.0.0.1:<port>} of a service. */
+    public String url(Service service) {
+        return services.get(service).url();
+    }
+
+    public List<ServiceProcess> services() {
+        return List.copyOf(services.values());
+    }
+
+    /** The SMTP server the notification-service sends to; every message of the run is kept. */
+    public GreenMail smtp() {
+        return smtp;
+    }
+
+    /** {@code http://127.0.0.1:<port>}, where billing-service finds the Stripe stub. */
+    public String stripeUrl() {
+        return "http://127.0.0.1:" + stripePort;
+    }
+
+    /** The Stripe API stub billing-service calls. */
+    public WireMockServer stripe() {
+        return stripe;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Duration readyTimeout() {
+        return readyTimeout;
+    }
+
+    /** A tenant (the JWT's tenant_id) no other run or test uses. */
+    public String newTenant(String purpose) {
+        return "e2e-" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Where each service logs, for failure messages. */
+    public String logPaths() {
+        StringBuilder out = new StringBuilder("service logs:");
+        services.values().forEach(p -> out.append("\n  ").append(p.service().module()).append(": ").append(p.log())
+                .append(p.isAlive() ? "" : " (not running)"));
+        return out.toString();
+    }
+
+    /** The log paths and the last lines of every service's log. */
+    public String diagnostics(int linesPerService) {
+        StringBuilder out = new StringBuilder(logPaths());
+        for (ServiceProcess p : services.values()) {
+            out.append("\n--- last ").append(linesPerService).append(" lines of ").append(p.log()).append('\n')
+                    .append(p.tail(linesPerService));
+        }
+        return out.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ServiceProcess p : services.values()) {
+            stops.add(CompletableFuture.runAsync(() -> p.stop(Duration.ofSeconds(15))));
+        }
+        stops.forEach(CompletableFuture::join);
+        if (stripe != null) {
+            stripe.stop();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (!services.isEmpty()) {
+            KafkaGroups.delete(kafka, consumerGroup);
+            System.out.printf("[e2e] suite of run %s stopped after %d s; logs in %s%n", runId,
+                    Duration.between(startedAt, Instant.now()).toSeconds(), logs);
+        }
+    }
+
+    // -- helpers
+
+    /** Processes a run that died without its clean-up left behind (their pid files), if they still run the services. */
+    private void stopLeftovers() {
+        try (Stream<Path> files = Files.list(pids)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                long pid = Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
+                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+                if (handle.isPresent() && handle.get().info().commandLine().orElse("").contains("quarkus-run.jar")) {
+                    System.out.println("[e2e] stopping pid " + pid + ", left running by an earlier run (" + file + ")");
+                    handle.get().destroyForcibly();
+                }
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | NumberFormatException e) {
+            System.out.println("[e2e] could not clean up earlier runs' processes: " + e);
+        }
+    }
+
+    private static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing a probe socket
+                }
+            }
+        }
+    }
+
+    private static void requireListening(String what, String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 3000);
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " does not answer on " + host + ":" + port
+                    + " (start it with deploy/local/infra up, or run deploy/local/test)", e);
+        }
+    }
+
+    private String testResource(String module, String path) {
+        Path file = root.resolve(module).resolve("src/test/resources").resolve(path);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("missing test key " + file);
+        }
+        return file.toString();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String defaultRoot() {
+        Path cwd = Path.of("").toAbsolutePath();
+        return (cwd.endsWith("e2e-tests") ? cwd.getParent() : cwd).toString();
+    }
+}

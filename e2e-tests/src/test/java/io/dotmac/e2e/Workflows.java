@@ -1,0 +1,112 @@
+package io.dotmac.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** The workflow-service's API as the tests use it: start, read and wait for executions, print them. */
+public final class Workflows {
+
+    public static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
+
+    private final Api api;
+    private final Suite suite;
+
+    public Workflows(Suite suite, Api api) {
+        this.suite = suite;
+        this.api = api;
+    }
+
+    /** {@code POST /api/v1/workflows/execute}; the execution's id. */
+    public String start(String workflow, Map<String, ?> context, String idempotencyKey) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workflow_name", workflow);
+        body.put("context", context);
+        body.put("idempotency_key", idempotencyKey);
+        return api.to(Service.WORKFLOW).body(body).post("/api/v1/workflows/execute")
+                .then().statusCode(202).extract().path("execution_id");
+    }
+
+    /** {@code GET /api/v1/workflows/executions/{id}}: summary, context, result, steps. */
+    public JsonPath execution(String id) {
+        return api.to(Service.WORKFLOW).get("/api/v1/workflows/executions/{id}", id)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The caller's executions, newest first (at most 200), optionally filtered by a business key. */
+    public List<Map<String, Object>> list(String key) {
+        var request = api.to(Service.WORKFLOW).queryParam("limit", 200);
+        if (key != null) {
+            request = request.queryParam("key", key);
+        }
+        return request.get("/api/v1/workflows/executions").then().statusCode(200).extract().jsonPath().getList("items");
+    }
+
+    /**
+     * Polls the execution until its status is one of {@code wanted}; fails at once, with its steps'
+     * errors and where the logs are, if it ends in another status, and after {@code timeout}.
+     */
+    public JsonPath awaitStatus(String id, Duration timeout, String... wanted) {
+        Set<String> statuses = Set.of(wanted);
+        AtomicReference<JsonPath> last = new AtomicReference<>();
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    // a workflow-service being restarted by a test is not an answer
+                    .ignoreExceptionsInstanceOf(java.net.ConnectException.class)
+                    .until(() -> {
+                        JsonPath detail = execution(id);
+                        last.set(detail);
+                        String status = detail.getString("summary.status");
+                        if (!statuses.contains(status) && TERMINAL.contains(status)) {
+                            throw new AssertionError("execution " + id + " ended " + status + ", not " + statuses
+                                    + "\n" + describe(detail) + "\n" + suite.logPaths());
+                        }
+                        return statuses.contains(status);
+                    });
+        } catch (ConditionTimeoutException e) {
+            JsonPath detail = last.get();
+            throw new AssertionError("execution " + id + " is not " + Arrays.toString(wanted) + " after "
+                    + timeout.toSeconds() + " s\n" + (detail == null ? "(never read)" : describe(detail))
+                    + "\n" + suite.logPaths(), e);
+        }
+        return last.get();
+    }
+
+    /** An execution and its steps, one line each, with errors: for failure messages and CI logs. */
+    public static String describe(JsonPath detail) {
+        StringBuilder out = new StringBuilder();
+        Map<String, Object> summary = detail.getMap("summary");
+        OffsetDateTime created = OffsetDateTime.parse((String) summary.get("created_at"));
+        out.append(String.format("%s %s v%s: %s (trigger %s%s)%s", summary.get("workflow_name"), summary.get("id"),
+                summary.get("workflow_version"), summary.get("status"), summary.get("trigger_type"),
+                summary.get("trigger_source") == null ? "" : " " + summary.get("trigger_source"),
+                summary.get("error_message") == null ? "" : " error: " + summary.get("error_message")));
+        List<Map<String, Object>> steps = detail.getList("steps");
+        for (Map<String, Object> step : steps) {
+            out.append(String.format("%n  %8s  run %s #%-2s %-27s %-10s %-9s %6s ms%s%s",
+                    offset(created, (String) step.get("started_at")), step.get("run_number"),
+                    step.get("sequence_number"), step.get("name"), step.get("type"), step.get("status"),
+                    step.get("duration_ms") == null ? "-" : step.get("duration_ms"),
+                    ((Number) step.get("retry_count")).intValue() > 0 ? " retries " + step.get("retry_count") : "",
+                    step.get("error_message") == null ? "" : " error: " + step.get("error_message")));
+        }
+        return out.toString();
+    }
+
+    /** "+1.234s" from {@code from} to {@code at}. */
+    public static String offset(OffsetDateTime from, String at) {
+        if (at == null) {
+            return "-";
+        }
+        return String.format("+%.3fs", Duration.between(from, OffsetDateTime.parse(at)).toMillis() / 1000.0);
+    }
+}
