@@ -1,5 +1,7 @@
 package io.dotmac.crm.pages;
 
+import static io.dotmac.common.testing.StaticPageChecks.page;
+import static io.dotmac.common.testing.StaticPageChecks.secured;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
@@ -9,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.dotmac.crm.CrmApi;
+import io.dotmac.common.testing.StaticPageChecks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
@@ -19,19 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class CrmPagesTest {
-
-    static ValidatableResponse page(String path) {
-        return given().redirects().follow(false).when().get(path).then();
-    }
-
-    static void secured(ValidatableResponse response) {
-        response.header("Content-Security-Policy", allOf(containsString("default-src 'none'"), containsString("script-src 'self'"),
-                        containsString("connect-src 'self'"), containsString("frame-ancestors 'none'")))
-                .header("X-Content-Type-Options", "nosniff")
-                .header("X-Frame-Options", "DENY")
-                .header("Referrer-Policy", "no-referrer")
-                .header("Cache-Control", "no-cache");
-    }
 
     @Test
     void thePagesAreServedWithoutAToken() {
@@ -76,10 +66,7 @@ class CrmPagesTest {
 
     @Test
     void theScriptNeverParsesDataAsMarkup() {
-        // Server data reaches the page only as text; these are the ways it could become markup or code.
-        page("/crm/app.js").statusCode(200).body(allOf(not(containsString("innerHTML")), not(containsString("outerHTML")),
-                not(containsString("insertAdjacentHTML")), not(containsString("document.write")), not(containsString("eval(")),
-                not(containsString("new Function"))));
+        StaticPageChecks.neverParsesDataAsMarkup("/crm/app.js");
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.dotmac.workflow.console;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.allOf;
+import static io.dotmac.common.testing.StaticPageChecks.page;
+import static io.dotmac.common.testing.StaticPageChecks.secured;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.dotmac.common.testing.StaticPageChecks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
@@ -17,17 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ConsoleTest {
-
-    static ValidatableResponse page(String path) {
-        return given().redirects().follow(false).when().get(path).then();
-    }
-
-    static void secured(ValidatableResponse response) {
-        response.header("Content-Security-Policy", allOf(containsString("default-src 'none'"), containsString("script-src 'self'"),
-                        containsString("connect-src 'self'"), containsString("frame-ancestors 'none'")))
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Cache-Control", "no-cache");
-    }
 
     @Test
     void theConsoleIsServedWithoutAToken() {
@@ -59,9 +48,6 @@ class ConsoleTest {
 
     @Test
     void theScriptNeverParsesDataAsMarkup() {
-        // Server data reaches the page only as text; these are the ways it could become markup or code.
-        page("/console/app.js").statusCode(200).body(allOf(not(containsString("innerHTML")), not(containsString("outerHTML")),
-                not(containsString("insertAdjacentHTML")), not(containsString("document.write")), not(containsString("eval(")),
-                not(containsString("new Function"))));
+        StaticPageChecks.neverParsesDataAsMarkup("/console/app.js");
     }
 }
