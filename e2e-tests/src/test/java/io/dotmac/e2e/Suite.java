@@ -233,9 +233,7 @@ public final class Suite implements AutoCloseable {
                 env.put("SMTP_PORT", Integer.toString(smtpPort));
                 env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
             }
-            case CRM -> {
-                // its defaults: regions, quote validity
-            }
+            case CRM -> env.put("CONSOLE_URL", urlOf(Service.WORKFLOW) + "/console/"); // the accepted quote's link
         }
         List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         return new ServiceProcess(service, port, root.resolve(service.module()), logs.resolve(service.module() + ".log"),
@@ -291,6 +289,16 @@ public final class Suite implements AutoCloseable {
 
     public String runId() {
         return runId;
+    }
+
+    /** The Kafka the services use, for tests that read or publish events themselves. */
+    public String kafkaBootstrapServers() {
+        return kafka;
+    }
+
+    /** The workflow-service's consumer group of this run: its committed offsets say what it has processed. */
+    public String workflowConsumerGroup() {
+        return consumerGroup;
     }
 
     public Duration readyTimeout() {

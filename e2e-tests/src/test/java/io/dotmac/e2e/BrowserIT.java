@@ -1,0 +1,270 @@
+package io.dotmac.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dotmac.common.testing.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The seed's manual test list in a real browser: Debian's headless chromium driven through its
+ * chromedriver (both installed by deploy/local/test; never a downloaded browser), against the
+ * suite's services. A sales operator walks a lead to an accepted quote on the CRM pages; an operator
+ * follows the execution that starts in the console, and retries a failed one from there.
+ *
+ * <p>Each page is saved as a PNG in {@code e2e-tests/target/browser-screenshots/} (numbered in the
+ * order taken, prefixed with the test), also when a wait fails. Elements are found by their
+ * {@code data-testid} only. {@code CHROMIUM_BINARY} and {@code CHROMEDRIVER} override the Debian
+ * paths.
+ */
+@ExtendWith(SuiteExtension.class)
+class BrowserIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration EXECUTION_WAIT = Duration.ofSeconds(90);
+    private static final AtomicInteger SHOTS = new AtomicInteger();
+
+    private ChromeDriver browser;
+    private Path shots;
+    private String test;
+
+    @BeforeEach
+    void openBrowser(Suite suite, TestInfo info) throws IOException {
+        test = info.getTestMethod().orElseThrow().getName();
+        shots = Path.of(System.getProperty("e2e.output", "target")).resolve("browser-screenshots");
+        Files.createDirectories(shots);
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
+        Path driver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+        assertTrue(Files.isExecutable(chromium), chromium + ": Debian's chromium is missing (deploy/local/test installs it)");
+        assertTrue(Files.isExecutable(driver), driver + ": Debian's chromium-driver is missing (deploy/local/test installs it)");
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(chromium.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=1400,1100", "--lang=en-GB");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver.toFile())
+                .withLogFile(Path.of(System.getProperty("e2e.output", "target")).resolve("e2e-logs/chromedriver.log")
+                        .toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void salesOperatorAcceptsAQuoteAndTheOperatorWatchesItsExecutionComplete(Suite suite) {
+        String tenant = suite.newTenant("browser-walk");
+        String token = TestTokens.token(tenant, "operator");
+        String slug = "br-" + UUID.randomUUID().toString().substring(0, 8);
+        String email = "buyer@" + slug + ".example.com";
+
+        browser.get(suite.url(Service.CRM) + "/crm/");
+        signIn(token, "crm-signin");
+
+        click("lead-new");
+        visible("lead-form");
+        type("lead-form-customer-name", "Ada Buyer");
+        type("lead-form-customer-email", email);
+        type("lead-form-company-name", "Browser Walk Ltd");
+        type("lead-form-organization-slug", slug);
+        Select region = new Select(visible("lead-form-region"));
+        region.selectByIndex(0);
+        // The form opens with one product line; a second one is added, so that the quote has two.
+        new Select(visible("lead-form-product")).selectByIndex(1); // 0 is "choose a product"
+        type("lead-form-quantity", "3");
+        click("lead-form-line-add");
+        List<WebElement> products = browser.findElements(testId("lead-form-product"));
+        assertEquals(2, products.size(), "two product lines");
+        new Select(products.get(1)).selectByIndex(2);
+        shot("crm-new-lead");
+        click("lead-form-submit");
+
+        status("lead-status", "new");
+        shot("crm-lead");
+        click("lead-qualify");
+        status("lead-status", "qualified");
+        shot("crm-lead-qualified");
+        click("lead-generate-quote");
+
+        status("quote-status", "draft");
+        assertEquals(2, browser.findElements(testId("quote-line")).size(), "the quote has the lead's two lines");
+        assertFalse(visible("quote-total").getAttribute("data-amount").isBlank(), "the quote shows its total");
+        shot("crm-quote-draft");
+        click("quote-send");
+        confirm();
+        status("quote-status", "sent");
+        click("quote-accept");
+        confirm();
+        status("quote-status", "accepted");
+        shot("crm-quote-accepted");
+
+        // The CRM links the accepted quote to its executions in the console (another origin: sign in there).
+        String console = visible("console-link").getAttribute("href");
+        assertTrue(console.startsWith(suite.url(Service.WORKFLOW) + "/console/") && console.contains("key="),
+                "the console link names the quote: " + console);
+        browser.get(console);
+        signIn(token, "console-signin");
+
+        // crm.quote.accepted starts quote_accepted for this quote.
+        WebElement row = until(EXECUTION_WAIT, d -> {
+            List<WebElement> rows = d.findElements(testId("execution-row"));
+            return rows.isEmpty() ? null : rows.get(0);
+        });
+        shot("console-executions");
+        row.findElement(testId("execution-link")).click();
+        visible("execution-steps");
+        shot("console-execution-running");
+        status("execution-status", "COMPLETED", EXECUTION_WAIT); // the page refreshes itself
+        shot("console-execution-completed");
+        List<WebElement> steps = browser.findElements(testId("step-row"));
+        List<String> statuses = steps.stream().map(step -> step.getAttribute("data-step-name") + "=" + step.getAttribute("data-status")).toList();
+        assertFalse(statuses.isEmpty(), "the execution shows its steps");
+        assertTrue(statuses.stream().allMatch(s -> s.endsWith("=COMPLETED")), "every step completed: " + statuses);
+        assertFalse(visible("execution-retry").isEnabled(), "a completed execution cannot be retried");
+        assertFalse(visible("execution-cancel").isEnabled(), "a completed execution cannot be cancelled");
+    }
+
+    @Test
+    void operatorRetriesAFailedExecutionFromTheConsole(Suite suite) {
+        String tenant = suite.newTenant("browser-retry");
+        Api admin = new Api(suite, TestTokens.token(tenant, "admin"));
+        Workflows workflows = new Workflows(suite, admin);
+        String customer = "cust-" + UUID.randomUUID();
+        // One call to the licensing-service, not retried, so that its being down fails the execution at once.
+        admin.to(Service.WORKFLOW).body(Map.of(
+                        "name", "browser_licenses_check",
+                        "version", "1.0.0",
+                        "inputs", List.of("customer_id"),
+                        "steps", List.of(Map.of(
+                                "name", "licenses", "type", "service_call",
+                                "service", "licensing_service", "method", "get_licenses",
+                                "params", Map.of("customer_id", "${customer_id}"),
+                                "retry", Map.of("max_attempts", 1)))))
+                .post("/api/v1/workflows").then().statusCode(201);
+
+        ServiceProcess licensing = suite.service(Service.LICENSING);
+        String id;
+        licensing.stop(Duration.ofSeconds(10));
+        try {
+            id = workflows.start("browser_licenses_check", Map.of("customer_id", customer), "retry-" + customer);
+            workflows.awaitStatus(id, EXECUTION_WAIT, "FAILED");
+        } finally {
+            licensing.start();
+            licensing.awaitReady(suite.readyTimeout());
+        }
+
+        browser.get(suite.url(Service.WORKFLOW) + "/console/#/executions?status=FAILED");
+        signIn(TestTokens.token(tenant, "operator"), "console-signin");
+        WebElement row = until(WAIT, ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid='execution-row'][data-execution-id='" + id + "']")));
+        assertEquals("FAILED", row.getAttribute("data-status"));
+        shot("console-failed-executions");
+        row.findElement(testId("execution-link")).click();
+        status("execution-status", "FAILED");
+        assertFalse(visible("step-error").getText().isBlank(), "the failed step shows its error");
+        shot("console-execution-failed");
+
+        click("execution-retry");
+        confirm();
+        status("execution-status", "COMPLETED", EXECUTION_WAIT);
+        shot("console-execution-retried");
+        List<String> runs = browser.findElements(By.cssSelector("[data-testid='step-row'][data-step-name='licenses']"))
+                .stream().map(step -> step.getAttribute("data-status")).toList();
+        assertTrue(runs.contains("COMPLETED"), "the retried step completed: " + runs);
+        assertEquals("COMPLETED", workflows.execution(id).getString("summary.status"));
+    }
+
+    private void signIn(String token, String shot) {
+        visible("signin-form");
+        type("signin-token", token);
+        shot(shot);
+        click("signin-submit");
+        until(WAIT, ExpectedConditions.invisibilityOfElementLocated(testId("signin-form")));
+    }
+
+    /** Accepts the confirmation dialog the last action opened. */
+    private void confirm() {
+        visible("confirm-dialog");
+        shot("confirm");
+        click("confirm-ok");
+        until(WAIT, ExpectedConditions.invisibilityOfElementLocated(testId("confirm-dialog")));
+    }
+
+    private void status(String testId, String status) {
+        status(testId, status, WAIT);
+    }
+
+    private void status(String testId, String status, Duration timeout) {
+        By selector = By.cssSelector("[data-testid='" + testId + "'][data-status='" + status + "']");
+        until(timeout, ExpectedConditions.visibilityOfElementLocated(selector));
+    }
+
+    private void type(String testId, String text) {
+        WebElement field = visible(testId);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private void click(String testId) {
+        until(WAIT, ExpectedConditions.elementToBeClickable(testId(testId))).click();
+    }
+
+    private WebElement visible(String testId) {
+        return until(WAIT, ExpectedConditions.visibilityOfElementLocated(testId(testId)));
+    }
+
+    /** Waits for {@code condition}; when it gives up, saves the page as it was, so that the report shows what the browser showed. */
+    private <V> V until(Duration timeout, Function<WebDriver, V> condition) {
+        try {
+            return new WebDriverWait(browser, timeout).until(condition);
+        } catch (TimeoutException e) {
+            shot("timed-out");
+            throw e;
+        }
+    }
+
+    private static By testId(String testId) {
+        return By.cssSelector("[data-testid='" + testId + "']");
+    }
+
+    private void shot(String name) {
+        Path file = shots.resolve(String.format("%s-%02d-%s.png", test, SHOTS.incrementAndGet(), name));
+        try {
+            Files.move(browser.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
