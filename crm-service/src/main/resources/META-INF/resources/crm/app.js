@@ -1,6 +1,7 @@
 /*
  * The CRM pages of the crm-service, served at /crm/. A plain ES module: no build, no libraries, no
- * external assets; the same approach and look as the workflow-service's operator console.
+ * external assets; what they share with the operator console (sign-in, API calls, notices,
+ * confirmation, routing, the look) comes from ../_pages/common.js.
  *
  * It holds no data of its own. Every view reads and writes through the CRM API (/api/v1/crm/...)
  * with the Bearer token the operator pasted at sign-in (kept in this tab's sessionStorage), so the
@@ -19,7 +20,11 @@
  *   #/quotes/<id>
  */
 
-const TOKEN_KEY = 'controlplane.crm.token';
+import {
+  $, api, ApiError, confirmAction, fact, h, hashFor, hideError, navigate, newView, notify, Quiet, showError, SignedOut, start,
+  statusBadge, timeEl,
+} from '../_pages/common.js';
+
 const LEAD_STATUSES = ['new', 'qualified', 'disqualified', 'converted'];
 const DEFAULT_REGIONS = ['eu-west', 'us-east', 'ap-southeast'];
 const PAGE_SIZE = 20;
@@ -29,60 +34,7 @@ const MONEY_KEYS = new Set(['unit_price', 'line_total', 'total_amount']);
 const API_ROOT = new URL('../api/v1/crm', document.baseURI).href;
 const CONFIG_URL = new URL('config.json', document.baseURI).href;
 
-const $ = (id) => document.getElementById(id);
-
-/* ------------------------------------------------------------------ DOM */
-
-/**
- * Creates an element. Attributes go through setAttribute (values are never parsed as markup),
- * `on<event>` functions become listeners, `testid` becomes data-testid; children are nodes or
- * text (strings become text nodes), nested arrays are flattened, null/false are skipped.
- */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith('on') && typeof value === 'function') {
-      el.addEventListener(name.slice(2), value);
-    } else if (name === 'testid') {
-      el.setAttribute('data-testid', value);
-    } else if (name === 'class') {
-      el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
-    } else {
-      el.setAttribute(name, value === true ? '' : String(value));
-    }
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
-  return el;
-}
-
-/* ------------------------------------------------------------------ formatting */
-
-function pad(n, width = 2) {
-  return String(n).padStart(width, '0');
-}
-
-/** A timestamp in the browser's time zone, to the second. */
-function formatTime(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-function formatDuration(ms) {
-  const minutes = Math.max(0, Math.floor(ms / 60000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours}h ${minutes % 60}m` : `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
-
-function timeEl(iso, testid) {
-  if (!iso) return h('span', { class: 'muted', testid }, '-');
-  return h('time', { datetime: iso, title: iso, testid }, formatTime(iso));
-}
+/* ------------------------------------------------------------------ amounts */
 
 /**
  * An amount as the API wrote it ("1234.50"), its whole part grouped in thousands ("1,234.50"):
@@ -100,15 +52,6 @@ function formatAmount(value) {
 function moneyEl(value, currency, testid) {
   return h('span', { class: 'money', testid, 'data-amount': String(value ?? ''), 'data-currency': currency || '' },
     `${currency ? `${currency} ` : ''}${formatAmount(value)}`);
-}
-
-function statusBadge(status, testid, big) {
-  return h('span', { class: ['badge', `status-${status}`, big && 'badge-big'], testid, 'data-status': status }, status);
-}
-
-function fact(label, value, testid) {
-  return h('div', { class: 'fact' }, h('span', { class: 'label' }, label),
-    h('span', { class: 'value', testid }, value === null || value === undefined || value === '' ? '-' : value));
 }
 
 /* ------------------------------------------------------------------ exact JSON */
@@ -130,28 +73,6 @@ function parseExact(text) {
     return MONEY_KEYS.has(key) ? `"${number}"` : lexeme;
   });
   return JSON.parse(quoted);
-}
-
-/* ------------------------------------------------------------------ session */
-
-function token() {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch (e) {
-    return null;
-  }
-}
-
-/** The token's claims, read for display only: the server verifies the token on every call. */
-function claims(jwt = token()) {
-  try {
-    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(part.padEnd(Math.ceil(part.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
-    const parsed = JSON.parse(new TextDecoder().decode(bytes));
-    return parsed && typeof parsed === 'object' ? parsed : null;
-  } catch (e) {
-    return null;
-  }
 }
 
 /* ------------------------------------------------------------------ public settings */
@@ -185,74 +106,11 @@ function consoleHref(consoleUrl, quoteId) {
   }
 }
 
-/* ------------------------------------------------------------------ API */
-
-class ApiError extends Error {
-  constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-  }
-}
-
-/** Thrown after a 401: the pages have gone back to sign-in; the caller just stops. */
-class SignedOut extends Error {
-}
+/* ------------------------------------------------------------------ idempotent actions */
 
 /** Thrown when an action is asked for again while it is in flight: nothing to do or to show. */
-class Busy extends Error {
+class Busy extends Quiet {
 }
-
-/**
- * Calls the CRM API. `body` is sent as JSON when given; `key` becomes the Idempotency-Key header.
- * Resolves to the parsed body (amounts as strings); rejects with ApiError (status 0: no answer).
- */
-async function api(method, path, { params, body, key } = {}) {
-  const jwt = token();
-  if (!jwt) {
-    signOut('Sign in to continue.');
-    throw new SignedOut();
-  }
-  const url = new URL(API_ROOT + path);
-  for (const [name, value] of Object.entries(params || {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
-  }
-  const headers = { Authorization: `Bearer ${jwt}`, Accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (key) headers['Idempotency-Key'] = key;
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-    });
-  } catch (e) {
-    throw new ApiError(0, { title: 'No answer', detail: `The crm-service did not answer (${e.message}).` });
-  }
-  if (response.status === 401) {
-    signOut('The crm-service refused the token (401): it has expired or is not valid here. Sign in again.');
-    throw new SignedOut();
-  }
-  const text = await response.text();
-  let parsed = null;
-  if (text) {
-    try {
-      parsed = parseExact(text);
-    } catch (e) {
-      parsed = text;
-    }
-  }
-  if (!response.ok) {
-    const problem = parsed && typeof parsed === 'object' ? parsed : { detail: parsed ? String(parsed) : response.statusText };
-    throw new ApiError(response.status, { title: problem.title || response.statusText, ...problem });
-  }
-  return parsed;
-}
-
-/* ------------------------------------------------------------------ idempotent actions */
 
 /** A random UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
 function newKey() {
@@ -282,7 +140,7 @@ async function mutate(button, action, method, path, body) {
   button.dataset.busy = 'true';
   button.setAttribute('aria-busy', 'true');
   try {
-    const result = await api(method, path, { body, key });
+    const result = await api(method, path, { body, headers: { 'Idempotency-Key': key } });
     unsettledKeys.delete(id);
     return result;
   } catch (e) {
@@ -296,215 +154,7 @@ async function mutate(button, action, method, path, body) {
   }
 }
 
-/* ------------------------------------------------------------------ notices */
-
-function showError(error) {
-  if (error instanceof SignedOut || error instanceof Busy) return;
-  const banner = $('error-banner');
-  banner.replaceChildren();
-  banner.append(h('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', onclick: hideError }, '\u00d7'));
-  if (error instanceof ApiError) {
-    banner.dataset.status = String(error.status);
-    const title = error.status ? `${error.status} ${error.problem.title || ''}`.trim() : error.problem.title || 'Error';
-    banner.append(h('span', { class: 'banner-title', testid: 'error-title' }, `${title}:`), ' ',
-      h('span', { testid: 'error-detail' }, error.problem.detail || ''));
-    if (Array.isArray(error.problem.errors) && error.problem.errors.length) {
-      banner.append(h('ul', { testid: 'error-list' }, error.problem.errors.map((e) => h('li', null, String(e)))));
-    }
-  } else {
-    delete banner.dataset.status;
-    banner.append(h('span', { class: 'banner-title', testid: 'error-title' }, 'Error:'), ' ',
-      h('span', { testid: 'error-detail' }, String(error?.message || error)));
-    console.error(error);
-  }
-  banner.hidden = false;
-}
-
-function hideError() {
-  $('error-banner').hidden = true;
-  $('error-banner').replaceChildren();
-}
-
-let noticeTimer = null;
-
-function notify(text) {
-  const notice = $('notice');
-  notice.textContent = text;
-  notice.hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => {
-    notice.hidden = true;
-  }, 8000);
-}
-
-/* ------------------------------------------------------------------ confirmation */
-
-/**
- * Asks in the modal dialog. Resolves { ok } (ok only for the confirm button); with `reason`, the
- * dialog also asks for a reason, which must not be blank, and resolves { ok, reason }.
- */
-function confirmAction({ title, message, ok, danger, reason }) {
-  const dialog = $('confirm-dialog');
-  const okButton = $('confirm-ok');
-  const cancelButton = $('confirm-cancel');
-  const reasonField = $('confirm-reason-field');
-  const reasonInput = $('confirm-reason');
-  const reasonError = $('confirm-reason-error');
-  $('confirm-title').textContent = title;
-  $('confirm-message').textContent = message;
-  okButton.textContent = ok;
-  okButton.className = `btn ${danger ? 'btn-danger' : 'btn-primary'}`;
-  reasonField.hidden = !reason;
-  reasonInput.value = '';
-  reasonError.hidden = true;
-  return new Promise((resolve) => {
-    const onOk = (event) => {
-      event.preventDefault();
-      if (reason && !reasonInput.value.trim()) {
-        reasonError.hidden = false;
-        reasonInput.focus();
-        return;
-      }
-      dialog.close('ok');
-    };
-    const onCancel = (event) => {
-      event.preventDefault();
-      dialog.close('cancel');
-    };
-    const onClose = () => {
-      okButton.removeEventListener('click', onOk);
-      cancelButton.removeEventListener('click', onCancel);
-      resolve({ ok: dialog.returnValue === 'ok', reason: reasonInput.value.trim() });
-    };
-    okButton.addEventListener('click', onOk);
-    cancelButton.addEventListener('click', onCancel);
-    dialog.addEventListener('close', onClose, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-    (reason ? reasonInput : cancelButton).focus();
-  });
-}
-
-/* ------------------------------------------------------------------ sign-in */
-
-let currentView = null;
-
-function disposeView() {
-  if (currentView) currentView.dispose();
-  currentView = null;
-}
-
-function signOut(message) {
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch (e) {
-    // nothing kept
-  }
-  disposeView();
-  const dialog = $('confirm-dialog');
-  if (dialog.open) dialog.close('cancel');
-  showSignIn(message);
-}
-
-function showSignIn(message) {
-  hideError();
-  $('notice').hidden = true;
-  $('topbar').hidden = true;
-  $('main').replaceChildren();
-  $('signin').hidden = false;
-  const note = $('signin-message');
-  note.textContent = message || '';
-  note.hidden = !message;
-  const field = $('signin-token');
-  field.value = '';
-  field.focus();
-}
-
-async function signIn(event) {
-  event.preventDefault();
-  const note = $('signin-message');
-  const fail = (text) => {
-    note.textContent = text;
-    note.hidden = false;
-  };
-  const jwt = $('signin-token').value.trim().replace(/^Bearer\s+/i, '');
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(jwt)) {
-    fail('That is not a JWT: a token is three base64url parts separated by dots.');
-    return;
-  }
-  const read = claims(jwt);
-  if (read && typeof read.exp === 'number' && read.exp * 1000 < Date.now()) {
-    fail(`This token expired at ${formatTime(new Date(read.exp * 1000).toISOString())}. Get a new one.`);
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, jwt);
-  const button = $('signin-submit');
-  button.disabled = true;
-  try {
-    // A call every role may make, and that needs the tenant: a token the API refuses never gets past sign-in.
-    await api('GET', '/leads', { params: { size: 1 } });
-  } catch (e) {
-    if (e instanceof SignedOut) return;
-    sessionStorage.removeItem(TOKEN_KEY);
-    fail(e instanceof ApiError ? `The crm-service refused this token (${e.status || 'no answer'}): ${e.problem.detail || e.message}`
-      : String(e.message || e));
-    return;
-  } finally {
-    button.disabled = false;
-  }
-  $('signin').hidden = true;
-  route();
-}
-
-function renderSession() {
-  const read = claims() || {};
-  $('session-tenant').textContent = read.tenant_id ? String(read.tenant_id) : '(none)';
-  $('session-user').textContent = String(read.upn || read.preferred_username || read.sub || '');
-  const expiry = $('session-expiry');
-  if (typeof read.exp === 'number') {
-    const left = read.exp * 1000 - Date.now();
-    expiry.textContent = left > 0 ? `expires in ${formatDuration(left)}` : 'expired';
-    expiry.title = formatTime(new Date(read.exp * 1000).toISOString());
-  } else {
-    expiry.textContent = '';
-  }
-}
-
 /* ------------------------------------------------------------------ routing */
-
-function parseHash() {
-  const raw = location.hash.replace(/^#/, '');
-  const [path, query = ''] = raw.split('?');
-  let parts;
-  try {
-    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  } catch (e) {
-    parts = [];
-  }
-  return { parts, query: new URLSearchParams(query) };
-}
-
-function hashFor(path, params) {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params || {})) {
-    if (value !== undefined && value !== null && value !== '') query.set(name, value);
-  }
-  const text = query.toString();
-  return `#${path}${text ? `?${text}` : ''}`;
-}
-
-// A notice to show on the next view, which clears the notices of the one before.
-let pendingNotice = null;
-
-/** Goes to `hash` (the same hash again reloads the view), then shows `notice` there. */
-function navigate(hash, notice) {
-  pendingNotice = notice || null;
-  if (hash === location.hash) {
-    route();
-  } else {
-    location.hash = hash;
-  }
-}
 
 function leadHref(id) {
   return `#/leads/${encodeURIComponent(id)}`;
@@ -514,38 +164,14 @@ function quoteHref(id) {
   return `#/quotes/${encodeURIComponent(id)}`;
 }
 
-function route() {
-  disposeView();
-  hideError();
-  $('notice').hidden = true;
-  if (!token()) {
-    showSignIn(null);
-    return;
-  }
-  $('signin').hidden = true;
-  $('topbar').hidden = false;
-  renderSession();
-  if (pendingNotice) notify(pendingNotice);
-  pendingNotice = null;
-  const { parts, query } = parseHash();
+function view(parts, query, main) {
   const newLead = parts[0] === 'leads' && parts.length === 1 && query.get('new') === '1';
   $('nav-leads').classList.toggle('active', parts[0] === 'leads' && !newLead);
   $('nav-new-lead').classList.toggle('active', newLead);
-  const main = $('main');
-  main.replaceChildren();
-  if (parts[0] === 'leads' && parts.length === 1) {
-    currentView = leadsView(main, query);
-  } else if (parts[0] === 'leads' && parts.length === 2) {
-    currentView = leadView(main, parts[1]);
-  } else if (parts[0] === 'quotes' && parts.length === 2) {
-    currentView = quoteView(main, parts[1]);
-  } else {
-    location.replace('#/leads');
-  }
-}
-
-function newView() {
-  return { alive: true, dispose() { this.alive = false; } };
+  if (parts[0] === 'leads' && parts.length === 1) return leadsView(main, query);
+  if (parts[0] === 'leads' && parts.length === 2) return leadView(main, parts[1]);
+  if (parts[0] === 'quotes' && parts.length === 2) return quoteView(main, parts[1]);
+  return null;
 }
 
 /* ------------------------------------------------------------------ leads list */
@@ -1110,14 +736,14 @@ function quoteView(main, id) {
 
 /* ------------------------------------------------------------------ start */
 
-$('signin-form').addEventListener('submit', signIn);
-$('signout').addEventListener('click', () => signOut('Signed out.'));
-window.addEventListener('hashchange', route);
-document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && token()) renderSession();
-});
-if (!location.hash || location.hash === '#' || location.hash === '#/') {
-  history.replaceState(null, '', '#/leads');
-}
 config();
-route();
+start({
+  tokenKey: 'controlplane.crm.token',
+  apiRoot: API_ROOT,
+  service: 'crm-service',
+  home: '#/leads',
+  // A call every role may make, and that needs the tenant.
+  probe: () => api('GET', '/leads', { params: { size: 1 } }),
+  view,
+  parse: parseExact,
+});

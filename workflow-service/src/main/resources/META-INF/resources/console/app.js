@@ -1,6 +1,7 @@
 /*
  * Operator console of the workflow-service, served at /console/. A plain ES module: no build, no
- * libraries, no external assets.
+ * libraries, no external assets; what it shares with the other services' pages (sign-in, API
+ * calls, notices, confirmation, routing) comes from ../_pages/common.js.
  *
  * It holds no data of its own. Every view reads the workflow API (/api/v1/workflows/...) with the
  * Bearer token the operator pasted at sign-in (kept in this tab's sessionStorage), so the API's
@@ -14,7 +15,11 @@
  *   #/workflows/<name>[?version=]
  */
 
-const TOKEN_KEY = 'controlplane.console.token';
+import {
+  $, api, claims, confirmAction, fact, formatDuration, formatTime, h, hashFor, hideError, navigate, newView, notify, pad,
+  showError, SignedOut, start, statusBadge, timeEl,
+} from '../_pages/common.js';
+
 const REFRESH_MS = 2000;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
@@ -24,72 +29,12 @@ const ROLE_RANK = { reader: 1, operator: 2, admin: 3 };
 // Relative to the page, so that the console also works behind a proxy that mounts the service under a prefix.
 const API_ROOT = new URL('../api/v1/workflows', document.baseURI).href;
 
-const $ = (id) => document.getElementById(id);
-
-/* ------------------------------------------------------------------ DOM */
-
-/**
- * Creates an element. Attributes go through setAttribute (values are never parsed as markup),
- * `on<event>` functions become listeners, `testid` becomes data-testid; children are nodes or
- * text (strings become text nodes), nested arrays are flattened, null/false are skipped.
- */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith('on') && typeof value === 'function') {
-      el.addEventListener(name.slice(2), value);
-    } else if (name === 'testid') {
-      el.setAttribute('data-testid', value);
-    } else if (name === 'class') {
-      el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
-    } else {
-      el.setAttribute(name, value === true ? '' : String(value));
-    }
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
-  return el;
-}
-
 /* ------------------------------------------------------------------ formatting */
-
-function pad(n, width = 2) {
-  return String(n).padStart(width, '0');
-}
-
-/** A timestamp in the browser's time zone, to the second. */
-function formatTime(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-function formatDuration(ms) {
-  if (ms === null || ms === undefined || Number.isNaN(ms)) return '';
-  ms = Math.max(0, Math.round(ms));
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.floor(s)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${Math.floor(s % 60)}s`;
-  const hours = Math.floor(m / 60);
-  if (hours < 48) return `${hours}h ${m % 60}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
 
 function since(iso) {
   return Date.now() - Date.parse(iso);
 }
 
-function timeEl(iso, testid) {
-  if (!iso) return h('span', { class: 'muted', testid }, '-');
-  return h('time', { datetime: iso, title: iso, testid }, formatTime(iso));
-}
-
-/** Text that says how long ago `iso` was, kept current by refreshRelative(). */
 function agoEl(iso, prefix = '', suffix = ' ago') {
   return h('span', { class: 'muted nowrap', 'data-since': iso, 'data-prefix': prefix, 'data-suffix': suffix },
     prefix + formatDuration(since(iso)) + suffix);
@@ -99,11 +44,6 @@ function refreshRelative(root) {
   for (const el of root.querySelectorAll('[data-since]')) {
     el.textContent = el.dataset.prefix + formatDuration(since(el.dataset.since)) + el.dataset.suffix;
   }
-}
-
-function statusBadge(status, testid, big) {
-  return h('span', { class: ['badge', `status-${status}`, big && 'badge-big'], testid, 'data-status': status },
-    status === 'NOT_STARTED' ? 'NOT STARTED' : status);
 }
 
 function isOverdue(summary) {
@@ -198,27 +138,7 @@ async function copyText(text) {
   }
 }
 
-/* ------------------------------------------------------------------ session */
-
-function token() {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch (e) {
-    return null;
-  }
-}
-
-/** The token's claims, read for display only: the server verifies the token on every call. */
-function claims(jwt = token()) {
-  try {
-    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(part.padEnd(Math.ceil(part.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
-    const parsed = JSON.parse(new TextDecoder().decode(bytes));
-    return parsed && typeof parsed === 'object' ? parsed : null;
-  } catch (e) {
-    return null;
-  }
-}
+/* ------------------------------------------------------------------ roles */
 
 function roles() {
   const groups = claims()?.groups;
@@ -236,253 +156,7 @@ function roleHint(role) {
   return hasRole(role) ? null : `Needs the ${role} role; your token has ${(roles() || []).join(', ') || 'none'}`;
 }
 
-/* ------------------------------------------------------------------ API */
-
-class ApiError extends Error {
-  constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-  }
-}
-
-/** Thrown after a 401: the console has gone back to sign-in; the caller just stops. */
-class SignedOut extends Error {
-}
-
-async function api(method, path, params) {
-  const jwt = token();
-  if (!jwt) {
-    signOut('Sign in to continue.');
-    throw new SignedOut();
-  }
-  const url = new URL(API_ROOT + path);
-  for (const [name, value] of Object.entries(params || {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
-  }
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: { Authorization: `Bearer ${jwt}`, Accept: 'application/json, application/problem+json' },
-      cache: 'no-store',
-      credentials: 'omit',
-    });
-  } catch (e) {
-    throw new ApiError(0, { title: 'No answer', detail: `The workflow-service did not answer (${e.message}).` });
-  }
-  if (response.status === 401) {
-    signOut('The workflow-service refused the token (401): it has expired or is not valid here. Sign in again.');
-    throw new SignedOut();
-  }
-  const text = await response.text();
-  let body = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      body = text;
-    }
-  }
-  if (!response.ok) {
-    const problem = body && typeof body === 'object' ? body : { detail: body ? String(body) : response.statusText };
-    throw new ApiError(response.status, { title: problem.title || response.statusText, ...problem });
-  }
-  return body;
-}
-
-/* ------------------------------------------------------------------ notices */
-
-function showError(error) {
-  if (error instanceof SignedOut) return;
-  const banner = $('error-banner');
-  banner.replaceChildren();
-  banner.append(h('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', onclick: hideError }, '\u00d7'));
-  if (error instanceof ApiError) {
-    banner.dataset.status = String(error.status);
-    const title = error.status ? `${error.status} ${error.problem.title || ''}`.trim() : error.problem.title || 'Error';
-    banner.append(h('span', { class: 'banner-title', testid: 'error-title' }, `${title}:`), ' ',
-      h('span', { testid: 'error-detail' }, error.problem.detail || ''));
-    if (Array.isArray(error.problem.errors) && error.problem.errors.length) {
-      banner.append(h('ul', { testid: 'error-list' }, error.problem.errors.map((e) => h('li', null, String(e)))));
-    }
-  } else {
-    delete banner.dataset.status;
-    banner.append(h('span', { class: 'banner-title', testid: 'error-title' }, 'Error:'), ' ',
-      h('span', { testid: 'error-detail' }, String(error?.message || error)));
-    console.error(error);
-  }
-  banner.hidden = false;
-}
-
-function hideError() {
-  $('error-banner').hidden = true;
-  $('error-banner').replaceChildren();
-}
-
-let noticeTimer = null;
-
-function notify(text) {
-  const notice = $('notice');
-  notice.textContent = text;
-  notice.hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => {
-    notice.hidden = true;
-  }, 6000);
-}
-
-/* ------------------------------------------------------------------ confirmation */
-
-/** Asks in the modal dialog; resolves true only for the confirm button. */
-function confirmAction({ title, message, ok }) {
-  const dialog = $('confirm-dialog');
-  const okButton = $('confirm-ok');
-  const cancelButton = $('confirm-cancel');
-  $('confirm-title').textContent = title;
-  $('confirm-message').textContent = message;
-  okButton.textContent = ok;
-  return new Promise((resolve) => {
-    const onOk = (event) => {
-      event.preventDefault();
-      dialog.close('ok');
-    };
-    const onCancel = (event) => {
-      event.preventDefault();
-      dialog.close('cancel');
-    };
-    const onClose = () => {
-      okButton.removeEventListener('click', onOk);
-      cancelButton.removeEventListener('click', onCancel);
-      resolve(dialog.returnValue === 'ok');
-    };
-    okButton.addEventListener('click', onOk);
-    cancelButton.addEventListener('click', onCancel);
-    dialog.addEventListener('close', onClose, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-    cancelButton.focus();
-  });
-}
-
-/* ------------------------------------------------------------------ sign-in */
-
-let currentView = null;
-
-function disposeView() {
-  if (currentView) currentView.dispose();
-  currentView = null;
-}
-
-function signOut(message) {
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch (e) {
-    // nothing kept
-  }
-  disposeView();
-  const dialog = $('confirm-dialog');
-  if (dialog.open) dialog.close('cancel');
-  showSignIn(message);
-}
-
-function showSignIn(message) {
-  hideError();
-  $('notice').hidden = true;
-  $('topbar').hidden = true;
-  $('main').replaceChildren();
-  $('signin').hidden = false;
-  const note = $('signin-message');
-  note.textContent = message || '';
-  note.hidden = !message;
-  const field = $('signin-token');
-  field.value = '';
-  field.focus();
-}
-
-async function signIn(event) {
-  event.preventDefault();
-  const note = $('signin-message');
-  const fail = (text) => {
-    note.textContent = text;
-    note.hidden = false;
-  };
-  const jwt = $('signin-token').value.trim().replace(/^Bearer\s+/i, '');
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(jwt)) {
-    fail('That is not a JWT: a token is three base64url parts separated by dots.');
-    return;
-  }
-  const read = claims(jwt);
-  if (read && typeof read.exp === 'number' && read.exp * 1000 < Date.now()) {
-    fail(`This token expired at ${formatTime(new Date(read.exp * 1000).toISOString())}. Get a new one.`);
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, jwt);
-  const button = $('signin-submit');
-  button.disabled = true;
-  try {
-    // One call that every role may make: a token the API refuses never gets past sign-in.
-    await api('GET', '');
-  } catch (e) {
-    if (e instanceof SignedOut) return;
-    sessionStorage.removeItem(TOKEN_KEY);
-    fail(e instanceof ApiError ? `The workflow-service refused this token (${e.status || 'no answer'}): ${e.problem.detail || e.message}`
-      : String(e.message || e));
-    return;
-  } finally {
-    button.disabled = false;
-  }
-  $('signin').hidden = true;
-  route();
-}
-
-function renderSession() {
-  const read = claims() || {};
-  $('session-tenant').textContent = read.tenant_id ? String(read.tenant_id) : '(none)';
-  $('session-user').textContent = String(read.upn || read.preferred_username || read.sub || '');
-  const held = roles();
-  $('session-roles').textContent = held ? `roles: ${held.join(', ') || 'none'}` : '';
-  const expiry = $('session-expiry');
-  if (typeof read.exp === 'number') {
-    const left = read.exp * 1000 - Date.now();
-    expiry.textContent = left > 0 ? `expires in ${formatDuration(left)}` : 'expired';
-    expiry.title = formatTime(new Date(read.exp * 1000).toISOString());
-  } else {
-    expiry.textContent = '';
-  }
-}
-
 /* ------------------------------------------------------------------ routing */
-
-function parseHash() {
-  const raw = location.hash.replace(/^#/, '');
-  const [path, query = ''] = raw.split('?');
-  let parts;
-  try {
-    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  } catch (e) {
-    parts = [];
-  }
-  return { parts, query: new URLSearchParams(query) };
-}
-
-function hashFor(path, params) {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params || {})) {
-    if (value !== undefined && value !== null && value !== '') query.set(name, value);
-  }
-  const text = query.toString();
-  return `#${path}${text ? `?${text}` : ''}`;
-}
-
-/** Goes to `hash`; the same hash again reloads the view (hashchange would not fire). */
-function navigate(hash) {
-  if (hash === location.hash) {
-    route();
-  } else {
-    location.hash = hash;
-  }
-}
 
 function executionHref(id) {
   return `#/executions/${encodeURIComponent(id)}`;
@@ -492,34 +166,15 @@ function workflowHref(name, version) {
   return hashFor(`/workflows/${encodeURIComponent(name)}`, { version });
 }
 
-function route() {
-  disposeView();
-  hideError();
-  $('notice').hidden = true;
-  if (!token()) {
-    showSignIn(null);
-    return;
-  }
-  $('signin').hidden = true;
-  $('topbar').hidden = false;
-  renderSession();
-  const { parts, query } = parseHash();
+function view(parts, query, main) {
   for (const link of document.querySelectorAll('.nav a')) {
     link.classList.toggle('active', link.id === `nav-${parts[0]}`);
   }
-  const main = $('main');
-  main.replaceChildren();
-  if (parts[0] === 'executions' && parts.length === 1) {
-    currentView = executionsView(main, query);
-  } else if (parts[0] === 'executions' && parts.length === 2) {
-    currentView = executionView(main, parts[1]);
-  } else if (parts[0] === 'workflows' && parts.length === 1) {
-    currentView = workflowsView(main, query);
-  } else if (parts[0] === 'workflows' && parts.length === 2) {
-    currentView = workflowView(main, parts[1], query);
-  } else {
-    location.replace('#/executions');
-  }
+  if (parts[0] === 'executions' && parts.length === 1) return executionsView(main, query);
+  if (parts[0] === 'executions' && parts.length === 2) return executionView(main, parts[1]);
+  if (parts[0] === 'workflows' && parts.length === 1) return workflowsView(main, query);
+  if (parts[0] === 'workflows' && parts.length === 2) return workflowView(main, parts[1], query);
+  return null;
 }
 
 /* ------------------------------------------------------------------ executions list */
@@ -528,7 +183,7 @@ function route() {
 const pageTrail = { filter: null, cursors: [] };
 
 function executionsView(main, query) {
-  const view = { alive: true, dispose() { this.alive = false; } };
+  const view = newView();
   const filter = {
     status: query.get('status') || '',
     workflow_name: query.get('workflow_name') || '',
@@ -624,7 +279,7 @@ function executionsView(main, query) {
   async function load() {
     let page;
     try {
-      page = await api('GET', '/executions', { ...filter, cursor });
+      page = await api('GET', '/executions', { params: { ...filter, cursor } });
     } catch (e) {
       if (!view.alive) return;
       showError(e);
@@ -654,7 +309,7 @@ function executionsView(main, query) {
 
   load();
   // The names for the workflow filter: every version the tenant sees, once per name.
-  api('GET', '', { all_versions: 'true' }).then((versions) => {
+  api('GET', '', { params: { all_versions: 'true' } }).then((versions) => {
     if (!view.alive) return;
     for (const name of [...new Set((versions || []).map((v) => v.name))]) names.append(h('option', { value: name }));
   }).catch(() => { /* the filter still takes any name typed */ });
@@ -785,7 +440,7 @@ function executionView(main, id) {
   async function definitionOf(summary) {
     const key = `${summary.workflow_name}@${summary.workflow_version}`;
     if (!view.definitions.has(key)) {
-      view.definitions.set(key, api('GET', `/${encodeURIComponent(summary.workflow_name)}`, { version: summary.workflow_version })
+      view.definitions.set(key, api('GET', `/${encodeURIComponent(summary.workflow_name)}`, { params: { version: summary.workflow_version } })
         .then((w) => w.definition).catch(() => null));
     }
     return view.definitions.get(key);
@@ -848,7 +503,6 @@ function executionView(main, id) {
     cancel.title = operatorHint || (TERMINAL.has(x.status) ? 'The execution has finished' : 'Stop it before its next step');
 
     const took = x.started_at ? (x.completed_at ? Date.parse(x.completed_at) : Date.now()) - Date.parse(x.started_at) : null;
-    const fact = (label, value, testid) => h('div', { class: 'fact' }, h('span', { class: 'label' }, label), h('span', { class: 'value', testid }, value));
     const facts = h('div', { class: 'panel' }, h('div', { class: 'grid-facts' },
       fact('Execution', h('span', { class: 'mono' }, x.id), 'execution-id'),
       fact('Workflow', [h('a', { href: workflowHref(x.workflow_name, x.workflow_version) }, x.workflow_name), ` ${x.workflow_version}`], 'execution-workflow'),
@@ -984,17 +638,19 @@ function executionView(main, id) {
     if (!view.detail) return;
     const x = view.detail.summary;
     const failedStep = (view.detail.steps || []).filter((s) => s.run_number === x.run_number && s.status === 'FAILED').pop();
-    const ok = await confirmAction(kind === 'retry' ? {
+    const { ok } = await confirmAction(kind === 'retry' ? {
       title: 'Retry this execution?',
       message: `${x.workflow_name} ${x.workflow_version} (${x.id}) resumes from its failed step`
         + `${failedStep ? ` '${failedStep.name}'` : ''} as run ${x.run_number + 1}. The steps that completed are not run again; `
         + 'the earlier run stays recorded.',
       ok: 'Retry',
+      danger: true,
     } : {
       title: 'Cancel this execution?',
       message: `${x.workflow_name} ${x.workflow_version} (${x.id}) stops before its next step (a waiting one at once). `
         + 'A cancelled execution cannot be resumed or retried.',
       ok: 'Cancel execution',
+      danger: true,
     });
     if (!ok || !view.alive) return;
     retry.disabled = true;
@@ -1019,7 +675,7 @@ function executionView(main, id) {
 /* ------------------------------------------------------------------ workflows */
 
 function workflowsView(main, query) {
-  const view = { alive: true, dispose() { this.alive = false; } };
+  const view = newView();
   const allVersions = query.get('all_versions') === 'true';
   const toggle = h('input', {
     type: 'checkbox', id: 'workflows-all-versions', testid: 'workflows-all-versions', checked: allVersions,
@@ -1034,7 +690,7 @@ function workflowsView(main, query) {
     h('label', { class: 'nowrap' }, toggle, ' Show every version')),
   h('div', { class: 'panel' }, body));
 
-  api('GET', '', { all_versions: allVersions ? 'true' : '' }).then((workflows) => {
+  api('GET', '', { params: { all_versions: allVersions ? 'true' : '' } }).then((workflows) => {
     if (!view.alive) return;
     if (!workflows.length) {
       body.replaceChildren(h('div', { class: 'empty', testid: 'workflows-empty' }, 'No workflows.'));
@@ -1076,7 +732,7 @@ function kindBadge(builtin) {
 }
 
 function workflowView(main, name, query) {
-  const view = { alive: true, dispose() { this.alive = false; } };
+  const view = newView();
   const chosen = query.get('version') || '';
   const versionsBody = h('div', { class: 'table-wrap' }, h('div', { class: 'loading' }, 'Loading versions...'));
   const definitionBody = h('div', { id: 'workflow-definition', testid: 'workflow-definition' }, h('div', { class: 'loading' }, 'Loading the definition...'));
@@ -1097,7 +753,7 @@ function workflowView(main, name, query) {
     try {
       [versions, selected] = await Promise.all([
         api('GET', `/${encodeURIComponent(name)}/versions`),
-        api('GET', `/${encodeURIComponent(name)}`, { version: chosen }),
+        api('GET', `/${encodeURIComponent(name)}`, { params: { version: chosen } }),
       ]);
     } catch (e) {
       if (!view.alive) return;
@@ -1176,20 +832,22 @@ function workflowView(main, name, query) {
   }
 
   async function setActive(v, active) {
-    const ok = await confirmAction(active ? {
+    const { ok } = await confirmAction(active ? {
       title: `Activate ${name} ${v.version}?`,
       message: `New executions of ${name} in your tenant will run version ${v.version}; your other versions of it stop being started. `
         + 'Running executions keep the version they started with.',
       ok: 'Activate',
+      danger: true,
     } : {
       title: `Deactivate ${name} ${v.version}?`,
       message: `New executions will not start version ${v.version} of ${name} (the built-in runs instead, if there is one). `
         + 'Running executions go on.',
       ok: 'Deactivate',
+      danger: true,
     });
     if (!ok || !view.alive) return;
     try {
-      await api('POST', `/${encodeURIComponent(name)}/${active ? 'activate' : 'deactivate'}`, { version: v.version });
+      await api('POST', `/${encodeURIComponent(name)}/${active ? 'activate' : 'deactivate'}`, { params: { version: v.version } });
       notify(`${name} ${v.version} is ${active ? 'active' : 'inactive'}.`);
     } catch (e) {
       if (!view.alive) return;
@@ -1204,13 +862,16 @@ function workflowView(main, name, query) {
 
 /* ------------------------------------------------------------------ start */
 
-$('signin-form').addEventListener('submit', signIn);
-$('signout').addEventListener('click', () => signOut('Signed out.'));
-window.addEventListener('hashchange', route);
-document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && token()) renderSession();
+start({
+  tokenKey: 'controlplane.console.token',
+  apiRoot: API_ROOT,
+  service: 'workflow-service',
+  home: '#/executions',
+  // One call that every role may make.
+  probe: () => api('GET', ''),
+  view,
+  session: () => {
+    const held = roles();
+    $('session-roles').textContent = held ? `roles: ${held.join(', ') || 'none'}` : '';
+  },
 });
-if (!location.hash || location.hash === '#' || location.hash === '#/') {
-  history.replaceState(null, '', '#/executions');
-}
-route();

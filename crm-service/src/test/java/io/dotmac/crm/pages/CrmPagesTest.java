@@ -28,6 +28,7 @@ class CrmPagesTest {
         for (String path : new String[] {"/crm/", "/crm/index.html"}) {
             ValidatableResponse response = page(path).statusCode(200).contentType(startsWith("text/html"))
                     .body(containsString("<script type=\"module\" src=\"app.js\"></script>"))
+                    .body(containsString("href=\"../_pages/common.css\""))
                     .body(containsString("href=\"crm.css\""))
                     .body(containsString("data-testid=\"signin-token\""))
                     .body(containsString("data-testid=\"confirm-dialog\""))
@@ -35,10 +36,15 @@ class CrmPagesTest {
             secured(response);
         }
         secured(page("/crm/app.js").statusCode(200).contentType(containsString("javascript"))
-                .body(containsString("const API_ROOT")));
+                .body(containsString("const API_ROOT")).body(containsString("from '../_pages/common.js'")));
         secured(page("/crm/crm.css").statusCode(200).contentType(startsWith("text/css"))
                 .body(containsString(".status-accepted")));
         page("/crm/no-such-file.js").statusCode(404);
+    }
+
+    @Test
+    void theFilesThePagesImportAreServedFromPlatformCommon() {
+        StaticPageChecks.sharedFilesServed();
     }
 
     @Test

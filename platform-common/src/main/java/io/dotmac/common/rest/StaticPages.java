@@ -9,12 +9,17 @@ import io.vertx.ext.web.Router;
  * from the authenticated API, in the caller's tenant. {@code <path>} leads to {@code <path>/} (the
  * pages' relative links resolve against it), and every response under it carries a strict
  * Content-Security-Policy (only the pages' own script and style, only this origin's API, no
- * framing), so that data shown on them can never run as code.
+ * framing), so that data shown on them can never run as code. What all pages share (their common
+ * script and stylesheet) is under {@value #SHARED_PATH}, with the same headers (see
+ * {@link SharedPageRoutes}).
  */
 public final class StaticPages {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /** Where every service serves the pages' shared files, from platform-common's META-INF/resources. */
+    static final String SHARED_PATH = "/_pages";
 
     private StaticPages() {
     }
@@ -30,6 +35,11 @@ public final class StaticPages {
                 ctx.next();
             }
         });
+        secure(router, path);
+    }
+
+    /** Adds the security headers to every response under {@code path}. */
+    static void secure(Router router, String path) {
         router.route(path + "/*").handler(ctx -> {
             ctx.addHeadersEndHandler(ignored -> ctx.response().headers()
                     .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.response.ValidatableResponse;
 
@@ -26,6 +27,19 @@ public final class StaticPageChecks {
                 .header("X-Frame-Options", "DENY")
                 .header("Referrer-Policy", "no-referrer")
                 .header("Cache-Control", "no-cache");
+    }
+
+    /**
+     * The script and stylesheet that every set of pages imports from platform-common: served by this
+     * service under /_pages/ with the pages' headers, the script with a JavaScript type (a browser
+     * runs an ES module of no other type).
+     */
+    public static void sharedFilesServed() {
+        secured(page("/_pages/common.js").statusCode(200).contentType(startsWith("text/javascript"))
+                .body(containsString("export function start(")));
+        secured(page("/_pages/common.css").statusCode(200).contentType(startsWith("text/css"))
+                .body(containsString(".signin-card")));
+        page("/_pages/no-such-file.js").statusCode(404);
     }
 
     /** Server data reaches the page only as text; these are the ways a script could turn it into markup or code. */

@@ -23,16 +23,22 @@ class ConsoleTest {
         for (String path : new String[] {"/console/", "/console/index.html"}) {
             ValidatableResponse response = page(path).statusCode(200).contentType(startsWith("text/html"))
                     .body(containsString("<script type=\"module\" src=\"app.js\"></script>"))
+                    .body(containsString("href=\"../_pages/common.css\""))
                     .body(containsString("href=\"console.css\""))
                     .body(containsString("data-testid=\"signin-token\""))
                     .body(containsString("data-testid=\"confirm-dialog\""));
             secured(response);
         }
         secured(page("/console/app.js").statusCode(200).contentType(containsString("javascript"))
-                .body(containsString("const API_ROOT")));
+                .body(containsString("const API_ROOT")).body(containsString("from '../_pages/common.js'")));
         secured(page("/console/console.css").statusCode(200).contentType(startsWith("text/css"))
                 .body(containsString(".row-failed")));
         page("/console/no-such-file.js").statusCode(404);
+    }
+
+    @Test
+    void theFilesThePagesImportAreServedFromPlatformCommon() {
+        StaticPageChecks.sharedFilesServed();
     }
 
     @Test
