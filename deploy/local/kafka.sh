@@ -87,7 +87,7 @@ kafka_up() {
   echo started
 }
 
-kafka_down() { stop_pid kafka; }
+kafka_down() { stop_pid kafka; rm -f "$RUN/kafka.started-by-up"; }
 
 kafka_status() {
   if port_open 127.0.0.1 "$KAFKA_PORT"; then echo "kafka     UP    $KAFKA_BOOTSTRAP_SERVERS$(pid_alive kafka && echo ' (started by deploy/local)')";

@@ -32,6 +32,12 @@ declare -A SERVICE_PORT=(
 DATABASES=(workflow crm sales billing licensing notification platform)
 TOPICS=(crm.quote.accepted billing.payment.received sales.order.activated)
 
+# The local stand-ins (deploy/local/standins.sh): an SMTP server whose mail the demo reads back
+# over its HTTP API, and Stripe's API stub when no STRIPE_SECRET_KEY is set. Loopback only.
+SMTP_PORT=${SMTP_PORT:-2525}
+MAIL_API_PORT=${MAIL_API_PORT:-8025}
+STRIPE_STUB_PORT=${STRIPE_STUB_PORT:-12111}
+
 # JWT signing keys for local runs, made on first use; never committed (.local is ignored).
 SECRETS=$STATE/secrets
 JWT_ISSUER=${JWT_ISSUER:-https://controlplane.local}
@@ -57,6 +63,51 @@ ensure_license_keys() {
   log "generated a local license signing key pair in $SECRETS"
 }
 
+# The signing secret of the Stripe webhooks that the local stub's payments would send, made on first
+# use like the keys above; a real test-mode setup passes its own STRIPE_WEBHOOK_SECRET.
+ensure_stripe_webhook_secret() {
+  [[ -f $SECRETS/stripe-webhook-secret ]] && return
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  printf 'whsec_local_%s\n' "$(openssl rand -hex 24)" > "$SECRETS/stripe-webhook-secret"
+  chmod 600 "$SECRETS/stripe-webhook-secret"
+}
+
+# The version of ARTIFACT that the root pom's dependencyManagement names, so that the stand-ins
+# run the very versions the tests use.
+managed_version() {
+  awk -v id="<artifactId>$1</artifactId>" 'index($0, id) { found = 1; next }
+    found && match($0, /<version>[^<]+<\/version>/) { print substr($0, RSTART + 9, RLENGTH - 19); exit }' "$ROOT/pom.xml" \
+    | grep . || die "the root pom manages no version of $1"
+}
+
+# fetch_jar GROUP:ARTIFACT:VERSION: copies the jar to $STATE/lib/ARTIFACT.jar from the local Maven
+# repository, downloading it only when it is not there yet.
+fetch_jar() {
+  local gav=$1 artifact
+  artifact=$(cut -d: -f2 <<<"$gav")
+  local jar=$STATE/lib/$artifact.jar
+  [[ -f $jar && $(cat "$jar.gav" 2>/dev/null) == "$gav" ]] && return
+  mkdir -p "$STATE/lib"
+  local copy=(mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy -Dartifact="$gav"
+              -DoutputDirectory="$STATE/lib" -Dmdep.stripVersion=true)
+  # Run outside the project, so that Maven runs the goal once rather than for every module.
+  if ! (cd "$STATE" && "${copy[@]}" -o) >"$LOGS/fetch-$artifact.log" 2>&1; then
+    log "fetching $gav"
+    (cd "$STATE" && "${copy[@]}") >>"$LOGS/fetch-$artifact.log" 2>&1 || die "could not fetch $gav; see $LOGS/fetch-$artifact.log"
+  fi
+  echo "$gav" > "$jar.gav"
+}
+
+# jq reads the APIs' JSON; a fresh Debian may not have it.
+ensure_jq() {
+  command -v jq >/dev/null && return
+  [[ $(id -u) -eq 0 ]] || die "jq is not installed; run as root or install Debian's 'jq' package"
+  log "installing Debian's jq package"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -74,17 +125,24 @@ wait_until() {
 # Pid files: one per process this project started.
 pid_alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
+# stop_pid NAME...: asks them all to stop at once (each JVM takes seconds to shut down), waits up
+# to 30 s, then kills what is left.
 stop_pid() {
-  local name=$1 pid
-  [[ -f "$RUN/$name.pid" ]] || return 0
-  pid=$(cat "$RUN/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping $name (pid $pid)"
-    kill "$pid" 2>/dev/null || true
+  local name pid pids=()
+  for name in "$@"; do
+    [[ -f "$RUN/$name.pid" ]] || continue
+    pid=$(cat "$RUN/$name.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping $name (pid $pid)"
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  for pid in "${pids[@]}"; do
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$RUN/$name.pid"
+  done
+  for name in "$@"; do rm -f "$RUN/$name.pid"; done
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -120,7 +120,7 @@ postgres_down() {
   PG_BIN=$(pg_bindir)
   log "stopping PostgreSQL"
   (cd / && as_db_owner "$PG_BIN/pg_ctl" -D "$(cat "$PG_DIR/data-dir")" -m fast -w stop) >/dev/null 2>&1 || stop_pid postgres
-  rm -f "$RUN/postgres.pid"
+  rm -f "$RUN/postgres.pid" "$RUN/postgres.started-by-up"
 }
 
 postgres_status() {
