@@ -210,6 +210,8 @@ public final class Suite implements AutoCloseable {
                 env.put("NOTIFICATION_SERVICE_URL", urlOf(Service.NOTIFICATION));
                 props.put("kafka.group.id", consumerGroup);
                 props.put("kafka.auto.offset.reset", "latest");
+                // A restarted (killed) instance gets the dead one's partitions after this, not Kafka's 45 s.
+                props.put("kafka.session.timeout.ms", "10000");
                 props.put("workflow.condition-recheck-initial", "10m");
                 props.put("workflow.condition-recheck-max", "10m");
             }

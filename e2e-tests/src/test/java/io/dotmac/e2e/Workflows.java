@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** The workflow-service's API as the tests use it: start, read and wait for executions, print them. */
@@ -57,6 +59,15 @@ public final class Workflows {
      */
     public JsonPath awaitStatus(String id, Duration timeout, String... wanted) {
         Set<String> statuses = Set.of(wanted);
+        return awaitState(id, timeout, Arrays.toString(wanted), detail -> statuses.contains(detail.getString("summary.status")));
+    }
+
+    /**
+     * Polls the execution until {@code reached} holds for its detail ({@code what} names that state in
+     * failures); fails at once if it ends in a status where {@code reached} does not hold, and after
+     * {@code timeout}.
+     */
+    public JsonPath awaitState(String id, Duration timeout, String what, Predicate<JsonPath> reached) {
         AtomicReference<JsonPath> last = new AtomicReference<>();
         try {
             await().atMost(timeout).pollInterval(Duration.ofMillis(250))
@@ -65,20 +76,53 @@ public final class Workflows {
                     .until(() -> {
                         JsonPath detail = execution(id);
                         last.set(detail);
+                        if (reached.test(detail)) {
+                            return true;
+                        }
                         String status = detail.getString("summary.status");
-                        if (!statuses.contains(status) && TERMINAL.contains(status)) {
-                            throw new AssertionError("execution " + id + " ended " + status + ", not " + statuses
+                        if (TERMINAL.contains(status)) {
+                            throw new AssertionError("execution " + id + " ended " + status + ", not " + what
                                     + "\n" + describe(detail) + "\n" + suite.logPaths());
                         }
-                        return statuses.contains(status);
+                        return false;
                     });
         } catch (ConditionTimeoutException e) {
             JsonPath detail = last.get();
-            throw new AssertionError("execution " + id + " is not " + Arrays.toString(wanted) + " after "
+            throw new AssertionError("execution " + id + " is not " + what + " after "
                     + timeout.toSeconds() + " s\n" + (detail == null ? "(never read)" : describe(detail))
                     + "\n" + suite.logPaths(), e);
         }
         return last.get();
+    }
+
+    /**
+     * The caller's executions once it has at least {@code expected} of each named workflow and every
+     * one of them has ended; fails with the list as last read.
+     */
+    public List<Map<String, Object>> awaitAllEnded(Map<String, Integer> expected, Duration timeout) {
+        AtomicReference<List<Map<String, Object>>> last = new AtomicReference<>(List.of());
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(java.net.ConnectException.class)
+                    .until(() -> {
+                        last.set(list(null));
+                        return last.get();
+                    }, all -> {
+                        Map<Object, Long> started = all.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
+                                Collectors.counting()));
+                        return expected.entrySet().stream().allMatch(w -> started.getOrDefault(w.getKey(), 0L) >= w.getValue())
+                                && all.stream().allMatch(e -> TERMINAL.contains(e.get("status")));
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not every execution ended, or fewer than " + expected + " started, within "
+                    + timeout.toSeconds() + " s: " + summaries(last.get()) + "\n" + suite.logPaths(), e);
+        }
+    }
+
+    /** "name id STATUS (error)" of each execution of a list. */
+    public static String summaries(List<Map<String, Object>> executions) {
+        return executions.stream().map(e -> e.get("workflow_name") + " " + e.get("id") + " " + e.get("status")
+                + (e.get("error_message") == null ? "" : " (" + e.get("error_message") + ")")).toList().toString();
     }
 
     /** An execution and its steps, one line each, with errors: for failure messages and CI logs. */

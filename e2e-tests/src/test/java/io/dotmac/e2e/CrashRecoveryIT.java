@@ -1,0 +1,159 @@
+package io.dotmac.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.dotmac.common.testing.TestTokens;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 9's second invariant scenario: twenty {@code lead_to_customer} executions in flight at once,
+ * the workflow-service killed with SIGKILL while some of them are taking the payment, issuing the
+ * licenses or activating the order and others have not started yet, then started again. Every
+ * execution completes (the restarted instance claims them once the dead one's leases expire, and
+ * reads the events it had not acknowledged); every step is recorded COMPLETED once; and every quote
+ * yields exactly one order, payment, license set and welcome email, since the steps that ran again
+ * carried the same Idempotency-Keys.
+ */
+@ExtendWith(SuiteExtension.class)
+class CrashRecoveryIT {
+
+    private static final int CUSTOMERS = 20;
+    /** Customers who accept before the engine is killed; the others accept as it dies. */
+    private static final int FIRST_WAVE = 15;
+    /** How many executions must have begun to pay before the kill. */
+    private static final int PAYING_AT_KILL = 5;
+    private static final String L2C = "lead_to_customer";
+    /** Where an execution starts having effects beyond crm-service: from here on it is mid-flight. */
+    private static final int PAYING = LeadToCustomerIT.STEPS.indexOf("process_payment");
+
+    @Test
+    void everyExecutionCompletesOnceAfterTheEngineIsKilled(Suite suite) {
+        Instant began = Instant.now();
+        String tenant = suite.newTenant("crash");
+        Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, api);
+        Onboarding onboarding = new Onboarding(api, workflows);
+        ServiceProcess engine = suite.service(Service.WORKFLOW);
+        ExecutorService pool = Executors.newFixedThreadPool(CUSTOMERS);
+        try {
+            List<Onboarding.Lead> leads = all(pool, CUSTOMERS, () -> onboarding.start("crash"));
+            List<Onboarding.Customer> customers = leads.stream()
+                    .map(lead -> onboarding.awaitQuote(lead, Duration.ofSeconds(90))).toList();
+            Instant quoted = Instant.now();
+
+            // Most customers accept at once; once several of their executions are paying (or further on),
+            // the others accept and the engine is killed at once: some executions are mid-flight, some
+            // have not begun.
+            List<CompletableFuture<Void>> accepting = new ArrayList<>(customers.subList(0, FIRST_WAVE).stream()
+                    .map(c -> CompletableFuture.runAsync(() -> onboarding.accept(c), pool)).toList());
+            Map<String, Integer> atKill = awaitPaying(workflows, Duration.ofSeconds(90));
+            customers.subList(FIRST_WAVE, CUSTOMERS).forEach(c -> accepting.add(CompletableFuture.runAsync(() -> onboarding.accept(c), pool)));
+            engine.kill();
+            Instant killed = Instant.now();
+            accepting.forEach(CompletableFuture::join);
+            engine.start();
+            engine.awaitReady(suite.readyTimeout());
+            Instant restarted = Instant.now();
+
+            List<Map<String, Object>> executions = workflows.awaitAllEnded(
+                    Map.of(L2C, CUSTOMERS, "quote_accepted", CUSTOMERS, "payment_received", CUSTOMERS), Duration.ofSeconds(180));
+            Instant ended = Instant.now();
+            List<Effects.Count> counts = Effects.count(suite, api, customers);
+            System.out.printf("%n[e2e] crash recovery, tenant %s: %d quotes waiting after %d ms; workflow-service killed %d ms after"
+                            + " the first acceptances with the lead_to_customer executions at steps %s; ready again after %d ms;"
+                            + " every execution ended %d ms after the kill%n%s%n", tenant, CUSTOMERS,
+                    Duration.between(began, quoted).toMillis(), Duration.between(quoted, killed).toMillis(), atKill,
+                    Duration.between(killed, restarted).toMillis(), Duration.between(killed, ended).toMillis(),
+                    Effects.table(counts));
+
+            Map<Object, Map<Object, Long>> statuses = executions.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
+                    TreeMap::new, Collectors.groupingBy(e -> e.get("status"), TreeMap::new, Collectors.counting())));
+            assertEquals(Map.of(L2C, Map.of("COMPLETED", (long) CUSTOMERS), "quote_accepted", Map.of("COMPLETED", (long) CUSTOMERS),
+                            "payment_received", Map.of("COMPLETED", (long) CUSTOMERS)), statuses,
+                    "executions per workflow and status: " + Workflows.summaries(executions));
+            assertEachStepCompletedOnce(workflows, executions);
+            Effects.assertExactlyOneEach(counts);
+        } finally {
+            pool.shutdownNow();
+            if (!engine.isAlive()) {
+                // The tests after this one need the engine.
+                engine.start();
+                engine.awaitReady(suite.readyTimeout());
+            }
+        }
+    }
+
+    /**
+     * Polls the tenant's executions until {@value #PAYING_AT_KILL} {@code lead_to_customer} executions
+     * have begun to pay (or gone further on) and not all of those have finished; then how many
+     * executions are at each step (a finished one counted under its status).
+     */
+    private static Map<String, Integer> awaitPaying(Workflows workflows, Duration timeout) {
+        List<Map<String, Integer>> seen = new ArrayList<>();
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                List<Map<String, Object>> l2c = workflows.list(null).stream().filter(e -> L2C.equals(e.get("workflow_name"))).toList();
+                seen.add(new TreeMap<>(l2c.stream().collect(Collectors.groupingBy(CrashRecoveryIT::where, Collectors.summingInt(e -> 1)))));
+                long begun = l2c.stream().filter(e -> step(e) >= PAYING).count();
+                long inFlight = l2c.stream().filter(e -> step(e) >= PAYING && !Workflows.TERMINAL.contains(e.get("status"))).count();
+                return begun >= PAYING_AT_KILL && inFlight > 0;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("fewer than " + PAYING_AT_KILL + " lead_to_customer executions began to pay; the last"
+                    + " polls saw " + seen.subList(Math.max(0, seen.size() - 10), seen.size()), e);
+        }
+        return seen.get(seen.size() - 1);
+    }
+
+    /** The step an execution is at, or its status once it has ended. */
+    private static String where(Map<String, Object> execution) {
+        return Workflows.TERMINAL.contains(execution.get("status")) || step(execution) >= LeadToCustomerIT.STEPS.size()
+                ? String.valueOf(execution.get("status")) : LeadToCustomerIT.STEPS.get(step(execution));
+    }
+
+    private static int step(Map<String, Object> execution) {
+        return ((Number) execution.get("current_step")).intValue();
+    }
+
+    /** Every step of every execution recorded once, COMPLETED: nothing ran twice to a result, nothing was left behind. */
+    private static void assertEachStepCompletedOnce(Workflows workflows, List<Map<String, Object>> executions) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> execution : executions) {
+            JsonPath detail = workflows.execution((String) execution.get("id"));
+            List<Map<String, Object>> steps = detail.getList("steps");
+            Map<Object, List<Object>> byName = steps.stream().collect(Collectors.groupingBy(s -> s.get("name"), TreeMap::new,
+                    Collectors.mapping(s -> s.get("status"), Collectors.toList())));
+            if (!byName.values().stream().allMatch(List.of("COMPLETED")::equals)) {
+                problems.add(byName + "\n" + Workflows.describe(detail));
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail(problems.size() + " executions have a step recorded other than COMPLETED once:\n" + String.join("\n", problems));
+        }
+    }
+
+    /** {@code count} calls of {@code task} at once on {@code pool}, their results in order. */
+    private static <T> List<T> all(ExecutorService pool, int count, Supplier<T> task) {
+        List<CompletableFuture<T>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(CompletableFuture.supplyAsync(task, pool));
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+}

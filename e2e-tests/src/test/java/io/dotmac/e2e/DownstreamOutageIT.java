@@ -1,0 +1,141 @@
+package io.dotmac.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dotmac.common.testing.TestTokens;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 9's third invariant scenario: notification-service is down when an execution reaches its
+ * welcome email; the step is retried until the service is back, the execution completes and the
+ * customer gets exactly one email. On the way, a non-critical step that fails (an add-on license for
+ * a product licensing-service does not know, which it rejects with 422) is recorded FAILED and the
+ * execution goes on past it.
+ *
+ * <p>The tenant runs its own version of {@code lead_to_customer}: the built-in's {@code send_welcome}
+ * has the engine's default retry policy (3 attempts, 1 s and 2 s apart), far shorter than a JVM
+ * takes to start, so this copy of the built-in gives it 20 attempts at most 5 s apart, and adds the
+ * add-on step after {@code issue_license}.
+ */
+@ExtendWith(SuiteExtension.class)
+class DownstreamOutageIT {
+
+    private static final String L2C = "lead_to_customer";
+    private static final String ADDON = "issue_addon_license";
+    private static final String UNKNOWN_PRODUCT = "e2e-no-such-product";
+
+    @Test
+    void aStepWaitsOutItsServiceAndANonCriticalFailureIsPassed(Suite suite) {
+        Instant began = Instant.now();
+        String tenant = suite.newTenant("outage");
+        Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, api);
+        Onboarding onboarding = new Onboarding(api, workflows);
+        ServiceProcess notification = suite.service(Service.NOTIFICATION);
+
+        String version = storeTenantVersion(api);
+        List<String> steps = new ArrayList<>(LeadToCustomerIT.STEPS);
+        steps.add(steps.indexOf("issue_license") + 1, ADDON);
+
+        Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("outage"), Duration.ofSeconds(60));
+        Instant down;
+        Instant up;
+        try {
+            notification.stop(Duration.ofSeconds(20));
+            down = Instant.now();
+            onboarding.accept(customer);
+            JsonPath retrying = workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "retrying send_welcome",
+                    detail -> retries(step(detail, "send_welcome")) > 0);
+            assertEquals("RUNNING", step(retrying, "send_welcome").get("status"), Workflows.describe(retrying));
+            notification.start();
+            notification.awaitReady(suite.readyTimeout());
+            up = Instant.now();
+        } finally {
+            if (!notification.isAlive()) {
+                // The tests after this one need it.
+                notification.start();
+                notification.awaitReady(suite.readyTimeout());
+            }
+        }
+
+        JsonPath done = workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(60), "COMPLETED");
+        String report = Workflows.describe(done);
+        List<Effects.Count> counts = Effects.count(suite, api, List.of(customer));
+        System.out.printf("%n[e2e] downstream outage, tenant %s: notification-service down for %d ms, execution completed %d ms"
+                        + " after the test began%n  %s%n%s%n", tenant, Duration.between(down, up).toMillis(),
+                Duration.between(began, Instant.now()).toMillis(), report.replace("\n", "\n  "), Effects.table(counts));
+
+        assertEquals(version, done.getString("summary.workflow_version"), "the tenant's own version ran");
+        List<Map<String, Object>> recorded = done.getList("steps");
+        assertEquals(steps, recorded.stream().map(s -> s.get("name")).toList(), "the steps, in order:\n" + report);
+        Map<String, Object> addon = step(done, ADDON);
+        assertAll("the non-critical step that failed:\n" + report,
+                () -> assertEquals("FAILED", addon.get("status")),
+                () -> assertTrue(String.valueOf(addon.get("error_message")).contains(UNKNOWN_PRODUCT),
+                        "its error names the product licensing-service rejected"),
+                () -> assertEquals(0, retries(addon), "a 422 is not retried"));
+        for (Map<String, Object> step : recorded) {
+            if (!ADDON.equals(step.get("name"))) {
+                assertEquals("COMPLETED", step.get("status"), step.get("name") + ":\n" + report);
+            }
+        }
+        Map<String, Object> welcome = step(done, "send_welcome");
+        assertTrue(retries(welcome) > 0, "send_welcome was retried while notification-service was down:\n" + report);
+        assertNull(welcome.get("error_message"), "a completed step keeps no error");
+        Effects.assertExactlyOneEach(counts);
+    }
+
+    /**
+     * Stores the tenant's copy of the built-in {@code lead_to_customer} (read through the API, so it
+     * follows the built-in): a longer retry on {@code send_welcome}, the non-critical add-on license
+     * after {@code issue_license}. Its version.
+     */
+    @SuppressWarnings("unchecked")
+    private static String storeTenantVersion(Api api) {
+        Map<String, Object> builtin = api.to(Service.WORKFLOW).get("/api/v1/workflows/{name}", L2C).then().statusCode(200)
+                .extract().jsonPath().getMap("definition");
+        Map<String, Object> definition = new LinkedHashMap<>(builtin);
+        String version = (Integer.parseInt(((String) builtin.get("version")).split("\\.")[0]) + 1) + ".0.0";
+        definition.put("version", version);
+        definition.put("description", "lead_to_customer for the outage test: send_welcome outlasts a restart of"
+                + " notification-service; a non-critical add-on license that licensing-service rejects");
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (Map<String, Object> step : (List<Map<String, Object>>) builtin.get("steps")) {
+            Map<String, Object> copy = new LinkedHashMap<>(step);
+            if ("send_welcome".equals(step.get("name"))) {
+                copy.put("retry", Map.of("max_attempts", 20, "backoff_seconds", 1, "multiplier", 2, "max_backoff_seconds", 5));
+            }
+            steps.add(copy);
+            if ("issue_license".equals(step.get("name"))) {
+                steps.add(Map.of("name", ADDON, "type", "service_call", "service", "licensing_service", "method", "issue_license",
+                        "params", Map.of("customer_id", "${quote.organization_slug}",
+                                "products", List.of(Map.of("product_code", UNKNOWN_PRODUCT, "quantity", 1)),
+                                "source_id", "addon-${quote.id}"),
+                        "result", "addon_licenses", "critical", false));
+            }
+        }
+        definition.put("steps", steps);
+        api.to(Service.WORKFLOW).body(definition).post("/api/v1/workflows").then().statusCode(201);
+        return version;
+    }
+
+    private static Map<String, Object> step(JsonPath detail, String name) {
+        List<Map<String, Object>> steps = detail.getList("steps");
+        return steps.stream().filter(s -> name.equals(s.get("name"))).findFirst().orElse(Map.of());
+    }
+
+    private static int retries(Map<String, Object> step) {
+        return step.get("retry_count") == null ? 0 : ((Number) step.get("retry_count")).intValue();
+    }
+}

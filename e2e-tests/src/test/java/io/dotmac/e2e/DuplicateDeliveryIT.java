@@ -1,0 +1,149 @@
+package io.dotmac.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.dotmac.common.testing.TestTokens;
+import io.restassured.path.json.JsonPath;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 9's first invariant scenario: one accepted quote yields exactly one order, one payment, one
+ * license set and one welcome email although its {@code crm.quote.accepted} event reaches the
+ * workflow-service twice (the very record crm-service's outbox relay published, put back on the
+ * topic, as a redelivery or a relay that crashed before marking it would) and Stripe delivers the
+ * payment's {@code payment_intent.succeeded} webhook twice (at the same time, as Stripe's retry of a
+ * delivery it thinks timed out can).
+ */
+@ExtendWith(SuiteExtension.class)
+class DuplicateDeliveryIT {
+
+    private static final String QUOTE_ACCEPTED = "crm.quote.accepted";
+    private static final String PAYMENT_RECEIVED = "billing.payment.received";
+
+    @Test
+    void duplicateEventsAndWebhooksChangeNothing(Suite suite) {
+        Instant began = Instant.now();
+        String tenant = suite.newTenant("dup");
+        Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, api);
+        Onboarding onboarding = new Onboarding(api, workflows);
+
+        try (EventTap tap = EventTap.open(suite, "dup", List.of(QUOTE_ACCEPTED, PAYMENT_RECEIVED))) {
+            // "pending": the Stripe stub leaves the PaymentIntent processing, so the webhook is what settles the payment.
+            Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("pending"), Duration.ofSeconds(60));
+            onboarding.accept(customer);
+
+            // The event exactly as crm-service's relay put it on the topic, published a second time.
+            ConsumerRecord<byte[], byte[]> accepted = tap.awaitRecord(QUOTE_ACCEPTED, customer.quoteId(), Duration.ofSeconds(30));
+            RecordMetadata duplicate = tap.republish(accepted);
+
+            // The execution took the payment and waits for Stripe to confirm it.
+            workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "waiting for " + PAYMENT_RECEIVED,
+                    detail -> PAYMENT_RECEIVED.equals(detail.getString("summary.wait_event")));
+            JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals("pending", payment.getString("status"), "the payment before the webhook (its PaymentIntent processing)");
+            String paymentIntent = payment.getString("stripe_payment_intent_id");
+            assertNotNull(paymentIntent, "the payment's PaymentIntent");
+
+            String event = paymentIntentSucceeded(paymentIntent, payment, tenant);
+            List<CompletableFuture<String>> deliveries = List.of(
+                    CompletableFuture.supplyAsync(() -> deliver(api, event)),
+                    CompletableFuture.supplyAsync(() -> deliver(api, event)));
+            List<String> outcomes = deliveries.stream().map(CompletableFuture::join).sorted().toList();
+            assertEquals(List.of("applied", "duplicate"), outcomes, "billing-service's answers to the two deliveries");
+
+            workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(60), "COMPLETED");
+            tap.awaitConsumed(suite.workflowConsumerGroup(), duplicate, Duration.ofSeconds(30));
+            List<Map<String, Object>> executions = workflows.awaitAllEnded(
+                    Map.of("lead_to_customer", 1, "quote_accepted", 1, "payment_received", 1), Duration.ofSeconds(60));
+
+            List<Effects.Count> counts = Effects.count(suite, api, List.of(customer));
+            System.out.printf("%n[e2e] duplicate deliveries, tenant %s, %d ms:%n%s%n  executions: %s%n", tenant,
+                    Duration.between(began, Instant.now()).toMillis(), Effects.table(counts), Workflows.summaries(executions));
+            Effects.assertExactlyOneEach(counts);
+
+            // The duplicate event started nothing new: one execution per workflow, each COMPLETED.
+            Map<Object, List<Object>> byWorkflow = executions.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
+                    Collectors.mapping(e -> e.get("status"), Collectors.toList())));
+            assertEquals(Map.of("lead_to_customer", List.of("COMPLETED"), "quote_accepted", List.of("COMPLETED"),
+                    "payment_received", List.of("COMPLETED")), byWorkflow, "executions per workflow: " + Workflows.summaries(executions));
+
+            tap.awaitRecord(PAYMENT_RECEIVED, customer.quoteId(), Duration.ofSeconds(10));
+            List<ConsumerRecord<byte[], byte[]>> quoteEvents = tap.records(QUOTE_ACCEPTED, customer.quoteId());
+            List<ConsumerRecord<byte[], byte[]>> paymentEvents = tap.records(PAYMENT_RECEIVED, customer.quoteId());
+            assertAll("events on the topics for quote " + customer.quoteId(),
+                    () -> assertEquals(2, quoteEvents.size(), QUOTE_ACCEPTED + ": the original and the copy"),
+                    () -> assertEquals(1, eventIds(quoteEvents).size(), QUOTE_ACCEPTED + " event ids " + eventIds(quoteEvents)),
+                    // The second webhook committed nothing, so billing's outbox had one event to relay.
+                    () -> assertEquals(1, eventIds(paymentEvents).size(), PAYMENT_RECEIVED + " event ids " + eventIds(paymentEvents)));
+        }
+    }
+
+    /** A {@code payment_intent.succeeded} event for the payment's PaymentIntent, as Stripe sends it (billing's metadata included). */
+    private static String paymentIntentSucceeded(String paymentIntent, JsonPath payment, String tenant) {
+        long amount = payment.getObject("amount", BigDecimal.class).movePointRight(2).longValueExact();
+        long created = Instant.now().getEpochSecond();
+        return """
+                {
+                  "id": "evt_e2e_%s",
+                  "object": "event",
+                  "api_version": "2024-06-20",
+                  "created": %d,
+                  "data": {"object": {
+                    "id": "%s", "object": "payment_intent", "amount": %d, "amount_received": %d,
+                    "capture_method": "automatic_async", "confirmation_method": "automatic", "created": %d,
+                    "currency": "%s", "customer": %s, "last_payment_error": null, "livemode": false,
+                    "metadata": {"payment_id": "%s", "quote_id": "%s", "tenant_id": "%s"},
+                    "payment_method_types": ["card"], "status": "succeeded"}},
+                  "livemode": false,
+                  "pending_webhooks": 1,
+                  "request": {"id": null, "idempotency_key": null},
+                  "type": "payment_intent.succeeded"
+                }""".formatted(UUID.randomUUID().toString().replace("-", ""), created, paymentIntent, amount, amount, created,
+                payment.getString("currency").toLowerCase(),
+                payment.getString("stripe_customer_id") == null ? "null" : "\"" + payment.getString("stripe_customer_id") + "\"",
+                payment.getString("id"), payment.getString("quote_id"), tenant);
+    }
+
+    /** One delivery of the webhook, signed as Stripe signs each delivery; billing-service's outcome. */
+    private static String deliver(Api api, String payload) {
+        return api.anonymous(Service.BILLING).header("Stripe-Signature", stripeSignature(payload, Instant.now().getEpochSecond()))
+                .body(payload).post("/api/v1/billing/webhooks/stripe").then().statusCode(200).extract().path("outcome");
+    }
+
+    /** {@code t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>.<payload>" with the endpoint's secret>}. */
+    private static String stripeSignature(String payload, long timestamp) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Suite.STRIPE_WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] signature = mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8));
+            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> eventIds(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> EventTap.header(r, "ce_id")).collect(Collectors.toSet());
+    }
+}
