@@ -163,16 +163,15 @@ class BrowserIT {
         Workflows workflows = new Workflows(suite, admin);
         String customer = "cust-" + UUID.randomUUID();
         // One call to the licensing-service, not retried, so that its being down fails the execution at once.
-        admin.to(Service.WORKFLOW).body(Map.of(
-                        "name", "browser_licenses_check",
-                        "version", "1.0.0",
-                        "inputs", List.of("customer_id"),
-                        "steps", List.of(Map.of(
-                                "name", "licenses", "type", "service_call",
-                                "service", "licensing_service", "method", "get_licenses",
-                                "params", Map.of("customer_id", "${customer_id}"),
-                                "retry", Map.of("max_attempts", 1)))))
-                .post("/api/v1/workflows").then().statusCode(201);
+        workflows.store(Map.of(
+                "name", "browser_licenses_check",
+                "version", "1.0.0",
+                "inputs", List.of("customer_id"),
+                "steps", List.of(Map.of(
+                        "name", "licenses", "type", "service_call",
+                        "service", "licensing_service", "method", "get_licenses",
+                        "params", Map.of("customer_id", "${customer_id}"),
+                        "retry", Map.of("max_attempts", 1)))));
 
         ServiceProcess licensing = suite.service(Service.LICENSING);
         String id;

@@ -44,7 +44,7 @@ class DownstreamOutageIT {
         Onboarding onboarding = new Onboarding(api, workflows);
         ServiceProcess notification = suite.service(Service.NOTIFICATION);
 
-        String version = storeTenantVersion(api);
+        String version = storeTenantVersion(workflows);
         List<String> steps = new ArrayList<>(LeadToCustomerIT.STEPS);
         steps.add(steps.indexOf("issue_license") + 1, ADDON);
 
@@ -102,9 +102,8 @@ class DownstreamOutageIT {
      * after {@code issue_license}. Its version.
      */
     @SuppressWarnings("unchecked")
-    private static String storeTenantVersion(Api api) {
-        Map<String, Object> builtin = api.to(Service.WORKFLOW).get("/api/v1/workflows/{name}", L2C).then().statusCode(200)
-                .extract().jsonPath().getMap("definition");
+    private static String storeTenantVersion(Workflows workflows) {
+        Map<String, Object> builtin = workflows.definition(L2C);
         Map<String, Object> definition = new LinkedHashMap<>(builtin);
         String version = (Integer.parseInt(((String) builtin.get("version")).split("\\.")[0]) + 1) + ".0.0";
         definition.put("version", version);
@@ -126,7 +125,7 @@ class DownstreamOutageIT {
             }
         }
         definition.put("steps", steps);
-        api.to(Service.WORKFLOW).body(definition).post("/api/v1/workflows").then().statusCode(201);
+        workflows.store(definition);
         return version;
     }
 

@@ -141,7 +141,8 @@ final class Effects {
         return rows.stream().map(r -> String.valueOf(r.get("status"))).toList().toString();
     }
 
-    private static boolean addressedTo(MimeMessage message, String email) {
+    /** Whether {@code email} is among the message's To recipients. */
+    static boolean addressedTo(MimeMessage message, String email) {
         try {
             Address[] to = message.getRecipients(Message.RecipientType.TO);
             return to != null && Arrays.stream(to).map(Objects::toString).anyMatch(a -> a.toLowerCase().contains(email.toLowerCase()));

@@ -13,7 +13,6 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dotmac.common.testing.TestTokens;
 import io.restassured.path.json.JsonPath;
-import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,31 +58,19 @@ class LeadToCustomerIT {
         String tenant = suite.newTenant("l2c");
         Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
         Workflows workflows = new Workflows(suite, api);
-        String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String slug = "e2e-" + unique;
-        String email = "ada." + unique + "@example.com"; // the Stripe stub confirms this PaymentIntent: succeeded
+        Onboarding onboarding = new Onboarding(api, workflows);
         Instant began = Instant.now();
         Map<String, Instant> marks = new LinkedHashMap<>();
 
-        // 1. A lead; lead_to_customer for it.
-        Map<String, Object> lead = new LinkedHashMap<>();
-        lead.put("customer_name", "Ada Lovelace");
-        lead.put("customer_email", email);
-        lead.put("company_name", "Analytical Networks " + unique);
-        lead.put("organization_slug", slug);
-        lead.put("region", "eu-west");
-        lead.put("products", List.of(Map.of("product_code", "isp-core", "quantity", 1),
-                Map.of("product_code", "support-desk", "quantity", 3)));
-        lead.put("source", "e2e");
-        String leadId = api.to(Service.CRM).header("Idempotency-Key", "e2e-lead-" + unique).body(lead)
-                .post("/api/v1/crm/leads").then().statusCode(201).body("status", equalTo("new")).extract().path("id");
-        marks.put("lead created", Instant.now());
-
-        String executionId = workflows.start("lead_to_customer", Map.of("lead_id", leadId), "e2e-l2c-" + leadId);
-        marks.put("execution started", Instant.now());
+        // 1. A lead with two products; lead_to_customer for it ("ada": the Stripe stub confirms its PaymentIntent at once).
+        Onboarding.Lead lead = onboarding.start("ada");
+        String leadId = lead.leadId();
+        String email = lead.email();
+        String slug = lead.slug();
+        marks.put("lead created, execution started", Instant.now());
 
         // 2. Qualified, quoted, waiting for the acceptance, woken by crm.quote.accepted for this quote.
-        JsonPath waiting = workflows.awaitStatus(executionId, Duration.ofSeconds(60), "WAITING");
+        JsonPath waiting = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(60), "WAITING");
         marks.put("execution waiting", Instant.now());
         String quoteId = waiting.getString("context.quote.id");
         assertNotNull(quoteId, "the execution's context has the generated quote:\n" + Workflows.describe(waiting));
@@ -107,16 +91,11 @@ class LeadToCustomerIT {
         String currency = quotes.getString("items[0].currency");
         List<Map<String, Object>> items = quotes.getList("items[0].items");
 
-        api.to(Service.CRM).header("Idempotency-Key", "e2e-send-" + quoteId).post("/api/v1/crm/quotes/{id}/send", quoteId)
-                .then().statusCode(200).body("status", equalTo("sent"));
-        marks.put("quote sent", Instant.now());
-        api.to(Service.CRM).header("Idempotency-Key", "e2e-accept-" + quoteId).body(Map.of("accepted_by", email))
-                .post("/api/v1/crm/quotes/{id}/accept", quoteId)
-                .then().statusCode(200).body("status", equalTo("accepted")).body("accepted_by", equalTo(email));
-        marks.put("quote accepted", Instant.now());
+        onboarding.accept(new Onboarding.Customer(lead, quoteId, quoteNumber, items));
+        marks.put("quote sent and accepted", Instant.now());
 
         // The waiting condition is re-checked every 10 minutes in this suite: only the event wakes it in time.
-        JsonPath done = workflows.awaitStatus(executionId, Duration.ofSeconds(90), "COMPLETED");
+        JsonPath done = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(90), "COMPLETED");
         marks.put("execution completed", Instant.now());
 
         // 4a. The execution and every step COMPLETED, in order, with their inputs and outputs.
@@ -235,8 +214,10 @@ class LeadToCustomerIT {
             assertTrue(Instant.parse(claims.getString("expires_at")).isAfter(Instant.now()));
         }
 
-        // Every execution the scenario set off in this tenant (the built-ins triggered by its events too) ends.
-        List<Map<String, Object>> all = awaitAllFinished(workflows, Duration.ofSeconds(60));
+        // Every execution the scenario set off in this tenant ends: the built-ins quote_accepted and
+        // payment_received, started by crm.quote.accepted and billing.payment.received, too.
+        List<Map<String, Object>> all = workflows.awaitAllEnded(
+                Map.of("lead_to_customer", 1, "quote_accepted", 1, "payment_received", 1), Duration.ofSeconds(60));
         marks.put("all executions finished", Instant.now());
 
         // 4e. Exactly one welcome email, to the customer, with the tenant URL.
@@ -258,7 +239,7 @@ class LeadToCustomerIT {
         effects.put("order " + externalOrderId + " activated", order.getString("activated_at"));
         printTimeline(done, all, marks, began, effects, tenant, quoteNumber, mail.getSubject());
         assertEquals(Set.of("COMPLETED"), all.stream().map(e -> e.get("status")).collect(Collectors.toSet()),
-                "every execution of the tenant completed: " + summaries(all));
+                "every execution of the tenant completed: " + Workflows.summaries(all));
     }
 
     // -- helpers
@@ -275,41 +256,8 @@ class LeadToCustomerIT {
         return output instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
-    /**
-     * The tenant's executions once the events of the scenario have started theirs (the built-ins
-     * quote_accepted and payment_received, on crm.quote.accepted and billing.payment.received) and
-     * every one has ended.
-     */
-    private static List<Map<String, Object>> awaitAllFinished(Workflows workflows, Duration timeout) {
-        Set<String> expected = Set.of("lead_to_customer", "quote_accepted", "payment_received");
-        AtomicReference<List<Map<String, Object>>> last = new AtomicReference<>(List.of());
-        try {
-            return await().atMost(timeout).pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        last.set(workflows.list(null));
-                        return last.get();
-                    }, list -> list.stream().map(e -> e.get("workflow_name")).collect(Collectors.toSet()).containsAll(expected)
-                            && list.stream().allMatch(e -> Workflows.TERMINAL.contains(e.get("status"))));
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the tenant's executions did not all end, or the events did not start " + expected
-                    + " within " + timeout.toSeconds() + " s: " + summaries(last.get()), e);
-        }
-    }
-
-    private static String summaries(List<Map<String, Object>> executions) {
-        return executions.stream().map(e -> e.get("workflow_name") + " " + e.get("id") + " " + e.get("status")
-                + (e.get("error_message") == null ? "" : " (" + e.get("error_message") + ")")).toList().toString();
-    }
-
     private static List<MimeMessage> messagesTo(Suite suite, String recipient) {
-        return Arrays.stream(suite.smtp().getReceivedMessages()).filter(m -> {
-            try {
-                return m.getRecipients(Message.RecipientType.TO) != null && Arrays.stream(m.getRecipients(Message.RecipientType.TO))
-                        .anyMatch(a -> a.toString().toLowerCase().contains(recipient.toLowerCase()));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return Arrays.stream(suite.smtp().getReceivedMessages()).filter(m -> Effects.addressedTo(m, recipient)).toList();
     }
 
     /** The message's text, every part of it (a multipart's parts, decoded). */

@@ -62,7 +62,7 @@ final class Onboarding {
                 Map.of("product_code", "support-desk", "quantity", 2)));
         lead.put("source", "e2e");
         String leadId = api.to(Service.CRM).header("Idempotency-Key", "e2e-lead-" + unique).body(lead)
-                .post("/api/v1/crm/leads").then().statusCode(201).extract().path("id");
+                .post("/api/v1/crm/leads").then().statusCode(201).body("status", equalTo("new")).extract().path("id");
         String executionId = workflows.start("lead_to_customer", Map.of("lead_id", leadId), "e2e-l2c-" + leadId);
         return new Lead(leadId, email, slug, executionId);
     }
@@ -83,6 +83,6 @@ final class Onboarding {
                 .post("/api/v1/crm/quotes/{id}/send", customer.quoteId()).then().statusCode(200).body("status", equalTo("sent"));
         api.to(Service.CRM).header("Idempotency-Key", "e2e-accept-" + customer.quoteId())
                 .body(Map.of("accepted_by", customer.email())).post("/api/v1/crm/quotes/{id}/accept", customer.quoteId())
-                .then().statusCode(200).body("status", equalTo("accepted"));
+                .then().statusCode(200).body("status", equalTo("accepted")).body("accepted_by", equalTo(customer.email()));
     }
 }

@@ -15,7 +15,10 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** The workflow-service's API as the tests use it: start, read and wait for executions, print them. */
+/**
+ * The workflow-service's API as the tests use it: read and store definitions; start, read and wait
+ * for executions, print them.
+ */
 public final class Workflows {
 
     public static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
@@ -26,6 +29,17 @@ public final class Workflows {
     public Workflows(Suite suite, Api api) {
         this.suite = suite;
         this.api = api;
+    }
+
+    /** {@code GET /api/v1/workflows/{name}}'s definition: the version of {@code name} that runs for the caller's tenant. */
+    public Map<String, Object> definition(String name) {
+        return api.to(Service.WORKFLOW).get("/api/v1/workflows/{name}", name).then().statusCode(200)
+                .extract().jsonPath().getMap("definition");
+    }
+
+    /** {@code POST /api/v1/workflows}: stores a definition (or a new version of one) for the caller's tenant. */
+    public void store(Map<String, ?> definition) {
+        api.to(Service.WORKFLOW).body(definition).post("/api/v1/workflows").then().statusCode(201);
     }
 
     /** {@code POST /api/v1/workflows/execute}; the execution's id. */
