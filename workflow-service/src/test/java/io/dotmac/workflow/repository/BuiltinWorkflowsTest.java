@@ -1,8 +1,12 @@
 package io.dotmac.workflow.repository;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dotmac.workflow.definition.RetryPolicy;
+import io.dotmac.workflow.definition.StepDefinition;
+import io.dotmac.workflow.definition.StepType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -33,12 +37,33 @@ class BuiltinWorkflowsTest {
     @Test
     void builtInsAreSeededOnceAndValid() {
         List<String> before = stored();
-        assertTrue(before.containsAll(List.of("lead_to_customer 1.1.0 true", "payment_received 1.1.0 true",
-                "quote_accepted 1.1.0 true")), before.toString());
+        assertTrue(before.containsAll(List.of("lead_to_customer 1.2.0 true", "payment_received 1.2.0 true",
+                "quote_accepted 1.2.0 true")), before.toString());
 
         builtins.seed(null);
 
         assertEquals(before, stored(), "seeding again (a restart, a second instance) adds nothing");
+    }
+
+    @Test
+    void everyServiceCallOfTheBuiltInsOutlastsAServiceRestart() {
+        for (String name : BuiltinWorkflows.NAMES) {
+            var definition = workflows.findActive(name, "any-tenant").await().atMost(Duration.ofSeconds(10)).orElseThrow()
+                    .definition();
+            for (StepDefinition step : definition.steps()) {
+                if (step.type() != StepType.SERVICE_CALL) {
+                    continue;
+                }
+                RetryPolicy retry = step.retry();
+                assertNotNull(retry, name + "." + step.name() + " has its own retry policy");
+                Duration waited = Duration.ZERO;
+                for (int retryNumber = 1; retryNumber < retry.maxAttempts(); retryNumber++) {
+                    waited = waited.plus(retry.backoffBefore(retryNumber));
+                }
+                assertTrue(waited.compareTo(Duration.ofMinutes(3)) >= 0,
+                        name + "." + step.name() + " retries for " + waited + ", less than a restart of a service may take");
+            }
+        }
     }
 
     @Test
