@@ -44,6 +44,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -52,7 +53,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Submitting and processing orders over HTTP against the real database and broker: the customer
  * tenant, deployment and activations it provisions, a failed activation and its retry, a taken
- * slug, illegal transitions, and the order-activated event.
+ * slug, illegal transitions, the order-activated event, and more orders at once than the database
+ * pool has connections.
  */
 @QuarkusTest
 @QuarkusTestResource(CrmStub.class)
@@ -154,24 +156,46 @@ class OrderProcessingTest {
         Map<String, Object> quote = TestQuotes.accepted(slug);
         String id = draftOrder(token, quote);
 
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        allActive(IntStream.range(0, 4).<Supplier<ExtractableResponse<Response>>>mapToObj(i -> () -> submit(token, id, true).extract())
+                .toList());
+        get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
+        assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, count("SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
+                ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
+    }
+
+    @Test
+    void moreOrdersAtOnceThanThePoolHasConnectionsAllBecomeActive() {
+        // Each submit with auto_activate holds two of the test pool's four connections at once: twelve at
+        // once used to take all four and wait for a second each, until the pool's acquisition timeout.
+        List<String> ids = IntStream.range(0, 12).mapToObj(i -> draftOrder(token, TestQuotes.accepted(TestQuotes.slug()))).toList();
+
+        allActive(ids.stream().<Supplier<ExtractableResponse<Response>>>map(id -> () -> as(token)
+                        .header("Idempotency-Key", "exec-" + id + ":submit_order")
+                        .contentType(ContentType.JSON).body("{\"auto_activate\": true}")
+                        .when().post(ORDERS + "/" + id + "/submit").then().extract())
+                .toList());
+        for (String id : ids) {
+            assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE order_id = $1", UUID.fromString(id)));
+            assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        }
+    }
+
+    /** Sends every request at once, each from its own thread; every answer must be 200 with the order active. */
+    private static void allActive(List<Supplier<ExtractableResponse<Response>>> requests) {
+        ExecutorService callers = Executors.newFixedThreadPool(requests.size());
         try {
-            List<CompletableFuture<ExtractableResponse<Response>>> calls = IntStream.range(0, 4)
-                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> submit(token, id, true).extract(), pool))
-                    .toList();
+            List<CompletableFuture<ExtractableResponse<Response>>> calls = requests.stream()
+                    .map(request -> CompletableFuture.supplyAsync(request, callers)).toList();
             for (CompletableFuture<ExtractableResponse<Response>> call : calls) {
                 ExtractableResponse<Response> response = call.join();
                 assertEquals(200, response.statusCode(), response.asString());
                 assertEquals("active", response.path("status"));
             }
         } finally {
-            pool.shutdownNow();
+            callers.shutdownNow();
         }
-        get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
-        assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        assertEquals(1, count("SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
-                ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.dotmac.sales.order.mapping.OrderMapper;
 import io.dotmac.sales.order.rest.OrderRequests.CreateOrderFromQuote;
 import io.dotmac.sales.order.rest.OrderRequests.SubmitOrder;
 import io.dotmac.sales.provisioning.OrderProcessor;
+import io.dotmac.sales.provisioning.ProvisioningAdmission;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -46,15 +47,17 @@ public class OrderResource {
 
     private final OrderService orders;
     private final OrderProcessor processor;
+    private final ProvisioningAdmission admission;
     private final OrderViews views;
     private final OrderMapper mapper;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
 
-    OrderResource(OrderService orders, OrderProcessor processor, OrderViews views, OrderMapper mapper,
-                  IdempotencyService idempotency, CurrentTenant tenant) {
+    OrderResource(OrderService orders, OrderProcessor processor, ProvisioningAdmission admission, OrderViews views,
+                  OrderMapper mapper, IdempotencyService idempotency, CurrentTenant tenant) {
         this.orders = orders;
         this.processor = processor;
+        this.admission = admission;
         this.views = views;
         this.mapper = mapper;
         this.idempotency = idempotency;
@@ -103,24 +106,26 @@ public class OrderResource {
     @Path("/{id}/submit")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a draft; with auto_activate also process it (and resume a failed one). "
-            + "Submitting an order that is submitted or active already returns it unchanged; a cancelled one is 409")
+            + "Submitting an order that is submitted or active already returns it unchanged; a cancelled one is 409; "
+            + "503 with Retry-After when too many orders are submitted or processed at once")
     public Uni<Response> submit(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id,
                                 SubmitOrder body) {
         String tenantId = tenant.id();
         boolean activate = body != null && body.activate();
-        return idempotency.run(key, "POST", BASE + "/" + id + "/submit", body == null ? new SubmitOrder(false) : body,
-                () -> processor.submit(tenantId, id, activate).map(view -> Response.ok(mapper.toDto(view)).build()));
+        return admission.admit(idempotency.run(key, "POST", BASE + "/" + id + "/submit", body == null ? new SubmitOrder(false) : body,
+                () -> processor.submit(tenantId, id, activate).map(view -> Response.ok(mapper.toDto(view)).build())));
     }
 
     @POST
     @Path("/{id}/process")
     @Operation(summary = "Provision a submitted order: customer tenant, deployment, service activations, then active. "
             + "A failed order resumes where it stopped; an active one is returned unchanged. "
-            + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409")
+            + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409; "
+            + "503 with Retry-After when too many orders are submitted or processed at once")
     public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
         String tenantId = tenant.id();
-        return idempotency.run(key, "POST", BASE + "/" + id + "/process", null,
-                () -> processor.process(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build()));
+        return admission.admit(idempotency.run(key, "POST", BASE + "/" + id + "/process", null,
+                () -> processor.process(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build())));
     }
 
     @POST
