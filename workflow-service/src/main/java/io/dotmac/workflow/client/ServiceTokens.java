@@ -1,5 +1,6 @@
 package io.dotmac.workflow.client;
 
+import io.dotmac.common.security.Roles;
 import io.dotmac.workflow.config.EngineConfig;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
@@ -24,7 +25,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ServiceTokens {
 
-    public static final String ROLE = "service";
     private static final Logger LOG = Logger.getLogger(ServiceTokens.class);
 
     private final PrivateKey key;
@@ -58,7 +58,7 @@ public class ServiceTokens {
     private Issued issue(String tenantId, Instant now) {
         Instant expiresAt = now.plus(ttl);
         String token = Jwt.issuer(issuer).audience(audience).upn("workflow-service").subject("workflow-service")
-                .groups(Set.of(ROLE)).claim("tenant_id", tenantId).issuedAt(now).expiresAt(expiresAt).sign(key);
+                .groups(Set.of(Roles.SERVICE)).claim("tenant_id", tenantId).issuedAt(now).expiresAt(expiresAt).sign(key);
         return new Issued(token, expiresAt);
     }
 

@@ -1,6 +1,7 @@
 package io.dotmac.workflow.rest;
 
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.workflow.repository.ExecutionQueries;
 import io.dotmac.workflow.rest.ApiModels.ExecutionPage;
 import io.dotmac.workflow.rest.ApiModels.Status;

@@ -2,6 +2,7 @@ package io.dotmac.workflow.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.workflow.rest.ApiModels.ExecuteRequest;
 import io.dotmac.workflow.rest.ApiModels.ExecutionAccepted;
 import io.dotmac.workflow.rest.ApiModels.Workflow;

@@ -3,7 +3,7 @@ package io.dotmac.billing.payment.rest;
 import io.dotmac.billing.payment.PaymentService;
 import io.dotmac.billing.payment.PaymentService.NewPayment;
 import io.dotmac.billing.payment.mapping.PaymentMapper;
-import io.dotmac.billing.security.Roles;
+import io.dotmac.common.security.Roles;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.rest.Page;

@@ -4,6 +4,7 @@ import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.licensing.license.License;
 import io.dotmac.licensing.license.LicenseService;
 import io.dotmac.licensing.license.mapping.LicenseMapper;

@@ -6,6 +6,7 @@ import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.notification.NotificationService.Welcome;
