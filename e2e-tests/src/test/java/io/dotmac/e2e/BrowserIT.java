@@ -180,8 +180,7 @@ class BrowserIT {
             id = workflows.start("browser_licenses_check", Map.of("customer_id", customer), "retry-" + customer);
             workflows.awaitStatus(id, EXECUTION_WAIT, "FAILED");
         } finally {
-            licensing.start();
-            licensing.awaitReady(suite.readyTimeout());
+            licensing.startAndAwaitReady(suite.readyTimeout());
         }
 
         browser.get(suite.url(Service.WORKFLOW) + "/console/#/executions?status=FAILED");

@@ -67,8 +67,7 @@ class CrashRecoveryIT {
             engine.kill();
             Instant killed = Instant.now();
             accepting.forEach(CompletableFuture::join);
-            engine.start();
-            engine.awaitReady(suite.readyTimeout());
+            engine.startAndAwaitReady(suite.readyTimeout());
             Instant restarted = Instant.now();
 
             List<Map<String, Object>> executions = workflows.awaitAllEnded(
@@ -93,8 +92,7 @@ class CrashRecoveryIT {
             pool.shutdownNow();
             if (!engine.isAlive()) {
                 // The tests after this one need the engine.
-                engine.start();
-                engine.awaitReady(suite.readyTimeout());
+                engine.startAndAwaitReady(suite.readyTimeout());
             }
         }
     }

@@ -57,14 +57,12 @@ class DownstreamOutageIT {
             JsonPath retrying = workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "retrying send_welcome",
                     detail -> retries(step(detail, "send_welcome")) > 0);
             assertEquals("RUNNING", step(retrying, "send_welcome").get("status"), Workflows.describe(retrying));
-            notification.start();
-            notification.awaitReady(suite.readyTimeout());
+            notification.startAndAwaitReady(suite.readyTimeout());
             up = Instant.now();
         } finally {
             if (!notification.isAlive()) {
                 // The tests after this one need it.
-                notification.start();
-                notification.awaitReady(suite.readyTimeout());
+                notification.startAndAwaitReady(suite.readyTimeout());
             }
         }
 

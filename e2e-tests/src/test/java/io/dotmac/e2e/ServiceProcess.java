@@ -212,6 +212,11 @@ public final class ServiceProcess {
     /** Stops it (gracefully) and starts it again on the same port, waiting until it is ready. */
     public void restart(Duration readyTimeout) {
         stop(Duration.ofSeconds(20));
+        startAndAwaitReady(readyTimeout);
+    }
+
+    /** Starts it (a running one is left as it is) and waits until it is ready. */
+    public void startAndAwaitReady(Duration readyTimeout) {
         start();
         awaitReady(readyTimeout);
     }
