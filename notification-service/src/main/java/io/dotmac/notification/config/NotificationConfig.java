@@ -53,6 +53,14 @@ public interface NotificationConfig {
         @WithDefault("PT10S")
         Duration pollInterval();
 
+        /**
+         * How long the background sender leaves a notification nobody has attempted yet to the
+         * request that queued it, which attempts it at once; after that (the request's service
+         * stopped in between, say) the background sender makes the first attempt.
+         */
+        @WithDefault("30s")
+        Duration firstAttemptGrace();
+
         /** Due notifications one background round sends at most. */
         @WithDefault("20")
         @Min(1)

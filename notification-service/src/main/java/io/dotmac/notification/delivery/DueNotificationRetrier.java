@@ -6,11 +6,13 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
  * The background sender: every poll interval it makes the next attempt of each queued
- * notification that is due (a first attempt that never happened, or a retry after its backoff),
+ * notification that is due (a retry after its backoff, or a first attempt the request that queued it
+ * did not make),
  * one after the other. Each attempt claims its notification first, so replicas share the work.
  */
 @ApplicationScoped
@@ -21,17 +23,19 @@ public class DueNotificationRetrier {
     private final NotificationService notifications;
     private final NotificationSender sender;
     private final int batchSize;
+    private final Duration firstAttemptGrace;
 
     DueNotificationRetrier(NotificationService notifications, NotificationSender sender, NotificationConfig config) {
         this.notifications = notifications;
         this.sender = sender;
         this.batchSize = config.delivery().batchSize();
+        this.firstAttemptGrace = config.delivery().firstAttemptGrace();
     }
 
     @Scheduled(identity = "notification-retrier", every = "${notification.delivery.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sendDue() {
-        return notifications.due(batchSize)
+        return notifications.due(batchSize, firstAttemptGrace)
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 // One notification whose attempt breaks (the database, say) must not hold up the others.
                 .onItem().transformToUniAndConcatenate(id -> sender.attempt(id).onFailure().recoverWithItem(failure -> {

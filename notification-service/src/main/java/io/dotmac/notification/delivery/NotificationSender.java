@@ -4,21 +4,22 @@ import io.dotmac.notification.config.NotificationConfig;
 import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.welcome.WelcomeEmail;
-import io.quarkus.mailer.Mailer;
+import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Makes one send attempt of a recorded notification: claims it (a short transaction), sends it
- * over SMTP on a worker thread with no transaction open, and records the outcome (another short
- * transaction). The claim is a lease only one sender can hold, so the API and the background
+ * over SMTP with no transaction open, and records the outcome (another short transaction). The claim is a lease only one sender can hold, so the API and the background
  * retrier, on any replica, never send one notification at the same time; once the server has
  * accepted it, it is marked sent and no claim takes it again.
  *
@@ -35,12 +36,13 @@ public class NotificationSender {
 
     private final NotificationService notifications;
     private final WelcomeEmail welcome;
-    private final Mailer mailer;
-    private final Vertx vertx;
+    private final ReactiveMailer mailer;
+    private final Context mailContext;
+    private final Duration mailerTimeout;
     private final Duration lease;
     private final Backoff backoff;
 
-    NotificationSender(NotificationService notifications, WelcomeEmail welcome, Mailer mailer, Vertx vertx,
+    NotificationSender(NotificationService notifications, WelcomeEmail welcome, ReactiveMailer mailer, Vertx vertx,
             NotificationConfig config, @ConfigProperty(name = "quarkus.mailer.timeout") Duration mailerTimeout) {
         // A lease that ran out while its attempt could still succeed would let a second sender in.
         if (config.delivery().lease().compareTo(mailerTimeout) <= 0) {
@@ -50,7 +52,9 @@ public class NotificationSender {
         this.notifications = notifications;
         this.welcome = welcome;
         this.mailer = mailer;
-        this.vertx = vertx;
+        // Built at startup on the main thread, so a context of its own on one event loop.
+        this.mailContext = vertx.getOrCreateContext();
+        this.mailerTimeout = mailerTimeout;
         this.lease = config.delivery().lease();
         this.backoff = Backoff.of(config.delivery());
     }
@@ -89,18 +93,26 @@ public class NotificationSender {
                 });
     }
 
-    // Rendering and the SMTP exchange (the blocking mailer waits at most quarkus.mailer.timeout) run
-    // on a worker thread; the outcome comes back on the caller's context, where the session work
-    // continues. A template that fails to render is a failed attempt like any other.
+    // Every SMTP exchange runs on one event loop. The mail client's pool opens a connection on the
+    // thread that frees a slot and hands it to whichever send waits, maybe on another event loop;
+    // the server's greeting could arrive before that send listened and was lost, and the send
+    // waited out the whole timeout (every other run of twenty sends at once against GreenMail).
+    // The outcome comes back on the caller's context, where the session work continues. Rendering
+    // the two small templates is cheap; a template that fails to render is a failed attempt.
     private Uni<Void> send(Notification notification) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
-            mailer.send(welcome.mail(notification));
-            return null;
-        }), false).replaceWithVoid();
+        return Uni.createFrom().deferred(() -> {
+            Context caller = Vertx.currentContext();
+            var mail = welcome.mail(notification);
+            return Uni.createFrom().<Void>emitter(emitter -> mailContext.runOnContext(ignored ->
+                            mailer.send(mail).subscribe().with(emitter::complete, emitter::fail)))
+                    .ifNoItem().after(mailerTimeout)
+                    .failWith(() -> new TimeoutException("no reply from the SMTP server within " + mailerTimeout))
+                    .emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        });
     }
 
     private static String describe(Throwable failure) {
-        // The blocking mailer wraps what the SMTP client reported.
+        // What the SMTP client reported, unwrapped from the futures it came through.
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

@@ -9,6 +9,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,6 +56,7 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
             SELECT n.id FROM Notification n
              WHERE n.status = :queued AND n.nextAttemptAt <= current_timestamp
                AND (n.lockedUntil IS NULL OR n.lockedUntil < current_timestamp)
+               AND (n.attempts > 0 OR n.updatedAt < :firstAttemptsBefore)
              ORDER BY n.nextAttemptAt""";
 
     /** Inserts a new queued notification unless its welcome exists already; emits whether it did. */
@@ -106,10 +108,14 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
         return execute(MARK_FAILED, id, error);
     }
 
-    /** Ids of queued notifications whose next attempt is due and that no sender holds, oldest due first. */
-    public Uni<List<UUID>> findDue(int limit) {
+    /**
+     * Ids of queued notifications whose next attempt is due and that no sender holds, oldest due
+     * first; one never attempted only if it was queued before {@code firstAttemptsBefore}.
+     */
+    public Uni<List<UUID>> findDue(int limit, OffsetDateTime firstAttemptsBefore) {
         return getSession().chain(session -> session.createSelectionQuery(DUE, UUID.class)
-                .setParameter("queued", NotificationStatus.QUEUED).setMaxResults(limit).getResultList());
+                .setParameter("queued", NotificationStatus.QUEUED).setParameter("firstAttemptsBefore", firstAttemptsBefore)
+                .setMaxResults(limit).getResultList());
     }
 
     private Uni<Boolean> execute(String sql, Object... parameters) {

@@ -105,9 +105,14 @@ public class NotificationService {
         return delay == null ? notifications.markFailed(id, error) : notifications.retryLater(id, error, delay);
     }
 
-    /** Queued notifications due for an attempt that no sender holds, across tenants (the retrier's work). */
+    /**
+     * Queued notifications due for an attempt that no sender holds, across tenants (the retrier's
+     * work). One never attempted is left alone for {@code firstAttemptGrace} after it was queued:
+     * the request that queued it is making that attempt, and a background one in between would
+     * only leave that request answering "queued" for an email being sent.
+     */
     @WithSession
-    public Uni<java.util.List<UUID>> due(int limit) {
-        return notifications.findDue(limit);
+    public Uni<java.util.List<UUID>> due(int limit, Duration firstAttemptGrace) {
+        return notifications.findDue(limit, OffsetDateTime.now().minus(firstAttemptGrace));
     }
 }

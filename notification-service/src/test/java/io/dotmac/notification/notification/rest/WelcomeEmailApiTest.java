@@ -13,11 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.testing.TestTokens;
+import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.testing.SmtpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
@@ -40,6 +43,9 @@ class WelcomeEmailApiTest {
     static final String TENANT = "tenant-" + UUID.randomUUID().toString().substring(0, 8);
     static final String ENGINE = TestTokens.token(TENANT, "service");
     static final String READER = TestTokens.token(TENANT, "reader");
+
+    @Inject
+    NotificationService notifications;
 
     static String email() {
         return "jane." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
@@ -132,6 +138,40 @@ class WelcomeEmailApiTest {
         send(ENGINE, null, welcome(named, slug(), "<b>Bob</b> & Co")).statusCode(202);
         String html = part(SmtpServer.messagesTo(named).get(0), "text/html");
         assertTrue(html.contains("Hello &lt;b&gt;Bob&lt;/b&gt; &amp; Co,"), html);
+    }
+
+    @Test
+    void twentyWelcomesAtOnceAreEachSentOnTheirFirstAttempt() throws Exception {
+        // More than the mailer's pool of 10 connections: the rest wait for one, and none is lost.
+        List<String> emails = java.util.stream.IntStream.range(0, 20).mapToObj(i -> email()).toList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(emails.size());
+        try {
+            var responses = pool.invokeAll(emails.stream().<java.util.concurrent.Callable<Map<String, Object>>>map(
+                    email -> () -> send(ENGINE, null, welcome(email, slug(), null)).statusCode(202).extract().jsonPath().getMap("")).toList());
+            for (var response : responses) {
+                Map<String, Object> notification = response.get();
+                assertEquals("sent", notification.get("status"), notification.toString());
+                assertEquals(1, notification.get("attempts"), notification.toString());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String email : emails) {
+            assertEquals(1, SmtpServer.messagesTo(email).size(), email);
+        }
+    }
+
+    @Test
+    void aWelcomeQueuedWithoutItsFirstAttemptIsSentByTheBackgroundSender() throws Throwable {
+        // As if the service stopped between committing the record and attempting it.
+        String email = email();
+        UUID id = VertxContextSupport.subscribeAndAwait(() -> notifications.recordWelcome(TENANT,
+                new NotificationService.Welcome(email, slug(), null))).id;
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "sent".equals(
+                given().auth().oauth2(READER).when().get("/api/v1/notifications/" + id).then().extract().path("status")));
+        given().auth().oauth2(READER).when().get("/api/v1/notifications/" + id).then().body("attempts", equalTo(1));
+        assertEquals(1, SmtpServer.messagesTo(email).size());
     }
 
     @Test
