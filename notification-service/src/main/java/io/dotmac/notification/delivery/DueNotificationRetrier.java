@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The background sender: every poll interval it makes the next attempt of each queued
- * notification that is due (a retry after its backoff, or a first attempt the request that queued it
- * did not make),
- * one after the other. Each attempt claims its notification first, so replicas share the work.
+ * notification that is due (a retry after its backoff, or a first attempt the request that queued
+ * it did not make), one after the other. Each attempt claims its notification first, so replicas
+ * share the work.
  */
 @ApplicationScoped
 public class DueNotificationRetrier {

@@ -12,16 +12,16 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Makes one send attempt of a recorded notification: claims it (a short transaction), sends it
- * over SMTP with no transaction open, and records the outcome (another short transaction). The claim is a lease only one sender can hold, so the API and the background
- * retrier, on any replica, never send one notification at the same time; once the server has
- * accepted it, it is marked sent and no claim takes it again.
+ * over SMTP with no transaction open, and records the outcome (another short transaction). The
+ * claim is a lease only one sender can hold, so the API and the background retrier, on any
+ * replica, never send one notification at the same time; once the server has accepted it, it is
+ * marked sent and no claim takes it again.
  *
  * <p>What remains is the window between the server's acceptance and the commit of "sent": a crash
  * there leaves the notification queued, and it is sent again once the lease runs out, with the same
@@ -112,12 +112,7 @@ public class NotificationSender {
     }
 
     private static String describe(Throwable failure) {
-        // What the SMTP client reported, unwrapped from the futures it came through.
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String text = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String text = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
     }
 }

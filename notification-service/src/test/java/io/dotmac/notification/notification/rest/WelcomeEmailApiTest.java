@@ -29,6 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,10 +146,10 @@ class WelcomeEmailApiTest {
     @Test
     void twentyWelcomesAtOnceAreEachSentOnTheirFirstAttempt() throws Exception {
         // More than the mailer's pool of 10 connections: the rest wait for one, and none is lost.
-        List<String> emails = java.util.stream.IntStream.range(0, 20).mapToObj(i -> email()).toList();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(emails.size());
+        List<String> emails = IntStream.range(0, 20).mapToObj(i -> email()).toList();
+        var pool = Executors.newFixedThreadPool(emails.size());
         try {
-            var responses = pool.invokeAll(emails.stream().<java.util.concurrent.Callable<Map<String, Object>>>map(
+            var responses = pool.invokeAll(emails.stream().<Callable<Map<String, Object>>>map(
                     email -> () -> send(ENGINE, null, welcome(email, slug(), null)).statusCode(202).extract().jsonPath().getMap("")).toList());
             for (var response : responses) {
                 Map<String, Object> notification = response.get();
