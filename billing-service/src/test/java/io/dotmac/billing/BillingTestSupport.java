@@ -2,6 +2,7 @@ package io.dotmac.billing;
 
 import static io.restassured.RestAssured.given;
 
+import io.dotmac.billing.client.CrmStub;
 import io.restassured.config.JsonConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
@@ -30,11 +31,28 @@ public final class BillingTestSupport {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * The body of process_payment for a quote that crm-service (the {@link CrmStub}) now serves,
+     * accepted, with this total, currency and customer email (null: none), which the body repeats.
+     */
     public static String paymentBody(String quote, String amount, String currency, String email) {
-        return email == null
-                ? "{\"quote_id\": \"%s\", \"amount\": %s, \"currency\": \"%s\"}".formatted(quote, amount, currency)
-                : "{\"quote_id\": \"%s\", \"amount\": %s, \"currency\": \"%s\", \"customer_email\": \"%s\"}"
-                        .formatted(quote, amount, currency, email);
+        CrmStub.serveAccepted(quote, amount, currency, email);
+        return requestBody(quote, amount, currency, email);
+    }
+
+    /** The body of process_payment as given, leaving out what is null; crm-service is not told anything. */
+    public static String requestBody(String quote, String amount, String currency, String email) {
+        StringBuilder body = new StringBuilder("{\"quote_id\": \"").append(quote).append('"');
+        if (amount != null) {
+            body.append(", \"amount\": ").append(amount);
+        }
+        if (currency != null) {
+            body.append(", \"currency\": \"").append(currency).append('"');
+        }
+        if (email != null) {
+            body.append(", \"customer_email\": \"").append(email).append('"');
+        }
+        return body.append('}').toString();
     }
 
     public static ValidatableResponse processPayment(String token, String idempotencyKey, String body) {

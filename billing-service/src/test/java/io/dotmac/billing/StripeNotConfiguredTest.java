@@ -1,7 +1,7 @@
 package io.dotmac.billing;
 
 import static io.dotmac.billing.BillingTestSupport.get;
-import static io.dotmac.billing.BillingTestSupport.paymentBody;
+import static io.dotmac.billing.BillingTestSupport.requestBody;
 import static io.dotmac.billing.BillingTestSupport.processPayment;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -33,11 +33,12 @@ class StripeNotConfiguredTest {
         }
     }
 
+    /** Refused before anything else, crm-service included (none runs for this profile). */
     @Test
     void paymentsAre503AndNothingIsRecorded() {
         String token = TestTokens.token("tenant-without-stripe", "service");
         String quote = UUID.randomUUID().toString();
-        processPayment(token, UUID.randomUUID().toString(), paymentBody(quote, "10.00", "USD", "buyer@example.com"))
+        processPayment(token, UUID.randomUUID().toString(), requestBody(quote, "10.00", "USD", "buyer@example.com"))
                 .statusCode(503)
                 .contentType("application/problem+json")
                 .body("detail", containsString("Stripe is not configured"));

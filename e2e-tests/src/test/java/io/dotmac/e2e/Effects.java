@@ -142,6 +142,11 @@ final class Effects {
     }
 
     /** Whether {@code email} is among the message's To recipients. */
+    /** What the SMTP server received for {@code recipient}. */
+    static List<MimeMessage> messagesTo(Suite suite, String recipient) {
+        return Arrays.stream(suite.smtp().getReceivedMessages()).filter(m -> addressedTo(m, recipient)).toList();
+    }
+
     static boolean addressedTo(MimeMessage message, String email) {
         try {
             Address[] to = message.getRecipients(Message.RecipientType.TO);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,15 +83,39 @@ final class EventTap implements AutoCloseable {
 
     /** Publishes {@code record} again: the same topic, partition, timestamp, key, value and headers. */
     RecordMetadata republish(ConsumerRecord<byte[], byte[]> record) {
+        return send(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), record.key(),
+                record.value(), record.headers()));
+    }
+
+    /**
+     * Publishes an event of the test's own making, in binary CloudEvents mode as the services' relays
+     * write them: what anyone who can write to the broker could send.
+     */
+    RecordMetadata forge(String topic, String key, String tenant, String json) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(json));
+        record.headers()
+                .add("ce_specversion", bytes("1.0"))
+                .add("ce_id", bytes(UUID.randomUUID().toString()))
+                .add("ce_source", bytes("/e2e/forged"))
+                .add("ce_type", bytes("io.dotmac." + topic))
+                .add("ce_tenantid", bytes(tenant))
+                .add("content-type", bytes("application/json"));
+        return send(record);
+    }
+
+    private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         try {
-            return producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), record.key(),
-                    record.value(), record.headers())).get(30, TimeUnit.SECONDS);
+            return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish the record again to " + record.topic(), e);
+            throw new IllegalStateException("could not publish a record to " + record.topic(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -49,6 +49,13 @@ final class Onboarding {
      * (Stripe's webhook settles it), anything else but {@code declined} succeeds at once.
      */
     Lead start(String emailPrefix) {
+        Lead lead = create(emailPrefix);
+        String executionId = workflows.start("lead_to_customer", Map.of("lead_id", lead.leadId()), "e2e-l2c-" + lead.leadId());
+        return new Lead(lead.leadId(), lead.email(), lead.slug(), executionId);
+    }
+
+    /** A new lead in crm-service and nothing else: no execution drives it (its executionId is null). */
+    Lead create(String emailPrefix) {
         String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String email = emailPrefix + "." + unique + "@example.com";
         String slug = "e2e-" + unique;
@@ -63,8 +70,7 @@ final class Onboarding {
         lead.put("source", "e2e");
         String leadId = api.to(Service.CRM).header("Idempotency-Key", "e2e-lead-" + unique).body(lead)
                 .post("/api/v1/crm/leads").then().statusCode(201).body("status", equalTo("new")).extract().path("id");
-        String executionId = workflows.start("lead_to_customer", Map.of("lead_id", leadId), "e2e-l2c-" + leadId);
-        return new Lead(leadId, email, slug, executionId);
+        return new Lead(leadId, email, slug, null);
     }
 
     /** Waits until the lead's execution waits for its quote's acceptance; the customer with that quote. */

@@ -217,20 +217,24 @@ public final class Suite implements AutoCloseable {
             }
             case SALES -> {
                 env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
+                env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
                 env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
                 env.put("SALES_PROVISIONING_FAIL_SERVICES", "");
             }
             case BILLING -> {
+                env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
                 env.put("STRIPE_SECRET_KEY", STRIPE_API_KEY);
                 env.put("STRIPE_API_BASE", stripeUrl());
                 env.put("STRIPE_PAYMENT_METHOD", "pm_card_visa");
                 env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
             }
             case LICENSING -> {
+                env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
                 env.put("LICENSE_PRIVATE_KEY_LOCATION", testResource("licensing-service", "license-keys/test-private.pem"));
                 env.put("LICENSE_PUBLIC_KEY_LOCATION", testResource("licensing-service", "license-keys/test-public.pem"));
             }
             case NOTIFICATION -> {
+                env.put("SALES_SERVICE_URL", urlOf(Service.SALES));
                 env.put("SMTP_HOST", "127.0.0.1");
                 env.put("SMTP_PORT", Integer.toString(smtpPort));
                 env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);

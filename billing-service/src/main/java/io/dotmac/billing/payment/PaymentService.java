@@ -44,7 +44,7 @@ public class PaymentService {
     /** Leaves room for the payment id and ":payment_intent" within Stripe's 255 characters. */
     static final int CALLER_KEY_PART = 180;
 
-    /** A request to take a payment, checked and normalised at the edge. */
+    /** The payment to take: the quote's total, currency and customer ({@link PaymentTerms}). */
     public record NewPayment(String quoteId, BigDecimal amount, String currency, String customerEmail) {
     }
 
@@ -70,13 +70,7 @@ public class PaymentService {
         UUID id = UUID.randomUUID();
         return payments.insertIfAbsent(id, tenantId, request.quoteId(), request.amount(), request.currency(),
                         request.customerEmail(), stripeKeyPrefix(callerKey, id))
-                .chain(inserted -> payments.findByQuote(tenantId, request.quoteId()))
-                .invoke(payment -> {
-                    if (!payment.id.equals(id) && payment.amount.compareTo(request.amount()) != 0) {
-                        LOG.warnf("payment for quote %s exists with amount %s %s; the request for %s %s gets it unchanged",
-                                request.quoteId(), payment.amount, payment.currency, request.amount(), request.currency());
-                    }
-                });
+                .chain(inserted -> payments.findByQuote(tenantId, request.quoteId()));
     }
 
     /** Step 2: Stripe takes the payment unless it answered for it already; see the class comment. */
@@ -126,7 +120,9 @@ public class PaymentService {
     }
 
     public Uni<Payment> byQuote(String tenantId, String quoteId) {
-        return payments.findByQuote(tenantId, quoteId)
+        UUID uuid = parse(quoteId);
+        // Payments carry crm's spelling of a quote id (lower case); a caller may write it otherwise.
+        return payments.findByQuote(tenantId, uuid == null ? quoteId : uuid.toString())
                 .onItem().ifNull().failWith(() -> new ProblemException(404, "No payment for quote " + quoteId));
     }
 

@@ -15,7 +15,15 @@ public interface StripeConfig {
     /** The secret API key ({@code STRIPE_SECRET_KEY}); absent: payments answer 503. */
     Optional<String> apiKey();
 
-    /** Stripe's API, or a local stub of it ({@code STRIPE_API_BASE}). */
+    /**
+     * Whether a live-mode key ({@code sk_live_}, {@code rk_live_}) may be used
+     * ({@code STRIPE_ALLOW_LIVE}); off, the service refuses to start with one, so that no test or
+     * local setup can take real money by a pasted key.
+     */
+    @WithDefault("false")
+    boolean allowLive();
+
+    /** Stripe's API, or a local stub of it ({@code STRIPE_API_BASE}); a live key only ever goes to Stripe's own. */
     @WithDefault("https://api.stripe.com")
     String apiBase();
 

@@ -17,6 +17,7 @@ import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import io.dotmac.common.rest.ProblemException;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +38,11 @@ import org.jboss.logging.Logger;
  * however often it is asked.
  */
 @ApplicationScoped
+@Startup // a refused key stops the service at start, not at its first payment
 public class StripeGateway {
 
     private static final Logger LOG = Logger.getLogger(StripeGateway.class);
+    static final String STRIPE_API = "https://api.stripe.com";
 
     private final StripeConfig config;
     private final Vertx vertx;
@@ -49,6 +52,7 @@ public class StripeGateway {
     StripeGateway(StripeConfig config, Vertx vertx) {
         this.config = config;
         this.vertx = vertx;
+        config.apiKey().ifPresent(key -> refuseUnsafeLiveKey(key, config.apiBase(), config.allowLive()));
         this.client = config.apiKey().filter(key -> !key.isBlank())
                 .map(key -> StripeClient.builder()
                         .setApiKey(key)
@@ -60,6 +64,25 @@ public class StripeGateway {
                 .orElse(null);
         if (client == null) {
             LOG.warn("Stripe is not configured (STRIPE_SECRET_KEY is empty): payment requests will answer 503");
+        }
+    }
+
+    /**
+     * A live key is used only when allowed ({@code billing.stripe.allow-live}) and only with Stripe's
+     * own API, never sent to a stub or a proxy that {@code STRIPE_API_BASE} might name.
+     */
+    static void refuseUnsafeLiveKey(String key, String apiBase, boolean allowLive) {
+        String trimmed = key.trim();
+        if (!trimmed.startsWith("sk_live_") && !trimmed.startsWith("rk_live_")) {
+            return;
+        }
+        if (!allowLive) {
+            throw new IllegalStateException("STRIPE_SECRET_KEY is a live-mode key and billing.stripe.allow-live "
+                    + "(STRIPE_ALLOW_LIVE) is not true: refusing to start rather than take real payments");
+        }
+        if (!STRIPE_API.equals(apiBase.replaceAll("/+$", ""))) {
+            throw new IllegalStateException("STRIPE_SECRET_KEY is a live-mode key and STRIPE_API_BASE is " + apiBase
+                    + ", not " + STRIPE_API + ": refusing to send a live key anywhere but Stripe");
         }
     }
 

@@ -9,6 +9,7 @@ import static io.dotmac.billing.BillingTestSupport.get;
 import static io.dotmac.billing.BillingTestSupport.outboxRows;
 import static io.dotmac.billing.BillingTestSupport.paymentBody;
 import static io.dotmac.billing.BillingTestSupport.processPayment;
+import static io.dotmac.billing.BillingTestSupport.requestBody;
 import static io.dotmac.billing.BillingTestSupport.unique;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -30,6 +31,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.dotmac.billing.client.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
@@ -61,6 +63,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(StripeStub.class)
+@QuarkusTestResource(CrmStub.class)
 class PaymentApiTest {
 
     static final String TENANT = unique("tenant");
@@ -162,8 +165,8 @@ class PaymentApiTest {
     @Test
     void aDeclinedCardFailsThePaymentWithStripesMessage() {
         String quote = UUID.randomUUID().toString();
-        processPayment(SERVICE, UUID.randomUUID() + ":process_payment",
-                paymentBody(quote, "299.00", "USD", unique("declined") + "@example.com"))
+        String body = paymentBody(quote, "299.00", "USD", unique("declined") + "@example.com");
+        processPayment(SERVICE, UUID.randomUUID() + ":process_payment", body)
                 .statusCode(201)
                 .body("status", equalTo("failed"))
                 .body("failure_message", equalTo("Your card was declined."))
@@ -173,8 +176,7 @@ class PaymentApiTest {
         assertEquals(0, outboxRows(pool, quote).size());
 
         // Recorded: the quote's payment is this failed one, and asking again does not charge again.
-        processPayment(SERVICE, UUID.randomUUID() + ":process_payment",
-                paymentBody(quote, "299.00", "USD", unique("declined") + "@example.com"))
+        processPayment(SERVICE, UUID.randomUUID() + ":process_payment", body)
                 .statusCode(200).body("status", equalTo("failed"));
         stripe.verify(1, paymentIntentsFor(quote));
     }
@@ -241,11 +243,16 @@ class PaymentApiTest {
                 .statusCode(201).extract().path("id");
         int stripeRequests = stripe.getAllServeEvents().size();
 
-        // Another workflow step (another key), a caller without a key, even another amount: the same payment.
+        // Another workflow step (another key), a caller without a key naming only the quote: the same payment.
         processPayment(SERVICE, UUID.randomUUID() + ":process_payment", paymentBody(quote, "79.00", "USD", email))
                 .statusCode(200).body("id", equalTo(id)).body("status", equalTo("succeeded"));
-        processPayment(OPERATOR, null, paymentBody(quote, "80.00", "USD", email))
+        processPayment(OPERATOR, null, requestBody(quote, null, null, null))
                 .statusCode(200).body("id", equalTo(id)).body("amount", equalTo(new BigDecimal("79.00")));
+        // Another amount is not the quote's: refused, and the payment stays as it is.
+        processPayment(OPERATOR, null, requestBody(quote, "80.00", "USD", email))
+                .statusCode(422).contentType("application/problem+json").body("detail", containsString("80.00"));
+        get(READER, "/api/v1/billing/payments/by-quote/" + quote).statusCode(200)
+                .body("id", equalTo(id)).body("amount", equalTo(new BigDecimal("79.00")));
 
         stripe.verify(1, paymentIntentsFor(quote));
         stripe.verify(1, customersCreatedFor(email));
@@ -293,7 +300,11 @@ class PaymentApiTest {
         processPayment(SERVICE, key, body).statusCode(201)
                 .header("Idempotent-Replayed", "true")
                 .body("id", equalTo(id)).body("status", equalTo("succeeded"));
-        processPayment(SERVICE, key, paymentBody(quote, "34.00", "USD", null))
+        // Another body under the same key, for the same quote and still its price: refused by the key.
+        processPayment(SERVICE, key, requestBody(quote, null, null, null))
+                .statusCode(422).contentType("application/problem+json").body("detail", containsString("already used"));
+        // Another amount under the same key: 422 too (it is not the quote's).
+        processPayment(SERVICE, key, requestBody(quote, "34.00", "USD", null))
                 .statusCode(422).contentType("application/problem+json");
         stripe.verify(1, paymentIntentsFor(quote));
     }
@@ -301,14 +312,15 @@ class PaymentApiTest {
     @Test
     void aPaymentIntentStripeLeavesProcessingStaysPending() {
         String quote = UUID.randomUUID().toString();
-        processPayment(SERVICE, null, paymentBody(quote, "99.00", "USD", unique("pending") + "@example.com"))
+        String body = paymentBody(quote, "99.00", "USD", unique("pending") + "@example.com");
+        processPayment(SERVICE, null, body)
                 .statusCode(201)
                 .body("status", equalTo("pending"))
                 .body("stripe_payment_intent_id", startsWith("pi_"))
                 .body("succeeded_at", nullValue());
         assertEquals(0, outboxRows(pool, quote).size());
         // Stripe answered for it: a retry waits for the webhook instead of asking again.
-        processPayment(SERVICE, null, paymentBody(quote, "99.00", "USD", unique("pending") + "@example.com"))
+        processPayment(SERVICE, null, body)
                 .statusCode(200).body("status", equalTo("pending"));
         stripe.verify(1, paymentIntentsFor(quote));
     }
@@ -331,18 +343,20 @@ class PaymentApiTest {
 
     @Test
     void invalidRequestsAre400NamingTheFieldAndRecordNothing() {
+        // The quote is there and accepted: what is refused is the request itself.
         String quote = UUID.randomUUID().toString();
-        processPayment(SERVICE, null, paymentBody(quote, "12.345", "USD", null))
+        CrmStub.serveAccepted(quote, "12.00", "USD", null);
+        processPayment(SERVICE, null, requestBody(quote, "12.345", "USD", null))
                 .statusCode(400).contentType("application/problem+json").body("detail", startsWith("amount:"));
-        processPayment(SERVICE, null, paymentBody(quote, "0", "USD", null))
+        processPayment(SERVICE, null, requestBody(quote, "0", "USD", null))
                 .statusCode(400).body("detail", startsWith("amount:"));
-        processPayment(SERVICE, null, paymentBody(quote, "12.00", "ZZZ", null))
+        processPayment(SERVICE, null, requestBody(quote, "12.00", "ZZZ", null))
                 .statusCode(400).body("detail", startsWith("currency:"));
-        processPayment(SERVICE, null, paymentBody(quote, "1200", "JPY", null))
+        processPayment(SERVICE, null, requestBody(quote, "1200", "JPY", null))
                 .statusCode(400).body("detail", startsWith("currency:"));
         processPayment(SERVICE, null, "{\"amount\": 12.00, \"currency\": \"USD\"}")
                 .statusCode(400).body("detail", containsString("quote_id"));
-        processPayment(SERVICE, null, paymentBody(quote, "12.00", "USD", "not-an-email"))
+        processPayment(SERVICE, null, requestBody(quote, "12.00", "USD", "not-an-email"))
                 .statusCode(400).body("detail", containsString("customer_email"));
         get(READER, "/api/v1/billing/payments/by-quote/" + quote).statusCode(404).contentType("application/problem+json");
         stripe.verify(0, paymentIntentsFor(quote));

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.dotmac.billing.client.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(StripeStub.class)
+@QuarkusTestResource(CrmStub.class)
 class StripeWebhookTest {
 
     static final String TENANT = unique("tenant");

@@ -1,6 +1,7 @@
 package io.dotmac.licensing.license;
 
 import io.dotmac.common.metrics.Funnel;
+import io.dotmac.common.payment.PaidQuotes;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
@@ -24,8 +25,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Issues licenses, one per product of a purchase, once per (tenant, customer, source); changes
- * their status; and verifies keys against the signature and then the stored license.
+ * Issues licenses, one per product of a purchase, once per (tenant, customer, source) and only once
+ * the source, the quote bought, is paid ({@link PaidQuotes}); changes their status; and verifies
+ * keys against the signature and then the stored license.
  */
 @ApplicationScoped
 public class LicenseService {
@@ -34,17 +36,21 @@ public class LicenseService {
     private final ProductEntitlementRepository entitlements;
     private final SigningKeys keys;
     private final Funnel funnel;
+    private final PaidQuotes paid;
 
-    LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys, Funnel funnel) {
+    LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys, Funnel funnel,
+                   PaidQuotes paid) {
         this.licenses = licenses;
         this.entitlements = entitlements;
         this.keys = keys;
         this.funnel = funnel;
+        this.paid = paid;
     }
 
     /**
      * The licenses of {@code request}'s source: issued now if this is the first request for it,
-     * otherwise the set issued before (the same products must be asked for).
+     * otherwise the set issued before (the same products must be asked for). Unknown products are
+     * refused first (422, whether paid or not); then an unpaid source is 409.
      */
     @WithTransaction
     public Uni<IssuedLicenses> issue(String tenantId, IssueLicenses request) {
@@ -57,7 +63,9 @@ public class LicenseService {
                 throw new ProblemException(422, "Unknown product code" + (unknown.size() > 1 ? "s " : " ")
                         + String.join(", ", unknown) + "; licensed products are " + String.join(", ", byCode.keySet().stream().sorted().toList()));
             }
-            return licenses.claimSet(tenantId, request.customerId(), request.sourceId(), request.billingCycle())
+            return paid.requirePaid(request.sourceId(), null, null, "Licenses for source " + request.sourceId()
+                            + " cannot be issued")
+                    .chain(() -> licenses.claimSet(tenantId, request.customerId(), request.sourceId(), request.billingCycle()))
                     .chain(claimed -> claimed
                             ? create(tenantId, request, seats, byCode)
                             : existing(tenantId, request, seats));

@@ -14,6 +14,8 @@ import io.dotmac.common.testing.TestTokens;
 import io.dotmac.licensing.signing.LicenseKeyVerifier;
 import io.dotmac.licensing.signing.LicenseSigner;
 import io.dotmac.licensing.signing.TestKeys;
+import io.dotmac.licensing.testing.BillingStub;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
@@ -37,8 +39,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The license API over HTTP with real tokens, against the real database. */
+/**
+ * The license API over HTTP with real tokens, against the real database; billing-service, asked
+ * whether each purchase's quote is paid, is a stub serving a succeeded payment for every source here.
+ */
 @QuarkusTest
+@QuarkusTestResource(BillingStub.class)
 class LicenseApiTest {
 
     static final String TENANT = "lic-" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,6 +59,13 @@ class LicenseApiTest {
 
     static String customer() {
         return "cust-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A new quote whose payment billing-service (the stub) reports succeeded: licenses may be issued for it. */
+    static String paidQuote() {
+        String quote = UUID.randomUUID().toString();
+        BillingStub.paid(quote);
+        return quote;
     }
 
     /** An issue request as the engine sends it: the quote's items, with fields licensing ignores. */
@@ -85,7 +98,7 @@ class LicenseApiTest {
     @Test
     void issueOneLicensePerProductAndVerifyItsKey() {
         String customer = customer();
-        String source = UUID.randomUUID().toString();
+        String source = paidQuote();
         var issued = post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(201)
                 .body("customer_id", equalTo(customer))
                 .body("source_id", equalTo(source))
@@ -117,7 +130,7 @@ class LicenseApiTest {
 
     @Test
     void aServiceIssuedKeyVerifiesOfflineWithOnlyTheServedPublicKey() {
-        String key = issue(customer(), UUID.randomUUID().toString()).path("licenses[0].license_key");
+        String key = issue(customer(), paidQuote()).path("licenses[0].license_key");
         var publicKey = given().when().get(PATH + "/public-key").then().statusCode(200)
                 .body("algorithm", equalTo("Ed25519")).extract();
 
@@ -132,7 +145,7 @@ class LicenseApiTest {
 
     @Test
     void monthlyLicensesRunOneCalendarMonth() {
-        var issued = post(SERVICE, PATH, issueBody(customer(), UUID.randomUUID().toString(), "monthly")).statusCode(201)
+        var issued = post(SERVICE, PATH, issueBody(customer(), paidQuote(), "monthly")).statusCode(201)
                 .body("licenses.billing_cycle", everyItem(equalTo("monthly"))).extract();
         Instant issuedAt = Instant.parse(issued.path("licenses[0].issued_at"));
         assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant(),
@@ -142,7 +155,7 @@ class LicenseApiTest {
     @Test
     void issuingTwiceForOneSourceIsOneSet() {
         String customer = customer();
-        String source = UUID.randomUUID().toString();
+        String source = paidQuote();
         var first = issue(customer, source);
         var again = post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(200).extract();
 
@@ -154,7 +167,7 @@ class LicenseApiTest {
     @Test
     void theSameIdempotencyKeyReplaysTheFirstAnswer() {
         String customer = customer();
-        String body = issueBody(customer, UUID.randomUUID().toString(), null);
+        String body = issueBody(customer, paidQuote(), null);
         String key = "exec-" + UUID.randomUUID() + ":issue_license";
         var first = given().auth().oauth2(SERVICE).contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .when().post(PATH).then().statusCode(201).extract();
@@ -164,14 +177,14 @@ class LicenseApiTest {
         assertEquals(first.<List<String>>path("licenses.id"), replay.<List<String>>path("licenses.id"));
         // The same key for another request is refused.
         given().auth().oauth2(SERVICE).contentType(ContentType.JSON).header("Idempotency-Key", key)
-                .body(issueBody(customer, UUID.randomUUID().toString(), null))
+                .body(issueBody(customer, paidQuote(), null))
                 .when().post(PATH).then().statusCode(422).contentType("application/problem+json");
     }
 
     @Test
     void concurrentIssuesForOneSourceMakeOneSet() throws Exception {
         String customer = customer();
-        String source = UUID.randomUUID().toString();
+        String source = paidQuote();
         String body = issueBody(customer, source, null);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -197,7 +210,7 @@ class LicenseApiTest {
     @Test
     void theSameSourceWithOtherProductsIsAConflict() {
         String customer = customer();
-        String source = UUID.randomUUID().toString();
+        String source = paidQuote();
         issue(customer, source);
         post(SERVICE, PATH, """
                 {"customer_id": "%s", "source_id": "%s", "products": [{"product_code": "isp-core", "quantity": 2}]}"""
@@ -210,7 +223,7 @@ class LicenseApiTest {
         post(SERVICE, PATH, """
                 {"customer_id": "%s", "source_id": "%s", "products": [
                   {"product_code": "support-desk", "quantity": 3}, {"product_code": "support-desk", "quantity": 2}]}"""
-                .formatted(customer(), UUID.randomUUID()))
+                .formatted(customer(), paidQuote()))
                 .statusCode(201).body("licenses", hasSize(1)).body("licenses[0].seats", equalTo(5));
     }
 
@@ -219,7 +232,7 @@ class LicenseApiTest {
         post(SERVICE, PATH, """
                 {"customer_id": "%s", "source_id": "%s", "products": [
                   {"product_code": "isp-core", "quantity": 1}, {"product_code": "teleporter", "quantity": 1}]}"""
-                .formatted(customer(), UUID.randomUUID()))
+                .formatted(customer(), paidQuote()))
                 .statusCode(422).contentType("application/problem+json").body("detail", containsString("teleporter"));
     }
 
@@ -242,7 +255,7 @@ class LicenseApiTest {
 
     @Test
     void aKeyWithOneByteChangedIsABadSignature() {
-        String key = issue(customer(), UUID.randomUUID().toString()).path("licenses[0].license_key");
+        String key = issue(customer(), paidQuote()).path("licenses[0].license_key");
         String[] parts = key.split("\\.");
         byte[] payload = Base64.getUrlDecoder().decode(parts[0]);
         String json = new String(payload, StandardCharsets.UTF_8);
@@ -269,7 +282,7 @@ class LicenseApiTest {
 
     @Test
     void revokedKeysVerifyAsRevokedAndRevocationIsFinal() {
-        var issued = issue(customer(), UUID.randomUUID().toString());
+        var issued = issue(customer(), paidQuote());
         String id = issued.path("licenses[0].id");
         String key = issued.path("licenses[0].license_key");
 
@@ -286,7 +299,7 @@ class LicenseApiTest {
 
     @Test
     void suspendedKeysVerifyAsSuspendedUntilReinstated() {
-        var issued = issue(customer(), UUID.randomUUID().toString());
+        var issued = issue(customer(), paidQuote());
         String id = issued.path("licenses[0].id");
         String key = issued.path("licenses[0].license_key");
 
@@ -301,7 +314,7 @@ class LicenseApiTest {
 
     @Test
     void expiredKeysVerifyAsExpired() {
-        var issued = issue(customer(), UUID.randomUUID().toString());
+        var issued = issue(customer(), paidQuote());
         String id = issued.path("licenses[0].id");
         database.preparedQuery("UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1")
                 .execute(Tuple.of(UUID.fromString(id))).await().indefinitely();
@@ -314,8 +327,8 @@ class LicenseApiTest {
     @Test
     void listsArePagedAndScopedToTheTenant() {
         String customer = customer();
-        issue(customer, UUID.randomUUID().toString());
-        String id = issue(customer, UUID.randomUUID().toString()).path("licenses[0].id");
+        issue(customer, paidQuote());
+        String id = issue(customer, paidQuote()).path("licenses[0].id");
 
         get(READER, PATH + "?customer_id=" + customer + "&size=3").statusCode(200)
                 .body("total", equalTo(4)).body("items", hasSize(3)).body("page", equalTo(0)).body("size", equalTo(3));
@@ -353,7 +366,7 @@ class LicenseApiTest {
     void anIssuedSetCountsInTheFunnelOnce() {
         double licensed = Metrics.funnel("licensed");
         String customer = customer();
-        String source = UUID.randomUUID().toString();
+        String source = paidQuote();
         post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(201);
         post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(200);
         assertEquals(licensed + 1, Metrics.funnel("licensed"));

@@ -14,6 +14,7 @@ import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.notification.NotificationService.Welcome;
 import io.dotmac.notification.notification.NotificationStatus;
+import io.dotmac.notification.testing.SalesStub;
 import io.dotmac.notification.testing.SmtpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(DeliveryRecordTest.NoBackgroundSender.class)
 @QuarkusTestResource(SmtpServer.class)
+@QuarkusTestResource(SalesStub.class)
 class DeliveryRecordTest {
 
     public static class NoBackgroundSender implements QuarkusTestProfile {
@@ -112,6 +114,8 @@ class DeliveryRecordTest {
         String token = TestTokens.token(TENANT, "service");
         Welcome welcome = welcome();
         Map<String, Object> body = Map.of("customer_email", welcome.customerEmail(), "tenant_subdomain", welcome.tenantSubdomain());
+        // Every request below passes sales-service's check (the stub): the organization's order to that address is active.
+        SalesStub.activeOrder(welcome.tenantSubdomain(), welcome.customerEmail());
         SmtpServer.down();
         try {
             String id = post(token, body).body("status", equalTo("queued")).body("attempts", equalTo(1)).extract().path("id");

@@ -45,19 +45,31 @@ public class OrderRepository implements PanacheRepositoryBase<Order, UUID> {
                 .replaceWithVoid();
     }
 
-    /** Newest first, optionally only those in one status. */
-    public Uni<List<Order>> page(String tenantId, OrderStatus status, PageRequest page) {
-        Sort newestFirst = Sort.descending("createdAt").and("id");
-        var query = status == null
-                ? find("tenantId = :tenant", newestFirst, Parameters.with("tenant", tenantId))
-                : find("tenantId = :tenant and status = :status", newestFirst,
-                        Parameters.with("tenant", tenantId).and("status", status));
-        return query.page(page.toPanache()).list();
+    /** Newest first, of those the filter lets through. */
+    public Uni<List<Order>> page(String tenantId, OrderFilter filter, PageRequest page) {
+        Where where = where(tenantId, filter);
+        return find(where.query(), Sort.descending("createdAt").and("id"), where.parameters()).page(page.toPanache()).list();
     }
 
-    public Uni<Long> countOf(String tenantId, OrderStatus status) {
-        return status == null
-                ? count("tenantId", tenantId)
-                : count("tenantId = ?1 and status = ?2", tenantId, status);
+    public Uni<Long> countOf(String tenantId, OrderFilter filter) {
+        Where where = where(tenantId, filter);
+        return count(where.query(), where.parameters());
+    }
+
+    private record Where(String query, Parameters parameters) {
+    }
+
+    private static Where where(String tenantId, OrderFilter filter) {
+        StringBuilder query = new StringBuilder("tenantId = :tenant");
+        Parameters parameters = Parameters.with("tenant", tenantId);
+        if (filter.status() != null) {
+            query.append(" and status = :status");
+            parameters.and("status", filter.status());
+        }
+        if (filter.organizationSlug() != null) {
+            query.append(" and organizationSlug = :slug");
+            parameters.and("slug", filter.organizationSlug());
+        }
+        return new Where(query.toString(), parameters);
     }
 }

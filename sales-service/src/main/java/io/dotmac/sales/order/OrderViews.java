@@ -59,9 +59,9 @@ public class OrderViews {
     }
 
     @WithSession
-    public Uni<Page<OrderView>> list(String tenantId, OrderStatus status, PageRequest page) {
+    public Uni<Page<OrderView>> list(String tenantId, OrderFilter filter, PageRequest page) {
         // One session, one query at a time.
-        return orders.page(tenantId, status, page).chain(found -> orders.countOf(tenantId, status)
+        return orders.page(tenantId, filter, page).chain(found -> orders.countOf(tenantId, filter)
                 .chain(total -> of(found).map(views -> new Page<>(views, page.page(), page.size(), total))));
     }
 

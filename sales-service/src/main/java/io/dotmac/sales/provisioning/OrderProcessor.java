@@ -1,6 +1,9 @@
 package io.dotmac.sales.provisioning;
 
+import io.dotmac.common.payment.PaidQuotes;
 import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.order.OrderRepository;
+import io.dotmac.sales.order.OrderStatus;
 import io.dotmac.sales.order.OrderView;
 import io.dotmac.sales.order.OrderViews;
 import io.dotmac.sales.support.SeparateTransaction;
@@ -16,6 +19,10 @@ import org.jboss.logging.Logger;
  * transaction of its own ({@link SeparateTransaction}), so what was done stays recorded when a
  * later part fails, the order is left {@code failed} with the reason, and processing it again
  * resumes where it stopped, without a second tenant or deployment.
+ *
+ * <p>Nothing is submitted or provisioned before billing-service reports the order's quote paid,
+ * in full and in the order's currency ({@link PaidQuotes}): whoever calls, a workflow in any order
+ * of steps or an operator directly.
  */
 @ApplicationScoped
 public class OrderProcessor {
@@ -25,23 +32,40 @@ public class OrderProcessor {
     private final ProvisioningSteps steps;
     private final OrderViews views;
     private final SeparateTransaction tx;
+    private final OrderRepository orders;
+    private final PaidQuotes paid;
 
-    OrderProcessor(ProvisioningSteps steps, OrderViews views, SeparateTransaction tx) {
+    OrderProcessor(ProvisioningSteps steps, OrderViews views, SeparateTransaction tx, OrderRepository orders, PaidQuotes paid) {
         this.steps = steps;
         this.views = views;
         this.tx = tx;
+        this.orders = orders;
+        this.paid = paid;
     }
 
     /** Submits the order; with {@code autoActivate} processes it too (and resumes a failed one). */
     public Uni<OrderView> submit(String tenantId, UUID orderId, boolean autoActivate) {
-        return tx.run(() -> steps.submit(tenantId, orderId, autoActivate))
+        return requirePaid(tenantId, orderId, "submitted")
+                .chain(() -> tx.run(() -> steps.submit(tenantId, orderId, autoActivate)))
                 .chain(status -> autoActivate ? processIfNeeded(tenantId, orderId) : Uni.createFrom().voidItem())
                 .chain(() -> view(tenantId, orderId));
     }
 
     /** Processes a submitted order, resumes a failed or interrupted one; an active order is returned as it is. */
     public Uni<OrderView> process(String tenantId, UUID orderId) {
-        return processIfNeeded(tenantId, orderId).chain(() -> view(tenantId, orderId));
+        return requirePaid(tenantId, orderId, "processed")
+                .chain(() -> processIfNeeded(tenantId, orderId))
+                .chain(() -> view(tenantId, orderId));
+    }
+
+    // An active order is answered as it is and a cancelled one refused as before: neither is provisioned now.
+    private Uni<Void> requirePaid(String tenantId, UUID orderId, String what) {
+        return tx.run(() -> orders.findOwned(tenantId, orderId))
+                .onItem().ifNull().failWith(() -> new ProblemException(404, "Order " + orderId + " not found"))
+                .chain(order -> order.status == OrderStatus.ACTIVE || order.status == OrderStatus.CANCELLED
+                        ? Uni.createFrom().voidItem()
+                        : paid.requirePaid(order.quoteId, order.totalAmount, order.currency,
+                                "Order " + orderId + " cannot be " + what).replaceWithVoid());
     }
 
     private Uni<Void> processIfNeeded(String tenantId, UUID orderId) {

@@ -1,5 +1,6 @@
 package io.dotmac.sales.provisioning;
 
+import io.dotmac.common.client.Downstream;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
@@ -163,7 +164,7 @@ public class ProvisioningSteps {
                         return activation.status;
                     })
                     .onFailure().recoverWithItem(e -> {
-                        activation.failed(Failures.rootMessage(e));
+                        activation.failed(Downstream.rootMessage(e));
                         return activation.status;
                     });
         }));
@@ -214,7 +215,7 @@ public class ProvisioningSteps {
 
     private static <T> Uni<T> guarded(String what, Supplier<Uni<? extends T>> call) {
         return Uni.createFrom().<T>deferred(call).onFailure().transform(e -> e instanceof ProvisioningFailure
-                ? e : new ProvisioningFailure(502, what + " failed: " + Failures.rootMessage(e)));
+                ? e : new ProvisioningFailure(502, what + " failed: " + Downstream.rootMessage(e)));
     }
 
     private static ServiceActivation pending(Order order, int position, OrderedService service) {

@@ -17,14 +17,4 @@ public final class Failures {
         }
         return false;
     }
-
-    /** The innermost message, which names what went wrong rather than who wrapped it. */
-    public static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-    }
 }

@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.dotmac.common.testing.TestTokens;
-import io.dotmac.sales.testing.CrmStub;
+import io.dotmac.sales.testing.PeerServicesStub;
 import io.dotmac.sales.testing.TestQuotes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 
 /** Orders made from crm-service's quotes (WireMock in its place), over HTTP with real tokens and PostgreSQL. */
 @QuarkusTest
-@QuarkusTestResource(CrmStub.class)
+@QuarkusTestResource(PeerServicesStub.class)
 class OrderFromQuoteTest {
 
     final String tenant = "sales-" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,7 +54,7 @@ class OrderFromQuoteTest {
     void anAcceptedQuoteBecomesADraftOrderFieldByField() {
         String slug = TestQuotes.slug();
         Map<String, Object> quote = TestQuotes.accepted(slug);
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
         String quoteId = (String) quote.get("id");
 
         ExtractableResponse<Response> created = createFromQuote(token, quoteId).statusCode(201)
@@ -86,7 +87,7 @@ class OrderFromQuoteTest {
         assertTrue(created.header("Location").endsWith(ORDERS + "/" + id), created.header("Location"));
 
         // crm-service was asked with the caller's own token, so it answered for the caller's tenant.
-        CrmStub.server().verify(getRequestedFor(urlEqualTo(CrmStub.quotePath(quoteId)))
+        PeerServicesStub.server().verify(getRequestedFor(urlEqualTo(PeerServicesStub.quotePath(quoteId)))
                 .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + token)));
         get(token, ORDERS + "/" + id).statusCode(200)
                 .body("external_order_id", equalTo("QUOTE-" + quote.get("quote_number")))
@@ -101,7 +102,7 @@ class OrderFromQuoteTest {
                 TestQuotes.item("support-desk", "Support Desk (per seat)", 3, "33.33"),
                 TestQuotes.item("isp-core", "ISP Core Platform", 1, "299.00"),
                 TestQuotes.item("support-desk", "Support Desk (per seat)", 2, "33.33")));
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
 
         createFromQuote(token, (String) quote.get("id")).statusCode(201)
                 .body("services.service_code", contains("support-desk", "isp-core"))
@@ -111,7 +112,7 @@ class OrderFromQuoteTest {
     @Test
     void aSecondCreateForTheSameQuoteReturnsTheFirstOrder() {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
         String quoteId = (String) quote.get("id");
 
         String first = createFromQuote(token, quoteId).statusCode(201).extract().path("id");
@@ -123,13 +124,13 @@ class OrderFromQuoteTest {
         assertEquals(first, second);
         assertEquals(first, third);
         // The existing order is found without asking crm-service again.
-        CrmStub.server().verify(1, getRequestedFor(urlEqualTo(CrmStub.quotePath(quoteId))));
+        PeerServicesStub.server().verify(1, getRequestedFor(urlEqualTo(PeerServicesStub.quotePath(quoteId))));
     }
 
     @Test
     void concurrentCreatesForOneQuoteMakeOneOrder() throws Exception {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
         String quoteId = (String) quote.get("id");
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -153,7 +154,7 @@ class OrderFromQuoteTest {
     void aQuoteThatIsNotAcceptedIs409NamingItsStatus() {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
         quote.put("status", "sent");
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
 
         createFromQuote(token, (String) quote.get("id")).statusCode(409)
                 .contentType("application/problem+json")
@@ -165,7 +166,7 @@ class OrderFromQuoteTest {
     @Test
     void aQuoteCrmServiceDoesNotKnowIs422() {
         String quoteId = UUID.randomUUID().toString();
-        CrmStub.answer(quoteId, aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
+        PeerServicesStub.answer(quoteId, aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                 .withBody("{\"status\":404,\"detail\":\"Quote not found\"}"));
 
         createFromQuote(token, quoteId).statusCode(422)
@@ -178,29 +179,29 @@ class OrderFromQuoteTest {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
         String quoteId = (String) quote.get("id");
 
-        CrmStub.answer(quoteId, aResponse().withStatus(500).withBody("boom"));
+        PeerServicesStub.answer(quoteId, aResponse().withStatus(500).withBody("boom"));
         createFromQuote(token, quoteId).statusCode(503).contentType("application/problem+json")
                 .body("detail", containsString("crm-service is unavailable"));
 
-        CrmStub.answer(quoteId, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        PeerServicesStub.answer(quoteId, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         createFromQuote(token, quoteId).statusCode(503).body("detail", containsString("crm-service is unavailable"));
 
-        CrmStub.answer(quoteId, aResponse().withFault(Fault.EMPTY_RESPONSE));
+        PeerServicesStub.answer(quoteId, aResponse().withFault(Fault.EMPTY_RESPONSE));
         createFromQuote(token, quoteId).statusCode(503).body("detail", containsString("crm-service is unavailable"));
 
         // Slower than the client's read timeout (1s in tests).
-        CrmStub.answer(quoteId, aResponse().withFixedDelay(3000).withStatus(200)
+        PeerServicesStub.answer(quoteId, aResponse().withFixedDelay(3000).withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{}"));
         createFromQuote(token, quoteId).statusCode(503).body("detail", containsString("crm-service is unavailable"));
 
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
         createFromQuote(token, quoteId).statusCode(201).body("quote_id", equalTo(quoteId));
     }
 
     @Test
     void theSameIdempotencyKeyReplaysTheFirstAnswer() {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
         String quoteId = (String) quote.get("id");
         String key = "exec-" + UUID.randomUUID() + ":create_order";
 
@@ -218,7 +219,7 @@ class OrderFromQuoteTest {
     @Test
     void anotherTenantSeesNoneOfIt() {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
         String id = createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
         String other = TestTokens.token("other-" + UUID.randomUUID().toString().substring(0, 8), "service");
 
@@ -238,7 +239,7 @@ class OrderFromQuoteTest {
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
-            CrmStub.serve(quote);
+            PeerServicesStub.serve(quote);
             ids.add(createFromQuote(listToken, (String) quote.get("id")).statusCode(201).extract().path("id"));
         }
         cancel(listToken, ids.get(0)).statusCode(200).body("status", equalTo("cancelled"));
@@ -252,6 +253,54 @@ class OrderFromQuoteTest {
                 .body("size", equalTo(1)).body("items.id", contains(ids.get(1)));
         get(listToken, ORDERS + "?status=shipped").statusCode(400).body("detail", containsString("status must be one of"));
         get(listToken, ORDERS + "?size=0").statusCode(400).body("detail", containsString("size"));
+    }
+
+    @Test
+    void listFiltersByOrganizationSlugWithinTheTenant() {
+        String listTenant = "list-" + UUID.randomUUID().toString().substring(0, 8);
+        String listToken = TestTokens.token(listTenant, "operator");
+        String ours = TestQuotes.slug();
+        String theirs = TestQuotes.slug();
+
+        // Two orders of one organization (the first one active), one of another organization, active too.
+        String oursActive = paidOrder(listToken, TestQuotes.accepted(ours));
+        submit(listToken, oursActive, true).statusCode(200).body("status", equalTo("active"));
+        String oursDraft = paidOrder(listToken, TestQuotes.accepted(ours));
+        String theirsActive = paidOrder(listToken, TestQuotes.accepted(theirs));
+        submit(listToken, theirsActive, true).statusCode(200).body("status", equalTo("active"));
+        // Another API tenant's order for the same organization slug is not this tenant's to list.
+        String otherToken = TestTokens.token("other-" + UUID.randomUUID().toString().substring(0, 8), "operator");
+        String othersOrder = paidOrder(otherToken, TestQuotes.accepted(ours));
+
+        get(listToken, ORDERS + "?organization_slug=" + ours).statusCode(200).body("total", equalTo(2))
+                .body("items.id", contains(oursDraft, oursActive))
+                .body("items.organization_slug", everyItem(equalTo(ours)));
+        get(listToken, ORDERS + "?organization_slug=" + ours + "&status=active").statusCode(200).body("total", equalTo(1))
+                .body("items.id", contains(oursActive))
+                .body("items[0].status", equalTo("active"))
+                .body("items[0].tenant.slug", equalTo(ours));
+        get(listToken, ORDERS + "?status=active&organization_slug=" + theirs).statusCode(200).body("total", equalTo(1))
+                .body("items.id", contains(theirsActive));
+        get(listToken, ORDERS + "?organization_slug=" + ours + "&status=draft").statusCode(200).body("total", equalTo(1))
+                .body("items.id", contains(oursDraft));
+        get(listToken, ORDERS + "?organization_slug=" + ours + "&status=cancelled").statusCode(200).body("total", equalTo(0))
+                .body("items", empty());
+        get(listToken, ORDERS + "?organization_slug=" + ours + "&size=1&page=1").statusCode(200).body("total", equalTo(2))
+                .body("items.id", contains(oursActive));
+        get(listToken, ORDERS + "?organization_slug=" + TestQuotes.slug()).statusCode(200).body("total", equalTo(0));
+        // An empty filter lets every order of the tenant through.
+        get(listToken, ORDERS + "?organization_slug=").statusCode(200).body("total", equalTo(3));
+
+        get(otherToken, ORDERS + "?organization_slug=" + ours).statusCode(200).body("total", equalTo(1))
+                .body("items.id", contains(othersOrder));
+        get(otherToken, ORDERS + "?organization_slug=" + ours + "&status=active").statusCode(200).body("total", equalTo(0));
+    }
+
+    /** A draft order of the quote, which billing-service reports paid in full. */
+    private static String paidOrder(String token, Map<String, Object> quote) {
+        PeerServicesStub.serve(quote);
+        PeerServicesStub.paid(quote);
+        return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
     }
 
     @Test

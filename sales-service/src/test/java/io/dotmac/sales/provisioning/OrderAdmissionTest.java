@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
-import io.dotmac.sales.testing.CrmStub;
+import io.dotmac.sales.testing.PeerServicesStub;
 import io.dotmac.sales.testing.TestQuotes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(OrderAdmissionTest.OneWaiting.class)
-@QuarkusTestResource(CrmStub.class)
+@QuarkusTestResource(PeerServicesStub.class)
 class OrderAdmissionTest {
 
     public static class OneWaiting implements QuarkusTestProfile {
@@ -60,7 +60,8 @@ class OrderAdmissionTest {
 
     private String draftOrder() {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
+        PeerServicesStub.paid(quote);
         return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
     }
 

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
-import io.dotmac.sales.testing.CrmStub;
+import io.dotmac.sales.testing.PeerServicesStub;
 import io.dotmac.sales.testing.TestQuotes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
  * pool has connections.
  */
 @QuarkusTest
-@QuarkusTestResource(CrmStub.class)
+@QuarkusTestResource(PeerServicesStub.class)
 class OrderProcessingTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -74,8 +74,10 @@ class OrderProcessingTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    /** A draft order of the quote, which billing-service reports paid in full. */
     private String draftOrder(String token, Map<String, Object> quote) {
-        CrmStub.serve(quote);
+        PeerServicesStub.serve(quote);
+        PeerServicesStub.paid(quote);
         return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
     }
 

@@ -65,7 +65,7 @@ public class ServiceRegistry implements ServiceCatalog {
                 writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder),
                 read(SALES, "get_order", "order_id", sales::getOrder),
 
-                write(BILLING, "process_payment", Set.of("quote_id", "amount", "currency"), Set.of("customer_email"),
+                write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
                         billing::processPayment),
                 read(BILLING, "get_payment", "payment_id", billing::getPayment),
                 read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote),

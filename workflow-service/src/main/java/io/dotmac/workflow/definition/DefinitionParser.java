@@ -66,7 +66,8 @@ public final class DefinitionParser {
             List.of("max_attempts", "backoff_seconds", "multiplier", "max_backoff_seconds");
     private static final List<String> REFRESH_FIELDS = List.of("service", "method", "params", "result");
     private static final List<String> WAKE_ON_FIELDS = List.of("event", "key");
-    private static final List<String> TRIGGER_FIELDS = List.of("event", "context");
+    private static final List<String> TRIGGER_FIELDS = List.of("event", "context", "unless_running");
+    private static final List<String> UNLESS_RUNNING_FIELDS = List.of("workflow", "key");
     private static final List<String> SCHEDULE_FIELDS = List.of("cron", "context");
     private static final String KNOWN_TYPES =
             Arrays.stream(StepType.values()).map(StepType::wireName).collect(Collectors.joining(", "));
@@ -219,11 +220,46 @@ public final class DefinitionParser {
                     in.error("context." + input, "input '" + input + "' is not set from the event");
                 }
             }
+            Trigger.UnlessRunning unlessRunning = unlessRunning(in, item.get("unless_running"));
             if (event != null) {
-                triggers.add(new Trigger(event, context));
+                triggers.add(new Trigger(event, context, unlessRunning));
             }
         }
         return triggers;
+    }
+
+    /** {"workflow": a workflow's name, "key": a template over the event}, or absent. */
+    private static Trigger.UnlessRunning unlessRunning(Place at, JsonNode node) {
+        if (!present(node)) {
+            return null;
+        }
+        String example = "{\"workflow\": \"lead_to_customer\", \"key\": \"${data.quote_id}\"}";
+        if (!node.isObject()) {
+            at.error("unless_running", "must be an object such as " + example + " (got " + describe(node) + ")");
+            return null;
+        }
+        Place in = at.within("unless_running");
+        unknownFields(in, node, UNLESS_RUNNING_FIELDS, null);
+        JsonNode workflow = node.get("workflow");
+        JsonNode key = node.get("key");
+        boolean valid = true;
+        if (!present(workflow) || !workflow.isTextual() || !WORKFLOW_NAME.matcher(workflow.textValue()).matches()) {
+            in.error("workflow", "required: the name of the workflow whose running execution takes the event's place");
+            valid = false;
+        }
+        if (!present(key) || !key.isTextual() || !key.textValue().contains("${")) {
+            in.error("key", "required: the business key that execution carries, read from the event, e.g. \"${data.quote_id}\"");
+            return null;
+        }
+        List<Reference> references = new ArrayList<>();
+        templateReferences(in, "key", key.textValue(), references);
+        for (Reference ref : references) {
+            if (!Trigger.ROOTS.contains(ref.root())) {
+                in.error(ref.field(), ref.template() + " — the key reads the event: ${data.…} or ${event.id|key|tenant|source|type}");
+                valid = false;
+            }
+        }
+        return valid ? new Trigger.UnlessRunning(workflow.textValue(), key.textValue()) : null;
     }
 
     /** A cron the Quartz parser accepts, and a context that sets every input (it may read ${schedule.due_at}). */

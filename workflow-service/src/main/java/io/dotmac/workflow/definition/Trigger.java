@@ -10,8 +10,24 @@ import java.util.Set;
  * An event that starts the workflow: when one arrives on {@code event}, an execution starts with
  * the context built from {@code context}, whose templates read the event's data ({@code ${data.quote_id}})
  * and envelope ({@code ${event.id}}, {@code ${event.key}}, {@code ${event.tenant}}).
+ *
+ * <p>{@code unlessRunning}, when set, makes the event start nothing while an unfinished execution
+ * of another workflow already drives the same business object: an accepted quote whose lead's
+ * {@code lead_to_customer} runs is that execution's to finish, so {@code quote_accepted} does not
+ * start a second journey for it.
  */
-public record Trigger(String event, Map<String, Object> context) {
+public record Trigger(String event, Map<String, Object> context, UnlessRunning unlessRunning) {
+
+    /**
+     * No start while an execution of {@code workflow} (pending, running or waiting) in the event's
+     * tenant has the business key {@code key} (a template over the event, like the context).
+     */
+    public record UnlessRunning(String workflow, String key) {
+        public UnlessRunning {
+            Objects.requireNonNull(workflow, "workflow");
+            Objects.requireNonNull(key, "key");
+        }
+    }
 
     /** The events a workflow can be started or woken by. */
     public static final Set<String> EVENTS = Set.of("crm.quote.accepted", "billing.payment.received");

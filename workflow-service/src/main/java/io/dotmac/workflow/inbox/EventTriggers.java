@@ -7,6 +7,7 @@ import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
 import io.dotmac.workflow.metrics.EventLag;
+import io.dotmac.workflow.repository.ExecutionQueries;
 import io.dotmac.workflow.repository.StoredWorkflow;
 import io.dotmac.workflow.repository.WorkflowRepository;
 import io.smallrye.mutiny.Multi;
@@ -29,11 +30,13 @@ public class EventTriggers {
     private static final Logger LOG = Logger.getLogger(EventTriggers.class);
 
     private final WorkflowRepository workflows;
+    private final ExecutionQueries executions;
     private final WorkflowEngine engine;
     private final EventLag lag;
 
-    EventTriggers(WorkflowRepository workflows, WorkflowEngine engine, EventLag lag) {
+    EventTriggers(WorkflowRepository workflows, ExecutionQueries executions, WorkflowEngine engine, EventLag lag) {
         this.workflows = workflows;
+        this.executions = executions;
         this.engine = engine;
         this.lag = lag;
     }
@@ -91,15 +94,8 @@ public class EventTriggers {
     // One workflow that cannot use the event (a tenant's own trigger reading a field this event
     // lacks) must not keep the others from starting, nor the waiting executions from waking.
     private Uni<Boolean> start(InboxEvent event, StoredWorkflow workflow) {
-        return Uni.createFrom().deferred(() -> engine.start(startRequest(event, workflow)))
-                .map(started -> {
-                    LOG.infof("event %s on %s: execution %s of %s %s", event.id(), event.topic(), started.id(),
-                            workflow.definition().name(), started.created() ? "started" : "was started before");
-                    if (started.created()) {
-                        lag.record(event.topic(), EventLag.Action.START, event.time());
-                    }
-                    return true;
-                })
+        return Uni.createFrom().deferred(() -> drivenElsewhere(event, workflow))
+                .chain(drivenBy -> drivenBy != null ? skipped(event, workflow, drivenBy) : started(event, workflow))
                 .onFailure(EventTriggers::isPermanent).recoverWithItem(failure -> {
                     LOG.errorf("event %s on %s cannot start workflow %s: %s", event.id(), event.topic(),
                             workflow.definition().name(), failure.getMessage());
@@ -107,19 +103,52 @@ public class EventTriggers {
                 });
     }
 
-    @SuppressWarnings("unchecked")
-    private static WorkflowEngine.StartRequest startRequest(InboxEvent event, StoredWorkflow workflow) {
-        Trigger trigger = workflow.definition().trigger(event.topic()).orElseThrow();
+    /** The workflow whose unfinished execution drives what the event is about, or null if none does. */
+    private Uni<String> drivenElsewhere(InboxEvent event, StoredWorkflow workflow) {
+        Trigger.UnlessRunning unless = workflow.definition().trigger(event.topic()).orElseThrow().unlessRunning();
+        if (unless == null) {
+            return Uni.createFrom().nullItem();
+        }
+        String key = String.valueOf(Templates.resolve(unless.key(), scope(event)));
+        return executions.unfinishedWithKey(event.tenant(), unless.workflow(), key)
+                .map(running -> running ? unless.workflow() + " (" + key + ")" : null);
+    }
+
+    private static Uni<Boolean> skipped(InboxEvent event, StoredWorkflow workflow, String drivenBy) {
+        LOG.infof("event %s on %s: %s not started, an unfinished execution of %s drives it", event.id(), event.topic(),
+                workflow.definition().name(), drivenBy);
+        return Uni.createFrom().item(true);
+    }
+
+    private Uni<Boolean> started(InboxEvent event, StoredWorkflow workflow) {
+        return engine.start(startRequest(event, workflow))
+                .map(started -> {
+                    LOG.infof("event %s on %s: execution %s of %s %s", event.id(), event.topic(), started.id(),
+                            workflow.definition().name(), started.created() ? "started" : "was started before");
+                    if (started.created()) {
+                        lag.record(event.topic(), EventLag.Action.START, event.time());
+                    }
+                    return true;
+                });
+    }
+
+    /** What a trigger's templates read: the event's data and its envelope. */
+    private static Map<String, Object> scope(InboxEvent event) {
         Map<String, Object> envelope = new HashMap<>();
         envelope.put("id", event.id());
         envelope.put("source", event.source());
         envelope.put("type", event.type());
         envelope.put("key", event.key());
         envelope.put("tenant", event.tenant());
-        Map<String, Object> scope = Map.of("data", JsonCodec.readMap(event.payload().encode()), "event", envelope);
+        return Map.of("data", JsonCodec.readMap(event.payload().encode()), "event", envelope);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static WorkflowEngine.StartRequest startRequest(InboxEvent event, StoredWorkflow workflow) {
+        Trigger trigger = workflow.definition().trigger(event.topic()).orElseThrow();
         Map<String, Object> context;
         try {
-            context = (Map<String, Object>) Templates.resolve(trigger.context(), scope);
+            context = (Map<String, Object>) Templates.resolve(trigger.context(), scope(event));
         } catch (UnresolvedPathException e) {
             throw new MalformedEventException("event " + event.id() + " on " + event.topic() + " lacks what workflow '"
                     + workflow.definition().name() + "' reads from it: " + e.getMessage());

@@ -68,6 +68,11 @@ public class ExecutionQueries {
                    error_message, retry_count, started_at, completed_at, duration_ms, wait_until
               FROM workflow_steps WHERE execution_id = $1 ORDER BY run_number, sequence_number""";
 
+    private static final String UNFINISHED_WITH_KEY = """
+            SELECT EXISTS (SELECT 1 FROM workflow_executions e
+                            WHERE e.tenant_id = $1 AND e.workflow_name = $2 AND e.status IN ('PENDING', 'RUNNING', 'WAITING')
+                              AND workflow_business_keys(e.context) @> ARRAY[lower($3)])""";
+
     /** The number of summary columns; a detail's context and result follow them. */
     private static final int SUMMARY_SIZE = 18;
 
@@ -75,6 +80,12 @@ public class ExecutionQueries {
 
     public ExecutionQueries(Pool pool) {
         this.pool = pool;
+    }
+
+    /** Whether an unfinished execution of the workflow in the tenant carries the business key. */
+    public Uni<Boolean> unfinishedWithKey(String tenantId, String workflowName, String key) {
+        return pool.preparedQuery(UNFINISHED_WITH_KEY).execute(Tuple.of(tenantId, workflowName, key))
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /**

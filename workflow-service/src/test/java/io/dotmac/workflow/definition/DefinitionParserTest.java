@@ -577,4 +577,37 @@ class DefinitionParserTest {
                                 + " service_call, condition, transform)")),
                 e.errors());
     }
+
+    @Test
+    void aTriggerMayStandAsideWhileAnotherWorkflowDrivesTheSameKey() {
+        WorkflowDefinition definition = parse("""
+                {"name": "follower", "version": "1.0.0", "inputs": ["quote_id"],
+                 "triggers": [{"event": "crm.quote.accepted", "context": {"quote_id": "${data.quote_id}"},
+                               "unless_running": {"workflow": "lead_to_customer", "key": "${data.quote_id}"}}],
+                 "steps": [{"name": "note", "type": "transform", "set": {"seen": "${quote_id}"}}]}""");
+
+        assertEquals(new Trigger.UnlessRunning("lead_to_customer", "${data.quote_id}"),
+                definition.trigger("crm.quote.accepted").orElseThrow().unlessRunning());
+    }
+
+    @Test
+    void anUnlessRunningNamesAWorkflowAndAKeyReadFromTheEvent() {
+        String template = """
+                {"name": "follower", "version": "1.0.0", "inputs": ["quote_id"],
+                 "triggers": [{"event": "crm.quote.accepted", "context": {"quote_id": "${data.quote_id}"},
+                               "unless_running": %s}],
+                 "steps": [{"name": "note", "type": "transform", "set": {"seen": "${quote_id}"}}]}""";
+
+        assertEquals(List.of("field 'triggers[0].unless_running': must be an object such as {\"workflow\": \"lead_to_customer\","
+                        + " \"key\": \"${data.quote_id}\"} (got \"lead_to_customer\")"),
+                errors(template.formatted("\"lead_to_customer\"")));
+        assertEquals(List.of("field 'triggers[0].unless_running.wokflow': unknown field (allowed: workflow, key)",
+                        "field 'triggers[0].unless_running.workflow': required: the name of the workflow whose running"
+                                + " execution takes the event's place"),
+                errors(template.formatted("{\"wokflow\": \"lead_to_customer\", \"key\": \"${data.quote_id}\"}")));
+        assertEquals(List.of("field 'triggers[0].unless_running.key': required: the business key that execution carries,"
+                        + " read from the event, e.g. \"${data.quote_id}\""),
+                errors(template.formatted("{\"workflow\": \"lead_to_customer\", \"key\": \"quote\"}")));
+        assertEquals(1, errors(template.formatted("{\"workflow\": \"lead_to_customer\", \"key\": \"${quote.id}\"}")).size());
+    }
 }

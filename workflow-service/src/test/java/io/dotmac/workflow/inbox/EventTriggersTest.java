@@ -1,6 +1,8 @@
 package io.dotmac.workflow.inbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -11,6 +13,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.workflow.engine.DownstreamStub;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -65,10 +68,21 @@ class EventTriggersTest {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String quote = UUID.randomUUID().toString();
         String eventId = UUID.randomUUID().toString();
+        stub.stubFor(get(urlEqualTo("/api/v1/crm/quotes/" + quote)).willReturn(okJson("""
+                {"id": "%s", "quote_number": "Q-1001", "status": "accepted", "total_amount": 1200.00, "currency": "USD",
+                 "customer_email": "ada@example.com", "customer_name": "Ada", "organization_slug": "ada-%s",
+                 "items": [{"product_code": "isp-core", "quantity": 1}]}""".formatted(quote, tenant))));
+        stub.stubFor(post(urlEqualTo("/api/v1/billing/payments")).withRequestBody(equalToJson("{\"quote_id\":\"" + quote + "\"}"))
+                .willReturn(okJson("{\"id\":\"P-" + quote + "\",\"status\":\"succeeded\"}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/licenses")).withRequestBody(matchingJsonPath("$.source_id", WireMock.equalTo(quote)))
+                .willReturn(okJson("{\"customer_id\":\"ada\",\"source_id\":\"" + quote + "\",\"licenses\":[]}")));
         stub.stubFor(post(urlEqualTo("/api/v1/sales/orders/from-quote")).withRequestBody(equalToJson("{\"quote_id\":\"" + quote + "\"}"))
                 .willReturn(okJson("{\"id\":\"O-" + quote + "\",\"status\":\"draft\"}")));
         stub.stubFor(post(urlEqualTo("/api/v1/sales/orders/O-" + quote + "/submit"))
-                .willReturn(okJson("{\"id\":\"O-" + quote + "\",\"status\":\"active\"}")));
+                .willReturn(okJson("{\"id\":\"O-" + quote + "\",\"status\":\"active\",\"organization_slug\":\"ada-" + tenant + "\"}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/notifications/welcome-email"))
+                .withRequestBody(matchingJsonPath("$.tenant_subdomain", WireMock.equalTo("ada-" + tenant)))
+                .willReturn(okJson("{\"status\":\"sent\"}")));
         String data = "{\"quote_id\":\"" + quote + "\",\"quote_number\":\"Q-1001\",\"total_amount\":\"1200.00\"}";
 
         companion.produceStrings().fromRecords(
@@ -84,12 +98,14 @@ class EventTriggersTest {
                 .body("summary.trigger_type", equalTo("event"))
                 .body("summary.trigger_source", equalTo("crm.quote.accepted/" + eventId))
                 .body("context.quote_id", equalTo(quote))
+                .body("context.payment.status", equalTo("succeeded"))
                 .body("context.order.status", equalTo("active"))
-                .body("steps", hasSize(2));
+                .body("steps.name", equalTo(List.of("get_quote", "process_payment", "wait_for_payment", "issue_license",
+                        "create_order", "activate_order", "send_welcome")));
         // The second delivery is consumed after the first (same key, same partition): still one execution.
         org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "quote_accepted").size());
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/orders/from-quote"))
-                .withHeader("Idempotency-Key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(id + ":create_order")));
+                .withHeader("Idempotency-Key", WireMock.equalTo(id + ":create_order")));
         // The engine calls with a token of its own, for the event's tenant, in the service role.
         String authorization = stub.findAll(postRequestedFor(urlEqualTo("/api/v1/sales/orders/from-quote"))
                 .withRequestBody(equalToJson("{\"quote_id\":\"" + quote + "\"}"))).get(0).getHeader("Authorization");
@@ -98,6 +114,45 @@ class EventTriggersTest {
                 java.nio.charset.StandardCharsets.UTF_8);
         org.junit.jupiter.api.Assertions.assertTrue(claims.contains("\"tenant_id\":\"" + tenant + "\""), claims);
         org.junit.jupiter.api.Assertions.assertTrue(claims.contains("\"groups\":[\"service\"]"), claims);
+    }
+
+    @Test
+    void anEventStartsNothingWhileTheWorkflowNamedInUnlessRunningDrivesItsKey() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = TestTokens.token(tenant, "admin");
+        String held = UUID.randomUUID().toString();
+        String free = UUID.randomUUID().toString();
+        // "holder" waits an hour on a condition, carrying its quote id as a business key.
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"name": "holder", "version": "1.0.0", "inputs": ["quote_id"], "steps": [
+                  {"name": "hold", "type": "condition", "condition": "quote_id == 'never'", "timeout_seconds": 3600}]}""")
+                .when().post("/api/v1/workflows").then().statusCode(201);
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"name": "follower", "version": "1.0.0", "inputs": ["quote_id"],
+                 "triggers": [{"event": "crm.quote.accepted", "context": {"quote_id": "${data.quote_id}"},
+                               "unless_running": {"workflow": "holder", "key": "${data.quote_id}"}}],
+                 "steps": [{"name": "note", "type": "transform", "set": {"seen": "${quote_id}"}}]}""")
+                .when().post("/api/v1/workflows").then().statusCode(201);
+        String holder = given().auth().oauth2(TestTokens.token(tenant, "operator")).contentType("application/json")
+                .body("{\"workflow_name\": \"holder\", \"context\": {\"quote_id\": \"" + held.toUpperCase() + "\"}}")
+                .when().post("/api/v1/workflows/execute").then().statusCode(202).extract().path("execution_id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "WAITING".equals(given().auth().oauth2(admin)
+                .when().get("/api/v1/workflows/executions/" + holder).then().extract().path("summary.status")));
+
+        // One partition key for both, so the held quote's event is consumed before the free one's.
+        String key = UUID.randomUUID().toString();
+        companion.produceStrings().fromRecords(
+                CloudEvents.event("crm.quote.accepted", key, UUID.randomUUID().toString(), tenant, "{\"quote_id\":\"" + held + "\"}"),
+                CloudEvents.event("crm.quote.accepted", key, UUID.randomUUID().toString(), tenant, "{\"quote_id\":\"" + free + "\"}"))
+                .awaitCompletion(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> executions(tenant, "follower").size() == 1);
+        String follower = executions(tenant, "follower").get(0);
+        given().auth().oauth2(admin).when().get("/api/v1/workflows/executions/" + follower).then().statusCode(200)
+                .body("context.quote_id", equalTo(free));
+        // The holder still waits: its key (matched without regard to case) kept the follower from starting for it.
+        given().auth().oauth2(admin).when().get("/api/v1/workflows/executions/" + holder).then().statusCode(200)
+                .body("summary.status", equalTo("WAITING"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dotmac.workflow.definition.RetryPolicy;
 import io.dotmac.workflow.definition.StepDefinition;
 import io.dotmac.workflow.definition.StepType;
+import io.dotmac.workflow.definition.Trigger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -37,8 +38,8 @@ class BuiltinWorkflowsTest {
     @Test
     void builtInsAreSeededOnceAndValid() {
         List<String> before = stored();
-        assertTrue(before.containsAll(List.of("lead_to_customer 1.2.0 true", "payment_received 1.2.0 true",
-                "quote_accepted 1.2.0 true")), before.toString());
+        assertTrue(before.containsAll(List.of("lead_to_customer 1.3.0 true", "payment_received 1.3.0 true",
+                "quote_accepted 1.3.0 true")), before.toString());
 
         builtins.seed(null);
 
@@ -86,5 +87,31 @@ class BuiltinWorkflowsTest {
         assertEquals("quote", definition.step("wait_for_quote_acceptance").orElseThrow().refresh().resultKey());
         assertEquals("crm.quote.accepted", definition.step("wait_for_quote_acceptance").orElseThrow().wakeOn().event());
         assertEquals("${quote.id}", definition.step("wait_for_payment").orElseThrow().wakeOn().key());
+    }
+
+    @Test
+    void quoteAcceptedTakesThePaymentAndWaitsForItBeforeProvisioningUnlessLeadToCustomerDrivesTheQuote() {
+        var definition = workflows.findActive("quote_accepted", "any-tenant").await().atMost(Duration.ofSeconds(10))
+                .orElseThrow().definition();
+
+        assertEquals(new Trigger.UnlessRunning("lead_to_customer", "${data.quote_id}"),
+                definition.trigger("crm.quote.accepted").orElseThrow().unlessRunning());
+        assertTrue(definition.indexOf("process_payment") < definition.indexOf("wait_for_payment"));
+        for (String effect : List.of("issue_license", "create_order", "activate_order", "send_welcome")) {
+            assertTrue(definition.indexOf("wait_for_payment") < definition.indexOf(effect), effect);
+        }
+        assertEquals("billing.payment.received", definition.step("wait_for_payment").orElseThrow().wakeOn().event());
+        assertEquals(false, definition.step("send_welcome").orElseThrow().critical());
+    }
+
+    @Test
+    void paymentReceivedVerifiesThePaymentWithBillingBeforeItLicenses() {
+        var definition = workflows.findActive("payment_received", "any-tenant").await().atMost(Duration.ofSeconds(10))
+                .orElseThrow().definition();
+
+        assertEquals(0, definition.indexOf("verify_payment"));
+        assertEquals("get_payment_by_quote", definition.step("verify_payment").orElseThrow().call().method());
+        assertEquals("payment.status == 'succeeded'", definition.step("payment_succeeded").orElseThrow().condition());
+        assertTrue(definition.indexOf("payment_succeeded") < definition.indexOf("issue_license"));
     }
 }

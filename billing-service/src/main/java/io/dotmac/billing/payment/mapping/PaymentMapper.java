@@ -2,7 +2,7 @@ package io.dotmac.billing.payment.mapping;
 
 import io.dotmac.billing.payment.Money;
 import io.dotmac.billing.payment.Payment;
-import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.billing.payment.PaymentTerms.Requested;
 import io.dotmac.billing.payment.rest.PaymentResponse;
 import io.dotmac.billing.payment.rest.ProcessPaymentRequest;
 import java.util.Locale;
@@ -13,11 +13,12 @@ public final class PaymentMapper {
     private PaymentMapper() {
     }
 
-    /** The request, checked beyond Bean Validation: an exact amount, a currency in cents. */
-    public static NewPayment toNewPayment(ProcessPaymentRequest request) {
+    /** The request, checked beyond Bean Validation: an exact amount, a currency in cents, where given. */
+    public static Requested toRequested(ProcessPaymentRequest request) {
         String email = request.customerEmail() == null || request.customerEmail().isBlank()
                 ? null : request.customerEmail().trim().toLowerCase(Locale.ROOT);
-        return new NewPayment(request.quoteId().trim(), Money.amount(request.amount()), Money.currency(request.currency()), email);
+        return new Requested(request.quoteId().trim(), request.amount() == null ? null : Money.amount(request.amount()),
+                request.currency() == null ? null : Money.currency(request.currency()), email);
     }
 
     public static PaymentResponse toResponse(Payment payment) {

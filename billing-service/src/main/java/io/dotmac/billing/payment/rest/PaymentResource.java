@@ -1,7 +1,8 @@
 package io.dotmac.billing.payment.rest;
 
 import io.dotmac.billing.payment.PaymentService;
-import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.billing.payment.PaymentTerms;
+import io.dotmac.billing.payment.PaymentTerms.Requested;
 import io.dotmac.billing.payment.mapping.PaymentMapper;
 import io.dotmac.common.security.Roles;
 import io.dotmac.billing.stripe.StripeGateway;
@@ -40,12 +41,15 @@ public class PaymentResource {
     private static final int MAX_KEY_LENGTH = 255;
 
     private final PaymentService payments;
+    private final PaymentTerms terms;
     private final StripeGateway stripe;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
 
-    PaymentResource(PaymentService payments, StripeGateway stripe, IdempotencyService idempotency, CurrentTenant tenant) {
+    PaymentResource(PaymentService payments, PaymentTerms terms, StripeGateway stripe, IdempotencyService idempotency,
+                    CurrentTenant tenant) {
         this.payments = payments;
+        this.terms = terms;
         this.stripe = stripe;
         this.idempotency = idempotency;
         this.tenant = tenant;
@@ -54,21 +58,24 @@ public class PaymentResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Take the payment for a quote through Stripe (process_payment): 201 with the payment Stripe took "
-            + "(status succeeded, failed when declined, pending until the webhook when Stripe needs more time); 200 with "
-            + "the existing payment, without calling Stripe, if the quote has one; 503 (retryable) if Stripe is "
-            + "unavailable or not configured. Honours Idempotency-Key, which also keys the calls to Stripe.")
+    @Operation(summary = "Take the payment for an accepted quote through Stripe (process_payment), of the quote's total in "
+            + "its currency as crm-service reports them: 201 with the payment Stripe took (status succeeded, failed when "
+            + "declined, pending until the webhook when Stripe needs more time); 200 with the existing payment, without "
+            + "calling Stripe, if the quote has one; 422 if the request's amount, currency or customer_email differ from "
+            + "the quote's or crm-service does not know it; 409 if the quote is not accepted; 503 (retryable) if Stripe "
+            + "or crm-service is unavailable or Stripe is not configured. Honours Idempotency-Key, which also keys the "
+            + "calls to Stripe.")
     public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key,
                                  @Valid @NotNull ProcessPaymentRequest body) {
         String tenantId = tenant.id();
-        NewPayment request = PaymentMapper.toNewPayment(body);
+        Requested request = PaymentMapper.toRequested(body);
         if (key != null && key.length() > MAX_KEY_LENGTH) {
             throw new ProblemException(400, IdempotencyService.HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
         }
         stripe.requireConfigured();
-        // The pending payment is committed first (see PaymentService); the Idempotency-Key's
-        // transaction then covers Stripe's answer and the response.
-        return payments.reserve(tenantId, request, key).chain(reserved -> idempotency.run(key, "POST", PATH, body,
+        // The price comes from the quote; the pending payment is committed first (see PaymentService);
+        // the Idempotency-Key's transaction then covers Stripe's answer and the response.
+        return terms.of(request).chain(payment -> payments.reserve(tenantId, payment, key)).chain(reserved -> idempotency.run(key, "POST", PATH, body,
                 () -> payments.process(tenantId, reserved.id).map(processed -> Response
                         .status(processed.charged() ? Response.Status.CREATED : Response.Status.OK)
                         .entity(PaymentMapper.toResponse(processed.payment())).build())));

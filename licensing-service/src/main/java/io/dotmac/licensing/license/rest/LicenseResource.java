@@ -60,7 +60,9 @@ public class LicenseResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Issue one license per product of a purchase: 201 with the set, or 200 with the set issued before for the same customer and source")
+    @Operation(summary = "Issue one license per product of a purchase: 201 with the set, or 200 with the set issued before "
+            + "for the same customer and source. The source is the quote bought: 409 unless billing-service reports its "
+            + "payment succeeded, 503 (retryable) if billing-service cannot be asked; 422 for an unknown product")
     public Uni<Response> issue(@HeaderParam(IdempotencyService.HEADER) String key, @Valid @NotNull IssueRequest body) {
         String tenantId = tenant.id();
         return idempotency.run(key, "POST", PATH, body, () -> licenses.issue(tenantId, LicenseMapper.toCommand(body))

@@ -7,6 +7,7 @@ import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
+import io.dotmac.notification.client.ActiveOrders;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.notification.NotificationService.Welcome;
@@ -44,13 +45,15 @@ public class NotificationResource {
     private final NotificationSender sender;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
+    private final ActiveOrders activeOrders;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
-            CurrentTenant tenant) {
+            CurrentTenant tenant, ActiveOrders activeOrders) {
         this.notifications = notifications;
         this.sender = sender;
         this.idempotency = idempotency;
         this.tenant = tenant;
+        this.activeOrders = activeOrders;
     }
 
     /**
@@ -61,13 +64,17 @@ public class NotificationResource {
     @Path("/welcome-email")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Send the welcome email of a new customer platform; 202 with the notification (sent, or queued for retries)")
+    @Operation(summary = "Send the welcome email of a new customer platform; 202 with the notification (sent, or queued for "
+            + "retries); 409 unless sales-service has an active order for tenant_subdomain to customer_email, 503 "
+            + "(retryable) if sales-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
     public Uni<Response> sendWelcome(@HeaderParam(IdempotencyService.HEADER) String key,
             @Valid @NotNull WelcomeEmailRequest body) {
         String tenantId = tenant.id();
         Welcome welcome = new Welcome(body.customerEmail(), body.tenantSubdomain(), body.customerName());
-        return idempotency.run(key, "POST", WELCOME_PATH, body, () -> notifications.recordWelcome(tenantId, welcome)
+        return idempotency.run(key, "POST", WELCOME_PATH, body, () -> activeOrders
+                        .requireActive(welcome.tenantSubdomain(), welcome.customerEmail())
+                        .chain(() -> notifications.recordWelcome(tenantId, welcome))
                         .map(n -> Response.accepted(NotificationView.of(n)).build()))
                 .chain(recorded -> {
                     UUID id = idOf(recorded.getEntity());

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.notification.notification.NotificationService;
+import io.dotmac.notification.testing.SalesStub;
 import io.dotmac.notification.testing.SmtpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,10 +37,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The welcome email over HTTP with real tokens, delivered to a real SMTP server on loopback:
- * what arrives, that it arrives once, outages, and bad requests.
+ * what arrives, that it arrives once, outages, and bad requests. sales-service, asked whether the
+ * organization has an active order to the address, is a stub that has one for every welcome here.
  */
 @QuarkusTest
 @QuarkusTestResource(SmtpServer.class)
+@QuarkusTestResource(SalesStub.class)
 class WelcomeEmailApiTest {
 
     static final String PATH = "/api/v1/notifications/welcome-email";
@@ -76,6 +79,12 @@ class WelcomeEmailApiTest {
         return body;
     }
 
+    /** A welcome for an organization that sales-service (the stub) has an active order for, to that address. */
+    static Map<String, Object> ordered(String email, String slug, String name) {
+        SalesStub.activeOrder(slug, email);
+        return welcome(email, slug, name);
+    }
+
     static String part(MimeMessage message, String type) throws Exception {
         Multipart multipart = (Multipart) message.getContent();
         for (int i = 0; i < multipart.getCount(); i++) {
@@ -93,7 +102,7 @@ class WelcomeEmailApiTest {
         String slug = slug();
         String url = "https://" + slug + ".tenants.dotmac.local";
 
-        String id = send(ENGINE, UUID.randomUUID() + ":send_welcome", welcome(email, slug, "Jane Doe"))
+        String id = send(ENGINE, UUID.randomUUID() + ":send_welcome", ordered(email, slug, "Jane Doe"))
                 .statusCode(202)
                 .body("kind", equalTo("welcome_email"))
                 .body("recipient", equalTo(email))
@@ -132,13 +141,13 @@ class WelcomeEmailApiTest {
     @Test
     void withoutANameTheGreetingIsNeutralAndMarkupInANameIsEscaped() throws Exception {
         String anonymous = email();
-        send(ENGINE, null, welcome(anonymous, slug(), null)).statusCode(202).body("status", equalTo("sent"));
+        send(ENGINE, null, ordered(anonymous, slug(), null)).statusCode(202).body("status", equalTo("sent"));
         MimeMessage plain = SmtpServer.messagesTo(anonymous).get(0);
         assertTrue(part(plain, "text/plain").startsWith("Hello,"), part(plain, "text/plain"));
         assertTrue(part(plain, "text/html").contains("<p>Hello,</p>"), part(plain, "text/html"));
 
         String named = email();
-        send(ENGINE, null, welcome(named, slug(), "<b>Bob</b> & Co")).statusCode(202);
+        send(ENGINE, null, ordered(named, slug(), "<b>Bob</b> & Co")).statusCode(202);
         String html = part(SmtpServer.messagesTo(named).get(0), "text/html");
         assertTrue(html.contains("Hello &lt;b&gt;Bob&lt;/b&gt; &amp; Co,"), html);
     }
@@ -147,10 +156,12 @@ class WelcomeEmailApiTest {
     void twentyWelcomesAtOnceAreEachSentOnTheirFirstAttempt() throws Exception {
         // More than the mailer's pool of 10 connections: the rest wait for one, and none is lost.
         List<String> emails = IntStream.range(0, 20).mapToObj(i -> email()).toList();
+        // Each for its own organization with its active order, stubbed before the burst.
+        List<Map<String, Object>> welcomes = emails.stream().map(email -> ordered(email, slug(), null)).toList();
         var pool = Executors.newFixedThreadPool(emails.size());
         try {
-            var responses = pool.invokeAll(emails.stream().<Callable<Map<String, Object>>>map(
-                    email -> () -> send(ENGINE, null, welcome(email, slug(), null)).statusCode(202).extract().jsonPath().getMap("")).toList());
+            var responses = pool.invokeAll(welcomes.stream().<Callable<Map<String, Object>>>map(
+                    welcome -> () -> send(ENGINE, null, welcome).statusCode(202).extract().jsonPath().getMap("")).toList());
             for (var response : responses) {
                 Map<String, Object> notification = response.get();
                 assertEquals("sent", notification.get("status"), notification.toString());
@@ -182,7 +193,7 @@ class WelcomeEmailApiTest {
         String email = email();
         String slug = slug();
         String key = UUID.randomUUID() + ":send_welcome";
-        String id = send(ENGINE, key, welcome(email, slug, "Jane")).statusCode(202).body("status", equalTo("sent"))
+        String id = send(ENGINE, key, ordered(email, slug, "Jane")).statusCode(202).body("status", equalTo("sent"))
                 .extract().path("id");
 
         // The engine retrying its step: same key, same body.
@@ -206,7 +217,7 @@ class WelcomeEmailApiTest {
         String id;
         SmtpServer.down();
         try {
-            id = send(ENGINE, UUID.randomUUID().toString(), welcome(email, slug(), "Jane")).statusCode(202)
+            id = send(ENGINE, UUID.randomUUID().toString(), ordered(email, slug(), "Jane")).statusCode(202)
                     .body("status", equalTo("queued"))
                     .body("attempts", equalTo(1))
                     .body("last_error", notNullValue())
@@ -252,9 +263,9 @@ class WelcomeEmailApiTest {
     @Test
     void notificationsAreTenantScopedAndListedByRecipientPage() {
         String email = email();
-        String first = send(ENGINE, null, welcome(email, slug(), null)).statusCode(202).extract().path("id");
-        String second = send(ENGINE, null, welcome(email, slug(), null)).statusCode(202).extract().path("id");
-        send(ENGINE, null, welcome(email(), slug(), null)).statusCode(202);
+        String first = send(ENGINE, null, ordered(email, slug(), null)).statusCode(202).extract().path("id");
+        String second = send(ENGINE, null, ordered(email, slug(), null)).statusCode(202).extract().path("id");
+        send(ENGINE, null, ordered(email(), slug(), null)).statusCode(202);
 
         given().auth().oauth2(READER).queryParam("recipient", email).when().get("/api/v1/notifications").then()
                 .statusCode(200)

@@ -4,6 +4,7 @@ import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.sales.order.OrderFilter;
 import io.dotmac.sales.order.OrderService;
 import io.dotmac.sales.order.OrderStatus;
 import io.dotmac.sales.order.OrderViews;
@@ -80,11 +81,13 @@ public class OrderResource {
     }
 
     @GET
-    @Operation(summary = "Orders, newest first, optionally of one status; ?page= from 0, ?size= 1 to 100 (default 20)")
-    public Uni<Page<OrderDto>> list(@QueryParam("status") String status, @QueryParam("page") String page,
-                                    @QueryParam("size") String size) {
+    @Operation(summary = "Orders, newest first, optionally of one status and of one customer organization "
+            + "(?organization_slug=); ?page= from 0, ?size= 1 to 100 (default 20)")
+    public Uni<Page<OrderDto>> list(@QueryParam("status") String status, @QueryParam("organization_slug") String slug,
+                                    @QueryParam("page") String page, @QueryParam("size") String size) {
         PageRequest request = PageRequest.of(page, size);
-        OrderStatus filter = status == null || status.isBlank() ? null : OrderStatus.parse("status", status);
+        OrderFilter filter = new OrderFilter(status == null || status.isBlank() ? null : OrderStatus.parse("status", status),
+                slug == null || slug.isBlank() ? null : slug.trim());
         return views.list(tenant.id(), filter, request).map(found -> found.map(mapper::toDto));
     }
 

@@ -1,0 +1,70 @@
+package io.dotmac.billing.payment;
+
+import io.dotmac.billing.client.CrmClient;
+import io.dotmac.billing.client.Quote;
+import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.common.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.util.Locale;
+
+/**
+ * What a payment for a quote takes: the quote's own total, currency and customer, read from
+ * crm-service, never the caller's. A caller may still say what it expects to pay; if that differs
+ * from the quote it is told so (422), so that a stale or forged price is an error, not a charge.
+ * Only an accepted quote is paid (409).
+ */
+@ApplicationScoped
+public class PaymentTerms {
+
+    /** What a caller asked for; everything but the quote is optional and only checked. */
+    public record Requested(String quoteId, BigDecimal amount, String currency, String customerEmail) {
+    }
+
+    private final CrmClient crm;
+
+    PaymentTerms(CrmClient crm) {
+        this.crm = crm;
+    }
+
+    public Uni<NewPayment> of(Requested request) {
+        return crm.quote(request.quoteId()).map(quote -> terms(request, quote));
+    }
+
+    static NewPayment terms(Requested request, Quote quote) {
+        String name = quote.quoteNumber() == null ? request.quoteId() : quote.quoteNumber();
+        if (quote.totalAmount() == null || quote.currency() == null) {
+            throw new ProblemException(422, "Quote " + name + " has no total_amount or currency to pay");
+        }
+        BigDecimal total;
+        String currency;
+        try {
+            total = Money.amount(quote.totalAmount());
+            currency = Money.currency(quote.currency());
+        } catch (ProblemException e) {
+            throw new ProblemException(422, "Quote " + name + "'s total " + quote.totalAmount() + " " + quote.currency()
+                    + " cannot be paid: " + e.getMessage());
+        }
+        boolean amountDiffers = request.amount() != null && request.amount().compareTo(total) != 0;
+        boolean currencyDiffers = request.currency() != null && !request.currency().equals(currency);
+        if (amountDiffers || currencyDiffers) {
+            String asked = (request.amount() == null ? "" : "amount " + request.amount().toPlainString())
+                    + (request.amount() != null && request.currency() != null ? " " : "")
+                    + (request.currency() == null ? "" : "currency " + request.currency());
+            throw new ProblemException(422, "The request's " + asked + " does not match quote " + name + "'s total "
+                    + total.toPlainString() + " " + currency + ": a payment is always of the quote's total, in its currency");
+        }
+        String email = quote.customerEmail() == null ? null : quote.customerEmail().trim().toLowerCase(Locale.ROOT);
+        if (request.customerEmail() != null && !request.customerEmail().equals(email)) {
+            throw new ProblemException(422, "The request's customer_email " + request.customerEmail() + " is not quote "
+                    + name + "'s customer" + (email == null ? " (the quote has none)" : " (" + email + ")"));
+        }
+        if (!Quote.ACCEPTED.equals(quote.status())) {
+            throw new ProblemException(409, "Quote " + name + " is " + quote.status()
+                    + ", not accepted: only an accepted quote is paid");
+        }
+        // crm's spelling of the id, so that the payment is found by it however the caller wrote it.
+        return new NewPayment(quote.id() == null ? request.quoteId() : quote.id(), total, currency, email);
+    }
+}

@@ -1,0 +1,48 @@
+package io.dotmac.licensing.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.dotmac.common.testing.StandIn;
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * Stands in for billing-service: a WireMock server on a free loopback port that the billing REST
+ * client (platform-common's paid-quote check) is pointed at, so that a quote's payment is read over
+ * real HTTP with the contract's JSON. A quote nobody stubbed has no payment (WireMock's 404).
+ */
+public class BillingStub extends StandIn {
+
+    public static WireMockServer server() {
+        return server(BillingStub.class);
+    }
+
+    /** billing-service has a succeeded payment for the quote. */
+    public static void paid(String quoteId) {
+        payment(quoteId, "succeeded");
+    }
+
+    /** billing-service has a payment in this status (pending, failed, succeeded...) for the quote. */
+    public static void payment(String quoteId, String status) {
+        answer(quoteId, okJson(json(billingPayment(quoteId, status, new BigDecimal("465.65"), "USD"))));
+    }
+
+    /** billing-service has no payment for the quote: its 404 problem. */
+    public static void noPayment(String quoteId) {
+        answer(quoteId, problem(404, "No payment for quote " + quoteId));
+    }
+
+    /** billing-service answers this for the quote. */
+    public static void answer(String quoteId, ResponseDefinitionBuilder response) {
+        server().stubFor(get(urlEqualTo(paymentPath(quoteId))).willReturn(response));
+    }
+
+    @Override
+    protected List<String> clients() {
+        return List.of("billing-service");
+    }
+}

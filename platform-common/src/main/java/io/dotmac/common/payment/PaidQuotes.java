@@ -1,0 +1,55 @@
+package io.dotmac.common.payment;
+
+import io.dotmac.common.client.Downstream;
+import io.dotmac.common.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * The guard that keeps a customer from being provisioned or licensed before paying: asks
+ * billing-service, which owns payments, for the quote's payment at the moment of the check, with
+ * the caller's token ({@link Downstream}). Asked, not copied from {@code billing.payment.received}:
+ * a copy lags behind the event, and a check that answers "not paid yet" for a paid quote would
+ * fail a journey that is fine; billing being down is a 503 the engine retries.
+ */
+@ApplicationScoped
+public class PaidQuotes {
+
+    private final BillingPaymentsRestClient billing;
+    private final JsonWebToken caller;
+
+    PaidQuotes(@RestClient BillingPaymentsRestClient billing, JsonWebToken caller) {
+        this.billing = billing;
+        this.caller = caller;
+    }
+
+    /**
+     * The quote's succeeded payment, which must be of exactly {@code total} in {@code currency}
+     * when they are given; otherwise a 409 that names the payment's state, for {@code what} (e.g.
+     * "order 7 cannot be activated").
+     */
+    public Uni<QuotePayment> requirePaid(String quoteId, BigDecimal total, String currency, String what) {
+        return billing.byQuote(quoteId, Downstream.bearer(caller))
+                .onFailure(Downstream::isNotFound).recoverWithNull()
+                .onFailure().transform(e -> Downstream.failure("billing-service", "reading the payment of quote " + quoteId, e))
+                .map(payment -> {
+                    if (payment == null) {
+                        throw new ProblemException(409, what + ": quote " + quoteId + " has no payment");
+                    }
+                    if (!QuotePayment.SUCCEEDED.equals(payment.status())) {
+                        throw new ProblemException(409, what + ": the payment " + payment.id() + " of quote " + quoteId
+                                + " is " + payment.status() + ", not succeeded");
+                    }
+                    if (total != null && (payment.amount() == null || payment.amount().compareTo(total) != 0
+                            || currency != null && !currency.equalsIgnoreCase(payment.currency()))) {
+                        throw new ProblemException(409, what + ": the payment " + payment.id() + " of quote " + quoteId
+                                + " is " + payment.amount() + " " + payment.currency() + ", not the " + total + " " + currency
+                                + " due");
+                    }
+                    return payment;
+                });
+    }
+}

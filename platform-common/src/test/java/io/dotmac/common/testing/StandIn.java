@@ -1,0 +1,100 @@
+package io.dotmac.common.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Another of the suite's services, stood in for in one service's tests: a WireMock server on a free
+ * loopback port that the REST clients named by {@link #clients()} are pointed at, so that the
+ * service under test reads it over real HTTP, in the contract's snake_case JSON. A request nobody
+ * stubbed gets WireMock's 404, as the real service answers for what it does not know. A subclass
+ * adds what its service serves; its tests reach the server with {@link #server(Class)}.
+ */
+public abstract class StandIn implements QuarkusTestResourceLifecycleManager {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Class<?>, WireMockServer> SERVERS = new ConcurrentHashMap<>();
+
+    /** The REST client configuration keys ({@code quarkus.rest-client.<key>.url}) this stands in for. */
+    protected abstract List<String> clients();
+
+    public static WireMockServer server(Class<? extends StandIn> standIn) {
+        WireMockServer server = SERVERS.get(standIn);
+        if (server == null) {
+            throw new IllegalStateException(standIn.getSimpleName() + " is not started: register it with @QuarkusTestResource");
+        }
+        return server;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        // Threads enough for a test's burst of concurrent requests (twenty welcomes at once).
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
+                .containerThreads(40));
+        server.start();
+        SERVERS.put(getClass(), server);
+        return clients().stream().collect(Collectors.toMap(key -> "quarkus.rest-client." + key + ".url", key -> server.baseUrl()));
+    }
+
+    @Override
+    public void stop() {
+        WireMockServer server = SERVERS.remove(getClass());
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A problem+json answer, as every service of the suite gives one. */
+    public static ResponseDefinitionBuilder problem(int status, String detail) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/problem+json")
+                .withBody(json(Map.of("type", "about:blank", "status", status, "detail", detail)));
+    }
+
+    /**
+     * A quote's payment as billing-service's API shows it (its PaymentResponse, snake_case), in this
+     * state (pending, succeeded, failed, ...), of this amount and currency.
+     */
+    public static Map<String, Object> billingPayment(String quoteId, String status, BigDecimal amount, String currency) {
+        boolean succeeded = "succeeded".equals(status);
+        Map<String, Object> payment = new LinkedHashMap<>();
+        payment.put("id", UUID.randomUUID().toString());
+        payment.put("quote_id", quoteId);
+        payment.put("amount", amount);
+        payment.put("currency", currency);
+        payment.put("customer_email", "billing@customer.example");
+        payment.put("status", status);
+        payment.put("stripe_customer_id", "cus_test");
+        payment.put("stripe_payment_intent_id", "pi_" + UUID.randomUUID().toString().replace("-", ""));
+        payment.put("failure_message", "failed".equals(status) ? "Your card was declined." : null);
+        payment.put("created_at", "2030-12-02T10:05:00Z");
+        payment.put("updated_at", "2030-12-02T10:06:00Z");
+        payment.put("succeeded_at", succeeded ? "2030-12-02T10:06:00Z" : null);
+        return payment;
+    }
+
+    /** Where billing-service serves a quote's payment. */
+    public static String paymentPath(String quoteId) {
+        return "/api/v1/billing/payments/by-quote/" + quoteId;
+    }
+}
