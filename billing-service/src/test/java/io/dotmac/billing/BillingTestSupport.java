@@ -2,7 +2,7 @@ package io.dotmac.billing;
 
 import static io.restassured.RestAssured.given;
 
-import io.dotmac.billing.client.CrmStub;
+import io.dotmac.billing.testing.CrmStub;
 import io.restassured.config.JsonConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue 9's third invariant scenario: notification-service is down when an execution reaches its
  * welcome email; the step is retried until the service is back, the execution completes and the
  * customer gets exactly one email. On the way, a non-critical step that fails (an add-on license for
- * a product licensing-service does not know, which it rejects with 422) is recorded FAILED and the
- * execution goes on past it.
+ * a product the quote did not sell, which licensing-service rejects with 422) is recorded FAILED and
+ * the execution goes on past it.
  *
  * <p>The tenant runs its own version of {@code lead_to_customer}: the built-in as it is (whose
  * service calls retry for about five minutes, which the outage is waited out by) with the add-on
@@ -113,7 +113,7 @@ class DownstreamOutageIT {
                 steps.add(Map.of("name", ADDON, "type", "service_call", "service", "licensing_service", "method", "issue_license",
                         "params", Map.of("customer_id", "${quote.organization_slug}",
                                 "products", List.of(Map.of("product_code", UNKNOWN_PRODUCT, "quantity", 1)),
-                                "source_id", "addon-${quote.id}"),
+                                "source_id", "${quote.id}"),
                         "result", "addon_licenses", "critical", false));
             }
         }

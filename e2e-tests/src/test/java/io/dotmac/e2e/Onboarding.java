@@ -56,9 +56,14 @@ final class Onboarding {
 
     /** A new lead in crm-service and nothing else: no execution drives it (its executionId is null). */
     Lead create(String emailPrefix) {
+        return create(emailPrefix, null);
+    }
+
+    /** The same, for the organization slug given (null: a fresh one). */
+    Lead create(String emailPrefix, String organizationSlug) {
         String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String email = emailPrefix + "." + unique + "@example.com";
-        String slug = "e2e-" + unique;
+        String slug = organizationSlug == null ? "e2e-" + unique : organizationSlug;
         Map<String, Object> lead = new LinkedHashMap<>();
         lead.put("customer_name", "Grace Hopper " + unique);
         lead.put("customer_email", email);

@@ -227,19 +227,28 @@ public final class Suite implements AutoCloseable {
                 env.put("STRIPE_API_BASE", stripeUrl());
                 env.put("STRIPE_PAYMENT_METHOD", "pm_card_visa");
                 env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+                // A payment whose webhook is lost is asked about within seconds (LostWebhookIT); the
+                // others' webhooks come first, and the stand-in says "processing" for them anyway.
+                env.put("BILLING_RECONCILIATION_EVERY", "2s");
+                env.put("BILLING_RECONCILIATION_AFTER", "5s");
             }
             case LICENSING -> {
+                env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
                 env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
                 env.put("LICENSE_PRIVATE_KEY_LOCATION", testResource("licensing-service", "license-keys/test-private.pem"));
                 env.put("LICENSE_PUBLIC_KEY_LOCATION", testResource("licensing-service", "license-keys/test-public.pem"));
             }
             case NOTIFICATION -> {
                 env.put("SALES_SERVICE_URL", urlOf(Service.SALES));
+                env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
                 env.put("SMTP_HOST", "127.0.0.1");
                 env.put("SMTP_PORT", Integer.toString(smtpPort));
                 env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
             }
-            case CRM -> env.put("CONSOLE_URL", urlOf(Service.WORKFLOW) + "/console/"); // the accepted quote's link
+            case CRM -> {
+                env.put("CONSOLE_URL", urlOf(Service.WORKFLOW) + "/console/"); // the accepted quote's link
+                env.put("SALES_SERVICE_URL", urlOf(Service.SALES)); // organization slugs are reserved there
+            }
         }
         List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         return new ServiceProcess(service, port, root.resolve(service.module()), logs.resolve(service.module() + ".log"),

@@ -55,11 +55,30 @@ public class Payment extends PanacheEntityBase {
     @Column(name = "succeeded_at")
     public OffsetDateTime succeededAt;
 
+    /** The Checkout Session the customer pays on (Stripe's hosted page), when payments are taken that way. */
+    @Column(name = "checkout_session_id")
+    public String checkoutSessionId;
+
+    @Column(name = "checkout_url")
+    public String checkoutUrl;
+
+    @Column(name = "checkout_expires_at")
+    public OffsetDateTime checkoutExpiresAt;
+
+    /** When the reconciliation job last asked Stripe about it while it stayed pending. */
+    @Column(name = "reconciled_at")
+    public OffsetDateTime reconciledAt;
+
     /**
-     * True while Stripe has not answered for this payment: no PaymentIntent is known and nothing
-     * was decided. Only then may a request call Stripe for it (again, with the same keys).
+     * True while Stripe has not answered for this payment: no PaymentIntent or Checkout Session is
+     * known and nothing was decided. Only then may a request call Stripe for it (again, with the same keys).
      */
     public boolean awaitsStripe() {
-        return status == PaymentStatus.PENDING && stripePaymentIntentId == null;
+        return status == PaymentStatus.PENDING && stripePaymentIntentId == null && checkoutSessionId == null;
+    }
+
+    /** The last time anything was learnt about it: a change, or Stripe asked and saying nothing new. */
+    public OffsetDateTime lastNews() {
+        return reconciledAt != null && reconciledAt.isAfter(updatedAt) ? reconciledAt : updatedAt;
     }
 }

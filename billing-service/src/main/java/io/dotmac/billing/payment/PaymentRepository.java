@@ -9,6 +9,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -24,13 +26,15 @@ public class PaymentRepository implements PanacheRepositoryBase<Payment, UUID> {
      * insert waits for the other to commit and inserts nothing). Emits how many rows it inserted.
      */
     public Uni<Integer> insertIfAbsent(UUID id, String tenantId, String quoteId, BigDecimal amount, String currency,
-                                       String customerEmail, String stripeIdempotencyKey) {
+                                       String customerEmail, String stripeIdempotencyKey, OffsetDateTime checkoutExpiresAt) {
         return getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO payments (id, tenant_id, quote_id, amount, currency, customer_email, status, stripe_idempotency_key)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)
+                        INSERT INTO payments (id, tenant_id, quote_id, amount, currency, customer_email, status, stripe_idempotency_key,
+                                              checkout_expires_at)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)
                         ON CONFLICT (tenant_id, quote_id) DO NOTHING""")
                 .setParameter(1, id).setParameter(2, tenantId).setParameter(3, quoteId).setParameter(4, amount)
                 .setParameter(5, currency).setParameter(6, customerEmail).setParameter(7, stripeIdempotencyKey)
+                .setParameter(8, checkoutExpiresAt)
                 .executeUpdate());
     }
 
@@ -52,9 +56,24 @@ public class PaymentRepository implements PanacheRepositoryBase<Payment, UUID> {
         return find("stripePaymentIntentId", paymentIntentId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** Webhook: the payment of a Checkout Session, of whichever tenant, locked. */
+    public Uni<Payment> lockByCheckoutSession(String checkoutSessionId) {
+        return find("checkoutSessionId", checkoutSessionId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
     /** Webhook: the payment a PaymentIntent's metadata names, of whichever tenant, locked. */
     public Uni<Payment> lockById(UUID id) {
         return find("id", id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /**
+     * Reconciliation: the ids of pending payments, of any tenant, with no news since {@code before}
+     * (see {@link Payment#lastNews()}), oldest first.
+     */
+    public Uni<List<UUID>> stalePending(OffsetDateTime before, int limit) {
+        return find("status = ?1 and updatedAt < ?2 and (reconciledAt is null or reconciledAt < ?2)"
+                        + " order by coalesce(reconciledAt, updatedAt)", PaymentStatus.PENDING, before)
+                .range(0, limit - 1).list().map(found -> found.stream().map(payment -> payment.id).toList());
     }
 
     /** The tenant's payments, newest first. */

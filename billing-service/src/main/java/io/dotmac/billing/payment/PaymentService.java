@@ -1,6 +1,7 @@
 package io.dotmac.billing.payment;
 
 import io.dotmac.billing.stripe.ChargeRequest;
+import io.dotmac.billing.stripe.StripeConfig;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEventRepository;
@@ -11,8 +12,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -43,6 +46,7 @@ public class PaymentService {
     private static final Logger LOG = Logger.getLogger(PaymentService.class);
     /** Leaves room for the payment id and ":payment_intent" within Stripe's 255 characters. */
     static final int CALLER_KEY_PART = 180;
+    private static final Duration LONGEST_CHECKOUT = Duration.ofHours(24).minusMinutes(5);
 
     /** The payment to take: the quote's total, currency and customer ({@link PaymentTerms}). */
     public record NewPayment(String quoteId, BigDecimal amount, String currency, String customerEmail) {
@@ -55,12 +59,15 @@ public class PaymentService {
     private final PaymentRepository payments;
     private final OutboxEventRepository outbox;
     private final StripeGateway stripe;
+    private final StripeConfig stripeConfig;
     private final Funnel funnel;
 
-    PaymentService(PaymentRepository payments, OutboxEventRepository outbox, StripeGateway stripe, Funnel funnel) {
+    PaymentService(PaymentRepository payments, OutboxEventRepository outbox, StripeGateway stripe, StripeConfig stripeConfig,
+                   Funnel funnel) {
         this.payments = payments;
         this.outbox = outbox;
         this.stripe = stripe;
+        this.stripeConfig = stripeConfig;
         this.funnel = funnel;
     }
 
@@ -68,8 +75,11 @@ public class PaymentService {
     @WithTransaction
     public Uni<Payment> reserve(String tenantId, NewPayment request, String callerKey) {
         UUID id = UUID.randomUUID();
+        // The Checkout Session's closing time is fixed with the row: every attempt then asks Stripe for
+        // the same session (Stripe refuses an Idempotency-Key reused with other parameters).
+        OffsetDateTime checkoutExpiresAt = stripe.confirmsItself() ? null : now().plus(checkoutExpiry()).truncatedTo(ChronoUnit.SECONDS);
         return payments.insertIfAbsent(id, tenantId, request.quoteId(), request.amount(), request.currency(),
-                        request.customerEmail(), stripeKeyPrefix(callerKey, id))
+                        request.customerEmail(), stripeKeyPrefix(callerKey, id), checkoutExpiresAt)
                 .chain(inserted -> payments.findByQuote(tenantId, request.quoteId()));
     }
 
@@ -82,6 +92,22 @@ public class PaymentService {
             }
             if (!payment.awaitsStripe()) {
                 return Uni.createFrom().item(new Processed(payment, false));
+            }
+            if (!stripe.confirmsItself()) {
+                if (payment.checkoutExpiresAt == null) {
+                    payment.checkoutExpiresAt = payment.createdAt.plus(checkoutExpiry()).truncatedTo(ChronoUnit.SECONDS);
+                }
+                return stripe.openCheckout(chargeRequest(payment), payment.checkoutExpiresAt.toInstant()).map(session -> {
+                    payment.checkoutSessionId = session.sessionId();
+                    payment.checkoutUrl = session.url();
+                    if (session.expiresAt() != null) {
+                        payment.checkoutExpiresAt = session.expiresAt().atOffset(ZoneOffset.UTC);
+                    }
+                    payment.updatedAt = now();
+                    LOG.infof("payment %s for quote %s: the customer pays on Checkout Session %s until %s", payment.id,
+                            payment.quoteId, session.sessionId(), payment.checkoutExpiresAt);
+                    return new Processed(payment, true);
+                });
             }
             return stripe.charge(chargeRequest(payment))
                     .chain(charge -> {
@@ -108,6 +134,11 @@ public class PaymentService {
         }
         if (payment.stripeCustomerId == null && customerId != null) {
             payment.stripeCustomerId = customerId;
+            payment.updatedAt = now();
+        }
+        if (reported == null && failureMessage != null && payment.status == PaymentStatus.PENDING) {
+            // A declined attempt on the hosted page: the customer may try again until the session closes.
+            payment.failureMessage = failureMessage;
             payment.updatedAt = now();
         }
         return reported == null ? Uni.createFrom().item(payment) : transition(payment, reported, failureMessage);
@@ -162,6 +193,15 @@ public class PaymentService {
             default -> LOG.infof("payment %s for quote %s is now %s", payment.id, payment.quoteId, next.value());
         }
         return Uni.createFrom().item(payment);
+    }
+
+    /**
+     * How long a Checkout Session stays open: the configured time, kept five minutes inside Stripe's
+     * 24-hour limit so that clocks a little apart never make Stripe refuse it.
+     */
+    private Duration checkoutExpiry() {
+        Duration configured = stripeConfig.checkout().expiry();
+        return configured.compareTo(LONGEST_CHECKOUT) > 0 ? LONGEST_CHECKOUT : configured;
     }
 
     private static ChargeRequest chargeRequest(Payment payment) {

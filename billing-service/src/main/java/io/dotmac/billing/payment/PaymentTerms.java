@@ -1,8 +1,8 @@
 package io.dotmac.billing.payment;
 
-import io.dotmac.billing.client.CrmClient;
-import io.dotmac.billing.client.Quote;
 import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.common.quote.CrmQuotes;
+import io.dotmac.common.quote.Quote;
 import io.dotmac.common.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +22,9 @@ public class PaymentTerms {
     public record Requested(String quoteId, BigDecimal amount, String currency, String customerEmail) {
     }
 
-    private final CrmClient crm;
+    private final CrmQuotes crm;
 
-    PaymentTerms(CrmClient crm) {
+    PaymentTerms(CrmQuotes crm) {
         this.crm = crm;
     }
 
@@ -33,7 +33,7 @@ public class PaymentTerms {
     }
 
     static NewPayment terms(Requested request, Quote quote) {
-        String name = quote.quoteNumber() == null ? request.quoteId() : quote.quoteNumber();
+        String name = quote.name(request.quoteId());
         if (quote.totalAmount() == null || quote.currency() == null) {
             throw new ProblemException(422, "Quote " + name + " has no total_amount or currency to pay");
         }

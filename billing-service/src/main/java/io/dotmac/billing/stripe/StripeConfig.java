@@ -40,6 +40,27 @@ public interface StripeConfig {
      */
     Optional<String> paymentMethod();
 
+    /** Stripe Checkout: the hosted page customers pay on when no payment method is configured. */
+    Checkout checkout();
+
+    interface Checkout {
+
+        /** How long a customer has to pay on the page (Stripe allows 30 minutes to 24 hours). */
+        @WithDefault("24h")
+        Duration expiry();
+
+        /**
+         * Where Stripe sends the customer once paid; the session's id is added as {@code session_id}
+         * (Stripe fills in its {CHECKOUT_SESSION_ID}, which is kept out of the configuration's own
+         * {@code ${...}} syntax).
+         */
+        @WithDefault("https://controlplane.local/checkout/paid")
+        String successUrl();
+
+        /** Where the page's "back" link goes; absent: none. */
+        Optional<String> cancelUrl();
+    }
+
     /** stripe-java's own retries of network errors, 409 and 5xx, with the same Idempotency-Key. */
     @WithDefault("2")
     int maxNetworkRetries();

@@ -12,17 +12,23 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.StripeError;
+import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerListParams;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.checkout.SessionCreateParams;
 import io.dotmac.common.rest.ProblemException;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,6 +70,15 @@ public class StripeGateway {
                 .orElse(null);
         if (client == null) {
             LOG.warn("Stripe is not configured (STRIPE_SECRET_KEY is empty): payment requests will answer 503");
+        } else if (confirmsItself()) {
+            LOG.warnf("STRIPE_PAYMENT_METHOD is set: every PaymentIntent is confirmed off-session with %s. That is for tests"
+                    + " and the local demo only; without it customers pay on Stripe's hosted Checkout page",
+                    config.paymentMethod().orElseThrow());
+        }
+        Duration expiry = config.checkout().expiry();
+        if (expiry.compareTo(Duration.ofMinutes(30)) < 0 || expiry.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalStateException("billing.stripe.checkout.expiry (CHECKOUT_EXPIRY) is " + expiry
+                    + "; Stripe keeps a Checkout Session open for 30 minutes to 24 hours");
         }
     }
 
@@ -86,6 +101,86 @@ public class StripeGateway {
         }
     }
 
+    /**
+     * Whether PaymentIntents are confirmed here with the configured payment method (tests, the
+     * local demo) rather than paid by the customer on a Checkout Session.
+     */
+    public boolean confirmsItself() {
+        return config.paymentMethod().filter(method -> !method.isBlank()).isPresent();
+    }
+
+    /**
+     * Opens the Checkout Session on which the customer pays {@code request}: one line, the quote's
+     * total, open until {@code expiresAt}. Its Idempotency-Key is the payment's, so asking again
+     * (with the same {@code expiresAt}) finds the same session instead of opening a second.
+     */
+    public Uni<StripeCheckout> openCheckout(ChargeRequest request, Instant expiresAt) {
+        requireConfigured();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                return checkout(client.v1().checkout().sessions().create(checkoutSession(request, expiresAt),
+                        RequestOptions.builder().setIdempotencyKey(request.idempotencyKey() + ":checkout_session").build()));
+            } catch (StripeException e) {
+                throw translate(request.paymentId(), e);
+            }
+        }), false);
+    }
+
+    /** What Stripe says now about the payment's Checkout Session: asked when its webhook has not come. */
+    public Uni<StripeCheckout> checkoutSession(UUID paymentId, String sessionId) {
+        requireConfigured();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                return checkout(client.v1().checkout().sessions().retrieve(sessionId));
+            } catch (StripeException e) {
+                throw translate(paymentId, e);
+            }
+        }), false);
+    }
+
+    /** A session as a webhook or an API call carries it. */
+    public static StripeCheckout checkout(Session session) {
+        return new StripeCheckout(session.getId(), session.getUrl(),
+                session.getExpiresAt() == null ? null : Instant.ofEpochSecond(session.getExpiresAt()), session.getStatus(),
+                session.getPaymentStatus(), session.getPaymentIntent(), session.getCustomer());
+    }
+
+    private SessionCreateParams checkoutSession(ChargeRequest request, Instant expiresAt) {
+        Map<String, String> metadata = Map.of("payment_id", request.paymentId().toString(), "quote_id", request.quoteId(),
+                "tenant_id", request.tenantId());
+        SessionCreateParams.Builder params = SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setSuccessUrl(successUrl(config.checkout().successUrl()))
+                .setClientReferenceId(request.paymentId().toString())
+                .setExpiresAt(expiresAt.getEpochSecond())
+                // The session's and its PaymentIntent's: how a webhook of either finds the payment.
+                .putAllMetadata(metadata)
+                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder().putAllMetadata(metadata)
+                        .setDescription("Quote " + request.quoteId()).build())
+                .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
+                        .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                                .setCurrency(request.currency().toLowerCase(Locale.ROOT))
+                                .setUnitAmount(request.amountMinor())
+                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName("Quote " + request.quoteId()).build())
+                                .build())
+                        .build());
+        config.checkout().cancelUrl().filter(url -> !url.isBlank()).ifPresent(params::setCancelUrl);
+        if (request.customerEmail() != null) {
+            params.setCustomerEmail(request.customerEmail());
+        }
+        return params.build();
+    }
+
+    static String successUrl(String configured) {
+        return configured + (configured.contains("?") ? "&" : "?") + "session_id={CHECKOUT_SESSION_ID}";
+    }
+
+    /** Whether an API key is configured. */
+    public boolean configured() {
+        return client != null;
+    }
+
     /** 503 unless an API key is configured; checked before anything is recorded. */
     public void requireConfigured() {
         if (client == null) {
@@ -102,6 +197,24 @@ public class StripeGateway {
     public Uni<StripeCharge> charge(ChargeRequest request) {
         requireConfigured();
         return vertx.executeBlocking(Uni.createFrom().item(() -> chargeBlocking(request)), false);
+    }
+
+    /**
+     * What Stripe says now about the payment's PaymentIntent (its status, customer and last
+     * attempt's error): asked when its webhook has not come.
+     */
+    public Uni<StripeCharge> paymentIntent(UUID paymentId, String paymentIntentId) {
+        requireConfigured();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                PaymentIntent intent = client.v1().paymentIntents().retrieve(paymentIntentId);
+                StripeError lastError = intent.getLastPaymentError();
+                return new StripeCharge(intent.getCustomer(), intent.getId(), intent.getStatus(),
+                        lastError == null ? null : lastError.getMessage());
+            } catch (StripeException e) {
+                throw translate(paymentId, e);
+            }
+        }), false);
     }
 
     private StripeCharge chargeBlocking(ChargeRequest request) {
@@ -123,7 +236,7 @@ public class StripeGateway {
             return new StripeCharge(customerId, intent == null ? null : intent.getId(),
                     intent == null ? "requires_payment_method" : intent.getStatus(), message);
         } catch (StripeException e) {
-            throw translate(request, e);
+            throw translate(request.paymentId(), e);
         }
     }
 
@@ -156,16 +269,16 @@ public class StripeGateway {
         return params.build();
     }
 
-    private static ProblemException translate(ChargeRequest request, StripeException e) {
+    private static ProblemException translate(UUID paymentId, StripeException e) {
         String message = e.getStripeError() != null && e.getStripeError().getMessage() != null
                 ? e.getStripeError().getMessage() : e.getMessage();
-        LOG.warnf("Stripe call for payment %s failed: %s %s (request %s)", request.paymentId(),
+        LOG.warnf("Stripe call for payment %s failed: %s %s (request %s)", paymentId,
                 e.getStatusCode(), message, e.getRequestId());
         if (e instanceof IdempotencyException) {
-            return new ProblemException(409, "Stripe refused the request for payment " + request.paymentId() + ": " + message);
+            return new ProblemException(409, "Stripe refused the request for payment " + paymentId + ": " + message);
         }
         if (e instanceof InvalidRequestException) {
-            return new ProblemException(422, "Stripe refused the request for payment " + request.paymentId() + ": " + message);
+            return new ProblemException(422, "Stripe refused the request for payment " + paymentId + ": " + message);
         }
         if (e instanceof AuthenticationException || e instanceof PermissionException) {
             return new ProblemException(503, "Stripe refused the configured API key (" + message + "); the payment stays "

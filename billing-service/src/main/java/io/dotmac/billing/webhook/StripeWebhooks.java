@@ -7,6 +7,7 @@ import com.stripe.model.Event;
 import com.stripe.model.EventDataObjectDeserializer;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.StripeObject;
+import com.stripe.model.checkout.Session;
 import com.stripe.net.Webhook;
 import io.dotmac.billing.payment.Payment;
 import io.dotmac.billing.payment.PaymentRepository;
@@ -23,8 +24,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Stripe's webhook events: verified against the endpoint's signing secret, then applied to the
- * payment of their PaymentIntent, once per event id. Handles {@code payment_intent.succeeded},
- * {@code payment_intent.payment_failed} and {@code charge.refunded}; acknowledges anything else.
+ * payment of their PaymentIntent or Checkout Session, once per event id. Handles
+ * {@code payment_intent.succeeded}, {@code payment_intent.payment_failed}, {@code charge.refunded},
+ * {@code checkout.session.completed}, {@code checkout.session.async_payment_succeeded},
+ * {@code checkout.session.async_payment_failed} and {@code checkout.session.expired}; acknowledges
+ * anything else. A declined attempt on the hosted page leaves the payment pending (the customer may
+ * try again until the session closes); the session closing unpaid fails it: "payment not received".
  *
  * <p>The webhook has no token: the payment is found by its PaymentIntent id, or, when the request
  * that created the PaymentIntent has not recorded it (it failed or is still running), by the
@@ -35,10 +40,26 @@ public class StripeWebhooks {
 
     private static final Logger LOG = Logger.getLogger(StripeWebhooks.class);
 
-    /** What an event says about a payment. {@code reported} null: nothing to change (a partial refund). */
-    private record Update(String paymentIntentId, Map<String, String> metadata, String customerId,
+    /**
+     * What an event says about a payment, found by its PaymentIntent or Checkout Session (or the
+     * metadata's payment id). {@code reported} null: nothing to change (a partial refund, a session
+     * completed but not paid yet).
+     */
+    private record Update(String paymentIntentId, String checkoutSessionId, Map<String, String> metadata, String customerId,
                           PaymentStatus reported, String failureMessage) {
+
+        static Update ofIntent(PaymentIntent intent, PaymentStatus reported, String failureMessage) {
+            return new Update(intent.getId(), null, intent.getMetadata(), intent.getCustomer(), reported, failureMessage);
+        }
+
+        static Update ofSession(Session session, PaymentStatus reported, String failureMessage) {
+            return new Update(session.getPaymentIntent(), session.getId(), session.getMetadata(), session.getCustomer(),
+                    reported, failureMessage);
+        }
     }
+
+    /** How a payment whose customer never paid says so. */
+    public static final String NOT_RECEIVED = "payment not received: ";
 
     private final StripeConfig config;
     private final PaymentRepository payments;
@@ -76,24 +97,29 @@ public class StripeWebhooks {
     /** Applies a verified event in one transaction: the payment's change and the event's id. */
     public Uni<WebhookAck> handle(Event event) {
         Update update = switch (event.getType()) {
-            case "payment_intent.succeeded" -> {
-                PaymentIntent intent = object(event, PaymentIntent.class);
-                yield new Update(intent.getId(), intent.getMetadata(), intent.getCustomer(), PaymentStatus.SUCCEEDED, null);
-            }
+            case "payment_intent.succeeded" -> Update.ofIntent(object(event, PaymentIntent.class), PaymentStatus.SUCCEEDED, null);
             case "payment_intent.payment_failed" -> {
                 PaymentIntent intent = object(event, PaymentIntent.class);
                 String message = intent.getLastPaymentError() == null ? null : intent.getLastPaymentError().getMessage();
-                yield new Update(intent.getId(), intent.getMetadata(), intent.getCustomer(), PaymentStatus.FAILED, message);
+                yield Update.ofIntent(intent, PaymentStatus.FAILED, message);
             }
             case "charge.refunded" -> {
                 Charge charge = object(event, Charge.class);
                 // Sent for partial refunds too; only a full refund refunds the payment.
-                yield new Update(charge.getPaymentIntent(), charge.getMetadata(), charge.getCustomer(),
+                yield new Update(charge.getPaymentIntent(), null, charge.getMetadata(), charge.getCustomer(),
                         Boolean.TRUE.equals(charge.getRefunded()) ? PaymentStatus.REFUNDED : null, null);
             }
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> {
+                Session session = object(event, Session.class);
+                yield Update.ofSession(session, "paid".equals(session.getPaymentStatus()) ? PaymentStatus.SUCCEEDED : null, null);
+            }
+            case "checkout.session.async_payment_failed" ->
+                    Update.ofSession(object(event, Session.class), PaymentStatus.FAILED, NOT_RECEIVED + "the payment failed");
+            case "checkout.session.expired" -> Update.ofSession(object(event, Session.class), PaymentStatus.FAILED,
+                    NOT_RECEIVED + "the checkout session expired unpaid");
             default -> null;
         };
-        if (update == null || update.paymentIntentId() == null) {
+        if (update == null || update.paymentIntentId() == null && update.checkoutSessionId() == null) {
             LOG.debugf("Stripe event %s (%s) acknowledged and ignored", event.getId(), event.getType());
             return Uni.createFrom().item(ack(event, "ignored", null));
         }
@@ -108,8 +134,11 @@ public class StripeWebhooks {
                     LOG.infof("Stripe event %s (%s) was applied before: nothing changes", event.getId(), event.getType());
                     return Uni.createFrom().item(ack(event, "duplicate", payment));
                 }
+                // On the hosted page a declined attempt is not the end: the session stays open for another.
+                boolean retryable = payment.checkoutSessionId != null && update.checkoutSessionId() == null
+                        && update.reported() == PaymentStatus.FAILED;
                 return paymentService.recordFromStripe(payment, update.paymentIntentId(), update.customerId(),
-                                update.reported(), update.failureMessage())
+                                retryable ? null : update.reported(), update.failureMessage())
                         .call(recorded -> processed.persist(ProcessedWebhookEvent.of(event.getId(), event.getType(),
                                 recorded.tenantId, recorded.id)))
                         .map(recorded -> ack(event, "applied", recorded));
@@ -117,9 +146,15 @@ public class StripeWebhooks {
         }));
     }
 
-    /** The payment of the PaymentIntent, locked; by the metadata's payment id if the intent is not recorded yet. */
+    /**
+     * The payment of the PaymentIntent or the Checkout Session, locked; by the metadata's payment id
+     * if neither is recorded yet.
+     */
     private Uni<Payment> paymentOf(Update update) {
-        return payments.lockByPaymentIntent(update.paymentIntentId()).chain(payment -> {
+        Uni<Payment> known = update.paymentIntentId() != null ? payments.lockByPaymentIntent(update.paymentIntentId())
+                : Uni.createFrom().nullItem();
+        return known.chain(found -> found != null || update.checkoutSessionId() == null ? Uni.createFrom().item(found)
+                : payments.lockByCheckoutSession(update.checkoutSessionId())).chain(payment -> {
             UUID named = metadataPaymentId(update.metadata());
             if (payment != null || named == null) {
                 return Uni.createFrom().item(payment);
@@ -127,6 +162,8 @@ public class StripeWebhooks {
             return payments.lockById(named).map(candidate -> candidate != null
                     && candidate.tenantId.equals(update.metadata().get("tenant_id"))
                     && (candidate.stripePaymentIntentId == null || candidate.stripePaymentIntentId.equals(update.paymentIntentId()))
+                    && (candidate.checkoutSessionId == null || update.checkoutSessionId() == null
+                            || candidate.checkoutSessionId.equals(update.checkoutSessionId()))
                     ? candidate : null);
         });
     }

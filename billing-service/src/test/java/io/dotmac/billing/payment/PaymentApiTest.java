@@ -31,7 +31,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.dotmac.billing.client.CrmStub;
+import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;

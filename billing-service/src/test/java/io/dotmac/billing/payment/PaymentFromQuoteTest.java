@@ -21,7 +21,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import io.dotmac.billing.client.CrmStub;
+import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -71,4 +71,16 @@ final class StripeEvents {
                  "payment_intent": "%s", "refunded": %s, "status": "succeeded"}"""
                 .formatted(paymentIntentId.substring(3), amount, amount, refunded, now(), paymentIntentId, refunded == amount);
     }
+
+    /** A Checkout Session with its metadata as billing-service sets it; {@code paymentIntent} may be null. */
+    static String checkoutSession(String id, String status, String paymentStatus, String paymentIntent, String paymentId,
+                                  String quote, String tenant) {
+        return """
+                {"id": "%s", "object": "checkout.session", "amount_total": 1000, "client_reference_id": "%s", "created": %d,
+                 "currency": "usd", "customer": null, "expires_at": %d, "livemode": false,
+                 "metadata": {"payment_id": "%s", "quote_id": "%s", "tenant_id": "%s"}, "mode": "payment",
+                 "payment_intent": %s, "payment_status": "%s", "status": "%s", "url": null}"""
+                .formatted(id, paymentId, now(), now() + 3600, paymentId, quote, tenant,
+                        paymentIntent == null ? "null" : "\"" + paymentIntent + "\"", paymentStatus, status);
+    }
 }

@@ -5,6 +5,7 @@ import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
 import io.dotmac.crm.catalog.ProductRepository;
+import io.dotmac.crm.client.SlugRegistry;
 import io.dotmac.crm.config.CrmConfig;
 import io.dotmac.crm.config.Timestamps;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -32,13 +33,16 @@ public class LeadService {
     private final CrmConfig config;
     private final Clock clock;
     private final Funnel funnel;
+    private final SlugRegistry slugs;
 
-    LeadService(LeadRepository leads, ProductRepository products, CrmConfig config, Clock clock, Funnel funnel) {
+    LeadService(LeadRepository leads, ProductRepository products, CrmConfig config, Clock clock, Funnel funnel,
+                SlugRegistry slugs) {
         this.leads = leads;
         this.products = products;
         this.config = config;
         this.clock = clock;
         this.funnel = funnel;
+        this.slugs = slugs;
     }
 
     /** Stores a new lead of the tenant; its fields are checked for presence here, for merit by qualification. */
@@ -86,13 +90,28 @@ public class LeadService {
                         .chain(() -> leads.slugHeldByAnother(tenantId, lead.organizationSlug, lead.id))
                 : Uni.createFrom().item(false);
         // One after the other: the two queries share the transaction's session.
-        return slugHeld.chain(held -> products.pricesOf(codes).map(catalog -> {
-            List<String> reasons = Qualification.reasonsAgainst(lead, catalog, config.regions(), held);
-            lead.qualificationOutcome(reasons, Timestamps.now(clock));
-            LOG.infof("lead %s of tenant %s is %s%s", lead.id, tenantId, lead.status.value(),
-                    reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
-            return lead;
-        })).call(done -> done.status == LeadStatus.QUALIFIED ? flushClaimingSlug(done) : Uni.createFrom().voidItem());
+        return slugHeld.chain(held -> products.pricesOf(codes)
+                        .map(catalog -> Qualification.reasonsAgainst(lead, catalog, config.regions(), held)))
+                .chain(reasons -> reasons.isEmpty() ? reserveSlug(lead) : Uni.createFrom().item(reasons))
+                .map(reasons -> {
+                    lead.qualificationOutcome(reasons, Timestamps.now(clock));
+                    LOG.infof("lead %s of tenant %s is %s%s", lead.id, tenantId, lead.status.value(),
+                            reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
+                    return lead;
+                })
+                .call(done -> done.status == LeadStatus.QUALIFIED ? flushClaimingSlug(done) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Last, once every rule of this tenant passed: the slug reserved platform-wide (sales-service),
+     * for as long as a quote generated now would be valid. Taken: the lead is disqualified for it,
+     * before any quote or payment exists.
+     */
+    private Uni<List<String>> reserveSlug(Lead lead) {
+        OffsetDateTime until = Timestamps.now(clock).plusDays(config.quote().validityDays() + 1L);
+        return slugs.reserve(lead.organizationSlug, lead.id, until).replaceWith(List.<String>of())
+                .onFailure(SlugRegistry.SlugTakenException.class).recoverWithItem(List.of(Qualification.SLUG_TAKEN
+                        + ": '" + lead.organizationSlug + "' is reserved for another customer of the platform"));
     }
 
     // The slug lock makes the check above see a slug taken at the same moment; should a lead hold

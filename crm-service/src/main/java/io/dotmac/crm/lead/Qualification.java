@@ -19,6 +19,8 @@ public final class Qualification {
 
     /** The future tenant subdomain: 3 to 40 characters, lower case, no leading or trailing hyphen. */
     public static final Pattern SLUG = Pattern.compile("^[a-z][a-z0-9-]{1,38}[a-z0-9]$");
+    /** The reason of a lead whose slug another customer of the platform holds (sales-service said so). */
+    public static final String SLUG_TAKEN = "organization slug taken";
     public static final int MIN_QUANTITY = 1;
     public static final int MAX_QUANTITY = 10_000;
 

@@ -9,6 +9,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.List;
 import java.util.UUID;
 
 /** Quotes, always within one tenant: another tenant's quote is not found. */
@@ -35,6 +36,12 @@ public class QuoteRepository implements PanacheRepositoryBase<Quote, UUID> {
     }
 
     /** The next quote number, Q-000001 onwards: from a sequence, so unique however many generate at once. */
+    /** Whether the lead has another quote still open (draft or sent): its slug is still needed. */
+    public Uni<Boolean> otherOpenQuote(String tenantId, UUID leadId, UUID quoteId) {
+        return count("tenantId = ?1 and leadId = ?2 and id <> ?3 and status in ?4", tenantId, leadId, quoteId,
+                List.of(QuoteStatus.DRAFT, QuoteStatus.SENT)).map(open -> open > 0);
+    }
+
     public Uni<String> nextQuoteNumber() {
         return getSession().chain(session -> session.createNativeQuery("SELECT nextval('quote_number_seq')", Long.class)
                 .getSingleResult()).map(n -> String.format("Q-%06d", n));

@@ -6,6 +6,7 @@ import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
 import io.dotmac.crm.catalog.ProductRepository;
+import io.dotmac.crm.client.SlugRegistry;
 import io.dotmac.crm.config.CrmConfig;
 import io.dotmac.crm.config.Timestamps;
 import io.dotmac.crm.lead.Lead;
@@ -19,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -39,9 +41,10 @@ public class QuoteService {
     private final CrmConfig config;
     private final Clock clock;
     private final Funnel funnel;
+    private final SlugRegistry slugs;
 
     QuoteService(QuoteRepository quotes, LeadRepository leads, ProductRepository products, OutboxEventRepository outbox,
-                 CrmConfig config, Clock clock, Funnel funnel) {
+                 CrmConfig config, Clock clock, Funnel funnel, SlugRegistry slugs) {
         this.quotes = quotes;
         this.leads = leads;
         this.products = products;
@@ -49,6 +52,7 @@ public class QuoteService {
         this.config = config;
         this.clock = clock;
         this.funnel = funnel;
+        this.slugs = slugs;
     }
 
     /** Today's date (UTC), against which validity is judged. */
@@ -68,6 +72,8 @@ public class QuoteService {
             var codes = lead.products.stream().map(LeadProduct::productCode).distinct().toList();
             return products.pricesOf(codes).map(catalog -> Pricing.price(lead.products, catalog))
                     .chain(priced -> quotes.nextQuoteNumber().chain(number -> quotes.persist(newQuote(lead, priced, number))))
+                    // The slug stays the lead's for as long as its quote may be accepted.
+                    .call(quote -> holdSlug(quote, quote.validUntil.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)))
                     .invoke(() -> funnel.reached(Funnel.Stage.QUOTE));
         }).invoke(quote -> LOG.infof("quote %s (%s) generated for lead %s of tenant %s: %s %s", quote.quoteNumber, quote.id,
                 leadId, tenantId, quote.totalAmount.toPlainString(), quote.currency));
@@ -126,9 +132,16 @@ public class QuoteService {
         return locked(tenantId, id).invoke(quote -> quote.send(today(), Timestamps.now(clock)));
     }
 
+    /**
+     * Rejects the quote and frees its organization slug for others, unless another quote of the lead
+     * is still open (best effort: else the reservation ends when it expires).
+     */
     @WithTransaction
     public Uni<Quote> reject(String tenantId, UUID id, String reason) {
-        return locked(tenantId, id).invoke(quote -> quote.reject(reason, today(), Timestamps.now(clock)));
+        return locked(tenantId, id).invoke(quote -> quote.reject(reason, today(), Timestamps.now(clock)))
+                .call(quote -> quotes.otherOpenQuote(tenantId, quote.leadId, quote.id).chain(open -> open
+                        ? Uni.createFrom().voidItem()
+                        : slugs.release(quote.organizationSlug, quote.leadId)));
     }
 
     /**
@@ -147,10 +160,19 @@ public class QuoteService {
                             + "; only a quote of a qualified lead can be accepted"));
                 }
                 lead.convert(now);
-                return outbox.persist(QuoteAcceptedEvent.of(quote)).invoke(() -> funnel.reached(Funnel.Stage.ACCEPTED)).replaceWith(quote);
+                // The customer's slug is held for good before the acceptance can commit.
+                return holdSlug(quote, null)
+                        .chain(() -> outbox.persist(QuoteAcceptedEvent.of(quote)))
+                        .invoke(() -> funnel.reached(Funnel.Stage.ACCEPTED)).replaceWith(quote);
             });
         }).invoke(quote -> LOG.infof("quote %s (%s) of tenant %s accepted by %s", quote.quoteNumber, quote.id, tenantId,
                 quote.acceptedBy));
+    }
+
+    // A slug taken meanwhile (the lead's reservation had expired) is a 409: nothing is written.
+    private Uni<Void> holdSlug(Quote quote, OffsetDateTime until) {
+        return slugs.reserve(quote.organizationSlug, quote.leadId, until)
+                .onFailure(SlugRegistry.SlugTakenException.class).transform(e -> SlugRegistry.takenProblem((SlugRegistry.SlugTakenException) e));
     }
 
     private Uni<Quote> locked(String tenantId, UUID id) {

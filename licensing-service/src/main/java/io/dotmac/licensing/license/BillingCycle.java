@@ -11,9 +11,6 @@ import java.util.Locale;
 public enum BillingCycle {
     MONTHLY, ANNUAL;
 
-    /** Licenses run a year unless the purchase says monthly. */
-    public static final BillingCycle DEFAULT = ANNUAL;
-
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -23,17 +20,31 @@ public enum BillingCycle {
         return (this == MONTHLY ? start.plusMonths(1) : start.plusYears(1)).toInstant();
     }
 
-    /** The cycle named by a request; null or blank is the default, anything else unknown a 400. */
+    /**
+     * The cycle named by a request; null when it names none (null or blank: the quote's cycle is
+     * then used), anything else unknown a 400.
+     */
     public static BillingCycle of(String code) {
         if (code == null || code.isBlank()) {
-            return DEFAULT;
+            return null;
         }
-        for (BillingCycle cycle : values()) {
-            if (cycle.code().equalsIgnoreCase(code.trim())) {
-                return cycle;
+        BillingCycle cycle = find(code);
+        if (cycle == null) {
+            throw new ProblemException(400, "billing_cycle: must be monthly or annual, was '" + code + "'");
+        }
+        return cycle;
+    }
+
+    /** The cycle with this code (any case), or null for none or an unknown one. */
+    public static BillingCycle find(String code) {
+        if (code != null) {
+            for (BillingCycle cycle : values()) {
+                if (cycle.code().equalsIgnoreCase(code.trim())) {
+                    return cycle;
+                }
             }
         }
-        throw new ProblemException(400, "billing_cycle: must be monthly or annual, was '" + code + "'");
+        return null;
     }
 
     /** Stored as its lower-case code. */

@@ -27,7 +27,7 @@ public class License extends PanacheEntityBase {
     @Column(name = "customer_id")
     public String customerId;
 
-    /** The quote or order the product was bought with. */
+    /** The quote the product was bought with: its id as crm-service spells it. */
     @Column(name = "source_id")
     public String sourceId;
 

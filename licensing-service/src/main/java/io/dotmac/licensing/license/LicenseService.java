@@ -2,6 +2,8 @@ package io.dotmac.licensing.license;
 
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.payment.PaidQuotes;
+import io.dotmac.common.quote.CrmQuotes;
+import io.dotmac.common.quote.Quote;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
@@ -18,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -25,9 +28,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Issues licenses, one per product of a purchase, once per (tenant, customer, source) and only once
- * the source, the quote bought, is paid ({@link PaidQuotes}); changes their status; and verifies
- * keys against the signature and then the stored license.
+ * Issues licenses, one per product of a purchase, once per (tenant, customer, source): the source is
+ * the quote bought, and only what that quote says (as crm-service has it, {@link CrmQuotes}) is
+ * licensed, to the quote's organization, for its products and seats, for its billing cycle, and
+ * only once it is paid in full ({@link PaidQuotes}). Also changes licenses' status, and verifies keys
+ * against the signature and then the stored license.
  */
 @ApplicationScoped
 public class LicenseService {
@@ -37,23 +42,93 @@ public class LicenseService {
     private final SigningKeys keys;
     private final Funnel funnel;
     private final PaidQuotes paid;
+    private final CrmQuotes crm;
 
     LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys, Funnel funnel,
-                   PaidQuotes paid) {
+                   PaidQuotes paid, CrmQuotes crm) {
         this.licenses = licenses;
         this.entitlements = entitlements;
         this.keys = keys;
         this.funnel = funnel;
         this.paid = paid;
+        this.crm = crm;
     }
 
     /**
-     * The licenses of {@code request}'s source: issued now if this is the first request for it,
-     * otherwise the set issued before (the same products must be asked for). Unknown products are
-     * refused first (422, whether paid or not); then an unpaid source is 409.
+     * {@code request} checked against what its source, the quote, bought: read from crm-service, the
+     * customer must be the quote's organization ({@code organization_slug}), the products and seats
+     * its items (lines of one product add up, on either side), and the billing_cycle, when given, the
+     * quote's; each difference is a 422 naming what was asked and what the quote says, and a quote
+     * unknown to crm-service is 422 too. Then billing-service must report a succeeded payment of the
+     * quote's total in its currency (409 otherwise). crm-service or billing-service unreachable is
+     * 503. Returns the request with the quote's own id (crm-service's spelling of it, so that one
+     * quote is one set however it was asked for) and the quote's cycle when none was given: what
+     * {@link #issue} licenses.
+     *
+     * <p>Not transactional: called before the Idempotency-Key's transaction, so that no database
+     * connection or key row is held while other services are asked.
+     */
+    public Uni<IssueLicenses> bought(IssueLicenses request) {
+        return crm.quote(request.sourceId()).chain(quote -> {
+            String what = "Licenses for quote " + quote.name(request.sourceId()) + " cannot be issued";
+            BillingCycle cycle = asBought(request, quote, what);
+            return paid.requirePaid(quote.id(), quote.totalAmount(), quote.currency(), what)
+                    .replaceWith(request.resolved(quote.id(), cycle));
+        });
+    }
+
+    /**
+     * The cycle the licenses of {@code quote} run for, once {@code request} asks for what it bought;
+     * a 422 otherwise (a 502 if crm-service answered with another quote than the one asked for).
+     */
+    private static BillingCycle asBought(IssueLicenses request, Quote quote, String what) {
+        if (quote.id() == null || !quote.id().equalsIgnoreCase(request.sourceId())) {
+            throw new ProblemException(502, "crm-service answered quote " + request.sourceId() + " with quote " + quote.id());
+        }
+        if (!request.customerId().equals(quote.organizationSlug())) {
+            throw new ProblemException(422, what + " to customer_id '" + request.customerId() + "': "
+                    + (quote.organizationSlug() == null ? "the quote names no organization_slug"
+                            : "the quote is for organization_slug '" + quote.organizationSlug() + "'"));
+        }
+        SortedMap<String, Integer> asked = seatsByProduct(request.products());
+        SortedMap<String, Integer> quoted = quotedSeats(quote, what);
+        if (!asked.equals(quoted)) {
+            throw new ProblemException(422, what + " for products " + asked + ": the quote is for " + quoted);
+        }
+        BillingCycle billed = BillingCycle.find(quote.billingCycle());
+        if (billed == null) {
+            throw new ProblemException(422, what + ": the quote's billing_cycle is '" + quote.billingCycle()
+                    + "', not monthly or annual");
+        }
+        if (request.billingCycle() != null && request.billingCycle() != billed) {
+            throw new ProblemException(422, what + " with billing_cycle '" + request.billingCycle().code()
+                    + "': the quote is billed " + quote.billingCycle());
+        }
+        if (quote.totalAmount() == null || quote.currency() == null) {
+            throw new ProblemException(422, what + ": the quote has no total_amount and currency to check its payment against");
+        }
+        return billed;
+    }
+
+    private static SortedMap<String, Integer> quotedSeats(Quote quote, String what) {
+        SortedMap<String, Integer> seats = new TreeMap<>();
+        for (Quote.Item item : quote.items() == null ? List.<Quote.Item>of() : quote.items()) {
+            if (item == null || item.productCode() == null || item.quantity() == null) {
+                throw new ProblemException(422, what + ": the quote has an item without product_code or quantity");
+            }
+            seats.merge(item.productCode().trim(), item.quantity(), Math::addExact);
+        }
+        return seats;
+    }
+
+    /**
+     * The licenses of {@code request}, as {@link #bought} returned it (the quote's id and cycle):
+     * issued now if this is the first request for its set, otherwise the set issued before (the same
+     * products must be asked for, 409 otherwise). Unknown products are 422.
      */
     @WithTransaction
     public Uni<IssuedLicenses> issue(String tenantId, IssueLicenses request) {
+        Objects.requireNonNull(request.billingCycle(), "issue takes the request as bought(...) resolved it");
         SortedMap<String, Integer> seats = seatsByProduct(request.products());
         return entitlements.catalog().chain(catalog -> {
             Map<String, ProductEntitlement> byCode = catalog.stream()
@@ -63,9 +138,7 @@ public class LicenseService {
                 throw new ProblemException(422, "Unknown product code" + (unknown.size() > 1 ? "s " : " ")
                         + String.join(", ", unknown) + "; licensed products are " + String.join(", ", byCode.keySet().stream().sorted().toList()));
             }
-            return paid.requirePaid(request.sourceId(), null, null, "Licenses for source " + request.sourceId()
-                            + " cannot be issued")
-                    .chain(() -> licenses.claimSet(tenantId, request.customerId(), request.sourceId(), request.billingCycle()))
+            return licenses.claimSet(tenantId, request.customerId(), request.sourceId(), request.billingCycle())
                     .chain(claimed -> claimed
                             ? create(tenantId, request, seats, byCode)
                             : existing(tenantId, request, seats));

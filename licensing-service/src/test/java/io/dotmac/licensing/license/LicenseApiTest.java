@@ -15,6 +15,7 @@ import io.dotmac.licensing.signing.LicenseKeyVerifier;
 import io.dotmac.licensing.signing.LicenseSigner;
 import io.dotmac.licensing.signing.TestKeys;
 import io.dotmac.licensing.testing.BillingStub;
+import io.dotmac.licensing.testing.CrmStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -24,12 +25,14 @@ import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,11 +43,13 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * The license API over HTTP with real tokens, against the real database; billing-service, asked
- * whether each purchase's quote is paid, is a stub serving a succeeded payment for every source here.
+ * The license API over HTTP with real tokens, against the real database; crm-service, read for each
+ * purchase's quote, and billing-service, asked whether it is paid, are stubs serving for every
+ * source here a quote of what the request asks for and a succeeded payment of its total.
  */
 @QuarkusTest
 @QuarkusTestResource(BillingStub.class)
+@QuarkusTestResource(CrmStub.class)
 class LicenseApiTest {
 
     static final String TENANT = "lic-" + UUID.randomUUID().toString().substring(0, 8);
@@ -61,14 +66,35 @@ class LicenseApiTest {
         return "cust-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A new quote whose payment billing-service (the stub) reports succeeded: licenses may be issued for it. */
-    static String paidQuote() {
-        String quote = UUID.randomUUID().toString();
-        BillingStub.paid(quote);
-        return quote;
+    /** The usual purchase, as a quote's items: five support-desk seats and one isp-core (465.65 USD, as {@link #issueBody}). */
+    static List<Map<String, Object>> usualItems() {
+        return List.of(CrmStub.crmQuoteItem("support-desk", "Support Desk (per seat)", 5, "33.33"),
+                CrmStub.crmQuoteItem("isp-core", "ISP Core Platform", 1, "299.00"));
     }
 
-    /** An issue request as the engine sends it: the quote's items, with fields licensing ignores. */
+    /** A new quote of the usual purchase for {@code customer} (its organization_slug), billed annually, served by crm-service (the stub); not paid. */
+    static Map<String, Object> quote(String customer) {
+        return quote(customer, "annual", usualItems());
+    }
+
+    /** A new quote for {@code customer} of these items, billed {@code billingCycle}, served by crm-service (the stub); not paid. */
+    static Map<String, Object> quote(String customer, String billingCycle, List<Map<String, Object>> items) {
+        return CrmStub.serve(CrmStub.quote(UUID.randomUUID().toString(), customer, billingCycle, items));
+    }
+
+    /** billing-service (the stub) reports a succeeded payment of the quote's total in its currency; returns the quote's id. */
+    static String paid(Map<String, Object> quote) {
+        String id = (String) quote.get("id");
+        BillingStub.paid(id, (BigDecimal) quote.get("total_amount"), (String) quote.get("currency"));
+        return id;
+    }
+
+    /** A new quote of the usual purchase for {@code customer}, billed annually and paid: licenses may be issued for it. */
+    static String paidQuote(String customer) {
+        return paid(quote(customer));
+    }
+
+    /** An issue request as the engine sends it: the quote's items (the usual purchase), with fields licensing ignores. */
     static String issueBody(String customer, String source, String billingCycle) {
         return """
                 {"customer_id": "%s", "source_id": "%s", %s
@@ -91,6 +117,12 @@ class LicenseApiTest {
         return post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(201).extract();
     }
 
+    /** The licenses of the usual purchase, paid, of a new customer. */
+    static ExtractableResponse<Response> issueNew() {
+        String customer = customer();
+        return issue(customer, paidQuote(customer));
+    }
+
     static ValidatableResponse verify(String key) {
         return post(null, PATH + "/verify", "{\"key\": \"" + key + "\"}").statusCode(200);
     }
@@ -98,7 +130,7 @@ class LicenseApiTest {
     @Test
     void issueOneLicensePerProductAndVerifyItsKey() {
         String customer = customer();
-        String source = paidQuote();
+        String source = paidQuote(customer);
         var issued = post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(201)
                 .body("customer_id", equalTo(customer))
                 .body("source_id", equalTo(source))
@@ -112,7 +144,7 @@ class LicenseApiTest {
                 .body("licenses[1].features", equalTo(List.of("ticketing", "sla-tracking", "knowledge-base", "live-chat")))
                 .extract();
 
-        // Annual unless the purchase says otherwise.
+        // The quote's cycle (annual here), none being asked for.
         Instant issuedAt = Instant.parse(issued.path("licenses[0].issued_at"));
         Instant expiresAt = Instant.parse(issued.path("licenses[0].expires_at"));
         assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusYears(1).toInstant(), expiresAt);
@@ -130,7 +162,7 @@ class LicenseApiTest {
 
     @Test
     void aServiceIssuedKeyVerifiesOfflineWithOnlyTheServedPublicKey() {
-        String key = issue(customer(), paidQuote()).path("licenses[0].license_key");
+        String key = issueNew().path("licenses[0].license_key");
         var publicKey = given().when().get(PATH + "/public-key").then().statusCode(200)
                 .body("algorithm", equalTo("Ed25519")).extract();
 
@@ -145,7 +177,9 @@ class LicenseApiTest {
 
     @Test
     void monthlyLicensesRunOneCalendarMonth() {
-        var issued = post(SERVICE, PATH, issueBody(customer(), paidQuote(), "monthly")).statusCode(201)
+        String customer = customer();
+        String quote = paid(quote(customer, "monthly", usualItems()));
+        var issued = post(SERVICE, PATH, issueBody(customer, quote, "monthly")).statusCode(201)
                 .body("licenses.billing_cycle", everyItem(equalTo("monthly"))).extract();
         Instant issuedAt = Instant.parse(issued.path("licenses[0].issued_at"));
         assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant(),
@@ -155,7 +189,7 @@ class LicenseApiTest {
     @Test
     void issuingTwiceForOneSourceIsOneSet() {
         String customer = customer();
-        String source = paidQuote();
+        String source = paidQuote(customer);
         var first = issue(customer, source);
         var again = post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(200).extract();
 
@@ -167,7 +201,7 @@ class LicenseApiTest {
     @Test
     void theSameIdempotencyKeyReplaysTheFirstAnswer() {
         String customer = customer();
-        String body = issueBody(customer, paidQuote(), null);
+        String body = issueBody(customer, paidQuote(customer), null);
         String key = "exec-" + UUID.randomUUID() + ":issue_license";
         var first = given().auth().oauth2(SERVICE).contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .when().post(PATH).then().statusCode(201).extract();
@@ -177,14 +211,14 @@ class LicenseApiTest {
         assertEquals(first.<List<String>>path("licenses.id"), replay.<List<String>>path("licenses.id"));
         // The same key for another request is refused.
         given().auth().oauth2(SERVICE).contentType(ContentType.JSON).header("Idempotency-Key", key)
-                .body(issueBody(customer, paidQuote(), null))
+                .body(issueBody(customer, paidQuote(customer), null))
                 .when().post(PATH).then().statusCode(422).contentType("application/problem+json");
     }
 
     @Test
     void concurrentIssuesForOneSourceMakeOneSet() throws Exception {
         String customer = customer();
-        String source = paidQuote();
+        String source = paidQuote(customer);
         String body = issueBody(customer, source, null);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -210,30 +244,48 @@ class LicenseApiTest {
     @Test
     void theSameSourceWithOtherProductsIsAConflict() {
         String customer = customer();
-        String source = paidQuote();
+        Map<String, Object> quote = quote(customer);
+        String source = paid(quote);
         issue(customer, source);
-        post(SERVICE, PATH, """
+        String otherProducts = """
                 {"customer_id": "%s", "source_id": "%s", "products": [{"product_code": "isp-core", "quantity": 2}]}"""
-                .formatted(customer, source))
+                .formatted(customer, source);
+        // Not what the quote bought: refused before the set is looked at.
+        post(SERVICE, PATH, otherProducts).statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("isp-core=2"));
+
+        // Should crm-service's quote say otherwise later (and be paid), the set issued stays what it is.
+        Map<String, Object> changed = new HashMap<>(quote);
+        changed.put("items", List.of(CrmStub.crmQuoteItem("isp-core", "ISP Core Platform", 2, "299.00")));
+        changed.put("total_amount", new BigDecimal("598.00"));
+        paid(CrmStub.serve(changed));
+        post(SERVICE, PATH, otherProducts)
                 .statusCode(409).contentType("application/problem+json").body("detail", containsString(source));
+        get(READER, PATH + "?customer_id=" + customer).statusCode(200).body("total", equalTo(2));
     }
 
     @Test
     void linesOfOneProductAddUp() {
+        String customer = customer();
+        String quote = paid(quote(customer, "annual", List.of(CrmStub.crmQuoteItem("support-desk", "Support Desk (per seat)", 5, "33.33"))));
         post(SERVICE, PATH, """
                 {"customer_id": "%s", "source_id": "%s", "products": [
                   {"product_code": "support-desk", "quantity": 3}, {"product_code": "support-desk", "quantity": 2}]}"""
-                .formatted(customer(), paidQuote()))
+                .formatted(customer, quote))
                 .statusCode(201).body("licenses", hasSize(1)).body("licenses[0].seats", equalTo(5));
     }
 
     @Test
     void anUnknownProductCodeIsNamed() {
+        String customer = customer();
+        String quote = paid(quote(customer, "annual", List.of(CrmStub.crmQuoteItem("isp-core", "ISP Core Platform", 1, "299.00"),
+                CrmStub.crmQuoteItem("teleporter", "Teleporter", 1, "1.00"))));
         post(SERVICE, PATH, """
                 {"customer_id": "%s", "source_id": "%s", "products": [
                   {"product_code": "isp-core", "quantity": 1}, {"product_code": "teleporter", "quantity": 1}]}"""
-                .formatted(customer(), paidQuote()))
+                .formatted(customer, quote))
                 .statusCode(422).contentType("application/problem+json").body("detail", containsString("teleporter"));
+        get(READER, PATH + "?customer_id=" + customer).statusCode(200).body("total", equalTo(0));
     }
 
     @Test
@@ -255,7 +307,7 @@ class LicenseApiTest {
 
     @Test
     void aKeyWithOneByteChangedIsABadSignature() {
-        String key = issue(customer(), paidQuote()).path("licenses[0].license_key");
+        String key = issueNew().path("licenses[0].license_key");
         String[] parts = key.split("\\.");
         byte[] payload = Base64.getUrlDecoder().decode(parts[0]);
         String json = new String(payload, StandardCharsets.UTF_8);
@@ -282,7 +334,7 @@ class LicenseApiTest {
 
     @Test
     void revokedKeysVerifyAsRevokedAndRevocationIsFinal() {
-        var issued = issue(customer(), paidQuote());
+        var issued = issueNew();
         String id = issued.path("licenses[0].id");
         String key = issued.path("licenses[0].license_key");
 
@@ -299,7 +351,7 @@ class LicenseApiTest {
 
     @Test
     void suspendedKeysVerifyAsSuspendedUntilReinstated() {
-        var issued = issue(customer(), paidQuote());
+        var issued = issueNew();
         String id = issued.path("licenses[0].id");
         String key = issued.path("licenses[0].license_key");
 
@@ -314,7 +366,7 @@ class LicenseApiTest {
 
     @Test
     void expiredKeysVerifyAsExpired() {
-        var issued = issue(customer(), paidQuote());
+        var issued = issueNew();
         String id = issued.path("licenses[0].id");
         database.preparedQuery("UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1")
                 .execute(Tuple.of(UUID.fromString(id))).await().indefinitely();
@@ -327,8 +379,8 @@ class LicenseApiTest {
     @Test
     void listsArePagedAndScopedToTheTenant() {
         String customer = customer();
-        issue(customer, paidQuote());
-        String id = issue(customer, paidQuote()).path("licenses[0].id");
+        issue(customer, paidQuote(customer));
+        String id = issue(customer, paidQuote(customer)).path("licenses[0].id");
 
         get(READER, PATH + "?customer_id=" + customer + "&size=3").statusCode(200)
                 .body("total", equalTo(4)).body("items", hasSize(3)).body("page", equalTo(0)).body("size", equalTo(3));
@@ -366,7 +418,7 @@ class LicenseApiTest {
     void anIssuedSetCountsInTheFunnelOnce() {
         double licensed = Metrics.funnel("licensed");
         String customer = customer();
-        String source = paidQuote();
+        String source = paidQuote(customer);
         post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(201);
         post(SERVICE, PATH, issueBody(customer, source, null)).statusCode(200);
         assertEquals(licensed + 1, Metrics.funnel("licensed"));

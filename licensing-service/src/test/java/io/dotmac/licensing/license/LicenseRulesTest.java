@@ -1,6 +1,7 @@
 package io.dotmac.licensing.license;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dotmac.common.rest.ProblemException;
@@ -26,7 +27,11 @@ class LicenseRulesTest {
         assertEquals(Instant.parse("2026-02-28T12:00:00Z"), BillingCycle.MONTHLY.expiryFrom(NOW));
         assertEquals(Instant.parse("2027-01-31T12:00:00Z"), BillingCycle.ANNUAL.expiryFrom(NOW));
         assertEquals(Instant.parse("2029-02-28T00:00:00Z"), BillingCycle.ANNUAL.expiryFrom(Instant.parse("2028-02-29T00:00:00Z")));
-        assertEquals(BillingCycle.ANNUAL, BillingCycle.of(null));
+        // Not given is no cycle (the quote's is used), not a default.
+        assertNull(BillingCycle.of(null));
+        assertNull(BillingCycle.of(" "));
+        assertEquals(BillingCycle.ANNUAL, BillingCycle.find("annual"));
+        assertNull(BillingCycle.find("weekly"));
         assertEquals(BillingCycle.MONTHLY, BillingCycle.of("Monthly"));
         assertEquals(400, assertThrows(ProblemException.class, () -> BillingCycle.of("weekly")).status());
     }

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.licensing.testing.BillingStub;
+import io.dotmac.licensing.testing.CrmStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -25,12 +26,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A license set is issued only for a paid quote: billing-service (a stub over real HTTP) is asked
- * for the payment of the source quote, with the caller's token, before anything is written to the
- * real database. Refusals store nothing, not even under the Idempotency-Key, so the engine's retry
- * with the same key issues the set once the payment has succeeded.
+ * for the payment of the source quote (which crm-service, a stub too, serves as what the request
+ * asks for), with the caller's token, before anything is written to the real database. Refusals
+ * store nothing, not even under the Idempotency-Key, so the engine's retry with the same key issues
+ * the set once the payment has succeeded.
  */
 @QuarkusTest
 @QuarkusTestResource(BillingStub.class)
+@QuarkusTestResource(CrmStub.class)
 class PaidQuoteGuardTest {
 
     static final String TENANT = "lic-paid-" + UUID.randomUUID().toString().substring(0, 8);
@@ -51,7 +54,7 @@ class PaidQuoteGuardTest {
     @Test
     void aSetWaitsForItsQuotesPaymentAndIsIssuedOnceItSucceeded() {
         String customer = LicenseApiTest.customer();
-        String quote = UUID.randomUUID().toString();
+        String quote = (String) LicenseApiTest.quote(customer).get("id");
         String key = "exec-" + UUID.randomUUID() + ":issue_license";
         double licensed = Metrics.funnel("licensed");
 
@@ -103,7 +106,7 @@ class PaidQuoteGuardTest {
     @Test
     void aBillingServiceThatDoesNotAnswerInTimeIsA503() {
         String customer = LicenseApiTest.customer();
-        String quote = UUID.randomUUID().toString();
+        String quote = (String) LicenseApiTest.quote(customer).get("id");
         // Longer than the client's read timeout (5 s).
         BillingStub.answer(quote, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody("{}").withFixedDelay(7000));

@@ -21,14 +21,27 @@ public class BillingStub extends StandIn {
         return server(BillingStub.class);
     }
 
-    /** billing-service has a succeeded payment for the quote. */
+    /** What the tests' usual purchase (five support-desk seats and one isp-core) costs. */
+    public static final BigDecimal USUAL_TOTAL = new BigDecimal("465.65");
+
+    /** billing-service has a succeeded payment of the usual purchase's total, in USD, for the quote. */
     public static void paid(String quoteId) {
         payment(quoteId, "succeeded");
     }
 
-    /** billing-service has a payment in this status (pending, failed, succeeded...) for the quote. */
+    /** billing-service has a succeeded payment of this amount and currency for the quote. */
+    public static void paid(String quoteId, BigDecimal amount, String currency) {
+        payment(quoteId, "succeeded", amount, currency);
+    }
+
+    /** billing-service has a payment in this status (pending, failed, succeeded...) of the usual total for the quote. */
     public static void payment(String quoteId, String status) {
-        answer(quoteId, okJson(json(billingPayment(quoteId, status, new BigDecimal("465.65"), "USD"))));
+        payment(quoteId, status, USUAL_TOTAL, "USD");
+    }
+
+    /** billing-service has a payment in this status, of this amount and currency, for the quote. */
+    public static void payment(String quoteId, String status, BigDecimal amount, String currency) {
+        answer(quoteId, okJson(json(billingPayment(quoteId, status, amount, currency))));
     }
 
     /** billing-service has no payment for the quote: its 404 problem. */

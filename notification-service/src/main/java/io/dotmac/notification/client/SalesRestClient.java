@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -26,7 +27,9 @@ interface SalesRestClient {
     record OrderPage(List<Order> items) {
     }
 
+    /** An order; only what the check reads: whose it is, whether active, and what its quote must have been paid. */
     @RegisterForReflection
-    record Order(String id, String status, String customerEmail, String organizationSlug) {
+    record Order(String id, String status, String customerEmail, String organizationSlug, String quoteId,
+                 BigDecimal totalAmount, String currency) {
     }
 }

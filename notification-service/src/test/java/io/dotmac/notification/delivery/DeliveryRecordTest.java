@@ -114,7 +114,7 @@ class DeliveryRecordTest {
         String token = TestTokens.token(TENANT, "service");
         Welcome welcome = welcome();
         Map<String, Object> body = Map.of("customer_email", welcome.customerEmail(), "tenant_subdomain", welcome.tenantSubdomain());
-        // Every request below passes sales-service's check (the stub): the organization's order to that address is active.
+        // Every request below passes the check (the stub): the organization's order to that address is active and paid.
         SalesStub.activeOrder(welcome.tenantSubdomain(), welcome.customerEmail());
         SmtpServer.down();
         try {

@@ -3,11 +3,13 @@ package io.dotmac.notification.testing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,27 +17,83 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Stands in for sales-service: a WireMock server on a free loopback port that the sales REST client
- * is pointed at, so that an organization's active orders are read over real HTTP with the
- * contract's JSON. It answers only the list of active orders of one organization
- * ({@code ?status=active&organization_slug=}); anything else is WireMock's 404.
+ * Stands in for the services asked before a welcome email: sales-service (the organization's active
+ * orders, {@code ?status=active&organization_slug=}) and billing-service (the payment of an order's
+ * quote). One WireMock server on a free loopback port serves both services' paths, and both REST
+ * clients are pointed at it, so that orders and payments are read over real HTTP with the
+ * contracts' JSON; anything not stubbed is WireMock's 404 (for a payment: the quote has none).
  */
 public class SalesStub extends StandIn {
 
     public static final String ORDERS_PATH = "/api/v1/sales/orders";
+    /** What {@link #order} costs: its total_amount, in its currency. */
+    public static final BigDecimal TOTAL = new BigDecimal("465.65");
+    public static final String CURRENCY = "USD";
 
     public static WireMockServer server() {
         return server(SalesStub.class);
     }
 
-    /** sales-service has an active order for the organization to each of these addresses. */
-    public static void activeOrder(String organizationSlug, String... customerEmails) {
-        serve(organizationSlug, Arrays.stream(customerEmails).map(email -> order(organizationSlug, email, "active")).toList());
+    // sales-service
+
+    /**
+     * sales-service has an active order for the organization to each of these addresses, and
+     * billing-service a succeeded payment of each order's quote, of its whole total in its
+     * currency; returns the orders.
+     */
+    public static List<Map<String, Object>> activeOrder(String organizationSlug, String... customerEmails) {
+        List<Map<String, Object>> orders = Arrays.stream(customerEmails)
+                .map(email -> order(organizationSlug, email, "active")).toList();
+        orders.forEach(SalesStub::paid);
+        serve(organizationSlug, orders);
+        return orders;
+    }
+
+    /**
+     * sales-service has an active order for the organization to this address, whose quote's payment
+     * billing-service serves in this state (succeeded, pending, refunded, ...) and of this amount, in
+     * the order's currency; returns the order.
+     */
+    public static Map<String, Object> activeOrderPaid(String organizationSlug, String customerEmail, String paymentStatus,
+            BigDecimal amount) {
+        Map<String, Object> order = order(organizationSlug, customerEmail, "active");
+        payment(quoteId(order), paymentStatus, amount, (String) order.get("currency"));
+        serve(organizationSlug, List.of(order));
+        return order;
+    }
+
+    /** An active order whose quote's payment was refunded after the order became active. */
+    public static Map<String, Object> activeOrderRefunded(String organizationSlug, String customerEmail) {
+        return activeOrderPaid(organizationSlug, customerEmail, "refunded", TOTAL);
+    }
+
+    /** An active order whose quote's payment has not succeeded yet. */
+    public static Map<String, Object> activeOrderPending(String organizationSlug, String customerEmail) {
+        return activeOrderPaid(organizationSlug, customerEmail, "pending", TOTAL);
+    }
+
+    /** An active order whose quote's succeeded payment is smaller than the order's total. */
+    public static Map<String, Object> activeOrderUnderpaid(String organizationSlug, String customerEmail, BigDecimal amount) {
+        return activeOrderPaid(organizationSlug, customerEmail, "succeeded", amount);
+    }
+
+    /** An active order about whose quote's payment billing-service answers this (a 500, a dropped connection). */
+    public static Map<String, Object> activeOrderBillingAnswers(String organizationSlug, String customerEmail,
+            ResponseDefinitionBuilder billingAnswer) {
+        Map<String, Object> order = order(organizationSlug, customerEmail, "active");
+        answerPayment(quoteId(order), billingAnswer);
+        serve(organizationSlug, List.of(order));
+        return order;
     }
 
     /** sales-service lists these orders (maps in the contract's snake_case JSON) as the organization's active ones. */
     public static void serve(String organizationSlug, List<Map<String, Object>> orders) {
-        answer(organizationSlug, okJson(json(Map.of("items", orders, "page", 0, "size", 20, "total", orders.size()))));
+        answer(organizationSlug, ordersPage(orders));
+    }
+
+    /** sales-service's answer listing these orders, as one page (e.g. to add a delay to). */
+    public static ResponseDefinitionBuilder ordersPage(List<Map<String, Object>> orders) {
+        return okJson(json(Map.of("items", orders, "page", 0, "size", 20, "total", orders.size())));
     }
 
     /** sales-service answers this for the organization's active orders. */
@@ -44,7 +102,7 @@ public class SalesStub extends StandIn {
                 .withQueryParam("organization_slug", equalTo(organizationSlug)).willReturn(response));
     }
 
-    /** An order as sales-service's API shows it (snake_case, the fields of the contract). */
+    /** An order as sales-service's API shows it (snake_case, the fields of the contract), of {@link #TOTAL} {@link #CURRENCY}. */
     public static Map<String, Object> order(String organizationSlug, String customerEmail, String status) {
         Map<String, Object> order = new LinkedHashMap<>();
         order.put("id", UUID.randomUUID().toString());
@@ -58,9 +116,9 @@ public class SalesStub extends StandIn {
         order.put("company_name", "Example ISP");
         order.put("organization_slug", organizationSlug);
         order.put("region", "eu-west");
-        order.put("currency", "USD");
+        order.put("currency", CURRENCY);
         order.put("billing_cycle", "annual");
-        order.put("total_amount", 465.65);
+        order.put("total_amount", TOTAL);
         order.put("services", List.of());
         order.put("tenant_id", UUID.randomUUID().toString());
         order.put("deployment_instance_id", UUID.randomUUID().toString());
@@ -73,8 +131,39 @@ public class SalesStub extends StandIn {
         return order;
     }
 
+    public static String quoteId(Map<String, Object> order) {
+        return (String) order.get("quote_id");
+    }
+
+    // billing-service
+
+    /** billing-service serves a succeeded payment of the order's quote, of the order's whole total in its currency. */
+    public static Map<String, Object> paid(Map<String, Object> order) {
+        return payment(quoteId(order), "succeeded", (BigDecimal) order.get("total_amount"), (String) order.get("currency"));
+    }
+
+    /**
+     * billing-service serves a payment of the quote in this state, amount and currency, as its
+     * PaymentResponse (snake_case JSON); returns it.
+     */
+    public static Map<String, Object> payment(String quoteId, String status, BigDecimal amount, String currency) {
+        Map<String, Object> payment = billingPayment(quoteId, status, amount, currency);
+        answerPayment(quoteId, okJson(json(payment)));
+        return payment;
+    }
+
+    /** billing-service knows no payment of the quote: 404 problem+json, as it answers then. */
+    public static void noPayment(String quoteId) {
+        answerPayment(quoteId, problem(404, "No payment for quote " + quoteId));
+    }
+
+    /** billing-service answers this when asked for the quote's payment (e.g. a 500). */
+    public static void answerPayment(String quoteId, ResponseDefinitionBuilder response) {
+        server().stubFor(get(urlEqualTo(paymentPath(quoteId))).willReturn(response));
+    }
+
     @Override
     protected List<String> clients() {
-        return List.of("sales-service");
+        return List.of("sales-service", "billing-service");
     }
 }

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * has; and a failure comes back as a problem the caller can act on. "Absent" (404) is left to the
  * wrapper, which knows what it means there; the rest is decided here once: the other service down,
  * failing or slow is a 503 the caller may retry (the workflow engine does), anything else it
- * answers is a 502.
+ * answers is a 502, except a refusal of the caller's token, which is the caller's 403.
  */
 public final class Downstream {
 
@@ -41,6 +41,10 @@ public final class Downstream {
             int status = web.getResponse().getStatus();
             if (status >= 500) {
                 return new ProblemException(503, service + " is unavailable (HTTP " + status + " " + doing + "); retry later");
+            }
+            if (status == 401 || status == 403) {
+                return new ProblemException(403, service + " refused " + doing + " to the caller (HTTP " + status
+                        + "): the caller's token lacks the role it takes");
             }
             return new ProblemException(502, service + " refused " + doing + " (HTTP " + status + ")");
         }

@@ -9,11 +9,13 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -91,6 +93,56 @@ public abstract class StandIn implements QuarkusTestResourceLifecycleManager {
         payment.put("updated_at", "2030-12-02T10:06:00Z");
         payment.put("succeeded_at", succeeded ? "2030-12-02T10:06:00Z" : null);
         return payment;
+    }
+
+    /** Where crm-service serves a quote. */
+    public static String quotePath(String quoteId) {
+        return "/api/v1/crm/quotes/" + quoteId;
+    }
+
+    /** A line of a quote as crm-service shows it: {@code quantity} of the product at {@code unitPrice}. */
+    public static Map<String, Object> crmQuoteItem(String productCode, String productName, int quantity, String unitPrice) {
+        BigDecimal price = new BigDecimal(unitPrice);
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("product_code", productCode);
+        item.put("product_name", productName);
+        item.put("quantity", quantity);
+        item.put("unit_price", price);
+        item.put("line_total", price.multiply(BigDecimal.valueOf(quantity)));
+        return item;
+    }
+
+    /**
+     * A quote as crm-service serves it (its QuoteView, snake_case), in USD, for the organization
+     * {@code slug}, billed {@code billingCycle}, of these items, its total their line totals added up;
+     * the customer is ops@&lt;slug&gt;.example. Tests change what they need in the map.
+     */
+    public static Map<String, Object> crmQuote(String quoteId, String status, String slug, String billingCycle,
+                                               List<Map<String, Object>> items) {
+        boolean accepted = "accepted".equals(status);
+        Map<String, Object> quote = new LinkedHashMap<>();
+        quote.put("id", quoteId);
+        quote.put("quote_number", "Q-" + ThreadLocalRandom.current().nextInt(100_000_000, 999_999_999));
+        quote.put("lead_id", UUID.randomUUID().toString());
+        quote.put("status", status);
+        quote.put("currency", "USD");
+        quote.put("billing_cycle", billingCycle);
+        quote.put("total_amount", items.stream().map(item -> (BigDecimal) item.get("line_total")).reduce(BigDecimal.ZERO, BigDecimal::add));
+        quote.put("items", new ArrayList<>(items));
+        quote.put("customer_email", "ops@" + slug + ".example");
+        quote.put("customer_name", "Ada Lovelace");
+        quote.put("company_name", "Analytical Engines " + slug);
+        quote.put("organization_slug", slug);
+        quote.put("region", "eu-west");
+        quote.put("valid_until", "2031-01-31");
+        quote.put("sent_at", "2030-12-01T10:00:00Z");
+        quote.put("accepted_at", accepted ? "2030-12-02T10:00:00Z" : null);
+        quote.put("accepted_by", accepted ? "ada@" + slug + ".example" : null);
+        quote.put("rejected_at", null);
+        quote.put("rejection_reason", null);
+        quote.put("created_at", "2030-12-01T09:00:00Z");
+        quote.put("updated_at", "2030-12-02T10:00:00Z");
+        return quote;
     }
 
     /** Where billing-service serves a quote's payment. */

@@ -1,8 +1,8 @@
 package io.dotmac.sales.order;
 
+import io.dotmac.common.quote.CrmQuotes;
+import io.dotmac.common.quote.Quote;
 import io.dotmac.common.rest.ProblemException;
-import io.dotmac.sales.client.CrmClient;
-import io.dotmac.sales.client.Quote;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,9 +28,9 @@ public class OrderService {
 
     private final OrderRepository orders;
     private final OrderViews views;
-    private final CrmClient crm;
+    private final CrmQuotes crm;
 
-    OrderService(OrderRepository orders, OrderViews views, CrmClient crm) {
+    OrderService(OrderRepository orders, OrderViews views, CrmQuotes crm) {
         this.orders = orders;
         this.views = views;
         this.crm = crm;

@@ -9,6 +9,7 @@ import io.dotmac.sales.order.Order;
 import io.dotmac.sales.order.OrderRepository;
 import io.dotmac.sales.order.OrderStatus;
 import io.dotmac.sales.order.OrderedService;
+import io.dotmac.sales.slug.SlugReservations;
 import io.dotmac.sales.support.Failures;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -42,10 +43,11 @@ public class ProvisioningSteps {
     private final OutboxEventRepository outbox;
     private final Provisioner provisioner;
     private final Funnel funnel;
+    private final SlugReservations slugs;
 
     ProvisioningSteps(OrderRepository orders, CustomerTenantRepository tenants, DeploymentInstanceRepository deployments,
                       ServiceActivationRepository activations, OutboxEventRepository outbox, Provisioner provisioner,
-                      Funnel funnel) {
+                      Funnel funnel, SlugReservations slugs) {
         this.orders = orders;
         this.tenants = tenants;
         this.deployments = deployments;
@@ -53,6 +55,7 @@ public class ProvisioningSteps {
         this.outbox = outbox;
         this.provisioner = provisioner;
         this.funnel = funnel;
+        this.slugs = slugs;
     }
 
     @WithTransaction
@@ -69,14 +72,19 @@ public class ProvisioningSteps {
         return lock(tenantId, orderId).map(Order::startProcessing);
     }
 
-    /** Part 1: the customer tenant for the organization slug, unless the slug is someone else's. */
+    /**
+     * Part 1: the customer tenant for the organization slug, unless the slug is someone else's: a
+     * customer tenant of another order, or another vendor tenant's lead's reservation.
+     */
     @WithTransaction
     public Uni<Void> ensureTenant(String tenantId, UUID orderId) {
         return lock(tenantId, orderId).chain(order -> {
             if (order.customerTenantId != null) {
                 return Uni.createFrom().voidItem();
             }
-            return tenants.findBySlug(order.organizationSlug).chain(holder -> {
+            Uni<CustomerTenant> holding = slugs.requireNotHeldByAnotherTenant(order.tenantId, order.organizationSlug,
+                    slugTaken(order.organizationSlug)).chain(() -> tenants.findBySlug(order.organizationSlug));
+            return holding.chain(holder -> {
                 if (holder != null && !holder.orderId.equals(order.id)) {
                     return Uni.createFrom().failure(slugTaken(order.organizationSlug));
                 }

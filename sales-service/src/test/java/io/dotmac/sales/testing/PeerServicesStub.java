@@ -25,9 +25,6 @@ public class PeerServicesStub extends StandIn {
 
     // crm-service
 
-    public static String quotePath(String quoteId) {
-        return "/api/v1/crm/quotes/" + quoteId;
-    }
 
     /** crm-service serves this quote (a map in the contract's snake_case JSON) at its id. */
     public static void serve(Map<String, Object> quote) {

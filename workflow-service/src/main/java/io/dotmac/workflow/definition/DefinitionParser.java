@@ -58,7 +58,7 @@ public final class DefinitionParser {
             StepType.SERVICE_CALL, List.of("name", "type", "critical", "when", "service", "method", "params",
                     "result", "timeout_seconds", "retry"),
             StepType.CONDITION, List.of("name", "type", "critical", "when", "condition", "timeout_seconds",
-                    "refresh", "wake_on"),
+                    "refresh", "wake_on", "error"),
             StepType.TRANSFORM, List.of("name", "type", "critical", "when", "set"));
     private static final Set<String> ANY_STEP_FIELD =
             STEP_FIELDS.values().stream().flatMap(List::stream).collect(Collectors.toSet());
@@ -449,6 +449,21 @@ public final class DefinitionParser {
                 templateReferences(at, "wake_on.key", key, step.references);
             }
             step.wakeOn = event != null && key != null ? new WakeOn(event, key) : null;
+        }
+        JsonNode error = node.get("error");
+        if (present(error) && (!error.isTextual() || error.textValue().isBlank())) {
+            at.error("error", "must be a text, e.g. \"payment not received: ${payment.failure_message}\" (got "
+                    + describe(error) + ")");
+        } else if (present(error)) {
+            step.error = error.textValue();
+            try {
+                // Like the condition, it sees what its own refresh fetched.
+                for (ContextPath ref : Templates.references(step.error)) {
+                    step.references.add(new Reference(at, "error", "${" + ref.text() + "}", ref.root(), true));
+                }
+            } catch (IllegalArgumentException e) {
+                at.error("error", e.getMessage());
+            }
         }
     }
 
@@ -910,6 +925,7 @@ public final class DefinitionParser {
         Duration timeout;
         RetryPolicy retry;
         WakeOn wakeOn;
+        String error;
 
         StepDraft(Place at, String label) {
             this.at = at;
@@ -918,7 +934,7 @@ public final class DefinitionParser {
 
         /** Only called once the whole definition is known to be valid. */
         StepDefinition build() {
-            return new StepDefinition(name, type, critical, when, call, condition, refresh, set, timeout, retry, wakeOn);
+            return new StepDefinition(name, type, critical, when, call, condition, refresh, set, timeout, retry, wakeOn, error);
         }
     }
 }

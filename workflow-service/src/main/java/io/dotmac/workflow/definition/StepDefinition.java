@@ -21,10 +21,12 @@ import java.util.Objects;
  *                  it to become true (null: no waiting, a false condition fails the step)
  * @param retry     nullable: the engine's configured default applies
  * @param wakeOn    condition only, nullable: the event that wakes the waiting condition at once
+ * @param error     condition only, nullable: a template of the step's error when the condition stays
+ *                  false (null: the engine says which condition was false)
  */
 public record StepDefinition(String name, StepType type, boolean critical, String when, ServiceCall call,
         String condition, ServiceCall refresh, Map<String, Object> set, Duration timeout, RetryPolicy retry,
-        WakeOn wakeOn) {
+        WakeOn wakeOn, String error) {
 
     public StepDefinition {
         Objects.requireNonNull(name, "name");
@@ -32,8 +34,8 @@ public record StepDefinition(String name, StepType type, boolean critical, Strin
         requireFor(type == StepType.SERVICE_CALL, call, "call", name);
         requireFor(type == StepType.CONDITION, condition, "condition", name);
         requireFor(type == StepType.TRANSFORM, set, "set", name);
-        if ((refresh != null || wakeOn != null) && type != StepType.CONDITION) {
-            throw new IllegalArgumentException("step " + name + ": only a condition step has a refresh or wake_on");
+        if ((refresh != null || wakeOn != null || error != null) && type != StepType.CONDITION) {
+            throw new IllegalArgumentException("step " + name + ": only a condition step has a refresh, wake_on or error");
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new IllegalArgumentException("step " + name + ": timeout must be positive, was " + timeout);

@@ -11,16 +11,16 @@ import java.util.Set;
  * the context built from {@code context}, whose templates read the event's data ({@code ${data.quote_id}})
  * and envelope ({@code ${event.id}}, {@code ${event.key}}, {@code ${event.tenant}}).
  *
- * <p>{@code unlessRunning}, when set, makes the event start nothing while an unfinished execution
- * of another workflow already drives the same business object: an accepted quote whose lead's
- * {@code lead_to_customer} runs is that execution's to finish, so {@code quote_accepted} does not
- * start a second journey for it.
+ * <p>{@code unlessRunning}, when set, makes the event start nothing while an execution of another
+ * workflow drives the same business object (or drove it to completion): an accepted quote whose
+ * lead's {@code lead_to_customer} runs is that execution's to finish, so {@code quote_accepted}
+ * does not start a second journey for it.
  */
 public record Trigger(String event, Map<String, Object> context, UnlessRunning unlessRunning) {
 
     /**
-     * No start while an execution of {@code workflow} (pending, running or waiting) in the event's
-     * tenant has the business key {@code key} (a template over the event, like the context).
+     * No start while an execution of {@code workflow} (pending, running, waiting or completed) in
+     * the event's tenant has the business key {@code key} (a template over the event, like the context).
      */
     public record UnlessRunning(String workflow, String key) {
         public UnlessRunning {

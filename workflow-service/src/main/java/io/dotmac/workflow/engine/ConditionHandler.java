@@ -5,6 +5,8 @@ import io.dotmac.workflow.definition.StepDefinition;
 import io.dotmac.workflow.definition.StepType;
 import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.expression.Templates;
+import io.dotmac.workflow.expression.UnresolvedPathException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -75,13 +77,28 @@ class ConditionHandler implements StepHandler {
             return new StepOutcome.Completed(Map.of("condition", step.condition(), "value", true), update);
         }
         if (!step.waits()) {
-            return new StepOutcome.Failed("condition `" + step.condition() + "` is false", false);
+            return new StepOutcome.Failed(error(step, view, "condition `" + step.condition() + "` is false"), false);
         }
         if (pastDeadline(invocation)) {
-            return new StepOutcome.Failed("condition `" + step.condition() + "` still false after "
-                    + step.timeout().toSeconds() + " s", false);
+            return new StepOutcome.Failed(error(step, view, "condition `" + step.condition() + "` still false after "
+                    + step.timeout().toSeconds() + " s"), false);
         }
         return waitAgain(invocation, "waiting until `" + step.condition() + "`");
+    }
+
+    /**
+     * The step's own words for a condition that stayed false ({@code error}, resolved against what
+     * the condition saw), else the engine's; a template that cannot be resolved says so beside them.
+     */
+    private static String error(StepDefinition step, Map<String, Object> view, String engineWords) {
+        if (step.error() == null) {
+            return engineWords;
+        }
+        try {
+            return String.valueOf(Templates.resolve(step.error(), view));
+        } catch (UnresolvedPathException e) {
+            return engineWords + " (its error text " + step.error() + " cannot be resolved: " + e.getMessage() + ")";
+        }
     }
 
     private static Instant deadline(StepInvocation invocation) {

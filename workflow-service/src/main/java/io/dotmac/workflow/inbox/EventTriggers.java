@@ -28,6 +28,8 @@ import org.jboss.logging.Logger;
 public class EventTriggers {
 
     private static final Logger LOG = Logger.getLogger(EventTriggers.class);
+    /** The longest value the business-key index holds (V6 workflow_business_keys). */
+    static final int MAX_KEY_LENGTH = 200;
 
     private final WorkflowRepository workflows;
     private final ExecutionQueries executions;
@@ -103,19 +105,36 @@ public class EventTriggers {
                 });
     }
 
-    /** The workflow whose unfinished execution drives what the event is about, or null if none does. */
+    /**
+     * The workflow whose execution drives (or drove to the end) what the event is about, or null if
+     * none does. Completed counts too: an event redelivered after that journey finished starts no
+     * second one.
+     */
     private Uni<String> drivenElsewhere(InboxEvent event, StoredWorkflow workflow) {
         Trigger.UnlessRunning unless = workflow.definition().trigger(event.topic()).orElseThrow().unlessRunning();
         if (unless == null) {
             return Uni.createFrom().nullItem();
         }
-        String key = String.valueOf(Templates.resolve(unless.key(), scope(event)));
-        return executions.unfinishedWithKey(event.tenant(), unless.workflow(), key)
-                .map(running -> running ? unless.workflow() + " (" + key + ")" : null);
+        Object resolved = Templates.resolve(unless.key(), scope(event));
+        // Business keys are strings and numbers of up to 200 characters; anything else could never match.
+        if (!(resolved instanceof String || resolved instanceof Number) || resolved.toString().isBlank()
+                || resolved.toString().length() > MAX_KEY_LENGTH) {
+            throw new MalformedEventException("event " + event.id() + " on " + event.topic() + ": the unless_running key "
+                    + unless.key() + " of workflow '" + workflow.definition().name() + "' is " + describe(resolved)
+                    + ", not a business key (a string or number of 1 to " + MAX_KEY_LENGTH + " characters)");
+        }
+        String key = resolved.toString();
+        return executions.drivingKey(event.tenant(), unless.workflow(), key)
+                .map(driven -> driven ? unless.workflow() + " (" + key + ")" : null);
+    }
+
+    private static String describe(Object value) {
+        return value == null ? "null" : value instanceof String text ? "'" + text.substring(0, Math.min(text.length(), 40))
+                + (text.length() > 40 ? "…'" : "'") : "a " + value.getClass().getSimpleName();
     }
 
     private static Uni<Boolean> skipped(InboxEvent event, StoredWorkflow workflow, String drivenBy) {
-        LOG.infof("event %s on %s: %s not started, an unfinished execution of %s drives it", event.id(), event.topic(),
+        LOG.infof("event %s on %s: %s not started, an execution of %s drives it", event.id(), event.topic(),
                 workflow.definition().name(), drivenBy);
         return Uni.createFrom().item(true);
     }

@@ -68,9 +68,10 @@ public class ExecutionQueries {
                    error_message, retry_count, started_at, completed_at, duration_ms, wait_until
               FROM workflow_steps WHERE execution_id = $1 ORDER BY run_number, sequence_number""";
 
-    private static final String UNFINISHED_WITH_KEY = """
+    private static final String DRIVING_KEY = """
             SELECT EXISTS (SELECT 1 FROM workflow_executions e
-                            WHERE e.tenant_id = $1 AND e.workflow_name = $2 AND e.status IN ('PENDING', 'RUNNING', 'WAITING')
+                            WHERE e.tenant_id = $1 AND e.workflow_name = $2
+                              AND e.status IN ('PENDING', 'RUNNING', 'WAITING', 'COMPLETED')
                               AND workflow_business_keys(e.context) @> ARRAY[lower($3)])""";
 
     /** The number of summary columns; a detail's context and result follow them. */
@@ -82,9 +83,12 @@ public class ExecutionQueries {
         this.pool = pool;
     }
 
-    /** Whether an unfinished execution of the workflow in the tenant carries the business key. */
-    public Uni<Boolean> unfinishedWithKey(String tenantId, String workflowName, String key) {
-        return pool.preparedQuery(UNFINISHED_WITH_KEY).execute(Tuple.of(tenantId, workflowName, key))
+    /**
+     * Whether an execution of the workflow in the tenant that carries the business key drives it,
+     * or drove it to the end: one unfinished or completed (a failed or cancelled one gave it up).
+     */
+    public Uni<Boolean> drivingKey(String tenantId, String workflowName, String key) {
+        return pool.preparedQuery(DRIVING_KEY).execute(Tuple.of(tenantId, workflowName, key))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 

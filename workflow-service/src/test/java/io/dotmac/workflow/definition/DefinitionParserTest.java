@@ -130,7 +130,7 @@ class DefinitionParserTest {
         assertEquals(new StepDefinition("qualify_lead", StepType.SERVICE_CALL, true, "lead_id != ''",
                         new ServiceCall("crm_service", "qualify_lead", Map.of("lead_id", "${lead_id}"), "lead"),
                         null, null, null, Duration.ofSeconds(30),
-                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null),
+                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null, null),
                 qualify);
         assertFalse(qualify.waits());
 
@@ -609,5 +609,20 @@ class DefinitionParserTest {
                         + " read from the event, e.g. \"${data.quote_id}\""),
                 errors(template.formatted("{\"workflow\": \"lead_to_customer\", \"key\": \"quote\"}")));
         assertEquals(1, errors(template.formatted("{\"workflow\": \"lead_to_customer\", \"key\": \"${quote.id}\"}")).size());
+    }
+
+    @Test
+    void aConditionsErrorIsATemplateOverWhatTheConditionSees() {
+        WorkflowDefinition definition = parse(withSteps("""
+                {"name": "check", "type": "condition", "condition": "lead_id != ''", "error": "no lead: ${lead_id}"}"""));
+        assertEquals("no lead: ${lead_id}", definition.step("check").orElseThrow().error());
+
+        assertEquals(List.of("step 'check' field 'error': must be a text, e.g. \"payment not received: ${payment.failure_message}\""
+                        + " (got number 5)"),
+                errors(withSteps("{\"name\": \"check\", \"type\": \"condition\", \"condition\": \"true\", \"error\": 5}")));
+        assertEquals(1, errors(withSteps("""
+                {"name": "check", "type": "condition", "condition": "true", "error": "gone: ${nowhere.id}"}""")).size());
+        assertEquals(1, errors(withSteps("""
+                {"name": "change", "type": "transform", "set": {"a": 1}, "error": "x"}""")).size());
     }
 }

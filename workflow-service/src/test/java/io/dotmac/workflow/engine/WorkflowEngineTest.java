@@ -230,6 +230,27 @@ class WorkflowEngineTest {
     }
 
     @Test
+    void aConditionThatStaysFalseFailsInItsOwnWords() {
+        String gate = support.define("[\"payment\"]", """
+                [{"name":"paid","type":"condition","condition":"payment.status == 'succeeded'",
+                  "error":"payment not received: ${payment.failure_message}"}]""");
+        String waited = support.define("[\"payment\"]", """
+                [{"name":"paid","type":"condition","condition":"payment.status == 'succeeded'","timeout_seconds":1,
+                  "error":"payment not received: ${payment.reason}"}]""");
+
+        Map<String, Object> refused = support.awaitTerminal(support.start(gate,
+                Map.of("payment", Map.of("status", "failed", "failure_message", "Your card was declined."))));
+        Map<String, Object> timedOut = support.awaitTerminal(support.start(waited, Map.of("payment", Map.of("status", "pending"))));
+
+        assertEquals("FAILED", refused.get("status"));
+        assertTrue(refused.get("error_message").toString().contains("payment not received: Your card was declined."),
+                refused.get("error_message").toString());
+        // An error text that cannot be resolved keeps the engine's words and says why.
+        assertTrue(timedOut.get("error_message").toString().contains("condition `payment.status == 'succeeded'` still false after 1 s"
+                + " (its error text payment not received: ${payment.reason} cannot be resolved"), timedOut.get("error_message").toString());
+    }
+
+    @Test
     void cancelStopsAWaitingExecution() {
         String workflow = support.define("[\"quote\"]", """
                 [{"name":"wait","type":"condition","condition":"quote.status == 'accepted'","timeout_seconds":3600},

@@ -100,7 +100,7 @@ class EventTriggersTest {
                 .body("context.quote_id", equalTo(quote))
                 .body("context.payment.status", equalTo("succeeded"))
                 .body("context.order.status", equalTo("active"))
-                .body("steps.name", equalTo(List.of("get_quote", "process_payment", "wait_for_payment", "issue_license",
+                .body("steps.name", equalTo(List.of("get_quote", "process_payment", "wait_for_payment", "payment_received", "issue_license",
                         "create_order", "activate_order", "send_welcome")));
         // The second delivery is consumed after the first (same key, same partition): still one execution.
         org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "quote_accepted").size());
@@ -153,6 +153,18 @@ class EventTriggersTest {
         // The holder still waits: its key (matched without regard to case) kept the follower from starting for it.
         given().auth().oauth2(admin).when().get("/api/v1/workflows/executions/" + holder).then().statusCode(200)
                 .body("summary.status", equalTo("WAITING"));
+
+        // A key that is no business key (an object) starts nothing, here nothing at all: the event is set aside.
+        String marker = UUID.randomUUID().toString();
+        var dlq = companion.consumeStrings().fromTopics("crm.quote.accepted.dlq");
+        try {
+            companion.produceStrings().fromRecords(CloudEvents.event("crm.quote.accepted", key, UUID.randomUUID().toString(),
+                    tenant, "{\"quote_id\": {\"marker\": \"" + marker + "\"}}")).awaitCompletion(Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.getRecords().stream().anyMatch(r -> r.value().contains(marker)));
+        } finally {
+            dlq.stop();
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "follower").size());
     }
 
     @Test

@@ -38,8 +38,8 @@ class BuiltinWorkflowsTest {
     @Test
     void builtInsAreSeededOnceAndValid() {
         List<String> before = stored();
-        assertTrue(before.containsAll(List.of("lead_to_customer 1.3.0 true", "payment_received 1.3.0 true",
-                "quote_accepted 1.3.0 true")), before.toString());
+        assertTrue(before.containsAll(List.of("lead_to_customer 1.4.0 true", "payment_received 1.4.0 true",
+                "quote_accepted 1.4.0 true")), before.toString());
 
         builtins.seed(null);
 
@@ -81,7 +81,9 @@ class BuiltinWorkflowsTest {
                 .orElseThrow().definition();
 
         assertTrue(definition.indexOf("wait_for_quote_acceptance") < definition.indexOf("process_payment"));
-        assertTrue(definition.indexOf("wait_for_payment") < definition.indexOf("issue_license"));
+        assertTrue(definition.indexOf("wait_for_payment") < definition.indexOf("payment_received"));
+        assertTrue(definition.indexOf("payment_received") < definition.indexOf("issue_license"));
+        assertEquals("payment not received: ${payment.failure_message}", definition.step("payment_received").orElseThrow().error());
         assertEquals(Duration.ofDays(7), definition.step("wait_for_quote_acceptance").orElseThrow().timeout());
         assertEquals(false, definition.step("send_welcome").orElseThrow().critical());
         assertEquals("quote", definition.step("wait_for_quote_acceptance").orElseThrow().refresh().resultKey());
@@ -97,9 +99,12 @@ class BuiltinWorkflowsTest {
         assertEquals(new Trigger.UnlessRunning("lead_to_customer", "${data.quote_id}"),
                 definition.trigger("crm.quote.accepted").orElseThrow().unlessRunning());
         assertTrue(definition.indexOf("process_payment") < definition.indexOf("wait_for_payment"));
+        assertTrue(definition.indexOf("wait_for_payment") < definition.indexOf("payment_received"));
         for (String effect : List.of("issue_license", "create_order", "activate_order", "send_welcome")) {
-            assertTrue(definition.indexOf("wait_for_payment") < definition.indexOf(effect), effect);
+            assertTrue(definition.indexOf("payment_received") < definition.indexOf(effect), effect);
         }
+        assertEquals("payment.status != 'pending'", definition.step("wait_for_payment").orElseThrow().condition());
+        assertEquals("payment not received: ${payment.failure_message}", definition.step("payment_received").orElseThrow().error());
         assertEquals("billing.payment.received", definition.step("wait_for_payment").orElseThrow().wakeOn().event());
         assertEquals(false, definition.step("send_welcome").orElseThrow().critical());
     }

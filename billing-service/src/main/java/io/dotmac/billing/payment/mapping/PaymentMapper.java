@@ -24,6 +24,6 @@ public final class PaymentMapper {
     public static PaymentResponse toResponse(Payment payment) {
         return new PaymentResponse(payment.id, payment.quoteId, payment.amount, payment.currency, payment.customerEmail,
                 payment.status.value(), payment.stripeCustomerId, payment.stripePaymentIntentId, payment.failureMessage,
-                payment.createdAt, payment.updatedAt, payment.succeededAt);
+                payment.checkoutUrl, payment.checkoutExpiresAt, payment.createdAt, payment.updatedAt, payment.succeededAt);
     }
 }

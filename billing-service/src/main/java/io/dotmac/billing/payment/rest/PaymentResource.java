@@ -59,8 +59,9 @@ public class PaymentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Take the payment for an accepted quote through Stripe (process_payment), of the quote's total in "
-            + "its currency as crm-service reports them: 201 with the payment Stripe took (status succeeded, failed when "
-            + "declined, pending until the webhook when Stripe needs more time); 200 with the existing payment, without "
+            + "its currency as crm-service reports them: 201 with the payment (pending with the checkout_url of the Stripe "
+            + "Checkout page the customer pays on; or, with a configured payment method, as Stripe took it: succeeded, "
+            + "failed when declined, pending until the webhook); 200 with the existing payment, without "
             + "calling Stripe, if the quote has one; 422 if the request's amount, currency or customer_email differ from "
             + "the quote's or crm-service does not know it; 409 if the quote is not accepted; 503 (retryable) if Stripe "
             + "or crm-service is unavailable or Stripe is not configured. Honours Idempotency-Key, which also keys the "

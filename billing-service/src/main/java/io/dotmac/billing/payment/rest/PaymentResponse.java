@@ -4,9 +4,12 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A payment as the API shows it (the billing-service contract). */
+/**
+ * A payment as the API shows it (the billing-service contract). {@code checkout_url} is the page the
+ * customer pays on, open until {@code checkout_expires_at}, when payments are taken on Stripe Checkout.
+ */
 public record PaymentResponse(UUID id, String quoteId, BigDecimal amount, String currency, String customerEmail,
                               String status, String stripeCustomerId, String stripePaymentIntentId,
-                              String failureMessage, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                              OffsetDateTime succeededAt) {
+                              String failureMessage, String checkoutUrl, OffsetDateTime checkoutExpiresAt,
+                              OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime succeededAt) {
 }

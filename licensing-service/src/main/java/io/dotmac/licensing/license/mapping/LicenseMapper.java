@@ -18,6 +18,7 @@ public final class LicenseMapper {
     private LicenseMapper() {
     }
 
+    /** The request as asked: billing_cycle stays null when not given, until the quote's is looked up. */
     public static IssueLicenses toCommand(IssueRequest request) {
         return new IssueLicenses(request.customerId().trim(), request.sourceId().trim(), BillingCycle.of(request.billingCycle()),
                 request.products().stream()

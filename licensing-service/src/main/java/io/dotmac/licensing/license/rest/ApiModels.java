@@ -20,15 +20,20 @@ public final class ApiModels {
     private ApiModels() {
     }
 
-    @Schema(description = "License what a customer bought with one quote or order", example = """
+    @Schema(description = "License what a customer bought with one quote: the customer, products and quantities must be "
+            + "the quote's", example = """
             {"customer_id": "acme-isp", "source_id": "8d3c1f6e-…", "billing_cycle": "annual",
              "products": [{"product_code": "isp-core", "quantity": 1}, {"product_code": "support-desk", "quantity": 5}]}""")
     public record IssueRequest(
+            @Schema(description = "The customer's organization: the quote's organization_slug")
             @NotBlank @Size(max = 100) String customerId,
-            @Schema(description = "The quote or order the products come from; the same source returns the same licenses")
+            @Schema(description = "The quote the products come from (its id in crm-service); the same quote returns the "
+                    + "same licenses")
             @NotBlank @Size(max = 100) String sourceId,
-            @Schema(description = "monthly or annual (the default): how long the licenses run")
+            @Schema(description = "monthly or annual: how long the licenses run; if given, the quote's billing cycle, "
+                    + "which is used when not given")
             @Pattern(regexp = "monthly|annual", message = "must be monthly or annual") String billingCycle,
+            @Schema(description = "The quote's items (lines of one product add up)")
             @NotEmpty @Size(max = 50) List<@Valid @NotNull ProductLine> products) {
     }
 

@@ -61,12 +61,19 @@ public class LicenseResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Issue one license per product of a purchase: 201 with the set, or 200 with the set issued before "
-            + "for the same customer and source. The source is the quote bought: 409 unless billing-service reports its "
-            + "payment succeeded, 503 (retryable) if billing-service cannot be asked; 422 for an unknown product")
+            + "for the same customer and quote. The source is the quote bought, read from crm-service: 422 unless the "
+            + "customer is the quote's organization_slug, the products and quantities are the quote's items and the "
+            + "billing_cycle, if given, the quote's (not given: the quote's); 422 for a quote unknown to crm-service or an "
+            + "unknown product; 409 unless billing-service reports a succeeded payment of the quote's total; 503 "
+            + "(retryable) if crm-service or billing-service cannot be asked. The set is keyed by crm-service's spelling "
+            + "of the quote id")
     public Uni<Response> issue(@HeaderParam(IdempotencyService.HEADER) String key, @Valid @NotNull IssueRequest body) {
         String tenantId = tenant.id();
-        return idempotency.run(key, "POST", PATH, body, () -> licenses.issue(tenantId, LicenseMapper.toCommand(body))
-                .map(issued -> Response.status(issued.created() ? 201 : 200).entity(LicenseMapper.toSet(issued)).build()));
+        // crm-service and billing-service are asked first, outside the Idempotency-Key's transaction:
+        // no database connection or key row is held meanwhile, and a refusal stores nothing.
+        return licenses.bought(LicenseMapper.toCommand(body)).chain(bought -> idempotency.run(key, "POST", PATH, body,
+                () -> licenses.issue(tenantId, bought)
+                        .map(issued -> Response.status(issued.created() ? 201 : 200).entity(LicenseMapper.toSet(issued)).build())));
     }
 
     @GET

@@ -57,25 +57,28 @@ public class NotificationResource {
     }
 
     /**
-     * Records the welcome email (or finds the one recorded before) and commits it, then makes the
-     * first attempt outside that transaction; answers with the notification as it stands then.
+     * Asks sales-service and billing-service whether the organization has a paid, active order to
+     * the address, before any transaction: no pooled connection or Idempotency-Key row lock is held
+     * during those calls, and a refusal stores nothing, not even under the key. Then records the
+     * welcome email (or finds the one recorded before) and commits it, and makes the first attempt
+     * outside that transaction; answers with the notification as it stands then.
      */
     @POST
     @Path("/welcome-email")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Send the welcome email of a new customer platform; 202 with the notification (sent, or queued for "
-            + "retries); 409 unless sales-service has an active order for tenant_subdomain to customer_email, 503 "
-            + "(retryable) if sales-service cannot be asked")
+            + "retries); 409 unless sales-service has an active order for tenant_subdomain to customer_email whose quote "
+            + "billing-service reports paid in full, 503 (retryable) if sales-service or billing-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
     public Uni<Response> sendWelcome(@HeaderParam(IdempotencyService.HEADER) String key,
             @Valid @NotNull WelcomeEmailRequest body) {
         String tenantId = tenant.id();
         Welcome welcome = new Welcome(body.customerEmail(), body.tenantSubdomain(), body.customerName());
-        return idempotency.run(key, "POST", WELCOME_PATH, body, () -> activeOrders
-                        .requireActive(welcome.tenantSubdomain(), welcome.customerEmail())
-                        .chain(() -> notifications.recordWelcome(tenantId, welcome))
-                        .map(n -> Response.accepted(NotificationView.of(n)).build()))
+        return activeOrders.requireActive(welcome.tenantSubdomain(), welcome.customerEmail())
+                .chain(() -> idempotency.run(key, "POST", WELCOME_PATH, body, () -> notifications
+                        .recordWelcome(tenantId, welcome)
+                        .map(n -> Response.accepted(NotificationView.of(n)).build())))
                 .chain(recorded -> {
                     UUID id = idOf(recorded.getEntity());
                     boolean replayed = recorded.getHeaderString(IdempotencyService.REPLAYED_HEADER) != null;

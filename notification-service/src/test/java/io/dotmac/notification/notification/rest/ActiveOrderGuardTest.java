@@ -2,12 +2,15 @@ package io.dotmac.notification.notification.rest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.containsStringIgnoringCase;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,13 +24,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * A welcome email only for an organization that sales-service (a stub over real HTTP) has an
- * active order for, to the same address: asked with the caller's token before anything is
- * recorded in the real database or sent to the real SMTP server. Refusals store nothing, not even
+ * active order for, to the same address, whose quote billing-service (the same stub) reports paid
+ * (see {@link PaidOrderGuardTest} for the payment): asked with the caller's token before anything
+ * is recorded in the real database or sent to the real SMTP server. Refusals store nothing, not even
  * under the Idempotency-Key, so the engine's retry with the same key sends the email once the
  * order is active.
  */
@@ -71,11 +76,12 @@ class ActiveOrderGuardTest {
                 .withQueryParam("organization_slug", WireMock.equalTo(slug))
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + ENGINE)));
 
-        // Its active order is to someone else.
+        // Its active order is to someone else: the refusal names the organization, not the address asked about.
         String someoneElse = WelcomeEmailApiTest.email();
         SalesStub.activeOrder(slug, someoneElse);
         send(key, email, slug).statusCode(409).contentType("application/problem+json")
-                .body("detail", allOf(containsString("'" + slug + "'"), containsString(email)));
+                .body("detail", allOf(containsString("'" + slug + "'"), containsString("no active order to that address"),
+                        not(containsStringIgnoringCase(email))));
         nothingFor(email);
         nothingFor(someoneElse);
 
@@ -87,11 +93,15 @@ class ActiveOrderGuardTest {
         send(key, email, slug).statusCode(503).body("detail", containsString("sales-service"));
         nothingFor(email);
 
-        // The order to that address is active (among others): the same request with the same key sends it.
-        SalesStub.activeOrder(slug, someoneElse, email.toUpperCase());
+        // The order to that address is active (among others) and its quote paid in full: the same
+        // request with the same key sends it.
+        Map<String, Object> order = SalesStub.activeOrder(slug, someoneElse, email.toUpperCase()).get(1);
         String id = send(key, email, slug).statusCode(202)
                 .body("recipient", equalTo(email)).body("status", equalTo("sent")).body("attempts", equalTo(1))
                 .extract().path("id");
+        // billing-service was asked about that order's quote, on the caller's behalf too.
+        SalesStub.server().verify(getRequestedFor(urlEqualTo(SalesStub.paymentPath(SalesStub.quoteId(order))))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + ENGINE)));
         assertEquals(1, SmtpServer.messagesTo(email).size());
         given().auth().oauth2(READER).queryParam("recipient", email).when().get("/api/v1/notifications").then()
                 .statusCode(200).body("total", equalTo(1)).body("items[0].id", equalTo(id));

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The welcome email over HTTP with real tokens, delivered to a real SMTP server on loopback:
  * what arrives, that it arrives once, outages, and bad requests. sales-service, asked whether the
- * organization has an active order to the address, is a stub that has one for every welcome here.
+ * organization has an active order to the address, and billing-service, asked whether its quote is
+ * paid, are a stub that has a paid one for every welcome here.
  */
 @QuarkusTest
 @QuarkusTestResource(SmtpServer.class)
@@ -79,7 +80,7 @@ class WelcomeEmailApiTest {
         return body;
     }
 
-    /** A welcome for an organization that sales-service (the stub) has an active order for, to that address. */
+    /** A welcome for an organization that sales-service (the stub) has an active, paid order for, to that address. */
     static Map<String, Object> ordered(String email, String slug, String name) {
         SalesStub.activeOrder(slug, email);
         return welcome(email, slug, name);
@@ -207,8 +208,11 @@ class WelcomeEmailApiTest {
         send(ENGINE, null, welcome(email, slug, null)).statusCode(202).body("id", equalTo(id));
 
         assertEquals(1, SmtpServer.messagesTo(email).size());
-        // The same key for another request is refused.
-        send(ENGINE, key, welcome(email(), slug, "Jane")).statusCode(422);
+        // The same key for another request is refused (one that would pass the active-order check on its own).
+        String other = email();
+        SalesStub.activeOrder(slug, email, other);
+        send(ENGINE, key, welcome(other, slug, "Jane")).statusCode(422);
+        assertTrue(SmtpServer.messagesTo(other).isEmpty());
     }
 
     @Test

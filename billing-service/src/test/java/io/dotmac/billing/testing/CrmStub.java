@@ -1,4 +1,4 @@
-package io.dotmac.billing.client;
+package io.dotmac.billing.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -8,11 +8,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Stands in for crm-service: a WireMock server on a free loopback port that the crm REST client is
@@ -25,34 +22,16 @@ public class CrmStub extends StandIn {
         return server(CrmStub.class);
     }
 
-    public static String quotePath(String quoteId) {
-        return "/api/v1/crm/quotes/" + quoteId;
-    }
 
     /**
      * A quote as crm-service serves it (snake_case, amounts as JSON numbers) with this status,
      * total, currency and customer email (null: none); the rest is filled in.
      */
     public static Map<String, Object> quote(String quoteId, String status, String totalAmount, String currency, String email) {
-        Map<String, Object> quote = new LinkedHashMap<>();
-        quote.put("id", quoteId);
-        quote.put("quote_number", "Q-" + ThreadLocalRandom.current().nextInt(100_000_000, 999_999_999));
-        quote.put("lead_id", UUID.randomUUID().toString());
-        quote.put("status", status);
-        quote.put("currency", currency);
-        quote.put("billing_cycle", "monthly");
+        Map<String, Object> quote = crmQuote(quoteId, status, "analytical-engines", "monthly", List.of());
         quote.put("total_amount", totalAmount == null ? null : new BigDecimal(totalAmount));
-        quote.put("items", List.of());
+        quote.put("currency", currency);
         quote.put("customer_email", email);
-        quote.put("customer_name", "Ada Lovelace");
-        quote.put("company_name", "Analytical Engines");
-        quote.put("organization_slug", "analytical-engines");
-        quote.put("region", "eu-west");
-        quote.put("valid_until", "2031-01-31");
-        quote.put("sent_at", "2030-12-01T10:00:00Z");
-        quote.put("accepted_at", "accepted".equals(status) ? "2030-12-02T10:00:00Z" : null);
-        quote.put("created_at", "2030-12-01T09:00:00Z");
-        quote.put("updated_at", "2030-12-02T10:00:00Z");
         return quote;
     }
 

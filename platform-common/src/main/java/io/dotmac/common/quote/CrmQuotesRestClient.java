@@ -1,4 +1,4 @@
-package io.dotmac.billing.client;
+package io.dotmac.common.quote;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -9,11 +9,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** crm-service's quote API over HTTP; used only through {@link CrmClient}. */
+/** crm-service's quote API over HTTP; used only through {@link CrmQuotes}. */
 @RegisterRestClient(configKey = "crm-service")
 @Path("/api/v1/crm/quotes")
 @Produces(MediaType.APPLICATION_JSON)
-interface CrmRestClient {
+interface CrmQuotesRestClient {
 
     @GET
     @Path("/{id}")

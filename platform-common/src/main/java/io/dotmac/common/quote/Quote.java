@@ -1,16 +1,21 @@
-package io.dotmac.sales.client;
+package io.dotmac.common.quote;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** A quote as crm-service serves it (GET /api/v1/crm/quotes/{id}); only what an order needs. */
+/** A quote as crm-service serves it (GET /api/v1/crm/quotes/{id}): what the services that act on one read. */
 @RegisterForReflection
 public record Quote(String id, String quoteNumber, String leadId, String status, String currency, String billingCycle,
                     BigDecimal totalAmount, List<Item> items, String customerEmail, String customerName,
                     String companyName, String organizationSlug, String region) {
 
     public static final String ACCEPTED = "accepted";
+
+    /** The quote's number, or the id it was asked for by when it has none: how messages name it. */
+    public String name(String requestedId) {
+        return quoteNumber == null ? requestedId : quoteNumber;
+    }
 
     /** A line of the quote: one product bought, in a quantity. */
     @RegisterForReflection

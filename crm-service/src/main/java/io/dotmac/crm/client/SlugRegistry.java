@@ -1,0 +1,65 @@
+package io.dotmac.crm.client;
+
+import io.dotmac.common.client.Downstream;
+import io.dotmac.common.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+/**
+ * A lead's organization slug, reserved with sales-service, which owns slugs platform-wide: a slug is
+ * a subdomain, so a lead of another vendor tenant may hold it although no lead of this one does.
+ * Called on behalf of the caller ({@link Downstream}); sales-service down is a 503.
+ */
+@ApplicationScoped
+public class SlugRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SlugRegistry.class);
+
+    /** The slug is someone else's. */
+    public static final class SlugTakenException extends RuntimeException {
+        SlugTakenException(String slug) {
+            super("organization slug '" + slug + "' is taken");
+        }
+    }
+
+    private final SalesRestClient sales;
+    private final JsonWebToken caller;
+
+    SlugRegistry(@RestClient SalesRestClient sales, JsonWebToken caller) {
+        this.sales = sales;
+        this.caller = caller;
+    }
+
+    /** Reserves (or extends) the slug for the lead until {@code expiresAt} (null: for good); fails with {@link SlugTakenException}. */
+    public Uni<Void> reserve(String slug, UUID leadId, OffsetDateTime expiresAt) {
+        return sales.reserve(slug, new SalesRestClient.Reserve(leadId.toString(), expiresAt), Downstream.bearer(caller))
+                .onFailure().transform(e -> e instanceof WebApplicationException web && web.getResponse().getStatus() == 409
+                        ? new SlugTakenException(slug)
+                        : Downstream.failure("sales-service", "reserving organization slug '" + slug + "'", e));
+    }
+
+    /**
+     * Frees the lead's reservation (its quote was rejected). Best effort: if sales-service cannot
+     * be told now, the reservation still ends when it expires.
+     */
+    public Uni<Void> release(String slug, UUID leadId) {
+        return sales.release(slug, leadId.toString(), Downstream.bearer(caller)).onFailure().recoverWithUni(e -> {
+            if (!Downstream.isNotFound(e)) {
+                LOG.warnf("organization slug '%s' of lead %s stays reserved until it expires: %s", slug, leadId,
+                        Downstream.failure("sales-service", "releasing it", e).getMessage());
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** The problem a caller gets when the slug is taken at a step that cannot disqualify the lead. */
+    public static ProblemException takenProblem(SlugTakenException e) {
+        return new ProblemException(409, e.getMessage() + " by another customer of the platform");
+    }
+}

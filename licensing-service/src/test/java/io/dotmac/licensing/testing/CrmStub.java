@@ -1,0 +1,55 @@
+package io.dotmac.licensing.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.dotmac.common.testing.StandIn;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stands in for crm-service: a WireMock server on a free loopback port that the crm REST client
+ * (platform-common's CrmQuotes) is pointed at, so that the quote a license set is issued for is read
+ * over real HTTP with the contract's JSON (crm-service's QuoteView, snake_case). A quote it was not
+ * told about is crm-service's 404 (WireMock's answer to an unknown request).
+ */
+public class CrmStub extends StandIn {
+
+    public static WireMockServer server() {
+        return server(CrmStub.class);
+    }
+
+
+
+    /**
+     * An accepted quote as crm-service serves it, in USD, for the organization {@code slug}, billed
+     * {@code billingCycle}, of these items; its total_amount is the items' line totals added up.
+     */
+    public static Map<String, Object> quote(String quoteId, String slug, String billingCycle, List<Map<String, Object>> items) {
+        return crmQuote(quoteId, "accepted", slug, billingCycle, items);
+    }
+
+    /** crm-service serves this quote (a map in the contract's snake_case JSON) at its id. */
+    public static Map<String, Object> serve(Map<String, Object> quote) {
+        return serveAt((String) quote.get("id"), quote);
+    }
+
+    /** crm-service serves this quote when asked for it as {@code requestedId} (another spelling of its id, say). */
+    public static Map<String, Object> serveAt(String requestedId, Map<String, Object> quote) {
+        answer(requestedId, okJson(json(quote)));
+        return quote;
+    }
+
+    /** crm-service answers this for the quote. */
+    public static void answer(String quoteId, ResponseDefinitionBuilder response) {
+        server().stubFor(get(urlEqualTo(quotePath(quoteId))).willReturn(response));
+    }
+
+    @Override
+    protected List<String> clients() {
+        return List.of("crm-service");
+    }
+}

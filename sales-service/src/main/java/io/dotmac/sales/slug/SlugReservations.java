@@ -1,0 +1,124 @@
+package io.dotmac.sales.slug;
+
+import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.provisioning.CustomerTenantRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Customer organization slugs, owned here platform-wide: a slug is a subdomain of every vendor
+ * tenant's customers alike. A lead's reservation keeps every other lead, of any vendor tenant, from
+ * the slug while it is in force; provisioning a customer tenant for a slug another vendor tenant
+ * holds is refused too. The answer to a taken slug never says who holds it.
+ */
+@ApplicationScoped
+public class SlugReservations {
+
+    private static final Logger LOG = Logger.getLogger(SlugReservations.class);
+    /** One DNS label under the tenant base domain, as crm-service qualifies it. */
+    public static final Pattern SLUG = Pattern.compile("^[a-z][a-z0-9-]{1,38}[a-z0-9]$");
+
+    private final SlugReservationRepository reservations;
+    private final CustomerTenantRepository customerTenants;
+
+    SlugReservations(SlugReservationRepository reservations, CustomerTenantRepository customerTenants) {
+        this.reservations = reservations;
+        this.customerTenants = customerTenants;
+    }
+
+    /**
+     * Reserves the slug for the tenant's lead until {@code expiresAt} (null: for good), or extends
+     * the lead's reservation (never shortens it); 409 if another lead holds it or another vendor
+     * tenant's customer tenant has it. Asking again is harmless.
+     */
+    @WithTransaction
+    public Uni<SlugReservation> reserve(String tenantId, String slug, String leadId, OffsetDateTime expiresAt) {
+        requireSlug(slug);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new ProblemException(400, "expires_at: must be in the future (or absent: reserved for good), was " + expiresAt);
+        }
+        return reservations.lock(slug).chain(existing -> customerTenants.findBySlug(slug).chain(provisioned -> {
+            if (provisioned != null && !provisioned.tenantId.equals(tenantId)
+                    || existing != null && !existing.heldBy(tenantId, leadId) && existing.inForce(now)) {
+                throw taken(slug);
+            }
+            if (existing != null && existing.heldBy(tenantId, leadId)) {
+                existing.expiresAt = existing.expiresAt == null || expiresAt == null ? null
+                        : expiresAt.isAfter(existing.expiresAt) ? expiresAt : existing.expiresAt;
+                existing.updatedAt = now;
+                return Uni.createFrom().item(existing);
+            }
+            SlugReservation reservation = existing != null ? existing : new SlugReservation();
+            if (existing != null) {
+                LOG.infof("slug '%s': the reservation of lead %s expired at %s; lead %s takes it", slug, existing.leadId,
+                        existing.expiresAt, leadId);
+            }
+            reservation.slug = slug;
+            reservation.tenantId = tenantId;
+            reservation.leadId = leadId;
+            reservation.expiresAt = expiresAt;
+            reservation.createdAt = now;
+            reservation.updatedAt = now;
+            return existing != null ? Uni.createFrom().item(reservation) : reservations.persist(reservation);
+        }));
+    }
+
+    /** The tenant's reservation of the slug, or 404 (another tenant's is not shown). */
+    @WithTransaction
+    public Uni<SlugReservation> get(String tenantId, String slug) {
+        return reservations.findById(slug).map(found -> {
+            if (found == null || !found.tenantId.equals(tenantId)) {
+                throw new ProblemException(404, "No reservation of slug '" + slug + "' in this tenant");
+            }
+            return found;
+        });
+    }
+
+    /**
+     * Frees the lead's reservation of the slug (its quote was rejected); 404 if the lead holds none,
+     * 409 if it holds it for good (its quote was accepted).
+     */
+    @WithTransaction
+    public Uni<Void> release(String tenantId, String slug, String leadId) {
+        requireSlug(slug);
+        return reservations.lock(slug).chain(existing -> {
+            if (existing == null || !existing.heldBy(tenantId, leadId)) {
+                throw new ProblemException(404, "Lead " + leadId + " holds no reservation of slug '" + slug + "'");
+            }
+            if (existing.expiresAt == null) {
+                throw new ProblemException(409, "Slug '" + slug + "' is held for good: the quote of lead " + leadId
+                        + " was accepted");
+            }
+            return reservations.delete(existing);
+        });
+    }
+
+    /**
+     * Provisioning: fails with {@code failure} if another vendor tenant's lead holds the slug now.
+     * Locks the slug until the caller's transaction ends, so no reservation slips in meanwhile.
+     */
+    public Uni<Void> requireNotHeldByAnotherTenant(String tenantId, String slug, RuntimeException failure) {
+        return reservations.lock(slug).invoke(existing -> {
+            if (existing != null && !existing.tenantId.equals(tenantId) && existing.inForce(OffsetDateTime.now(ZoneOffset.UTC))) {
+                throw failure;
+            }
+        }).replaceWithVoid();
+    }
+
+    private static void requireSlug(String slug) {
+        if (slug == null || !SLUG.matcher(slug).matches()) {
+            throw new ProblemException(400, "slug: '" + slug + "' is not an organization slug (3 to 40 of a-z, 0-9 and"
+                    + " inner hyphens, starting with a letter)");
+        }
+    }
+
+    static ProblemException taken(String slug) {
+        return new ProblemException(409, "organization slug '" + slug + "' is taken");
+    }
+}
