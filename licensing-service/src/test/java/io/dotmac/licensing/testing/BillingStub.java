@@ -1,9 +1,5 @@
 package io.dotmac.licensing.testing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
@@ -41,17 +37,17 @@ public class BillingStub extends StandIn {
 
     /** billing-service has a payment in this status, of this amount and currency, for the quote. */
     public static void payment(String quoteId, String status, BigDecimal amount, String currency) {
-        answer(quoteId, okJson(json(billingPayment(quoteId, status, amount, currency))));
+        servePayment(server(), quoteId, status, amount, currency);
     }
 
     /** billing-service has no payment for the quote: its 404 problem. */
     public static void noPayment(String quoteId) {
-        answer(quoteId, problem(404, "No payment for quote " + quoteId));
+        serveNoPayment(server(), quoteId);
     }
 
     /** billing-service answers this for the quote. */
     public static void answer(String quoteId, ResponseDefinitionBuilder response) {
-        server().stubFor(get(urlEqualTo(paymentPath(quoteId))).willReturn(response));
+        answerPayment(server(), quoteId, response);
     }
 
     @Override

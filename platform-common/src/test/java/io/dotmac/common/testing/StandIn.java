@@ -1,6 +1,9 @@
 package io.dotmac.common.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -148,5 +151,23 @@ public abstract class StandIn implements QuarkusTestResourceLifecycleManager {
     /** Where billing-service serves a quote's payment. */
     public static String paymentPath(String quoteId) {
         return "/api/v1/billing/payments/by-quote/" + quoteId;
+    }
+
+    /** On {@code server}, billing-service answers this when asked for the quote's payment (e.g. a 500). */
+    protected static void answerPayment(WireMockServer server, String quoteId, ResponseDefinitionBuilder response) {
+        server.stubFor(get(urlEqualTo(paymentPath(quoteId))).willReturn(response));
+    }
+
+    /** On {@code server}, billing-service serves a payment of the quote ({@link #billingPayment}); returns it. */
+    protected static Map<String, Object> servePayment(WireMockServer server, String quoteId, String status, BigDecimal amount,
+                                                      String currency) {
+        Map<String, Object> payment = billingPayment(quoteId, status, amount, currency);
+        answerPayment(server, quoteId, okJson(json(payment)));
+        return payment;
+    }
+
+    /** On {@code server}, billing-service knows no payment of the quote: its 404 problem+json. */
+    protected static void serveNoPayment(WireMockServer server, String quoteId) {
+        answerPayment(server, quoteId, problem(404, "No payment for quote " + quoteId));
     }
 }

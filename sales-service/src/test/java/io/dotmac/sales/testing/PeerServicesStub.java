@@ -49,19 +49,17 @@ public class PeerServicesStub extends StandIn {
      * failed, ...), amount and currency, as its PaymentResponse (snake_case JSON); returns it.
      */
     public static Map<String, Object> payment(String quoteId, String status, BigDecimal amount, String currency) {
-        Map<String, Object> payment = billingPayment(quoteId, status, amount, currency);
-        answerPayment(quoteId, okJson(json(payment)));
-        return payment;
+        return servePayment(server(), quoteId, status, amount, currency);
     }
 
     /** billing-service knows no payment of the quote: 404 problem+json, as it answers then. */
     public static void noPayment(String quoteId) {
-        answerPayment(quoteId, problem(404, "No payment for quote " + quoteId));
+        serveNoPayment(server(), quoteId);
     }
 
     /** billing-service answers this when asked for the quote's payment (e.g. a 500). */
     public static void answerPayment(String quoteId, ResponseDefinitionBuilder response) {
-        server().stubFor(get(urlEqualTo(paymentPath(quoteId))).willReturn(response));
+        answerPayment(server(), quoteId, response);
     }
 
     @Override
