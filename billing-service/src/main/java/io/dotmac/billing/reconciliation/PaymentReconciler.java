@@ -92,7 +92,7 @@ public class PaymentReconciler {
                             payment.quoteId, payment.updatedAt, session.status(), session.paymentStatus());
                     PaymentStatus reported = session.paid() ? PaymentStatus.SUCCEEDED : session.expired() ? PaymentStatus.FAILED : null;
                     return paymentService.recordFromStripe(payment, session.paymentIntentId(), session.customerId(), reported,
-                                    session.expired() ? StripeWebhooks.NOT_RECEIVED + "the checkout session expired unpaid" : null)
+                                    session.expired() ? StripeWebhooks.SESSION_EXPIRED : null)
                             .map(recorded -> recorded.status != PaymentStatus.PENDING);
                 });
             }

@@ -60,6 +60,8 @@ public class StripeWebhooks {
 
     /** How a payment whose customer never paid says so. */
     public static final String NOT_RECEIVED = "payment not received: ";
+    /** Why a payment whose Checkout Session closed unpaid failed, however billing learnt it. */
+    public static final String SESSION_EXPIRED = NOT_RECEIVED + "the checkout session expired unpaid";
 
     private final StripeConfig config;
     private final PaymentRepository payments;
@@ -116,7 +118,7 @@ public class StripeWebhooks {
             case "checkout.session.async_payment_failed" ->
                     Update.ofSession(object(event, Session.class), PaymentStatus.FAILED, NOT_RECEIVED + "the payment failed");
             case "checkout.session.expired" -> Update.ofSession(object(event, Session.class), PaymentStatus.FAILED,
-                    NOT_RECEIVED + "the checkout session expired unpaid");
+                    SESSION_EXPIRED);
             default -> null;
         };
         if (update == null || update.paymentIntentId() == null && update.checkoutSessionId() == null) {
