@@ -2,8 +2,9 @@
 # tests use, on loopback:
 #   mail    GreenMail: a real SMTP server on $SMTP_PORT that the notification-service sends to; the
 #           mail it received is read back over its HTTP API on $MAIL_API_PORT.
-#   stripe  WireMock serving billing-service's Stripe API stub (its test resources), started only
-#           when no STRIPE_SECRET_KEY is set.
+#   stripe  WireMock serving billing-service's Stripe API stub (its test resources) with the hosted
+#           Checkout page of the stripe-standin module, whose signed webhooks go to billing-service;
+#           started only when no STRIPE_SECRET_KEY is set.
 
 STRIPE_STUB_MAPPINGS=$ROOT/billing-service/src/test/resources/stripe-stub
 
@@ -39,9 +40,14 @@ stripe_stub_up() {
   local version
   version=$(managed_version wiremock-standalone)
   fetch_jar "org.wiremock:wiremock-standalone:$version"
-  standin_start stripe-stub "$STRIPE_STUB_PORT" -- -Xmx192m -XX:TieredStopAtLevel=1 \
-    -jar "$STATE/lib/wiremock-standalone.jar" --root-dir "$STRIPE_STUB_MAPPINGS" \
-    --bind-address 127.0.0.1 --port "$STRIPE_STUB_PORT" --disable-banner --max-request-journal-entries 1000
+  local standin
+  standin=$(ls "$ROOT"/stripe-standin/target/stripe-standin-*.jar 2>/dev/null | head -n 1)
+  [[ -n $standin ]] || die "stripe-standin/target has no jar: run deploy/local/up without SKIP_BUILD"
+  STRIPE_STANDIN_WEBHOOK_URL=http://127.0.0.1:${SERVICE_PORT[billing-service]}/api/v1/billing/webhooks/stripe \
+    standin_start stripe-stub "$STRIPE_STUB_PORT" -- -Xmx192m -XX:TieredStopAtLevel=1 \
+    -cp "$STATE/lib/wiremock-standalone.jar:$standin" wiremock.Run --extensions io.dotmac.standin.stripe.HostedCheckout \
+    --root-dir "$STRIPE_STUB_MAPPINGS" --bind-address 127.0.0.1 --port "$STRIPE_STUB_PORT" --disable-banner \
+    --max-request-journal-entries 1000
 }
 
 standins_wait() {

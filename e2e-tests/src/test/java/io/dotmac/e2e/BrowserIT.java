@@ -88,7 +88,8 @@ class BrowserIT {
         String tenant = suite.newTenant("browser-walk");
         String token = TestTokens.token(tenant, "operator");
         String slug = "br-" + UUID.randomUUID().toString().substring(0, 8);
-        String email = "buyer@" + slug + ".example.com";
+        // "manual": the customer pays in this browser, not the suite's payer.
+        String email = "manual.buyer@" + slug + ".example.com";
 
         browser.get(suite.url(Service.CRM) + "/crm/");
         signIn(token, "crm-signin");
@@ -146,6 +147,16 @@ class BrowserIT {
         row.findElement(testId("execution-link")).click();
         visible("execution-steps");
         shot("console-execution-running");
+        String execution = browser.getCurrentUrl();
+
+        // The customer opens the "pay here" email's link, Stripe's hosted Checkout page, and pays.
+        browser.get(Checkout.link(suite, email, EXECUTION_WAIT));
+        assertFalse(visible("amount").getText().isBlank(), "the Checkout page shows the amount");
+        shot("stripe-checkout");
+        click("pay-button");
+        until(EXECUTION_WAIT, d -> d.getCurrentUrl().startsWith(suite.url(Service.WORKFLOW)) ? d.getCurrentUrl() : null);
+
+        browser.get(execution);
         status("execution-status", "COMPLETED", EXECUTION_WAIT); // the page refreshes itself
         shot("console-execution-completed");
         List<WebElement> steps = browser.findElements(testId("step-row"));

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * license set and one welcome email although its {@code crm.quote.accepted} event reaches the
  * workflow-service twice (the very record crm-service's outbox relay published, put back on the
  * topic, as a redelivery or a relay that crashed before marking it would) and Stripe delivers the
- * payment's {@code payment_intent.succeeded} webhook twice (at the same time, as Stripe's retry of a
- * delivery it thinks timed out can).
+ * payment's {@code checkout.session.completed} webhook twice (at the same time, as Stripe's retry of
+ * a delivery it thinks timed out can).
  */
 @ExtendWith(SuiteExtension.class)
 class DuplicateDeliveryIT {
@@ -48,7 +48,7 @@ class DuplicateDeliveryIT {
         Onboarding onboarding = new Onboarding(api, workflows);
 
         try (EventTap tap = EventTap.open(suite, "dup", List.of(QUOTE_ACCEPTED, PAYMENT_RECEIVED))) {
-            // "pending": the Stripe stub leaves the PaymentIntent processing, so the webhook is what settles the payment.
+            // "pending": the suite's payer leaves this customer's Checkout page alone; the webhook below pays it.
             Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("pending"), Duration.ofSeconds(60));
             onboarding.accept(customer);
 
@@ -61,11 +61,11 @@ class DuplicateDeliveryIT {
                     detail -> PAYMENT_RECEIVED.equals(detail.getString("summary.wait_event")));
             JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
                     .then().statusCode(200).extract().jsonPath();
-            assertEquals("pending", payment.getString("status"), "the payment before the webhook (its PaymentIntent processing)");
-            String paymentIntent = payment.getString("stripe_payment_intent_id");
-            assertNotNull(paymentIntent, "the payment's PaymentIntent");
+            assertEquals("pending", payment.getString("status"), "the payment before the webhook (its Checkout page open)");
+            String page = payment.getString("checkout_url");
+            assertNotNull(page, "the payment's Checkout page");
 
-            String event = paymentIntentSucceeded(paymentIntent, payment, tenant);
+            String event = checkoutSessionCompleted(page.substring(page.lastIndexOf('/') + 1), payment, tenant);
             List<CompletableFuture<String>> deliveries = List.of(
                     CompletableFuture.supplyAsync(() -> deliver(api, event)),
                     CompletableFuture.supplyAsync(() -> deliver(api, event)));
@@ -99,10 +99,11 @@ class DuplicateDeliveryIT {
         }
     }
 
-    /** A {@code payment_intent.succeeded} event for the payment's PaymentIntent, as Stripe sends it (billing's metadata included). */
-    private static String paymentIntentSucceeded(String paymentIntent, JsonPath payment, String tenant) {
+    /** A {@code checkout.session.completed} event for the payment's session, paid, as Stripe sends it (billing's metadata included). */
+    private static String checkoutSessionCompleted(String sessionId, JsonPath payment, String tenant) {
         long amount = payment.getObject("amount", BigDecimal.class).movePointRight(2).longValueExact();
         long created = Instant.now().getEpochSecond();
+        String unique = UUID.randomUUID().toString().replace("-", "");
         return """
                 {
                   "id": "evt_e2e_%s",
@@ -110,19 +111,17 @@ class DuplicateDeliveryIT {
                   "api_version": "2024-06-20",
                   "created": %d,
                   "data": {"object": {
-                    "id": "%s", "object": "payment_intent", "amount": %d, "amount_received": %d,
-                    "capture_method": "automatic_async", "confirmation_method": "automatic", "created": %d,
-                    "currency": "%s", "customer": %s, "last_payment_error": null, "livemode": false,
+                    "id": "%s", "object": "checkout.session", "amount_total": %d, "client_reference_id": "%s",
+                    "created": %d, "currency": "%s", "customer": null, "livemode": false, "mode": "payment",
                     "metadata": {"payment_id": "%s", "quote_id": "%s", "tenant_id": "%s"},
-                    "payment_method_types": ["card"], "status": "succeeded"}},
+                    "payment_intent": "pi_e2e_%s", "payment_status": "paid", "status": "complete"}},
                   "livemode": false,
                   "pending_webhooks": 1,
                   "request": {"id": null, "idempotency_key": null},
-                  "type": "payment_intent.succeeded"
-                }""".formatted(UUID.randomUUID().toString().replace("-", ""), created, paymentIntent, amount, amount, created,
-                payment.getString("currency").toLowerCase(),
-                payment.getString("stripe_customer_id") == null ? "null" : "\"" + payment.getString("stripe_customer_id") + "\"",
-                payment.getString("id"), payment.getString("quote_id"), tenant);
+                  "type": "checkout.session.completed"
+                }""".formatted(unique, created, sessionId, amount, payment.getString("id"), created,
+                payment.getString("currency").toLowerCase(), payment.getString("id"), payment.getString("quote_id"), tenant,
+                unique.substring(0, 16));
     }
 
     /** One delivery of the webhook, signed as Stripe signs each delivery; billing-service's outcome. */

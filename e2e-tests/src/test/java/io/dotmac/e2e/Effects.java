@@ -29,27 +29,28 @@ import org.awaitility.core.ConditionTimeoutException;
  * The suite's business invariant, counted: what each accepted quote produced, read from the services'
  * public APIs (orders, payments, licenses, notifications), the SMTP server's inbox and the Stripe
  * stub's request journal. "Exactly one" means one order, one payment, one license set (one license
- * per quoted product, under the quote and nothing else for the customer), one notification and one
- * email to the customer, and one PaymentIntent asked of Stripe (one Idempotency-Key: Stripe makes one
- * PaymentIntent per key).
+ * per quoted product, under the quote and nothing else for the customer), one "pay here" and one
+ * welcome notification and their two emails to the customer, and one Checkout Session asked of
+ * Stripe (one Idempotency-Key: Stripe makes one session per key).
  */
 final class Effects {
 
     /** What one quote produced. */
     record Count(String quoteId, String email, int orders, String orderStatus, int payments, String paymentStatus,
                  Set<String> licenseSources, int licensesOfQuote, int productsLicensed, int productsQuoted,
-                 int notifications, int emails, int stripeIntentKeys, int stripeIntentRequests) {
+                 int payLinks, int welcomes, int emails, int stripeSessionKeys, int stripeSessionRequests) {
 
         boolean exactlyOneEach() {
             return orders == 1 && payments == 1 && licenseSources.equals(Set.of(quoteId)) && licensesOfQuote == productsQuoted
-                    && productsLicensed == productsQuoted && notifications == 1 && emails == 1 && stripeIntentKeys == 1;
+                    && productsLicensed == productsQuoted && payLinks == 1 && welcomes == 1 && emails == 2 && stripeSessionKeys == 1;
         }
 
         String line() {
             return String.format("quote %s (%s): orders %d %s, payments %d %s, license sources %s with %d licenses for %d/%d"
-                            + " products, notifications %d, emails %d, Stripe PaymentIntent keys %d (requests %d)%s",
+                            + " products, notifications %d pay-here %d welcome, emails %d, Stripe Checkout Session keys %d"
+                            + " (requests %d)%s",
                     quoteId, email, orders, orderStatus, payments, paymentStatus, licenseSources, licensesOfQuote,
-                    productsLicensed, productsQuoted, notifications, emails, stripeIntentKeys, stripeIntentRequests,
+                    productsLicensed, productsQuoted, payLinks, welcomes, emails, stripeSessionKeys, stripeSessionRequests,
                     exactlyOneEach() ? "" : "   <-- not exactly one each");
         }
     }
@@ -64,7 +65,7 @@ final class Effects {
     static List<Count> count(Suite suite, Api api, Collection<Onboarding.Customer> customers) {
         List<Map<String, Object>> orders = all(() -> api.to(Service.SALES), "/api/v1/sales/orders");
         List<Map<String, Object>> payments = all(() -> api.to(Service.BILLING), "/api/v1/billing/payments");
-        List<LoggedRequest> intents = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/payment_intents")));
+        List<LoggedRequest> sessions = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/checkout/sessions")));
         Map<String, List<Map<String, Object>>> notificationsTo = new HashMap<>();
         customers.forEach(c -> notificationsTo.put(c.email(), settledNotifications(api, c.email())));
         // Read once every notification has settled: a retried one's email arrives late.
@@ -78,7 +79,7 @@ final class Effects {
                     "/api/v1/licenses");
             List<Map<String, Object>> licensesOfQuote = licenses.stream().filter(l -> quote.equals(l.get("source_id"))).toList();
             List<Map<String, Object>> notifications = notificationsTo.get(customer.email());
-            List<LoggedRequest> intentsOfQuote = intents.stream().filter(r -> r.getBodyAsString().contains(quote)).toList();
+            List<LoggedRequest> sessionsOfQuote = sessions.stream().filter(r -> r.getBodyAsString().contains(quote)).toList();
             counts.add(new Count(quote, customer.email(),
                     ordersOfQuote.size(), statuses(ordersOfQuote),
                     paymentsOfQuote.size(), statuses(paymentsOfQuote),
@@ -86,10 +87,11 @@ final class Effects {
                     licensesOfQuote.size(),
                     new HashSet<>(licensesOfQuote.stream().map(l -> l.get("product_code")).toList()).size(),
                     new HashSet<>(customer.items().stream().map(i -> i.get("product_code")).toList()).size(),
-                    notifications.size(),
+                    (int) notifications.stream().filter(n -> "payment_request".equals(n.get("kind"))).count(),
+                    (int) notifications.stream().filter(n -> "welcome_email".equals(n.get("kind"))).count(),
                     (int) Arrays.stream(inbox).filter(m -> addressedTo(m, customer.email())).count(),
-                    (int) intentsOfQuote.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count(),
-                    intentsOfQuote.size()));
+                    (int) sessionsOfQuote.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count(),
+                    sessionsOfQuote.size()));
         }
         return counts;
     }
@@ -100,7 +102,7 @@ final class Effects {
             return;
         }
         fail(counts.stream().filter(c -> !c.exactlyOneEach()).count() + " of " + counts.size()
-                + " quotes did not produce exactly one order, payment, license set, welcome email:\n  "
+                + " quotes did not produce exactly one order, payment, license set, 'pay here' and welcome email:\n  "
                 + counts.stream().map(Count::line).collect(Collectors.joining("\n  ")));
     }
 

@@ -38,17 +38,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue 9's scenario, through the public REST APIs only: a lead is created in crm-service and
  * {@code lead_to_customer} started for it; the workflow qualifies it, generates a quote and waits;
  * the customer accepts the quote in crm-service, whose {@code crm.quote.accepted} event wakes the
- * execution, which takes the payment (Stripe stub), issues the licenses, creates and processes the
- * order and sends the welcome email (GreenMail).
+ * execution, which opens the payment's Checkout page (Stripe stand-in) and emails the customer its
+ * link (GreenMail); the customer pays there, and the execution issues the licenses, creates and
+ * processes the order and sends the welcome email.
  */
 @ExtendWith(SuiteExtension.class)
 class LeadToCustomerIT {
 
     /** lead_to_customer's steps, in order (workflow-service/src/main/resources/workflows/lead_to_customer.json). */
     static final List<String> STEPS = List.of("qualify_lead", "lead_is_qualified", "generate_quote",
-            "wait_for_quote_acceptance", "process_payment", "wait_for_payment", "payment_received", "issue_license", "create_order",
+            "wait_for_quote_acceptance", "process_payment", "send_payment_link", "wait_for_payment", "payment_received", "issue_license", "create_order",
             "activate_order", "send_welcome");
-    static final Set<String> SERVICE_CALLS = Set.of("qualify_lead", "generate_quote", "process_payment", "issue_license",
+    static final Set<String> SERVICE_CALLS = Set.of("qualify_lead", "generate_quote", "process_payment", "send_payment_link", "issue_license",
             "create_order", "activate_order", "send_welcome");
 
     @Test
@@ -61,8 +62,8 @@ class LeadToCustomerIT {
         Instant began = Instant.now();
         Map<String, Instant> marks = new LinkedHashMap<>();
 
-        // 1. A lead with two products; lead_to_customer for it ("ada": the Stripe stub confirms its PaymentIntent at once).
-        Onboarding.Lead lead = onboarding.start("ada");
+        // 1. A lead with two products; lead_to_customer for it ("manual": this test pays, not the suite's payer).
+        Onboarding.Lead lead = onboarding.start("manual");
         String leadId = lead.leadId();
         String email = lead.email();
         String slug = lead.slug();
@@ -92,6 +93,13 @@ class LeadToCustomerIT {
 
         onboarding.accept(new Onboarding.Customer(lead, quoteId, quoteNumber, items));
         marks.put("quote sent and accepted", Instant.now());
+
+        // 3b. The customer receives the "pay here" email and pays on the Checkout page it links to.
+        String page = Checkout.link(suite, email, Duration.ofSeconds(60));
+        assertTrue(page.startsWith(suite.stripeUrl() + "/checkout/pay/cs_"), "the email links to the Checkout page: " + page);
+        marks.put("'pay here' email received", Instant.now());
+        Checkout.pay(page);
+        marks.put("paid on the Checkout page", Instant.now());
 
         // The waiting condition is re-checked every 10 minutes in this suite: only the event wakes it in time.
         JsonPath done = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(90), "COMPLETED");
@@ -141,7 +149,9 @@ class LeadToCustomerIT {
                 () -> assertEquals(0, total.compareTo(new BigDecimal(String.valueOf(paid.get("amount"))))),
                 () -> assertEquals(currency, paid.get("currency")),
                 () -> assertEquals(email, paid.get("customer_email")));
-        assertEquals("succeeded", paid.get("status"));
+        // Pending when taken: the customer pays on the page, whose webhook settles it.
+        assertEquals("pending", paid.get("status"));
+        assertEquals(page, paid.get("checkout_url"));
         assertEquals("succeeded", done.getString("context.payment.status"));
 
         // 4b. The order: active, QUOTE-<number>, a customer tenant and a deployment, every activation completed.
@@ -167,7 +177,7 @@ class LeadToCustomerIT {
         assertEquals(1, api.to(Service.SALES).get("/api/v1/sales/orders").then().statusCode(200)
                 .extract().jsonPath().getInt("total"), "one order for the tenant");
 
-        // 4c. One payment, succeeded, and one PaymentIntent asked of Stripe for the quote.
+        // 4c. One payment, succeeded, and one Checkout Session asked of Stripe for the quote.
         JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", quoteId)
                 .then().statusCode(200).extract().jsonPath();
         assertAll("payment of quote " + quoteId,
@@ -179,9 +189,9 @@ class LeadToCustomerIT {
                 () -> assertEquals(done.getString("context.payment.id"), payment.getString("id")));
         assertEquals(1, api.to(Service.BILLING).get("/api/v1/billing/payments").then().statusCode(200)
                 .extract().jsonPath().getInt("total"), "one payment for the tenant");
-        List<LoggedRequest> intents = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/payment_intents"))
+        List<LoggedRequest> sessions = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/checkout/sessions"))
                 .withRequestBody(WireMock.containing(quoteId)));
-        assertEquals(1, intents.size(), "PaymentIntents created at Stripe for the quote");
+        assertEquals(1, sessions.size(), "Checkout Sessions created at Stripe for the quote");
 
         // 4d. One license per product, each verified by licensing-service and offline with its public key.
         JsonPath licenses = api.to(Service.LICENSING).queryParam("customer_id", slug).queryParam("size", 100)
@@ -221,16 +231,18 @@ class LeadToCustomerIT {
                 all.stream().map(e -> (String) e.get("workflow_name")).sorted().toList(), Workflows.summaries(all));
         marks.put("all executions finished", Instant.now());
 
-        // 4e. Exactly one welcome email, to the customer, with the tenant URL. Once its one record is
-        // sent, the server has accepted the email and nothing sends it again: no wait for a second copy.
+        // 4e. Exactly two emails, to the customer: the "pay here" one, then the welcome with the tenant
+        // URL. Once a record is sent, the server has accepted its email and nothing sends it again: no
+        // wait for a second copy. The list is newest first.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 api.to(Service.NOTIFICATION).queryParam("recipient", email).get("/api/v1/notifications").then().statusCode(200)
-                        .body("total", equalTo(1)).body("items[0].status", equalTo("sent"))
-                        .body("items[0].tenant_url", equalTo(tenantUrl)).body("items[0].kind", startsWith("welcome")));
+                        .body("total", equalTo(2)).body("items.status", equalTo(List.of("sent", "sent")))
+                        .body("items[0].tenant_url", equalTo(tenantUrl)).body("items[0].kind", startsWith("welcome"))
+                        .body("items[1].kind", equalTo("payment_request")));
         List<MimeMessage> mails = Effects.messagesTo(suite, email);
-        assertEquals(1, mails.size(), "welcome emails to " + email);
-        MimeMessage mail = mails.get(0);
-        String body = text(mail);
+        assertEquals(2, mails.size(), "emails to " + email);
+        MimeMessage mail = mails.stream().filter(m -> Checkout.pageIn(m).isEmpty()).findFirst().orElseThrow();
+        String body = Checkout.text(mail);
         assertTrue(body.contains(tenantUrl), "the email names " + tenantUrl + ":\n" + body);
         assertTrue(mail.getSubject() != null && !mail.getSubject().isBlank(), "a subject");
 
@@ -254,22 +266,6 @@ class LeadToCustomerIT {
     private static Map<String, Object> output(JsonPath detail, String step) {
         Object output = stepNamed(detail, step).get("output");
         return output instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    }
-
-    /** The message's text, every part of it (a multipart's parts, decoded). */
-    private static String text(jakarta.mail.Part part) throws Exception {
-        Object content = part.getContent();
-        if (content instanceof String s) {
-            return s;
-        }
-        if (content instanceof jakarta.mail.Multipart multipart) {
-            StringBuilder out = new StringBuilder();
-            for (int i = 0; i < multipart.getCount(); i++) {
-                out.append(text(multipart.getBodyPart(i))).append('\n');
-            }
-            return out.toString();
-        }
-        return String.valueOf(content);
     }
 
     private static PublicKey ed25519(String pem) throws Exception {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The money path held by the services that own the data, whoever calls them: an operator's direct
  * requests and a forged event get no price of their own, no license, no order activation and no
- * welcome email for a quote that was not paid. The customer's card is declined, so the journey that
- * the acceptance starts ends FAILED, "payment not received", with nothing provisioned.
+ * welcome email for a quote that was not paid. The customer's card is declined on the Checkout page
+ * and they never pay, so the journey that the acceptance starts ends FAILED, "payment not received",
+ * once the page expires, with nothing provisioned.
  */
 @ExtendWith(SuiteExtension.class)
 class MoneyPathGuardsIT {
@@ -59,14 +60,21 @@ class MoneyPathGuardsIT {
         assertEquals("FAILED", forged.get(0).get("status"), Workflows.summaries(forged));
         assertNoLicenses(api, lead);
 
-        // Accepted without a journey of its own: quote_accepted takes the payment, which is declined: the journey ends.
+        // Accepted without a journey of its own: quote_accepted takes the payment and emails the Checkout
+        // page, where the card is declined (the suite's payer, for "declined" customers). The page stays
+        // open for another try; nobody makes one, so the journey ends when it expires.
         api.to(Service.CRM).post("/api/v1/crm/quotes/{id}/send", quoteId).then().statusCode(200);
         api.to(Service.CRM).body(Map.of("accepted_by", lead.email())).post("/api/v1/crm/quotes/{id}/accept", quoteId)
                 .then().statusCode(200).body("status", equalTo("accepted"));
         String journey = awaitQuoteAccepted(workflows, quoteId);
-        JsonPath failed = workflows.awaitStatus(journey, Duration.ofSeconds(60), "FAILED");
+        org.awaitility.Awaitility.await("the declined attempt recorded").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> api.to(Service.BILLING)
+                        .get(PAYMENTS + "/by-quote/{id}", quoteId).then().statusCode(200).body("status", equalTo("pending"))
+                        .body("failure_message", equalTo("Your card was declined.")));
+        assertEquals("WAITING", workflows.execution(journey).getString("summary.status"), "the journey after a decline");
+        JsonPath failed = workflows.awaitStatus(journey, Suite.CHECKOUT_EXPIRY.plusSeconds(60), "FAILED");
         String why = failed.getString("summary.error_message");
-        assertTrue(why != null && why.contains("payment not received: Your card was declined."), why);
+        assertTrue(why != null && why.contains("payment not received: the checkout session expired unpaid"), why);
         api.to(Service.BILLING).get(PAYMENTS + "/by-quote/{id}", quoteId).then().statusCode(200)
                 .body("status", equalTo("failed")).body("amount", comparesEqualTo(new BigDecimal(total)));
         api.to(Service.BILLING).body(Map.of("quote_id", quoteId, "amount", 0.01, "currency", "USD")).post(PAYMENTS)
@@ -84,10 +92,15 @@ class MoneyPathGuardsIT {
         api.to(Service.NOTIFICATION).body(Map.of("customer_email", lead.email(), "tenant_subdomain", lead.slug()))
                 .post("/api/v1/notifications/welcome-email").then().statusCode(409).body("detail", containsString(lead.slug()));
 
+        // A closed page is no reason to email it again.
+        api.to(Service.NOTIFICATION).body(Map.of("quote_id", quoteId)).post("/api/v1/notifications/payment-request")
+                .then().statusCode(409).contentType("application/problem+json");
+
         assertNoLicenses(api, lead);
+        // The customer heard of the payment only: one "pay here" email, no welcome.
         api.to(Service.NOTIFICATION).queryParam("recipient", lead.email()).get("/api/v1/notifications").then().statusCode(200)
-                .body("total", equalTo(0));
-        assertEquals(List.of(), Effects.messagesTo(suite, lead.email()), "emails to " + lead.email());
+                .body("total", equalTo(1)).body("items[0].kind", equalTo("payment_request"));
+        assertEquals(1, Effects.messagesTo(suite, lead.email()).size(), "emails to " + lead.email());
     }
 
     private static io.restassured.response.ValidatableResponse issueLicenses(Api api, Onboarding.Lead lead, String quoteId,

@@ -45,8 +45,9 @@ final class Onboarding {
 
     /**
      * A new lead and {@code lead_to_customer} for it. The email starts with {@code emailPrefix},
-     * which decides what the Stripe stub answers: {@code pending} leaves the PaymentIntent processing
-     * (Stripe's webhook settles it), anything else but {@code declined} succeeds at once.
+     * which decides what the customer does on the Checkout page ({@link Checkout}): {@code manual}
+     * and {@code pending} customers are left to the test, {@code declined} ones decline and never
+     * pay, {@code lost} ones pay but Stripe's webhook never comes; anyone else pays at once.
      */
     Lead start(String emailPrefix) {
         Lead lead = create(emailPrefix);

@@ -2,6 +2,7 @@ package io.dotmac.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.dotmac.standin.stripe.HostedCheckout;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.dotmac.common.testing.TestTokens;
@@ -59,6 +60,11 @@ public final class Suite implements AutoCloseable {
     static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received");
     public static final String STRIPE_API_KEY = "sk_test_e2e_stub_not_a_secret";
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_only_not_a_secret";
+    /**
+     * How long a Checkout page stays open: long enough for a journey whose engine was killed to
+     * send its "pay here" email after the restart, short enough for a test to see one expire.
+     */
+    public static final Duration CHECKOUT_EXPIRY = Duration.ofSeconds(90);
     public static final String TENANT_BASE_DOMAIN = "tenants.e2e.test";
 
     // The test JVM's own chatter (Kafka's admin client, WireMock, GreenMail) stays out of the report.
@@ -91,6 +97,8 @@ public final class Suite implements AutoCloseable {
     private GreenMail smtp;
     private int smtpPort;
     private WireMockServer stripe;
+    private HostedCheckout hostedCheckout;
+    private Checkout checkout;
     private int stripePort;
     private Instant startedAt;
     private boolean closed;
@@ -225,7 +233,11 @@ public final class Suite implements AutoCloseable {
                 env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
                 env.put("STRIPE_SECRET_KEY", STRIPE_API_KEY);
                 env.put("STRIPE_API_BASE", stripeUrl());
-                env.put("STRIPE_PAYMENT_METHOD", "pm_card_visa");
+                // Customers pay on the stand-in's hosted Checkout page (Checkout's payer, or the test),
+                // which sends its webhooks here; a page left unpaid closes after this.
+                env.put("CHECKOUT_EXPIRY", CHECKOUT_EXPIRY.toSeconds() + "s");
+                // Where the page sends a customer who paid: somewhere the browser test can load.
+                env.put("CHECKOUT_SUCCESS_URL", urlOf(Service.WORKFLOW) + "/console/");
                 env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
                 // A payment whose webhook is lost is asked about within a minute (LostWebhookIT); long
                 // enough after the request that the job never races a payment still being taken (the
@@ -268,9 +280,13 @@ public final class Suite implements AutoCloseable {
 
     private void startStripe() {
         Path mappings = root.resolve("billing-service/src/test/resources/stripe-stub");
+        // The hosted Checkout page's webhooks go to billing-service, signed with its secret.
+        hostedCheckout = new HostedCheckout(urlOf(Service.BILLING) + "/api/v1/billing/webhooks/stripe",
+                STRIPE_WEBHOOK_SECRET);
         stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").port(stripePort)
-                .usingFilesUnderDirectory(mappings.toString()));
+                .usingFilesUnderDirectory(mappings.toString()).extensions(hostedCheckout));
         stripe.start();
+        checkout = Checkout.start(this);
     }
 
     // -- what tests use
@@ -355,8 +371,12 @@ public final class Suite implements AutoCloseable {
             stops.add(CompletableFuture.runAsync(() -> p.stop(Duration.ofSeconds(15))));
         }
         stops.forEach(CompletableFuture::join);
+        if (checkout != null) {
+            checkout.close();
+        }
         if (stripe != null) {
             stripe.stop();
+            hostedCheckout.stop();
         }
         if (smtp != null) {
             smtp.stop();

@@ -45,7 +45,7 @@ public interface StripeConfig {
 
     interface Checkout {
 
-        /** How long a customer has to pay on the page (Stripe allows 30 minutes to 24 hours). */
+        /** How long a customer has to pay on the page (Stripe allows 30 minutes to 24 hours; a stand-in, 10 s at least). */
         @WithDefault("24h")
         Duration expiry();
 

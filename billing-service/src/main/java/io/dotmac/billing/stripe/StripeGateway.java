@@ -49,6 +49,11 @@ public class StripeGateway {
 
     private static final Logger LOG = Logger.getLogger(StripeGateway.class);
     static final String STRIPE_API = "https://api.stripe.com";
+    /** How long Stripe keeps a Checkout Session open, at the least and at the most. */
+    static final Duration SHORTEST_CHECKOUT = Duration.ofMinutes(30);
+    static final Duration LONGEST_CHECKOUT = Duration.ofHours(24);
+    /** The shortest expiry a stand-in of Stripe is given (STRIPE_API_BASE elsewhere): long enough to pay in a test. */
+    static final Duration SHORTEST_ON_STAND_IN = Duration.ofSeconds(10);
 
     private final StripeConfig config;
     private final Vertx vertx;
@@ -75,11 +80,36 @@ public class StripeGateway {
                     + " and the local demo only; without it customers pay on Stripe's hosted Checkout page",
                     config.paymentMethod().orElseThrow());
         }
-        Duration expiry = config.checkout().expiry();
-        if (expiry.compareTo(Duration.ofMinutes(30)) < 0 || expiry.compareTo(Duration.ofHours(24)) > 0) {
+        if (refuseUnsupportedExpiry(config.checkout().expiry(), config.apiBase())) {
+            LOG.warnf("billing.stripe.checkout.expiry (CHECKOUT_EXPIRY) is %s, outside Stripe's 30 minutes to 24 hours: "
+                    + "accepted because STRIPE_API_BASE is %s, a stand-in, not %s", config.checkout().expiry(),
+                    config.apiBase(), STRIPE_API);
+        }
+    }
+
+    /** Whether {@code apiBase} is Stripe's own API (a trailing slash aside), not a stub or a proxy. */
+    static boolean stripesOwn(String apiBase) {
+        return STRIPE_API.equals(apiBase.replaceAll("/+$", ""));
+    }
+
+    /**
+     * Refuses a Checkout Session's {@code expiry} that the API would not take: Stripe's own keeps a
+     * session open for 30 minutes to 24 hours; a stand-in of it (tests, the local demo, which want
+     * to see one close) for 10 seconds or more. True when the expiry is accepted only because the
+     * API is a stand-in.
+     */
+    static boolean refuseUnsupportedExpiry(Duration expiry, String apiBase) {
+        boolean withinStripes = expiry.compareTo(SHORTEST_CHECKOUT) >= 0 && expiry.compareTo(LONGEST_CHECKOUT) <= 0;
+        if (stripesOwn(apiBase) && !withinStripes) {
             throw new IllegalStateException("billing.stripe.checkout.expiry (CHECKOUT_EXPIRY) is " + expiry
                     + "; Stripe keeps a Checkout Session open for 30 minutes to 24 hours");
         }
+        if (expiry.compareTo(SHORTEST_ON_STAND_IN) < 0) {
+            throw new IllegalStateException("billing.stripe.checkout.expiry (CHECKOUT_EXPIRY) is " + expiry
+                    + "; even against a stand-in of Stripe (STRIPE_API_BASE " + apiBase + ") a Checkout Session stays open "
+                    + SHORTEST_ON_STAND_IN.toSeconds() + " seconds at least");
+        }
+        return !withinStripes;
     }
 
     /**
@@ -95,7 +125,7 @@ public class StripeGateway {
             throw new IllegalStateException("STRIPE_SECRET_KEY is a live-mode key and billing.stripe.allow-live "
                     + "(STRIPE_ALLOW_LIVE) is not true: refusing to start rather than take real payments");
         }
-        if (!STRIPE_API.equals(apiBase.replaceAll("/+$", ""))) {
+        if (!stripesOwn(apiBase)) {
             throw new IllegalStateException("STRIPE_SECRET_KEY is a live-mode key and STRIPE_API_BASE is " + apiBase
                     + ", not " + STRIPE_API + ": refusing to send a live key anywhere but Stripe");
         }

@@ -13,12 +13,12 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dotmac.billing.BillingTestSupport;
 import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -53,24 +53,12 @@ class PaymentReconcilerTest {
                 .body("status", equalTo("pending")).extract().path("id");
     }
 
-    /**
-     * Makes the payment two days old, as if its webhook had been awaited that long; the tests ask
-     * about payments older than a day, so that what earlier runs left pending in the test database
-     * (asked about when they ran) does not crowd them out of a round.
-     */
     private void age(Object id) {
-        pool.preparedQuery("UPDATE payments SET created_at = now() - interval '2 days', updated_at = now() - interval '2 days'"
-                + " WHERE id = $1").execute(Tuple.of(id instanceof UUID uuid ? uuid : UUID.fromString((String) id)))
-                .await().atMost(Duration.ofSeconds(10));
+        BillingTestSupport.age(pool, id instanceof UUID uuid ? uuid : UUID.fromString((String) id));
     }
 
-    /** One round of the job, on a Vert.x context as the scheduler runs it; how many payments changed. */
     private int reconcile(Duration after) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> reconciler.reconcile(after));
-        } catch (Throwable e) {
-            throw new AssertionError("the reconciliation round failed", e);
-        }
+        return BillingTestSupport.reconcile(reconciler, after);
     }
 
     private static int retrievals(String paymentIntentId) {

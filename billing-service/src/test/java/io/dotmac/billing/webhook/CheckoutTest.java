@@ -3,10 +3,12 @@ package io.dotmac.billing.webhook;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.dotmac.billing.BillingTestSupport.age;
 import static io.dotmac.billing.BillingTestSupport.get;
 import static io.dotmac.billing.BillingTestSupport.outboxRows;
 import static io.dotmac.billing.BillingTestSupport.paymentBody;
 import static io.dotmac.billing.BillingTestSupport.processPayment;
+import static io.dotmac.billing.BillingTestSupport.reconcile;
 import static io.dotmac.billing.BillingTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -22,10 +24,8 @@ import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -155,14 +155,9 @@ class CheckoutTest {
         // A declined attempt records its PaymentIntent; the session, still open, decides all the same.
         deliver("payment_intent.payment_failed", StripeEvents.paymentIntent("pi_" + UUID.randomUUID().toString().replace("-", ""),
                 "requires_payment_method", 1500, id, quote, TENANT, "Your card was declined."));
-        pool.preparedQuery("UPDATE payments SET created_at = now() - interval '2 days', updated_at = now() - interval '2 days'"
-                + " WHERE id = $1").execute(Tuple.of(UUID.fromString(id))).await().atMost(Duration.ofSeconds(10));
+        age(pool, UUID.fromString(id));
 
-        try {
-            VertxContextSupport.subscribeAndAwait(() -> reconciler.reconcile(Duration.ofDays(1)));
-        } catch (Throwable e) {
-            throw new AssertionError("the reconciliation round failed", e);
-        }
+        reconcile(reconciler, Duration.ofDays(1));
 
         assertEquals(1, StripeStub.server().findAll(getRequestedFor(urlPathEqualTo("/v1/checkout/sessions/cs_test_" + id))).size());
         get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("pending"))

@@ -3,7 +3,6 @@ package io.dotmac.notification.delivery;
 import io.dotmac.notification.config.NotificationConfig;
 import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
-import io.dotmac.notification.welcome.WelcomeEmail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -35,14 +34,14 @@ public class NotificationSender {
     private static final int MAX_ERROR_LENGTH = 1000;
 
     private final NotificationService notifications;
-    private final WelcomeEmail welcome;
+    private final Emails emails;
     private final ReactiveMailer mailer;
     private final Context mailContext;
     private final Duration mailerTimeout;
     private final Duration lease;
     private final Backoff backoff;
 
-    NotificationSender(NotificationService notifications, WelcomeEmail welcome, ReactiveMailer mailer, Vertx vertx,
+    NotificationSender(NotificationService notifications, Emails emails, ReactiveMailer mailer, Vertx vertx,
             NotificationConfig config, @ConfigProperty(name = "quarkus.mailer.timeout") Duration mailerTimeout) {
         // A lease that ran out while its attempt could still succeed would let a second sender in.
         if (config.delivery().lease().compareTo(mailerTimeout) <= 0) {
@@ -50,7 +49,7 @@ public class NotificationSender {
                     + ") must be longer than quarkus.mailer.timeout (" + mailerTimeout + ")");
         }
         this.notifications = notifications;
-        this.welcome = welcome;
+        this.emails = emails;
         this.mailer = mailer;
         // Built at startup on the main thread, so a context of its own on one event loop.
         this.mailContext = vertx.getOrCreateContext();
@@ -102,7 +101,7 @@ public class NotificationSender {
     private Uni<Void> send(Notification notification) {
         return Uni.createFrom().deferred(() -> {
             Context caller = Vertx.currentContext();
-            var mail = welcome.mail(notification);
+            var mail = emails.mail(notification);
             return Uni.createFrom().<Void>emitter(emitter -> mailContext.runOnContext(ignored ->
                             mailer.send(mail).subscribe().with(emitter::complete, emitter::fail)))
                     .ifNoItem().after(mailerTimeout)

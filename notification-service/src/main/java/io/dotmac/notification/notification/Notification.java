@@ -5,19 +5,22 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
  * One email and the record of its delivery. It is written before the first send attempt, so that
  * every attempt (the API's, the background retrier's, another replica's) works from the same row
- * and the same Message-ID.
+ * and the same Message-ID. Its kind says which of the kind-specific columns it has: the welcome
+ * email's tenant platform, or the payment request's quote and checkout page.
  */
 @Entity
 @Table(name = "notifications")
 public class Notification extends PanacheEntityBase {
 
     public static final String WELCOME_EMAIL = "welcome_email";
+    public static final String PAYMENT_REQUEST = "payment_request";
 
     @Id
     public UUID id;
@@ -37,6 +40,21 @@ public class Notification extends PanacheEntityBase {
 
     @Column(name = "tenant_url")
     public String tenantUrl;
+
+    @Column(name = "quote_id")
+    public String quoteId;
+
+    /** The Stripe Checkout page the customer pays on. */
+    @Column(name = "payment_url")
+    public String paymentUrl;
+
+    public BigDecimal amount;
+
+    public String currency;
+
+    /** When the checkout page closes. */
+    @Column(name = "payment_expires_at")
+    public OffsetDateTime paymentExpiresAt;
 
     public String subject;
 

@@ -22,11 +22,13 @@ import java.util.UUID;
 @WithSession
 public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
 
-    // A concurrent request for the same welcome waits on the unique index and then inserts nothing.
+    // Every kind's columns, those of other kinds null. A concurrent request for the same email waits
+    // on its kind's unique index and then inserts nothing.
     private static final String INSERT_IF_ABSENT = """
             INSERT INTO notifications (id, tenant_id, kind, recipient, customer_name, tenant_subdomain, tenant_url,
+                                       quote_id, payment_url, amount, currency, payment_expires_at,
                                        subject, status, message_id, next_attempt_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, now())
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'queued', ?14, now())
             ON CONFLICT DO NOTHING""";
 
     // An attempt is claimed by the one statement that finds it queued, due and not leased; the
@@ -59,20 +61,23 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
                AND (n.attempts > 0 OR n.updatedAt < :firstAttemptsBefore)
              ORDER BY n.nextAttemptAt""";
 
-    /** Inserts a new queued notification unless its welcome exists already; emits whether it did. */
+    /** Inserts a new queued notification unless the same email of its kind exists already; emits whether it did. */
     public Uni<Boolean> insertIfAbsent(Notification n) {
-        return getSession().chain(session -> session.createNativeQuery(INSERT_IF_ABSENT)
-                        .setParameter(1, n.id).setParameter(2, n.tenantId).setParameter(3, n.kind)
-                        .setParameter(4, n.recipient).setParameter(5, n.customerName).setParameter(6, n.tenantSubdomain)
-                        .setParameter(7, n.tenantUrl).setParameter(8, n.subject).setParameter(9, n.messageId)
-                        .executeUpdate())
-                .map(inserted -> inserted == 1);
+        return execute(INSERT_IF_ABSENT, n.id, n.tenantId, n.kind, n.recipient, n.customerName, n.tenantSubdomain,
+                n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency, n.paymentExpiresAt, n.subject, n.messageId);
     }
 
     public Uni<Notification> findWelcome(String tenantId, String recipient, String tenantSubdomain) {
         return find("tenantId = :tenant and kind = :kind and lower(recipient) = lower(:recipient) and tenantSubdomain = :subdomain",
                 Parameters.with("tenant", tenantId).and("kind", Notification.WELCOME_EMAIL).and("recipient", recipient)
                         .and("subdomain", tenantSubdomain))
+                .firstResult();
+    }
+
+    public Uni<Notification> findPaymentRequest(String tenantId, String quoteId, String paymentUrl) {
+        return find("tenantId = :tenant and kind = :kind and quoteId = :quote and paymentUrl = :url",
+                Parameters.with("tenant", tenantId).and("kind", Notification.PAYMENT_REQUEST).and("quote", quoteId)
+                        .and("url", paymentUrl))
                 .firstResult();
     }
 

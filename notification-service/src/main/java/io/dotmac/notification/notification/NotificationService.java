@@ -1,8 +1,10 @@
 package io.dotmac.notification.notification;
 
+import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.notification.config.NotificationConfig;
+import io.dotmac.notification.paymentrequest.PaymentRequestEmail;
 import io.dotmac.notification.welcome.WelcomeEmail;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -11,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -38,13 +41,39 @@ public class NotificationService {
     /**
      * The queued welcome email for this customer platform, recorded now, or the one recorded
      * before for the same tenant, recipient and subdomain: a repeated request never makes a
-     * second email. One that failed for good is queued again, with a fresh count of attempts.
+     * second email.
      */
     @WithTransaction
     public Uni<Notification> recordWelcome(String tenantId, Welcome welcome) {
-        Notification fresh = newWelcome(tenantId, welcome);
+        String host = welcome.tenantSubdomain() + "." + tenantBaseDomain;
+        Notification n = queued(tenantId, Notification.WELCOME_EMAIL, welcome.customerEmail(), WelcomeEmail.subject(host));
+        n.customerName = welcome.customerName() == null || welcome.customerName().isBlank() ? null : welcome.customerName().strip();
+        n.tenantSubdomain = welcome.tenantSubdomain();
+        n.tenantUrl = "https://" + host;
+        return recordOnce(n, () -> notifications.findWelcome(tenantId, welcome.customerEmail(), welcome.tenantSubdomain()));
+    }
+
+    /**
+     * The queued email asking the payment's customer to pay on its checkout page, recorded now, or
+     * the one recorded before for the same tenant, quote and page: a repeated request never makes
+     * a second email, a re-opened checkout (a new page) does. All of it is billing-service's payment.
+     */
+    @WithTransaction
+    public Uni<Notification> recordPaymentRequest(String tenantId, QuotePayment payment) {
+        Notification n = queued(tenantId, Notification.PAYMENT_REQUEST, payment.customerEmail(), PaymentRequestEmail.SUBJECT);
+        n.quoteId = payment.quoteId();
+        n.paymentUrl = payment.checkoutUrl();
+        n.amount = payment.amount();
+        n.currency = payment.currency();
+        n.paymentExpiresAt = payment.checkoutExpiresAt();
+        return recordOnce(n, () -> notifications.findPaymentRequest(tenantId, payment.quoteId(), payment.checkoutUrl()));
+    }
+
+    // Inserts the notification unless the same email exists, then emits the one recorded. One that
+    // failed for good is queued again, with a fresh count of attempts.
+    private Uni<Notification> recordOnce(Notification fresh, Supplier<Uni<Notification>> recorded) {
         return notifications.insertIfAbsent(fresh)
-                .chain(() -> notifications.findWelcome(tenantId, welcome.customerEmail(), welcome.tenantSubdomain()))
+                .chain(() -> recorded.get())
                 .invoke(existing -> {
                     if (existing.status == NotificationStatus.FAILED) {
                         existing.status = NotificationStatus.QUEUED;
@@ -55,17 +84,13 @@ public class NotificationService {
                 });
     }
 
-    private Notification newWelcome(String tenantId, Welcome welcome) {
-        String host = welcome.tenantSubdomain() + "." + tenantBaseDomain;
+    private Notification queued(String tenantId, String kind, String recipient, String subject) {
         Notification n = new Notification();
         n.id = UUID.randomUUID();
         n.tenantId = tenantId;
-        n.kind = Notification.WELCOME_EMAIL;
-        n.recipient = welcome.customerEmail();
-        n.customerName = welcome.customerName() == null || welcome.customerName().isBlank() ? null : welcome.customerName().strip();
-        n.tenantSubdomain = welcome.tenantSubdomain();
-        n.tenantUrl = "https://" + host;
-        n.subject = WelcomeEmail.subject(host);
+        n.kind = kind;
+        n.recipient = recipient;
+        n.subject = subject;
         // Chosen now, so that every attempt sends the same Message-ID and the record has it before
         // the server does.
         n.messageId = "<" + n.id + "@" + messageIdDomain + ">";

@@ -1,8 +1,8 @@
 package io.dotmac.notification.welcome;
 
 import io.dotmac.notification.config.NotificationConfig;
+import io.dotmac.notification.delivery.NotificationEmail;
 import io.dotmac.notification.notification.Notification;
-import io.quarkus.mailer.Mail;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * at build time).
  */
 @ApplicationScoped
-public class WelcomeEmail {
+public class WelcomeEmail implements NotificationEmail {
 
     @CheckedTemplate
     static class Templates {
@@ -33,13 +33,22 @@ public class WelcomeEmail {
         return "Welcome to DotMac \u2014 your platform at " + tenantHost + " is ready";
     }
 
-    /** The message for a recorded welcome notification, with the Message-ID the record holds. */
-    public Mail mail(Notification notification) {
-        String host = notification.tenantUrl.substring(notification.tenantUrl.indexOf("://") + 3);
-        String name = notification.customerName;
-        return Mail.withHtml(notification.recipient, notification.subject,
-                        Templates.html(name, notification.recipient, notification.tenantUrl, host, docsUrl).render())
-                .setText(Templates.text(name, notification.recipient, notification.tenantUrl, host, docsUrl).render())
-                .addHeader("Message-ID", notification.messageId);
+    @Override
+    public String kind() {
+        return Notification.WELCOME_EMAIL;
+    }
+
+    @Override
+    public TemplateInstance html(Notification n) {
+        return Templates.html(n.customerName, n.recipient, n.tenantUrl, host(n), docsUrl);
+    }
+
+    @Override
+    public TemplateInstance text(Notification n) {
+        return Templates.text(n.customerName, n.recipient, n.tenantUrl, host(n), docsUrl);
+    }
+
+    private static String host(Notification n) {
+        return n.tenantUrl.substring(n.tenantUrl.indexOf("://") + 3);
     }
 }

@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Stands in for the services asked before a welcome email: sales-service (the organization's active
- * orders, {@code ?status=active&organization_slug=}) and billing-service (the payment of an order's
- * quote). One WireMock server on a free loopback port serves both services' paths, and both REST
+ * Stands in for the services asked before an email: sales-service (the organization's active
+ * orders, {@code ?status=active&organization_slug=}) and billing-service (the payment of a quote:
+ * an order's, or the one a payment request links to). One WireMock server on a free loopback port serves both services' paths, and both REST
  * clients are pointed at it, so that orders and payments are read over real HTTP with the
  * contracts' JSON; anything not stubbed is WireMock's 404 (for a payment: the quote has none).
  */
@@ -147,6 +148,21 @@ public class SalesStub extends StandIn {
      */
     public static Map<String, Object> payment(String quoteId, String status, BigDecimal amount, String currency) {
         return servePayment(server(), quoteId, status, amount, currency);
+    }
+
+    /**
+     * billing-service serves a payment of the quote in this state, to {@code customerEmail}, whose
+     * customer pays on the Stripe Checkout page {@code checkoutUrl} (null: none) open until
+     * {@code expiresAt}; returns it.
+     */
+    public static Map<String, Object> checkout(String quoteId, String status, BigDecimal amount, String currency,
+            String customerEmail, String checkoutUrl, OffsetDateTime expiresAt) {
+        Map<String, Object> payment = billingPayment(quoteId, status, amount, currency);
+        payment.put("customer_email", customerEmail);
+        payment.put("checkout_url", checkoutUrl);
+        payment.put("checkout_expires_at", expiresAt == null ? null : expiresAt.toString());
+        answerPayment(quoteId, okJson(json(payment)));
+        return payment;
     }
 
     /** billing-service knows no payment of the quote: 404 problem+json, as it answers then. */

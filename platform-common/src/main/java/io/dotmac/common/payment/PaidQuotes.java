@@ -13,7 +13,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * billing-service, which owns payments, for the quote's payment at the moment of the check, with
  * the caller's token ({@link Downstream}). Asked, not copied from {@code billing.payment.received}:
  * a copy lags behind the event, and a check that answers "not paid yet" for a paid quote would
- * fail a journey that is fine; billing being down is a 503 the engine retries.
+ * fail a journey that is fine; billing being down is a 503 the engine retries. The payment itself
+ * ({@link #payment}) serves those that act on it, such as the email with its checkout link.
  */
 @ApplicationScoped
 public class PaidQuotes {
@@ -32,9 +33,7 @@ public class PaidQuotes {
      * "order 7 cannot be activated").
      */
     public Uni<QuotePayment> requirePaid(String quoteId, BigDecimal total, String currency, String what) {
-        return billing.byQuote(quoteId, Downstream.bearer(caller))
-                .onFailure(Downstream::isNotFound).recoverWithNull()
-                .onFailure().transform(e -> Downstream.failure("billing-service", "reading the payment of quote " + quoteId, e))
+        return payment(quoteId)
                 .map(payment -> {
                     if (payment == null) {
                         throw new ProblemException(409, what + ": quote " + quoteId + " has no payment");
@@ -51,5 +50,15 @@ public class PaidQuotes {
                     }
                     return payment;
                 });
+    }
+
+    /**
+     * The quote's payment as billing-service has it now, or null when it has none (its 404: what
+     * that refuses is the caller's to say); a 503 when billing cannot be asked ({@link Downstream}).
+     */
+    public Uni<QuotePayment> payment(String quoteId) {
+        return billing.byQuote(quoteId, Downstream.bearer(caller))
+                .onFailure(Downstream::isNotFound).recoverWithNull()
+                .onFailure().transform(e -> Downstream.failure("billing-service", "reading the payment of quote " + quoteId, e));
     }
 }

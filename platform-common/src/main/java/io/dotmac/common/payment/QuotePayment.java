@@ -2,10 +2,18 @@ package io.dotmac.common.payment;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 
-/** A quote's payment as billing-service serves it; only what the paid check reads. */
+/**
+ * A quote's payment as billing-service serves it; only what its readers use: the paid check, and
+ * the payment request email ({@code checkout_url} is the Stripe Checkout page the customer pays on,
+ * open until {@code checkout_expires_at}; both null when billing takes the payment without them).
+ */
 @RegisterForReflection
-public record QuotePayment(String id, String quoteId, BigDecimal amount, String currency, String status) {
+public record QuotePayment(String id, String quoteId, BigDecimal amount, String currency, String status,
+                           String customerEmail, String checkoutUrl, OffsetDateTime checkoutExpiresAt) {
 
     public static final String SUCCEEDED = "succeeded";
+    public static final String PENDING = "pending";
+    public static final String FAILED = "failed";
 }

@@ -92,6 +92,9 @@ public abstract class StandIn implements QuarkusTestResourceLifecycleManager {
         payment.put("stripe_customer_id", "cus_test");
         payment.put("stripe_payment_intent_id", "pi_" + UUID.randomUUID().toString().replace("-", ""));
         payment.put("failure_message", "failed".equals(status) ? "Your card was declined." : null);
+        // Set when the customer pays on a Stripe Checkout page (tests put them in the map).
+        payment.put("checkout_url", null);
+        payment.put("checkout_expires_at", null);
         payment.put("created_at", "2030-12-02T10:05:00Z");
         payment.put("updated_at", "2030-12-02T10:06:00Z");
         payment.put("succeeded_at", succeeded ? "2030-12-02T10:06:00Z" : null);

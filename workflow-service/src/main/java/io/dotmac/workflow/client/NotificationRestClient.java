@@ -12,8 +12,8 @@ import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The notification-service's API as the workflow engine calls it: the welcome email of a new
- * customer. Used only through {@link ServiceRegistry}.
+ * The notification-service's API as the workflow engine calls it: the email that asks a customer to
+ * pay an accepted quote, and the welcome email of a new customer. Used only through {@link ServiceRegistry}.
  */
 @RegisterRestClient(configKey = "notification-service")
 @Path("/api/v1/notifications")
@@ -24,6 +24,12 @@ interface NotificationRestClient {
     @POST
     @Path("/welcome-email")
     Uni<JsonNode> sendWelcomeEmail(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/payment-request")
+    Uni<JsonNode> sendPaymentRequest(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 }

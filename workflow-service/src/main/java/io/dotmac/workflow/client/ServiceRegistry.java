@@ -74,6 +74,7 @@ public class ServiceRegistry implements ServiceCatalog {
                         licensing::issueLicense),
                 read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses),
 
+                write(NOTIFICATION, "send_payment_request", Set.of("quote_id"), Set.of(), notification::sendPaymentRequest),
                 write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
                         Set.of("customer_name"), notification::sendWelcomeEmail));
     }

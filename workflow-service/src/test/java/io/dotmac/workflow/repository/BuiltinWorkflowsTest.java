@@ -38,8 +38,8 @@ class BuiltinWorkflowsTest {
     @Test
     void builtInsAreSeededOnceAndValid() {
         List<String> before = stored();
-        assertTrue(before.containsAll(List.of("lead_to_customer 1.4.0 true", "payment_received 1.4.0 true",
-                "quote_accepted 1.4.0 true")), before.toString());
+        assertTrue(before.containsAll(List.of("lead_to_customer 1.5.0 true", "payment_received 1.4.0 true",
+                "quote_accepted 1.5.0 true")), before.toString());
 
         builtins.seed(null);
 

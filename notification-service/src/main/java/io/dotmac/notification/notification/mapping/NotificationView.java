@@ -1,10 +1,14 @@
 package io.dotmac.notification.notification.mapping;
 
 import io.dotmac.notification.notification.Notification;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A notification as the API shows it (snake_case JSON). */
+/**
+ * A notification as the API shows it (snake_case JSON). The fields of the other kind are null: a
+ * welcome email has no quote, a payment request no tenant platform yet.
+ */
 public record NotificationView(
         UUID id,
         String kind,
@@ -17,12 +21,18 @@ public record NotificationView(
         String messageId,
         String tenantSubdomain,
         String tenantUrl,
+        String quoteId,
+        String paymentUrl,
+        BigDecimal amount,
+        String currency,
+        OffsetDateTime paymentExpiresAt,
         OffsetDateTime nextAttemptAt,
         OffsetDateTime createdAt,
         OffsetDateTime sentAt) {
 
     public static NotificationView of(Notification n) {
         return new NotificationView(n.id, n.kind, n.recipient, n.customerName, n.subject, n.status.value(), n.attempts,
-                n.lastError, n.messageId, n.tenantSubdomain, n.tenantUrl, n.nextAttemptAt, n.createdAt, n.sentAt);
+                n.lastError, n.messageId, n.tenantSubdomain, n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency,
+                n.paymentExpiresAt, n.nextAttemptAt, n.createdAt, n.sentAt);
     }
 }

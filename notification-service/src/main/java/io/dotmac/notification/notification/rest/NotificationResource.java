@@ -8,7 +8,9 @@ import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
+import io.dotmac.notification.client.OpenCheckouts;
 import io.dotmac.notification.delivery.NotificationSender;
+import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.notification.NotificationService.Welcome;
 import io.dotmac.notification.notification.mapping.NotificationView;
@@ -27,12 +29,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Notifications of the caller's tenant: sending the welcome email, and reading delivery records. */
+/**
+ * Notifications of the caller's tenant: sending the payment request and the welcome email, and
+ * reading delivery records. Each email is sent at most once per what it is about, however often
+ * the engine asks.
+ */
 @Path("/api/v1/notifications")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Notifications")
@@ -40,20 +47,45 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class NotificationResource {
 
     static final String WELCOME_PATH = "/api/v1/notifications/welcome-email";
+    static final String PAYMENT_REQUEST_PATH = "/api/v1/notifications/payment-request";
 
     private final NotificationService notifications;
     private final NotificationSender sender;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
     private final ActiveOrders activeOrders;
+    private final OpenCheckouts openCheckouts;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
-            CurrentTenant tenant, ActiveOrders activeOrders) {
+            CurrentTenant tenant, ActiveOrders activeOrders, OpenCheckouts openCheckouts) {
         this.notifications = notifications;
         this.sender = sender;
         this.idempotency = idempotency;
         this.tenant = tenant;
         this.activeOrders = activeOrders;
+        this.openCheckouts = openCheckouts;
+    }
+
+    /**
+     * Asks billing-service for the quote's payment before any transaction, as sendWelcome asks
+     * about orders; a refusal stores nothing. Recipient, amount and link are the payment's, so a
+     * caller can only have billing's own customer asked to pay billing's own page.
+     */
+    @POST
+    @Path("/payment-request")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Email the customer of an accepted quote the link to pay it on its Stripe Checkout page; recipient, "
+            + "amount, currency and link are billing-service's payment of quote_id; 202 with the notification (sent, or "
+            + "queued for retries), one per quote and checkout page however often asked; 409 unless that payment is "
+            + "pending with a checkout page still open, 503 (retryable) if billing-service cannot be asked")
+    @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
+    public Uni<Response> sendPaymentRequest(@HeaderParam(IdempotencyService.HEADER) String key,
+            @Valid @NotNull PaymentRequestEmailRequest body) {
+        String tenantId = tenant.id();
+        return openCheckouts.requireOpen(body.quoteId())
+                .chain(payment -> recordAndAttempt(tenantId, key, PAYMENT_REQUEST_PATH, body,
+                        () -> notifications.recordPaymentRequest(tenantId, payment)));
     }
 
     /**
@@ -76,13 +108,18 @@ public class NotificationResource {
         String tenantId = tenant.id();
         Welcome welcome = new Welcome(body.customerEmail(), body.tenantSubdomain(), body.customerName());
         return activeOrders.requireActive(welcome.tenantSubdomain(), welcome.customerEmail())
-                .chain(() -> idempotency.run(key, "POST", WELCOME_PATH, body, () -> notifications
-                        .recordWelcome(tenantId, welcome)
-                        .map(n -> Response.accepted(NotificationView.of(n)).build())))
+                .chain(() -> recordAndAttempt(tenantId, key, WELCOME_PATH, body, () -> notifications.recordWelcome(tenantId, welcome)));
+    }
+
+    // Records the notification under the Idempotency-Key and commits it, then makes the first
+    // attempt outside that transaction and answers with the notification as it stands then. A
+    // replay sends nothing new: the attempt only happens if the notification is still due.
+    private Uni<Response> recordAndAttempt(String tenantId, String key, String path, Object body,
+            Supplier<Uni<Notification>> record) {
+        return idempotency.run(key, "POST", path, body, () -> record.get().map(n -> Response.accepted(NotificationView.of(n)).build()))
                 .chain(recorded -> {
                     UUID id = idOf(recorded.getEntity());
                     boolean replayed = recorded.getHeaderString(IdempotencyService.REPLAYED_HEADER) != null;
-                    // A replay sends nothing new: the attempt only happens if the notification is still due.
                     return sender.attempt(id)
                             .chain(() -> notifications.get(tenantId, id))
                             .map(n -> {

@@ -1,0 +1,179 @@
+package io.dotmac.billing.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.dotmac.billing.BillingTestSupport.age;
+import static io.dotmac.billing.BillingTestSupport.get;
+import static io.dotmac.billing.BillingTestSupport.outboxRows;
+import static io.dotmac.billing.BillingTestSupport.paymentBody;
+import static io.dotmac.billing.BillingTestSupport.processPayment;
+import static io.dotmac.billing.BillingTestSupport.reconcile;
+import static io.dotmac.billing.BillingTestSupport.unique;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.stripe.Stripe;
+import io.dotmac.billing.reconciliation.PaymentReconciler;
+import io.dotmac.billing.stripe.StripeStub;
+import io.dotmac.common.testing.TestTokens;
+import io.dotmac.standin.stripe.HostedCheckout;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A customer on the hosted Checkout page, end to end through billing's API: the payment opens a
+ * session on the stand-in ({@link HostedCheckout}), the customer follows its {@code checkout_url},
+ * declines, pays, or leaves the page open until it closes, and billing learns each outcome from
+ * the signed webhook the stand-in sends to its endpoint (or, when that webhook is lost, from the
+ * session, asked by the reconciliation job). Sessions close after 12 seconds here, an expiry
+ * billing accepts because the API is a stand-in, not Stripe's.
+ */
+@QuarkusTest
+@TestProfile(HostedCheckoutTest.OnAShortCheckout.class)
+class HostedCheckoutTest {
+
+    /** Customers pay on the page (as in CheckoutTest), which closes soon enough for a test to see it close. */
+    public static class OnAShortCheckout extends CheckoutTest.OnStripeCheckout {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("billing.stripe.checkout.expiry", EXPIRY.toSeconds() + "s");
+            return overrides;
+        }
+    }
+
+    static final Duration EXPIRY = Duration.ofSeconds(12);
+    static final String TENANT = unique("tenant");
+    static final String OPERATOR = TestTokens.token(TENANT, "operator");
+    static final Pattern TESTID = Pattern.compile("data-testid=\"([a-z-]+)\"[^>]*>([^<]*)<");
+
+    @TestHTTPResource("/api/v1/billing/webhooks/stripe")
+    URL webhooks;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    PaymentReconciler reconciler;
+
+    @BeforeEach
+    void sendTheStandInsWebhooksToBilling() {
+        StripeStub.checkout().sendWebhooksTo(webhooks.toString());
+    }
+
+    @AfterEach
+    void sendNoMore() {
+        StripeStub.checkout().sendWebhooksTo(null);
+    }
+
+    /** A payment for a new quote of this amount in USD, for this customer: its id and Checkout page. */
+    private static String[] newPayment(String quote, String amount, String email) {
+        Response payment = processPayment(OPERATOR, null, paymentBody(quote, amount, "USD", email)).statusCode(201)
+                .body("status", equalTo("pending")).extract().response();
+        return new String[] {payment.path("id"), payment.path("checkout_url")};
+    }
+
+    /** The text of the page's element with this data-testid (null: none). */
+    private static String testid(String html, String id) {
+        Matcher matcher = TESTID.matcher(html);
+        while (matcher.find()) {
+            if (matcher.group(1).equals(id)) {
+                return matcher.group(2);
+            }
+        }
+        return null;
+    }
+
+    private static Response press(String page, String button) {
+        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded").when().post(page + "/" + button);
+    }
+
+    private static void awaitPayment(String id, String status, String failureMessage) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> get(OPERATOR, "/api/v1/billing/payments/" + id)
+                .statusCode(200).body("status", equalTo(status)).body("failure_message", equalTo(failureMessage)));
+    }
+
+    @Test
+    void theStandInsEventsAreOfTheApiVersionBillingsStripeClientReads() {
+        assertEquals(Stripe.API_VERSION, HostedCheckout.API_VERSION);
+    }
+
+    @Test
+    void aCustomerDeclinedOnThePageTriesAgainAndPaysAndBillingHearsItByWebhook() {
+        String quote = UUID.randomUUID().toString();
+        String[] payment = newPayment(quote, "80.00", "buyer." + quote.substring(0, 8) + "@example.com");
+        String id = payment[0];
+        String page = payment[1];
+        assertEquals(StripeStub.server().baseUrl() + "/checkout/pay/cs_test_" + id, page);
+
+        String html = given().when().get(page).then().statusCode(200).extract().asString();
+        assertEquals("80.00 USD", testid(html, "amount"));
+        assertEquals("Quote " + quote, testid(html, "product"));
+        assertTrue(html.contains("data-testid=\"pay-button\"") && html.contains("data-testid=\"decline-button\""), html);
+
+        Response declined = press(page, "decline");
+        assertEquals(200, declined.statusCode());
+        assertEquals("Your card was declined.", testid(declined.asString(), "message"));
+        awaitPayment(id, "pending", "Your card was declined.");
+
+        Response paid = press(page, "pay");
+        assertEquals(303, paid.statusCode());
+        assertEquals("https://controlplane.local/checkout/paid?session_id=cs_test_" + id, paid.header("Location"));
+        awaitPayment(id, "succeeded", null);
+        get(OPERATOR, "/api/v1/billing/payments/" + id).body("stripe_payment_intent_id", equalTo("pi_cs_test_" + id));
+        assertEquals(1, outboxRows(pool, quote).size(), "billing.payment.received written once");
+
+        // Paid again on a completed page: the customer is sent on, nothing else happens.
+        assertEquals(303, press(page, "pay").statusCode());
+        assertEquals("complete", testid(given().when().get(page).asString(), "status"));
+        assertEquals(1, outboxRows(pool, quote).size());
+    }
+
+    @Test
+    void aPaymentWhoseWebhookIsLostIsLearntFromTheSessionByTheReconciliationJob() {
+        String quote = UUID.randomUUID().toString();
+        String[] payment = newPayment(quote, "15.00", "lost." + quote.substring(0, 8) + "@example.com");
+        String id = payment[0];
+
+        assertEquals(303, press(payment[1], "pay").statusCode());
+        get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("pending"));
+
+        age(pool, UUID.fromString(id));
+        reconcile(reconciler, Duration.ofDays(1));
+
+        assertEquals(1, StripeStub.server().findAll(getRequestedFor(urlPathEqualTo("/v1/checkout/sessions/cs_test_" + id))).size());
+        get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("succeeded"))
+                .body("stripe_payment_intent_id", equalTo("pi_cs_test_" + id)).body("failure_message", nullValue());
+        assertEquals(1, outboxRows(pool, quote).size());
+    }
+
+    @Test
+    void aPageLeftUnpaidClosesAndThePaymentFailsNotReceived() {
+        String quote = UUID.randomUUID().toString();
+        String[] payment = newPayment(quote, "42.00", "slow." + quote.substring(0, 8) + "@example.com");
+
+        await().atMost(EXPIRY.plusSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                get(OPERATOR, "/api/v1/billing/payments/" + payment[0]).statusCode(200).body("status", equalTo("failed"))
+                        .body("failure_message", equalTo(StripeWebhooks.SESSION_EXPIRED)));
+        assertEquals("expired", testid(given().when().get(payment[1]).asString(), "status"));
+        assertEquals(0, outboxRows(pool, quote).size());
+    }
+}

@@ -1,0 +1,162 @@
+package io.dotmac.standin.stripe;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Checkout Session: what it was opened with (the create request's form) and how far its
+ * customer got, {@code open} → {@code complete} (paid) or {@code expired} (its {@code expires_at}
+ * passed unpaid), each move made once; and its JSON as Stripe's API and webhooks carry it. Its
+ * PaymentIntent ({@code pi_<session id>}) is the one every attempt on the page uses, as on Stripe.
+ */
+final class CheckoutSession {
+
+    /** A required parameter of the create request is missing: Stripe's 400 {@code parameter_missing}. */
+    static final class MissingParam extends RuntimeException {
+
+        final String param;
+
+        MissingParam(String param) {
+            super("Missing required param: " + param + ".");
+            this.param = param;
+        }
+    }
+
+    private static final long DEFAULT_EXPIRY_SECONDS = 24 * 60 * 60;
+
+    final String id;
+    final long created;
+    final long expiresAt;
+    final long amountTotal;
+    final String currency;
+    final String productName;
+    final String customerEmail;
+    final String clientReferenceId;
+    final String successUrl;
+    final String cancelUrl;
+    final String mode;
+    final Map<String, String> metadata;
+    final Map<String, String> paymentIntentMetadata;
+    final String paymentIntentDescription;
+    final String pageUrl;
+
+    private String status = "open";
+
+    private CheckoutSession(String id, StripeForm form, String baseUrl, long now) {
+        this.id = id;
+        this.created = now;
+        Long expires = form.number("expires_at");
+        this.expiresAt = expires == null ? now + DEFAULT_EXPIRY_SECONDS : expires;
+        this.mode = require(form, "mode");
+        require(form, "line_items[0][price_data][unit_amount]");
+        this.currency = require(form, "line_items[0][price_data][currency]");
+        long total = 0;
+        for (int i = 0; form.get("line_items[" + i + "][price_data][unit_amount]") != null; i++) {
+            Long quantity = form.number("line_items[" + i + "][quantity]");
+            total += form.number("line_items[" + i + "][price_data][unit_amount]") * (quantity == null ? 1 : quantity);
+        }
+        this.amountTotal = total;
+        this.productName = form.get("line_items[0][price_data][product_data][name]");
+        this.customerEmail = form.get("customer_email");
+        this.clientReferenceId = form.get("client_reference_id");
+        this.successUrl = form.get("success_url");
+        this.cancelUrl = form.get("cancel_url");
+        this.metadata = form.hash("metadata");
+        this.paymentIntentMetadata = form.hash("payment_intent_data[metadata]");
+        this.paymentIntentDescription = form.get("payment_intent_data[description]");
+        this.pageUrl = baseUrl + "/checkout/pay/" + id;
+    }
+
+    /** The session the form opens; {@link MissingParam} without a mode or a priced first line. */
+    static CheckoutSession open(String id, StripeForm form, String baseUrl, long now) {
+        return new CheckoutSession(id, form, baseUrl, now);
+    }
+
+    private static String require(StripeForm form, String param) {
+        String value = form.get(param);
+        if (value == null) {
+            throw new MissingParam(param);
+        }
+        return value;
+    }
+
+    synchronized String status() {
+        return status;
+    }
+
+    String paymentIntentId() {
+        return "pi_" + id;
+    }
+
+    /** Open → expired once {@code now} reaches {@code expires_at}; true only for the call that moved it. */
+    synchronized boolean expireIfDue(long now) {
+        if ("open".equals(status) && now >= expiresAt) {
+            status = "expired";
+            return true;
+        }
+        return false;
+    }
+
+    /** Open → complete and paid; true only for the call that moved it (a second Pay changes nothing). */
+    synchronized boolean pay() {
+        if (!"open".equals(status)) {
+            return false;
+        }
+        status = "complete";
+        return true;
+    }
+
+    /** The session as Stripe's API returns it now (and a webhook's {@code data.object}). */
+    synchronized Map<String, Object> json() {
+        boolean paid = "complete".equals(status);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", id);
+        json.put("object", "checkout.session");
+        json.put("amount_subtotal", amountTotal);
+        json.put("amount_total", amountTotal);
+        json.put("cancel_url", cancelUrl);
+        json.put("client_reference_id", clientReferenceId);
+        json.put("created", created);
+        json.put("currency", currency);
+        json.put("customer", null);
+        json.put("customer_email", customerEmail);
+        json.put("expires_at", expiresAt);
+        json.put("livemode", false);
+        json.put("metadata", metadata);
+        json.put("mode", mode);
+        json.put("payment_intent", paid ? paymentIntentId() : null);
+        json.put("payment_method_types", List.of("card"));
+        json.put("payment_status", paid ? "paid" : "unpaid");
+        json.put("status", status);
+        json.put("success_url", successUrl);
+        // Stripe shows the page's URL only while the session is open.
+        json.put("url", "open".equals(status) ? pageUrl : null);
+        return json;
+    }
+
+    /** The session's PaymentIntent after a declined attempt: a {@code payment_intent.payment_failed}'s object. */
+    Map<String, Object> declinedPaymentIntent(String message, long now) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "card_declined");
+        error.put("decline_code", "generic_decline");
+        error.put("doc_url", "https://stripe.com/docs/error-codes/card-declined");
+        error.put("message", message);
+        error.put("type", "card_error");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", paymentIntentId());
+        json.put("object", "payment_intent");
+        json.put("amount", amountTotal);
+        json.put("amount_received", 0);
+        json.put("created", now);
+        json.put("currency", currency);
+        json.put("customer", null);
+        json.put("description", paymentIntentDescription);
+        json.put("last_payment_error", error);
+        json.put("livemode", false);
+        json.put("metadata", paymentIntentMetadata);
+        json.put("payment_method_types", List.of("card"));
+        json.put("status", "requires_payment_method");
+        return json;
+    }
+}

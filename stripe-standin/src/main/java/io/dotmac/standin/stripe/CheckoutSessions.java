@@ -1,0 +1,93 @@
+package io.dotmac.standin.stripe;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Checkout Sessions opened on this stand-in, in memory, and what happens to them: opened once
+ * per client reference (as Stripe's Idempotency-Key makes a retried create find the first),
+ * paid, declined, expired, each with the webhook Stripe sends for it. A session is settled
+ * (expired if its time has come) whenever it is read and by {@link #sweep()}, so that its
+ * {@code checkout.session.expired} goes out once, whoever notices first.
+ *
+ * <p>A customer whose email starts with {@code lost.} pays, but the webhook of the payment never
+ * comes: the receiver has to ask (the stub's convention for a lost webhook).
+ */
+final class CheckoutSessions {
+
+    private static final System.Logger LOG = System.getLogger(CheckoutSessions.class.getName());
+
+    private final Map<String, CheckoutSession> sessions = new ConcurrentHashMap<>();
+    private final Webhooks webhooks;
+
+    CheckoutSessions(Webhooks webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    /**
+     * The session {@code cs_test_<client_reference_id>}, opened from the form unless it exists;
+     * {@link CheckoutSession.MissingParam} if the form lacks what Stripe requires.
+     */
+    CheckoutSession open(StripeForm form, String baseUrl) {
+        String reference = form.get("client_reference_id");
+        String id = "cs_test_" + (reference == null ? UUID.randomUUID().toString().replace("-", "")
+                : reference.replaceAll("[^A-Za-z0-9_-]", "_"));
+        return settled(sessions.computeIfAbsent(id, key -> CheckoutSession.open(key, form, baseUrl, now())));
+    }
+
+    /** The session as it is now, or null if none has this id. */
+    CheckoutSession find(String id) {
+        CheckoutSession session = sessions.get(id);
+        return session == null ? null : settled(session);
+    }
+
+    /** Expires every session whose time has come (and sends its webhook). */
+    void sweep() {
+        sessions.values().forEach(this::settled);
+    }
+
+    private CheckoutSession settled(CheckoutSession session) {
+        if (session.expireIfDue(now())) {
+            LOG.log(System.Logger.Level.INFO, "Stripe stand-in: Checkout Session {0} expired unpaid", session.id);
+            webhooks.send("checkout.session.expired", session.json());
+        }
+        return session;
+    }
+
+    /**
+     * Pays the session if it is open: {@code checkout.session.completed}, unless the customer is a
+     * {@code lost.} one. Completes with whether a webhook was delivered (false when none was sent).
+     */
+    CompletableFuture<Boolean> pay(CheckoutSession session) {
+        if (!settled(session).pay()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        LOG.log(System.Logger.Level.INFO, "Stripe stand-in: Checkout Session {0} paid", session.id);
+        if (session.customerEmail != null && session.customerEmail.toLowerCase(Locale.ROOT).startsWith("lost.")) {
+            LOG.log(System.Logger.Level.INFO, "Stripe stand-in: the webhook of {0} is lost on purpose ({1})", session.id,
+                    session.customerEmail);
+            return CompletableFuture.completedFuture(false);
+        }
+        return webhooks.send("checkout.session.completed", session.json());
+    }
+
+    /**
+     * A declined card on the open session: {@code payment_intent.payment_failed} about its
+     * PaymentIntent; the session stays open for another attempt.
+     */
+    CompletableFuture<Boolean> decline(CheckoutSession session, String message) {
+        if (!"open".equals(settled(session).status())) {
+            return CompletableFuture.completedFuture(false);
+        }
+        LOG.log(System.Logger.Level.INFO, "Stripe stand-in: a card was declined on Checkout Session {0}", session.id);
+        return webhooks.send("payment_intent.payment_failed", session.declinedPaymentIntent(message, now()));
+    }
+}

@@ -1,0 +1,222 @@
+package io.dotmac.standin.stripe;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Stripe's hosted Checkout, stood in for inside WireMock, so that a customer can really pay (or be
+ * declined) on the page of a Checkout Session and the service that opened it hears of it the way
+ * it hears from Stripe, by signed webhook. A response transformer, {@value #NAME}, that the
+ * stub's mappings route these requests to:
+ * <ul>
+ *   <li>{@code POST /v1/checkout/sessions}: opens a session ({@code cs_test_<client_reference_id>},
+ *       the same one when asked again), Stripe's JSON for it;</li>
+ *   <li>{@code GET /v1/checkout/sessions/{id}}: the session as it is now (open, complete and
+ *       paid, expired), or Stripe's 404 {@code resource_missing};</li>
+ *   <li>{@code GET /checkout/pay/{id}}: its page (see {@link CheckoutPage});</li>
+ *   <li>{@code POST /checkout/pay/{id}/pay}: pays it, sends {@code checkout.session.completed}, 303 to
+ *       its success URL;</li>
+ *   <li>{@code POST /checkout/pay/{id}/decline}: a declined card, sends
+ *       {@code payment_intent.payment_failed}, the page again with the decline (the session stays
+ *       open).</li>
+ * </ul>
+ * A session left unpaid past its {@code expires_at} expires and sends {@code checkout.session.expired}
+ * (a sweep every second). The answer to Pay or Decline waits up to {@value #WEBHOOK_WAIT_SECONDS}
+ * seconds for its webhook, so a customer sent to the success page usually finds the payment
+ * recorded; the retries of a failing endpoint go on in the background.
+ *
+ * <p>In-process: {@code WireMockConfiguration.options().extensions(new HostedCheckout(webhookUrl, secret))}.
+ * Standalone ({@code wiremock.Run --extensions io.dotmac.standin.stripe.HostedCheckout}): the
+ * endpoint and its secret come from {@value #WEBHOOK_URL_ENV} and {@value #WEBHOOK_SECRET_ENV}.
+ */
+public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
+
+    /** The transformer's name in the mappings. */
+    public static final String NAME = "stripe-hosted-checkout";
+    /** The API version of the events sent: stripe-java 33.3.0's {@code Stripe.API_VERSION}. */
+    public static final String API_VERSION = "2026-07-29.dahlia";
+    /** Where the standalone stand-in sends its webhooks (unset: none are sent). */
+    public static final String WEBHOOK_URL_ENV = "STRIPE_STANDIN_WEBHOOK_URL";
+    /** The endpoint's signing secret, as the receiving service knows it too. */
+    public static final String WEBHOOK_SECRET_ENV = "STRIPE_WEBHOOK_SECRET";
+    /** What a declined card says, on the page and in the PaymentIntent's last_payment_error. */
+    public static final String DECLINED = "Your card was declined.";
+
+    private static final System.Logger LOG = System.getLogger(HostedCheckout.class.getName());
+    private static final long WEBHOOK_WAIT_SECONDS = 3;
+    private static final Pattern SESSION = Pattern.compile("/v1/checkout/sessions/([^/]+)");
+    private static final Pattern PAGE = Pattern.compile("/checkout/pay/([^/]+)(?:/(pay|decline))?");
+
+    private final Webhooks webhooks;
+    private final CheckoutSessions sessions;
+    private ScheduledExecutorService sweeper;
+
+    /** Standalone: configured by {@value #WEBHOOK_URL_ENV} and {@value #WEBHOOK_SECRET_ENV}. */
+    public HostedCheckout() {
+        this(System.getenv(WEBHOOK_URL_ENV), System.getenv(WEBHOOK_SECRET_ENV));
+    }
+
+    /**
+     * @param webhookUrl where webhooks go (e.g. {@code http://127.0.0.1:8083/api/v1/billing/webhooks/stripe});
+     *                   null: none are sent until {@link #sendWebhooksTo(String)} names it
+     * @param webhookSecret the endpoint's signing secret ({@code whsec_...})
+     */
+    public HostedCheckout(String webhookUrl, String webhookSecret) {
+        this.webhooks = new Webhooks(webhookUrl, webhookSecret);
+        this.sessions = new CheckoutSessions(webhooks);
+    }
+
+    /** Sends the webhooks from now on to {@code webhookUrl} (null: nowhere), for a receiver whose port is known late. */
+    public void sendWebhooksTo(String webhookUrl) {
+        webhooks.sendTo(webhookUrl);
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (sweeper == null) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "stripe-standin-expiry");
+                thread.setDaemon(true);
+                return thread;
+            });
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    sessions.sweep();
+                } catch (RuntimeException e) {
+                    // One failed round must not end the schedule.
+                    LOG.log(System.Logger.Level.WARNING, "Stripe stand-in: the expiry sweep failed", e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Stops the expiry sweep and the webhook sender, for good. WireMockServer.stop() does not call
+     * it (only an admin shutdown does): whoever registered the extension in-process calls it.
+     */
+    @Override
+    public synchronized void stop() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            sweeper = null;
+        }
+        webhooks.stop();
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+        LoggedRequest request = serveEvent.getRequest();
+        String path = URI.create(request.getUrl()).getPath();
+        RequestMethod method = request.getMethod();
+        Matcher session = SESSION.matcher(path);
+        Matcher page = PAGE.matcher(path);
+        if (method.equals(RequestMethod.POST) && path.equals("/v1/checkout/sessions")) {
+            return create(request);
+        }
+        if (method.equals(RequestMethod.GET) && session.matches()) {
+            CheckoutSession found = sessions.find(session.group(1));
+            return found == null ? stripeError(404, "resource_missing", "No such checkout.session: '" + session.group(1) + "'", "session")
+                    : json(200, found.json());
+        }
+        if (page.matches()) {
+            CheckoutSession found = sessions.find(page.group(1));
+            if (found == null) {
+                return html(404, CheckoutPage.notFound(page.group(1)));
+            }
+            if (method.equals(RequestMethod.GET) && page.group(2) == null) {
+                return html(200, CheckoutPage.render(found, null));
+            }
+            if (method.equals(RequestMethod.POST) && "pay".equals(page.group(2))) {
+                return pay(found);
+            }
+            if (method.equals(RequestMethod.POST) && "decline".equals(page.group(2))) {
+                awaitBriefly(sessions.decline(found, DECLINED));
+                return html(200, CheckoutPage.render(found, "open".equals(found.status()) ? DECLINED : null));
+            }
+        }
+        return stripeError(404, null, "Unrecognized request URL (" + method + ": " + path + ").", null);
+    }
+
+    private ResponseDefinition create(LoggedRequest request) {
+        URI url = URI.create(request.getAbsoluteUrl());
+        try {
+            return json(200, sessions.open(StripeForm.parse(request.getBodyAsString()),
+                    url.getScheme() + "://" + url.getRawAuthority()).json());
+        } catch (CheckoutSession.MissingParam e) {
+            return stripeError(400, "parameter_missing", e.getMessage(), e.param);
+        } catch (NumberFormatException e) {
+            return stripeError(400, "parameter_invalid_integer", "Invalid integer: " + e.getMessage(), null);
+        }
+    }
+
+    /** Pays an open session and sends the customer on; a paid one is only sent on, an expired one shown. */
+    private ResponseDefinition pay(CheckoutSession session) {
+        awaitBriefly(sessions.pay(session));
+        if (!"complete".equals(session.status()) || session.successUrl == null) {
+            return html(200, CheckoutPage.render(session, null));
+        }
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(303)
+                .withHeader("Location", session.successUrl.replace("{CHECKOUT_SESSION_ID}", session.id)).build();
+    }
+
+    /** Waits a little for a webhook's delivery; a slow or failing endpoint is retried in the background. */
+    private static void awaitBriefly(CompletableFuture<Boolean> delivery) {
+        try {
+            delivery.get(WEBHOOK_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Logged by the sender; the customer is answered all the same.
+        }
+    }
+
+    private static ResponseDefinition json(int status, Map<String, Object> body) {
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("Request-Id", "req_" + UUID.randomUUID().toString().replace("-", "").substring(0, 14))
+                .withBody(StripeJson.write(body)).build();
+    }
+
+    /** Stripe's error JSON: {@code {"error": {"type": "invalid_request_error", "code", "message", "param"}}}. */
+    private static ResponseDefinition stripeError(int status, String code, String message, String param) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        error.put("param", param);
+        error.put("type", "invalid_request_error");
+        return json(status, Map.of("error", error));
+    }
+
+    private static ResponseDefinition html(int status, String page) {
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+                .withHeader("Content-Type", "text/html; charset=utf-8").withHeader("Cache-Control", "no-store")
+                .withBody(page).build();
+    }
+}

@@ -1,0 +1,306 @@
+package io.dotmac.standin.stripe;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Json;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.stripe.Stripe;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.model.Event;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.checkout.Session;
+import com.stripe.net.Webhook;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stand-in in a WireMock server, driven over HTTP as stripe-java and a customer's browser
+ * drive it, its webhooks received by a small HTTP server that reads them with stripe-java's own
+ * {@link Webhook#constructEvent}: the signature must verify and the object must deserialize.
+ */
+class HostedCheckoutTest {
+
+    static final String SECRET = "whsec_standin_test_only_not_a_secret";
+    static final String SUCCESS = "https://shop.example/paid?session_id={CHECKOUT_SESSION_ID}";
+    static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** The webhook endpoint: what it received (verified events), what failed to verify, how often it was called. */
+    HttpServer receiver;
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    final List<String> refused = new CopyOnWriteArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
+    /** Statuses the endpoint answers with first (then 200), to make the stand-in retry. */
+    final Queue<Integer> failFirst = new ConcurrentLinkedQueue<>();
+
+    HostedCheckout checkout;
+    WireMockServer stripe;
+
+    @BeforeEach
+    void start() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/webhooks", exchange -> {
+            calls.incrementAndGet();
+            String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Integer status = failFirst.poll();
+            if (status == null) {
+                try {
+                    events.add(Webhook.constructEvent(payload, exchange.getRequestHeaders().getFirst("Stripe-Signature"), SECRET));
+                    status = 200;
+                } catch (SignatureVerificationException e) {
+                    refused.add(e.getMessage());
+                    status = 400;
+                }
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        checkout = new HostedCheckout("http://127.0.0.1:" + receiver.getAddress().getPort() + "/webhooks", SECRET);
+        stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(checkout));
+        stripe.start();
+        // As billing's stripe-stub mappings route them.
+        stripe.stubFor(any(urlPathMatching("/v1/checkout/sessions.*|/checkout/pay/.*"))
+                .willReturn(aResponse().withStatus(500).withTransformers(HostedCheckout.NAME)));
+    }
+
+    @AfterEach
+    void stop() {
+        stripe.stop();
+        checkout.stop();
+        receiver.stop(0);
+        assertEquals(List.of(), refused, "every webhook's signature verifies");
+    }
+
+    // -- as stripe-java and a browser call it
+
+    /** The create request's form as stripe-java encodes billing's SessionCreateParams. */
+    static String sessionForm(String reference, String email, long expiresAt) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("mode", "payment");
+        form.put("success_url", SUCCESS);
+        form.put("client_reference_id", reference);
+        form.put("expires_at", Long.toString(expiresAt));
+        for (String prefix : new String[] {"metadata", "payment_intent_data[metadata]"}) {
+            form.put(prefix + "[payment_id]", reference);
+            form.put(prefix + "[quote_id]", "q-" + reference);
+            form.put(prefix + "[tenant_id]", "tenant-a");
+        }
+        form.put("payment_intent_data[description]", "Quote q-" + reference);
+        form.put("line_items[0][price_data][currency]", "usd");
+        form.put("line_items[0][price_data][unit_amount]", "12000");
+        form.put("line_items[0][price_data][product_data][name]", "Quote q-" + reference);
+        form.put("line_items[0][quantity]", "1");
+        form.put("customer_email", email);
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    HttpResponse<String> call(String method, String path, String form) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(stripe.baseUrl() + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(HttpResponse<String> response) {
+        return Json.read(response.body(), Map.class);
+    }
+
+    Map<String, Object> open(String reference, String email, long expiresAt) {
+        HttpResponse<String> created = call("POST", "/v1/checkout/sessions", sessionForm(reference, email, expiresAt));
+        assertEquals(200, created.statusCode(), created.body());
+        return json(created);
+    }
+
+    Map<String, Object> retrieve(String id) {
+        HttpResponse<String> session = call("GET", "/v1/checkout/sessions/" + id, null);
+        assertEquals(200, session.statusCode(), session.body());
+        return json(session);
+    }
+
+    /** The text of the page's element with this data-testid, or null if it has none. */
+    static String testid(String html, String id) {
+        Matcher matcher = Pattern.compile("data-testid=\"" + id + "\"[^>]*>([^<]*)<").matcher(html);
+        return matcher.find() ? matcher.group(1) : null;
+    }
+
+    static long inAnHour() {
+        return Instant.now().getEpochSecond() + 3600;
+    }
+
+    List<Event> received(String type) {
+        return events.stream().filter(event -> type.equals(event.getType())).toList();
+    }
+
+    // -- the tests
+
+    @Test
+    void aSessionIsOpenedOncePerReferenceAndReadBackAsStripeAnswers() {
+        String reference = UUID.randomUUID().toString();
+        long expiresAt = inAnHour();
+        Map<String, Object> session = open(reference, "buyer@example.com", expiresAt);
+        String id = "cs_test_" + reference;
+        assertEquals(id, session.get("id"));
+        assertEquals("checkout.session", session.get("object"));
+        assertEquals(12000, session.get("amount_total"));
+        assertEquals("usd", session.get("currency"));
+        assertEquals("buyer@example.com", session.get("customer_email"));
+        assertEquals(expiresAt, ((Number) session.get("expires_at")).longValue());
+        assertEquals(Map.of("payment_id", reference, "quote_id", "q-" + reference, "tenant_id", "tenant-a"), session.get("metadata"));
+        assertEquals("payment", session.get("mode"));
+        assertTrue(session.containsKey("payment_intent") && session.get("payment_intent") == null, session.toString());
+        assertEquals("unpaid", session.get("payment_status"));
+        assertEquals("open", session.get("status"));
+        assertEquals(SUCCESS, session.get("success_url"));
+        assertTrue(session.containsKey("cancel_url") && session.get("cancel_url") == null);
+        assertEquals(stripe.baseUrl() + "/checkout/pay/" + id, session.get("url"));
+
+        assertEquals(session, open(reference, "buyer@example.com", expiresAt), "asked again: the same session");
+        assertEquals(session, retrieve(id));
+
+        HttpResponse<String> unknown = call("GET", "/v1/checkout/sessions/cs_test_nobody", null);
+        assertEquals(404, unknown.statusCode());
+        assertEquals(Map.of("error", Map.of("type", "invalid_request_error", "code", "resource_missing",
+                "message", "No such checkout.session: 'cs_test_nobody'", "param", "session")), json(unknown));
+        HttpResponse<String> incomplete = call("POST", "/v1/checkout/sessions", "mode=payment&client_reference_id=x");
+        assertEquals(400, incomplete.statusCode());
+        assertEquals("parameter_missing", ((Map<?, ?>) json(incomplete).get("error")).get("code"));
+        assertEquals(404, call("GET", "/checkout/pay/cs_test_nobody", null).statusCode());
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void aDeclinedCardLeavesTheSessionOpenAndPayingCompletesItOnceWithItsWebhooks() {
+        String reference = UUID.randomUUID().toString();
+        String id = (String) open(reference, "buyer@example.com", inAnHour()).get("id");
+
+        String page = call("GET", "/checkout/pay/" + id, null).body();
+        assertEquals("120.00 USD", testid(page, "amount"));
+        assertEquals("Quote q-" + reference, testid(page, "product"));
+        assertEquals("buyer@example.com", testid(page, "customer-email"));
+        assertEquals("open", testid(page, "status"));
+        assertTrue(page.contains("data-testid=\"pay-button\"") && page.contains("data-testid=\"decline-button\""), page);
+        assertNull(testid(page, "message"));
+
+        HttpResponse<String> declined = call("POST", "/checkout/pay/" + id + "/decline", "");
+        assertEquals(200, declined.statusCode());
+        assertEquals("Your card was declined.", testid(declined.body(), "message"));
+        assertTrue(declined.body().contains("data-testid=\"pay-button\""), "the customer may try again");
+        await().atMost(Duration.ofSeconds(5)).until(() -> received("payment_intent.payment_failed").size() == 1);
+        Event failed = received("payment_intent.payment_failed").get(0);
+        assertEquals(Stripe.API_VERSION, failed.getApiVersion());
+        PaymentIntent intent = (PaymentIntent) failed.getDataObjectDeserializer().getObject().orElseThrow();
+        assertEquals("pi_" + id, intent.getId());
+        assertEquals("requires_payment_method", intent.getStatus());
+        assertEquals(Map.of("payment_id", reference, "quote_id", "q-" + reference, "tenant_id", "tenant-a"), intent.getMetadata());
+        assertEquals("card_error", intent.getLastPaymentError().getType());
+        assertEquals("card_declined", intent.getLastPaymentError().getCode());
+        assertEquals("Your card was declined.", intent.getLastPaymentError().getMessage());
+        assertEquals(12000L, intent.getAmount());
+        assertEquals("open", retrieve(id).get("status"));
+
+        HttpResponse<String> paid = call("POST", "/checkout/pay/" + id + "/pay", "");
+        assertEquals(303, paid.statusCode());
+        assertEquals("https://shop.example/paid?session_id=" + id, paid.headers().firstValue("Location").orElseThrow());
+        // The answer waited for the delivery.
+        List<Event> completed = received("checkout.session.completed");
+        assertEquals(1, completed.size());
+        Session session = (Session) completed.get(0).getDataObjectDeserializer().getObject().orElseThrow();
+        assertEquals(id, session.getId());
+        assertEquals("complete", session.getStatus());
+        assertEquals("paid", session.getPaymentStatus());
+        assertEquals("pi_" + id, session.getPaymentIntent());
+        assertEquals(reference, session.getMetadata().get("payment_id"));
+
+        Map<String, Object> now = retrieve(id);
+        assertEquals("complete", now.get("status"));
+        assertEquals("paid", now.get("payment_status"));
+        assertEquals("pi_" + id, now.get("payment_intent"));
+        String after = call("GET", "/checkout/pay/" + id, null).body();
+        assertEquals("complete", testid(after, "status"));
+        assertFalse(after.contains("pay-button"), after);
+
+        // Pay again: sent on to the success page, nothing else happens.
+        assertEquals(303, call("POST", "/checkout/pay/" + id + "/pay", "").statusCode());
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> events.size() == 2);
+    }
+
+    @Test
+    void aLostCustomersPaymentSendsNoWebhookButReadsPaid() {
+        String id = (String) open(UUID.randomUUID().toString(), "lost.buyer@example.com", inAnHour()).get("id");
+
+        assertEquals(303, call("POST", "/checkout/pay/" + id + "/pay", "").statusCode());
+
+        assertEquals("paid", retrieve(id).get("payment_status"));
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 0);
+    }
+
+    @Test
+    void aSessionLeftUnpaidExpiresOnceWithItsWebhook() {
+        String id = (String) open(UUID.randomUUID().toString(), "slow@example.com", Instant.now().getEpochSecond() + 2).get("id");
+
+        await().atMost(Duration.ofSeconds(6)).until(() -> received("checkout.session.expired").size() == 1);
+        Session expired = (Session) received("checkout.session.expired").get(0).getDataObjectDeserializer().getObject().orElseThrow();
+        assertEquals(id, expired.getId());
+        assertEquals("expired", expired.getStatus());
+        assertEquals("unpaid", expired.getPaymentStatus());
+        assertEquals("expired", retrieve(id).get("status"));
+
+        HttpResponse<String> tooLate = call("POST", "/checkout/pay/" + id + "/pay", "");
+        assertEquals(200, tooLate.statusCode());
+        assertEquals("expired", testid(tooLate.body(), "status"));
+        assertEquals("unpaid", retrieve(id).get("payment_status"));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> events.size() == 1);
+    }
+
+    @Test
+    void aWebhookTheEndpointFailsIsSentAgain() {
+        String id = (String) open(UUID.randomUUID().toString(), "buyer@example.com", inAnHour()).get("id");
+        failFirst.add(503);
+
+        assertEquals(303, call("POST", "/checkout/pay/" + id + "/pay", "").statusCode());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> received("checkout.session.completed").size() == 1);
+        assertEquals(2, calls.get());
+    }
+}
