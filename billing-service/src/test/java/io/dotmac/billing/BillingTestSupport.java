@@ -71,11 +71,16 @@ public final class BillingTestSupport {
 
     /** The outbox rows of {@code billing.payment.received} keyed by the quote: [published?, payload] each. */
     public static List<Object[]> outboxRows(Pool pool, String quote) {
+        return outboxRows(pool, "billing.payment.received", quote);
+    }
+
+    /** The outbox rows of the topic keyed by the quote: [published?, payload] each. */
+    public static List<Object[]> outboxRows(Pool pool, String topic, String quote) {
         List<Object[]> rows = new ArrayList<>();
         for (Row row : pool.preparedQuery("""
                         SELECT published_at IS NOT NULL, payload::text FROM outbox_events
-                        WHERE topic = 'billing.payment.received' AND event_key = $1 ORDER BY created_at""")
-                .execute(Tuple.of(quote)).await().atMost(Duration.ofSeconds(10))) {
+                        WHERE topic = $1 AND event_key = $2 ORDER BY created_at""")
+                .execute(Tuple.of(topic, quote)).await().atMost(Duration.ofSeconds(10))) {
             rows.add(new Object[] {row.getBoolean(0), row.getString(1)});
         }
         return rows;

@@ -57,8 +57,8 @@ class DuplicateDeliveryIT {
             RecordMetadata duplicate = tap.republish(accepted);
 
             // The execution took the payment and waits for Stripe to confirm it.
-            workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "waiting for " + PAYMENT_RECEIVED,
-                    detail -> PAYMENT_RECEIVED.equals(detail.getString("summary.wait_event")));
+            workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "waiting for billing.payment.updated",
+                    detail -> "billing.payment.updated".equals(detail.getString("summary.wait_event")));
             JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
                     .then().statusCode(200).extract().jsonPath();
             assertEquals("pending", payment.getString("status"), "the payment before the webhook (its Checkout page open)");

@@ -29,7 +29,7 @@ class LostWebhookIT {
         Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("lost"), Duration.ofSeconds(60));
         onboarding.accept(customer);
         workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "waiting for the payment",
-                detail -> "billing.payment.received".equals(detail.getString("summary.wait_event")));
+                detail -> "billing.payment.updated".equals(detail.getString("summary.wait_event")));
 
         workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "COMPLETED");
         api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId()).then().statusCode(200)

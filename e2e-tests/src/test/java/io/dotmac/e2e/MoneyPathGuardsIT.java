@@ -75,6 +75,10 @@ class MoneyPathGuardsIT {
         JsonPath failed = workflows.awaitStatus(journey, Suite.CHECKOUT_EXPIRY.plusSeconds(60), "FAILED");
         String why = failed.getString("summary.error_message");
         assertTrue(why != null && why.contains("payment not received: the checkout session expired unpaid"), why);
+        // Nothing was paid, so nothing is refunded: the only undo is the email.
+        assertEquals(List.of("compensate_process_payment=COMPLETED"), failed.<Map<String, Object>>getList("steps").stream()
+                .filter(step -> "compensation".equals(step.get("type"))).map(step -> step.get("name") + "=" + step.get("status"))
+                .toList(), Workflows.describe(failed));
         api.to(Service.BILLING).get(PAYMENTS + "/by-quote/{id}", quoteId).then().statusCode(200)
                 .body("status", equalTo("failed")).body("amount", comparesEqualTo(new BigDecimal(total)));
         api.to(Service.BILLING).body(Map.of("quote_id", quoteId, "amount", 0.01, "currency", "USD")).post(PAYMENTS)
@@ -97,10 +101,11 @@ class MoneyPathGuardsIT {
                 .then().statusCode(409).contentType("application/problem+json");
 
         assertNoLicenses(api, lead);
-        // The customer heard of the payment only: one "pay here" email, no welcome.
+        // The customer was asked to pay, then told the payment never came (the journey's undo of
+        // process_payment); never welcomed. Newest first.
         api.to(Service.NOTIFICATION).queryParam("recipient", lead.email()).get("/api/v1/notifications").then().statusCode(200)
-                .body("total", equalTo(1)).body("items[0].kind", equalTo("payment_request"));
-        assertEquals(1, Effects.messagesTo(suite, lead.email()).size(), "emails to " + lead.email());
+                .body("items.kind", equalTo(List.of("journey_failed", "payment_request")));
+        assertEquals(2, Effects.messagesTo(suite, lead.email()).size(), "emails to " + lead.email());
     }
 
     private static io.restassured.response.ValidatableResponse issueLicenses(Api api, Onboarding.Lead lead, String quoteId,

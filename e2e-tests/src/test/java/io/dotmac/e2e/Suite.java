@@ -57,7 +57,8 @@ import java.util.stream.Stream;
 public final class Suite implements AutoCloseable {
 
     /** What the workflow-service consumes. */
-    static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received");
+    static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received",
+            "billing.payment.updated");
     public static final String STRIPE_API_KEY = "sk_test_e2e_stub_not_a_secret";
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_only_not_a_secret";
     /**

@@ -401,6 +401,7 @@ function executionView(main, id) {
     h('h1', { id: 'execution-title' }, 'Execution'));
   const statusHolder = h('span', null);
   const retry = h('button', { type: 'button', class: 'btn', id: 'execution-retry', testid: 'execution-retry', disabled: true, onclick: () => act('retry') }, 'Retry');
+  const compensate = h('button', { type: 'button', class: 'btn', id: 'execution-compensate', testid: 'execution-compensate', disabled: true, onclick: () => act('compensate') }, 'Compensate');
   const cancel = h('button', { type: 'button', class: 'btn btn-danger', id: 'execution-cancel', testid: 'execution-cancel', disabled: true, onclick: () => act('cancel') }, 'Cancel');
   const refreshNote = h('span', { class: 'refresh-note', id: 'auto-refresh', testid: 'auto-refresh', 'data-active': 'false' }, h('span', { class: 'dot' }), h('span', null, ''));
   const pause = h('button', {
@@ -417,7 +418,7 @@ function executionView(main, id) {
   }, 'Pause');
   const content = h('div', { id: 'execution-content' }, h('div', { class: 'loading' }, 'Loading the execution...'));
   main.append(h('div', { class: 'page-head' }, title, statusHolder, h('div', { class: 'spacer' }),
-    h('div', { class: 'exec-actions' }, refreshNote, pause, retry, cancel)), content);
+    h('div', { class: 'exec-actions' }, refreshNote, pause, retry, compensate, cancel)), content);
 
   function updateRefreshNote() {
     const running = view.status && !TERMINAL.has(view.status);
@@ -497,10 +498,18 @@ function executionView(main, id) {
     statusHolder.replaceChildren(statusBadge(x.status, 'execution-status', true),
       isOverdue(x) ? h('span', { class: 'badge badge-overdue', testid: 'overdue' }, 'overdue') : '');
     const operatorHint = roleHint('operator');
-    retry.disabled = x.status !== 'FAILED' || !!operatorHint;
-    retry.title = operatorHint || (x.status === 'FAILED' ? 'Resume from the failed step as a new run' : 'Only a failed execution can be retried');
-    cancel.disabled = TERMINAL.has(x.status) || !!operatorHint;
-    cancel.title = operatorHint || (TERMINAL.has(x.status) ? 'The execution has finished' : 'Stop it before its next step');
+    // What a compensated execution did is undone: it cannot be resumed, nor stopped while undoing.
+    retry.disabled = x.status !== 'FAILED' || x.compensated || !!operatorHint;
+    retry.title = operatorHint || (x.status !== 'FAILED' ? 'Only a failed execution can be retried'
+      : x.compensated ? 'What it did was undone: start a new execution' : 'Resume from the failed step as a new run');
+    const undoable = (Array.isArray(definition?.steps) ? definition.steps : []).some((s, i) => s.compensate
+      && (detail.steps || []).some((r) => r.sequence_number === i && r.status === 'COMPLETED'));
+    compensate.disabled = x.status !== 'FAILED' || !undoable || !!operatorHint;
+    compensate.title = operatorHint || (x.status !== 'FAILED' ? 'Only a failed execution can be compensated'
+      : undoable ? 'Undo its completed steps, latest first, as a new run' : 'None of its completed steps has a compensate');
+    cancel.disabled = TERMINAL.has(x.status) || x.compensated || !!operatorHint;
+    cancel.title = operatorHint || (TERMINAL.has(x.status) ? 'The execution has finished'
+      : x.compensated ? 'It is undoing what it did: that is not stopped half-way' : 'Stop it before its next step');
 
     const took = x.started_at ? (x.completed_at ? Date.parse(x.completed_at) : Date.now()) - Date.parse(x.started_at) : null;
     const facts = h('div', { class: 'panel' }, h('div', { class: 'grid-facts' },
@@ -645,6 +654,13 @@ function executionView(main, id) {
         + 'the earlier run stays recorded.',
       ok: 'Retry',
       danger: true,
+    } : kind === 'compensate' ? {
+      title: 'Undo what this execution did?',
+      message: `${x.workflow_name} ${x.workflow_version} (${x.id}) undoes, as run ${x.run_number + 1}, each step it completed `
+        + 'that has a compensate, latest first (an order cancelled, licenses revoked, a payment refunded...). '
+        + 'It cannot be retried afterwards.',
+      ok: 'Compensate',
+      danger: true,
     } : {
       title: 'Cancel this execution?',
       message: `${x.workflow_name} ${x.workflow_version} (${x.id}) stops before its next step (a waiting one at once). `
@@ -654,10 +670,12 @@ function executionView(main, id) {
     });
     if (!ok || !view.alive) return;
     retry.disabled = true;
+    compensate.disabled = true;
     cancel.disabled = true;
     try {
       const answer = await api('POST', `/executions/${encodeURIComponent(id)}/${kind}`);
       notify(kind === 'retry' ? `Retry started: run ${x.run_number + 1} of the execution.`
+        : kind === 'compensate' ? `Compensation started: run ${x.run_number + 1} undoes the completed steps.`
         : answer?.status === 'CANCELLED' ? 'The execution is cancelled.' : 'Cancel requested: it stops before its next step.');
     } catch (e) {
       if (!view.alive) return;

@@ -65,6 +65,18 @@ public class Payment extends PanacheEntityBase {
     @Column(name = "checkout_expires_at")
     public OffsetDateTime checkoutExpiresAt;
 
+    /** The refund billing asked Stripe for ({@code re_...}); null for a refund made in Stripe's dashboard. */
+    @Column(name = "stripe_refund_id")
+    public String stripeRefundId;
+
+    /** When billing recorded the payment refunded, through its own refund or Stripe's webhook. */
+    @Column(name = "refunded_at")
+    public OffsetDateTime refundedAt;
+
+    /** Why it was refunded, as the caller of the refund said (optional; never sent to Stripe). */
+    @Column(name = "refund_reason")
+    public String refundReason;
+
     /** When the reconciliation job last asked Stripe about it while it stayed pending. */
     @Column(name = "reconciled_at")
     public OffsetDateTime reconciledAt;

@@ -1,6 +1,7 @@
 package io.dotmac.billing.payment;
 
 import io.dotmac.billing.stripe.ChargeRequest;
+import io.dotmac.billing.stripe.RefundRequest;
 import io.dotmac.billing.stripe.StripeConfig;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.common.metrics.Funnel;
@@ -32,13 +33,19 @@ import org.jboss.logging.Logger;
  *   <li>{@link #process} runs in the request's transaction (the Idempotency-Key's): it locks the
  *       payment row, so requests for one quote call Stripe one at a time, calls Stripe on a worker
  *       thread only if the payment has no answer from Stripe yet, and records the answer (and the
- *       {@code billing.payment.received} outbox row when it succeeded) in that transaction.</li>
+ *       {@code billing.payment.updated} outbox row, and {@code billing.payment.received} when it succeeded)
+ *       in that transaction.</li>
  * </ol>
  * If Stripe fails, or the process dies, after step 1 the payment stays pending with no
  * PaymentIntent: the next request for the quote, whatever its own Idempotency-Key, calls Stripe
  * again with the same keys, and Stripe answers with the PaymentIntent it may already have made
  * instead of charging again; meanwhile Stripe's webhook finds the payment through the metadata.
  * Once Stripe answered, a request for the quote returns the payment without calling Stripe.
+ *
+ * <p>{@link #refund} gives a succeeded payment back the same way: in the request's transaction, with
+ * the row locked while Stripe is asked, so that concurrent refunds make one call and the others find
+ * it refunded; Stripe's Idempotency-Key ({@code <payment id>:refund}) covers a crash between
+ * Stripe's answer and the commit.
  */
 @ApplicationScoped
 public class PaymentService {
@@ -144,10 +151,54 @@ public class PaymentService {
         return reported == null ? Uni.createFrom().item(payment) : transition(payment, reported, failureMessage);
     }
 
+    /**
+     * Refunds the tenant's payment in full through Stripe, unless it is refunded already (then it is
+     * returned as it is, without asking Stripe): only a succeeded payment is refunded (409 otherwise);
+     * 404 if unknown or another tenant's; 502 if Stripe refuses the refund, 503 if Stripe is down,
+     * and then the payment stays succeeded. {@code reason} (may be null) is recorded, not sent.
+     */
+    @WithTransaction
+    public Uni<Payment> refund(String tenantId, String id, String reason) {
+        UUID uuid = parse(id);
+        return (uuid == null ? Uni.createFrom().<Payment>nullItem() : payments.lockForTenant(tenantId, uuid))
+                .onItem().ifNull().failWith(() -> notFound(id))
+                .chain(payment -> switch (payment.status) {
+                    case REFUNDED -> Uni.createFrom().item(payment);
+                    case SUCCEEDED -> refundAtStripe(payment, reason);
+                    default -> throw new ProblemException(409, "Payment " + id + " is " + payment.status.value()
+                            + ", not succeeded: only a succeeded payment is refunded");
+                });
+    }
+
+    private Uni<Payment> refundAtStripe(Payment payment, String reason) {
+        if (payment.stripePaymentIntentId == null) {
+            // Cannot happen for a payment Stripe reported paid, which names its PaymentIntent.
+            throw new ProblemException(409, "Payment " + payment.id + " succeeded without a recorded Stripe PaymentIntent; "
+                    + "refund it in Stripe's dashboard (its charge.refunded webhook records the refund)");
+        }
+        return stripe.refund(new RefundRequest(payment.id, payment.tenantId, payment.quoteId, payment.stripePaymentIntentId,
+                        Money.minorUnits(payment.amount)))
+                .chain(refund -> {
+                    if (!refund.accepted()) {
+                        throw new ProblemException(502, "Stripe refused to refund payment " + payment.id + ": refund "
+                                + refund.refundId() + " is " + refund.status()
+                                + (refund.failureReason() == null ? "" : " (" + refund.failureReason() + ")")
+                                + "; the payment stays succeeded");
+                    }
+                    payment.stripeRefundId = refund.refundId();
+                    payment.refundReason = reason;
+                    return transition(payment, PaymentStatus.REFUNDED, null);
+                });
+    }
+
     public Uni<Payment> get(String tenantId, String id) {
         UUID uuid = parse(id);
         return (uuid == null ? Uni.createFrom().<Payment>nullItem() : payments.findForTenant(tenantId, uuid))
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "Payment " + id + " not found"));
+                .onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    private static ProblemException notFound(String id) {
+        return new ProblemException(404, "Payment " + id + " not found");
     }
 
     public Uni<Payment> byQuote(String tenantId, String quoteId) {
@@ -162,9 +213,9 @@ public class PaymentService {
     }
 
     /**
-     * Moves the payment to {@code next} if allowed; the move to succeeded writes the
-     * {@code billing.payment.received} outbox row in the same transaction, so the event is emitted
-     * once, exactly when the success is committed.
+     * Moves the payment to {@code next} if allowed, writing in the same transaction the
+     * {@code billing.payment.updated} outbox row, and for a success the {@code billing.payment.received}
+     * one: each event is emitted once, exactly when the change is committed.
      */
     private Uni<Payment> transition(Payment payment, PaymentStatus next, String failureMessage) {
         if (payment.status == next) {
@@ -183,16 +234,24 @@ public class PaymentService {
                 payment.succeededAt = now;
                 payment.failureMessage = null;
                 LOG.infof("payment %s for quote %s succeeded (%s)", payment.id, payment.quoteId, payment.stripePaymentIntentId);
-                return outbox.persist(PaymentEvents.received(payment)).invoke(() -> funnel.reached(Funnel.Stage.PAID))
-                        .replaceWith(payment);
             }
             case FAILED -> {
                 payment.failureMessage = failureMessage == null ? "The payment failed" : failureMessage;
                 LOG.infof("payment %s for quote %s failed: %s", payment.id, payment.quoteId, payment.failureMessage);
             }
+            case REFUNDED -> {
+                // Billing's own refund named Stripe's; one made in Stripe's dashboard (the webhook) has none here.
+                payment.refundedAt = now;
+                LOG.infof("payment %s for quote %s refunded (%s)", payment.id, payment.quoteId,
+                        payment.stripeRefundId == null ? "in Stripe" : payment.stripeRefundId);
+            }
             default -> LOG.infof("payment %s for quote %s is now %s", payment.id, payment.quoteId, next.value());
         }
-        return Uni.createFrom().item(payment);
+        Uni<?> events = outbox.persist(PaymentEvents.updated(payment));
+        if (next == PaymentStatus.SUCCEEDED) {
+            events = events.chain(() -> outbox.persist(PaymentEvents.received(payment))).invoke(() -> funnel.reached(Funnel.Stage.PAID));
+        }
+        return events.replaceWith(payment);
     }
 
     /**
@@ -230,7 +289,8 @@ public class PaymentService {
         }
     }
 
+    /** In PostgreSQL's microseconds: an answer shows the times a later read of the payment shows. */
     private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

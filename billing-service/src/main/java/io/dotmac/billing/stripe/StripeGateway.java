@@ -11,12 +11,14 @@ import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
 import com.stripe.model.PaymentIntent;
+import com.stripe.model.Refund;
 import com.stripe.model.StripeError;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerListParams;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.RefundCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.dotmac.common.rest.ProblemException;
 import io.quarkus.runtime.Startup;
@@ -39,15 +41,22 @@ import org.jboss.logging.Logger;
  * Hibernate Reactive session and transaction go on.
  *
  * <p>Each POST carries an Idempotency-Key derived from the payment ({@code <prefix>:customer},
- * {@code <prefix>:payment_intent}); stripe-java resends it on its own retries, and so does a later
- * attempt for the same payment, so Stripe creates one customer and one PaymentIntent per payment
- * however often it is asked.
+ * {@code <prefix>:payment_intent}, {@code <payment id>:refund}); stripe-java resends it on its own
+ * retries, and so does a later attempt for the same payment, so Stripe creates one customer, one
+ * PaymentIntent and one refund per payment however often it is asked.
  */
 @ApplicationScoped
 @Startup // a refused key stops the service at start, not at its first payment
 public class StripeGateway {
 
     private static final Logger LOG = Logger.getLogger(StripeGateway.class);
+    /** Stripe's error code for a refund of a charge refunded in full already. */
+    static final String ALREADY_REFUNDED = "charge_already_refunded";
+    /** What a caller is told stays as it was when Stripe fails, by the kind of call. */
+    private static final String CHARGE_UNCHANGED = "the payment stays pending and is retryable: retry with the same "
+            + "Idempotency-Key, Stripe will not charge twice";
+    private static final String REFUND_UNCHANGED = "the payment stays succeeded and the refund is retryable: Stripe "
+            + "will not refund twice";
     static final String STRIPE_API = "https://api.stripe.com";
     /** How long Stripe keeps a Checkout Session open, at the least and at the most. */
     static final Duration SHORTEST_CHECKOUT = Duration.ofMinutes(30);
@@ -215,7 +224,7 @@ public class StripeGateway {
     public void requireConfigured() {
         if (client == null) {
             throw new ProblemException(503, "Stripe is not configured on this billing-service (set STRIPE_SECRET_KEY); "
-                    + "no payment was recorded");
+                    + "nothing was recorded");
         }
     }
 
@@ -270,6 +279,45 @@ public class StripeGateway {
         }
     }
 
+    /**
+     * Gives the payment back: a refund of its PaymentIntent, of its whole amount. The refund's
+     * Idempotency-Key is the payment's own ({@code <payment id>:refund}), whoever asks and however
+     * often, so a refund asked again (after a crash between Stripe's answer and the commit, or
+     * stripe-java's retries) is answered with the refund Stripe made: at most one per payment.
+     * A PaymentIntent refunded in Stripe's dashboard already is an answer too, a refunded one.
+     * The caller's reason is not sent: a retry with another reason would then be another request
+     * under the same key, which Stripe refuses.
+     */
+    public Uni<StripeRefund> refund(RefundRequest request) {
+        requireConfigured();
+        RefundCreateParams params = RefundCreateParams.builder()
+                .setPaymentIntent(request.paymentIntentId())
+                // Exactly what billing recorded as paid: after a partial refund in Stripe's dashboard Stripe
+                // refuses it (422), for a person to finish there, rather than billing calling the rest "refunded".
+                .setAmount(request.amountMinor())
+                .setReason(RefundCreateParams.Reason.REQUESTED_BY_CUSTOMER)
+                .putMetadata("payment_id", request.paymentId().toString())
+                .putMetadata("quote_id", request.quoteId())
+                .putMetadata("tenant_id", request.tenantId())
+                .build();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                Refund refund = client.v1().refunds().create(params,
+                        RequestOptions.builder().setIdempotencyKey(request.paymentId() + ":refund").build());
+                return new StripeRefund(refund.getId(), refund.getStatus(), refund.getFailureReason());
+            } catch (InvalidRequestException e) {
+                if (ALREADY_REFUNDED.equals(e.getCode())) {
+                    LOG.infof("Stripe says PaymentIntent %s of payment %s is refunded already", request.paymentIntentId(),
+                            request.paymentId());
+                    return new StripeRefund(null, "succeeded", null);
+                }
+                throw translate(request.paymentId(), e, REFUND_UNCHANGED);
+            } catch (StripeException e) {
+                throw translate(request.paymentId(), e, REFUND_UNCHANGED);
+            }
+        }), false);
+    }
+
     private String customerFor(String email, String idempotencyKey) throws StripeException {
         // List, not search: search is eventually consistent and would miss a customer created a moment ago.
         List<Customer> existing = client.v1().customers()
@@ -300,6 +348,11 @@ public class StripeGateway {
     }
 
     private static ProblemException translate(UUID paymentId, StripeException e) {
+        return translate(paymentId, e, CHARGE_UNCHANGED);
+    }
+
+    /** Stripe's error as a problem; {@code unchanged} says what stays as it was, and whether to retry. */
+    private static ProblemException translate(UUID paymentId, StripeException e, String unchanged) {
         String message = e.getStripeError() != null && e.getStripeError().getMessage() != null
                 ? e.getStripeError().getMessage() : e.getMessage();
         LOG.warnf("Stripe call for payment %s failed: %s %s (request %s)", paymentId,
@@ -311,14 +364,12 @@ public class StripeGateway {
             return new ProblemException(422, "Stripe refused the request for payment " + paymentId + ": " + message);
         }
         if (e instanceof AuthenticationException || e instanceof PermissionException) {
-            return new ProblemException(503, "Stripe refused the configured API key (" + message + "); the payment stays "
-                    + "pending and the request may be retried with the same Idempotency-Key");
+            return new ProblemException(503, "Stripe refused the configured API key (" + message + "); " + unchanged);
         }
         // Network errors, rate limits and Stripe's 5xx, still failing after stripe-java's retries.
         String what = e instanceof ApiConnectionException ? "Stripe could not be reached"
                 : e instanceof RateLimitException ? "Stripe is rate limiting this account"
                 : "Stripe failed (HTTP " + e.getStatusCode() + ")";
-        return new ProblemException(503, what + ": " + message + "; the payment stays pending and is retryable: "
-                + "retry with the same Idempotency-Key, Stripe will not charge twice");
+        return new ProblemException(503, what + ": " + message + "; " + unchanged);
     }
 }

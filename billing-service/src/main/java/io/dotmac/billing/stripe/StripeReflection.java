@@ -5,6 +5,7 @@ import com.stripe.model.Customer;
 import com.stripe.model.Event;
 import com.stripe.model.EventDataObjectDeserializer;
 import com.stripe.model.PaymentIntent;
+import com.stripe.model.Refund;
 import com.stripe.model.StripeCollection;
 import com.stripe.model.StripeError;
 import com.stripe.model.StripeObject;
@@ -15,7 +16,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * stripe-java reads Stripe's JSON with Gson, by reflection: a native image needs the classes it
  * fills in here registered (with their nested classes and superclasses).
  */
-@RegisterForReflection(targets = {Customer.class, PaymentIntent.class, Charge.class, Event.class, StripeError.class,
+@RegisterForReflection(targets = {Customer.class, PaymentIntent.class, Refund.class, Charge.class, Event.class, StripeError.class,
         StripeCollection.class, StripeObject.class, ApiResource.class, EventDataObjectDeserializer.class},
         registerFullHierarchy = true)
 final class StripeReflection {

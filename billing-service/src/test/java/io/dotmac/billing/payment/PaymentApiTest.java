@@ -160,6 +160,10 @@ class PaymentApiTest {
         assertEquals(TENANT, data.get("tenant_id").asText());
         List<Object[]> outbox = outboxRows(pool, quote);
         assertEquals(1, outbox.size());
+        List<Object[]> updated = outboxRows(pool, "billing.payment.updated", quote);
+        assertEquals(1, updated.size(), "billing.payment.updated written once");
+        assertTrue(((String) updated.get(0)[1]).contains("\"status\": \"succeeded\"") || ((String) updated.get(0)[1])
+                .contains("\"status\":\"succeeded\""), (String) updated.get(0)[1]);
     }
 
     @Test
@@ -174,6 +178,10 @@ class PaymentApiTest {
                 .body("succeeded_at", nullValue());
         stripe.verify(1, paymentIntentsFor(quote));
         assertEquals(0, outboxRows(pool, quote).size());
+        // A failure wakes whatever waits for the payment: billing.payment.updated, once.
+        List<Object[]> updated = outboxRows(pool, "billing.payment.updated", quote);
+        assertEquals(1, updated.size(), "billing.payment.updated written once");
+        assertTrue(((String) updated.get(0)[1]).contains("Your card was declined."), (String) updated.get(0)[1]);
 
         // Recorded: the quote's payment is this failed one, and asking again does not charge again.
         processPayment(SERVICE, UUID.randomUUID() + ":process_payment", body)

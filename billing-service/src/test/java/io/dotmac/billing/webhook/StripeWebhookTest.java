@@ -32,6 +32,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -201,8 +202,30 @@ class StripeWebhookTest {
         deliver(StripeEvents.event("evt_" + UUID.randomUUID().toString().replace("-", ""), "charge.refunded",
                 StripeEvents.charge(payment[1], 120000, 120000)))
                 .statusCode(200).body("payment_status", equalTo("refunded"));
-        payment(payment[0]).body("status", equalTo("refunded"));
+        // Refunded in Stripe's dashboard: recorded as billing's own refund would be, without its refund id.
+        payment(payment[0]).body("status", equalTo("refunded")).body("refunded_at", notNullValue())
+                .body("stripe_refund_id", nullValue());
         assertEquals(1, outboxRows(pool, quote).size());
+        assertEquals(2, outboxRows(pool, "billing.payment.updated", quote).size(), "succeeded, then refunded");
+    }
+
+    @Test
+    void theWebhookOfBillingsOwnRefundChangesNothing() {
+        String quote = UUID.randomUUID().toString();
+        String[] payment = pendingPayment(quote);
+        deliver(succeeded("evt_" + UUID.randomUUID().toString().replace("-", ""), payment[1], payment[0], quote)).statusCode(200);
+        String refundedAt = given().auth().oauth2(SERVICE)
+                .contentType("application/json").body("{\"reason\": \"journey failed\"}")
+                .when().post("/api/v1/billing/payments/" + payment[0] + "/refund")
+                .then().statusCode(200).body("status", equalTo("refunded")).extract().path("refunded_at");
+
+        deliver(StripeEvents.event("evt_" + UUID.randomUUID().toString().replace("-", ""), "charge.refunded",
+                StripeEvents.charge(payment[1], 120000, 120000)))
+                .statusCode(200).body("payment_status", equalTo("refunded"));
+        String after = payment(payment[0]).body("stripe_refund_id", equalTo("re_" + payment[0].replace("-", "")))
+                .body("refund_reason", equalTo("journey failed")).extract().path("refunded_at");
+        assertEquals(OffsetDateTime.parse(refundedAt).toInstant(), OffsetDateTime.parse(after).toInstant());
+        assertEquals(2, outboxRows(pool, "billing.payment.updated", quote).size(), "succeeded, then refunded, once");
     }
 
     @Test

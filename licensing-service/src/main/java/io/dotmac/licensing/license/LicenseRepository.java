@@ -9,6 +9,7 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,6 +35,18 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
     public Uni<List<License>> findSet(String tenantId, String customerId, String sourceId) {
         return list("tenantId = ?1 and customerId = ?2 and sourceId = ?3", Sort.by("productCode"),
                 tenantId, customerId, sourceId);
+    }
+
+    /**
+     * Every license of this tenant bought with {@code sourceId}, whatever its customer or status,
+     * locked (SELECT ... FOR UPDATE) until the transaction ends: of two concurrent revocations of one
+     * source the second waits and then reads the first one's revoked rows, so each license is revoked
+     * once. A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
+     * The fixed order makes concurrent callers lock the rows in the same order, never each other's first.
+     */
+    public Uni<List<License>> lockSource(String tenantId, String sourceId) {
+        return find("tenantId = ?1 and lower(sourceId) = lower(?2)", Sort.by("customerId").and("productCode").and("id"),
+                tenantId, sourceId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     public Uni<Void> persistAll(List<License> licenses) {

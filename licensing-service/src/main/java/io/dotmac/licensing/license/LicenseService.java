@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Issues licenses, one per product of a purchase, once per (tenant, customer, source): the source is
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class LicenseService {
+
+    private static final Logger LOG = Logger.getLogger(LicenseService.class);
 
     private final LicenseRepository licenses;
     private final ProductEntitlementRepository entitlements;
@@ -217,6 +220,34 @@ public class LicenseService {
     @WithTransaction
     public Uni<License> revoke(String tenantId, UUID id) {
         return get(tenantId, id).invoke(license -> license.revoke(Instant.now()));
+    }
+
+    /**
+     * Revokes, in one transaction, every license of this tenant bought with {@code sourceId} that is
+     * not revoked yet: the undo of a purchase whose journey failed for good, or an operator's. Safe to
+     * repeat: once done it revokes nothing and answers the same licenses; a source with no licenses
+     * (the journey may fail before licensing anything, or it is another tenant's) is no error either.
+     * The rows are locked first, so concurrent calls revoke each license once between them.
+     */
+    @WithTransaction
+    public Uni<RevokedLicenses> revokeSource(String tenantId, String sourceId, String reason) {
+        return licenses.lockSource(tenantId, sourceId).map(found -> {
+            Instant now = Instant.now();
+            int revoked = 0;
+            for (License license : found) {
+                if (license.status != LicenseStatus.REVOKED) {
+                    license.revoke(now);
+                    revoked++;
+                }
+            }
+            if (revoked > 0) {
+                // No column holds a revocation's reason (nor does the per-license revoke take one):
+                // the log is where it is kept, on one line whatever the caller sent.
+                LOG.infof("Revoked %d license(s) of source %s in tenant %s; reason: %s", revoked, sourceId, tenantId,
+                        reason == null || reason.isBlank() ? "none given" : reason.replaceAll("\\p{Cntrl}", " "));
+            }
+            return new RevokedLicenses(sourceId, revoked, found);
+        });
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.UUID;
  * One email and the record of its delivery. It is written before the first send attempt, so that
  * every attempt (the API's, the background retrier's, another replica's) works from the same row
  * and the same Message-ID. Its kind says which of the kind-specific columns it has: the welcome
- * email's tenant platform, or the payment request's quote and checkout page.
+ * email's tenant platform, the payment request's quote and checkout page, or the journey-failed
+ * email's quote and what became of its payment.
  */
 @Entity
 @Table(name = "notifications")
@@ -21,6 +22,7 @@ public class Notification extends PanacheEntityBase {
 
     public static final String WELCOME_EMAIL = "welcome_email";
     public static final String PAYMENT_REQUEST = "payment_request";
+    public static final String JOURNEY_FAILED = "journey_failed";
 
     @Id
     public UUID id;
@@ -55,6 +57,14 @@ public class Notification extends PanacheEntityBase {
     /** When the checkout page closes. */
     @Column(name = "payment_expires_at")
     public OffsetDateTime paymentExpiresAt;
+
+    /** The payment's status when the journey-failed email was recorded: refunded or failed. */
+    @Column(name = "payment_status")
+    public String paymentStatus;
+
+    /** Why that payment failed, as billing-service said it (Stripe's message, say); null if it did not say. */
+    @Column(name = "failure_message")
+    public String failureMessage;
 
     public String subject;
 

@@ -27,8 +27,8 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     private static final String INSERT_IF_ABSENT = """
             INSERT INTO notifications (id, tenant_id, kind, recipient, customer_name, tenant_subdomain, tenant_url,
                                        quote_id, payment_url, amount, currency, payment_expires_at,
-                                       subject, status, message_id, next_attempt_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'queued', ?14, now())
+                                       payment_status, failure_message, subject, status, message_id, next_attempt_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'queued', ?16, now())
             ON CONFLICT DO NOTHING""";
 
     // An attempt is claimed by the one statement that finds it queued, due and not leased; the
@@ -64,7 +64,8 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     /** Inserts a new queued notification unless the same email of its kind exists already; emits whether it did. */
     public Uni<Boolean> insertIfAbsent(Notification n) {
         return execute(INSERT_IF_ABSENT, n.id, n.tenantId, n.kind, n.recipient, n.customerName, n.tenantSubdomain,
-                n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency, n.paymentExpiresAt, n.subject, n.messageId);
+                n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency, n.paymentExpiresAt, n.paymentStatus,
+                n.failureMessage, n.subject, n.messageId);
     }
 
     public Uni<Notification> findWelcome(String tenantId, String recipient, String tenantSubdomain) {
@@ -78,6 +79,20 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
         return find("tenantId = :tenant and kind = :kind and quoteId = :quote and paymentUrl = :url",
                 Parameters.with("tenant", tenantId).and("kind", Notification.PAYMENT_REQUEST).and("quote", quoteId)
                         .and("url", paymentUrl))
+                .firstResult();
+    }
+
+    public Uni<Notification> latestPaymentRequest(String tenantId, String quoteId) {
+        return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
+                Sort.descending("createdAt").and("id"),
+                Parameters.with("tenant", tenantId).and("kind", Notification.PAYMENT_REQUEST).and("quote", quoteId))
+                .firstResult();
+    }
+
+    /** The journey-failed email of the quote: there is one per tenant and quote, whatever became of the payment since. */
+    public Uni<Notification> findJourneyFailed(String tenantId, String quoteId) {
+        return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
+                Parameters.with("tenant", tenantId).and("kind", Notification.JOURNEY_FAILED).and("quote", quoteId))
                 .firstResult();
     }
 

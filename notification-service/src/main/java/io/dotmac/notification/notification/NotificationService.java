@@ -4,6 +4,7 @@ import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.notification.config.NotificationConfig;
+import io.dotmac.notification.journeyfailed.JourneyFailedEmail;
 import io.dotmac.notification.paymentrequest.PaymentRequestEmail;
 import io.dotmac.notification.welcome.WelcomeEmail;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -60,13 +61,35 @@ public class NotificationService {
      */
     @WithTransaction
     public Uni<Notification> recordPaymentRequest(String tenantId, QuotePayment payment) {
-        Notification n = queued(tenantId, Notification.PAYMENT_REQUEST, payment.customerEmail(), PaymentRequestEmail.SUBJECT);
-        n.quoteId = payment.quoteId();
+        Notification n = aboutPayment(tenantId, Notification.PAYMENT_REQUEST, payment, PaymentRequestEmail.SUBJECT);
         n.paymentUrl = payment.checkoutUrl();
-        n.amount = payment.amount();
-        n.currency = payment.currency();
         n.paymentExpiresAt = payment.checkoutExpiresAt();
         return recordOnce(n, () -> notifications.findPaymentRequest(tenantId, payment.quoteId(), payment.checkoutUrl()));
+    }
+
+    /**
+     * The queued email telling the payment's customer that their journey failed for good and what
+     * became of their money (refunded, or never received), recorded now, or the one recorded before
+     * for the same tenant and quote: a repeated request never makes a second email. All of it is
+     * billing-service's payment, as it stands now.
+     */
+    @WithTransaction
+    public Uni<Notification> recordJourneyFailed(String tenantId, QuotePayment payment) {
+        Notification n = aboutPayment(tenantId, Notification.JOURNEY_FAILED, payment,
+                JourneyFailedEmail.subject(payment.status()));
+        n.paymentStatus = payment.status();
+        n.failureMessage = payment.failureMessage() == null || payment.failureMessage().isBlank()
+                ? null : payment.failureMessage().strip();
+        return recordOnce(n, () -> notifications.findJourneyFailed(tenantId, payment.quoteId()));
+    }
+
+    // An email about the quote's payment, to its customer, of its amount and currency.
+    private Notification aboutPayment(String tenantId, String kind, QuotePayment payment, String subject) {
+        Notification n = queued(tenantId, kind, payment.customerEmail(), subject);
+        n.quoteId = payment.quoteId();
+        n.amount = payment.amount();
+        n.currency = payment.currency();
+        return n;
     }
 
     // Inserts the notification unless the same email exists, then emits the one recorded. One that
@@ -95,6 +118,12 @@ public class NotificationService {
         // the server does.
         n.messageId = "<" + n.id + "@" + messageIdDomain + ">";
         return n;
+    }
+
+    /** The newest payment request sent for the quote in the tenant, or null. */
+    @WithSession
+    public Uni<Notification> latestPaymentRequest(String tenantId, String quoteId) {
+        return notifications.latestPaymentRequest(tenantId, quoteId);
     }
 
     /** The tenant's notification, or null. */

@@ -51,9 +51,10 @@ public class PaymentRequestEmail implements NotificationEmail {
 
     /**
      * "USD 1,299.00": the currency's code and the amount with its usual decimals (two where the
-     * currency is unknown), never rounded: a payment of more decimals shows them all.
+     * currency is unknown), never rounded: a payment of more decimals shows them all. Every email
+     * about a payment writes its amount so.
      */
-    static String money(BigDecimal amount, String currency) {
+    public static String money(BigDecimal amount, String currency) {
         String code = currency.toUpperCase(Locale.ROOT);
         int decimals = decimals(code);
         NumberFormat format = NumberFormat.getNumberInstance(Locale.ENGLISH);

@@ -148,16 +148,26 @@ public class Order extends PanacheEntityBase {
         failureReason = reason;
     }
 
-    /** Cancels an order that is not being processed nor active; cancelling twice is harmless. */
+    /**
+     * Cancels the order, whatever its status: cancelling is how a journey that failed for good undoes
+     * its order, so an active or half-provisioned one too, once what it provisioned is torn down
+     * ({@link OrderService#cancel}). A cancelled order stays as it is; nothing moves it on from there.
+     */
     public void cancel() {
-        switch (status) {
-            case DRAFT, SUBMITTED, FAILED -> {
-                status = OrderStatus.CANCELLED;
-                cancelledAt = OffsetDateTime.now();
-            }
-            case CANCELLED -> {
-            }
-            case PROCESSING, ACTIVE -> throw conflict("cancelled");
+        if (status != OrderStatus.CANCELLED) {
+            status = OrderStatus.CANCELLED;
+            cancelledAt = OffsetDateTime.now();
+        }
+    }
+
+    /**
+     * 409 once the order is cancelled: each part of processing checks it, so that a cancel that came
+     * between two parts (it waits for the order's lock) ends the processing there, and nothing is
+     * provisioned after the teardown.
+     */
+    public void requireNotCancelled() {
+        if (status == OrderStatus.CANCELLED) {
+            throw conflict("processed");
         }
     }
 

@@ -3,6 +3,7 @@ package io.dotmac.sales.order;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
 import io.dotmac.common.rest.ProblemException;
+import io.dotmac.sales.provisioning.Teardown;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,8 +16,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Orders from accepted quotes, one per quote, and their cancellation. Submitting and processing
- * live in {@link io.dotmac.sales.provisioning.OrderProcessor}.
+ * Orders from accepted quotes, one per quote, and their cancellation (which undoes their
+ * processing). Submitting and processing live in {@link io.dotmac.sales.provisioning.OrderProcessor}.
  */
 @ApplicationScoped
 public class OrderService {
@@ -29,11 +30,13 @@ public class OrderService {
     private final OrderRepository orders;
     private final OrderViews views;
     private final CrmQuotes crm;
+    private final Teardown teardown;
 
-    OrderService(OrderRepository orders, OrderViews views, CrmQuotes crm) {
+    OrderService(OrderRepository orders, OrderViews views, CrmQuotes crm, Teardown teardown) {
         this.orders = orders;
         this.views = views;
         this.crm = crm;
+        this.teardown = teardown;
     }
 
     /** What {@link #createFromQuote} did: made a new order, or found the quote's existing one. */
@@ -59,13 +62,19 @@ public class OrderService {
                                 .map(view -> new Created(view, true)));
     }
 
+    /**
+     * Cancels the order, whatever its status, after tearing down what it provisioned ({@link Teardown});
+     * a cancelled order is returned as it is. The order stays locked until the cancel commits: a
+     * concurrent cancel then finds it cancelled (one teardown), and processing stops at its next part.
+     */
     @WithTransaction
     public Uni<OrderView> cancel(String tenantId, UUID id) {
         return orders.lockOwned(tenantId, id)
                 .onItem().ifNull().failWith(() -> new ProblemException(404, "Order " + id + " not found"))
-                .invoke(Order::cancel)
-                .call(order -> orders.flush()) // the answer shows the new updated_at
-                .chain(views::of);
+                .chain(views::of)
+                .call(view -> view.order().status == OrderStatus.CANCELLED ? Uni.createFrom().voidItem()
+                        : teardown.tearDown(view).invoke(() -> view.order().cancel()))
+                .call(view -> orders.flush()); // the answer shows the new updated_at
     }
 
     /** The order a quote becomes, field by field; 409 unless the quote is accepted, 422 if it lacks what an order needs. */

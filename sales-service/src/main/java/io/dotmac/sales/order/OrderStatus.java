@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where an order is: {@code draft → submitted → processing → active}, or {@code failed} (with the
- * reason; processing again resumes) or {@code cancelled}. {@link Order} enforces the transitions.
+ * reason; processing again resumes) or, from any of these, {@code cancelled} (for good, with what
+ * it provisioned torn down). {@link Order} enforces the transitions.
  */
 public enum OrderStatus {
     DRAFT, SUBMITTED, PROCESSING, ACTIVE, FAILED, CANCELLED;

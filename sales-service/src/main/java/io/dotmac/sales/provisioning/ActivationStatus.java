@@ -4,9 +4,12 @@ import io.dotmac.sales.support.LowercaseEnumConverter;
 import jakarta.persistence.Converter;
 import java.util.Locale;
 
-/** A service activation is {@code pending} until it {@code completed} or {@code failed} (and may be tried again). */
+/**
+ * A service activation is {@code pending} until it {@code completed} or {@code failed} (and may be tried again);
+ * {@code deprovisioned} once its order was cancelled, whichever of those it was.
+ */
 public enum ActivationStatus {
-    PENDING, COMPLETED, FAILED;
+    PENDING, COMPLETED, FAILED, DEPROVISIONED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

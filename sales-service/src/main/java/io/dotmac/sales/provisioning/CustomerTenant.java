@@ -19,6 +19,8 @@ import org.hibernate.annotations.CreationTimestamp;
 public class CustomerTenant extends PanacheEntityBase {
 
     public static final String ACTIVE = "active";
+    /** Torn down when its order was cancelled; the row stays, and so does its claim on the slug. */
+    public static final String DEPROVISIONED = "deprovisioned";
 
     @Id
     public UUID id;
@@ -38,4 +40,12 @@ public class CustomerTenant extends PanacheEntityBase {
     @CreationTimestamp
     @Column(name = "created_at", updatable = false)
     public OffsetDateTime createdAt;
+
+    @Column(name = "deprovisioned_at")
+    public OffsetDateTime deprovisionedAt;
+
+    void deprovisioned(OffsetDateTime at) {
+        status = DEPROVISIONED;
+        deprovisionedAt = at;
+    }
 }

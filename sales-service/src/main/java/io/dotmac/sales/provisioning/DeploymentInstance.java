@@ -15,6 +15,9 @@ import org.hibernate.annotations.UpdateTimestamp;
 @Table(name = "deployment_instances")
 public class DeploymentInstance extends PanacheEntityBase {
 
+    /** Torn down when its order was cancelled; the row stays as the record of it. */
+    public static final String DEPROVISIONED = "deprovisioned";
+
     @Id
     public UUID id;
 
@@ -29,7 +32,7 @@ public class DeploymentInstance extends PanacheEntityBase {
 
     public String region;
 
-    /** What the provisioner reports: {@code running} from the recording provisioner. */
+    /** What the provisioner reports ({@code running} from the recording provisioner), or {@code deprovisioned}. */
     public String status;
 
     @Column(name = "endpoint_url")
@@ -42,4 +45,12 @@ public class DeploymentInstance extends PanacheEntityBase {
     @UpdateTimestamp
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    @Column(name = "deprovisioned_at")
+    public OffsetDateTime deprovisionedAt;
+
+    void deprovisioned(OffsetDateTime at) {
+        status = DEPROVISIONED;
+        deprovisionedAt = at;
+    }
 }

@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * service activation, and makes the order active when all completed. Every part commits in a
  * transaction of its own ({@link SeparateTransaction}), so what was done stays recorded when a
  * later part fails, the order is left {@code failed} with the reason, and processing it again
- * resumes where it stopped, without a second tenant or deployment.
+ * resumes where it stopped, without a second tenant or deployment. A cancel ({@link Teardown}) may
+ * come between two parts: the next part finds the order cancelled and stops with a 409.
  *
  * <p>Nothing is submitted or provisioned before billing-service reports the order's quote paid,
  * in full and in the order's currency ({@link PaidQuotes}): whoever calls, a workflow in any order

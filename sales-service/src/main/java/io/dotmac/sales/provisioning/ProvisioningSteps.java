@@ -27,8 +27,9 @@ import java.util.stream.Stream;
 
 /**
  * The parts of submitting and processing an order, each one transaction that starts by locking the
- * order (so two attempts on one order take turns) and skips what an earlier attempt recorded as
- * done. {@link OrderProcessor} runs them in order, each committed on its own.
+ * order (so two attempts on one order, or an attempt and a cancel, take turns) and skips what an
+ * earlier attempt recorded as done; a part finding the order cancelled stops with a 409.
+ * {@link OrderProcessor} runs them in order, each committed on its own.
  */
 @ApplicationScoped
 public class ProvisioningSteps {
@@ -78,7 +79,7 @@ public class ProvisioningSteps {
      */
     @WithTransaction
     public Uni<Void> ensureTenant(String tenantId, UUID orderId) {
-        return lock(tenantId, orderId).chain(order -> {
+        return lockUncancelled(tenantId, orderId).chain(order -> {
             if (order.customerTenantId != null) {
                 return Uni.createFrom().voidItem();
             }
@@ -113,7 +114,7 @@ public class ProvisioningSteps {
     /** Part 2: the deployment instance in the order's region. */
     @WithTransaction
     public Uni<Void> ensureDeployment(String tenantId, UUID orderId) {
-        return lock(tenantId, orderId).chain(order -> {
+        return lockUncancelled(tenantId, orderId).chain(order -> {
             if (order.deploymentInstanceId != null) {
                 return Uni.createFrom().voidItem();
             }
@@ -138,7 +139,7 @@ public class ProvisioningSteps {
     /** Part 3a: a pending activation per service not yet recorded; the ids of those not completed, in order. */
     @WithTransaction
     public Uni<List<UUID>> prepareActivations(String tenantId, UUID orderId) {
-        return lock(tenantId, orderId).chain(order -> activations.ofOrder(order.id).chain(existing -> {
+        return lockUncancelled(tenantId, orderId).chain(order -> activations.ofOrder(order.id).chain(existing -> {
             Set<String> recorded = existing.stream().map(a -> a.serviceCode).collect(Collectors.toSet());
             List<ServiceActivation> created = new ArrayList<>();
             for (int i = 0; i < order.services.items().size(); i++) {
@@ -159,7 +160,7 @@ public class ProvisioningSteps {
     /** Part 3b: one activation attempted; its failure is recorded on it, not thrown. */
     @WithTransaction
     public Uni<ActivationStatus> activate(String tenantId, UUID orderId, UUID activationId) {
-        return lock(tenantId, orderId).chain(order -> activations.findById(activationId).chain(activation -> {
+        return lockUncancelled(tenantId, orderId).chain(order -> activations.findById(activationId).chain(activation -> {
             if (activation.status == ActivationStatus.COMPLETED) {
                 return Uni.createFrom().item(activation.status);
             }
@@ -181,7 +182,7 @@ public class ProvisioningSteps {
     /** Last: active when every activation completed, with the event that says so; a failure naming them otherwise. */
     @WithTransaction
     public Uni<Void> finish(String tenantId, UUID orderId) {
-        return lock(tenantId, orderId).chain(order -> {
+        return lockUncancelled(tenantId, orderId).chain(order -> {
             if (order.status == OrderStatus.ACTIVE) {
                 return Uni.createFrom().voidItem(); // another attempt finished it meanwhile
             }
@@ -219,6 +220,12 @@ public class ProvisioningSteps {
     private Uni<Order> lock(String tenantId, UUID orderId) {
         return orders.lockOwned(tenantId, orderId).onItem().ifNull()
                 .failWith(() -> new ProblemException(404, "Order " + orderId + " not found"));
+    }
+
+    // A part of processing goes ahead only while the order is not cancelled: a cancel committed since the
+    // previous part tore down what was provisioned, and nothing may be provisioned after it (409).
+    private Uni<Order> lockUncancelled(String tenantId, UUID orderId) {
+        return lock(tenantId, orderId).invoke(Order::requireNotCancelled);
     }
 
     private static <T> Uni<T> guarded(String what, Supplier<Uni<? extends T>> call) {

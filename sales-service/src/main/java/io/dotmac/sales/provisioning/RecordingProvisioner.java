@@ -9,13 +9,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The default provisioner: provisions nothing outside this service. The tenant, the deployment and
  * the activations are recorded by order processing; this marks the deployment running at
  * {@code https://<slug>.<controlplane.tenant-base-domain>} and fails the activations that
- * {@link ProvisioningFaults} names.
+ * {@link ProvisioningFaults} names. Their teardown, when the order is cancelled, is recorded the
+ * same way, by {@link Teardown} marking the rows deprovisioned, whichever provisioner did it.
  *
  * <p>A Kubernetes-backed provisioner goes here, as another {@code @ApplicationScoped} bean
  * implementing {@link Provisioner} (this one is only the {@link DefaultBean}): a namespace per
  * customer tenant, a Deployment, Service and Ingress for {@code <slug>.<base domain>} per
  * deployment instance in the region's cluster, and per-service configuration for each activation;
- * all applied server-side so that repeating a call is harmless.
+ * all applied server-side so that repeating a call is harmless; {@code deprovision} deletes them.
  */
 @DefaultBean
 @ApplicationScoped
@@ -47,6 +48,12 @@ public class RecordingProvisioner implements Provisioner {
         if (faults.failsActivationOf(activation.serviceCode())) {
             return Uni.createFrom().failure(new IllegalStateException("set to fail by sales.provisioning.fail-services"));
         }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Nothing outside this service to delete: the teardown is the rows marked deprovisioned. */
+    @Override
+    public Uni<Void> deprovision(DeprovisionSpec order) {
         return Uni.createFrom().voidItem();
     }
 }

@@ -11,7 +11,7 @@ import java.util.UUID;
 import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.UpdateTimestamp;
 
-/** One service of an order switched on in its deployment: its attempts and the last error. */
+/** One service of an order switched on in its deployment: its attempts and the last error; switched off when the order is cancelled. */
 @Entity
 @Table(name = "service_activations")
 public class ServiceActivation extends PanacheEntityBase {
@@ -53,6 +53,9 @@ public class ServiceActivation extends PanacheEntityBase {
     @Column(name = "completed_at")
     public OffsetDateTime completedAt;
 
+    @Column(name = "deprovisioned_at")
+    public OffsetDateTime deprovisionedAt;
+
     void completed() {
         status = ActivationStatus.COMPLETED;
         error = null;
@@ -62,5 +65,11 @@ public class ServiceActivation extends PanacheEntityBase {
     void failed(String reason) {
         status = ActivationStatus.FAILED;
         error = reason;
+    }
+
+    /** Switched off with its order's teardown, whatever it was: attempts, error and completed_at stay as they were. */
+    void deprovisioned(OffsetDateTime at) {
+        status = ActivationStatus.DEPROVISIONED;
+        deprovisionedAt = at;
     }
 }

@@ -8,6 +8,7 @@ import static io.dotmac.sales.testing.SalesApi.as;
 import static io.dotmac.sales.testing.SalesApi.cancel;
 import static io.dotmac.sales.testing.SalesApi.createFromQuote;
 import static io.dotmac.sales.testing.SalesApi.get;
+import static io.dotmac.sales.testing.SalesApi.paidOrder;
 import static io.dotmac.sales.testing.SalesApi.process;
 import static io.dotmac.sales.testing.SalesApi.submit;
 import static org.hamcrest.Matchers.contains;
@@ -294,13 +295,6 @@ class OrderFromQuoteTest {
         get(otherToken, ORDERS + "?organization_slug=" + ours).statusCode(200).body("total", equalTo(1))
                 .body("items.id", contains(othersOrder));
         get(otherToken, ORDERS + "?organization_slug=" + ours + "&status=active").statusCode(200).body("total", equalTo(0));
-    }
-
-    /** A draft order of the quote, which billing-service reports paid in full. */
-    private static String paidOrder(String token, Map<String, Object> quote) {
-        PeerServicesStub.serve(quote);
-        PeerServicesStub.paid(quote);
-        return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
     }
 
     @Test

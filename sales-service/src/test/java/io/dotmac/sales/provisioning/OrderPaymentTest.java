@@ -23,16 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.sales.testing.PeerServicesStub;
+import io.dotmac.sales.testing.Rows;
 import io.dotmac.sales.testing.TestQuotes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.hamcrest.Matcher;
@@ -90,15 +89,11 @@ class OrderPaymentTest {
                 .body("deployment", nullValue())
                 .body("activations", empty())
                 .body("activated_at", nullValue());
-        assertEquals(0, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(0, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        assertEquals(0, count("SELECT count(*) FROM service_activations WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(0, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(0, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(0, Rows.count(database, "SELECT count(*) FROM service_activations WHERE order_id = $1", UUID.fromString(id)));
     }
 
-    private long count(String sql, Object... params) {
-        return database.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getLong(0);
-    }
 
     private static int paymentReads(String quoteId) {
         return PeerServicesStub.server().countRequestsMatching(
@@ -212,8 +207,8 @@ class OrderPaymentTest {
                 .body("deployment.status", equalTo("running"))
                 .body("activations", hasSize(3))
                 .body("activations.status", everyItem(equalTo("completed")));
-        assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.dotmac.sales.provisioning;
 import static io.dotmac.sales.testing.SalesApi.ORDERS;
 import static io.dotmac.sales.testing.SalesApi.as;
 import static io.dotmac.sales.testing.SalesApi.cancel;
-import static io.dotmac.sales.testing.SalesApi.createFromQuote;
 import static io.dotmac.sales.testing.SalesApi.get;
+import static io.dotmac.sales.testing.SalesApi.paidOrder;
 import static io.dotmac.sales.testing.SalesApi.process;
 import static io.dotmac.sales.testing.SalesApi.submit;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.sales.testing.PeerServicesStub;
+import io.dotmac.sales.testing.Rows;
 import io.dotmac.sales.testing.TestQuotes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +34,6 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,24 +74,14 @@ class OrderProcessingTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    /** A draft order of the quote, which billing-service reports paid in full. */
-    private String draftOrder(String token, Map<String, Object> quote) {
-        PeerServicesStub.serve(quote);
-        PeerServicesStub.paid(quote);
-        return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
-    }
 
-    private long count(String sql, Object... params) {
-        return database.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getLong(0);
-    }
 
     @Test
     void submitWithAutoActivateProvisionsTenantDeploymentAndServices() throws Exception {
         String slug = TestQuotes.slug();
         Map<String, Object> quote = TestQuotes.accepted(slug);
         String quoteId = (String) quote.get("id");
-        String id = draftOrder(token, quote);
+        String id = paidOrder(token, quote);
         double active = Metrics.funnel("active");
 
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
@@ -147,7 +137,7 @@ class OrderProcessingTest {
             }
         }
         // Activated once, however often it was submitted or processed since.
-        assertEquals(1, count("SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
                 ProvisioningSteps.ORDER_ACTIVATED, quoteId));
         assertEquals(active + 1, Metrics.funnel("active"));
     }
@@ -156,14 +146,14 @@ class OrderProcessingTest {
     void concurrentSubmitsProvisionOnce() {
         String slug = TestQuotes.slug();
         Map<String, Object> quote = TestQuotes.accepted(slug);
-        String id = draftOrder(token, quote);
+        String id = paidOrder(token, quote);
 
         allActive(IntStream.range(0, 4).<Supplier<ExtractableResponse<Response>>>mapToObj(i -> () -> submit(token, id, true).extract())
                 .toList());
         get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
-        assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        assertEquals(1, count("SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
                 ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
     }
 
@@ -171,7 +161,7 @@ class OrderProcessingTest {
     void moreOrdersAtOnceThanThePoolHasConnectionsAllBecomeActive() {
         // Each submit with auto_activate holds two of the test pool's four connections at once: twelve at
         // once used to take all four and wait for a second each, until the pool's acquisition timeout.
-        List<String> ids = IntStream.range(0, 12).mapToObj(i -> draftOrder(token, TestQuotes.accepted(TestQuotes.slug()))).toList();
+        List<String> ids = IntStream.range(0, 12).mapToObj(i -> paidOrder(token, TestQuotes.accepted(TestQuotes.slug()))).toList();
 
         allActive(ids.stream().<Supplier<ExtractableResponse<Response>>>map(id -> () -> as(token)
                         .header("Idempotency-Key", "exec-" + id + ":submit_order")
@@ -179,8 +169,8 @@ class OrderProcessingTest {
                         .when().post(ORDERS + "/" + id + "/submit").then().extract())
                 .toList());
         for (String id : ids) {
-            assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE order_id = $1", UUID.fromString(id)));
-            assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+            assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE order_id = $1", UUID.fromString(id)));
+            assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
         }
     }
 
@@ -202,7 +192,7 @@ class OrderProcessingTest {
 
     @Test
     void aSubmittedOrderIsProcessedOnRequest() {
-        String id = draftOrder(token, TestQuotes.accepted(TestQuotes.slug()));
+        String id = paidOrder(token, TestQuotes.accepted(TestQuotes.slug()));
 
         // auto_activate absent: submitted, not processed.
         as(token).contentType(ContentType.JSON).body("{}").when().post(ORDERS + "/" + id + "/submit")
@@ -222,7 +212,7 @@ class OrderProcessingTest {
         Map<String, Object> quote = TestQuotes.accepted(slug, List.of(
                 TestQuotes.item("isp-core", "ISP Core Platform", 1, "299.00"),
                 TestQuotes.item(flaky, "Flaky Add-on", 1, "10.00")));
-        String id = draftOrder(token, quote);
+        String id = paidOrder(token, quote);
         String key = "exec-" + id + ":submit_order";
 
         faults.failActivationsOf(Set.of(flaky));
@@ -265,20 +255,20 @@ class OrderProcessingTest {
                 .body("activations.status", contains("completed", "completed"))
                 .body("activations.attempts", contains(1, 3))
                 .body("activations[1].error", nullValue());
-        assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, count("SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        assertEquals(2, count("SELECT count(*) FROM service_activations WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(2, Rows.count(database, "SELECT count(*) FROM service_activations WHERE order_id = $1", UUID.fromString(id)));
     }
 
     @Test
     void aSlugTakenByAnotherCustomerTenantFailsTheOrderWithTheReason() {
         String slug = TestQuotes.slug();
-        String first = draftOrder(token, TestQuotes.accepted(slug));
+        String first = paidOrder(token, TestQuotes.accepted(slug));
         submit(token, first, true).statusCode(200).body("status", equalTo("active"));
 
         // Slugs are DNS names: taken for every API tenant, not only the one that took it.
         String otherToken = TestTokens.token("other-" + UUID.randomUUID().toString().substring(0, 8), "service");
-        String second = draftOrder(otherToken, TestQuotes.accepted(slug));
+        String second = paidOrder(otherToken, TestQuotes.accepted(slug));
         submit(otherToken, second, true).statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("organization slug '" + slug + "' is already taken"));
         get(otherToken, ORDERS + "/" + second).statusCode(200)
@@ -289,13 +279,13 @@ class OrderProcessingTest {
                 .body("activations", empty());
         // Trying again cannot help: still 409, still one tenant with that slug.
         process(otherToken, second).statusCode(409);
-        assertEquals(1, count("SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
         get(token, ORDERS + "/" + first).statusCode(200).body("status", equalTo("active"));
     }
 
     @Test
     void illegalTransitionsAre409NamingTheStatus() {
-        String draft = draftOrder(token, TestQuotes.accepted(TestQuotes.slug()));
+        String draft = paidOrder(token, TestQuotes.accepted(TestQuotes.slug()));
         process(token, draft).statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("is draft"));
 
@@ -305,16 +295,20 @@ class OrderProcessingTest {
         submit(token, draft, false).statusCode(409).body("detail", containsString("is cancelled"));
         process(token, draft).statusCode(409).body("detail", containsString("is cancelled"));
 
-        String active = draftOrder(token, TestQuotes.accepted(TestQuotes.slug()));
+        // An active order is no longer 409 to cancel: cancelling is how a journey that failed for good undoes
+        // its order, so it tears down what was provisioned and cancels it (OrderCancellationTest); after that,
+        // the order moves no more.
+        String active = paidOrder(token, TestQuotes.accepted(TestQuotes.slug()));
         submit(token, active, true).statusCode(200).body("status", equalTo("active"));
-        cancel(token, active).statusCode(409).body("detail", containsString("is active"));
-        get(token, ORDERS + "/" + active).statusCode(200).body("status", equalTo("active"));
+        cancel(token, active).statusCode(200).body("status", equalTo("cancelled")).body("tenant.status", equalTo("deprovisioned"));
+        submit(token, active, true).statusCode(409).body("detail", containsString("is cancelled"));
+        process(token, active).statusCode(409).body("detail", containsString("is cancelled"));
     }
 
     @Test
     void aFailedOrderIsNotSubmittedWithoutActivationButCanBeCancelled() {
         String flaky = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
-        String id = draftOrder(token, TestQuotes.accepted(TestQuotes.slug(),
+        String id = paidOrder(token, TestQuotes.accepted(TestQuotes.slug(),
                 List.of(TestQuotes.item(flaky, "Flaky Add-on", 1, "10.00"))));
         faults.failActivationsOf(Set.of(flaky));
         try {

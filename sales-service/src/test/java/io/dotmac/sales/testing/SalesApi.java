@@ -8,6 +8,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.util.Map;
 
 /** The order API over HTTP, as a caller with a token sees it; JSON numbers read as BigDecimal. */
 public final class SalesApi {
@@ -25,6 +26,13 @@ public final class SalesApi {
     public static ValidatableResponse createFromQuote(String token, String quoteId) {
         return as(token).contentType(ContentType.JSON).body("{\"quote_id\": \"" + quoteId + "\"}")
                 .when().post(ORDERS + "/from-quote").then();
+    }
+
+    /** A draft order of the quote, which crm-service serves and billing-service reports paid in full; its id. */
+    public static String paidOrder(String token, Map<String, Object> quote) {
+        PeerServicesStub.serve(quote);
+        PeerServicesStub.paid(quote);
+        return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
     }
 
     public static ValidatableResponse submit(String token, String orderId, boolean autoActivate) {

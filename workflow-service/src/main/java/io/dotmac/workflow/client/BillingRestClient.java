@@ -28,6 +28,12 @@ interface BillingRestClient {
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
+    @POST
+    @Path("/{paymentId}/refund")
+    Uni<JsonNode> refundPayment(@PathParam("paymentId") String paymentId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
     @GET
     @Path("/{paymentId}")
     Uni<JsonNode> getPayment(@PathParam("paymentId") String paymentId,

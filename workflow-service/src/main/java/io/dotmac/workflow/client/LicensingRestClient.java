@@ -28,6 +28,12 @@ interface LicensingRestClient {
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
+    @POST
+    @Path("/revoke")
+    Uni<JsonNode> revokeLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
     @GET
     Uni<JsonNode> getLicenses(@QueryParam("customer_id") String customerId,
             @HeaderParam("Authorization") String authorization);

@@ -13,7 +13,8 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
  * The notification-service's API as the workflow engine calls it: the email that asks a customer to
- * pay an accepted quote, and the welcome email of a new customer. Used only through {@link ServiceRegistry}.
+ * pay an accepted quote, the welcome email of a new customer, and the one that tells a customer
+ * their journey failed (and their payment was refunded). Used only through {@link ServiceRegistry}.
  */
 @RegisterRestClient(configKey = "notification-service")
 @Path("/api/v1/notifications")
@@ -24,6 +25,12 @@ interface NotificationRestClient {
     @POST
     @Path("/welcome-email")
     Uni<JsonNode> sendWelcomeEmail(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/journey-failed")
+    Uni<JsonNode> sendJourneyFailed(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 

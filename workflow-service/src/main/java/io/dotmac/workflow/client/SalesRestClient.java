@@ -36,6 +36,12 @@ interface SalesRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/{orderId}/cancel")
+    Uni<JsonNode> cancelOrder(@PathParam("orderId") String orderId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/{orderId}/process")
     Uni<JsonNode> processOrder(@PathParam("orderId") String orderId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,

@@ -63,17 +63,21 @@ public class ServiceRegistry implements ServiceCatalog {
                 write(SALES, "create_order_from_quote", Set.of("quote_id"), Set.of(), sales::createOrderFromQuote),
                 writeOn(SALES, "submit_order", "order_id", Set.of("auto_activate"), sales::submitOrder),
                 writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder),
+                writeOn(SALES, "cancel_order", "order_id", Set.of(), sales::cancelOrder),
                 read(SALES, "get_order", "order_id", sales::getOrder),
 
                 write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
                         billing::processPayment),
+                writeOn(BILLING, "refund_payment", "payment_id", Set.of("reason"), billing::refundPayment),
                 read(BILLING, "get_payment", "payment_id", billing::getPayment),
                 read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote),
 
                 write(LICENSING, "issue_license", Set.of("customer_id", "products", "source_id"), Set.of("billing_cycle"),
                         licensing::issueLicense),
+                write(LICENSING, "revoke_licenses", Set.of("source_id"), Set.of("reason"), licensing::revokeLicenses),
                 read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses),
 
+                write(NOTIFICATION, "send_journey_failed", Set.of("quote_id"), Set.of(), notification::sendJourneyFailed),
                 write(NOTIFICATION, "send_payment_request", Set.of("quote_id"), Set.of(), notification::sendPaymentRequest),
                 write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
                         Set.of("customer_name"), notification::sendWelcomeEmail));

@@ -56,15 +56,16 @@ public final class DefinitionParser {
             List.of("name", "version", "description", "inputs", "tags", "triggers", "schedule", "steps");
     private static final Map<StepType, List<String>> STEP_FIELDS = Map.of(
             StepType.SERVICE_CALL, List.of("name", "type", "critical", "when", "service", "method", "params",
-                    "result", "timeout_seconds", "retry"),
+                    "result", "timeout_seconds", "retry", "compensate"),
             StepType.CONDITION, List.of("name", "type", "critical", "when", "condition", "timeout_seconds",
-                    "refresh", "wake_on", "error"),
-            StepType.TRANSFORM, List.of("name", "type", "critical", "when", "set"));
+                    "refresh", "wake_on", "error", "compensate"),
+            StepType.TRANSFORM, List.of("name", "type", "critical", "when", "set", "compensate"));
     private static final Set<String> ANY_STEP_FIELD =
             STEP_FIELDS.values().stream().flatMap(List::stream).collect(Collectors.toSet());
     private static final List<String> RETRY_FIELDS =
             List.of("max_attempts", "backoff_seconds", "multiplier", "max_backoff_seconds");
     private static final List<String> REFRESH_FIELDS = List.of("service", "method", "params", "result");
+    private static final List<String> COMPENSATE_FIELDS = List.of("service", "method", "params", "retry");
     private static final List<String> WAKE_ON_FIELDS = List.of("event", "key");
     private static final List<String> TRIGGER_FIELDS = List.of("event", "context", "unless_running");
     private static final List<String> UNLESS_RUNNING_FIELDS = List.of("workflow", "key");
@@ -367,7 +368,30 @@ public final class DefinitionParser {
             case CONDITION -> conditionStep(step, node);
             case TRANSFORM -> transformStep(step, node);
         }
+        compensation(step, node.get("compensate"));
         return step;
+    }
+
+    /** The step's {@code compensate}: a state-changing call, whose parameters may read the step's own result. */
+    private void compensation(StepDraft step, JsonNode node) {
+        if (!present(node)) {
+            return;
+        }
+        Place at = step.at;
+        if (!node.isObject()) {
+            at.error("compensate", "must be an object with service, method and params (got " + describe(node) + ")");
+            return;
+        }
+        Place in = at.within("compensate");
+        unknownFields(in, node, COMPENSATE_FIELDS, null);
+        int before = in.problems().size();
+        ServiceCall call = call(in, node, StepDefinition.UNDO_PREFIX + step.name, false, step.compensateReferences);
+        if (call != null && !catalog.operation(call.service(), call.method()).map(OperationSpec::mutating).orElse(true)) {
+            in.error("method", call.service() + "." + call.method() + " changes nothing, so it cannot undo a step; use a "
+                    + "method that changes state");
+        }
+        RetryPolicy retry = retry(in, node.get("retry"));
+        step.compensate = call != null && in.problems().size() == before ? new Compensation(call, retry) : null;
     }
 
     private static String stepName(Place at, JsonNode node, int index, Map<String, Integer> indexByName) {
@@ -383,6 +407,9 @@ public final class DefinitionParser {
         if (!IDENTIFIER.matcher(name).matches() || name.length() > MAX_STEP_NAME_LENGTH) {
             at.error("name", "must be " + IDENTIFIER_RULE + ", at most " + MAX_STEP_NAME_LENGTH
                     + " characters (got '" + name + "')");
+        }
+        if (name.startsWith(StepDefinition.UNDO_PREFIX)) {
+            at.error("name", "must not start with '" + StepDefinition.UNDO_PREFIX + "': the engine names a step's undo so");
         }
         Integer first = indexByName.putIfAbsent(name, index);
         if (first != null) {
@@ -732,6 +759,12 @@ public final class DefinitionParser {
                 }
             }
             available.addAll(step.provides);
+            // A compensation runs only once its step completed: it sees what the step provided.
+            for (Reference ref : step.compensateReferences) {
+                if (!available.contains(ref.root())) {
+                    ref.at().error(ref.field(), unresolved(ref, available, steps, i));
+                }
+            }
         }
     }
 
@@ -912,6 +945,7 @@ public final class DefinitionParser {
         /** How messages about other steps name this one. */
         final String label;
         final List<Reference> references = new ArrayList<>();
+        final List<Reference> compensateReferences = new ArrayList<>();
         final Set<String> provides = new LinkedHashSet<>();
         String refreshResult;
         String name;
@@ -926,6 +960,7 @@ public final class DefinitionParser {
         RetryPolicy retry;
         WakeOn wakeOn;
         String error;
+        Compensation compensate;
 
         StepDraft(Place at, String label) {
             this.at = at;
@@ -934,7 +969,8 @@ public final class DefinitionParser {
 
         /** Only called once the whole definition is known to be valid. */
         StepDefinition build() {
-            return new StepDefinition(name, type, critical, when, call, condition, refresh, set, timeout, retry, wakeOn, error);
+            return new StepDefinition(name, type, critical, when, call, condition, refresh, set, timeout, retry, wakeOn, error,
+                    compensate);
         }
     }
 }

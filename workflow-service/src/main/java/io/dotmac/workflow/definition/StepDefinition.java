@@ -23,10 +23,14 @@ import java.util.Objects;
  * @param wakeOn    condition only, nullable: the event that wakes the waiting condition at once
  * @param error     condition only, nullable: a template of the step's error when the condition stays
  *                  false (null: the engine says which condition was false)
+ * @param compensate nullable: how the step is undone if the execution fails for good after it completed
  */
 public record StepDefinition(String name, StepType type, boolean critical, String when, ServiceCall call,
         String condition, ServiceCall refresh, Map<String, Object> set, Duration timeout, RetryPolicy retry,
-        WakeOn wakeOn, String error) {
+        WakeOn wakeOn, String error, Compensation compensate) {
+
+    /** How the engine names a step's undo ({@code compensate_<step>}); no step of a definition is named so. */
+    public static final String UNDO_PREFIX = "compensate_";
 
     public StepDefinition {
         Objects.requireNonNull(name, "name");
@@ -51,6 +55,13 @@ public record StepDefinition(String name, StepType type, boolean critical, Strin
         if (!expected && value != null) {
             throw new IllegalArgumentException("step " + step + ": " + field + " is not allowed for this type");
         }
+    }
+
+    /** The step as it runs when it undoes {@code forward}: a call of {@code forward}'s compensation, critical. */
+    public static StepDefinition compensating(StepDefinition forward) {
+        Compensation compensation = forward.compensate();
+        return new StepDefinition(UNDO_PREFIX + forward.name(), StepType.SERVICE_CALL, true, null, compensation.call(),
+                null, null, null, null, compensation.retry() != null ? compensation.retry() : forward.retry(), null, null, null);
     }
 
     /** Whether the step may wait durably: a condition with a timeout, rather than a one-shot check. */

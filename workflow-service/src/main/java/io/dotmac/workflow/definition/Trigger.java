@@ -30,7 +30,7 @@ public record Trigger(String event, Map<String, Object> context, UnlessRunning u
     }
 
     /** The events a workflow can be started or woken by. */
-    public static final Set<String> EVENTS = Set.of("crm.quote.accepted", "billing.payment.received");
+    public static final Set<String> EVENTS = Set.of("crm.quote.accepted", "billing.payment.received", "billing.payment.updated");
 
     /** The context roots a trigger's templates can read. */
     public static final Set<String> ROOTS = Set.of("data", "event");

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Given an execution's state, what comes next: run a step, or finish. Pure: it reads the state and
- * the time, and changes nothing, so every rule of "what next" is here and tested on its own.
+ * Given an execution's state, what comes next: run a step, undo one, or finish. Pure: it reads the
+ * state and the time, and changes nothing, so every rule of "what next" is here and tested on its own.
  */
 final class Decider {
 
@@ -19,6 +19,10 @@ final class Decider {
     record RunStep(int index) implements Decision {
     }
 
+    /** Undo the completed step at {@code index} (its {@code compensate}). */
+    record Compensate(int index) implements Decision {
+    }
+
     record Finish(ExecutionStatus status, String error, Object result) implements Decision {
     }
 
@@ -26,6 +30,13 @@ final class Decider {
     }
 
     static Decision decide(ExecutionState state, Instant now, Duration executionTimeout) {
+        if (state.compensating()) {
+            // Undoing runs to its end: neither a cancel nor the execution's timeout leaves it half done.
+            int undone = state.compensationStep - state.definition.steps().size();
+            return undone < state.compensationPlan.size()
+                    ? new Compensate(state.compensationPlan.get(undone))
+                    : new Finish(ExecutionStatus.FAILED, state.errorMessage, null);
+        }
         if (state.cancelRequested) {
             return new Finish(ExecutionStatus.CANCELLED, "cancelled", null);
         }

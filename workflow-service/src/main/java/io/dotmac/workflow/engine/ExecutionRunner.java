@@ -19,8 +19,10 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -29,13 +31,17 @@ import org.jboss.logging.Logger;
  * Drives one leased execution from its current step until it finishes, waits, or the lease is lost:
  * asks the {@link Decider} what is next, runs the step through its {@link StepHandler}, applies the
  * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore} before
- * anything else happens outside the engine. Each execution runs on an {@link ExecutionContext} of
+ * anything else happens outside the engine. When a critical step fails for good, the steps that
+ * completed are undone in reverse order through their {@code compensate} calls, each recorded as a
+ * step after the definition's own, before the execution ends FAILED. Each execution runs on an {@link ExecutionContext} of
  * its own, so that its log lines carry its id and step.
  */
 @ApplicationScoped
 class ExecutionRunner {
 
     private static final Logger LOG = Logger.getLogger(ExecutionRunner.class);
+    /** The step type of an undo's record. */
+    static final String COMPENSATION = "compensation";
 
     private final ExecutionStore store;
     private final ExpressionEngine expressions;
@@ -65,7 +71,9 @@ class ExecutionRunner {
         return ExecutionContext.run(vertx, state, () -> {
             LOG.debugf("driving execution %s of %s from step %d (run %d)", state.id, state.definition.name(),
                     state.currentStep, state.runNumber);
-            return next(state);
+            return state.compensating() && state.compensationPlan == null
+                    ? planCompensation(state).chain(() -> next(state))
+                    : next(state);
         });
     }
 
@@ -76,7 +84,12 @@ class ExecutionRunner {
     Uni<Void> abandon(ExecutionState s, Throwable failure) {
         s.drainDirtySteps();
         s.status = ExecutionStatus.FAILED;
-        s.errorMessage = "the engine could not go on: " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (s.compensating() && (s.compensationPlan == null || s.compensationPlan.isEmpty())) {
+            // Nothing was undone: an operator may still retry it, or compensate it.
+            s.compensationStep = null;
+        }
+        String why = "the engine could not go on: " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        s.errorMessage = s.errorMessage == null ? why : s.errorMessage + "; " + why;
         s.completedAt = clock.instant();
         return finish(s);
     }
@@ -85,6 +98,12 @@ class ExecutionRunner {
         Instant now = clock.instant();
         Decider.Decision decision = Decider.decide(s, now, config.executionTimeout());
         if (decision instanceof Decider.Finish finish) {
+            if (s.compensating() && s.compensationPlan.isEmpty()) {
+                // Nothing it did has an undo: it just failed, and may be retried.
+                s.compensationStep = null;
+            } else if (s.compensating()) {
+                LOG.infof("execution %s: %d steps undone", s.id, s.compensationPlan.size());
+            }
             if (s.resumedStep != null && finish.status() == ExecutionStatus.CANCELLED) {
                 // Cancelled while a step waited: the step ends with it.
                 finishStep(s, s.resumedStep, StepStatus.CANCELLED, now);
@@ -98,7 +117,37 @@ class ExecutionRunner {
             LOG.debugf("execution %s %s%s", s.id, finish.status(), finish.error() == null ? "" : ": " + finish.error());
             return finish(s);
         }
+        if (decision instanceof Decider.Compensate undo) {
+            return runCompensation(s, undo.index(), now);
+        }
         return runStep(s, ((Decider.RunStep) decision).index(), now);
+    }
+
+    /**
+     * What is to be undone, latest first: the steps with a {@code compensate} that completed, in any
+     * run, as recorded (a resumed execution reads the same rows again, so the plan is not stored).
+     */
+    private Uni<Void> planCompensation(ExecutionState s) {
+        List<StepDefinition> steps = s.definition.steps();
+        return ExecutionContext.resumeHere(store.completedSteps(s.id, steps.size())).invoke(completed -> {
+            List<Integer> plan = new ArrayList<>();
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                if (steps.get(i).compensate() != null && completed.contains(i)) {
+                    plan.add(i);
+                }
+            }
+            s.compensationPlan = plan;
+        }).replaceWithVoid();
+    }
+
+    private Uni<Void> runCompensation(ExecutionState s, int index, Instant now) {
+        StepDefinition undo = StepDefinition.compensating(s.definition.steps().get(index));
+        StepRecord record = s.resumedStep != null && s.resumedStep.sequence == s.compensationStep
+                ? s.resumedStep
+                : new StepRecord(s.id, s.runNumber, s.compensationStep, undo.name(), COMPENSATION, now);
+        s.resumedStep = null;
+        ExecutionContext.step(undo.name());
+        return attempt(s, undo, record);
     }
 
     private Uni<Void> runStep(ExecutionState s, int index, Instant now) {
@@ -133,15 +182,22 @@ class ExecutionRunner {
                 s.id + ":" + step.name(), s.tenantId, started);
         return ExecutionContext.resumeHere(handler.execute(invocation))
                 .onFailure().recoverWithItem(FailureClassifier::classify)
-                .chain(outcome -> apply(s, step, record, handler, outcome));
+                .chain(outcome -> apply(s, step, record, handler, outcome, started));
     }
 
-    private Uni<Void> apply(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler, StepOutcome outcome) {
+    private Uni<Void> apply(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler, StepOutcome outcome,
+                            Instant started) {
         Instant now = clock.instant();
         if (outcome instanceof StepOutcome.Completed done) {
             record.output = done.output();
             record.error = null;
             finishStep(s, record, StepStatus.COMPLETED, now);
+            if (s.compensating()) {
+                // An undo's answer is its record's; the context stays what the failed run left.
+                s.compensationStep++;
+                LOG.infof("execution %s: %s completed", s.id, step.name());
+                return checkpointThen(s, () -> next(s));
+            }
             s.context.putAll(done.contextUpdates());
             s.currentStep++;
             LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
@@ -156,6 +212,8 @@ class ExecutionRunner {
                     return failed(s, step, record, "wake_on.key " + e.getMessage(), now);
                 }
             }
+            // The clocks of this instance and the database may differ by a little: a second's margin.
+            s.wakeEventsSince = record.status == StepStatus.WAITING ? started.minusSeconds(1) : Instant.EPOCH;
             record.status = StepStatus.WAITING;
             record.waitUntil = waiting.deadline();
             // Retries count within one check; a long wait must not add up the outages of many checks.
@@ -200,16 +258,24 @@ class ExecutionRunner {
     private Uni<Void> failed(ExecutionState s, StepDefinition step, StepRecord record, String error, Instant now) {
         record.error = error;
         finishStep(s, record, StepStatus.FAILED, now);
+        if (s.compensating()) {
+            // The other undos still run; the execution's error says which one failed, for an operator to finish.
+            s.compensationStep++;
+            s.errorMessage = s.errorMessage + "; " + step.name() + " failed: " + error;
+            LOG.errorf("execution %s: %s failed, going on with the other undos: %s", s.id, step.name(), error);
+            return checkpointThen(s, () -> next(s));
+        }
         if (!step.critical()) {
             s.currentStep++;
             LOG.warnf("execution %s: non-critical step %s failed, going on: %s", s.id, step.name(), error);
             return checkpointThen(s, () -> next(s));
         }
-        s.status = ExecutionStatus.FAILED;
         s.errorMessage = "step '" + step.name() + "' failed: " + error;
-        s.completedAt = now;
-        LOG.warnf("execution %s FAILED at step %s: %s", s.id, step.name(), error);
-        return finish(s);
+        LOG.warnf("execution %s failed at step %s: %s", s.id, step.name(), error);
+        // Recorded as compensating first: the steps completed since the last checkpoint (a condition,
+        // a transform) are written with it, so the plan, read from the recorded steps, sees them.
+        s.compensationStep = s.definition.steps().size();
+        return checkpointThen(s, () -> planCompensation(s).chain(() -> next(s)));
     }
 
     private RetryPolicy retryPolicy(StepDefinition step) {

@@ -149,10 +149,22 @@ public class WorkflowEngine {
         });
     }
 
-    /** Resumes a FAILED execution from its failed step; emits false if it is not FAILED. */
+    /** Resumes a FAILED execution from its failed step; emits false if it is not FAILED, or was compensated. */
     public Uni<Boolean> retry(UUID executionId) {
         return store.retry(executionId).invoke(retried -> {
             if (retried) {
+                poll();
+            }
+        });
+    }
+
+    /**
+     * Makes a FAILED execution undo the steps it completed, as a new run; emits false if it is not
+     * FAILED or has nothing to undo.
+     */
+    public Uni<Boolean> compensate(UUID executionId) {
+        return store.compensate(executionId).invoke(compensating -> {
+            if (compensating) {
                 poll();
             }
         });
@@ -189,6 +201,9 @@ public class WorkflowEngine {
                     claimed.runningTimeMs(), Instant.now());
             state.cancelRequested = claimed.cancelRequested();
             state.resumedStep = claimed.currentStepRow();
+            state.compensationStep = claimed.compensationStep();
+            // While undoing, the error that set it off; it ends the execution.
+            state.errorMessage = claimed.errorMessage();
             dispatch(state);
             return claimed.id();
         }).onFailure().recoverWithUni(failure -> {

@@ -3,7 +3,10 @@ package io.dotmac.workflow.execution;
 import java.util.Map;
 import java.util.UUID;
 
-/** An unfinished execution this instance has just taken the lease of, with the row of its current step if any. */
+/**
+ * An unfinished execution this instance has just taken the lease of, with the row of its current
+ * step if any (while compensating, the row of the undo under way).
+ */
 public record ClaimedExecution(
         UUID id,
         long workflowId,
@@ -14,5 +17,7 @@ public record ClaimedExecution(
         long runningTimeMs,
         boolean cancelRequested,
         String leaseToken,
-        StepRecord currentStepRow) {
+        StepRecord currentStepRow,
+        Integer compensationStep,
+        String errorMessage) {
 }

@@ -29,12 +29,25 @@ public final class ExecutionState {
     /** While WAITING: the event and business key that wake it (both null when nothing does). */
     public String waitEvent;
     public String waitKey;
+    /**
+     * While WAITING: a wake event received since then may have found the execution still driven
+     * (not yet WAITING) and is taken as a wake at the checkpoint. Set to before the evaluation that
+     * decided to wait, or, for a step's first evaluation (which could not see any event), the epoch.
+     */
+    public Instant wakeEventsSince;
     public Instant completedAt;
     /** Running time before this slice began; the slice adds its own at each checkpoint. */
     public long runningTimeMs;
     public Instant sliceStartedAt;
     /** The current step's row when the execution was claimed (a waiting condition, a step being retried). */
     public StepRecord resumedStep;
+    /**
+     * While the execution undoes its completed steps, the sequence number of the undo under way or
+     * next (the definition's step count + k for the k-th); null when it is not compensating.
+     */
+    public Integer compensationStep;
+    /** While compensating: the steps to undo, latest first (read from the recorded steps, not stored). */
+    public List<Integer> compensationPlan;
     private final List<StepRecord> dirtySteps = new ArrayList<>();
 
     public ExecutionState(UUID id, String leaseToken, String tenantId, WorkflowDefinition definition,
@@ -67,6 +80,10 @@ public final class ExecutionState {
         List<StepRecord> steps = List.copyOf(dirtySteps);
         dirtySteps.clear();
         return steps;
+    }
+
+    public boolean compensating() {
+        return compensationStep != null;
     }
 
     /** Whether this instance keeps driving after the checkpoint (it keeps the lease) or lets go. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -60,12 +61,24 @@ public interface ExecutionStore {
      * Cancels an execution: one that nobody drives is CANCELLED at once; a driven one is flagged
      * and stops before its next step. Emits the status after the request (with what a cancel that
      * took effect at once needs to be reported, since no driver reports it), or null if there is no
-     * such unfinished execution.
+     * such unfinished execution, or if it is undoing its steps (compensating), which is not stopped.
      */
     Uni<CancelOutcome> requestCancel(UUID executionId);
 
-    /** Resumes a FAILED execution from its failed step as a new run (history kept); emits false if it is not FAILED. */
+    /**
+     * Resumes a FAILED execution from its failed step as a new run (history kept); emits false if it
+     * is not FAILED, or if it was compensated (what it did is undone: it cannot go on from there).
+     */
     Uni<Boolean> retry(UUID executionId);
+
+    /**
+     * Makes a FAILED execution undo the steps it completed that have a {@code compensate}, as a new
+     * run; emits false if it is not FAILED or none of its completed steps has one.
+     */
+    Uni<Boolean> compensate(UUID executionId);
+
+    /** The sequence numbers, below {@code stepCount}, of the execution's steps that completed in any run. */
+    Uni<Set<Integer>> completedSteps(UUID executionId, int stepCount);
 
     record StartedExecution(UUID id, boolean created) {
     }

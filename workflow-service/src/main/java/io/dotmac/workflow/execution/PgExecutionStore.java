@@ -12,8 +12,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,14 +32,18 @@ public class PgExecutionStore implements ExecutionStore {
             VALUES ($1, $2, $3, $4, 'RUNNING', $5::text::jsonb, $6, $7, $8, $9, $10, now() + $11 * interval '1 millisecond', now())
             ON CONFLICT ((coalesce(tenant_id, '')), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
 
+    // A waiting execution is due at once if its event came while it was being driven into the wait
+    // (received since wakeEventsSince): waking on that event found it not yet WAITING.
     static final String UPDATE_EXECUTION = """
             UPDATE workflow_executions SET status = $3, context = $4::text::jsonb, result = $5::text::jsonb,
                 error_message = $6, current_step = $7, running_time_ms = $8, completed_at = $10,
-                next_wake_at = CASE WHEN $3 = 'WAITING' AND (wake_requested OR cancel_requested) THEN now() ELSE $9 END,
+                next_wake_at = CASE WHEN $3 = 'WAITING' AND (wake_requested OR cancel_requested
+                        OR EXISTS (SELECT 1 FROM inbox_events i WHERE i.topic = $13 AND i.event_key = $14
+                                      AND i.received_at >= $16)) THEN now() ELSE $9 END,
                 wake_requested = false,
                 lease_owner = CASE WHEN $11 THEN lease_owner END,
                 lease_expires_at = CASE WHEN $11 THEN now() + $12 * interval '1 millisecond' END,
-                wait_event = $13, wait_key = $14, updated_at = now()
+                wait_event = $13, wait_key = $14, compensation_step = $15, updated_at = now()
             WHERE id = $1 AND lease_owner = $2
             RETURNING cancel_requested""";
 
@@ -72,14 +78,15 @@ public class PgExecutionStore implements ExecutionStore {
                   FROM due
                  WHERE e.id = due.id
                 RETURNING e.id, e.workflow_id, e.tenant_id, e.context, e.current_step, e.run_number,
-                          e.running_time_ms, e.cancel_requested, e.lease_owner)
+                          e.running_time_ms, e.cancel_requested, e.lease_owner, e.compensation_step, e.error_message)
             SELECT c.id, c.workflow_id, c.tenant_id, c.context::text, c.current_step, c.run_number,
                    c.running_time_ms, c.cancel_requested, c.lease_owner,
                    s.step_name, s.step_type, s.status, s.retry_count, s.started_at, s.wait_until,
-                   s.input_data::text, s.error_message
+                   s.input_data::text, s.error_message, c.compensation_step, c.error_message
               FROM claimed c
               LEFT JOIN workflow_steps s
-                ON s.execution_id = c.id AND s.run_number = c.run_number AND s.sequence_number = c.current_step""";
+                ON s.execution_id = c.id AND s.run_number = c.run_number
+               AND s.sequence_number = coalesce(c.compensation_step, c.current_step)""";
 
     // Rows a checkpoint has locked are skipped, not waited for: that checkpoint renews them anyway,
     // and waiting could deadlock against its batch.
@@ -112,6 +119,7 @@ public class PgExecutionStore implements ExecutionStore {
              WHERE status = 'WAITING' AND wait_event = $1 AND wait_key = $2
                AND ($3::text IS NULL OR tenant_id = $3)""";
 
+    // An execution undoing its steps is not cancelled: stopping half-way would leave some undone, some not.
     private static final String CANCEL = """
             UPDATE workflow_executions SET
                 status = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN 'CANCELLED' ELSE status END,
@@ -120,7 +128,7 @@ public class PgExecutionStore implements ExecutionStore {
                 lease_owner = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN NULL ELSE lease_owner END,
                 next_wake_at = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN NULL ELSE next_wake_at END,
                 cancel_requested = true, updated_at = now()
-             WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING')
+             WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING') AND compensation_step IS NULL
             RETURNING status, workflow_name, workflow_version, tenant_id, running_time_ms""";
 
     private static final String CANCEL_OPEN_STEPS = """
@@ -134,7 +142,26 @@ public class PgExecutionStore implements ExecutionStore {
                 completed_at = NULL, cancel_requested = false, next_wake_at = now(), lease_owner = NULL,
                 running_time_ms = 0,
                 lease_expires_at = NULL, updated_at = now()
-             WHERE id = $1 AND status = 'FAILED'""";
+             WHERE id = $1 AND status = 'FAILED' AND compensation_step IS NULL""";
+
+    // An operator's compensation of a FAILED execution: a new run that undoes from the first undo
+    // (sequence number = the definition's step count), if a step it completed has a compensate.
+    private static final String COMPENSATE = """
+            UPDATE workflow_executions e SET status = 'RUNNING', run_number = e.run_number + 1,
+                compensation_step = jsonb_array_length(w.definition -> 'steps'), completed_at = NULL,
+                error_message = split_part(e.error_message, '; compensate_', 1),
+                cancel_requested = false, next_wake_at = now(), lease_owner = NULL, running_time_ms = 0,
+                lease_expires_at = NULL, updated_at = now()
+              FROM workflows w
+             WHERE e.id = $1 AND w.id = e.workflow_id AND e.status = 'FAILED'
+               AND EXISTS (SELECT 1 FROM workflow_steps s
+                            WHERE s.execution_id = e.id AND s.status = 'COMPLETED'
+                              AND s.sequence_number < jsonb_array_length(w.definition -> 'steps')
+                              AND jsonb_typeof(w.definition -> 'steps' -> s.sequence_number -> 'compensate') = 'object')""";
+
+    private static final String COMPLETED_STEPS = """
+            SELECT DISTINCT sequence_number FROM workflow_steps
+             WHERE execution_id = $1 AND status = 'COMPLETED' AND sequence_number < $2""";
 
     private final Pool pool;
     private final WriteBatcher batcher;
@@ -171,7 +198,9 @@ public class PgExecutionStore implements ExecutionStore {
                 .addOffsetDateTime(utc(s.nextWakeAt)).addOffsetDateTime(utc(s.completedAt))
                 .addBoolean(keep).addLong(lease.toMillis())
                 .addString(s.status == ExecutionStatus.WAITING ? s.waitEvent : null)
-                .addString(s.status == ExecutionStatus.WAITING ? s.waitKey : null);
+                .addString(s.status == ExecutionStatus.WAITING ? s.waitKey : null)
+                .addInteger(s.compensationStep)
+                .addOffsetDateTime(s.status == ExecutionStatus.WAITING ? utc(s.wakeEventsSince) : null);
         List<Tuple> steps = new ArrayList<>();
         for (StepRecord step : s.drainDirtySteps()) {
             steps.add(stepTuple(step));
@@ -206,9 +235,11 @@ public class PgExecutionStore implements ExecutionStore {
         UUID id = row.getUUID(0);
         int currentStep = row.getInteger(4);
         int runNumber = row.getInteger(5);
+        Integer compensationStep = row.getInteger(17);
         StepRecord step = null;
         if (row.getString(9) != null) {
-            step = new StepRecord(id, runNumber, currentStep, row.getString(9), row.getString(10), instant(row.getOffsetDateTime(13)));
+            step = new StepRecord(id, runNumber, compensationStep != null ? compensationStep : currentStep, row.getString(9),
+                    row.getString(10), instant(row.getOffsetDateTime(13)));
             step.status = StepStatus.valueOf(row.getString(11));
             step.retryCount = row.getInteger(12);
             step.waitUntil = instant(row.getOffsetDateTime(14));
@@ -216,7 +247,8 @@ public class PgExecutionStore implements ExecutionStore {
             step.error = row.getString(16);
         }
         return new ClaimedExecution(id, row.getLong(1), row.getString(2), JsonCodec.readMap(row.getString(3)),
-                currentStep, runNumber, row.getLong(6), row.getBoolean(7), row.getString(8), step);
+                currentStep, runNumber, row.getLong(6), row.getBoolean(7), row.getString(8), step,
+                compensationStep, row.getString(18));
     }
 
     @Override
@@ -275,6 +307,20 @@ public class PgExecutionStore implements ExecutionStore {
     @Override
     public Uni<Boolean> retry(UUID executionId) {
         return pool.preparedQuery(RETRY).execute(Tuple.of(executionId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Uni<Boolean> compensate(UUID executionId) {
+        return pool.preparedQuery(COMPENSATE).execute(Tuple.of(executionId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Uni<Set<Integer>> completedSteps(UUID executionId, int stepCount) {
+        return pool.preparedQuery(COMPLETED_STEPS).execute(Tuple.of(executionId, stepCount)).map(rows -> {
+            Set<Integer> completed = new HashSet<>();
+            rows.forEach(row -> completed.add(row.getInteger(0)));
+            return completed;
+        });
     }
 
     static OffsetDateTime utc(Instant instant) {

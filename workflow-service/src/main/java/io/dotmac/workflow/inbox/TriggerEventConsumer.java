@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Receives the events that drive workflows ({@code crm.quote.accepted},
- * {@code billing.payment.received}), records each once in the inbox, and hands it to
+ * {@code billing.payment.received}, {@code billing.payment.updated}), records each once in the inbox, and hands it to
  * {@link EventTriggers}. A message is acknowledged only after all of that is committed, so a
  * crash redelivers it instead of losing it; the redelivery's effects happen once.
  */
@@ -42,6 +42,11 @@ public class TriggerEventConsumer {
 
     @Incoming("payment-received")
     public Uni<Void> paymentReceived(Message<String> message) {
+        return record(message);
+    }
+
+    @Incoming("payment-updated")
+    public Uni<Void> paymentUpdated(Message<String> message) {
         return record(message);
     }
 

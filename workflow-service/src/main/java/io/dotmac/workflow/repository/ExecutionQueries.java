@@ -32,7 +32,8 @@ public class ExecutionQueries {
             (SELECT jsonb_object_agg(k.key, k.value) FROM (
                 SELECT key, value FROM jsonb_each(CASE WHEN jsonb_typeof(e.context) = 'object' THEN e.context ELSE '{}' END)
                  WHERE jsonb_typeof(value) IN ('string', 'number') AND length(value #>> '{}') <= 200
-                 ORDER BY key LIMIT %d) k)::text""".formatted(MAX_BUSINESS_KEYS);
+                 ORDER BY key LIMIT %d) k)::text,
+            e.compensation_step IS NOT NULL""".formatted(MAX_BUSINESS_KEYS);
 
     // A waiting execution's current step says since when it waits and until when it may.
     private static final String FROM = """
@@ -75,7 +76,7 @@ public class ExecutionQueries {
                               AND workflow_business_keys(e.context) @> ARRAY[lower($3)])""";
 
     /** The number of summary columns; a detail's context and result follow them. */
-    private static final int SUMMARY_SIZE = 18;
+    private static final int SUMMARY_SIZE = 19;
 
     private final Pool pool;
 
@@ -110,12 +111,14 @@ public class ExecutionQueries {
      * ({@code waitEvent}, {@code waitKey}; null when only the periodic check wakes it), since when it
      * waits and its deadline; {@code businessKeys} are up to {@value #MAX_BUSINESS_KEYS} of its
      * context's top-level strings and numbers (mostly its inputs: lead_id, quote_id, ...).
+     * {@code compensated}: it undid, or is undoing, its completed steps (it cannot be retried or
+     * cancelled).
      */
     public record Summary(UUID id, String workflowName, String workflowVersion, String status, String triggerType,
                           String triggerSource, String errorMessage, int currentStep, int runNumber,
                           OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime completedAt,
                           OffsetDateTime nextWakeAt, String waitEvent, String waitKey, OffsetDateTime waitingSince,
-                          OffsetDateTime waitUntil, Object businessKeys) {
+                          OffsetDateTime waitUntil, Object businessKeys, boolean compensated) {
     }
 
     public record Step(int runNumber, int sequenceNumber, String name, String type, String status, Object input,
@@ -164,7 +167,8 @@ public class ExecutionQueries {
         return new Summary(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getString(6), row.getInteger(7), row.getInteger(8), row.getOffsetDateTime(9),
                 row.getOffsetDateTime(10), row.getOffsetDateTime(11), row.getOffsetDateTime(12), row.getString(13),
-                row.getString(14), row.getOffsetDateTime(15), row.getOffsetDateTime(16), businessKeys(row.getString(17)));
+                row.getString(14), row.getOffsetDateTime(15), row.getOffsetDateTime(16), businessKeys(row.getString(17)),
+                row.getBoolean(18));
     }
 
     private static Object businessKeys(String json) {

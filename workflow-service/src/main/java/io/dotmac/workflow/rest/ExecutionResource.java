@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Executions of this tenant: list, read with steps, cancel, retry. */
+/** Executions of this tenant: list, read with steps, cancel, retry, compensate. */
 @Path("/api/v1/workflows/executions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Executions")
@@ -72,5 +72,14 @@ public class ExecutionResource {
     @Operation(summary = "Resume a FAILED execution from its failed step, as a new run; 409 otherwise")
     public Uni<Response> retry(@PathParam("id") UUID id) {
         return executions.retry(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, "RUNNING")).build());
+    }
+
+    @POST
+    @Path("/{id}/compensate")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Undo what a FAILED execution did: as a new run, the compensate call of each step it completed, "
+            + "latest first, each recorded as a step; it ends FAILED again. 409 unless it is FAILED with something to undo")
+    public Uni<Response> compensate(@PathParam("id") UUID id) {
+        return executions.compensate(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, "RUNNING")).build());
     }
 }

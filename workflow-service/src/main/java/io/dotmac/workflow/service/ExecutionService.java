@@ -72,19 +72,35 @@ public class ExecutionService {
     }
 
     public Uni<ExecutionStatus> cancel(String tenantId, UUID id) {
-        return get(tenantId, id).chain(execution -> engine.cancel(id)).map(status -> {
+        return get(tenantId, id).chain(execution -> engine.cancel(id).map(status -> {
             if (status == null) {
-                throw new ProblemException(409, "execution " + id + " has already finished");
+                throw new ProblemException(409, ExecutionStatus.valueOf(execution.summary().status()).isTerminal()
+                        ? "execution " + id + " has already finished"
+                        : "execution " + id + " is undoing what it did (compensating); that is not cancelled half-way");
             }
             return status;
-        });
+        }));
     }
 
     public Uni<Void> retry(String tenantId, UUID id) {
         return get(tenantId, id).chain(execution -> engine.retry(id).map(retried -> {
             if (!retried) {
-                throw new ProblemException(409, "only a FAILED execution can be retried; execution " + id + " is "
-                        + execution.summary().status());
+                String status = execution.summary().status();
+                throw new ProblemException(409, ExecutionStatus.FAILED.name().equals(status)
+                        ? "execution " + id + " was compensated (what it did is undone), so it cannot go on; start a new one"
+                        : "only a FAILED execution can be retried; execution " + id + " is " + status);
+            }
+            return null;
+        }));
+    }
+
+    public Uni<Void> compensate(String tenantId, UUID id) {
+        return get(tenantId, id).chain(execution -> engine.compensate(id).map(compensating -> {
+            if (!compensating) {
+                String status = execution.summary().status();
+                throw new ProblemException(409, ExecutionStatus.FAILED.name().equals(status)
+                        ? "execution " + id + " has nothing to undo: none of the steps it completed has a compensate"
+                        : "only a FAILED execution can be compensated; execution " + id + " is " + status);
             }
             return null;
         }));

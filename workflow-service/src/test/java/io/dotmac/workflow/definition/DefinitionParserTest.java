@@ -28,7 +28,7 @@ class DefinitionParserTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SERVICE_CALL_FIELDS =
-            "name, type, critical, when, service, method, params, result, timeout_seconds, retry";
+            "name, type, critical, when, service, method, params, result, timeout_seconds, retry, compensate";
 
     private final DefinitionParser parser = new DefinitionParser(new TestCatalog(), new ExpressionEngine());
 
@@ -130,7 +130,7 @@ class DefinitionParserTest {
         assertEquals(new StepDefinition("qualify_lead", StepType.SERVICE_CALL, true, "lead_id != ''",
                         new ServiceCall("crm_service", "qualify_lead", Map.of("lead_id", "${lead_id}"), "lead"),
                         null, null, null, Duration.ofSeconds(30),
-                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null, null),
+                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null, null, null),
                 qualify);
         assertFalse(qualify.waits());
 
@@ -303,12 +303,18 @@ class DefinitionParserTest {
     }
 
     @Test
+    void aStepIsNotNamedLikeAnUndo() {
+        assertEquals(List.of("step 'compensate_x' field 'name': must not start with 'compensate_': the engine names a step's undo so"),
+                errors(withSteps("{\"name\": \"compensate_x\", \"type\": \"transform\", \"set\": {\"x\": 1}}")));
+    }
+
+    @Test
     void fieldOfAnotherStepTypeIsNotAllowed() {
         assertEquals(List.of(
                         "step 'qualify_lead' field 'condition': not allowed on a service_call step (allowed: "
                                 + SERVICE_CALL_FIELDS + ")",
                         "step 'note' field 'timeout_seconds': not allowed on a transform step (allowed: name, type,"
-                                + " critical, when, set)"),
+                                + " critical, when, set, compensate)"),
                 errors(withSteps(
                         QUALIFY.replace("\"result\"", "\"condition\": \"true\", \"result\""),
                         "{\"name\": \"note\", \"type\": \"transform\", \"set\": {\"x\": 1}, \"timeout_seconds\": 5}")));

@@ -23,8 +23,8 @@ class DeciderTest {
 
     private static ExecutionState state(int currentStep, long runningMs) {
         WorkflowDefinition definition = new WorkflowDefinition("w", "1.0.0", null, List.of("lead_id"), List.of(
-                new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null, null),
-                new StepDefinition("b", StepType.TRANSFORM, true, null, null, null, null, Map.of("y", 2), null, null, null, null)),
+                new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null, null, null),
+                new StepDefinition("b", StepType.TRANSFORM, true, null, null, null, null, Map.of("y", 2), null, null, null, null, null)),
                 List.of(), List.of(), null);
         Map<String, Object> context = new LinkedHashMap<>(Map.of("lead_id", "L1", "x", 1, "y", 2));
         return new ExecutionState(UUID.randomUUID(), "test:1", null, definition, context, 1, currentStep, runningMs, NOW);

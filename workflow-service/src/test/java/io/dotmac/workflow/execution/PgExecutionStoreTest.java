@@ -34,7 +34,7 @@ class PgExecutionStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final WorkflowDefinition DEFINITION = new WorkflowDefinition("contract", "1.0.0", null, List.of(),
-            List.of(new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null, null)),
+            List.of(new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null, null, null)),
             List.of(), List.of(), null);
 
     @Inject

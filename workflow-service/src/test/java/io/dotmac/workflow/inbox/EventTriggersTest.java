@@ -100,7 +100,7 @@ class EventTriggersTest {
                 .body("context.quote_id", equalTo(quote))
                 .body("context.payment.status", equalTo("succeeded"))
                 .body("context.order.status", equalTo("active"))
-                .body("steps.name", equalTo(List.of("get_quote", "process_payment", "wait_for_payment", "payment_received", "issue_license",
+                .body("steps.name", equalTo(List.of("get_quote", "process_payment", "send_payment_link", "wait_for_payment", "payment_received", "issue_license",
                         "create_order", "activate_order", "send_welcome")));
         // The second delivery is consumed after the first (same key, same partition): still one execution.
         org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "quote_accepted").size());

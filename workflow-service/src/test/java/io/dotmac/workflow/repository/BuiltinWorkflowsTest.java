@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -38,8 +39,8 @@ class BuiltinWorkflowsTest {
     @Test
     void builtInsAreSeededOnceAndValid() {
         List<String> before = stored();
-        assertTrue(before.containsAll(List.of("lead_to_customer 1.5.0 true", "payment_received 1.4.0 true",
-                "quote_accepted 1.5.0 true")), before.toString());
+        assertTrue(before.containsAll(List.of("lead_to_customer 1.6.0 true", "payment_received 1.4.0 true",
+                "quote_accepted 1.6.0 true")), before.toString());
 
         builtins.seed(null);
 
@@ -105,8 +106,26 @@ class BuiltinWorkflowsTest {
         }
         assertEquals("payment.status != 'pending'", definition.step("wait_for_payment").orElseThrow().condition());
         assertEquals("payment not received: ${payment.failure_message}", definition.step("payment_received").orElseThrow().error());
-        assertEquals("billing.payment.received", definition.step("wait_for_payment").orElseThrow().wakeOn().event());
+        assertEquals("billing.payment.updated", definition.step("wait_for_payment").orElseThrow().wakeOn().event());
         assertEquals(false, definition.step("send_welcome").orElseThrow().critical());
+    }
+
+    @Test
+    void aPaidJourneyThatFailsForGoodIsUndone() {
+        for (String name : List.of("lead_to_customer", "quote_accepted")) {
+            var definition = workflows.findActive(name, "any-tenant").await().atMost(Duration.ofSeconds(10))
+                    .orElseThrow().definition();
+            Map<String, String> undos = new java.util.TreeMap<>();
+            definition.steps().stream().filter(step -> step.compensate() != null).forEach(step -> undos.put(step.name(),
+                    step.compensate().call().service() + "." + step.compensate().call().method()));
+            // Only a received payment is refunded: the refund is the undo of payment_received, which completes once paid.
+            assertEquals(Map.of("process_payment", "notification_service.send_journey_failed",
+                    "payment_received", "billing_service.refund_payment",
+                    "issue_license", "licensing_service.revoke_licenses",
+                    "create_order", "sales_service.cancel_order"), undos, name);
+            assertTrue(definition.steps().stream().filter(step -> step.compensate() != null)
+                    .allMatch(step -> step.compensate().retry().maxAttempts() >= 10), name + ": undos retry for minutes");
+        }
     }
 
     @Test

@@ -125,7 +125,7 @@ class WorkflowApiTest {
         post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"" + name + "\", \"context\": {\"lead_id\": \"x\"}}")
                 .statusCode(404).body("detail", containsString("no active workflow named '" + name + "'"));
 
-        post(ADMIN, "/api/v1/workflows/lead_to_customer/deactivate?version=1.5.0", "").statusCode(403)
+        post(ADMIN, "/api/v1/workflows/lead_to_customer/deactivate?version=1.6.0", "").statusCode(403)
                 .body("detail", containsString("built in and shared"));
         post(ADMIN, "/api/v1/workflows/" + name + "/activate", "").statusCode(400).body("detail", containsString("version is required"));
         get(READER, "/api/v1/workflows/no_such_workflow").statusCode(404).contentType("application/problem+json");

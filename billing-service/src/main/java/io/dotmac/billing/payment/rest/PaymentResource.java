@@ -29,7 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Payments of this tenant: take one for a quote ({@code process_payment}), read them back. */
+/**
+ * Payments of this tenant: take one for a quote ({@code process_payment}), read them back, and give
+ * one back (a refund) when the journey it paid for fails for good.
+ */
 @Path(PaymentResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Payments")
@@ -80,6 +83,27 @@ public class PaymentResource {
                 () -> payments.process(tenantId, reserved.id).map(processed -> Response
                         .status(processed.charged() ? Response.Status.CREATED : Response.Status.OK)
                         .entity(PaymentMapper.toResponse(processed.payment())).build())));
+    }
+
+    @POST
+    @Path("/{id}/refund")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body and no Content-Type: RefundWithoutBody
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Refund a succeeded payment in full through Stripe (optional body {\"reason\": at most 500 "
+            + "characters, no control characters}): 200 with the payment, refunded, with refunded_at and stripe_refund_id; "
+            + "200 with it unchanged, without calling Stripe, if it is refunded already (one refund at Stripe however "
+            + "often and concurrently asked); 409 naming its status if it is pending or failed; 404 if unknown or another "
+            + "tenant's; 400 for an invalid reason; 502 if Stripe refuses the refund and 503 (retryable) if Stripe is "
+            + "unavailable or not configured, the payment staying succeeded. Honours Idempotency-Key; Stripe's is "
+            + "<payment id>:refund.")
+    public Uni<Response> refund(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
+                                @Valid RefundPaymentRequest body) {
+        String tenantId = tenant.id();
+        String reason = PaymentMapper.reasonOf(body);
+        // The key's request is the payment and the reason as recorded: no body and {} are the same request.
+        return idempotency.run(key, "POST", PATH + "/" + id + "/refund", new RefundPaymentRequest(reason),
+                () -> payments.refund(tenantId, id, reason)
+                        .map(payment -> Response.ok(PaymentMapper.toResponse(payment)).build()));
     }
 
     @GET

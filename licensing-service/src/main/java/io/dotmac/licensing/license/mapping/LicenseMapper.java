@@ -4,10 +4,12 @@ import io.dotmac.licensing.license.BillingCycle;
 import io.dotmac.licensing.license.IssueLicenses;
 import io.dotmac.licensing.license.IssuedLicenses;
 import io.dotmac.licensing.license.License;
+import io.dotmac.licensing.license.RevokedLicenses;
 import io.dotmac.licensing.license.Verification;
 import io.dotmac.licensing.license.rest.ApiModels.IssueRequest;
 import io.dotmac.licensing.license.rest.ApiModels.LicenseSet;
 import io.dotmac.licensing.license.rest.ApiModels.LicenseView;
+import io.dotmac.licensing.license.rest.ApiModels.RevokedSource;
 import io.dotmac.licensing.license.rest.ApiModels.VerifyResponse;
 import java.time.Instant;
 import java.util.List;
@@ -27,9 +29,17 @@ public final class LicenseMapper {
     }
 
     public static LicenseSet toSet(IssuedLicenses issued) {
+        return new LicenseSet(issued.customerId(), issued.sourceId(), toViews(issued.licenses()));
+    }
+
+    public static RevokedSource toRevoked(RevokedLicenses revoked) {
+        return new RevokedSource(revoked.sourceId(), revoked.revoked(), toViews(revoked.licenses()));
+    }
+
+    // One instant for the whole list, so its licenses' statuses agree.
+    private static List<LicenseView> toViews(List<License> licenses) {
         Instant now = Instant.now();
-        return new LicenseSet(issued.customerId(), issued.sourceId(),
-                issued.licenses().stream().map(license -> toView(license, now)).toList());
+        return licenses.stream().map(license -> toView(license, now)).toList();
     }
 
     public static LicenseView toView(License license) {

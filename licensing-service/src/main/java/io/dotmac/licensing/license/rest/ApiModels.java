@@ -52,6 +52,21 @@ public final class ApiModels {
                               Instant expiresAt, String keyId, String licenseKey) {
     }
 
+    @Schema(description = "Revoke every license bought with one quote, for good", example = """
+            {"source_id": "8d3c1f6e-…", "reason": "order could not be activated"}""")
+    public record RevokeSourceRequest(
+            @Schema(description = "The quote the licenses were bought with (their source_id; any case)")
+            @NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+            String sourceId,
+            @Schema(description = "Why, for the service's log (optional)")
+            @Size(max = 500) String reason) {
+    }
+
+    @Schema(description = "The source's licenses after the call, all of them; revoked counts those this call revoked "
+            + "(0 when they were revoked already, or the source has none)")
+    public record RevokedSource(String sourceId, int revoked, List<LicenseView> licenses) {
+    }
+
     @Schema(description = "A license key to check", example = "{\"key\": \"eyJ2ZXIiOjEs….Zm9v…\"}")
     public record VerifyRequest(@NotBlank @Size(max = 16_384) String key) {
     }

@@ -11,6 +11,7 @@ import io.dotmac.licensing.license.mapping.LicenseMapper;
 import io.dotmac.licensing.license.rest.ApiModels.IssueRequest;
 import io.dotmac.licensing.license.rest.ApiModels.LicenseView;
 import io.dotmac.licensing.license.rest.ApiModels.PublicKey;
+import io.dotmac.licensing.license.rest.ApiModels.RevokeSourceRequest;
 import io.dotmac.licensing.license.rest.ApiModels.VerifyRequest;
 import io.dotmac.licensing.license.rest.ApiModels.VerifyResponse;
 import io.dotmac.licensing.signing.LicenseKeyVerifier;
@@ -36,7 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Licenses: issue, read, suspend, reinstate, revoke (Bearer token); verify a key and get the public key (public). */
+/** Licenses: issue, read, suspend, reinstate, revoke one or a quote's (Bearer token); verify a key and get the public key (public). */
 @Path(LicenseResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Licenses")
@@ -121,6 +122,24 @@ public class LicenseResource {
     @Operation(summary = "Revoke a license for good (409 if it is revoked already): its key verifies as revoked")
     public Uni<Response> revoke(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
         return change(key, id, "revoke", licenses::revoke);
+    }
+
+    @POST
+    @Path("/revoke")
+    @Consumes(MediaType.APPLICATION_JSON)
+    // Like the per-license revoke, which cannot be undone either: an operator undoes a journey through
+    // the workflow-service's compensate, which calls this with the engine's token.
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Revoke for good every license bought with a quote (source_id) that is not revoked yet, in one "
+            + "transaction: 200 with how many this call revoked and all the source's licenses. Safe to repeat (then 0 "
+            + "are revoked); a source without licenses in this tenant is 200 with none, not an error")
+    public Uni<Response> revokeSource(@HeaderParam(IdempotencyService.HEADER) String key,
+                                      @Valid @NotNull RevokeSourceRequest body) {
+        String tenantId = tenant.id();
+        return idempotency.run(key, "POST", PATH + "/revoke", body,
+                () -> licenses.revokeSource(tenantId, body.sourceId().trim(), body.reason())
+                        .map(revoked -> Response.ok(LicenseMapper.toRevoked(revoked)).build()));
     }
 
     @POST

@@ -6,8 +6,10 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * A notification as the API shows it (snake_case JSON). The fields of the other kind are null: a
- * welcome email has no quote, a payment request no tenant platform yet.
+ * A notification as the API shows it (snake_case JSON). The fields of the other kinds are null: a
+ * welcome email has no quote, a payment request no tenant platform yet, and a journey-failed email
+ * (kind {@code journey_failed}) shows its quote, amount and currency but has neither a platform nor
+ * a page to pay on; its subject says what became of the payment.
  */
 public record NotificationView(
         UUID id,

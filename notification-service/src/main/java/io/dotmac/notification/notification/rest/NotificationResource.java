@@ -2,13 +2,14 @@ package io.dotmac.notification.notification.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
-import io.dotmac.notification.client.OpenCheckouts;
+import io.dotmac.notification.client.QuotePaymentEmails;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
@@ -29,6 +30,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -36,9 +38,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Notifications of the caller's tenant: sending the payment request and the welcome email, and
- * reading delivery records. Each email is sent at most once per what it is about, however often
- * the engine asks.
+ * Notifications of the caller's tenant: sending the payment request, the welcome email and the
+ * journey-failed email, and reading delivery records. Each email is sent at most once per what it is
+ * about, however often the engine asks. What an email says about money (to whom, how much, where to
+ * pay, whether it was refunded) is read from the service that owns it, before any transaction,
+ * never taken from the caller: the engine's context can be wrong, and an email is what a customer
+ * acts on.
  */
 @Path("/api/v1/notifications")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,22 +53,23 @@ public class NotificationResource {
 
     static final String WELCOME_PATH = "/api/v1/notifications/welcome-email";
     static final String PAYMENT_REQUEST_PATH = "/api/v1/notifications/payment-request";
+    static final String JOURNEY_FAILED_PATH = "/api/v1/notifications/journey-failed";
 
     private final NotificationService notifications;
     private final NotificationSender sender;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
     private final ActiveOrders activeOrders;
-    private final OpenCheckouts openCheckouts;
+    private final QuotePaymentEmails quotePayments;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
-            CurrentTenant tenant, ActiveOrders activeOrders, OpenCheckouts openCheckouts) {
+            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments) {
         this.notifications = notifications;
         this.sender = sender;
         this.idempotency = idempotency;
         this.tenant = tenant;
         this.activeOrders = activeOrders;
-        this.openCheckouts = openCheckouts;
+        this.quotePayments = quotePayments;
     }
 
     /**
@@ -78,14 +84,47 @@ public class NotificationResource {
     @Operation(summary = "Email the customer of an accepted quote the link to pay it on its Stripe Checkout page; recipient, "
             + "amount, currency and link are billing-service's payment of quote_id; 202 with the notification (sent, or "
             + "queued for retries), one per quote and checkout page however often asked; 409 unless that payment is "
-            + "pending with a checkout page still open, 503 (retryable) if billing-service cannot be asked")
+            + "pending with a checkout page still open, or 200 with the request sent before if there is one (a repeat "
+            + "after the customer paid); 503 (retryable) if billing-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
+    @APIResponse(responseCode = "200", description = "The page is no longer open, and its link was sent before: that notification")
     public Uni<Response> sendPaymentRequest(@HeaderParam(IdempotencyService.HEADER) String key,
             @Valid @NotNull PaymentRequestEmailRequest body) {
         String tenantId = tenant.id();
-        return openCheckouts.requireOpen(body.quoteId())
-                .chain(payment -> recordAndAttempt(tenantId, key, PAYMENT_REQUEST_PATH, body,
-                        () -> notifications.recordPaymentRequest(tenantId, payment)));
+        // A repeat of a request that was done (a journey resumed after a crash, once the customer had
+        // paid) answers as done: the link went out, which is all it asked.
+        return aboutPayment(key, PAYMENT_REQUEST_PATH, body, quotePayments.requireOpenCheckout(body.quoteId()),
+                        notifications::recordPaymentRequest)
+                .onFailure(NotificationResource::isConflict).recoverWithUni(refused -> notifications
+                        .latestPaymentRequest(tenantId, body.quoteId().strip())
+                        .onItem().ifNull().failWith(refused)
+                        .map(sent -> Response.ok(NotificationView.of(sent)).build()));
+    }
+
+    private static boolean isConflict(Throwable e) {
+        return e instanceof ProblemException problem && problem.status() == 409;
+    }
+
+    /**
+     * Asks billing-service for the quote's payment before any transaction, as sendPaymentRequest
+     * does; a refusal stores nothing. The customer is told only once billing holds none of their
+     * money (refunded, or never received), and what the email says about it is billing's answer: a
+     * caller cannot have anyone told their money is back before it is.
+     */
+    @POST
+    @Path("/journey-failed")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Tell the customer of a quote whose journey failed for good that their platform could not be set "
+            + "up, and what became of their payment: refunded in full, or not received; recipient, amount, currency and "
+            + "outcome are billing-service's payment of quote_id; 202 with the notification (sent, or queued for "
+            + "retries), one per quote however often asked; 409 unless that payment is refunded or failed (a succeeded "
+            + "one is refunded first, a pending one not decided yet), 503 (retryable) if billing-service cannot be asked")
+    @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
+    public Uni<Response> sendJourneyFailed(@HeaderParam(IdempotencyService.HEADER) String key,
+            @Valid @NotNull JourneyFailedEmailRequest body) {
+        return aboutPayment(key, JOURNEY_FAILED_PATH, body, quotePayments.requireUndone(body.quoteId()),
+                notifications::recordJourneyFailed);
     }
 
     /**
@@ -109,6 +148,14 @@ public class NotificationResource {
         Welcome welcome = new Welcome(body.customerEmail(), body.tenantSubdomain(), body.customerName());
         return activeOrders.requireActive(welcome.tenantSubdomain(), welcome.customerEmail())
                 .chain(() -> recordAndAttempt(tenantId, key, WELCOME_PATH, body, () -> notifications.recordWelcome(tenantId, welcome)));
+    }
+
+    // An email about a quote's payment: the guard's answer (billing's payment, asked before any
+    // transaction; a refusal stores nothing) is what the email is recorded from.
+    private Uni<Response> aboutPayment(String key, String path, Object body, Uni<QuotePayment> guard,
+            BiFunction<String, QuotePayment, Uni<Notification>> record) {
+        String tenantId = tenant.id();
+        return guard.chain(payment -> recordAndAttempt(tenantId, key, path, body, () -> record.apply(tenantId, payment)));
     }
 
     // Records the notification under the Idempotency-Key and commits it, then makes the first

@@ -8,23 +8,26 @@ import java.util.UUID;
 
 /**
  * An order as the API shows it (JSON snake_case): {@code tenant_id} is the provisioned customer
- * tenant's id, null until provisioned, like {@code tenant} and {@code deployment}.
+ * tenant's id, null until provisioned, like {@code tenant} and {@code deployment}. A cancelled
+ * order shows when ({@code cancelled_at}), and what it had provisioned stays shown, torn down:
+ * status {@code deprovisioned} with {@code deprovisioned_at}.
  */
 public record OrderDto(UUID id, String externalOrderId, String quoteId, String status, String failureReason, String source,
                        String customerEmail, String customerName, String companyName, String organizationSlug,
                        String region, String currency, String billingCycle, BigDecimal totalAmount,
                        List<OrderedService> services, UUID tenantId, UUID deploymentInstanceId, Tenant tenant,
                        Deployment deployment, List<Activation> activations, OffsetDateTime createdAt,
-                       OffsetDateTime updatedAt, OffsetDateTime activatedAt) {
+                       OffsetDateTime updatedAt, OffsetDateTime activatedAt, OffsetDateTime cancelledAt) {
 
     /** The customer tenant the order provisioned. */
-    public record Tenant(UUID id, String slug, String status, OffsetDateTime createdAt) {
+    public record Tenant(UUID id, String slug, String status, OffsetDateTime createdAt, OffsetDateTime deprovisionedAt) {
     }
 
-    public record Deployment(UUID id, String region, String status, String endpointUrl, OffsetDateTime createdAt) {
+    public record Deployment(UUID id, String region, String status, String endpointUrl, OffsetDateTime createdAt,
+                             OffsetDateTime deprovisionedAt) {
     }
 
     public record Activation(UUID id, String serviceCode, String status, int attempts, String error,
-                             OffsetDateTime completedAt) {
+                             OffsetDateTime completedAt, OffsetDateTime deprovisionedAt) {
     }
 }

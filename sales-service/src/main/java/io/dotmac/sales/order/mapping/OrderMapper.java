@@ -18,11 +18,12 @@ public class OrderMapper {
                 order.source, order.customerEmail, order.customerName, order.companyName, order.organizationSlug,
                 order.region, order.currency, order.billingCycle, order.totalAmount, order.services.items(),
                 order.customerTenantId, order.deploymentInstanceId,
-                tenant == null ? null : new OrderDto.Tenant(tenant.id, tenant.slug, tenant.status, tenant.createdAt),
+                tenant == null ? null : new OrderDto.Tenant(tenant.id, tenant.slug, tenant.status, tenant.createdAt,
+                        tenant.deprovisionedAt),
                 deployment == null ? null : new OrderDto.Deployment(deployment.id, deployment.region, deployment.status,
-                        deployment.endpointUrl, deployment.createdAt),
+                        deployment.endpointUrl, deployment.createdAt, deployment.deprovisionedAt),
                 view.activations().stream().map(a -> new OrderDto.Activation(a.id, a.serviceCode, a.status.wire(),
-                        a.attempts, a.error, a.completedAt)).toList(),
-                order.createdAt, order.updatedAt, order.activatedAt);
+                        a.attempts, a.error, a.completedAt, a.deprovisionedAt)).toList(),
+                order.createdAt, order.updatedAt, order.activatedAt, order.cancelledAt);
     }
 }

@@ -4,6 +4,7 @@ import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.sales.order.OrderFilter;
 import io.dotmac.sales.order.OrderService;
 import io.dotmac.sales.order.OrderStatus;
@@ -15,6 +16,7 @@ import io.dotmac.sales.order.rest.OrderRequests.SubmitOrder;
 import io.dotmac.sales.provisioning.OrderProcessor;
 import io.dotmac.sales.provisioning.ProvisioningAdmission;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -35,7 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Orders of the caller's tenant: made from accepted quotes, submitted, processed (which provisions
- * the customer tenant, its deployment and its services), cancelled. Every write honours
+ * the customer tenant, its deployment and its services), cancelled (which tears them down). Every write honours
  * {@code Idempotency-Key}; the workflow engine calls these as {@code sales_service.*}.
  */
 @Path(OrderResource.BASE)
@@ -124,6 +126,7 @@ public class OrderResource {
     @Operation(summary = "Provision a submitted order: customer tenant, deployment, service activations, then active. "
             + "A failed order resumes where it stopped; an active one is returned unchanged. "
             + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409; "
+            + "a cancelled order is 409, also when it was cancelled while being processed (processing stops there); "
             + "503 with Retry-After when too many orders are submitted or processed at once")
     public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
         String tenantId = tenant.id();
@@ -131,9 +134,16 @@ public class OrderResource {
                 () -> processor.process(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build())));
     }
 
+    // The undo of a journey that failed for good (its compensation), so any order may be cancelled,
+    // active ones too. It tears down customer deployments: not for readers.
     @POST
     @Path("/{id}/cancel")
-    @Operation(summary = "Cancel an order that is draft, submitted or failed; 409 when processing or active")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Cancel an order, whatever its status, tearing down what it provisioned: its service "
+            + "activations, deployment and customer tenant are kept, marked deprovisioned with the time (the tenant "
+            + "keeps its slug). 200 with the order cancelled; a cancelled order is returned unchanged, and submitting "
+            + "or processing it is 409. 502 if the teardown failed (nothing changed; cancelling again retries); "
+            + "403 for a reader")
     public Uni<Response> cancel(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
         String tenantId = tenant.id();
         return idempotency.run(key, "POST", BASE + "/" + id + "/cancel", null,
