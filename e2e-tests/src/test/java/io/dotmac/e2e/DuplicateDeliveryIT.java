@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.dotmac.common.testing.TestTokens;
+import io.dotmac.standin.stripe.StripeSignature;
 import io.restassured.path.json.JsonPath;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -126,20 +122,8 @@ class DuplicateDeliveryIT {
 
     /** One delivery of the webhook, signed as Stripe signs each delivery; billing-service's outcome. */
     private static String deliver(Api api, String payload) {
-        return api.anonymous(Service.BILLING).header("Stripe-Signature", stripeSignature(payload, Instant.now().getEpochSecond()))
+        return api.anonymous(Service.BILLING).header("Stripe-Signature", StripeSignature.of(payload, Suite.STRIPE_WEBHOOK_SECRET, Instant.now().getEpochSecond()))
                 .body(payload).post("/api/v1/billing/webhooks/stripe").then().statusCode(200).extract().path("outcome");
-    }
-
-    /** {@code t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>.<payload>" with the endpoint's secret>}. */
-    private static String stripeSignature(String payload, long timestamp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Suite.STRIPE_WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] signature = mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8));
-            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(signature);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Set<String> eventIds(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -1,17 +1,12 @@
 package io.dotmac.billing.webhook;
 
 import com.stripe.Stripe;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.dotmac.standin.stripe.StripeSignature;
 import java.time.Instant;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stripe webhook events as Stripe sends them, and their {@code Stripe-Signature}: an HMAC-SHA256
- * of {@code <timestamp>.<payload>} with the endpoint secret, computed here by hand rather than with
- * stripe-java, so the test checks the service against Stripe's scheme, not against itself.
+ * Stripe webhook events as Stripe sends them, and their {@code Stripe-Signature} ({@link StripeSignature}:
+ * Stripe's scheme computed by hand, so the test checks the service against it, not against stripe-java).
  */
 final class StripeEvents {
 
@@ -19,14 +14,7 @@ final class StripeEvents {
     }
 
     static String signature(String payload, String secret, long timestamp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String v1 = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
-            return "t=" + timestamp + ",v1=" + v1;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeSignature.of(payload, secret, timestamp);
     }
 
     static long now() {

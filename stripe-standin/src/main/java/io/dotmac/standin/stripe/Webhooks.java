@@ -5,10 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Sends Stripe's webhook events to the endpoint, as Stripe does: the event JSON, signed in
@@ -116,7 +112,7 @@ final class Webhooks {
                             .timeout(Duration.ofSeconds(5))
                             .header("Content-Type", "application/json; charset=utf-8")
                             .header("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks) stand-in")
-                            .header("Stripe-Signature", signature(payload, secret, Instant.now().getEpochSecond()))
+                            .header("Stripe-Signature", StripeSignature.of(payload, secret, Instant.now().getEpochSecond()))
                             .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() / 100 == 2 ? null : "HTTP " + answer.statusCode() + " " + answer.body();
@@ -143,18 +139,6 @@ final class Webhooks {
         event.put("request", request);
         event.put("type", type);
         return StripeJson.write(event);
-    }
-
-    /** {@code Stripe-Signature}'s value for the payload, signed at {@code timestamp} (unix seconds). */
-    static String signature(String payload, String secret, long timestamp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "t=" + timestamp + ",v1="
-                    + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
     }
 
     void stop() {
