@@ -21,6 +21,17 @@ class PageRequestTest {
         assertProblem("size must be a whole number, was 'abc'", () -> PageRequest.of(null, "abc"));
     }
 
+    @Test
+    void refusesAPageThatStartsBeyondTheLargestOffsetInsteadOfOverflowing() {
+        // 21474837 * 100 is past Integer.MAX_VALUE: Panache's first result would go negative.
+        assertProblem("page 21474837 of size 100 starts at item 2147483700; page * size must be at most 1000000"
+                + " (narrow the list with a filter instead)", () -> PageRequest.of("21474837", "100"));
+        assertProblem("page 2147483647 of size 1 starts at item 2147483647; page * size must be at most 1000000"
+                + " (narrow the list with a filter instead)", () -> PageRequest.of("2147483647", "1"));
+        assertEquals(new PageRequest(10_000, 100), PageRequest.of("10000", "100"));
+        assertEquals(PageRequest.MAX_OFFSET, PageRequest.of("1000000", "1").toPanache().index);
+    }
+
     private static void assertProblem(String detail, Runnable call) {
         ProblemException problem = assertThrows(ProblemException.class, call::run);
         assertEquals(400, problem.status());

@@ -3,6 +3,7 @@ package io.dotmac.workflow.config;
 import io.dotmac.workflow.client.ServiceRegistry;
 import io.dotmac.workflow.definition.DefinitionParser;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.expression.ExpressionLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -11,8 +12,11 @@ public class EngineBeans {
 
     @Produces
     @ApplicationScoped
-    ExpressionEngine expressionEngine() {
-        return new ExpressionEngine();
+    ExpressionEngine expressionEngine(EngineConfig config) {
+        EngineConfig.Limits limits = config.limits();
+        return new ExpressionEngine(new ExpressionLimits(limits.expressionLength(), limits.expressionTime(),
+                (int) Math.min(Integer.MAX_VALUE, limits.expressionString().asLongValue()), limits.regexSize(),
+                (int) Math.min(Integer.MAX_VALUE, limits.regexInput().asLongValue())));
     }
 
     @Produces

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -41,7 +42,60 @@ public interface EngineConfig {
     @WithDefault("5m")
     Duration conditionRecheckMax();
 
+    /** Times in a row an execution's driving may fail abnormally (out of memory, a crash) before it is FAILED, not claimed again. */
+    @WithDefault("3")
+    @Min(1)
+    int quarantineAfter();
+
     Schedules schedule();
+
+    Limits limits();
+
+    Inbox inbox();
+
+    /** Events whose starts waited in the inbox for their tenant's quota (inbox/InboxDrainer). */
+    interface Inbox {
+        /** How often they are looked for. */
+        @WithDefault("1s")
+        Duration drainEvery();
+    }
+
+    /** What one execution's data and one expression may grow to (docs/workflow-dsl.md, "Limits"). */
+    interface Limits {
+        /** The whole context, as JSON. */
+        @WithDefault("1M")
+        MemorySize maxContext();
+
+        /** What one step puts into the context or records as its output. */
+        @WithDefault("512K")
+        MemorySize maxStepOutput();
+
+        /** Text built from a template with ${...} inside (an embedded value is written as JSON). */
+        @WithDefault("512K")
+        MemorySize maxTemplateResult();
+
+        /** Characters of one expression (condition, when). */
+        @WithDefault("2000")
+        @Min(1)
+        int expressionLength();
+
+        /** Time one evaluation of an expression may take. */
+        @WithDefault("50ms")
+        Duration expressionTime();
+
+        /** The longest string an expression may build with +. */
+        @WithDefault("1M")
+        MemorySize expressionString();
+
+        /** Instructions a regular expression (=~) may expand to. */
+        @WithDefault("10000")
+        @Min(1)
+        int regexSize();
+
+        /** Characters of the text a regular expression is matched against. */
+        @WithDefault("64K")
+        MemorySize regexInput();
+    }
 
     ServiceToken serviceToken();
 
@@ -52,6 +106,11 @@ public interface EngineConfig {
         /** How often the executions waiting per workflow are counted. */
         @WithDefault("15s")
         Duration waitingRefresh();
+
+        /** Distinct values a tag that tenants name (workflow, step) may take; later ones are counted as "other". */
+        @WithDefault("500")
+        @Min(1)
+        int maxTagValues();
     }
 
     /** The engine's own tokens for the services it calls. */
@@ -90,5 +149,12 @@ public interface EngineConfig {
 
         @WithDefault("60s")
         Duration maxBackoff();
+
+        /**
+         * The longest backoff waited out holding the execution; a longer one lets go of its lease
+         * and in-flight slot, and the claim loop resumes it when it is due, like a wait.
+         */
+        @WithDefault("2s")
+        Duration holdUpTo();
     }
 }

@@ -55,6 +55,16 @@ final class ExecutionContext {
         return here == null ? uni : uni.emitOn(task -> on(here, task));
     }
 
+    /** {@code work}, subscribed to on a later turn of the caller's context, on a fresh stack. */
+    static Uni<Void> nextTurn(Supplier<Uni<Void>> work) {
+        Context here = Vertx.currentContext();
+        if (here == null) {
+            return Uni.createFrom().deferred(work::get);
+        }
+        return Uni.createFrom().<Void>emitter(emitter -> here.runOnContext(ignored -> emitter.complete(null)))
+                .chain(ignored -> work.get());
+    }
+
     static void step(String name) {
         MDC.put(STEP, name);
     }

@@ -1,6 +1,7 @@
 package io.dotmac.workflow.engine;
 
 import io.dotmac.workflow.execution.StepRecord;
+import io.dotmac.workflow.metrics.BoundedTags;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The engine's counts on /q/metrics: executions started (by workflow and trigger type) and
  * finished (by workflow and terminal status, with their running time), step durations (by
- * workflow, step, step type and final status) and step retries. Tags are names, never ids, so the
- * number of series is bounded by the definitions.
+ * workflow, step, step type and final status) and step retries. Tags are names, never ids, and
+ * workflow and step names are folded by {@link BoundedTags}, so the number of series is bounded
+ * whatever names tenants give their definitions.
  */
 @ApplicationScoped
 class ExecutionMetrics {
@@ -27,18 +29,20 @@ class ExecutionMetrics {
             Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(7)};
 
     private final MeterRegistry registry;
+    private final BoundedTags tags;
     // Steps are recorded on the engine's hot path: each series is looked up in the registry once.
     private final Map<StepSeries, Timer> stepDurations = new ConcurrentHashMap<>();
     private final Map<StepSeries, Counter> stepRetries = new ConcurrentHashMap<>();
 
-    ExecutionMetrics(MeterRegistry registry) {
+    ExecutionMetrics(MeterRegistry registry, BoundedTags tags) {
         this.registry = registry;
+        this.tags = tags;
     }
 
     void started(String workflow, String triggerType) {
         Counter.builder("workflow.executions.started")
                 .description("Executions started")
-                .tag("workflow", workflow)
+                .tag("workflow", workflow(workflow))
                 .tag("trigger_type", triggerType == null ? "unknown" : triggerType)
                 .register(registry)
                 .increment();
@@ -50,7 +54,7 @@ class ExecutionMetrics {
         if (millis == null) {
             return;
         }
-        stepDurations.computeIfAbsent(new StepSeries(workflow, step.name, step.type, step.status.name()),
+        stepDurations.computeIfAbsent(new StepSeries(workflow(workflow), step(step.name), step.type, step.status.name()),
                 series -> Timer.builder("workflow.step.duration")
                         .description("Time from a step's start to its final status, retries and waits included")
                         .tag("workflow", series.workflow())
@@ -63,7 +67,7 @@ class ExecutionMetrics {
     }
 
     void stepRetried(String workflow, String step) {
-        stepRetries.computeIfAbsent(new StepSeries(workflow, step, null, null),
+        stepRetries.computeIfAbsent(new StepSeries(workflow(workflow), step(step), null, null),
                 series -> Counter.builder("workflow.step.retries")
                         .description("Attempts of a step after a transient failure")
                         .tag("workflow", series.workflow())
@@ -75,10 +79,18 @@ class ExecutionMetrics {
     void onFinished(@Observes ExecutionFinished finished) {
         Timer.builder("workflow.executions.finished")
                 .description("Executions that reached a terminal status, with their running time (waiting excluded)")
-                .tag("workflow", finished.workflowName())
+                .tag("workflow", workflow(finished.workflowName()))
                 .tag("status", finished.status().name())
                 .register(registry)
                 .record(Duration.ofMillis(finished.runningTimeMs()));
+    }
+
+    private String workflow(String name) {
+        return tags.fold("workflow", name);
+    }
+
+    private String step(String name) {
+        return tags.fold("step", name);
     }
 
     private record StepSeries(String workflow, String step, String type, String status) {

@@ -42,6 +42,8 @@ class ExecutionRunner {
     private static final Logger LOG = Logger.getLogger(ExecutionRunner.class);
     /** The step type of an undo's record. */
     static final String COMPENSATION = "compensation";
+    /** Steps run one after another on one stack before the next goes on a fresh one. */
+    private static final int INLINE_STEPS = 32;
 
     private final ExecutionStore store;
     private final ExpressionEngine expressions;
@@ -51,10 +53,12 @@ class ExecutionRunner {
     private final Event<ExecutionFinished> finished;
     private final ExecutionMetrics metrics;
     private final Vertx vertx;
+    private final DataLimits limits;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
-                    Event<ExecutionFinished> finished, ExecutionMetrics metrics, Vertx vertx) {
+                    Event<ExecutionFinished> finished, ExecutionMetrics metrics, Vertx vertx, DataLimits limits) {
         this.finished = finished;
+        this.limits = limits;
         this.store = store;
         this.expressions = expressions;
         this.config = config;
@@ -95,6 +99,15 @@ class ExecutionRunner {
     }
 
     private Uni<Void> next(ExecutionState s) {
+        // Steps that call nothing follow each other on one stack; now and then the rest goes on a
+        // fresh one, so that a long chain of transforms cannot overflow it.
+        if (++s.inlineSteps % INLINE_STEPS == 0) {
+            return ExecutionContext.nextTurn(() -> decideNext(s));
+        }
+        return decideNext(s);
+    }
+
+    private Uni<Void> decideNext(ExecutionState s) {
         Instant now = clock.instant();
         Decider.Decision decision = Decider.decide(s, now, config.executionTimeout());
         if (decision instanceof Decider.Finish finish) {
@@ -189,6 +202,10 @@ class ExecutionRunner {
                             Instant started) {
         Instant now = clock.instant();
         if (outcome instanceof StepOutcome.Completed done) {
+            String tooLarge = limits.problem(s.context, done, !s.compensating());
+            if (tooLarge != null) {
+                return failed(s, step, record, tooLarge, now);
+            }
             record.output = done.output();
             record.error = null;
             finishStep(s, record, StepStatus.COMPLETED, now);
@@ -234,6 +251,11 @@ class ExecutionRunner {
             Duration backoff = policy.backoffBefore(record.retryCount);
             LOG.debugf("step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
                     record.retryCount, policy.maxAttempts() - 1, backoff.toMillis());
+            if (backoff.compareTo(config.retry().holdUpTo()) > 0) {
+                // A long backoff holds nothing: the lease and the slot go, the claim loop resumes the step when due.
+                s.nextWakeAt = now.plus(backoff);
+                return checkpoint(s);
+            }
             // A cancel requested during the backoff is read before the next attempt goes out.
             return checkpointThen(s, () -> ExecutionContext.resumeHere(Uni.createFrom().voidItem().onItem().delayIt().by(backoff))
                     .chain(() -> ExecutionContext.resumeHere(store.cancelRequested(s.id)))

@@ -23,10 +23,12 @@ class ServiceCaller {
 
     private final ServiceRegistry registry;
     private final ServiceTokens tokens;
+    private final DataLimits limits;
 
-    ServiceCaller(ServiceRegistry registry, ServiceTokens tokens) {
+    ServiceCaller(ServiceRegistry registry, ServiceTokens tokens, DataLimits limits) {
         this.registry = registry;
         this.tokens = tokens;
+        this.limits = limits;
     }
 
     @SuppressWarnings("unchecked")
@@ -36,7 +38,8 @@ class ServiceCaller {
         return Uni.createFrom().deferred(() -> {
             ServiceOperation operation = registry.find(call.service(), call.method()).orElseThrow(() ->
                     new IllegalArgumentException("no operation " + call.service() + "." + call.method()));
-            Map<String, Object> params = call.params() == null ? Map.of() : (Map<String, Object>) Templates.resolve(call.params(), context);
+            Map<String, Object> params = call.params() == null ? Map.of() : (Map<String, Object>) Templates.resolve(call.params(), context,
+                    limits.maxTemplateResult());
             record.input = params;
             return operation.invoke(params, idempotencyKey, tokens.authorization(invocation.tenantId()))
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException(

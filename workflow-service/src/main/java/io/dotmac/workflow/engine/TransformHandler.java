@@ -11,6 +11,12 @@ import java.util.Map;
 @ApplicationScoped
 class TransformHandler implements StepHandler {
 
+    private final DataLimits limits;
+
+    TransformHandler(DataLimits limits) {
+        this.limits = limits;
+    }
+
     @Override
     public StepType type() {
         return StepType.TRANSFORM;
@@ -26,7 +32,8 @@ class TransformHandler implements StepHandler {
     public Uni<StepOutcome> execute(StepInvocation invocation) {
         return Uni.createFrom().item(() -> {
             invocation.record().input = invocation.step().set();
-            Map<String, Object> values = (Map<String, Object>) Templates.resolve(invocation.step().set(), invocation.context());
+            Map<String, Object> values = (Map<String, Object>) Templates.resolve(invocation.step().set(), invocation.context(),
+                    limits.maxTemplateResult());
             return (StepOutcome) new StepOutcome.Completed(values, values);
         }).onFailure().recoverWithItem(FailureClassifier::classify);
     }

@@ -7,6 +7,8 @@ import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.ExecutionStore;
 import io.dotmac.workflow.execution.LeaseLostException;
 import io.dotmac.workflow.execution.NewExecution;
+import io.dotmac.workflow.quota.StartQuota;
+import io.dotmac.workflow.quota.TenantQuotas;
 import io.dotmac.workflow.repository.StoredWorkflow;
 import io.dotmac.workflow.repository.WorkflowRepository;
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,9 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -48,15 +48,19 @@ public class WorkflowEngine {
     private final EngineIdentity identity;
     private final ExecutionMetrics metrics;
     private final Event<ExecutionFinished> finished;
+    private final TenantQuotas quotas;
+    private final StartQuota startQuota;
     private final String owner;
     private final long pollIntervalMs;
-    /** The executions this instance drives, with the lease token of each driver. */
-    private final Map<UUID, String> inFlight = new ConcurrentHashMap<>();
+    private final InFlight inFlight = new InFlight();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
 
     WorkflowEngine(WorkflowRepository workflows, ExecutionStore store, ExecutionRunner runner, EngineConfig config,
-                   Vertx vertx, EngineIdentity identity, ExecutionMetrics metrics, Event<ExecutionFinished> finished) {
+                   Vertx vertx, EngineIdentity identity, ExecutionMetrics metrics, Event<ExecutionFinished> finished,
+                   TenantQuotas quotas, StartQuota startQuota) {
+        this.quotas = quotas;
+        this.startQuota = startQuota;
         this.workflows = workflows;
         this.store = store;
         this.runner = runner;
@@ -80,15 +84,18 @@ public class WorkflowEngine {
     void stop(@Observes ShutdownEvent event) {
         timers.forEach(vertx::cancelTimer);
         try {
-            store.releaseLeases(Map.copyOf(inFlight)).await().atMost(java.time.Duration.ofSeconds(5));
+            store.releaseLeases(inFlight.leases()).await().atMost(java.time.Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOG.warnf("could not release leases at shutdown (they expire by themselves): %s", e.getMessage());
         }
     }
 
     /**
-     * Starts an execution of the newest active version of a workflow. With an idempotency key that
-     * was used before, emits that execution instead of starting another.
+     * Starts an execution of the newest active version of a workflow, within the tenant's start
+     * quota (else fails with {@link io.dotmac.workflow.quota.QuotaExceededException}). With an
+     * idempotency key that was used before by the same kind of start, emits that execution instead
+     * of starting another. It is driven here at once if this instance and the tenant have room in
+     * flight, else by the claim loop when they do.
      */
     public Uni<Started> start(StartRequest request) {
         return workflows.findActive(request.workflowName(), request.tenantId()).chain(found -> {
@@ -99,21 +106,45 @@ public class WorkflowEngine {
                 throw new InvalidInputException("workflow '" + request.workflowName() + "' needs context " + missing
                         + " (given: " + request.context().keySet() + ")");
             }
-            UUID id = UUID.randomUUID();
-            String token = identity.newLeaseToken();
-            Map<String, Object> context = new LinkedHashMap<>(request.context());
-            NewExecution execution = new NewExecution(id, workflow.id(), workflow.definition().name(),
-                    workflow.definition().version(), context, request.triggerType(), request.triggerSource(),
-                    request.tenantId(), request.idempotencyKey());
-            return store.insert(execution, token, config.leaseDuration()).map(stored -> {
-                if (stored.created()) {
-                    metrics.started(workflow.definition().name(), request.triggerType());
-                    dispatch(new ExecutionState(id, token, request.tenantId(), workflow.definition(), context, 1, 0, 0,
-                            Instant.now()));
-                }
-                return new Started(stored.id(), stored.created());
-            });
+            // Namespaced by how it started: an API caller cannot take the key of a schedule's or an event's start.
+            String key = request.idempotencyKey() == null ? null : request.triggerType() + ":" + request.idempotencyKey();
+            // A start made before is answered without counting against the quota: a redelivered
+            // event or a client's retry must not use up the tenant's rate, nor be refused by it.
+            Uni<UUID> before = key == null ? Uni.createFrom().nullItem() : store.findByIdempotencyKey(request.tenantId(), key);
+            return before.chain(existing -> existing != null
+                    ? Uni.createFrom().item(new Started(existing, false))
+                    : startQuota.admit(request.tenantId()).chain(() -> insert(request, workflow, key)));
         });
+    }
+
+    private Uni<Started> insert(StartRequest request, StoredWorkflow workflow, String key) {
+        UUID id = UUID.randomUUID();
+        boolean driveNow = inFlight.tryTake(request.tenantId(), config.maxInFlight(), quotas.of(request.tenantId()).maxInFlight());
+        String token = driveNow ? identity.newLeaseToken() : null;
+        Map<String, Object> context = new LinkedHashMap<>(request.context());
+        NewExecution execution = new NewExecution(id, workflow.id(), workflow.definition().name(),
+                workflow.definition().version(), context, request.triggerType(), request.triggerSource(),
+                request.tenantId(), key);
+        return store.insert(execution, token, config.leaseDuration())
+                .onFailure().invoke(failure -> {
+                    if (driveNow) {
+                        inFlight.giveBack(request.tenantId());
+                    }
+                })
+                .map(stored -> {
+                    if (stored.created()) {
+                        metrics.started(workflow.definition().name(), request.triggerType());
+                    }
+                    if (stored.created() && driveNow) {
+                        dispatch(new ExecutionState(id, token, request.tenantId(), workflow.definition(), context, 1, 0, 0,
+                                Instant.now()));
+                    } else if (driveNow) {
+                        inFlight.giveBack(request.tenantId());
+                    } else if (stored.created()) {
+                        poll();
+                    }
+                    return new Started(stored.id(), stored.created());
+                });
     }
 
     /** Makes a waiting execution check its condition now (an event it waits for has arrived). */
@@ -170,13 +201,20 @@ public class WorkflowEngine {
         });
     }
 
-    /** Claims due executions up to this instance's capacity and drives them. */
+    /**
+     * Claims due executions up to this instance's capacity, fairly across tenants and within each
+     * tenant's room in flight, and drives them.
+     */
     void poll() {
-        int capacity = config.maxInFlight() - inFlight.size();
+        int capacity = inFlight.free(config.maxInFlight());
         if (capacity <= 0 || !polling.compareAndSet(false, true)) {
             return;
         }
-        store.claimDue(owner, Math.min(capacity, CLAIM_BATCH), config.leaseDuration(), Set.copyOf(inFlight.keySet()))
+        int batch = Math.min(capacity, CLAIM_BATCH);
+        Map<String, Integer> rooms = inFlight.rooms(tenant -> quotas.of(tenant).maxInFlight());
+        quotas.overridden().forEach(tenant -> rooms.putIfAbsent(tenant, quotas.of(tenant).maxInFlight()));
+        int room = Math.min(batch, quotas.defaults().maxInFlight());
+        store.claimDue(owner, batch, config.leaseDuration(), inFlight.leases().keySet(), room, rooms)
                 .onItem().transformToMulti(claimed -> Multi.createFrom().iterable(claimed))
                 .onItem().transformToUniAndMerge(this::resume)
                 .collect().asList()
@@ -184,7 +222,7 @@ public class WorkflowEngine {
                         resumed -> {
                             polling.set(false);
                             // A full batch means more may be due.
-                            if (resumed.size() == Math.min(capacity, CLAIM_BATCH)) {
+                            if (resumed.size() == batch) {
                                 poll();
                             }
                         },
@@ -195,6 +233,16 @@ public class WorkflowEngine {
     }
 
     private Uni<UUID> resume(ClaimedExecution claimed) {
+        if (claimed.driverAttempts() > config.quarantineAfter()) {
+            // Each of its last drivers stopped abnormally (out of memory, a crash): another would too.
+            String reason = "quarantined: driving it failed abnormally " + (claimed.driverAttempts() - 1)
+                    + " times in a row (workflow.quarantine-after=" + config.quarantineAfter() + ")"
+                    + (claimed.driverError() == null ? "" : "; last: " + claimed.driverError())
+                    + "; change the definition or the context, then retry it";
+            LOG.errorf("execution %s %s", claimed.id(), reason);
+            return store.failUnrunnable(claimed.id(), claimed.leaseToken(), reason).replaceWith(claimed.id());
+        }
+        inFlight.take(claimed.tenantId());
         return workflows.findById(claimed.workflowId()).map(workflow -> {
             ExecutionState state = new ExecutionState(claimed.id(), claimed.leaseToken(), claimed.tenantId(),
                     workflow.definition(), claimed.context(), claimed.runNumber(), claimed.currentStep(),
@@ -211,22 +259,26 @@ public class WorkflowEngine {
             // keeps it from taking a claim slot again and again, and the other claimed executions go on.
             String reason = "the workflow definition " + claimed.workflowId() + " cannot be loaded: " + failure.getMessage();
             LOG.errorf("execution %s cannot run, recording it as FAILED: %s", claimed.id(), reason);
+            inFlight.giveBack(claimed.tenantId());
             return store.failUnrunnable(claimed.id(), claimed.leaseToken(), reason).replaceWith(claimed.id());
         });
     }
 
     private void dispatch(ExecutionState state) {
-        inFlight.put(state.id, state.leaseToken);
+        inFlight.drive(state.id, state.leaseToken, state.tenantId);
         runner.drive(state)
                 .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
                     LOG.errorf(failure, "execution %s stopped unexpectedly; recording it as FAILED", state.id);
-                    // If even that cannot be written, the lease expires and the execution resumes from its last checkpoint.
-                    return runner.abandon(state, failure);
+                    // If even that cannot be written, the lease expires and the execution resumes from its
+                    // last checkpoint, a driver attempt the more (quarantined after workflow.quarantine-after).
+                    return runner.abandon(state, failure).onFailure().call(unwritten -> store.recordDriverFailure(
+                            state.id, state.leaseToken, failure.getClass().getSimpleName() + ": " + failure.getMessage())
+                            .onFailure().recoverWithNull());
                 })
                 .subscribe().with(
-                        done -> inFlight.remove(state.id, state.leaseToken),
+                        done -> inFlight.stopped(state.id, state.leaseToken),
                         failure -> {
-                            inFlight.remove(state.id, state.leaseToken);
+                            inFlight.stopped(state.id, state.leaseToken);
                             if (failure instanceof LeaseLostException) {
                                 LOG.warnf("execution %s: %s; another driver has it now", state.id, failure.getMessage());
                             } else {
@@ -236,10 +288,10 @@ public class WorkflowEngine {
     }
 
     private void renewLeases() {
-        if (inFlight.isEmpty()) {
+        Map<UUID, String> held = inFlight.leases();
+        if (held.isEmpty()) {
             return;
         }
-        Map<UUID, String> held = Map.copyOf(inFlight);
         store.renewLeases(held, config.leaseDuration()).subscribe().with(
                 renewed -> {
                     if (renewed < held.size()) {

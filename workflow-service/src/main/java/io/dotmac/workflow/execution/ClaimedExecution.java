@@ -19,5 +19,9 @@ public record ClaimedExecution(
         String leaseToken,
         StepRecord currentStepRow,
         Integer compensationStep,
-        String errorMessage) {
+        String errorMessage,
+        /** Claims since the last checkpoint, this one included. */
+        int driverAttempts,
+        /** Why the last of them ended abnormally, where that could be written. */
+        String driverError) {
 }

@@ -48,6 +48,8 @@ public final class ExecutionState {
     public Integer compensationStep;
     /** While compensating: the steps to undo, latest first (read from the recorded steps, not stored). */
     public List<Integer> compensationPlan;
+    /** Steps decided by this driver so far; the runner moves to a fresh stack every so many. */
+    public int inlineSteps;
     private final List<StepRecord> dirtySteps = new ArrayList<>();
 
     public ExecutionState(UUID id, String leaseToken, String tenantId, WorkflowDefinition definition,

@@ -15,8 +15,14 @@ import java.util.UUID;
  */
 public interface ExecutionStore {
 
-    /** Stores a new execution, leased under {@code leaseToken}; with a known idempotency key, emits the existing one instead. */
+    /**
+     * Stores a new execution, leased under {@code leaseToken} (or, when it is null, unleased and due
+     * for the claim loop); with a known idempotency key, emits the existing one instead.
+     */
     Uni<StartedExecution> insert(NewExecution execution, String leaseToken, Duration lease);
+
+    /** The execution started with this (namespaced) idempotency key in the tenant, or null if there is none. */
+    Uni<UUID> findByIdempotencyKey(String tenantId, String idempotencyKey);
 
     /**
      * Writes the execution's state and the step rows changed since the last checkpoint, in one
@@ -28,10 +34,14 @@ public interface ExecutionStore {
 
     /**
      * Leases up to {@code limit} unfinished executions that are due, not leased by anyone and not
-     * among those {@code driving} already; each claim gets a lease token of its own, made of
-     * {@code owner} and a random part, so that two drivers of one process never share a lease.
+     * among those {@code driving} already, fairly across tenants: the earliest due of each tenant
+     * first, then the second of each, and no more of a tenant than its room ({@code rooms}, else
+     * {@code room}). Each claim gets a lease token of its own, made of {@code owner} and a random
+     * part, so that two drivers of one process never share a lease, and counts as a driver attempt
+     * until the execution's next checkpoint.
      */
-    Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving);
+    Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving, int room,
+                                         Map<String, Integer> rooms);
 
     /** Whether a cancel of the execution was requested (read before a side effect that waited, like a retry). */
     Uni<Boolean> cancelRequested(UUID executionId);
@@ -41,6 +51,9 @@ public interface ExecutionStore {
 
     /** Lets the leases go at once (shutting down), so that another instance takes over without waiting. */
     Uni<Integer> releaseLeases(Map<UUID, String> leases);
+
+    /** Notes why driving the execution failed abnormally, where its checkpoint could not be written; emits whether it did. */
+    Uni<Boolean> recordDriverFailure(UUID executionId, String leaseToken, String reason);
 
     /**
      * Records as FAILED, with the reason, a claimed execution that cannot run at all (its definition

@@ -26,10 +26,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class PgExecutionStore implements ExecutionStore {
 
+    // Without a lease token the execution is stored unleased and due: the claim loop drives it when
+    // this instance (or another) has room.
     static final String INSERT_EXECUTION = """
             INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context,
                 trigger_type, trigger_source, tenant_id, idempotency_key, lease_owner, lease_expires_at, started_at)
-            VALUES ($1, $2, $3, $4, 'RUNNING', $5::text::jsonb, $6, $7, $8, $9, $10, now() + $11 * interval '1 millisecond', now())
+            VALUES ($1, $2, $3, $4, 'RUNNING', $5::text::jsonb, $6, $7, $8, $9, $10::text,
+                    CASE WHEN $10::text IS NOT NULL THEN now() + $11 * interval '1 millisecond' END, now())
             ON CONFLICT ((coalesce(tenant_id, '')), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
 
     // A waiting execution is due at once if its event came while it was being driven into the wait
@@ -43,7 +46,8 @@ public class PgExecutionStore implements ExecutionStore {
                 wake_requested = false,
                 lease_owner = CASE WHEN $11 THEN lease_owner END,
                 lease_expires_at = CASE WHEN $11 THEN now() + $12 * interval '1 millisecond' END,
-                wait_event = $13, wait_key = $14, compensation_step = $15, updated_at = now()
+                wait_event = $13, wait_key = $14, compensation_step = $15, driver_attempts = 0, driver_error = NULL,
+                updated_at = now()
             WHERE id = $1 AND lease_owner = $2
             RETURNING cancel_requested""";
 
@@ -60,29 +64,54 @@ public class PgExecutionStore implements ExecutionStore {
     private static final String FIND_BY_IDEMPOTENCY_KEY = """
             SELECT id FROM workflow_executions WHERE coalesce(tenant_id, '') = coalesce($1, '') AND idempotency_key = $2""";
 
+    // Fair across tenants: the tenants with unfinished executions are walked through the index (a
+    // loose index scan, one probe per tenant), each gives up to its room ($5 unless $6/$7 say
+    // otherwise) of its earliest due, and the batch takes the first of every tenant, then the
+    // second, and so on. driver_attempts counts the claims since the last checkpoint.
     private static final String CLAIM_DUE = """
-            WITH due AS (
-                SELECT id FROM workflow_executions
-                WHERE status IN ('PENDING', 'RUNNING', 'WAITING')
-                  AND (next_wake_at IS NULL OR next_wake_at <= now())
-                  AND (lease_expires_at IS NULL OR lease_expires_at < now())
-                  AND NOT (id = ANY($4))
-                ORDER BY next_wake_at NULLS FIRST
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED),
+            WITH RECURSIVE tenants AS (
+                (SELECT coalesce(tenant_id, '') AS tenant FROM workflow_executions
+                  WHERE status IN ('PENDING', 'RUNNING', 'WAITING') ORDER BY 1 LIMIT 1)
+                UNION ALL
+                SELECT (SELECT coalesce(tenant_id, '') FROM workflow_executions
+                         WHERE status IN ('PENDING', 'RUNNING', 'WAITING') AND coalesce(tenant_id, '') > tenants.tenant
+                         ORDER BY 1 LIMIT 1)
+                  FROM tenants WHERE tenants.tenant IS NOT NULL),
+            rooms AS (SELECT * FROM unnest($6::text[], $7::int[]) AS r(tenant, room)),
+            candidates AS (
+                SELECT c.id, c.next_wake_at, c.turn
+                  FROM tenants t
+                  LEFT JOIN rooms r ON r.tenant = t.tenant
+                 CROSS JOIN LATERAL (
+                      SELECT d.id, d.next_wake_at, row_number() OVER () AS turn FROM (
+                          SELECT id, next_wake_at FROM workflow_executions
+                           WHERE coalesce(tenant_id, '') = t.tenant AND status IN ('PENDING', 'RUNNING', 'WAITING')
+                             AND (next_wake_at IS NULL OR next_wake_at <= now())
+                             AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                             AND NOT (id = ANY($4))
+                           ORDER BY next_wake_at NULLS FIRST
+                           LIMIT coalesce(r.room, $5)) d) c
+                 WHERE t.tenant IS NOT NULL),
+            due AS (
+                SELECT e.id FROM workflow_executions e JOIN candidates c ON c.id = e.id
+                 ORDER BY c.turn, c.next_wake_at NULLS FIRST
+                 LIMIT $2
+                   FOR UPDATE OF e SKIP LOCKED),
             claimed AS (
                 UPDATE workflow_executions e
                    SET lease_owner = $1 || ':' || gen_random_uuid(), lease_expires_at = now() + $3 * interval '1 millisecond',
                        next_wake_at = NULL, wake_requested = false, started_at = coalesce(e.started_at, now()),
-                       updated_at = now()
+                       driver_attempts = e.driver_attempts + 1, updated_at = now()
                   FROM due
                  WHERE e.id = due.id
                 RETURNING e.id, e.workflow_id, e.tenant_id, e.context, e.current_step, e.run_number,
-                          e.running_time_ms, e.cancel_requested, e.lease_owner, e.compensation_step, e.error_message)
+                          e.running_time_ms, e.cancel_requested, e.lease_owner, e.compensation_step, e.error_message,
+                          e.driver_attempts, e.driver_error)
             SELECT c.id, c.workflow_id, c.tenant_id, c.context::text, c.current_step, c.run_number,
                    c.running_time_ms, c.cancel_requested, c.lease_owner,
                    s.step_name, s.step_type, s.status, s.retry_count, s.started_at, s.wait_until,
-                   s.input_data::text, s.error_message, c.compensation_step, c.error_message
+                   s.input_data::text, s.error_message, c.compensation_step, c.error_message,
+                   c.driver_attempts, c.driver_error
               FROM claimed c
               LEFT JOIN workflow_steps s
                 ON s.execution_id = c.id AND s.run_number = c.run_number
@@ -100,6 +129,10 @@ public class PgExecutionStore implements ExecutionStore {
             UPDATE workflow_executions e SET lease_expires_at = now()
               FROM unnest($1::uuid[], $2::text[]) AS held(id, token)
              WHERE e.id = held.id AND e.lease_owner = held.token""";
+
+    // Small on purpose: it is written when a checkpoint of the execution could not be.
+    private static final String RECORD_DRIVER_FAILURE = """
+            UPDATE workflow_executions SET driver_error = left($3, 2000) WHERE id = $1 AND lease_owner = $2""";
 
     private static final String FAIL_UNRUNNABLE = """
             UPDATE workflow_executions SET status = 'FAILED', error_message = $3, completed_at = now(), updated_at = now(),
@@ -140,7 +173,7 @@ public class PgExecutionStore implements ExecutionStore {
     private static final String RETRY = """
             UPDATE workflow_executions SET status = 'RUNNING', run_number = run_number + 1, error_message = NULL,
                 completed_at = NULL, cancel_requested = false, next_wake_at = now(), lease_owner = NULL,
-                running_time_ms = 0,
+                running_time_ms = 0, driver_attempts = 0, driver_error = NULL,
                 lease_expires_at = NULL, updated_at = now()
              WHERE id = $1 AND status = 'FAILED' AND compensation_step IS NULL""";
 
@@ -151,7 +184,7 @@ public class PgExecutionStore implements ExecutionStore {
                 compensation_step = jsonb_array_length(w.definition -> 'steps'), completed_at = NULL,
                 error_message = split_part(e.error_message, '; compensate_', 1),
                 cancel_requested = false, next_wake_at = now(), lease_owner = NULL, running_time_ms = 0,
-                lease_expires_at = NULL, updated_at = now()
+                driver_attempts = 0, driver_error = NULL, lease_expires_at = NULL, updated_at = now()
               FROM workflows w
              WHERE e.id = $1 AND w.id = e.workflow_id AND e.status = 'FAILED'
                AND EXISTS (SELECT 1 FROM workflow_steps s
@@ -181,6 +214,12 @@ public class PgExecutionStore implements ExecutionStore {
                 ? Uni.createFrom().item(new StartedExecution(e.id(), true))
                 : pool.preparedQuery(FIND_BY_IDEMPOTENCY_KEY).execute(Tuple.of(e.tenantId(), e.idempotencyKey()))
                         .map(rows -> new StartedExecution(rows.iterator().next().getUUID(0), false)));
+    }
+
+    @Override
+    public Uni<UUID> findByIdempotencyKey(String tenantId, String idempotencyKey) {
+        return pool.preparedQuery(FIND_BY_IDEMPOTENCY_KEY).execute(Tuple.of(tenantId, idempotencyKey))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
     }
 
     @Override
@@ -220,8 +259,11 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving) {
-        Tuple params = Tuple.of(owner, limit, lease.toMillis(), driving.toArray(UUID[]::new));
+    public Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving,
+                                                 int room, Map<String, Integer> rooms) {
+        List<String> tenants = new ArrayList<>(rooms.keySet());
+        Tuple params = Tuple.of(owner, limit, lease.toMillis(), driving.toArray(UUID[]::new), room,
+                tenants.toArray(String[]::new)).addArrayOfInteger(tenants.stream().map(rooms::get).toArray(Integer[]::new));
         return pool.preparedQuery(CLAIM_DUE).execute(params).map(rows -> {
             List<ClaimedExecution> claimed = new ArrayList<>();
             for (Row row : rows) {
@@ -248,7 +290,7 @@ public class PgExecutionStore implements ExecutionStore {
         }
         return new ClaimedExecution(id, row.getLong(1), row.getString(2), JsonCodec.readMap(row.getString(3)),
                 currentStep, runNumber, row.getLong(6), row.getBoolean(7), row.getString(8), step,
-                compensationStep, row.getString(18));
+                compensationStep, row.getString(18), row.getInteger(19), row.getString(20));
     }
 
     @Override
@@ -267,6 +309,12 @@ public class PgExecutionStore implements ExecutionStore {
     @Override
     public Uni<Integer> releaseLeases(Map<UUID, String> leases) {
         return leases.isEmpty() ? Uni.createFrom().item(0) : pool.preparedQuery(RELEASE).execute(held(leases)).map(RowSet::rowCount);
+    }
+
+    @Override
+    public Uni<Boolean> recordDriverFailure(UUID executionId, String leaseToken, String reason) {
+        return pool.preparedQuery(RECORD_DRIVER_FAILURE).execute(Tuple.of(executionId, leaseToken, reason))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     @Override

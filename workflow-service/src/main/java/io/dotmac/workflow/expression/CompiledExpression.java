@@ -1,5 +1,6 @@
 package io.dotmac.workflow.expression;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,10 +22,12 @@ public final class CompiledExpression {
     private final String source;
     private final JexlScript script;
     private final Set<String> roots;
+    private final Duration maxTime;
 
-    CompiledExpression(String source, JexlScript script) {
+    CompiledExpression(String source, JexlScript script, Duration maxTime) {
         this.source = source;
         this.script = script;
+        this.maxTime = maxTime;
         Set<String> names = new LinkedHashSet<>();
         for (List<String> variable : script.getVariables()) {
             if (!variable.isEmpty()) {
@@ -50,14 +53,20 @@ public final class CompiledExpression {
     /**
      * Evaluates the expression against {@code context}, which is only read.
      *
-     * @throws ExpressionException when a variable or property is undefined or JEXL fails
-     *         otherwise, quoting the expression and JEXL's message
+     * @throws ExpressionException when a variable or property is undefined, the evaluation goes
+     *         beyond its limits, or JEXL fails otherwise, quoting the expression and the reason
      */
     public Object evaluate(Map<String, Object> context) {
         Objects.requireNonNull(context, "context");
         try {
-            return script.execute(new MapContext(context));
+            return EvaluationBudget.within(maxTime, () -> script.execute(new MapContext(context)));
+        } catch (EvaluationBudget.OverBudgetException | IllegalArgumentException e) {
+            throw new ExpressionException("expression '" + source + "' " + e.getMessage(), e);
         } catch (JexlException e) {
+            Throwable limit = limitIn(e);
+            if (limit != null) {
+                throw new ExpressionException("expression '" + source + "' " + limit.getMessage(), e);
+            }
             // JEXL reports 'nope.x' on a missing 'nope' as a null-property error, so name the
             // missing roots explicitly.
             List<String> missing = roots.stream().filter(root -> !context.containsKey(root)).toList();
@@ -66,6 +75,16 @@ public final class CompiledExpression {
                     : "failed (not in the context: " + String.join(", ", missing) + ")";
             throw ExpressionException.fromJexl(source, problem, e);
         }
+    }
+
+    // JEXL wraps what its arithmetic throws; a limit or a pattern RE2 refuses is told as it is.
+    private static Throwable limitIn(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EvaluationBudget.OverBudgetException || cause instanceof IllegalArgumentException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.dotmac.workflow.expression;
 
 import java.math.MathContext;
-import org.apache.commons.jexl3.JexlArithmetic;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
@@ -20,7 +19,9 @@ import org.apache.commons.jexl3.introspection.JexlUberspect;
  * template strings are rejected when the expression is compiled, and at run time nothing but
  * context data is reachable (see ContextDataUberspect). Evaluation is strict, so an undefined
  * variable or key is an error rather than null, and decimal arithmetic uses BigDecimal with
- * {@link MathContext#DECIMAL128}. Instances are thread-safe and meant to be shared.
+ * {@link MathContext#DECIMAL128}. Expressions are bounded ({@link ExpressionLimits}): in length when
+ * compiled, and in time, string size and regular-expression size when evaluated, where {@code =~}
+ * runs on RE2/J. Instances are thread-safe and meant to be shared.
  */
 public class ExpressionEngine {
 
@@ -53,8 +54,14 @@ public class ExpressionEngine {
             .register(false);
 
     private final JexlEngine jexl;
+    private final ExpressionLimits limits;
 
     public ExpressionEngine() {
+        this(ExpressionLimits.DEFAULTS);
+    }
+
+    public ExpressionEngine(ExpressionLimits limits) {
+        this.limits = limits;
         // JexlBuilder ignores permissions once an uberspect is supplied, so the RESTRICTED base
         // that the data-only layer delegates to is taken from an engine built just for it.
         JexlUberspect restricted =
@@ -67,7 +74,7 @@ public class ExpressionEngine {
                 .safe(false)
                 // Otherwise an undefined 'a' in 'a.b' is retried as a variable literally named "a.b".
                 .antish(false)
-                .arithmetic(new JexlArithmetic(true, MathContext.DECIMAL128, NO_FIXED_SCALE))
+                .arithmetic(new BoundedArithmetic(limits, new BoundedRegex(limits), true, MathContext.DECIMAL128, NO_FIXED_SCALE))
                 .cache(CACHE_SIZE)
                 .create();
     }
@@ -85,6 +92,10 @@ public class ExpressionEngine {
         if (source.isBlank()) {
             throw new ExpressionException("expression '" + source + "' is blank");
         }
+        if (source.length() > limits.maxLength()) {
+            throw new ExpressionException("expression '" + source.substring(0, 80) + "…' is " + source.length()
+                    + " characters long; at most " + limits.maxLength() + " are allowed (workflow.limits.expression-length)");
+        }
         JexlScript script;
         try {
             script = jexl.createScript(FEATURES, new JexlInfo(INFO_NAME, 1, 1), source);
@@ -101,7 +112,7 @@ public class ExpressionEngine {
                     + " at offset " + backquote
                     + ": backquoted template strings are not supported, use 'text' + value");
         }
-        return new CompiledExpression(source, script);
+        return new CompiledExpression(source, script, limits.maxTime());
     }
 
     /** Offset of the first backquote that is not inside a '...' or "..." literal, or -1. */

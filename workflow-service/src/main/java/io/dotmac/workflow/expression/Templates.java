@@ -13,9 +13,13 @@ import java.util.Map;
  * referenced value itself, keeping its type, while placeholders embedded in other text are
  * rendered as text. <code>$${</code> writes a literal <code>${</code>. Map keys are never treated as
  * templates. {@link #references(Object)} lists the paths a tree uses so a definition can be
- * checked when it is loaded rather than when the step runs.
+ * checked when it is loaded rather than when the step runs. A result is bounded in size (as JSON):
+ * text is never built past the limit, and values taken by reference are counted, not copied.
  */
 public final class Templates {
+
+    /** The limit of {@link #resolve(Object, Map)}; the engine's steps use workflow.limits.max-template-result. */
+    public static final long DEFAULT_MAX_BYTES = 512 * 1024;
 
     private Templates() {
     }
@@ -28,23 +32,37 @@ public final class Templates {
      * @throws UnresolvedPathException when a path cannot be resolved, or a null value would
      *         have to be written into text
      * @throws IllegalArgumentException when a string in the tree is not a well-formed template
+     * @throws TooLargeException when the result would be larger than {@link #DEFAULT_MAX_BYTES}
      */
     public static Object resolve(Object template, Map<String, Object> context) {
+        return resolve(template, context, DEFAULT_MAX_BYTES);
+    }
+
+    /** {@link #resolve(Object, Map)} with a result of at most {@code maxBytes} as JSON. */
+    public static Object resolve(Object template, Map<String, Object> context, long maxBytes) {
+        return resolve(template, context, new Budget(maxBytes));
+    }
+
+    private static Object resolve(Object template, Map<String, Object> context, Budget budget) {
         if (template instanceof String text) {
-            return resolveString(text, context);
+            return resolveString(text, context, budget);
         }
         if (template instanceof Map<?, ?> map) {
             Map<Object, Object> resolved = new LinkedHashMap<>();
-            map.forEach((key, value) -> resolved.put(key, resolve(value, context)));
+            map.forEach((key, value) -> {
+                budget.spend(DataSize.upTo(key, budget.left()) + 1);
+                resolved.put(key, resolve(value, context, budget));
+            });
             return resolved;
         }
         if (template instanceof List<?> list) {
             List<Object> resolved = new ArrayList<>(list.size());
             for (Object value : list) {
-                resolved.add(resolve(value, context));
+                resolved.add(resolve(value, context, budget));
             }
             return resolved;
         }
+        budget.spend(DataSize.upTo(template, budget.left()));
         return template;
     }
 
@@ -75,12 +93,14 @@ public final class Templates {
         }
     }
 
-    private static Object resolveString(String template, Map<String, Object> context) {
+    private static Object resolveString(String template, Map<String, Object> context, Budget budget) {
         List<Part> parts = parts(template);
         if (parts.size() == 1 && parts.get(0) instanceof Ref ref) {
-            return ref.path().resolve(context);
+            Object value = ref.path().resolve(context);
+            budget.spend(DataSize.upTo(value, budget.left()));
+            return value;
         }
-        StringBuilder out = new StringBuilder();
+        Bounded out = new Bounded(budget);
         for (Part part : parts) {
             if (part instanceof Text text) {
                 out.append(text.text());
@@ -95,7 +115,9 @@ public final class Templates {
                 appendAsText(out, value);
             }
         }
-        return out.toString();
+        String text = out.toString();
+        budget.spend(text.length() + 2L);
+        return text;
     }
 
     private static List<Part> parts(String template) {
@@ -146,19 +168,19 @@ public final class Templates {
         return new IllegalArgumentException("malformed template \"" + template + "\": " + problem, cause);
     }
 
-    private static void appendAsText(StringBuilder out, Object value) {
+    private static void appendAsText(Bounded out, Object value) {
         if (value instanceof Map || value instanceof List) {
             appendJson(out, value);
         } else if (value instanceof BigDecimal decimal) {
             // toString() would switch to exponent notation (1E+3) for some amounts.
-            out.append(decimal.toPlainString());
+            out.append(plain(decimal));
         } else {
             out.append(value);
         }
     }
 
     /** Compact JSON for the context's value types; enough for text, not a general serializer. */
-    private static void appendJson(StringBuilder out, Object value) {
+    private static void appendJson(Bounded out, Object value) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof Map<?, ?> map) {
@@ -182,7 +204,7 @@ public final class Templates {
             }
             out.append(']');
         } else if (value instanceof BigDecimal decimal) {
-            out.append(decimal.toPlainString());
+            out.append(plain(decimal));
         } else if (value instanceof Number || value instanceof Boolean) {
             out.append(value);
         } else {
@@ -190,7 +212,12 @@ public final class Templates {
         }
     }
 
-    private static void appendJsonString(StringBuilder out, String text) {
+    // Plain, as amounts are written, unless that would take more than ten thousand digits (1E+100000000).
+    private static String plain(BigDecimal decimal) {
+        return Math.abs((long) decimal.scale()) > 9_999 ? decimal.toString() : decimal.toPlainString();
+    }
+
+    private static void appendJsonString(Bounded out, String text) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -212,6 +239,72 @@ public final class Templates {
             }
         }
         out.append('"');
+    }
+
+    /** What a result may still grow by. */
+    private static final class Budget {
+
+        private final long max;
+        private long left;
+
+        Budget(long max) {
+            this.max = max;
+            this.left = max;
+        }
+
+        long left() {
+            return Math.max(0, left);
+        }
+
+        void spend(long bytes) {
+            left -= bytes;
+            if (left < 0) {
+                throw new TooLargeException("the result of a template would be larger than " + max
+                        + " bytes (workflow.limits.max-template-result)");
+            }
+        }
+    }
+
+    /** A string builder that stops at the budget, so that text written from a huge value is never built whole. */
+    private static final class Bounded {
+
+        private final StringBuilder text = new StringBuilder();
+        private final Budget budget;
+
+        Bounded(Budget budget) {
+            this.budget = budget;
+        }
+
+        Bounded append(Object value) {
+            return append(String.valueOf(value));
+        }
+
+        Bounded append(char c) {
+            return append(String.valueOf(c));
+        }
+
+        Bounded append(String value) {
+            if (text.length() + (long) value.length() > budget.left()) {
+                budget.spend(text.length() + (long) value.length());
+            }
+            text.append(value);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+
+    /** A template whose result would be larger than allowed. */
+    public static final class TooLargeException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(String message) {
+            super(message);
+        }
     }
 
     private sealed interface Part permits Text, Ref {

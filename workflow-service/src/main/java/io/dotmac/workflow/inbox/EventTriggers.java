@@ -7,6 +7,7 @@ import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
 import io.dotmac.workflow.metrics.EventLag;
+import io.dotmac.workflow.quota.QuotaExceededException;
 import io.dotmac.workflow.repository.ExecutionQueries;
 import io.dotmac.workflow.repository.StoredWorkflow;
 import io.dotmac.workflow.repository.WorkflowRepository;
@@ -14,6 +15,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -64,12 +66,18 @@ public class EventTriggers {
                     + " names no tenant (CloudEvents extension '" + InboxEvent.TENANT_EXTENSION + "' or data."
                     + InboxEvent.TENANT_FIELD + ")"));
         }
+        Deferral deferral = new Deferral();
         return workflows.findTriggeredBy(event.topic(), event.tenant())
                 .onItem().transformToMulti(triggered -> Multi.createFrom().iterable(triggered))
-                .onItem().transformToUniAndConcatenate(workflow -> start(event, workflow))
+                .onItem().transformToUniAndConcatenate(workflow -> start(event, workflow)
+                        .onFailure(QuotaExceededException.class).recoverWithItem(over -> deferral.add((QuotaExceededException) over)))
                 .collect().asList()
                 .call(started -> wake(event))
                 .invoke(started -> {
+                    if (deferral.retryAfter != null) {
+                        // Its waiting executions are woken; the starts wait, in the inbox, for the tenant's quota.
+                        throw new EventDeferredException(deferral.reason, deferral.retryAfter);
+                    }
                     if (!started.isEmpty() && started.stream().noneMatch(Boolean::booleanValue)) {
                         // Every workflow it should start refused it: the event goes aside, for an operator to look at.
                         throw new MalformedEventException("event " + event.id() + " on " + event.topic()
@@ -77,6 +85,19 @@ public class EventTriggers {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** The starts an event could not make yet because of the tenant's quota. */
+    private static final class Deferral {
+
+        private Duration retryAfter;
+        private String reason;
+
+        boolean add(QuotaExceededException over) {
+            retryAfter = retryAfter == null || over.retryAfter().compareTo(retryAfter) > 0 ? over.retryAfter() : retryAfter;
+            reason = over.getMessage();
+            return true;
+        }
     }
 
     private Uni<Integer> wake(InboxEvent event) {

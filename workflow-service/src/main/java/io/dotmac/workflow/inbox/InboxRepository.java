@@ -1,6 +1,11 @@
 package io.dotmac.workflow.inbox;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +18,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class InboxRepository {
 
     private static final String INSERT = """
-            INSERT INTO inbox_events (source, event_id, topic, event_type, event_key, event_time, payload)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO inbox_events (source, event_id, topic, event_type, event_key, event_time, payload, tenant_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (source, event_id) DO NOTHING""";
+
+    private static final String DEFER = """
+            UPDATE inbox_events SET deferred_until = now() + $3 * interval '1 millisecond'
+             WHERE source = $1 AND event_id = $2""";
+
+    private static final String DONE = """
+            UPDATE inbox_events SET deferred_until = NULL, processed_at = now() WHERE source = $1 AND event_id = $2""";
+
+    // Taken for a while (pushed back), so that other instances draining at the same time skip them.
+    private static final String TAKE_DEFERRED = """
+            UPDATE inbox_events i SET deferred_until = now() + $2 * interval '1 millisecond'
+              FROM (SELECT source, event_id FROM inbox_events
+                     WHERE deferred_until <= now() ORDER BY deferred_until LIMIT $1 FOR UPDATE SKIP LOCKED) due
+             WHERE i.source = due.source AND i.event_id = due.event_id
+            RETURNING i.source, i.event_id, i.topic, i.event_type, i.event_key, i.event_time, i.tenant_id, i.payload""";
 
     private final Pool pool;
 
@@ -32,7 +52,30 @@ public class InboxRepository {
                 .addString(event.type())
                 .addString(event.key())
                 .addOffsetDateTime(event.time())
-                .addJsonObject(event.payload());
+                .addJsonObject(event.payload())
+                .addString(event.tenant());
         return pool.preparedQuery(INSERT).execute(row).map(result -> result.rowCount() == 1);
+    }
+
+    /** Leaves the event for {@link InboxDrainer}, due again after {@code delay}. */
+    public Uni<Void> defer(InboxEvent event, Duration delay) {
+        return pool.preparedQuery(DEFER).execute(Tuple.of(event.source(), event.id(), delay.toMillis())).replaceWithVoid();
+    }
+
+    /** The deferred event has been handled. */
+    public Uni<Void> done(InboxEvent event) {
+        return pool.preparedQuery(DONE).execute(Tuple.of(event.source(), event.id())).replaceWithVoid();
+    }
+
+    /** Up to {@code limit} deferred events that are due, each held back by {@code hold} from other drainers. */
+    public Uni<List<InboxEvent>> takeDeferred(int limit, Duration hold) {
+        return pool.preparedQuery(TAKE_DEFERRED).execute(Tuple.of(limit, hold.toMillis())).map(rows -> {
+            List<InboxEvent> events = new ArrayList<>();
+            for (Row row : rows) {
+                events.add(new InboxEvent(row.getString(0), row.getString(1), row.getString(2), row.getString(3),
+                        row.getString(4), row.getOffsetDateTime(5), row.getString(6), (JsonObject) row.getValue(7)));
+            }
+            return events;
+        });
     }
 }

@@ -60,13 +60,20 @@ public class TriggerEventConsumer {
                     } else {
                         LOG.infof("redelivered event %s from %s: its effects happen once", event.id(), event.source());
                     }
-                }).chain(() -> untilDone(event, triggers.handle(event))))
+                }).chain(() -> untilDone(event, triggers.handle(event)
+                        .onFailure(EventDeferredException.class).recoverWithUni(deferred -> defer(event, (EventDeferredException) deferred)))))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("event on %s sent to the dead-letter topic: %s", message.getMetadata(IncomingKafkaRecordMetadata.class)
                             .map(m -> ((IncomingKafkaRecordMetadata<?, ?>) m).getTopic()).orElse("?"), failure.getMessage());
                     return Uni.createFrom().completionStage(message.nack(failure));
                 });
+    }
+
+    private Uni<Void> defer(InboxEvent event, EventDeferredException deferred) {
+        LOG.infof("event %s on %s waits in the inbox for %s s: %s", event.id(), event.topic(),
+                deferred.retryAfter().toSeconds(), deferred.getMessage());
+        return inbox.defer(event, deferred.retryAfter());
     }
 
     private Uni<Boolean> storeUntilCommitted(InboxEvent event) {

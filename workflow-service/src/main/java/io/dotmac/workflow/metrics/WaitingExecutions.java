@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * an event, a customer) as the database has them, counted on a timer rather than on each scrape
  * or each transition (one grouped COUNT on the status index). A waiting execution belongs to no
  * instance, so every instance reports the same count: aggregate it with max, not sum. A workflow
- * that had waiting executions reports 0 once it has none, rather than vanishing.
+ * that had waiting executions reports 0 once it has none, rather than vanishing. Workflow names are
+ * folded by {@link BoundedTags}: the workflows beyond its bound are counted together as "other".
  */
 @ApplicationScoped
 public class WaitingExecutions {
@@ -34,15 +35,17 @@ public class WaitingExecutions {
     private final Pool pool;
     private final Vertx vertx;
     private final MeterRegistry registry;
+    private final BoundedTags tags;
     private final long refreshMs;
     private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile long timer = -1;
 
-    WaitingExecutions(Pool pool, Vertx vertx, MeterRegistry registry, EngineConfig config) {
+    WaitingExecutions(Pool pool, Vertx vertx, MeterRegistry registry, BoundedTags tags, EngineConfig config) {
         this.pool = pool;
         this.vertx = vertx;
         this.registry = registry;
+        this.tags = tags;
         this.refreshMs = Math.max(100, config.metrics().waitingRefresh().toMillis());
     }
 
@@ -65,7 +68,7 @@ public class WaitingExecutions {
                 rows -> {
                     Map<String, Long> counts = new HashMap<>();
                     for (Row row : rows) {
-                        counts.put(row.getString(0), row.getLong(1));
+                        counts.merge(tags.fold("workflow", row.getString(0)), row.getLong(1), Long::sum);
                     }
                     waiting.forEach((workflow, count) -> count.set(counts.getOrDefault(workflow, 0L)));
                     counts.forEach((workflow, count) -> gauge(workflow).set(count));

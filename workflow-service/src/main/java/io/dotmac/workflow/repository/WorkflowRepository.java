@@ -84,6 +84,11 @@ public class WorkflowRepository {
             + COLUMNS + ", created_at, definition ? 'schedule' AS scheduled FROM workflows WHERE tenant_id IS NOT NULL"
             + " AND is_active ORDER BY tenant_id, name, " + NEWEST_FIRST + ") running WHERE scheduled";
 
+    // The names of one tenant, but one, whose running version has a schedule (as SCHEDULED finds them).
+    private static final String COUNT_SCHEDULED = "SELECT count(*) FROM (SELECT DISTINCT ON (name) definition ? 'schedule'"
+            + " AS scheduled FROM workflows WHERE tenant_id = $1 AND name <> $2 AND is_active ORDER BY name, " + NEWEST_FIRST
+            + ") running WHERE scheduled";
+
     private final Pool pool;
     private final DefinitionParser parser;
     private final Map<Long, StoredWorkflow> byId = new ConcurrentHashMap<>();
@@ -179,6 +184,11 @@ public class WorkflowRepository {
             }
             return scheduled;
         });
+    }
+
+    /** How many of the tenant's workflows other than {@code name} run on a schedule. */
+    public Uni<Long> countScheduled(String tenantId, String name) {
+        return pool.preparedQuery(COUNT_SCHEDULED).execute(Tuple.of(tenantId, name)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** A version the tenant sees; without {@code version}, the one that runs (or else the newest). */

@@ -6,6 +6,7 @@ import io.dotmac.workflow.definition.Schedule;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.repository.WorkflowRepository;
+import io.dotmac.workflow.support.PeriodicTask;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -18,27 +19,29 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * Starts the workflows that carry a cron schedule, on every replica, each due time exactly once:
  * the start's idempotency key is the workflow and the due time, unique in the database, so the
  * replicas that see the same due time start one execution between them. A due time missed while
- * no replica ran is made up once (the latest one), within a catch-up window.
+ * no replica ran is made up once (the latest one), within a catch-up window. Up to
+ * {@value #CONCURRENCY} schedules start at once, so that the schedules of every tenant due in the
+ * same minute start within it, not one after another behind a slow one.
  */
 @ApplicationScoped
 public class ScheduledStarts {
 
     private static final Logger LOG = Logger.getLogger(ScheduledStarts.class);
+    /** Starts under way at once: each holds a database connection (the pool has 20) for a moment. */
+    private static final int CONCURRENCY = 16;
 
     private final WorkflowRepository workflows;
     private final WorkflowEngine engine;
     private final Vertx vertx;
     private final Duration interval;
     private final Duration catchUp;
-    private final AtomicBoolean ticking = new AtomicBoolean();
-    private long timer = -1;
+    private PeriodicTask task;
 
     ScheduledStarts(WorkflowRepository workflows, WorkflowEngine engine, Vertx vertx, EngineConfig config) {
         this.workflows = workflows;
@@ -49,18 +52,13 @@ public class ScheduledStarts {
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(interval.toMillis(), id -> {
-            if (ticking.compareAndSet(false, true)) {
-                tick().subscribe().with(started -> ticking.set(false), failure -> {
-                    ticking.set(false);
-                    LOG.warnf("scheduled starts failed, trying again in %s: %s", interval, failure.getMessage());
-                });
-            }
-        });
+        task = PeriodicTask.every(vertx, interval, "scheduled starts", this::tick);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        vertx.cancelTimer(timer);
+        if (task != null) {
+            task.cancel();
+        }
     }
 
     /** Starts what is due now; emits how many executions this call started (the others were started already). */
@@ -68,7 +66,7 @@ public class ScheduledStarts {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         return workflows.findScheduled()
                 .onItem().transformToMulti(scheduled -> Multi.createFrom().iterable(scheduled))
-                .onItem().transformToUniAndConcatenate(workflow -> {
+                .onItem().transformToUni(workflow -> {
                     Schedule schedule = workflow.workflow().definition().schedule();
                     Optional<ZonedDateTime> due = ExecutionTime.forCron(Schedule.PARSER.parse(schedule.cron())).lastExecution(now);
                     // Not before the version was stored, and not a run missed long ago.
@@ -83,7 +81,7 @@ public class ScheduledStarts {
                                         due.get().toInstant(), failure.getMessage());
                                 return false;
                             });
-                })
+                }).merge(CONCURRENCY)
                 .filter(Boolean::booleanValue).collect().asList().map(java.util.List::size);
     }
 

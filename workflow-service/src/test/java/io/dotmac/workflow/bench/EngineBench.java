@@ -159,7 +159,8 @@ class EngineBench {
                 (double) commits / stepsSinceWindowStart, tracker.notCompleted());
     }
 
-    private static double percentile(List<Long> sortedNanos, double p) {
+    /** The p-th percentile of sorted nanoseconds, in milliseconds. */
+    static double percentile(List<Long> sortedNanos, double p) {
         if (sortedNanos.isEmpty()) {
             return Double.NaN;
         }

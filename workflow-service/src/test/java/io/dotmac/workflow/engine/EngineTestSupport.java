@@ -43,15 +43,24 @@ public class EngineTestSupport {
 
     /** Stores a definition whose steps are the given JSON array, under a name no other test uses. */
     String define(String inputsJson, String stepsJson) {
+        return define(null, inputsJson, stepsJson);
+    }
+
+    /** The same, as the tenant's own workflow. */
+    String define(String tenant, String inputsJson, String stepsJson) {
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String json = "{\"name\":\"" + name + "\",\"version\":\"1.0.0\",\"inputs\":" + inputsJson + ",\"steps\":" + stepsJson + "}";
         WorkflowDefinition definition = parser.parse(JsonCodec.readTree(json));
-        workflows.insert(definition, json, null).await().atMost(Duration.ofSeconds(10));
+        workflows.insert(definition, json, tenant).await().atMost(Duration.ofSeconds(10));
         return name;
     }
 
     UUID start(String workflow, Map<String, Object> context) {
-        return engine.start(new WorkflowEngine.StartRequest(workflow, context, null, "manual", "test", null))
+        return start(null, workflow, context);
+    }
+
+    UUID start(String tenant, String workflow, Map<String, Object> context) {
+        return engine.start(new WorkflowEngine.StartRequest(workflow, context, tenant, "manual", "test", null))
                 .await().atMost(Duration.ofSeconds(10)).id();
     }
 

@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.dotmac.workflow.engine.EngineTestSupport.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -374,8 +375,23 @@ class WorkflowEngineTest {
         assertTrue(first.created());
         assertEquals(first.id(), second.id());
         assertTrue(!second.created());
-        assertEquals(1L, support.query("SELECT count(*) AS n FROM workflow_executions WHERE idempotency_key = ?", key)
+        assertEquals(1L, support.query("SELECT count(*) AS n FROM workflow_executions WHERE idempotency_key = ?", "manual:" + key)
                 .get(0).get("n"));
+    }
+
+    @Test
+    void startKeysAreNamespacedByHowTheExecutionStarted() {
+        String workflow = support.define("[]", "[{\"name\":\"a\",\"type\":\"transform\",\"set\":{\"x\":1}}]");
+        String key = "schedule:" + workflow + ":2026-12-02T12:00:00Z";
+        var byApi = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key))
+                .await().atMost(Duration.ofSeconds(5));
+        var bySchedule = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "scheduled", "cron", key))
+                .await().atMost(Duration.ofSeconds(5));
+
+        // A caller of the API that guesses a schedule's key starts its own execution, not the schedule's.
+        assertTrue(byApi.created());
+        assertTrue(bySchedule.created());
+        assertNotEquals(byApi.id(), bySchedule.id());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ class PgExecutionStoreTest {
     }
 
     private List<ClaimedExecution> claim(String owner) {
-        return store.claimDue(owner, 1000, LEASE, List.of()).await().atMost(WAIT);
+        return store.claimDue(owner, 1000, LEASE, List.of(), 1000, Map.of()).await().atMost(WAIT);
     }
 
     private static Throwable failureOf(io.smallrye.mutiny.Uni<?> uni) {
@@ -141,8 +142,38 @@ class PgExecutionStoreTest {
         UUID id = insert("owner-a:1", null);
         expire(id);
 
-        assertTrue(store.claimDue("owner-a", 1000, LEASE, List.of(id)).await().atMost(WAIT).stream()
+        assertTrue(store.claimDue("owner-a", 1000, LEASE, List.of(id), 1000, Map.of()).await().atMost(WAIT).stream()
                 .noneMatch(c -> c.id().equals(id)));
+    }
+
+    @Test
+    void claimingTakesTheEarliestDueOfEveryTenantInTurnWithinEachTenantsRoom() {
+        String flood = "flood-" + UUID.randomUUID();
+        String calm = "calm-" + UUID.randomUUID();
+        List<UUID> floods = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            floods.add(insertFor(flood));
+        }
+        UUID calmOne = insertFor(calm);
+        UUID calmTwo = insertFor(calm);
+
+        // 30 of the flood's are due before them: the calm tenant's two are claimed, and no more of the
+        // flood than a tenant's room.
+        List<UUID> first = store.claimDue("owner-f", 1000, LEASE, List.of(), 6, Map.of()).await().atMost(WAIT).stream()
+                .map(ClaimedExecution::id).toList();
+        assertTrue(first.containsAll(List.of(calmOne, calmTwo)), first::toString);
+        assertEquals(6, first.stream().filter(floods::contains).count());
+        // With no room left for the flood, it gets nothing, however much of it is due.
+        List<UUID> second = store.claimDue("owner-f", 1000, LEASE, first, 6, Map.of(flood, 0)).await().atMost(WAIT).stream()
+                .map(ClaimedExecution::id).toList();
+        assertTrue(second.stream().noneMatch(floods::contains), second::toString);
+    }
+
+    private UUID insertFor(String tenant) {
+        UUID id = UUID.randomUUID();
+        store.insert(new NewExecution(id, workflowId, "contract", "1.0.0", Map.of(), "manual", "test", tenant, null), null, LEASE)
+                .await().atMost(WAIT);
+        return id;
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.dotmac.workflow.engine;
+
+import io.dotmac.workflow.config.EngineConfig;
+import io.dotmac.workflow.expression.DataSize;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The sizes a step's outcome may have before it is applied: its output, and the context it leaves.
+ * Checked by the runner, so that a definition that grows its context (each step doubling it, say)
+ * fails its own execution with the limit and the size, instead of running the engine out of memory
+ * when the context is written.
+ */
+@ApplicationScoped
+class DataLimits {
+
+    /** How far past a limit a size is counted, to name it; beyond that the message says "more than". */
+    private static final int COUNTED_UP_TO = 4;
+
+    private final long maxContext;
+    private final long maxStepOutput;
+    private final long maxTemplateResult;
+
+    DataLimits(EngineConfig config) {
+        this.maxContext = config.limits().maxContext().asLongValue();
+        this.maxStepOutput = config.limits().maxStepOutput().asLongValue();
+        this.maxTemplateResult = config.limits().maxTemplateResult().asLongValue();
+    }
+
+    /** The largest result a step's templates may resolve to (read through the bean's proxy: a method, not the field). */
+    long maxTemplateResult() {
+        return maxTemplateResult;
+    }
+
+    /** What is wrong with applying {@code done} to {@code context} (it is not changed), or null when it fits. */
+    String problem(Map<String, Object> context, StepOutcome.Completed done, boolean updatesContext) {
+        String output = tooLarge("its output", done.output(), maxStepOutput, "max-step-output");
+        if (output != null || !updatesContext) {
+            return output;
+        }
+        String updates = tooLarge("what it puts into the context", done.contextUpdates(), maxStepOutput, "max-step-output");
+        if (updates != null) {
+            return updates;
+        }
+        Map<String, Object> after = new HashMap<>(context);
+        after.putAll(done.contextUpdates());
+        return tooLarge("the context after it", after, maxContext, "max-context");
+    }
+
+    private static String tooLarge(String what, Object value, long limit, String setting) {
+        long counted = DataSize.upTo(value, limit * COUNTED_UP_TO);
+        if (counted <= limit) {
+            return null;
+        }
+        return what + " would be " + (counted > limit * COUNTED_UP_TO ? "more than " + limit * COUNTED_UP_TO : counted)
+                + " bytes as JSON; at most " + limit + " are allowed (workflow.limits." + setting + ")";
+    }
+}
