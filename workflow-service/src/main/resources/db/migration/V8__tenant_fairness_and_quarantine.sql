@@ -11,9 +11,13 @@ CREATE INDEX workflow_executions_tenant_due ON workflow_executions ((coalesce(te
     WHERE status IN ('PENDING', 'RUNNING', 'WAITING');
 
 -- Start keys are namespaced by how the execution started, so that an API caller cannot take the
--- key a schedule or an event will use: the stored key is "<trigger type>:<key>".
+-- key a schedule or an event will use: the stored key is "<trigger type>:<key>". The unique index
+-- goes while the keys change (a row may pass through another's new key), and comes back after.
+DROP INDEX workflow_executions_idempotency;
 UPDATE workflow_executions SET idempotency_key = trigger_type || ':' || idempotency_key
  WHERE idempotency_key IS NOT NULL;
+CREATE UNIQUE INDEX workflow_executions_idempotency ON workflow_executions (coalesce(tenant_id, ''), idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 
 -- An event whose starts are beyond the tenant's rate waits here, acknowledged, until the drainer
 -- starts them (InboxDrainer); the tenant is kept to rebuild the event.

@@ -80,15 +80,15 @@ public interface EngineConfig {
         int expressionLength();
 
         /** Time one evaluation of an expression may take. */
-        @WithDefault("50ms")
+        @WithDefault("100ms")
         Duration expressionTime();
 
         /** The longest string an expression may build with +. */
         @WithDefault("1M")
         MemorySize expressionString();
 
-        /** Instructions a regular expression (=~) may expand to. */
-        @WithDefault("10000")
+        /** Instructions a regular expression (=~) may expand to: its length times its counted repetitions. */
+        @WithDefault("100000")
         @Min(1)
         int regexSize();
 

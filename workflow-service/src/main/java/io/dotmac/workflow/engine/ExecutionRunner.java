@@ -117,9 +117,11 @@ class ExecutionRunner {
             } else if (s.compensating()) {
                 LOG.infof("execution %s: %d steps undone", s.id, s.compensationPlan.size());
             }
-            if (s.resumedStep != null && finish.status() == ExecutionStatus.CANCELLED) {
-                // Cancelled while a step waited: the step ends with it.
-                finishStep(s, s.resumedStep, StepStatus.CANCELLED, now);
+            if (s.resumedStep != null && finish.status() != ExecutionStatus.COMPLETED) {
+                // Cancelled or timed out while a step waited or backed off: the step ends with it.
+                boolean cancelled = finish.status() == ExecutionStatus.CANCELLED;
+                s.resumedStep.error = cancelled ? s.resumedStep.error : finish.error();
+                finishStep(s, s.resumedStep, cancelled ? StepStatus.CANCELLED : StepStatus.FAILED, now);
                 s.resumedStep = null;
             }
             ExecutionContext.noStep();

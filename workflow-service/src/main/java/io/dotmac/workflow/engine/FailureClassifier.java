@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one table of which failures are worth retrying: timeouts, refused connections, 5xx, 408 and
- * 429 are transient; any other 4xx, and errors in the definition's own templates and expressions,
- * will fail the same way again.
+ * 429 are transient, and so is an expression out of its time budget; any other 4xx, and errors in
+ * the definition's own templates and expressions, will fail the same way again.
  */
 final class FailureClassifier {
 
@@ -23,6 +23,9 @@ final class FailureClassifier {
             int status = web.getResponse().getStatus();
             boolean retryable = status >= 500 || status == 408 || status == 429;
             return new StepOutcome.Failed("HTTP " + status + describe(web.getResponse()), retryable);
+        }
+        if (e instanceof ExpressionException expression && expression.outOfTime()) {
+            return new StepOutcome.Failed(e.getMessage(), true);
         }
         if (e instanceof UnresolvedPathException || e instanceof ExpressionException || e instanceof IllegalArgumentException) {
             return new StepOutcome.Failed(e.getMessage(), false);

@@ -131,6 +131,13 @@ public class WorkflowEngine {
                         inFlight.giveBack(request.tenantId());
                     }
                 })
+                .onCancellation().invoke(() -> {
+                    // The caller went away: the execution may or may not be stored; unleased or its
+                    // lease expired, the claim loop drives it if it is.
+                    if (driveNow) {
+                        inFlight.giveBack(request.tenantId());
+                    }
+                })
                 .map(stored -> {
                     if (stored.created()) {
                         metrics.started(workflow.definition().name(), request.triggerType());
@@ -216,7 +223,12 @@ public class WorkflowEngine {
         int room = Math.min(batch, quotas.defaults().maxInFlight());
         store.claimDue(owner, batch, config.leaseDuration(), inFlight.leases().keySet(), room, rooms)
                 .onItem().transformToMulti(claimed -> Multi.createFrom().iterable(claimed))
-                .onItem().transformToUniAndMerge(this::resume)
+                // One that cannot be resumed (its lease is lost, the database hiccups) leaves the others be:
+                // its lease expires and it is claimed again.
+                .onItem().transformToUniAndMerge(claimed -> resume(claimed).onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("execution %s could not be resumed: %s", claimed.id(), failure.getMessage());
+                    return claimed.id();
+                }))
                 .collect().asList()
                 .subscribe().with(
                         resumed -> {
@@ -242,8 +254,9 @@ public class WorkflowEngine {
             LOG.errorf("execution %s %s", claimed.id(), reason);
             return store.failUnrunnable(claimed.id(), claimed.leaseToken(), reason).replaceWith(claimed.id());
         }
-        inFlight.take(claimed.tenantId());
         return workflows.findById(claimed.workflowId()).map(workflow -> {
+            // The slot is taken where the driver starts, so that no cancelled or failed look-up keeps it.
+            inFlight.take(claimed.tenantId());
             ExecutionState state = new ExecutionState(claimed.id(), claimed.leaseToken(), claimed.tenantId(),
                     workflow.definition(), claimed.context(), claimed.runNumber(), claimed.currentStep(),
                     claimed.runningTimeMs(), Instant.now());
@@ -259,7 +272,6 @@ public class WorkflowEngine {
             // keeps it from taking a claim slot again and again, and the other claimed executions go on.
             String reason = "the workflow definition " + claimed.workflowId() + " cannot be loaded: " + failure.getMessage();
             LOG.errorf("execution %s cannot run, recording it as FAILED: %s", claimed.id(), reason);
-            inFlight.giveBack(claimed.tenantId());
             return store.failUnrunnable(claimed.id(), claimed.leaseToken(), reason).replaceWith(claimed.id());
         });
     }

@@ -30,9 +30,11 @@ public class PgExecutionStore implements ExecutionStore {
     // this instance (or another) has room.
     static final String INSERT_EXECUTION = """
             INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context,
-                trigger_type, trigger_source, tenant_id, idempotency_key, lease_owner, lease_expires_at, started_at)
+                trigger_type, trigger_source, tenant_id, idempotency_key, lease_owner, lease_expires_at, started_at,
+                driver_attempts)
             VALUES ($1, $2, $3, $4, 'RUNNING', $5::text::jsonb, $6, $7, $8, $9, $10::text,
-                    CASE WHEN $10::text IS NOT NULL THEN now() + $11 * interval '1 millisecond' END, now())
+                    CASE WHEN $10::text IS NOT NULL THEN now() + $11 * interval '1 millisecond' END, now(),
+                    CASE WHEN $10::text IS NOT NULL THEN 1 ELSE 0 END)
             ON CONFLICT ((coalesce(tenant_id, '')), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
 
     // A waiting execution is due at once if its event came while it was being driven into the wait
@@ -83,7 +85,7 @@ public class PgExecutionStore implements ExecutionStore {
                   FROM tenants t
                   LEFT JOIN rooms r ON r.tenant = t.tenant
                  CROSS JOIN LATERAL (
-                      SELECT d.id, d.next_wake_at, row_number() OVER () AS turn FROM (
+                      SELECT d.id, d.next_wake_at, row_number() OVER (ORDER BY d.next_wake_at NULLS FIRST) AS turn FROM (
                           SELECT id, next_wake_at FROM workflow_executions
                            WHERE coalesce(tenant_id, '') = t.tenant AND status IN ('PENDING', 'RUNNING', 'WAITING')
                              AND (next_wake_at IS NULL OR next_wake_at <= now())
@@ -93,7 +95,11 @@ public class PgExecutionStore implements ExecutionStore {
                            LIMIT coalesce(r.room, $5)) d) c
                  WHERE t.tenant IS NOT NULL),
             due AS (
+                -- Checked again on the locked row: another instance may have claimed it since the candidates were read.
                 SELECT e.id FROM workflow_executions e JOIN candidates c ON c.id = e.id
+                 WHERE e.status IN ('PENDING', 'RUNNING', 'WAITING')
+                   AND (e.next_wake_at IS NULL OR e.next_wake_at <= now())
+                   AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
                  ORDER BY c.turn, c.next_wake_at NULLS FIRST
                  LIMIT $2
                    FOR UPDATE OF e SKIP LOCKED),
@@ -125,8 +131,9 @@ public class PgExecutionStore implements ExecutionStore {
              WHERE e.id = held.id AND e.lease_owner = held.token
                AND e.id IN (SELECT id FROM workflow_executions WHERE id = ANY($1) FOR UPDATE SKIP LOCKED)""";
 
+    // Let go in good order (shutting down): that driver attempt did not fail.
     private static final String RELEASE = """
-            UPDATE workflow_executions e SET lease_expires_at = now()
+            UPDATE workflow_executions e SET lease_expires_at = now(), driver_attempts = greatest(e.driver_attempts - 1, 0)
               FROM unnest($1::uuid[], $2::text[]) AS held(id, token)
              WHERE e.id = held.id AND e.lease_owner = held.token""";
 

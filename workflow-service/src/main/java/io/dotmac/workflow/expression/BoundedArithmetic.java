@@ -1,16 +1,20 @@
 package io.dotmac.workflow.expression;
 
+import java.math.BigInteger;
 import java.math.MathContext;
 import org.apache.commons.jexl3.JexlArithmetic;
 
 /**
  * JEXL's arithmetic with limits: every operator first checks the evaluation's time budget, {@code +}
  * refuses to build a string longer than the limit (a chain of {@code s + s} would double it each
- * time), and {@code =~}/{@code !~} against a string match it with {@link BoundedRegex} (RE2/J, linear
+ * time), whole numbers are kept to about a thousand digits, and {@code =~}/{@code !~} against a string match it with {@link BoundedRegex} (RE2/J, linear
  * time) instead of java.util.regex, whose backtracking a pattern such as {@code (.*a){20}} holds
  * for hours.
  */
 final class BoundedArithmetic extends JexlArithmetic {
+
+    /** About 1,000 decimal digits, as many as a JSON number may have. */
+    private static final int MAX_INTEGER_BITS = 3_400;
 
     private final ExpressionLimits limits;
     private final BoundedRegex regex;
@@ -29,6 +33,10 @@ final class BoundedArithmetic extends JexlArithmetic {
     @Override
     public Boolean contains(Object container, Object value) {
         EvaluationBudget.check();
+        // A ~/…/ literal arrives compiled for java.util.regex: it is matched by RE2/J all the same.
+        if (container instanceof java.util.regex.Pattern pattern && value != null) {
+            return regex.matches(pattern.pattern(), value.toString());
+        }
         if (container instanceof CharSequence pattern && value != null) {
             return regex.matches(pattern.toString(), value.toString());
         }
@@ -46,6 +54,96 @@ final class BoundedArithmetic extends JexlArithmetic {
             }
         }
         return super.add(left, right);
+    }
+
+    @Override
+    public Object subtract(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.subtract(left, right));
+    }
+
+    @Override
+    public Object multiply(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.multiply(left, right));
+    }
+
+    @Override
+    public Object divide(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.divide(left, right));
+    }
+
+    @Override
+    public Object mod(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.mod(left, right));
+    }
+
+    @Override
+    public Object negate(Object value) {
+        EvaluationBudget.check();
+        return bounded(super.negate(value));
+    }
+
+    @Override
+    public Object and(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.and(left, right));
+    }
+
+    @Override
+    public Object or(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.or(left, right));
+    }
+
+    @Override
+    public Object xor(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.xor(left, right));
+    }
+
+    @Override
+    public Object complement(Object value) {
+        EvaluationBudget.check();
+        return bounded(super.complement(value));
+    }
+
+    @Override
+    public Object shiftLeft(Object left, Object right) {
+        EvaluationBudget.check();
+        if (left instanceof BigInteger big && right instanceof Number bits
+                && big.bitLength() + bits.longValue() > MAX_INTEGER_BITS) {
+            throw tooLong();
+        }
+        return bounded(super.shiftLeft(left, right));
+    }
+
+    @Override
+    public Object shiftRight(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.shiftRight(left, right));
+    }
+
+    @Override
+    public Object shiftRightUnsigned(Object left, Object right) {
+        EvaluationBudget.check();
+        return bounded(super.shiftRightUnsigned(left, right));
+    }
+
+    // Whole numbers beyond a long (read from JSON, or grown by *) are BigIntegers: each product can
+    // double their length, so a chain of them is stopped at a bound, like strings.
+    private static Object bounded(Object result) {
+        if (result instanceof BigInteger big && big.bitLength() > MAX_INTEGER_BITS) {
+            throw tooLong();
+        }
+        return result;
+    }
+
+    private static EvaluationBudget.OverBudgetException tooLong() {
+        return new EvaluationBudget.OverBudgetException("would build a whole number of more than " + MAX_INTEGER_BITS
+                + " bits; numbers are limited to about 1,000 digits");
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * {@code =~} against a regular expression, in time linear in the text: RE2/J, never a backtracking
  * engine. RE2/J expands counted repetitions when it compiles, so {@code ((a{1000}){1000}){1000}}
- * would fill the heap: the size of the program a pattern expands to is estimated first and refused
- * above the limit. The text is bounded too, and read through a view that checks the evaluation's
+ * would fill the heap: an upper bound of the program a pattern expands to is taken first and the
+ * pattern refused above the limit. The text is bounded too, and read through a view that checks the evaluation's
  * time budget, so a large program over a long text stops at the budget. Compiled patterns are
  * shared, in a small cache.
  */
@@ -48,8 +48,9 @@ final class BoundedRegex {
         }
         long size = programSize(regex);
         if (size > limits.maxRegexSize()) {
-            throw new EvaluationBudget.OverBudgetException("regular expression '" + abbreviated(regex) + "' expands to about "
-                    + size + " instructions; at most " + limits.maxRegexSize() + " are allowed (workflow.limits.regex-size)");
+            throw new EvaluationBudget.OverBudgetException("regular expression '" + abbreviated(regex) + "' may expand to "
+                    + size + " instructions (its length times its counted repetitions); at most " + limits.maxRegexSize()
+                    + " are allowed (workflow.limits.regex-size)");
         }
         Pattern pattern;
         try {
@@ -65,70 +66,28 @@ final class BoundedRegex {
     }
 
     /**
-     * An upper estimate of the instructions RE2/J compiles {@code regex} into: each atom is one, a
-     * group is the sum of its parts, and a counted repetition multiplies what it repeats. Stops
-     * counting once past the limit; a malformed pattern is left for the compiler to report.
+     * An upper bound of the instructions RE2/J compiles {@code regex} into: its length times every
+     * counted repetition ({@code {n}}, {@code {n,}}, {@code {n,m}}) found anywhere in it, each
+     * counted at its larger bound. Nested or not, inside a class or quoted, no repetition expands an
+     * atom by more than all of them together, so no way of writing a pattern gets past it.
      */
     static long programSize(String regex) {
-        long[] sizes = new long[regex.length() + 2];
-        long[] lastAtom = new long[regex.length() + 2];
-        int depth = 0;
-        for (int i = 0; i < regex.length(); i++) {
-            char c = regex.charAt(i);
-            long atom = 1;
-            switch (c) {
-                case '\\' -> {
-                    i = skipEscape(regex, i);
-                }
-                case '[' -> {
-                    i = skipClass(regex, i);
-                }
-                case '(' -> {
-                    depth++;
-                    sizes[depth] = 0;
-                    lastAtom[depth] = 0;
-                    continue;
-                }
-                case ')' -> {
-                    if (depth == 0) {
-                        continue;
-                    }
-                    atom = sizes[depth] + 1;
-                    depth--;
-                }
-                case '{' -> {
-                    int close = regex.indexOf('}', i);
-                    long count = close < 0 ? -1 : repeatCount(regex.substring(i + 1, close));
-                    if (count >= 0) {
-                        sizes[depth] = saturated(sizes[depth] + saturated(lastAtom[depth] * Math.max(0, count - 1)) + count);
-                        lastAtom[depth] = saturated(lastAtom[depth] * Math.max(1, count));
-                        i = close;
-                        continue;
-                    }
-                }
-                case '*', '+', '?', '|' -> {
-                    sizes[depth] = saturated(sizes[depth] + 1);
-                    continue;
-                }
-                default -> {
-                    // a literal character or '.', '^', '$'
-                }
+        long size = Math.max(1, regex.length());
+        for (int i = regex.indexOf('{'); i >= 0 && size <= Integer.MAX_VALUE; i = regex.indexOf('{', i + 1)) {
+            int close = regex.indexOf('}', i);
+            if (close < 0) {
+                break;
             }
-            sizes[depth] = saturated(sizes[depth] + atom);
-            lastAtom[depth] = atom;
+            size = saturated(size * Math.max(1, repeatCount(regex.substring(i + 1, close))));
         }
-        long total = 0;
-        for (int d = 0; d <= depth; d++) {
-            total = saturated(total + sizes[d]);
-        }
-        return total;
+        return size;
     }
 
-    // The larger count of {n}, {n,} or {n,m}; -1 when the braces are not a repetition (RE2 takes them literally).
+    // The larger count of {n}, {n,} or {n,m}; 1 when the braces are not a repetition (RE2 takes them literally).
     private static long repeatCount(String inner) {
         String[] bounds = inner.split(",", -1);
         if (bounds.length > 2 || bounds[0].isEmpty() || !digits(bounds[0]) || (bounds.length == 2 && !bounds[1].isEmpty() && !digits(bounds[1]))) {
-            return -1;
+            return 1;
         }
         String larger = bounds.length == 2 && !bounds[1].isEmpty() ? bounds[1] : bounds[0];
         // RE2 refuses counts above 1000; the compiler says so.
@@ -137,34 +96,6 @@ final class BoundedRegex {
 
     private static boolean digits(String text) {
         return text.chars().allMatch(Character::isDigit);
-    }
-
-    private static int skipEscape(String regex, int at) {
-        int next = at + 1;
-        if (next + 1 < regex.length() && "pPx".indexOf(regex.charAt(next)) >= 0 && regex.charAt(next + 1) == '{') {
-            int close = regex.indexOf('}', next);
-            return close < 0 ? regex.length() : close;
-        }
-        return next;
-    }
-
-    private static int skipClass(String regex, int at) {
-        int i = at + 1;
-        if (i < regex.length() && regex.charAt(i) == '^') {
-            i++;
-        }
-        if (i < regex.length() && regex.charAt(i) == ']') {
-            i++;
-        }
-        for (; i < regex.length(); i++) {
-            char c = regex.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == ']') {
-                return i;
-            }
-        }
-        return regex.length();
     }
 
     private static long saturated(long value) {

@@ -30,7 +30,7 @@ final class EvaluationBudget {
     static void check() {
         Deadline deadline = CURRENT.get();
         if (deadline != null && System.nanoTime() - deadline.at() > 0) {
-            throw new OverBudgetException("took longer than its budget of " + deadline.budget().toMillis()
+            throw new OutOfTimeException("took longer than its budget of " + deadline.budget().toMillis()
                     + " ms (workflow.limits.expression-time)");
         }
     }
@@ -39,12 +39,22 @@ final class EvaluationBudget {
     }
 
     /** An expression that went beyond one of its limits (time, string length, regular expression size). */
-    static final class OverBudgetException extends RuntimeException {
+    static class OverBudgetException extends RuntimeException {
 
         private static final long serialVersionUID = 1L;
 
         OverBudgetException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Out of time, which a busy machine (a pause, the other tenants' work) can cause as well as the expression. */
+    static final class OutOfTimeException extends OverBudgetException {
+
+        private static final long serialVersionUID = 1L;
+
+        OutOfTimeException(String message) {
+            super(message);
         }
     }
 }

@@ -93,7 +93,7 @@ public class ExpressionEngine {
             throw new ExpressionException("expression '" + source + "' is blank");
         }
         if (source.length() > limits.maxLength()) {
-            throw new ExpressionException("expression '" + source.substring(0, 80) + "…' is " + source.length()
+            throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length())) + "…' is " + source.length()
                     + " characters long; at most " + limits.maxLength() + " are allowed (workflow.limits.expression-length)");
         }
         JexlScript script;

@@ -26,6 +26,19 @@ public class ExpressionException extends RuntimeException {
     }
 
     /**
+     * Whether the evaluation ran out of its time budget: worth another attempt, since a busy
+     * machine can be the cause as well as the expression.
+     */
+    public boolean outOfTime() {
+        for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof EvaluationBudget.OutOfTimeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Builds "expression 'SOURCE' PROBLEM at LINE:COLUMN: JEXL DETAIL (CAUSE)" so every JEXL
      * failure reads the same way whether it happened while compiling or evaluating.
      */

@@ -11,5 +11,5 @@ public record ExpressionLimits(int maxLength, Duration maxTime, int maxStringLen
                                int maxRegexInput) {
 
     public static final ExpressionLimits DEFAULTS =
-            new ExpressionLimits(2_000, Duration.ofMillis(50), 1 << 20, 10_000, 64 * 1024);
+            new ExpressionLimits(2_000, Duration.ofMillis(100), 1 << 20, 100_000, 64 * 1024);
 }

@@ -61,6 +61,11 @@ public class EventTriggers {
     }
 
     Uni<Void> handle(InboxEvent event) {
+        return handle(event, true);
+    }
+
+    /** As {@link #handle(InboxEvent)}; an event handled again after it waited for the quota has woken its executions already. */
+    Uni<Void> handle(InboxEvent event, boolean wakeWaiting) {
         if (event.tenant() == null || event.tenant().isBlank()) {
             return Uni.createFrom().failure(new MalformedEventException("event " + event.id() + " on " + event.topic()
                     + " names no tenant (CloudEvents extension '" + InboxEvent.TENANT_EXTENSION + "' or data."
@@ -72,7 +77,7 @@ public class EventTriggers {
                 .onItem().transformToUniAndConcatenate(workflow -> start(event, workflow)
                         .onFailure(QuotaExceededException.class).recoverWithItem(over -> deferral.add((QuotaExceededException) over)))
                 .collect().asList()
-                .call(started -> wake(event))
+                .call(started -> wakeWaiting ? wake(event) : Uni.createFrom().item(0))
                 .invoke(started -> {
                     if (deferral.retryAfter != null) {
                         // Its waiting executions are woken; the starts wait, in the inbox, for the tenant's quota.

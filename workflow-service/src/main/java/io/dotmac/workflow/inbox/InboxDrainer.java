@@ -22,6 +22,7 @@ public class InboxDrainer {
 
     private static final Logger LOG = Logger.getLogger(InboxDrainer.class);
     private static final int BATCH = 100;
+    private static final int PER_TENANT = 10;
     /** How long a taken event is held back from other drainers; far more than handling it takes. */
     private static final Duration HOLD = Duration.ofSeconds(60);
 
@@ -49,14 +50,15 @@ public class InboxDrainer {
     }
 
     Uni<Void> drain() {
-        return inbox.takeDeferred(BATCH, HOLD)
+        return inbox.takeDeferred(BATCH, PER_TENANT, HOLD)
                 .onItem().transformToMulti(events -> Multi.createFrom().iterable(events))
                 .onItem().transformToUniAndConcatenate(this::handle)
                 .collect().last().replaceWithVoid();
     }
 
+    // Each event on its own: one that fails leaves the others be, and is taken again after HOLD.
     private Uni<Void> handle(InboxEvent event) {
-        return triggers.handle(event)
+        return triggers.handle(event, false)
                 .chain(() -> inbox.done(event))
                 .invoke(() -> LOG.infof("deferred event %s on %s handled", event.id(), event.topic()))
                 .onFailure(EventDeferredException.class)
@@ -66,6 +68,11 @@ public class InboxDrainer {
                     LOG.errorf("deferred event %s on %s cannot be handled, left in the inbox: %s", event.id(), event.topic(),
                             failure.getMessage());
                     return inbox.done(event);
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("deferred event %s on %s not handled yet, trying again in %s: %s", event.id(), event.topic(),
+                            HOLD, failure.getMessage());
+                    return null;
                 });
     }
 }

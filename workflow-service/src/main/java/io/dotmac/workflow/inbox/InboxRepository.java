@@ -2,13 +2,13 @@ package io.dotmac.workflow.inbox;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Writes inbox rows with the reactive PostgreSQL client: an insert that does nothing on a
@@ -30,11 +30,15 @@ public class InboxRepository {
             UPDATE inbox_events SET deferred_until = NULL, processed_at = now() WHERE source = $1 AND event_id = $2""";
 
     // Taken for a while (pushed back), so that other instances draining at the same time skip them.
+    // A few of each tenant's at a time, so that one tenant's backlog does not hold up another's event.
     private static final String TAKE_DEFERRED = """
             UPDATE inbox_events i SET deferred_until = now() + $2 * interval '1 millisecond'
-              FROM (SELECT source, event_id FROM inbox_events
-                     WHERE deferred_until <= now() ORDER BY deferred_until LIMIT $1 FOR UPDATE SKIP LOCKED) due
-             WHERE i.source = due.source AND i.event_id = due.event_id
+              FROM (SELECT source, event_id FROM (
+                        SELECT source, event_id, deferred_until,
+                               row_number() OVER (PARTITION BY tenant_id ORDER BY deferred_until) AS turn
+                          FROM inbox_events WHERE deferred_until <= now()) d
+                     WHERE turn <= $3 ORDER BY deferred_until LIMIT $1) due
+             WHERE i.source = due.source AND i.event_id = due.event_id AND i.deferred_until <= now()
             RETURNING i.source, i.event_id, i.topic, i.event_type, i.event_key, i.event_time, i.tenant_id, i.payload""";
 
     private final Pool pool;
@@ -67,9 +71,13 @@ public class InboxRepository {
         return pool.preparedQuery(DONE).execute(Tuple.of(event.source(), event.id())).replaceWithVoid();
     }
 
-    /** Up to {@code limit} deferred events that are due, each held back by {@code hold} from other drainers. */
-    public Uni<List<InboxEvent>> takeDeferred(int limit, Duration hold) {
-        return pool.preparedQuery(TAKE_DEFERRED).execute(Tuple.of(limit, hold.toMillis())).map(rows -> {
+    /**
+     * Up to {@code limit} deferred events that are due, at most {@code perTenant} of a tenant, each
+     * held back by {@code hold} from other drainers (the update re-checks it is still due, so two
+     * drainers never take the same one).
+     */
+    public Uni<List<InboxEvent>> takeDeferred(int limit, int perTenant, Duration hold) {
+        return pool.preparedQuery(TAKE_DEFERRED).execute(Tuple.of(limit, hold.toMillis(), perTenant)).map(rows -> {
             List<InboxEvent> events = new ArrayList<>();
             for (Row row : rows) {
                 events.add(new InboxEvent(row.getString(0), row.getString(1), row.getString(2), row.getString(3),

@@ -53,15 +53,21 @@ public interface QuotaConfig {
         Duration minScheduleInterval();
     }
 
+    /** As {@link Defaults}, each left out where the default holds. */
     interface Override {
+        @Min(1)
         OptionalInt maxInFlight();
 
+        @Min(1)
         OptionalInt startsPerSecond();
 
+        @Min(1)
         OptionalInt startBurst();
 
+        @Min(1)
         OptionalInt maxWaiting();
 
+        @Min(0)
         OptionalInt maxSchedules();
 
         Optional<Duration> minScheduleInterval();

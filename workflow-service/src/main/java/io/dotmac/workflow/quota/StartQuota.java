@@ -19,6 +19,7 @@ public class StartQuota {
     /** How stale a tenant's count of waiting executions may be. */
     private static final long WAITING_COUNT_TTL_NANOS = Duration.ofSeconds(5).toNanos();
     private static final Duration WAITING_RETRY_AFTER = Duration.ofSeconds(30);
+    // The status IN (...) is the partial index's condition (V8), so that the count reads the index.
     private static final String COUNT_WAITING = """
             SELECT count(*) FROM workflow_executions
              WHERE coalesce(tenant_id, '') = coalesce($1, '') AND status IN ('PENDING', 'RUNNING', 'WAITING')

@@ -46,8 +46,34 @@ class ExpressionLimitsTest {
     void aPatternThatWouldExpandPastTheLimitIsRefusedBeforeItIsCompiled() {
         String message = failure(engine, "s =~ '((a{1000}){1000}){1000}'", Map.of("s", "a"));
         assertTrue(message.contains("workflow.limits.regex-size") && message.contains("((a{1000}){1000}){1000}"), message);
-        assertTrue(BoundedRegex.programSize("[a-z]{3}-[0-9]{4}") < 100);
-        assertTrue(BoundedRegex.programSize("(x{10}){10}") > 100);
+        assertTrue(BoundedRegex.programSize("[a-z]{3}-[0-9]{4}") < 1000);
+        assertTrue(BoundedRegex.programSize("(x{10}){10}") > 1000);
+    }
+
+    @Test
+    void noWayOfWritingAPatternGetsPastItsSizeBound() {
+        // A quoted or bracketed ')' must not hide a repetition from the bound.
+        for (String pattern : List.of("(x{1000}[[:alpha:])]){1000}", "(x{1000}\\Q)\\E){1000}", "x{1000}|y{1000}z{1000}")) {
+            String message = failure(engine, "s =~ p", Map.of("s", "x", "p", pattern));
+            assertTrue(message.contains("workflow.limits.regex-size"), message);
+        }
+    }
+
+    @Test
+    void aRegularExpressionLiteralIsMatchedByRe2Too() {
+        assertTimeoutPreemptively(HANG, () -> {
+            assertFalse(engine.compile("s =~ ~/(a|aa)+$/").test(Map.of("s", "a".repeat(60) + "b")));
+            assertTrue(engine.compile("s =~ ~/(a|aa)+/").test(Map.of("s", "a".repeat(60))));
+        });
+    }
+
+    @Test
+    void wholeNumbersCannotGrowWithoutBound() {
+        java.math.BigInteger big = java.math.BigInteger.TEN.pow(900);
+        String message = failure(engine, "a * a * a * a > 0", Map.of("a", big));
+        assertTrue(message.contains("digits"), message);
+        String shifted = failure(engine, "(1 << 62) * (1 << 62) << 100000 > 0", Map.of());
+        assertTrue(shifted.contains("digits"), shifted);
     }
 
     @Test
@@ -77,8 +103,10 @@ class ExpressionLimitsTest {
         for (int i = 0; i < 1000; i++) {
             big.add(Map.of("n", i));
         }
-        String message = failure(strict, "xs == ys && xs == ys", Map.of("xs", big, "ys", new ArrayList<>(big)));
-        assertTrue(message.contains("budget") && message.contains("workflow.limits.expression-time"), message);
+        ExpressionException e = assertThrows(ExpressionException.class,
+                () -> strict.compile("xs == ys && xs == ys").evaluate(Map.of("xs", big, "ys", new ArrayList<>(big))));
+        assertTrue(e.getMessage().contains("budget") && e.getMessage().contains("workflow.limits.expression-time"), e.getMessage());
+        assertTrue(e.outOfTime(), "a busy machine can run an expression out of time too: the step may be tried again");
     }
 
     @Test
