@@ -16,7 +16,10 @@ public class BenchProfile implements QuarkusTestProfile {
                 "quarkus.rest-client.connection-pool-size", "128",
                 // The benchmark measures the engine, not the quotas that keep one tenant from flooding it.
                 "workflow.quota.defaults.starts-per-second", "1000000",
-                "workflow.quota.defaults.start-burst", "1000000");
+                "workflow.quota.defaults.start-burst", "1000000",
+                // A waiting condition is re-checked when woken, not on a timer: the noisy-neighbour row times wake-ups.
+                "workflow.condition-recheck-initial", "10m",
+                "workflow.condition-recheck-max", "10m");
     }
 
     @Override
