@@ -278,7 +278,8 @@ public final class DefinitionParser {
         if (cron != null) {
             try {
                 Schedule.PARSER.parse(cron).validate();
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
+                // cron-utils answers some malformed crons with an IllegalArgumentException, others with an index error.
                 in.error("cron", "'" + cron + "' is not a Quartz cron expression (seconds minutes hours day-of-month month "
                         + "day-of-week, e.g. '0 0 6 * * ?'): " + e.getMessage());
                 cron = null;
@@ -686,6 +687,13 @@ public final class DefinitionParser {
             return null;
         }
         BigDecimal value = node.decimalValue();
+        // Finer than a nanosecond is no duration: such digits go before any arithmetic (rounding
+        // 1E-2147483647 would overflow, or take minutes). Its digits are few, so the rounding is cheap.
+        if (value.precision() - (long) value.scale() < -9) {
+            value = BigDecimal.ZERO;
+        } else if (value.scale() > 9) {
+            value = value.setScale(9, RoundingMode.HALF_UP);
+        }
         if (value.compareTo(min) < 0 || value.compareTo(BigDecimal.valueOf(MAX_SECONDS)) > 0) {
             at.error(field, "must be between " + min.toPlainString() + " and " + MAX_SECONDS + " (got " + node + ")");
             return null;

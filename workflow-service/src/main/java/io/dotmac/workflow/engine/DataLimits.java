@@ -15,8 +15,6 @@ import java.util.Map;
 @ApplicationScoped
 class DataLimits {
 
-    /** How far past a limit a size is counted, to name it; beyond that the message says "more than". */
-    private static final int COUNTED_UP_TO = 4;
 
     private final long maxContext;
     private final long maxStepOutput;
@@ -48,12 +46,11 @@ class DataLimits {
         return tooLarge("the context after it", after, maxContext, "max-context");
     }
 
+    // Counted only up to the limit: this runs on the event loop, and past it the size does not matter.
     private static String tooLarge(String what, Object value, long limit, String setting) {
-        long counted = DataSize.upTo(value, limit * COUNTED_UP_TO);
-        if (counted <= limit) {
+        if (DataSize.upTo(value, limit) <= limit) {
             return null;
         }
-        return what + " would be " + (counted > limit * COUNTED_UP_TO ? "more than " + limit * COUNTED_UP_TO : counted)
-                + " bytes as JSON; at most " + limit + " are allowed (workflow.limits." + setting + ")";
+        return what + " would be more than " + limit + " bytes as JSON, the limit (workflow.limits." + setting + ")";
     }
 }

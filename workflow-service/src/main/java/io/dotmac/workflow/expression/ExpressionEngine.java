@@ -33,6 +33,11 @@ public class ExpressionEngine {
 
     private static final String INFO_NAME = "expression";
 
+    /** Brackets inside brackets; the parser takes a few stack frames per level. */
+    private static final int MAX_NESTING = 64;
+
+    private static final int MAX_EXPONENT_DIGITS = 4;
+
     /** What is not switched off here stays: literals (lists for =~), ternaries, operators. */
     private static final JexlFeatures FEATURES = new JexlFeatures()
             .script(false)
@@ -96,28 +101,35 @@ public class ExpressionEngine {
             throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length())) + "…' is " + source.length()
                     + " characters long; at most " + limits.maxLength() + " are allowed (workflow.limits.expression-length)");
         }
+        String shape = shapeProblem(source);
+        if (shape != null) {
+            throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length()))
+                    + (source.length() > 80 ? "…" : "") + "' " + shape);
+        }
         JexlScript script;
         try {
             script = jexl.createScript(FEATURES, new JexlInfo(INFO_NAME, 1, 1), source);
+        } catch (StackOverflowError e) {
+            // The parser recurses once per nesting level; what shapeProblem lets through should not get here.
+            throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length()))
+                    + "…' nests too deeply to be parsed");
         } catch (JexlException.Feature e) {
             throw ExpressionException.fromJexl(source, "uses a construct that is not allowed", e);
         } catch (JexlException e) {
             throw ExpressionException.fromJexl(source, "is not valid", e);
         }
-        // JEXL has no feature switch for `...${x}` strings; their inner expressions are parsed
-        // only at evaluation and are invisible to getVariables(), so reject them here.
-        int backquote = backquoteOutsideStrings(source);
-        if (backquote >= 0) {
-            throw new ExpressionException("expression '" + source + "' uses a construct that is not allowed"
-                    + " at offset " + backquote
-                    + ": backquoted template strings are not supported, use 'text' + value");
-        }
         return new CompiledExpression(source, script, limits.maxTime());
     }
 
-    /** Offset of the first backquote that is not inside a '...' or "..." literal, or -1. */
-    private static int backquoteOutsideStrings(String source) {
+    /**
+     * What the parser must not see, read outside string literals: a backquoted template, nesting deeper than
+     * {@value #MAX_NESTING} (its recursion would overflow the stack) and a number whose exponent has
+     * more than {@value #MAX_EXPONENT_DIGITS} digits (1E+999999999B takes seconds to write out in an
+     * error). Null when none of them.
+     */
+    private static String shapeProblem(String source) {
         char quote = 0;
+        int depth = 0;
         for (int i = 0; i < source.length(); i++) {
             char c = source.charAt(i);
             if (quote != 0) {
@@ -129,9 +141,30 @@ public class ExpressionEngine {
             } else if (c == '\'' || c == '"') {
                 quote = c;
             } else if (c == '`') {
-                return i;
+                // JEXL has no feature switch for `...${x}` strings, whose inner expressions it parses only
+                // when evaluating, out of sight of getVariables().
+                return "uses a construct that is not allowed at offset " + i
+                        + ": backquoted template strings are not supported, use 'text' + value";
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_NESTING) {
+                    return "nests brackets more than " + MAX_NESTING + " deep";
+                }
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if ((c == 'e' || c == 'E') && i > 0 && (Character.isDigit(source.charAt(i - 1)) || source.charAt(i - 1) == '.')
+                    && exponentDigits(source, i + 1) > MAX_EXPONENT_DIGITS) {
+                return "has a number whose exponent has more than " + MAX_EXPONENT_DIGITS + " digits";
             }
         }
-        return -1;
+        return null;
+    }
+
+    private static int exponentDigits(String source, int from) {
+        int i = from < source.length() && (source.charAt(from) == '+' || source.charAt(from) == '-') ? from + 1 : from;
+        int start = i;
+        while (i < source.length() && Character.isDigit(source.charAt(i))) {
+            i++;
+        }
+        return i - start;
     }
 }

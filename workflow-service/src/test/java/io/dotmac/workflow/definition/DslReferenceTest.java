@@ -86,7 +86,7 @@ class DslReferenceTest {
      * The real registry, as the API validates with it. Its REST clients are never called while
      * validating, so stand-ins that refuse every call take their place and no Quarkus is needed.
      */
-    private static ServiceRegistry registry() throws ReflectiveOperationException {
+    static ServiceRegistry registry() throws ReflectiveOperationException {
         Constructor<?> constructor = ServiceRegistry.class.getConstructors()[0];
         Object[] clients = Arrays.stream(constructor.getParameterTypes())
                 .map(type -> Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
