@@ -54,6 +54,7 @@ public class WorkflowEngine {
     private final long pollIntervalMs;
     private final InFlight inFlight = new InFlight();
     private final AtomicBoolean polling = new AtomicBoolean();
+    private final AtomicBoolean pollAgain = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
 
     WorkflowEngine(WorkflowRepository workflows, ExecutionStore store, ExecutionRunner runner, EngineConfig config,
@@ -214,9 +215,15 @@ public class WorkflowEngine {
      */
     void poll() {
         int capacity = inFlight.free(config.maxInFlight());
-        if (capacity <= 0 || !polling.compareAndSet(false, true)) {
+        if (capacity <= 0) {
             return;
         }
+        if (!polling.compareAndSet(false, true)) {
+            // A wake or a start while a claim is under way: claim again when it ends, not at the next tick.
+            pollAgain.set(true);
+            return;
+        }
+        pollAgain.set(false);
         int batch = Math.min(capacity, CLAIM_BATCH);
         Map<String, Integer> rooms = inFlight.rooms(tenant -> quotas.of(tenant).maxInFlight());
         quotas.overridden().forEach(tenant -> rooms.putIfAbsent(tenant, quotas.of(tenant).maxInFlight()));
@@ -234,7 +241,7 @@ public class WorkflowEngine {
                         resumed -> {
                             polling.set(false);
                             // A full batch means more may be due.
-                            if (resumed.size() == batch) {
+                            if (resumed.size() == batch || pollAgain.get()) {
                                 poll();
                             }
                         },
