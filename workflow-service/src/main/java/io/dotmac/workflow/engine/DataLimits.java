@@ -37,7 +37,9 @@ class DataLimits {
         if (output != null || !updatesContext) {
             return output;
         }
-        String updates = tooLarge("what it puts into the context", done.contextUpdates(), maxStepOutput, "max-step-output");
+        // A transform's updates are its output, counted already.
+        String updates = done.contextUpdates() == done.output() ? null
+                : tooLarge("what it puts into the context", done.contextUpdates(), maxStepOutput, "max-step-output");
         if (updates != null) {
             return updates;
         }

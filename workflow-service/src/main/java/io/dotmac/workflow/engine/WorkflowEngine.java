@@ -127,15 +127,10 @@ public class WorkflowEngine {
                 workflow.definition().version(), context, request.triggerType(), request.triggerSource(),
                 request.tenantId(), key);
         return store.insert(execution, token, config.leaseDuration())
-                .onFailure().invoke(failure -> {
-                    if (driveNow) {
-                        inFlight.giveBack(request.tenantId());
-                    }
-                })
-                .onCancellation().invoke(() -> {
-                    // The caller went away: the execution may or may not be stored; unleased or its
-                    // lease expired, the claim loop drives it if it is.
-                    if (driveNow) {
+                .onTermination().invoke((stored, failure, cancelled) -> {
+                    // The slot drives nothing unless this start created the execution. On a failure or a
+                    // cancel (the caller went away) a stored execution's lease expires and the claim loop drives it.
+                    if (driveNow && (stored == null || !stored.created())) {
                         inFlight.giveBack(request.tenantId());
                     }
                 })
@@ -146,8 +141,6 @@ public class WorkflowEngine {
                     if (stored.created() && driveNow) {
                         dispatch(new ExecutionState(id, token, request.tenantId(), workflow.definition(), context, 1, 0, 0,
                                 Instant.now()));
-                    } else if (driveNow) {
-                        inFlight.giveBack(request.tenantId());
                     } else if (stored.created()) {
                         poll();
                     }

@@ -219,8 +219,7 @@ public class PgExecutionStore implements ExecutionStore {
                 .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis());
         return batcher.insert(row).chain(created -> created
                 ? Uni.createFrom().item(new StartedExecution(e.id(), true))
-                : pool.preparedQuery(FIND_BY_IDEMPOTENCY_KEY).execute(Tuple.of(e.tenantId(), e.idempotencyKey()))
-                        .map(rows -> new StartedExecution(rows.iterator().next().getUUID(0), false)));
+                : findByIdempotencyKey(e.tenantId(), e.idempotencyKey()).map(id -> new StartedExecution(id, false)));
     }
 
     @Override

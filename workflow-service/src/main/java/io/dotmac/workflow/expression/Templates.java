@@ -280,15 +280,21 @@ public final class Templates {
         }
 
         Bounded append(char c) {
-            return append(String.valueOf(c));
+            fits(1);
+            text.append(c);
+            return this;
         }
 
         Bounded append(String value) {
-            if (text.length() + (long) value.length() > budget.left()) {
-                budget.spend(text.length() + (long) value.length());
-            }
+            fits(value.length());
             text.append(value);
             return this;
+        }
+
+        private void fits(long more) {
+            if (text.length() + more > budget.left()) {
+                budget.spend(text.length() + more);
+            }
         }
 
         @Override
