@@ -220,7 +220,10 @@ class ExecutionRunner {
             s.context.putAll(done.contextUpdates());
             s.currentStep++;
             LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
-            return handler.callsOut(step) ? checkpointThen(s, () -> next(s)) : next(s);
+            // What a call brought is written before the next step runs; if none runs, the finish writes it.
+            return handler.callsOut(step) && !(Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish)
+                    ? checkpointThen(s, () -> next(s))
+                    : next(s);
         }
         if (outcome instanceof StepOutcome.Waiting waiting) {
             if (step.wakeOn() != null) {

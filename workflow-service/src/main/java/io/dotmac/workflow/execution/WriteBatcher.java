@@ -11,10 +11,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Queue;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,75 +22,123 @@ import org.jboss.logging.Logger;
  * together into the next one, so the commit rate, not the number of executions in flight, bounds
  * the engine. Each caller's {@code Uni} completes only after its write has committed; a write
  * whose lease was lost fails alone, without its step rows, and does not fail the others.
+ * <p>
+ * A tenant with a hundred executions in flight fills every batch, and a batch of a hundred takes
+ * a while: another tenant's one write would wait for the batch in flight, then go in the next as
+ * big. So the writes of tenants with few outstanding ({@value #SPARSE} or fewer) have a transaction
+ * of their own beside the other, as a fair queue serves its sparse flows first (the other takes
+ * them too while theirs is busy). The two never touch one execution's rows: an execution has one
+ * write at a time.
  */
 final class WriteBatcher {
 
     /** Enough to amortise a commit; small enough to keep one transaction short. */
     private static final int MAX_BATCH = 256;
+    /** Writes outstanding (queued or being written) up to which a tenant's writes may take the second transaction. */
+    static final int SPARSE = 4;
     private static final Logger LOG = Logger.getLogger(WriteBatcher.class);
 
     private final Pool pool;
-    private final Queue<Write> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushing = new AtomicBoolean();
+    // Guarded by this.
+    private final List<Write> queue = new ArrayList<>();
+    private final Map<String, Integer> outstanding = new HashMap<>();
+    private boolean sparseRunning;
+    private boolean anyRunning;
 
     WriteBatcher(Pool pool) {
         this.pool = pool;
     }
 
     /** Emits true if the execution was inserted, false if its idempotency key already existed. */
-    Uni<Boolean> insert(Tuple execution) {
-        return Uni.createFrom().emitter(emitter -> submit(new Write(null, execution, List.of(), emitter, true)));
+    Uni<Boolean> insert(String tenantId, Tuple execution) {
+        return Uni.createFrom().emitter(emitter -> submit(new Write(null, tenant(tenantId), execution, List.of(), emitter, true)));
     }
 
     /** Emits the execution's cancel flag after the fenced update and its steps committed. */
-    Uni<Boolean> checkpoint(UUID executionId, Tuple execution, List<Tuple> steps) {
-        return Uni.createFrom().emitter(emitter -> submit(new Write(executionId, execution, steps, emitter, false)));
+    Uni<Boolean> checkpoint(UUID executionId, String tenantId, Tuple execution, List<Tuple> steps) {
+        return Uni.createFrom().emitter(emitter -> submit(new Write(executionId, tenant(tenantId), execution, steps, emitter, false)));
     }
 
     private void submit(Write write) {
-        queue.add(write);
-        flushIfIdle();
+        synchronized (this) {
+            queue.add(write);
+            outstanding.merge(write.tenant, 1, Integer::sum);
+        }
+        flush();
     }
 
-    private void flushIfIdle() {
-        if (queue.isEmpty() || !flushing.compareAndSet(false, true)) {
-            return;
+    // Starts what may start now: the sparse tenants' writes in their own transaction, the rest in the other.
+    private void flush() {
+        while (true) {
+            List<Write> batch;
+            boolean sparse;
+            synchronized (this) {
+                sparse = !sparseRunning && hasSparse();
+                if (!sparse && (anyRunning || queue.isEmpty())) {
+                    return;
+                }
+                batch = take(sparse);
+                if (sparse) {
+                    sparseRunning = true;
+                } else {
+                    anyRunning = true;
+                }
+            }
+            start(batch, sparse);
         }
+    }
+
+    private boolean hasSparse() {
+        return queue.stream().anyMatch(this::sparse);
+    }
+
+    private boolean sparse(Write w) {
+        return outstanding.getOrDefault(w.tenant, 0) <= SPARSE;
+    }
+
+    private List<Write> take(boolean sparseOnly) {
         List<Write> batch = new ArrayList<>();
-        Write next;
-        while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
-            batch.add(next);
+        for (Iterator<Write> it = queue.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
+            Write w = it.next();
+            if (!sparseOnly || sparse(w)) {
+                batch.add(w);
+                it.remove();
+            }
         }
+        return batch;
+    }
+
+    private void start(List<Write> batch, boolean sparse) {
         // Updates in id order: two transactions locking rows in one order cannot deadlock.
         batch.sort(Comparator.comparing((Write w) -> w.insert).reversed()
                 .thenComparing(w -> w.executionId, Comparator.nullsFirst(Comparator.naturalOrder())));
         pool.withTransaction(conn -> write(conn, batch)).subscribe().with(
-                outcomes -> finish(batch, outcomes, null),
+                outcomes -> finish(batch, outcomes, sparse),
                 failure -> {
                     if (batch.size() == 1) {
-                        finishOne(batch.get(0), failure);
+                        finishOne(batch.get(0), failure, sparse);
                     } else {
-                        isolate(batch);
+                        isolate(batch, sparse);
                     }
                 });
     }
 
     // One bad write (a value PostgreSQL refuses) must not fail the others: each is tried alone.
-    private void isolate(List<Write> batch) {
+    private void isolate(List<Write> batch, boolean sparse) {
         Multi.createFrom().iterable(batch)
                 .onItem().transformToUniAndConcatenate(w -> pool.withTransaction(conn -> write(conn, List.of(w)))
                         .map(outcomes -> outcomes.get(0))
                         .onFailure().recoverWithItem(failure -> failure)
                         .invoke(outcome -> complete(w, outcome)))
                 .collect().asList()
-                .subscribe().with(done -> release(), failure -> release());
+                .subscribe().with(done -> release(sparse), failure -> release(sparse));
     }
 
-    private void finishOne(Write write, Throwable failure) {
+    private void finishOne(Write write, Throwable failure, boolean sparse) {
         try {
             complete(write, failure);
         } finally {
-            release();
+            release(sparse);
         }
     }
 
@@ -145,18 +193,21 @@ final class WriteBatcher {
 
     // Callers continue on this thread and may queue their next write at once: it joins the next
     // batch, which starts when this one has been handed out.
-    private void finish(List<Write> batch, List<Object> outcomes, Throwable failure) {
+    private void finish(List<Write> batch, List<Object> outcomes, boolean sparse) {
         try {
             for (int i = 0; i < batch.size(); i++) {
-                complete(batch.get(i), failure != null ? failure : outcomes.get(i));
+                complete(batch.get(i), outcomes.get(i));
             }
         } finally {
-            release();
+            release(sparse);
         }
     }
 
     // A caller's continuation that throws must not keep the other callers from hearing of their writes.
-    private static void complete(Write w, Object outcome) {
+    private void complete(Write w, Object outcome) {
+        synchronized (this) {
+            outstanding.computeIfPresent(w.tenant, (t, n) -> n <= 1 ? null : n - 1);
+        }
         try {
             if (outcome instanceof Throwable t) {
                 w.emitter.fail(t);
@@ -168,12 +219,23 @@ final class WriteBatcher {
         }
     }
 
-    private void release() {
-        flushing.set(false);
-        flushIfIdle();
+    private void release(boolean sparse) {
+        synchronized (this) {
+            if (sparse) {
+                sparseRunning = false;
+            } else {
+                anyRunning = false;
+            }
+        }
+        flush();
     }
 
-    private record Write(UUID executionId, Tuple execution, List<Tuple> steps, UniEmitter<? super Boolean> emitter,
+    // The store groups executions without a tenant under ''.
+    private static String tenant(String tenantId) {
+        return tenantId == null ? "" : tenantId;
+    }
+
+    private record Write(UUID executionId, String tenant, Tuple execution, List<Tuple> steps, UniEmitter<? super Boolean> emitter,
                          boolean insert) {
     }
 }

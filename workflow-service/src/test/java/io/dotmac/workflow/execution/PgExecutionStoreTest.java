@@ -12,6 +12,8 @@ import io.dotmac.workflow.definition.WorkflowDefinition;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -191,29 +195,83 @@ class PgExecutionStoreTest {
 
     @Test
     void oneWriteThatPostgresqlRefusesFailsAloneInItsBatch() {
-        UUID first = insert("owner-a:1", null);
-        UUID second = insert("owner-a:2", null);
-        UUID bad = insert("owner-a:3", null);
-        ExecutionState firstState = state(first, "owner-a:1");
-        ExecutionState secondState = state(second, "owner-a:2");
-        ExecutionState badState = state(bad, "owner-a:3");
-        firstState.currentStep = 1;
-        secondState.currentStep = 1;
+        List<ExecutionState> states = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ExecutionState s = state(insert("owner-a:" + i, null), "owner-a:" + i);
+            s.currentStep = 1;
+            states.add(s);
+        }
+        ExecutionState bad = states.get(3);
+        bad.currentStep = 0;
         // PostgreSQL refuses the NUL character in text: the row cannot be written.
-        StepRecord badStep = new StepRecord(bad, 1, 0, "a\u0000b", "transform", Instant.now());
+        StepRecord badStep = new StepRecord(bad.id, 1, 0, "a\u0000b", "transform", Instant.now());
         badStep.finish(StepStatus.COMPLETED, Instant.now());
-        badState.markDirty(badStep);
+        bad.markDirty(badStep);
 
-        // The first write flushes alone; the next two queue behind it and share a transaction.
-        List<Object> outcomes = io.smallrye.mutiny.Uni.join().all(outcome(firstState), outcome(secondState), outcome(badState))
+        // The first two go at once, one in each transaction; the other four queue and share the next.
+        List<Object> outcomes = io.smallrye.mutiny.Uni.join().all(states.stream().map(this::outcome).toList())
                 .andFailFast().await().atMost(WAIT);
 
-        assertEquals(false, outcomes.get(0));
-        assertEquals(false, outcomes.get(1), "a write batched with a bad one still commits");
-        assertInstanceOf(Throwable.class, outcomes.get(2), "the bad write fails alone");
-        for (UUID id : List.of(first, second)) {
+        assertInstanceOf(Throwable.class, outcomes.get(3), "the bad write fails alone");
+        for (int i : List.of(0, 1, 2, 4, 5)) {
+            assertEquals(false, outcomes.get(i), "a write batched with a bad one still commits");
             assertEquals(1, pool.preparedQuery("SELECT current_step FROM workflow_executions WHERE id = $1")
-                    .execute(Tuple.of(id)).await().atMost(WAIT).iterator().next().getInteger(0));
+                    .execute(Tuple.of(states.get(i).id)).await().atMost(WAIT).iterator().next().getInteger(0));
+        }
+    }
+
+    @Test
+    void aTenantWithFewWritesIsNotHeldBehindAnotherTenantsBatch() {
+        String heavy = "heavy-" + UUID.randomUUID();
+        List<ExecutionState> heavies = new ArrayList<>();
+        for (int i = 0; i < WriteBatcher.SPARSE + 2; i++) {
+            heavies.add(stateFor(heavy, "owner-h:" + i));
+        }
+        ExecutionState light = stateFor("light-" + UUID.randomUUID(), "owner-l:1");
+        // Other transactions hold the heavy tenant's rows: whichever of ours writes them waits.
+        Holder firstHolder = hold(heavies.subList(0, 1));
+        Holder restHolder = hold(heavies.subList(1, heavies.size()));
+        try {
+            // The first write goes alone into the transaction for tenants with few writes; the
+            // second into the other; the rest queue, and the tenant has more than a few outstanding.
+            List<CompletableFuture<Boolean>> written = heavies.stream()
+                    .map(s -> store.checkpoint(s, LEASE).subscribeAsCompletionStage()).toList();
+            firstHolder.release();
+            assertFalse(written.get(0).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join());
+
+            assertFalse(store.checkpoint(light, LEASE).await().atMost(WAIT), "written while the heavy tenant's batch waits");
+            assertTrue(written.stream().skip(1).noneMatch(CompletableFuture::isDone), "the heavy tenant's writes are still held");
+
+            restHolder.release();
+            written.forEach(w -> assertFalse(w.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join()));
+        } finally {
+            firstHolder.release();
+            restHolder.release();
+        }
+    }
+
+    private ExecutionState stateFor(String tenant, String token) {
+        UUID id = UUID.randomUUID();
+        store.insert(new NewExecution(id, workflowId, "contract", "1.0.0", Map.of(), "manual", "test", tenant, null), token, LEASE)
+                .await().atMost(WAIT);
+        return new ExecutionState(id, token, tenant, DEFINITION, new LinkedHashMap<>(), 1, 0, 0, Instant.now());
+    }
+
+    // A transaction that locks these executions' rows until it is released.
+    private Holder hold(List<ExecutionState> states) {
+        SqlConnection conn = pool.getConnection().await().atMost(WAIT);
+        Transaction tx = conn.begin().await().atMost(WAIT);
+        conn.preparedQuery("SELECT 1 FROM workflow_executions WHERE id = ANY($1) FOR UPDATE")
+                .execute(Tuple.of(states.stream().map(s -> s.id).toArray(UUID[]::new))).await().atMost(WAIT);
+        return new Holder(conn, tx, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    private record Holder(SqlConnection conn, Transaction tx, java.util.concurrent.atomic.AtomicBoolean released) {
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                tx.rollback().await().atMost(WAIT);
+                conn.close().await().atMost(WAIT);
+            }
         }
     }
 
