@@ -3,26 +3,34 @@ package io.dotmac.e2e;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /q/health, resources and their config and secrets; deploy/kubernetes/base holds exactly those;
  * every file a kustomization names is there and parses; and whatever a service reads from its
  * environment, every Secret it names with the keys it reads, and the databases and topics it uses
- * are provided by the deploy.
+ * are provided by the deploy; Kafka takes each service's own login, allowed the topics the service
+ * writes and reads and no others; and the network policies let in the calls the services' REST
+ * clients make and no other calls between them.
  */
 class KubernetesManifestsIT {
 
@@ -41,11 +51,18 @@ class KubernetesManifestsIT {
     private static final Path ROOT = Path.of(System.getProperty("e2e.project-root", "..")).toAbsolutePath().normalize();
     private static final Path DEPLOY = ROOT.resolve("deploy/kubernetes");
     private static final Path SECRETS = DEPLOY.resolve("secrets");
+    private static final Path COMMON_CONFIG = ROOT.resolve("platform-common/src/main/resources/META-INF/microprofile-config.properties");
     private static final String CONFIG_MAP = "controlplane-config";
     /** A variable a service reads: {@code ${NAME}} or {@code ${NAME:default}} in its configuration. */
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
     /** A variable that base/config.env names in a comment: it is left to its default on purpose. */
     private static final Pattern DEFAULTED = Pattern.compile("^#\\s*([A-Z][A-Z0-9_]*)=", Pattern.MULTILINE);
+    /** An event put in the outbox, whose relay publishes it to the topic named first: a literal or a constant. */
+    private static final Pattern OUTBOX_EVENT = Pattern.compile("OutboxEvent\\.of\\(\\s*(?:\"([^\"]+)\"|([A-Za-z_][A-Za-z0-9_]*)\\s*,)");
+    /** The variable a setting is read from: {@code ${NAME}} or {@code ${NAME:default}}. */
+    private static final Pattern FROM_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::[^}]*)?}");
+    /** Kafka's operations that a KafkaUser's ACLs may grant a service; Describe goes with Read or Write. */
+    private static final Set<String> CLIENT_OPERATIONS = Set.of("Read", "Write", "Describe");
 
     @ParameterizedTest
     @EnumSource(Service.class)
@@ -131,8 +148,7 @@ class KubernetesManifestsIT {
     void everyVariableTheServiceReadsIsProvided(Service service) throws IOException {
         JsonNode container = container(one(documents(generated(service)), "Deployment", service.module()));
         Set<String> read = new TreeSet<>();
-        for (Path config : List.of(ROOT.resolve("platform-common/src/main/resources/META-INF/microprofile-config.properties"),
-                ROOT.resolve(service.module() + "/src/main/resources/application.properties"))) {
+        for (Path config : List.of(COMMON_CONFIG, applicationProperties(service))) {
             for (String line : Files.readAllLines(config)) {
                 // The dev and test profiles never run in a cluster.
                 if (!line.startsWith("%dev.") && !line.startsWith("%test.")) {
@@ -201,13 +217,7 @@ class KubernetesManifestsIT {
 
     @Test
     void theInClusterOverlayMakesTheDatabasesAndTopicsAndPointsAtThem() throws IOException {
-        List<JsonNode> objects = new ArrayList<>();
-        for (JsonNode resource : kustomization(DEPLOY.resolve("in-cluster")).path("resources")) {
-            Path path = DEPLOY.resolve("in-cluster").resolve(resource.asText());
-            if (Files.isRegularFile(path)) {
-                objects.addAll(documents(path));
-            }
-        }
+        List<JsonNode> objects = objects(DEPLOY.resolve("in-cluster"));
         JsonNode cluster = only(objects, "Cluster");
         String clusterName = cluster.at("/metadata/name").asText();
         String owner = cluster.at("/spec/bootstrap/initdb/owner").asText();
@@ -230,7 +240,7 @@ class KubernetesManifestsIT {
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> used = new TreeSet<>();
         for (Service service : Service.values()) {
-            for (String line : Files.readAllLines(ROOT.resolve(service.module() + "/src/main/resources/application.properties"))) {
+            for (String line : Files.readAllLines(applicationProperties(service))) {
                 if (line.matches("mp\\.messaging\\..*\\.topic=.*")) {
                     used.add(line.substring(line.indexOf('=') + 1));
                 }
@@ -244,6 +254,120 @@ class KubernetesManifestsIT {
         Map<String, String> config = configMap("in-cluster");
         assertEquals(clusterName + "-rw", config.get("DB_HOST"), "the primary's Service");
         assertEquals(kafkaName + "-kafka-bootstrap:" + plain.path("port").asInt(), config.get("KAFKA_BOOTSTRAP_SERVERS"));
+    }
+
+    @Test
+    void theInClusterKafkaTakesOnlyClientsThatLogIn() {
+        List<JsonNode> objects = objects(DEPLOY.resolve("in-cluster"));
+        JsonNode kafka = only(objects, "Kafka");
+        Map<String, String> config = configMap("in-cluster");
+        JsonNode listener = servicesListener(kafka, config);
+        assertAll(
+                () -> {
+                    for (JsonNode each : kafka.at("/spec/kafka/listeners")) {
+                        assertFalse(each.at("/authentication/type").asText().isEmpty(),
+                                "listener " + each.path("name").asText() + " takes clients that do not log in");
+                    }
+                },
+                () -> assertEquals("simple", kafka.at("/spec/kafka/authorization/type").asText(),
+                        "without authorization every login may do anything"),
+                () -> assertTrue(kafka.at("/spec/entityOperator/userOperator").isObject(), "no User Operator makes the KafkaUsers"),
+                () -> assertEquals("scram-sha-512", listener.at("/authentication/type").asText(), "the services' listener"),
+                () -> assertEquals(listener.path("tls").asBoolean() ? "SASL_SSL" : "SASL_PLAINTEXT", config.get("KAFKA_SECURITY_PROTOCOL")),
+                () -> assertEquals("SCRAM-SHA-512", config.get("KAFKA_SASL_MECHANISM")));
+    }
+
+    /** Each service that uses Kafka has its own KafkaUser, whose ACLs are what its configuration and code produce and consume. */
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void eachServiceLogsInToKafkaAsItsOwnUserAllowedItsOwnTopics(Service service) throws IOException {
+        List<JsonNode> objects = objects(DEPLOY.resolve("in-cluster"));
+        JsonNode kafka = only(objects, "Kafka");
+        List<JsonNode> users = objects.stream().filter(o -> o.path("kind").asText().equals("KafkaUser")
+                && o.at("/metadata/name").asText().equals(service.module())).toList();
+        Messaging messaging = messaging(service);
+        JsonNode jaasConfig = overlayEnv("in-cluster", service).getOrDefault("KAFKA_SASL_JAAS_CONFIG", MissingNode.getInstance());
+        if (!usesKafka(service)) {
+            assertAll(service.module() + " does not use Kafka",
+                    () -> assertEquals(new Messaging(Set.of(), Set.of(), Set.of()), messaging),
+                    () -> assertEquals(List.of(), users, "a KafkaUser"),
+                    () -> assertTrue(jaasConfig.isMissingNode(), "Kafka credentials: " + jaasConfig));
+            return;
+        }
+        JsonNode user = one(objects, "KafkaUser", service.module());
+        Map<String, Set<String>> allowed = new TreeMap<>();
+        for (JsonNode acl : user.at("/spec/authorization/acls")) {
+            assertEquals("allow", acl.path("type").asText("allow"), acl.toString());
+            assertEquals("literal", acl.at("/resource/patternType").asText("literal"), "only named resources: " + acl);
+            Set<String> operations = allowed.computeIfAbsent(acl.at("/resource/type").asText() + " " + acl.at("/resource/name").asText(),
+                    resource -> new TreeSet<>());
+            acl.path("operations").forEach(operation -> operations.add(operation.asText()));
+        }
+        Set<String> topics = new TreeSet<>(messaging.written());
+        topics.addAll(messaging.read());
+        Set<String> declared = objects.stream().filter(o -> o.path("kind").asText().equals("KafkaTopic"))
+                .map(t -> t.at("/spec/topicName").asText(t.at("/metadata/name").asText())).collect(Collectors.toSet());
+        assertAll(service.module(),
+                () -> assertTrue(declared.containsAll(topics), "topics " + topics + ", topics.yml declares " + declared),
+                () -> assertEquals(kafka.at("/metadata/name").asText(), user.at("/metadata/labels/strimzi.io~1cluster").asText(), "its cluster"),
+                () -> assertEquals(servicesListener(kafka, configMap("in-cluster")).at("/authentication/type"),
+                        user.at("/spec/authentication/type"), "its login"),
+                () -> assertEquals("simple", user.at("/spec/authorization/type").asText(), "its authorization"),
+                () -> assertEquals(messaging.written(), resources(allowed, "topic", "Write"), "the topics it may write"),
+                () -> assertEquals(messaging.read(), resources(allowed, "topic", "Read"), "the topics it may read"),
+                () -> assertEquals(messaging.groups(), resources(allowed, "group", "Read"), "the consumer groups it may use"),
+                () -> assertTrue(topics.containsAll(resources(allowed, "topic", "Describe")), "Describe beyond its topics: " + allowed),
+                () -> allowed.forEach((resource, operations) -> {
+                    assertTrue(resource.startsWith("topic ") || resource.startsWith("group "), "a " + resource);
+                    assertTrue(CLIENT_OPERATIONS.containsAll(operations), resource + ": " + operations);
+                }),
+                () -> assertEquals(service.module() + "/sasl.jaas.config",
+                        jaasConfig.at("/valueFrom/secretKeyRef/name").asText() + "/" + jaasConfig.at("/valueFrom/secretKeyRef/key").asText(),
+                        "KAFKA_SASL_JAAS_CONFIG in the in-cluster Deployment, from the Secret Strimzi makes for its KafkaUser"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-cluster", "external"})
+    void theNetworkPoliciesLetInTheCallsTheServicesMakeAndNoOthers(String overlay) {
+        List<JsonNode> policies = objects(DEPLOY.resolve(overlay)).stream()
+                .filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
+        assertTrue(policies.stream().anyMatch(p -> p.at("/spec/podSelector").isEmpty() && p.at("/spec/ingress").isEmpty()
+                        && StreamSupport.stream(p.at("/spec/policyTypes").spliterator(), false).anyMatch(t -> t.asText().equals("Ingress"))),
+                "no policy denies ingress to every pod");
+        List<Executable> checks = new ArrayList<>();
+        for (Service caller : Service.values()) {
+            Map<Service, Integer> called = calls(caller, overlay);
+            for (Service callee : Service.values()) {
+                Pod to = pod(callee);
+                boolean admitted = admits(policies, pod(caller), to, called.getOrDefault(callee, to.ports().get("http")));
+                String call = caller.module() + " -> " + callee.module() + ": ";
+                checks.add(() -> assertEquals(called.containsKey(callee), admitted, call + (admitted
+                        ? "allowed, but the caller configures no REST client for it"
+                        : "its REST client is configured, but no policy lets the call in")));
+            }
+        }
+        assertAll(overlay, checks);
+    }
+
+    @Test
+    void theServicesReachTheInClusterDatabaseAndOnlyKafkasUsersItsListener() {
+        List<JsonNode> objects = objects(DEPLOY.resolve("in-cluster"));
+        List<JsonNode> policies = objects.stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
+        Map<String, String> config = configMap("in-cluster");
+        // CloudNativePG labels the instances' pods with their Cluster's name.
+        Pod database = new Pod(Map.of("cnpg.io/cluster", only(objects, "Cluster").at("/metadata/name").asText()), Map.of());
+        int databasePort = Integer.parseInt(config.get("DB_PORT"));
+        JsonNode peers = servicesListener(only(objects, "Kafka"), config).path("networkPolicyPeers");
+        // Strimzi opens a listener without peers to every pod.
+        assertFalse(peers.isEmpty(), "the services' Kafka listener has no networkPolicyPeers");
+        List<Executable> checks = new ArrayList<>();
+        for (Service service : Service.values()) {
+            Pod pod = pod(service);
+            checks.add(() -> assertTrue(admits(policies, pod, database, databasePort), service.module() + " cannot reach PostgreSQL"));
+            checks.add(() -> assertEquals(usesKafka(service), StreamSupport.stream(peers.spliterator(), false)
+                    .anyMatch(peer -> peerSelects(peer, pod.labels())), service.module() + " and the Kafka listener"));
+        }
+        assertAll(checks);
     }
 
     // --- reading the manifests and kustomizations
@@ -370,6 +494,234 @@ class KubernetesManifestsIT {
         }
         assertFalse(data.isEmpty(), overlay + " makes no " + CONFIG_MAP);
         return data;
+    }
+
+    /** The objects of a kustomization's resources, its bases' included, as their files hold them (no patch or generator applied). */
+    private static List<JsonNode> objects(Path dir) {
+        List<JsonNode> objects = new ArrayList<>();
+        for (JsonNode resource : kustomization(dir).path("resources")) {
+            Path path = dir.resolve(resource.asText()).normalize();
+            objects.addAll(Files.isDirectory(path) ? objects(path) : documents(path));
+        }
+        return objects;
+    }
+
+    /** The service's container's env in an overlay, by name: the generated one's, with what the overlay's patches add or replace. */
+    private static Map<String, JsonNode> overlayEnv(String overlay, Service service) {
+        Map<String, JsonNode> env = new TreeMap<>();
+        container(one(documents(generated(service)), "Deployment", service.module())).path("env")
+                .forEach(variable -> env.put(variable.path("name").asText(), variable));
+        for (JsonNode patch : kustomization(DEPLOY.resolve(overlay)).path("patches")) {
+            assertTrue(patch.has("path") && !patch.has("target"), overlay + ": a patch this check does not read: " + patch);
+            for (JsonNode object : documents(DEPLOY.resolve(overlay).resolve(patch.path("path").asText()))) {
+                if (object.path("kind").asText().equals("Deployment") && object.at("/metadata/name").asText().equals(service.module())) {
+                    for (JsonNode container : object.at("/spec/template/spec/containers")) {
+                        assertEquals(service.module(), container.path("name").asText(), overlay + ": a patch of another container");
+                        container.path("env").forEach(variable -> env.put(variable.path("name").asText(), variable));
+                    }
+                }
+            }
+        }
+        return env;
+    }
+
+    /** The Kafka listener the services connect to: the one on KAFKA_BOOTSTRAP_SERVERS' port. */
+    private static JsonNode servicesListener(JsonNode kafka, Map<String, String> config) {
+        String bootstrap = config.get("KAFKA_BOOTSTRAP_SERVERS");
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        return StreamSupport.stream(kafka.at("/spec/kafka/listeners").spliterator(), false)
+                .filter(listener -> listener.path("port").asInt() == port).findFirst()
+                .orElseThrow(() -> new AssertionError("no Kafka listener on " + bootstrap));
+    }
+
+    /** The names of the resources of a type ("topic", "group") on which the ACLs allow the operation. */
+    private static Set<String> resources(Map<String, Set<String>> allowed, String type, String operation) {
+        return allowed.entrySet().stream().filter(e -> e.getKey().startsWith(type + " ") && e.getValue().contains(operation))
+                .map(e -> e.getKey().substring(type.length() + 1)).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    // --- what the services' configuration and code say
+
+    private static Path applicationProperties(Service service) {
+        return ROOT.resolve(service.module() + "/src/main/resources/application.properties");
+    }
+
+    /** The service's settings in the cluster (the prod profile): platform-common's, overridden by its own. */
+    private static Map<String, String> configuration(Service service) {
+        Map<String, String> settings = properties(COMMON_CONFIG);
+        settings.putAll(properties(applicationProperties(service)));
+        return settings;
+    }
+
+    /** A properties file's settings in the prod profile: those of no profile, overridden by those of %prod. */
+    private static Map<String, String> properties(Path path) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(path)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new AssertionError(path + " cannot be read", e);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        properties.stringPropertyNames().stream().filter(key -> !key.startsWith("%"))
+                .forEach(key -> settings.put(key, properties.getProperty(key)));
+        properties.stringPropertyNames().stream().filter(key -> key.startsWith("%prod."))
+                .forEach(key -> settings.put(key.substring("%prod.".length()), properties.getProperty(key)));
+        return settings;
+    }
+
+    /** Whether the service has a Kafka client: channels of its own, or platform-messaging's outbox relay. */
+    private static boolean usesKafka(Service service) throws IOException {
+        String pom = Files.readString(ROOT.resolve(service.module() + "/pom.xml"));
+        return pom.contains("<artifactId>quarkus-messaging-kafka</artifactId>") || pom.contains("<artifactId>platform-messaging</artifactId>");
+    }
+
+    /** The topics a service writes and reads, and the consumer groups it reads in. */
+    private record Messaging(Set<String> written, Set<String> read, Set<String> groups) {
+    }
+
+    /**
+     * From its configuration: the topics of its incoming channels, their groups (Quarkus' default is the application's
+     * name) and dead-letter topics, and its outgoing channels' topics; from its code, the topics of the events it puts
+     * in the outbox. (The outbox relay's own channel, in platform-messaging, sends each event to the topic it names.)
+     */
+    private static Messaging messaging(Service service) throws IOException {
+        Map<String, String> config = configuration(service);
+        Set<String> written = new TreeSet<>(outboxTopics(service));
+        Set<String> read = new TreeSet<>();
+        Set<String> groups = new TreeSet<>();
+        Pattern incoming = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.topic");
+        config.forEach((key, value) -> {
+            Matcher channel = incoming.matcher(key);
+            if (channel.matches()) {
+                read.add(value);
+                groups.add(config.getOrDefault("mp.messaging.incoming." + channel.group(1) + ".group.id",
+                        config.getOrDefault("kafka.group.id", config.get("quarkus.application.name"))));
+            } else if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.dead-letter-queue\\.topic|mp\\.messaging\\.outgoing\\.[^.]+\\.topic")) {
+                written.add(value);
+            }
+        });
+        return new Messaging(written, read, groups);
+    }
+
+    private static Set<String> outboxTopics(Service service) throws IOException {
+        Set<String> topics = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(ROOT.resolve(service.module() + "/src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = Files.readString(file);
+                Matcher event = OUTBOX_EVENT.matcher(source);
+                while (event.find()) {
+                    if (event.group(1) != null) {
+                        topics.add(event.group(1));
+                    } else {
+                        Matcher constant = Pattern.compile("String " + event.group(2) + " = \"([^\"]+)\";").matcher(source);
+                        assertTrue(constant.find(), file + ": the topic " + event.group(2) + " is no String constant of the class");
+                        topics.add(constant.group(1));
+                    }
+                }
+            }
+        }
+        return topics;
+    }
+
+    /**
+     * The services this one calls, with the port their pods take the calls on: one for each REST client its own
+     * application.properties configures (quarkus.rest-client.<client>.*), at the URL the client has in the overlay.
+     */
+    private static Map<Service, Integer> calls(Service caller, String overlay) {
+        Map<String, String> config = configuration(caller);
+        Pattern client = Pattern.compile("quarkus\\.rest-client\\.([^.]+)\\..+");
+        Map<Service, Integer> calls = new EnumMap<>(Service.class);
+        for (String key : properties(applicationProperties(caller)).keySet()) {
+            Matcher configured = client.matcher(key);
+            if (configured.matches()) {
+                String setting = config.getOrDefault("quarkus.rest-client." + configured.group(1) + ".url", "");
+                Matcher variable = FROM_VARIABLE.matcher(setting);
+                String url = variable.matches() ? configMap(overlay).get(variable.group(1)) : setting;
+                assertNotNull(url, caller.module() + ": " + setting + " is not set in " + overlay);
+                URI uri = URI.create(url);
+                Service callee = Arrays.stream(Service.values()).filter(s -> s.module().equals(uri.getHost())).findFirst()
+                        .orElseThrow(() -> new AssertionError(caller.module() + ": " + key + " calls " + url + ", no service of the suite"));
+                int port = uri.getPort() < 0 ? 80 : uri.getPort();
+                JsonNode servicePort = StreamSupport.stream(one(documents(generated(callee)), "Service", callee.module()).at("/spec/ports")
+                                .spliterator(), false).filter(p -> p.path("port").asInt() == port).findFirst()
+                        .orElseThrow(() -> new AssertionError(url + ": the Service has no port " + port));
+                JsonNode target = servicePort.path("targetPort");
+                calls.put(callee, target.isInt() ? target.asInt() : pod(callee).ports().get(target.asText()));
+            }
+        }
+        return calls;
+    }
+
+    // --- network policies
+
+    /** A service's pods as a NetworkPolicy sees them: their labels, and their container ports by name. */
+    private record Pod(Map<String, String> labels, Map<String, Integer> ports) {
+    }
+
+    private static Pod pod(Service service) {
+        JsonNode deployment = one(documents(generated(service)), "Deployment", service.module());
+        Map<String, String> labels = new TreeMap<>();
+        deployment.at("/spec/template/metadata/labels").properties().forEach(label -> labels.put(label.getKey(), label.getValue().asText()));
+        Map<String, Integer> ports = new TreeMap<>();
+        container(deployment).path("ports").forEach(port -> ports.put(port.path("name").asText(), port.path("containerPort").asInt()));
+        return new Pod(labels, ports);
+    }
+
+    /**
+     * Whether a policy lets pods {@code from} of the namespace connect to pods {@code to} on the port, by a rule that
+     * names its sources. A rule open to any source (the public entry points') does not count: it tells no caller
+     * apart, and a cluster may narrow it to its ingress controller.
+     */
+    private static boolean admits(List<JsonNode> policies, Pod from, Pod to, int port) {
+        for (JsonNode policy : policies) {
+            JsonNode types = policy.at("/spec/policyTypes");
+            boolean ingress = types.isMissingNode() || StreamSupport.stream(types.spliterator(), false).anyMatch(t -> t.asText().equals("Ingress"));
+            if (ingress && selects(policy.at("/spec/podSelector"), to.labels())) {
+                for (JsonNode rule : policy.at("/spec/ingress")) {
+                    boolean source = StreamSupport.stream(rule.path("from").spliterator(), false).anyMatch(peer -> peerSelects(peer, from.labels()));
+                    boolean onPort = rule.path("ports").isEmpty() || StreamSupport.stream(rule.path("ports").spliterator(), false)
+                            .anyMatch(p -> !p.has("port") || (p.path("port").isInt() ? p.path("port").asInt() == port
+                                    : Integer.valueOf(port).equals(to.ports().get(p.path("port").asText()))));
+                    if (source && onPort) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether a NetworkPolicyPeer selects pods with these labels in the namespace (a namespaceSelector with labels is taken for another namespace). */
+    private static boolean peerSelects(JsonNode peer, Map<String, String> labels) {
+        if (peer.has("ipBlock") || !peer.path("namespaceSelector").isEmpty()) {
+            return false;
+        }
+        return peer.has("podSelector") ? selects(peer.path("podSelector"), labels) : peer.has("namespaceSelector");
+    }
+
+    /** Whether a label selector selects these labels; an empty one selects all. */
+    private static boolean selects(JsonNode selector, Map<String, String> labels) {
+        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
+            if (!label.getValue().asText().equals(labels.get(label.getKey()))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            String value = labels.get(expression.path("key").asText());
+            List<String> values = new ArrayList<>();
+            expression.path("values").forEach(v -> values.add(v.asText()));
+            boolean matches = switch (expression.path("operator").asText()) {
+                case "In" -> values.contains(value);
+                case "NotIn" -> !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new AssertionError("a selector's operator: " + expression);
+            };
+            if (!matches) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A Kustomize env file: KEY=VALUE lines, # comments. */
