@@ -35,14 +35,6 @@ public interface EngineConfig {
     @Min(1)
     int maxInFlight();
 
-    /**
-     * Calls out of the engine (service calls, refreshes, undos) one instance has under way at once;
-     * past it, calls queue per tenant and are let through the tenants in turn (engine/CallGate).
-     */
-    @WithDefault("64")
-    @Min(1)
-    int maxConcurrentCalls();
-
     /** How often a waiting condition is re-checked at first, doubling up to {@link #conditionRecheckMax()}. */
     @WithDefault("5s")
     Duration conditionRecheckInitial();

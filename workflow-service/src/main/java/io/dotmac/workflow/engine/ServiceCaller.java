@@ -16,8 +16,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Makes one call a step names: resolves its params against the context (recording them as the
  * step's input), sends it through the registry with the step's Idempotency-Key when it changes
- * something and the engine's token for the execution's tenant, in its tenant's turn through the
- * {@link CallGate}, and bounds it by a timeout. Shared by service_call steps and condition refreshes.
+ * something and the engine's token for the execution's tenant, and bounds it by a timeout. Shared by service_call steps and condition refreshes.
  */
 @ApplicationScoped
 class ServiceCaller {
@@ -25,10 +24,8 @@ class ServiceCaller {
     private final ServiceRegistry registry;
     private final ServiceTokens tokens;
     private final DataLimits limits;
-    private final CallGate gate;
 
-    ServiceCaller(ServiceRegistry registry, ServiceTokens tokens, DataLimits limits, CallGate gate) {
-        this.gate = gate;
+    ServiceCaller(ServiceRegistry registry, ServiceTokens tokens, DataLimits limits) {
         this.registry = registry;
         this.tokens = tokens;
         this.limits = limits;
@@ -44,10 +41,9 @@ class ServiceCaller {
             Map<String, Object> params = call.params() == null ? Map.of() : (Map<String, Object>) Templates.resolve(call.params(), context,
                     limits.maxTemplateResult());
             record.input = params;
-            // The timeout counts from when the call goes out, not while it waits for its turn.
-            return gate.run(invocation.tenantId(), () -> operation.invoke(params, idempotencyKey, tokens.authorization(invocation.tenantId()))
+            return operation.invoke(params, idempotencyKey, tokens.authorization(invocation.tenantId()))
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException(
-                            call.service() + "." + call.method() + " did not answer within " + timeout.toMillis() + " ms")))
+                            call.service() + "." + call.method() + " did not answer within " + timeout.toMillis() + " ms"))
                     .map(JsonCodec::toPlain);
         });
     }

@@ -217,7 +217,7 @@ public class PgExecutionStore implements ExecutionStore {
                 .addUUID(e.id()).addLong(e.workflowId()).addString(e.workflowName()).addString(e.workflowVersion())
                 .addString(JsonCodec.write(e.context())).addString(e.triggerType()).addString(e.triggerSource())
                 .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis());
-        return batcher.insert(e.tenantId(), row).chain(created -> created
+        return batcher.insert(e.tenantId(), e.idempotencyKey(), row).chain(created -> created
                 ? Uni.createFrom().item(new StartedExecution(e.id(), true))
                 : findByIdempotencyKey(e.tenantId(), e.idempotencyKey()).map(id -> new StartedExecution(id, false)));
     }

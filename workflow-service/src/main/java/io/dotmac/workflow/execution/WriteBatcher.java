@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,9 +26,8 @@ import org.jboss.logging.Logger;
  * A tenant with a hundred executions in flight fills every batch, and a batch of a hundred takes
  * a while: another tenant's one write would wait for the batch in flight, then go in the next as
  * big. So the writes of tenants with few outstanding ({@value #SPARSE} or fewer) have a transaction
- * of their own beside the other, as a fair queue serves its sparse flows first (the other takes
- * them too while theirs is busy). The two never touch one execution's rows: an execution has one
- * write at a time.
+ * of their own beside the others', as a fair queue serves its sparse flows first. The two never
+ * touch one execution's rows: an execution has one write at a time.
  */
 final class WriteBatcher {
 
@@ -43,20 +42,21 @@ final class WriteBatcher {
     private final List<Write> queue = new ArrayList<>();
     private final Map<String, Integer> outstanding = new HashMap<>();
     private boolean sparseRunning;
-    private boolean anyRunning;
+    private boolean othersRunning;
 
     WriteBatcher(Pool pool) {
         this.pool = pool;
     }
 
     /** Emits true if the execution was inserted, false if its idempotency key already existed. */
-    Uni<Boolean> insert(String tenantId, Tuple execution) {
-        return Uni.createFrom().emitter(emitter -> submit(new Write(null, tenant(tenantId), execution, List.of(), emitter, true)));
+    Uni<Boolean> insert(String tenantId, String idempotencyKey, Tuple execution) {
+        String key = idempotencyKey == null ? null : tenant(tenantId) + "\n" + idempotencyKey;
+        return Uni.createFrom().emitter(emitter -> submit(new Write(null, key, tenant(tenantId), execution, List.of(), emitter, true)));
     }
 
     /** Emits the execution's cancel flag after the fenced update and its steps committed. */
     Uni<Boolean> checkpoint(UUID executionId, String tenantId, Tuple execution, List<Tuple> steps) {
-        return Uni.createFrom().emitter(emitter -> submit(new Write(executionId, tenant(tenantId), execution, steps, emitter, false)));
+        return Uni.createFrom().emitter(emitter -> submit(new Write(executionId, null, tenant(tenantId), execution, steps, emitter, false)));
     }
 
     private void submit(Write write) {
@@ -67,50 +67,56 @@ final class WriteBatcher {
         flush();
     }
 
-    // Starts what may start now: the sparse tenants' writes in their own transaction, the rest in the other.
+    // Starts what may start now: the sparse tenants' writes in their own transaction, the others'
+    // in the other one, which takes sparse writes only when it has none of its own and theirs is busy.
     private void flush() {
         while (true) {
             List<Write> batch;
             boolean sparse;
             synchronized (this) {
-                sparse = !sparseRunning && hasSparse();
-                if (!sparse && (anyRunning || queue.isEmpty())) {
+                sparse = !sparseRunning;
+                batch = sparse ? take(this::sparse) : List.of();
+                if (batch.isEmpty() && !othersRunning) {
+                    sparse = false;
+                    batch = take(w -> !sparse(w));
+                    if (batch.isEmpty() && sparseRunning) {
+                        batch = take(w -> true);
+                    }
+                }
+                if (batch.isEmpty()) {
                     return;
                 }
-                batch = take(sparse);
                 if (sparse) {
                     sparseRunning = true;
                 } else {
-                    anyRunning = true;
+                    othersRunning = true;
                 }
             }
             start(batch, sparse);
         }
     }
 
-    private boolean hasSparse() {
-        return queue.stream().anyMatch(this::sparse);
-    }
-
     private boolean sparse(Write w) {
         return outstanding.getOrDefault(w.tenant, 0) <= SPARSE;
     }
 
-    private List<Write> take(boolean sparseOnly) {
+    // The first MAX_BATCH queued writes that match, in the order they came.
+    private List<Write> take(Predicate<Write> which) {
         List<Write> batch = new ArrayList<>();
-        for (Iterator<Write> it = queue.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
-            Write w = it.next();
-            if (!sparseOnly || sparse(w)) {
-                batch.add(w);
-                it.remove();
-            }
+        List<Write> rest = new ArrayList<>(queue.size());
+        for (Write w : queue) {
+            (batch.size() < MAX_BATCH && which.test(w) ? batch : rest).add(w);
         }
+        queue.clear();
+        queue.addAll(rest);
         return batch;
     }
 
     private void start(List<Write> batch, boolean sparse) {
-        // Updates in id order: two transactions locking rows in one order cannot deadlock.
+        // Inserts in key order, then updates in id order: two transactions locking rows (or
+        // idempotency keys) in one order cannot deadlock.
         batch.sort(Comparator.comparing((Write w) -> w.insert).reversed()
+                .thenComparing(w -> w.key, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(w -> w.executionId, Comparator.nullsFirst(Comparator.naturalOrder())));
         pool.withTransaction(conn -> write(conn, batch)).subscribe().with(
                 outcomes -> finish(batch, outcomes, sparse),
@@ -214,7 +220,8 @@ final class WriteBatcher {
             } else {
                 w.emitter.complete((Boolean) outcome);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Even an Error (a stack overflow in the caller's next step) leaves the others' outcomes to be told.
             LOG.errorf(e, "a caller of the write batcher failed on its outcome");
         }
     }
@@ -224,7 +231,7 @@ final class WriteBatcher {
             if (sparse) {
                 sparseRunning = false;
             } else {
-                anyRunning = false;
+                othersRunning = false;
             }
         }
         flush();
@@ -235,7 +242,8 @@ final class WriteBatcher {
         return tenantId == null ? "" : tenantId;
     }
 
-    private record Write(UUID executionId, String tenant, Tuple execution, List<Tuple> steps, UniEmitter<? super Boolean> emitter,
+    /** {@code key}: an insert's tenant and idempotency key, the order inserts take. */
+    private record Write(UUID executionId, String key, String tenant, Tuple execution, List<Tuple> steps, UniEmitter<? super Boolean> emitter,
                          boolean insert) {
     }
 }
