@@ -169,7 +169,7 @@ public class LicenseService {
             license.expiresAt = expiresAt;
             license.updatedAt = now;
             license.keyId = keys.keyId();
-            license.licenseKey = keys.signer().sign(new LicenseKeyVerifier.Claims(keys.keyId(), license.id,
+            license.licenseKey = keys.signer().sign(new LicenseKeyVerifier.Claims(keys.keyId(), license.id, tenantId,
                     license.customerId, code, count, List.of(license.features), now, expiresAt));
             issued.add(license);
         });
@@ -252,7 +252,9 @@ public class LicenseService {
 
     /**
      * Signature first (a key we did not sign says nothing), then the stored license, whatever its
-     * tenant: revoked, expired, suspended, or valid; unknown when it is not stored here.
+     * tenant: revoked, expired, suspended, or valid; unknown when it is not stored here. The issuing
+     * tenant is the stored license's (a key issued before keys named their tenant has none of its own),
+     * else the key's.
      */
     public Uni<Verification> verify(String key) {
         LicenseKeyVerifier.Result signed = keys.verifier().verifySignature(key);
@@ -264,8 +266,8 @@ public class LicenseService {
         return licenses.findForVerification(claims.licenseId()).map(license -> {
             // Another deployment's license under the same key, or one this database lost.
             if (license == null || !license.licenseKey.equals(key.trim())) {
-                return new Verification(Verification.Reason.UNKNOWN, claims.licenseId(), claims.productCode(),
-                        claims.customerId(), claims.expiresAt());
+                return new Verification(Verification.Reason.UNKNOWN, claims.licenseId(), claims.tenantId(),
+                        claims.productCode(), claims.customerId(), claims.expiresAt());
             }
             Verification.Reason reason = switch (license.statusAt(Instant.now())) {
                 case ACTIVE -> Verification.Reason.VALID;
@@ -273,7 +275,8 @@ public class LicenseService {
                 case REVOKED -> Verification.Reason.REVOKED;
                 case EXPIRED -> Verification.Reason.EXPIRED;
             };
-            return new Verification(reason, license.id, license.productCode, license.customerId, license.expiresAt);
+            return new Verification(reason, license.id, license.tenantId, license.productCode, license.customerId,
+                    license.expiresAt);
         });
     }
 

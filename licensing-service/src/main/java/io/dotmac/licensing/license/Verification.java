@@ -7,9 +7,11 @@ import java.util.UUID;
 /**
  * What verifying a key found. The license fields are null when the key cannot be read as ours
  * (malformed, bad signature); they come from the key itself when it is ours but no such license
- * is stored (unknown), from the stored license otherwise.
+ * is stored (unknown), from the stored license otherwise. {@code tenantId} is the tenant that issued
+ * the license: null only for an unknown key of the first format, which names none.
  */
-public record Verification(Reason reason, UUID licenseId, String productCode, String customerId, Instant expiresAt) {
+public record Verification(Reason reason, UUID licenseId, String tenantId, String productCode, String customerId,
+                           Instant expiresAt) {
 
     public enum Reason {
         VALID, MALFORMED, BAD_SIGNATURE, UNKNOWN, EXPIRED, REVOKED, SUSPENDED;
@@ -24,6 +26,6 @@ public record Verification(Reason reason, UUID licenseId, String productCode, St
     }
 
     static Verification unreadable(Reason reason) {
-        return new Verification(reason, null, null, null, null);
+        return new Verification(reason, null, null, null, null, null);
     }
 }

@@ -26,15 +26,18 @@ import java.util.UUID;
  * dependency on purpose: it can be copied as is).
  *
  * <p>A key is {@code base64url(payload) "." base64url(signature)}, unpadded, where the signature is
- * Ed25519 over the payload's bytes and the payload is a JSON object: {@code ver} (1), {@code kid}
- * (the signing key's id, see {@link #keyIdOf}), {@code license_id}, {@code customer_id},
- * {@code product_code}, {@code seats}, {@code features} (strings), {@code issued_at} and
- * {@code expires_at} (ISO-8601 instants).
+ * Ed25519 over the payload's bytes and the payload is a JSON object: {@code ver} (2), {@code kid}
+ * (the signing key's id, see {@link #keyIdOf}), {@code license_id}, {@code tenant_id} (the issuing
+ * tenant), {@code customer_id}, {@code product_code}, {@code seats}, {@code features} (strings),
+ * {@code issued_at} and {@code expires_at} (ISO-8601 instants). Version 1, issued before keys named
+ * their tenant, is the same without {@code tenant_id}; both are read.
  */
 public final class LicenseKeyVerifier {
 
     public static final String ALGORITHM = "Ed25519";
-    public static final int FORMAT_VERSION = 1;
+    /** The version keys are issued in; {@link #FIRST_VERSION} keys, without tenant_id, still verify. */
+    public static final int FORMAT_VERSION = 2;
+    static final int FIRST_VERSION = 1;
     // A real key is well under 1 KiB; anything much longer is not one, and is not worth parsing.
     static final int MAX_KEY_LENGTH = 16 * 1024;
 
@@ -48,9 +51,9 @@ public final class LicenseKeyVerifier {
         }
     }
 
-    /** What a license key says, once its signature is checked. */
-    public record Claims(String keyId, UUID licenseId, String customerId, String productCode, int seats,
-                         List<String> features, Instant issuedAt, Instant expiresAt) {
+    /** What a license key says, once its signature is checked; {@code tenantId} is null in a version 1 key. */
+    public record Claims(String keyId, UUID licenseId, String tenantId, String customerId, String productCode,
+                         int seats, List<String> features, Instant issuedAt, Instant expiresAt) {
         public Claims {
             features = List.copyOf(features);
         }
@@ -165,10 +168,15 @@ public final class LicenseKeyVerifier {
     private static Claims claims(byte[] payload) {
         try {
             Object parsed = new JsonReader(new String(payload, StandardCharsets.UTF_8)).document();
-            if (!(parsed instanceof Map<?, ?> json) || !(json.get("ver") instanceof BigDecimal ver)
-                    || ver.intValueExact() != FORMAT_VERSION) {
+            if (!(parsed instanceof Map<?, ?> json) || !(json.get("ver") instanceof BigDecimal ver)) {
                 return null;
             }
+            int version = ver.intValueExact();
+            if (version != FORMAT_VERSION && version != FIRST_VERSION) {
+                return null;
+            }
+            // A version 1 key names no tenant: its stored license does.
+            String tenantId = version == FIRST_VERSION ? null : text(json, "tenant_id");
             List<String> features = new ArrayList<>();
             if (!(json.get("features") instanceof List<?> list)) {
                 return null;
@@ -176,9 +184,9 @@ public final class LicenseKeyVerifier {
             for (Object feature : list) {
                 features.add((String) feature);
             }
-            return new Claims(text(json, "kid"), UUID.fromString(text(json, "license_id")), text(json, "customer_id"),
-                    text(json, "product_code"), ((BigDecimal) json.get("seats")).intValueExact(), features,
-                    Instant.parse(text(json, "issued_at")), Instant.parse(text(json, "expires_at")));
+            return new Claims(text(json, "kid"), UUID.fromString(text(json, "license_id")), tenantId,
+                    text(json, "customer_id"), text(json, "product_code"), ((BigDecimal) json.get("seats")).intValueExact(),
+                    features, Instant.parse(text(json, "issued_at")), Instant.parse(text(json, "expires_at")));
         } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException
                  | DateTimeException e) {
             return null;

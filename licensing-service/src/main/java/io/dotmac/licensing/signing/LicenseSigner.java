@@ -9,6 +9,7 @@ import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * Makes license keys: the claims as a JSON payload, signed with the issuer's Ed25519 private key,
@@ -44,8 +45,12 @@ public final class LicenseSigner {
         return keyId;
     }
 
-    /** The license key for {@code claims}; their {@code keyId} is ignored in favour of this signer's. */
+    /**
+     * The license key for {@code claims}, in the current format version, which names the issuing
+     * tenant (required); their {@code keyId} is ignored in favour of this signer's.
+     */
     public String sign(Claims claims) {
+        Objects.requireNonNull(claims.tenantId(), "a license key names its issuing tenant");
         byte[] payload = payload(claims).getBytes(StandardCharsets.UTF_8);
         try {
             Signature signer = Signature.getInstance(LicenseKeyVerifier.ALGORITHM);
@@ -66,6 +71,7 @@ public final class LicenseSigner {
         return "{\"ver\":" + LicenseKeyVerifier.FORMAT_VERSION
                 + ",\"kid\":" + quote(keyId)
                 + ",\"license_id\":" + quote(claims.licenseId().toString())
+                + ",\"tenant_id\":" + quote(claims.tenantId())
                 + ",\"customer_id\":" + quote(claims.customerId())
                 + ",\"product_code\":" + quote(claims.productCode())
                 + ",\"seats\":" + claims.seats()

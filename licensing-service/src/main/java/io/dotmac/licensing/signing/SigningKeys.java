@@ -64,8 +64,8 @@ public class SigningKeys {
     // Keys from two different pairs would sign licenses that nobody can verify.
     private void checkPair() {
         Instant now = Instant.now();
-        String probe = signer.sign(new LicenseKeyVerifier.Claims(signer.keyId(), UUID.randomUUID(), "probe", "probe", 1,
-                List.of(), now, now.plusSeconds(60)));
+        String probe = signer.sign(new LicenseKeyVerifier.Claims(signer.keyId(), UUID.randomUUID(), "probe", "probe",
+                "probe", 1, List.of(), now, now.plusSeconds(60)));
         if (!verifier.verifySignature(probe).valid()) {
             throw new IllegalStateException("The license signing keys do not belong together: the public key at "
                     + "licensing.signing.public-key-location does not verify what the private key signs");

@@ -56,6 +56,7 @@ class LicenseApiTest {
     static final String OTHER_TENANT = "lic-other-" + UUID.randomUUID().toString().substring(0, 8);
     static final String SERVICE = TestTokens.token(TENANT, "service");
     static final String ADMIN = TestTokens.token(TENANT, "admin");
+    static final String OPERATOR = TestTokens.token(TENANT, "operator");
     static final String READER = TestTokens.token(TENANT, "reader");
     static final String PATH = "/api/v1/licenses";
 
@@ -153,7 +154,8 @@ class LicenseApiTest {
         String id = issued.path("licenses[1].id");
         String key = issued.path("licenses[1].license_key");
         verify(key).body("valid", equalTo(true)).body("reason", equalTo("valid"))
-                .body("license_id", equalTo(id)).body("product_code", equalTo("support-desk"))
+                .body("license_id", equalTo(id)).body("tenant_id", equalTo(TENANT))
+                .body("product_code", equalTo("support-desk"))
                 .body("customer_id", equalTo(customer)).body("expires_at", equalTo(issued.path("licenses[1].expires_at")));
 
         get(READER, PATH + "/" + id).statusCode(200).body("license_key", equalTo(key)).body("seats", equalTo(5))
@@ -172,6 +174,7 @@ class LicenseApiTest {
 
         assertTrue(result.valid(), result.reason().code());
         assertEquals(publicKey.path("key_id"), result.claims().keyId());
+        assertEquals(TENANT, result.claims().tenantId());
         assertEquals("isp-core", result.claims().productCode());
     }
 
@@ -325,11 +328,32 @@ class LicenseApiTest {
         LicenseSigner signer = TestKeys.signer();
         UUID id = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String key = signer.sign(new LicenseKeyVerifier.Claims(null, id, "elsewhere", "isp-core", 1, List.of(), now,
-                now.plus(30, ChronoUnit.DAYS)));
+        String key = signer.sign(new LicenseKeyVerifier.Claims(null, id, "vendor-elsewhere", "elsewhere", "isp-core", 1,
+                List.of(), now, now.plus(30, ChronoUnit.DAYS)));
 
+        // What the key says, the tenant too.
         verify(key).body("valid", equalTo(false)).body("reason", equalTo("unknown"))
-                .body("license_id", equalTo(id.toString())).body("customer_id", equalTo("elsewhere"));
+                .body("license_id", equalTo(id.toString())).body("tenant_id", equalTo("vendor-elsewhere"))
+                .body("customer_id", equalTo("elsewhere"));
+        // A key of the first format names no tenant.
+        verify(TestKeys.firstFormatKey(id, "elsewhere", "isp-core", 1, now, now.plus(30, ChronoUnit.DAYS)))
+                .body("reason", equalTo("unknown")).body("tenant_id", nullValue()).body("customer_id", equalTo("elsewhere"));
+    }
+
+    @Test
+    void aKeyIssuedBeforeKeysNamedTheirTenantVerifiesWithTheStoredLicensesTenant() {
+        var issued = issueNew();
+        UUID id = UUID.fromString(issued.path("licenses[0].id"));
+        String customer = issued.path("customer_id");
+        String oldKey = TestKeys.firstFormatKey(id, customer, "isp-core", 1, Instant.parse(issued.path("licenses[0].issued_at")),
+                Instant.parse(issued.path("licenses[0].expires_at")));
+        // The license as it was stored then: with a key of the first format.
+        database.preparedQuery("UPDATE licenses SET license_key = $1 WHERE id = $2").execute(Tuple.of(oldKey, id))
+                .await().indefinitely();
+
+        verify(oldKey).body("valid", equalTo(true)).body("reason", equalTo("valid"))
+                .body("license_id", equalTo(id.toString())).body("tenant_id", equalTo(TENANT))
+                .body("customer_id", equalTo(customer));
     }
 
     @Test
@@ -355,13 +379,13 @@ class LicenseApiTest {
         String id = issued.path("licenses[0].id");
         String key = issued.path("licenses[0].license_key");
 
-        post(SERVICE, PATH + "/" + id + "/suspend", "").statusCode(200).body("status", equalTo("suspended"));
+        post(OPERATOR, PATH + "/" + id + "/suspend", "").statusCode(200).body("status", equalTo("suspended"));
         verify(key).body("valid", equalTo(false)).body("reason", equalTo("suspended"));
-        post(SERVICE, PATH + "/" + id + "/suspend", "").statusCode(409).body("detail", containsString("it is suspended"));
+        post(OPERATOR, PATH + "/" + id + "/suspend", "").statusCode(409).body("detail", containsString("it is suspended"));
 
-        post(SERVICE, PATH + "/" + id + "/reinstate", "").statusCode(200).body("status", equalTo("active"));
+        post(OPERATOR, PATH + "/" + id + "/reinstate", "").statusCode(200).body("status", equalTo("active"));
         verify(key).body("valid", equalTo(true)).body("reason", equalTo("valid"));
-        post(SERVICE, PATH + "/" + id + "/reinstate", "").statusCode(409).body("detail", containsString("it is active"));
+        post(OPERATOR, PATH + "/" + id + "/reinstate", "").statusCode(409).body("detail", containsString("it is active"));
     }
 
     @Test

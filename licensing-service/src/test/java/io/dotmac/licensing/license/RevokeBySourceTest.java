@@ -109,7 +109,7 @@ class RevokeBySourceTest {
         String quote = paidQuote(customer);
         var issued = issue(SERVICE, customer, quote);
         post(ADMIN, PATH + "/" + issued.path("licenses[0].id") + "/revoke", "").statusCode(200);
-        post(SERVICE, PATH + "/" + issued.path("licenses[1].id") + "/suspend", "").statusCode(200);
+        post(OPERATOR, PATH + "/" + issued.path("licenses[1].id") + "/suspend", "").statusCode(200);
 
         // An operator may undo, without a reason; any spelling of the quote id is the quote.
         post(ADMIN, REVOKE, body(quote.toUpperCase(Locale.ROOT), null)).statusCode(200)

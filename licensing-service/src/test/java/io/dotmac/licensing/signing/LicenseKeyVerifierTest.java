@@ -33,7 +33,7 @@ class LicenseKeyVerifierTest {
     final LicenseSigner signer = new LicenseSigner(LicenseSigner.readPrivateKey(PRIVATE_PEM), verifier.keyId());
 
     static Claims claims(String customer, Instant expiresAt) {
-        return new Claims(null, UUID.randomUUID(), customer, "support-desk", 5,
+        return new Claims(null, UUID.randomUUID(), "vendor-a", customer, "support-desk", 5,
                 List.of("ticketing", "sla-tracking"), NOW.minus(30, ChronoUnit.DAYS), expiresAt);
     }
 
@@ -49,6 +49,7 @@ class LicenseKeyVerifierTest {
         Claims read = result.claims();
         assertEquals(verifier.keyId(), read.keyId());
         assertEquals(issued.licenseId(), read.licenseId());
+        assertEquals("vendor-a", read.tenantId());
         assertEquals("acme-isp", read.customerId());
         assertEquals("support-desk", read.productCode());
         assertEquals(5, read.seats());
@@ -121,15 +122,44 @@ class LicenseKeyVerifierTest {
     }
 
     @Test
-    void aWellSignedPayloadThatIsNotALicenseIsMalformed() throws Exception {
-        var signature = java.security.Signature.getInstance("Ed25519");
-        signature.initSign(LicenseSigner.readPrivateKey(PRIVATE_PEM));
-        byte[] payload = "{\"ver\":1,\"kid\":\"x\"}".getBytes(StandardCharsets.UTF_8);
-        signature.update(payload);
-        var b64 = Base64.getUrlEncoder().withoutPadding();
-        String key = b64.encodeToString(payload) + "." + b64.encodeToString(signature.sign());
+    void aWellSignedPayloadThatIsNotALicenseIsMalformed() {
+        assertEquals(Reason.MALFORMED, verifier.verify(TestKeys.signed("{\"ver\":1,\"kid\":\"x\"}"), NOW).reason());
+    }
 
-        assertEquals(Reason.MALFORMED, verifier.verify(key, NOW).reason());
+    @Test
+    void aKeyOfTheFirstFormatStillVerifiesAndNamesNoTenant() {
+        UUID id = UUID.randomUUID();
+        String key = TestKeys.firstFormatKey(id, "acme-isp", "isp-core", 1, NOW.minus(1, ChronoUnit.DAYS),
+                NOW.plus(1, ChronoUnit.DAYS));
+
+        Result result = verifier.verify(key, NOW);
+
+        assertEquals(Reason.VALID, result.reason());
+        assertEquals(id, result.claims().licenseId());
+        assertEquals("acme-isp", result.claims().customerId());
+        assertNull(result.claims().tenantId());
+    }
+
+    @Test
+    void aKeyOfTheCurrentFormatWithoutATenantOrOfAnUnknownVersionIsMalformed() {
+        String withTenant = new String(Base64.getUrlDecoder().decode(
+                signer.sign(claims("acme-isp", NOW.plus(1, ChronoUnit.DAYS))).split("\\.")[0]), StandardCharsets.UTF_8);
+        assertTrue(withTenant.startsWith("{\"ver\":2,"), withTenant);
+
+        String withoutTenant = withTenant.replace("\"tenant_id\":\"vendor-a\",", "");
+        assertEquals(Reason.MALFORMED, verifier.verify(TestKeys.signed(withoutTenant), NOW).reason());
+        String nextVersion = withTenant.replace("{\"ver\":2,", "{\"ver\":3,");
+        assertEquals(Reason.MALFORMED, verifier.verify(TestKeys.signed(nextVersion), NOW).reason());
+        assertEquals(Reason.VALID, verifier.verify(TestKeys.signed(withTenant), NOW).reason());
+    }
+
+    @Test
+    void theSignerRefusesClaimsWithoutATenant() {
+        Claims issued = claims("acme-isp", NOW.plus(1, ChronoUnit.DAYS));
+        Claims withoutTenant = new Claims(null, issued.licenseId(), null, issued.customerId(), issued.productCode(),
+                issued.seats(), issued.features(), issued.issuedAt(), issued.expiresAt());
+
+        assertThrows(NullPointerException.class, () -> signer.sign(withoutTenant));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.dotmac.licensing.testing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -40,6 +41,18 @@ public class CrmStub extends StandIn {
     /** crm-service serves this quote when asked for it as {@code requestedId} (another spelling of its id, say). */
     public static Map<String, Object> serveAt(String requestedId, Map<String, Object> quote) {
         answer(requestedId, okJson(json(quote)));
+        return quote;
+    }
+
+    /**
+     * crm-service serves this quote to its own tenant only, here to callers with {@code token}; to any
+     * other it answers its 404, as crm-service does for another tenant's quote.
+     */
+    public static Map<String, Object> serveTo(String token, Map<String, Object> quote) {
+        String id = (String) quote.get("id");
+        server().stubFor(get(urlEqualTo(quotePath(id))).atPriority(1).withHeader("Authorization", equalTo("Bearer " + token))
+                .willReturn(okJson(json(quote))));
+        server().stubFor(get(urlEqualTo(quotePath(id))).atPriority(2).willReturn(problem(404, "No quote with id '" + id + "'")));
         return quote;
     }
 

@@ -4,6 +4,7 @@ import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -15,6 +16,7 @@ import java.util.Map;
  * A mutating endpoint for the idempotency tests: it writes an outbox row (a real write that the
  * test can count) and answers 201, or fails after writing when asked to.
  */
+@Authenticated
 @Path("/test/idempotent")
 public class IdempotencyTestResource {
 

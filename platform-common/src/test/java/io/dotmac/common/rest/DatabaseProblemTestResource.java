@@ -3,6 +3,7 @@ package io.dotmac.common.rest;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Writes that PostgreSQL refuses, flushed by Hibernate: the mapper must answer them as client errors. */
+@Authenticated
 @Path("/test/database-problems")
 public class DatabaseProblemTestResource {
 

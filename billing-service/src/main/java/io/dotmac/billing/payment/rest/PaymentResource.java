@@ -123,7 +123,7 @@ public class PaymentResource {
     }
 
     @GET
-    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "This tenant's payments, newest first; ?page= from 0, ?size= 1 to 100 (default 20)")
     public Uni<Page<PaymentResponse>> list(@QueryParam("page") String page, @QueryParam("size") String size) {
         return payments.list(tenant.id(), PageRequest.of(page, size)).map(result -> result.map(PaymentMapper::toResponse));

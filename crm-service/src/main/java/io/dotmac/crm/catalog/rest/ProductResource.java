@@ -4,7 +4,9 @@ import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.crm.catalog.Product;
 import io.dotmac.crm.catalog.ProductRepository;
+import io.dotmac.common.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -36,6 +38,7 @@ public class ProductResource {
     }
 
     @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The products that can be quoted, by code, with their exact unit prices")
     public Uni<Page<ProductView>> list(@QueryParam("page") String page, @QueryParam("size") String size) {
         return products.listActive(PageRequest.of(page, size)).map(found -> found.map(ProductView::of));

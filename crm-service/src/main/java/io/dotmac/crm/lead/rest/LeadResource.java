@@ -4,6 +4,7 @@ import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.crm.lead.LeadService;
 import io.dotmac.crm.lead.LeadStatus;
 import io.dotmac.crm.lead.rest.LeadModels.CreateLead;
@@ -12,6 +13,7 @@ import io.dotmac.crm.quote.QuoteService;
 import io.dotmac.crm.quote.rest.QuoteModels.QuoteView;
 import io.dotmac.crm.rest.PathIds;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -60,6 +62,7 @@ public class LeadResource {
     }
 
     @POST
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Take in a lead (status new); 201 with the lead")
     public Uni<Response> create(@HeaderParam(IdempotencyService.HEADER) String key, @Valid @NotNull CreateLead body) {
@@ -70,6 +73,7 @@ public class LeadResource {
     }
 
     @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The tenant's leads, newest first, optionally of one status (?status=new|qualified|disqualified|converted)")
     public Uni<Page<LeadView>> list(@QueryParam("status") String status, @QueryParam("page") String page,
                                     @QueryParam("size") String size) {
@@ -79,6 +83,7 @@ public class LeadResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "A lead, with the outcome and reasons of its qualification")
     public Uni<LeadView> get(@PathParam("id") String id) {
         return leads.get(tenant.id(), PathIds.parse("lead", id)).map(LeadView::of);
@@ -86,6 +91,7 @@ public class LeadResource {
 
     @POST
     @Path("/{id}/qualify")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Qualify the lead by the vendor's rules: 200 with status qualified, or disqualified with the"
             + " reasons; a qualified lead is returned unchanged; the body, if any, is ignored")
     public Uni<Response> qualify(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
@@ -97,6 +103,7 @@ public class LeadResource {
 
     @POST
     @Path("/{id}/quotes")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Generate a draft quote from a qualified lead's products at catalog prices; 201 with the quote,"
             + " 409 if the lead is not qualified; the body, if any, is ignored")
     public Uni<Response> generateQuote(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
@@ -110,6 +117,7 @@ public class LeadResource {
 
     @GET
     @Path("/{id}/quotes")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The lead's quotes, newest first")
     public Uni<Page<QuoteView>> listQuotes(@PathParam("id") String id, @QueryParam("page") String page,
                                            @QueryParam("size") String size) {

@@ -2,6 +2,7 @@ package io.dotmac.crm.quote.rest;
 
 import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.dotmac.crm.quote.Quote;
 import io.dotmac.crm.quote.QuoteService;
 import io.dotmac.crm.quote.rest.QuoteModels.AcceptQuote;
@@ -9,6 +10,7 @@ import io.dotmac.crm.quote.rest.QuoteModels.QuoteView;
 import io.dotmac.crm.quote.rest.QuoteModels.RejectQuote;
 import io.dotmac.crm.rest.PathIds;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -53,6 +55,7 @@ public class QuoteResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "A quote: its items, total, customer fields, status (as of today) and validity")
     public Uni<QuoteView> get(@PathParam("id") String id) {
         UUID quoteId = PathIds.parse("quote", id);
@@ -61,6 +64,7 @@ public class QuoteResource {
 
     @POST
     @Path("/{id}/send")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Send a draft quote to the customer (draft → sent); the body, if any, is ignored")
     public Uni<Response> send(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
         UUID quoteId = PathIds.parse("quote", id);
@@ -70,6 +74,7 @@ public class QuoteResource {
 
     @POST
     @Path("/{id}/accept")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Accept a sent, unexpired quote (sent → accepted): records who and when, converts the lead and emits crm.quote.accepted")
     public Uni<Response> accept(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
@@ -85,6 +90,7 @@ public class QuoteResource {
     /** The same, for a request without a body (and so without a content type): accepted by the caller. */
     @POST
     @Path("/{id}/accept")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(hidden = true)
     public Uni<Response> acceptWithoutBody(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
         return accept(key, id, null);
@@ -92,6 +98,7 @@ public class QuoteResource {
 
     @POST
     @Path("/{id}/reject")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record that the customer declined a sent quote (sent → rejected), with the reason")
     public Uni<Response> reject(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,

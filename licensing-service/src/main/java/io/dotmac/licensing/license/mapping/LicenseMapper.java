@@ -54,6 +54,6 @@ public final class LicenseMapper {
 
     public static VerifyResponse toResponse(Verification verification) {
         return new VerifyResponse(verification.valid(), verification.reason().code(), verification.licenseId(),
-                verification.productCode(), verification.customerId(), verification.expiresAt());
+                verification.tenantId(), verification.productCode(), verification.customerId(), verification.expiresAt());
     }
 }

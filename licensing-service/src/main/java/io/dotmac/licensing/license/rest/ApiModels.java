@@ -71,9 +71,13 @@ public final class ApiModels {
     public record VerifyRequest(@NotBlank @Size(max = 16_384) String key) {
     }
 
-    @Schema(description = "valid, or why not: malformed, bad_signature, unknown, expired, revoked, suspended")
-    public record VerifyResponse(boolean valid, String reason, UUID licenseId, String productCode, String customerId,
-                                 Instant expiresAt) {
+    @Schema(description = "valid, or why not: malformed, bad_signature, unknown, expired, revoked, suspended; the "
+            + "license's fields are null when the key is malformed or badly signed, the key's own when unknown (not "
+            + "stored here), the stored license's otherwise")
+    public record VerifyResponse(boolean valid, String reason, UUID licenseId,
+                                 @Schema(description = "The tenant that issued the license, customer_id being one of its "
+                                         + "customers; null only for an unknown key issued before keys named their tenant")
+                                 String tenantId, String productCode, String customerId, Instant expiresAt) {
     }
 
     public record PublicKey(String algorithm, String keyId, String publicKeyPem) {

@@ -90,7 +90,7 @@ public class LicenseResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "One license with its key")
     public Uni<LicenseView> get(@PathParam("id") UUID id) {
@@ -99,7 +99,7 @@ public class LicenseResource {
 
     @POST
     @Path("/{id}/suspend")
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Suspend an active license (409 otherwise): its key verifies as suspended until reinstated")
     public Uni<Response> suspend(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
@@ -108,7 +108,7 @@ public class LicenseResource {
 
     @POST
     @Path("/{id}/reinstate")
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Make a suspended license active again (409 otherwise)")
     public Uni<Response> reinstate(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
@@ -117,7 +117,7 @@ public class LicenseResource {
 
     @POST
     @Path("/{id}/revoke")
-    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed(Roles.ADMIN)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Revoke a license for good (409 if it is revoked already): its key verifies as revoked")
     public Uni<Response> revoke(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {

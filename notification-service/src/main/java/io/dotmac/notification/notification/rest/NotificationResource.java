@@ -178,7 +178,7 @@ public class NotificationResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "One notification with its delivery record")
     public Uni<NotificationView> get(@PathParam("id") UUID id) {
         return notifications.get(tenant.id(), id)
@@ -187,7 +187,7 @@ public class NotificationResource {
     }
 
     @GET
-    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The tenant's notifications, to one recipient if ?recipient= is given, newest first, paginated")
     public Uni<Page<NotificationView>> list(@QueryParam("recipient") String recipient, @QueryParam("page") String page,
             @QueryParam("size") String size) {

@@ -69,6 +69,7 @@ public class OrderResource {
 
     @POST
     @Path("/from-quote")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The order of an accepted quote (read from crm-service): 201 when made now, 200 when it existed; "
             + "409 if the quote is not accepted, 422 if crm-service does not know it, 503 if crm-service is unavailable")
@@ -83,6 +84,7 @@ public class OrderResource {
     }
 
     @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Orders, newest first, optionally of one status and of one customer organization "
             + "(?organization_slug=); ?page= from 0, ?size= 1 to 100 (default 20)")
     public Uni<Page<OrderDto>> list(@QueryParam("status") String status, @QueryParam("organization_slug") String slug,
@@ -95,6 +97,7 @@ public class OrderResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "One order with its customer tenant, deployment and service activations")
     public Uni<OrderDto> get(@PathParam("id") UUID id) {
         return views.get(tenant.id(), id).map(mapper::toDto);
@@ -102,6 +105,7 @@ public class OrderResource {
 
     @GET
     @Path("/by-external-id/{externalOrderId}")
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The order with this external_order_id (QUOTE-<quote number>)")
     public Uni<OrderDto> byExternalId(@PathParam("externalOrderId") String externalOrderId) {
         return views.byExternalId(tenant.id(), externalOrderId).map(mapper::toDto);
@@ -109,6 +113,7 @@ public class OrderResource {
 
     @POST
     @Path("/{id}/submit")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a draft; with auto_activate also process it (and resume a failed one). "
             + "Submitting an order that is submitted or active already returns it unchanged; a cancelled one is 409; "
@@ -123,6 +128,7 @@ public class OrderResource {
 
     @POST
     @Path("/{id}/process")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Provision a submitted order: customer tenant, deployment, service activations, then active. "
             + "A failed order resumes where it stopped; an active one is returned unchanged. "
             + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409; "

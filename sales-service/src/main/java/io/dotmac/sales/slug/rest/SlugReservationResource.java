@@ -66,7 +66,7 @@ public class SlugReservationResource {
     }
 
     @GET
-    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "This tenant's reservation of the slug (404 if none, or another tenant's)")
     public Uni<ReservationView> get(@PathParam("slug") String slug) {
         return reservations.get(tenant.id(), slug).map(ReservationView::of);
