@@ -122,7 +122,8 @@ class DeliveryRecordTest {
             // Each new request makes the next attempt once it is due (the background sender is off here).
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> "failed".equals(post(token, body).extract().path("status")));
-            given().auth().oauth2(token).when().get("/api/v1/notifications/" + id).then().statusCode(200)
+            // People read the record; the engine only sends.
+            given().auth().oauth2(TestTokens.token(TENANT, "reader")).when().get("/api/v1/notifications/" + id).then().statusCode(200)
                     .body("status", equalTo("failed")).body("attempts", equalTo(2))
                     .body("last_error", notNullValue()).body("next_attempt_at", equalTo(null));
 

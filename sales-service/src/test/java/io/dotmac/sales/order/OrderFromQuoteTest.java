@@ -50,6 +50,8 @@ class OrderFromQuoteTest {
 
     final String tenant = "sales-" + UUID.randomUUID().toString().substring(0, 8);
     final String token = TestTokens.token(tenant, "service");
+    // The engine never looks an order up by its external id; people do.
+    final String reader = TestTokens.token(tenant, "reader");
 
     @Test
     void anAcceptedQuoteBecomesADraftOrderFieldByField() {
@@ -93,7 +95,7 @@ class OrderFromQuoteTest {
         get(token, ORDERS + "/" + id).statusCode(200)
                 .body("external_order_id", equalTo("QUOTE-" + quote.get("quote_number")))
                 .body("services.quantity", contains(1, 2, 3));
-        get(token, ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(200)
+        get(reader, ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(200)
                 .body("id", equalTo(id));
     }
 
@@ -161,7 +163,7 @@ class OrderFromQuoteTest {
                 .contentType("application/problem+json")
                 .body("detail", containsString("is sent, not accepted"))
                 .body("detail", containsString((String) quote.get("quote_number")));
-        get(token, ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(404);
+        get(reader, ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(404);
     }
 
     @Test
@@ -222,10 +224,11 @@ class OrderFromQuoteTest {
         Map<String, Object> quote = TestQuotes.accepted(TestQuotes.slug());
         PeerServicesStub.serve(quote);
         String id = createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
-        String other = TestTokens.token("other-" + UUID.randomUUID().toString().substring(0, 8), "service");
+        String otherTenant = "other-" + UUID.randomUUID().toString().substring(0, 8);
+        String other = TestTokens.token(otherTenant, "service");
 
         get(other, ORDERS + "/" + id).statusCode(404).contentType("application/problem+json");
-        get(other, ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(404);
+        get(TestTokens.token(otherTenant, "reader"), ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(404);
         get(other, ORDERS).statusCode(200).body("items.id", not(hasItem(id)));
         cancel(other, id).statusCode(404);
         submit(other, id, true).statusCode(404);

@@ -120,16 +120,12 @@ final class WriteBatcher {
                 .thenComparing(w -> w.executionId, Comparator.nullsFirst(Comparator.naturalOrder())));
         pool.withTransaction(conn -> write(conn, batch)).subscribe().with(
                 outcomes -> finish(batch, outcomes, sparse),
-                failure -> {
-                    if (batch.size() == 1) {
-                        finishOne(batch.get(0), failure, sparse);
-                    } else {
-                        isolate(batch, sparse);
-                    }
-                });
+                failure -> isolate(batch, sparse));
     }
 
-    // One bad write (a value PostgreSQL refuses) must not fail the others: each is tried alone.
+    // A failed batch is tried again one write at a time: one bad write (a value PostgreSQL refuses)
+    // must not fail the others, and a write that was alone gets a second try after a passing error
+    // (a deadlock, a dropped connection) rather than failing its execution.
     private void isolate(List<Write> batch, boolean sparse) {
         Multi.createFrom().iterable(batch)
                 .onItem().transformToUniAndConcatenate(w -> pool.withTransaction(conn -> write(conn, List.of(w)))
@@ -138,14 +134,6 @@ final class WriteBatcher {
                         .invoke(outcome -> complete(w, outcome)))
                 .collect().asList()
                 .subscribe().with(done -> release(sparse), failure -> release(sparse));
-    }
-
-    private void finishOne(Write write, Throwable failure, boolean sparse) {
-        try {
-            complete(write, failure);
-        } finally {
-            release(sparse);
-        }
     }
 
     private Uni<List<Object>> write(SqlConnection conn, List<Write> batch) {
