@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,8 +136,7 @@ class AuthorizationMatrixIT {
             String json = given().baseUri(suite.url(service)).auth().oauth2(reader).accept("application/json")
                     .get("/q/openapi?format=json").then().statusCode(200).extract().asString();
             JsonNode paths = new ObjectMapper().readTree(json).path("paths");
-            for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> path = it.next();
+            for (Map.Entry<String, JsonNode> path : paths.properties()) {
                 path.getValue().fieldNames().forEachRemaining(method -> {
                     if (METHODS.contains(method)) {
                         operations.put(NAMES.get(service) + " " + method.toUpperCase(Locale.ROOT) + " " + path.getKey(), service);
