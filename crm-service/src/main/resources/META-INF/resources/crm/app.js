@@ -21,8 +21,8 @@
  */
 
 import {
-  $, api, ApiError, confirmAction, fact, h, hashFor, hideError, navigate, newView, notify, Quiet, showError, SignedOut, start,
-  statusBadge, timeEl,
+  $, api, ApiError, confirmAction, fact, h, hashFor, hideError, navigate, newView, notify, Quiet, roleHint, showError, SignedOut,
+  start, statusBadge, timeEl,
 } from '../_pages/common.js';
 
 const LEAD_STATUSES = ['new', 'qualified', 'disqualified', 'converted'];
@@ -206,9 +206,11 @@ function leadsView(main, query) {
   const pageInfo = h('span', { class: 'muted', testid: 'page-info' });
 
   const formPanel = h('div', { class: 'panel', id: 'lead-form-panel', testid: 'lead-form-panel', hidden: !formOpen });
+  // A reader sees the actions, off and saying why; the API refuses them anyway.
+  const writeHint = roleHint('operator');
   const toggle = h('button', {
-    type: 'button', class: 'btn btn-primary', id: 'lead-new', testid: 'lead-new',
-    onclick: () => go({ new: formOpen ? '' : '1' }),
+    type: 'button', class: 'btn btn-primary', id: 'lead-new', testid: 'lead-new', disabled: !!writeHint && !formOpen,
+    title: writeHint || '', onclick: () => go({ new: formOpen ? '' : '1' }),
   }, formOpen ? 'Close the form' : 'New lead');
 
   main.append(
@@ -481,16 +483,17 @@ function leadView(main, id) {
   function render(lead, quotes) {
     title.replaceChildren(lead.company_name, ' ', statusBadge(lead.status, 'lead-status', true));
     const canQualify = lead.status === 'new' || lead.status === 'disqualified';
+    const writeHint = roleHint('operator');
     const qualify = h('button', {
       type: 'button', class: ['btn', lead.status === 'new' && 'btn-primary'], id: 'lead-qualify', testid: 'lead-qualify',
-      disabled: !canQualify,
-      title: canQualify ? 'Check the lead against the vendor\'s rules' : `The lead is ${lead.status}`,
+      disabled: !canQualify || !!writeHint,
+      title: writeHint || (canQualify ? 'Check the lead against the vendor\'s rules' : `The lead is ${lead.status}`),
       onclick: () => qualifyLead(qualify),
     }, lead.status === 'disqualified' ? 'Qualify again' : 'Qualify');
     const generate = h('button', {
       type: 'button', class: ['btn', lead.status === 'qualified' && 'btn-primary'], id: 'lead-generate-quote', testid: 'lead-generate-quote',
-      disabled: lead.status !== 'qualified',
-      title: lead.status === 'qualified' ? 'Price the lead\'s products into a draft quote' : 'Only a qualified lead can be quoted',
+      disabled: lead.status !== 'qualified' || !!writeHint,
+      title: writeHint || (lead.status === 'qualified' ? 'Price the lead\'s products into a draft quote' : 'Only a qualified lead can be quoted'),
       onclick: () => generateQuote(generate),
     }, 'Generate quote');
     actions.replaceChildren(qualify, generate);
@@ -610,19 +613,23 @@ function quoteView(main, id) {
     title.replaceChildren(h('span', { class: 'mono', testid: 'quote-number' }, quote.quote_number), ' ',
       statusBadge(quote.status, 'quote-status', true));
 
+    const writeHint = roleHint('operator');
     const send = h('button', {
       type: 'button', class: ['btn', quote.status === 'draft' && 'btn-primary'], id: 'quote-send', testid: 'quote-send',
-      disabled: quote.status !== 'draft', title: quote.status === 'draft' ? 'Mark the quote as sent to the customer' : 'Only a draft can be sent',
+      disabled: quote.status !== 'draft' || !!writeHint,
+      title: writeHint || (quote.status === 'draft' ? 'Mark the quote as sent to the customer' : 'Only a draft can be sent'),
       onclick: () => transition(send, quote, 'send'),
     }, 'Send');
     const accept = h('button', {
       type: 'button', class: ['btn', quote.status === 'sent' && 'btn-primary'], id: 'quote-accept', testid: 'quote-accept',
-      disabled: quote.status !== 'sent', title: quote.status === 'sent' ? 'The customer accepted the quote' : 'Only a sent quote can be accepted',
+      disabled: quote.status !== 'sent' || !!writeHint,
+      title: writeHint || (quote.status === 'sent' ? 'The customer accepted the quote' : 'Only a sent quote can be accepted'),
       onclick: () => transition(accept, quote, 'accept'),
     }, 'Accept');
     const reject = h('button', {
       type: 'button', class: 'btn', id: 'quote-reject', testid: 'quote-reject',
-      disabled: quote.status !== 'sent', title: quote.status === 'sent' ? 'The customer declined the quote' : 'Only a sent quote can be rejected',
+      disabled: quote.status !== 'sent' || !!writeHint,
+      title: writeHint || (quote.status === 'sent' ? 'The customer declined the quote' : 'Only a sent quote can be rejected'),
       onclick: () => transition(reject, quote, 'reject'),
     }, 'Reject');
     actions.replaceChildren(send, accept, reject);

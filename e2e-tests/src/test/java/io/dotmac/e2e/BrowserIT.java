@@ -215,6 +215,31 @@ class BrowserIT {
         assertEquals("COMPLETED", workflows.execution(id).getString("summary.status"));
     }
 
+    @Test
+    void aReaderSeesTheCrmActionsOffWithTheReasonAndTheApiRefusesThem(Suite suite) {
+        String tenant = suite.newTenant("browser-reader");
+        Api operator = new Api(suite, TestTokens.token(tenant, "operator"));
+        String leadId = new Onboarding(operator, new Workflows(suite, operator)).create("reader").leadId();
+        String reader = TestTokens.token(tenant, "reader");
+
+        browser.get(suite.url(Service.CRM) + "/crm/");
+        signIn(reader, "crm-signin-reader");
+        WebElement newLead = visible("lead-new");
+        assertFalse(newLead.isEnabled(), "a reader cannot open the new-lead form");
+        assertTrue(newLead.getAttribute("title").contains("Needs the operator role"), newLead.getAttribute("title"));
+
+        browser.get(suite.url(Service.CRM) + "/crm/#/leads/" + leadId);
+        status("lead-status", "new");
+        shot("crm-lead-reader");
+        for (String action : List.of("lead-qualify", "lead-generate-quote")) {
+            WebElement button = visible(action);
+            assertFalse(button.isEnabled(), action + " is off for a reader");
+            assertTrue(button.getAttribute("title").contains("Needs the operator role"), action + ": " + button.getAttribute("title"));
+        }
+        // What the page keeps from a reader, the API refuses too.
+        new Api(suite, reader).to(Service.CRM).post("/api/v1/crm/leads/{id}/qualify", leadId).then().statusCode(403);
+    }
+
     private void signIn(String token, String shot) {
         visible("signin-form");
         type("signin-token", token);

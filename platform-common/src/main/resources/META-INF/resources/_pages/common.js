@@ -112,6 +112,26 @@ export function claims(jwt = token()) {
   }
 }
 
+const ROLE_RANK = { reader: 1, operator: 2, admin: 3 };
+
+/** The token's roles (its groups), or null when it names none; for display only. */
+export function roles() {
+  const groups = claims()?.groups;
+  return Array.isArray(groups) ? groups.map(String) : typeof groups === 'string' ? [groups] : null;
+}
+
+/** Whether the token's roles include `role` (admin includes operator includes reader); the API decides in the end. */
+export function hasRole(role) {
+  const held = roles();
+  if (!held) return true;
+  return held.some((r) => (ROLE_RANK[r] || 0) >= ROLE_RANK[role]);
+}
+
+/** Why a control that needs `role` is off for this token, or null when it is not. */
+export function roleHint(role) {
+  return hasRole(role) ? null : `Needs the ${role} role; your token has ${(roles() || []).join(', ') || 'none'}`;
+}
+
 /* ------------------------------------------------------------------ API */
 
 export class ApiError extends Error {

@@ -16,8 +16,8 @@
  */
 
 import {
-  $, api, claims, confirmAction, fact, formatDuration, formatTime, h, hashFor, hideError, navigate, newView, notify, pad,
-  showError, SignedOut, start, statusBadge, timeEl,
+  $, api, confirmAction, fact, formatDuration, formatTime, h, hashFor, hideError, navigate, newView,
+  notify, pad, roleHint, roles, showError, SignedOut, start, statusBadge, timeEl,
 } from '../_pages/common.js';
 
 const REFRESH_MS = 2000;
@@ -25,7 +25,6 @@ const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const TRIGGER_TYPES = ['manual', 'event', 'scheduled'];
 const PAGE_SIZES = ['25', '50', '100', '200'];
-const ROLE_RANK = { reader: 1, operator: 2, admin: 3 };
 // Relative to the page, so that the console also works behind a proxy that mounts the service under a prefix.
 const API_ROOT = new URL('../api/v1/workflows', document.baseURI).href;
 
@@ -136,24 +135,6 @@ async function copyText(text) {
   } catch (e) {
     notify('The browser did not allow copying here.');
   }
-}
-
-/* ------------------------------------------------------------------ roles */
-
-function roles() {
-  const groups = claims()?.groups;
-  return Array.isArray(groups) ? groups.map(String) : typeof groups === 'string' ? [groups] : null;
-}
-
-/** Whether the token's roles include `role` (admin includes operator includes reader); the API decides in the end. */
-function hasRole(role) {
-  const held = roles();
-  if (!held) return true;
-  return held.some((r) => (ROLE_RANK[r] || 0) >= ROLE_RANK[role]);
-}
-
-function roleHint(role) {
-  return hasRole(role) ? null : `Needs the ${role} role; your token has ${(roles() || []).join(', ') || 'none'}`;
 }
 
 /* ------------------------------------------------------------------ routing */
