@@ -38,19 +38,37 @@ SMTP_PORT=${SMTP_PORT:-2525}
 MAIL_API_PORT=${MAIL_API_PORT:-8025}
 STRIPE_STUB_PORT=${STRIPE_STUB_PORT:-12111}
 
+# Keycloak (deploy/local/keycloak.sh), where people sign in. Its issuer is the loopback address
+# whatever host name a caller used, so that the services trust one issuer.
+KEYCLOAK_PORT=${KEYCLOAK_PORT:-8180}
+KEYCLOAK_MANAGEMENT_PORT=${KEYCLOAK_MANAGEMENT_PORT:-9180}
+KEYCLOAK_REALM=controlplane
+KEYCLOAK_ISSUER=http://127.0.0.1:$KEYCLOAK_PORT/realms/$KEYCLOAK_REALM
+export KEYCLOAK_PORT KEYCLOAK_REALM KEYCLOAK_ISSUER
+
 # JWT signing keys for local runs, made on first use; never committed (.local is ignored).
 SECRETS=$STATE/secrets
 JWT_ISSUER=${JWT_ISSUER:-https://controlplane.local}
 JWT_AUDIENCE=${JWT_AUDIENCE:-controlplane}
+ENGINE_JWT_ISSUER=${ENGINE_JWT_ISSUER:-https://controlplane.local/engine}
+ENGINE_JWT_AUDIENCE=${ENGINE_JWT_AUDIENCE:-controlplane-services}
 
-ensure_jwt_keys() {
-  [[ -f $SECRETS/jwt-private.pem && -f $SECRETS/jwt-public.pem ]] && return
+# new_rsa_pair NAME: $SECRETS/NAME-private.pem and NAME-public.pem, unless they exist.
+new_rsa_pair() {
+  [[ -f $SECRETS/$1-private.pem && -f $SECRETS/$1-public.pem ]] && return
   command -v openssl >/dev/null || { [[ $(id -u) -eq 0 ]] && apt-get install -y -qq openssl >/dev/null; }
   mkdir -p "$SECRETS"
   chmod 700 "$SECRETS"
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS/jwt-private.pem" 2>/dev/null
-  openssl pkey -in "$SECRETS/jwt-private.pem" -pubout -out "$SECRETS/jwt-public.pem"
-  log "generated a local JWT key pair in $SECRETS"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS/$1-private.pem" 2>/dev/null
+  openssl pkey -in "$SECRETS/$1-private.pem" -pubout -out "$SECRETS/$1-public.pem"
+  log "generated a local key pair $1 in $SECRETS"
+}
+
+# Two key pairs: people's tokens that deploy/local/token signs when Keycloak is not running (jwt),
+# and the workflow engine's service tokens (engine-jwt), whose private key only workflow-service reads.
+ensure_jwt_keys() {
+  new_rsa_pair jwt
+  new_rsa_pair engine-jwt
 }
 
 # The licensing-service's Ed25519 signing key for local runs, made on first use like the JWT keys.

@@ -36,7 +36,7 @@ class StripeNotConfiguredTest {
     /** Refused before anything else, crm-service included (none runs for this profile). */
     @Test
     void paymentsAre503AndNothingIsRecorded() {
-        String token = TestTokens.token("tenant-without-stripe", "service");
+        String token = TestTokens.engine("tenant-without-stripe");
         String quote = UUID.randomUUID().toString();
         processPayment(token, UUID.randomUUID().toString(), requestBody(quote, "10.00", "USD", "buyer@example.com"))
                 .statusCode(503)

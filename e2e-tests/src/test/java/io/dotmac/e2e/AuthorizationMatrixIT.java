@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Who may call what, over every operation of every service's OpenAPI document, checked against the
  * README's table ("Who may call what"): no token, a forged signature, an expired token and another
- * audience are 401; each role is let through where the table allows it and 403 elsewhere; another
- * tenant finds nothing. An operation without a row, or a row without an operation, fails. The
+ * audience are 401; each role is let through where the table allows it and 403 elsewhere; the
+ * {@code service} role counts only in the engine's tokens (its own key and issuer), which count for
+ * nothing else; another tenant finds nothing. An operation without a row, or a row without an operation, fails. The
  * requests carry unknown ids and empty bodies, so an allowed one is a 4xx about its input, never a
  * change, and never a 5xx.
  */
@@ -40,7 +41,10 @@ class AuthorizationMatrixIT {
 
     private static final Path README = Path.of(System.getProperty("e2e.project-root", "..")).toAbsolutePath().normalize()
             .resolve("README.md");
-    private static final List<String> ROLES = List.of("reader", "operator", "admin", "service");
+    private static final String SERVICE = "service";
+    private static final String[] PEOPLE = {"reader", "operator", "admin"};
+    private static final String UNAUTHENTICATED = "(unauthenticated)";
+    private static final String NOBODY = "(no role)";
     private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
     /** A row of the table: {@code | crm | `POST` | `/api/v1/crm/leads` | operator, admin |}. */
     private static final Pattern ROW = Pattern.compile("^\\| (\\w+) \\| `(\\w+)` \\| `([^`]+)` \\| ([a-z, ]+) \\|$");
@@ -63,21 +67,32 @@ class AuthorizationMatrixIT {
         operations.forEach((operation, service) -> {
             Set<String> allowed = table.get(operation);
             boolean open = allowed.contains("public");
-            Map<String, String> callers = new LinkedHashMap<>();
-            callers.put("no token", null);
-            callers.put("a forged signature", TestTokens.wronglySigned(tenant, ROLES.toArray(String[]::new)));
-            callers.put("an expired token", TestTokens.expired(tenant, ROLES.toArray(String[]::new)));
-            callers.put("another audience", TestTokens.otherAudience(tenant, ROLES.toArray(String[]::new)));
-            ROLES.forEach(role -> callers.put(role, TestTokens.token(tenant, role)));
-            callers.forEach((caller, token) -> {
+            // Each caller with the role it must act as: null for one refused as unauthenticated (401),
+            // NOBODY for one authenticated with no role that counts (403 wherever a role is needed).
+            Map<String, Map.Entry<String, String>> callers = new LinkedHashMap<>();
+            callers.put("no token", Map.entry("", UNAUTHENTICATED));
+            callers.put("a forged signature", Map.entry(TestTokens.wronglySigned(tenant, PEOPLE), UNAUTHENTICATED));
+            callers.put("an expired token", Map.entry(TestTokens.expired(tenant, PEOPLE), UNAUTHENTICATED));
+            callers.put("another audience", Map.entry(TestTokens.otherAudience(tenant, PEOPLE), UNAUTHENTICATED));
+            callers.put("a person's token naming service", Map.entry(TestTokens.token(tenant, SERVICE), NOBODY));
+            callers.put("the engine's key naming people's roles", Map.entry(TestTokens.engine(tenant, PEOPLE), NOBODY));
+            callers.put("the engine's key naming admin and service",
+                    Map.entry(TestTokens.engine(tenant, "admin", SERVICE), SERVICE));
+            for (String role : PEOPLE) {
+                callers.put(role, Map.entry(TestTokens.token(tenant, role), role));
+            }
+            callers.put(SERVICE, Map.entry(TestTokens.engine(tenant), SERVICE));
+            callers.forEach((caller, tokenAndRole) -> {
+                String token = tokenAndRole.getKey().isEmpty() ? null : tokenAndRole.getKey();
+                String role = tokenAndRole.getValue();
                 Response answer = call(suite, service, operation, token);
                 int status = answer.statusCode();
                 String expected;
                 boolean ok;
-                if (open || ROLES.contains(caller) && allowed.contains(caller)) {
+                if (open || allowed.contains(role)) {
                     expected = "neither 401 nor 403";
                     ok = status != 401 && status != 403;
-                } else if (ROLES.contains(caller)) {
+                } else if (!role.equals(UNAUTHENTICATED)) {
                     expected = "403";
                     ok = status == 403;
                 } else {
@@ -102,7 +117,7 @@ class AuthorizationMatrixIT {
         String leadId = new Onboarding(own, new Workflows(suite, own)).create("authz").leadId();
         own.to(Service.CRM).get("/api/v1/crm/leads/{id}", leadId).then().statusCode(200);
 
-        Api stranger = new Api(suite, TestTokens.token(other, "admin", "operator", "reader", "service"));
+        Api stranger = new Api(suite, TestTokens.token(other, PEOPLE));
         for (String path : List.of("/api/v1/crm/leads/{id}", "/api/v1/crm/leads/{id}/quotes")) {
             stranger.to(Service.CRM).get(path, leadId).then().statusCode(404);
         }

@@ -36,8 +36,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The seed's manual test list in a real browser: Debian's headless chromium driven through its
  * chromedriver (both installed by deploy/local/test; never a downloaded browser), against the
- * suite's services. A sales operator walks a lead to an accepted quote on the CRM pages; an operator
- * follows the execution that starts in the console, and retries a failed one from there.
+ * suite's services. A sales operator signs in at Keycloak's login page and walks a lead to an
+ * accepted quote on the CRM pages, then follows the execution that starts in the console (signed in
+ * there by the same Keycloak session); an operator retries a failed execution from the console
+ * (signed in with a pasted token, as scripts' users do); a reader signed in at Keycloak finds the
+ * CRM's actions off, and the API refuses them.
  *
  * <p>Each page is saved as a PNG in {@code e2e-tests/target/browser-screenshots/} (numbered in the
  * order taken, prefixed with the test), also when a wait fails. Elements are found by their
@@ -85,14 +88,14 @@ class BrowserIT {
 
     @Test
     void salesOperatorAcceptsAQuoteAndTheOperatorWatchesItsExecutionComplete(Suite suite) {
-        String tenant = suite.newTenant("browser-walk");
-        String token = TestTokens.token(tenant, "operator");
+        IdentityProvider keycloak = suite.identityProvider();
         String slug = "br-" + UUID.randomUUID().toString().substring(0, 8);
         // "manual": the customer pays in this browser, not the suite's payer.
         String email = "manual.buyer@" + slug + ".example.com";
 
         browser.get(suite.url(Service.CRM) + "/crm/");
-        signIn(token, "crm-signin");
+        signInAtKeycloak(keycloak, "operator", "crm-signin");
+        assertEquals(IdentityProvider.TENANT, visible("session-tenant").getText(), "the tenant comes from Keycloak's token");
 
         click("lead-new");
         visible("lead-form");
@@ -131,17 +134,25 @@ class BrowserIT {
         status("quote-status", "accepted");
         shot("crm-quote-accepted");
 
-        // The CRM links the accepted quote to its executions in the console (another origin: sign in there).
+        // The CRM links the accepted quote to its executions in the console (another origin: sign in
+        // there, where Keycloak's session asks for no password again).
         String console = visible("console-link").getAttribute("href");
         assertTrue(console.startsWith(suite.url(Service.WORKFLOW) + "/console/") && console.contains("key="),
                 "the console link names the quote: " + console);
         browser.get(console);
-        signIn(token, "console-signin");
+        signInAtKeycloak(keycloak, "operator", "console-signin");
+        assertEquals(console, browser.getCurrentUrl(), "back where the sign-in started");
 
-        // crm.quote.accepted starts quote_accepted for this quote.
+        // crm.quote.accepted starts quote_accepted for this quote, maybe after the list was loaded: the
+        // operator refreshes it until it shows.
         WebElement row = until(EXECUTION_WAIT, d -> {
             List<WebElement> rows = d.findElements(testId("execution-row"));
-            return rows.isEmpty() ? null : rows.get(0);
+            if (rows.isEmpty()) {
+                d.findElements(testId("executions-refresh")).stream().filter(WebElement::isEnabled).findFirst()
+                        .ifPresent(WebElement::click);
+                return null;
+            }
+            return rows.get(0);
         });
         shot("console-executions");
         row.findElement(testId("execution-link")).click();
@@ -217,13 +228,15 @@ class BrowserIT {
 
     @Test
     void aReaderSeesTheCrmActionsOffWithTheReasonAndTheApiRefusesThem(Suite suite) {
-        String tenant = suite.newTenant("browser-reader");
-        Api operator = new Api(suite, TestTokens.token(tenant, "operator"));
+        // A lead of Keycloak's tenant, made with a token signed for it by the suite.
+        Api operator = new Api(suite, TestTokens.token(IdentityProvider.TENANT, "operator"));
         String leadId = new Onboarding(operator, new Workflows(suite, operator)).create("reader").leadId();
-        String reader = TestTokens.token(tenant, "reader");
 
         browser.get(suite.url(Service.CRM) + "/crm/");
-        signIn(reader, "crm-signin-reader");
+        signInAtKeycloak(suite.identityProvider(), "reader", "crm-signin-reader");
+        // The token Keycloak gave the page.
+        String reader = (String) browser.executeScript("return sessionStorage.getItem('controlplane.crm.token')");
+        assertTrue(reader != null && reader.contains("."), "the page holds Keycloak's access token");
         WebElement newLead = visible("lead-new");
         assertFalse(newLead.isEnabled(), "a reader cannot open the new-lead form");
         assertTrue(newLead.getAttribute("title").contains("Needs the operator role"), newLead.getAttribute("title"));
@@ -238,6 +251,43 @@ class BrowserIT {
         }
         // What the page keeps from a reader, the API refuses too.
         new Api(suite, reader).to(Service.CRM).post("/api/v1/crm/leads/{id}/qualify", leadId).then().statusCode(403);
+
+        // Signing out ends the session at Keycloak too, and the page comes back signed out.
+        click("signout");
+        visible("signin-idp");
+        shot("crm-signed-out");
+        assertTrue(browser.findElements(By.id("topbar")).stream().noneMatch(WebElement::isDisplayed), "signed out");
+        click("signin-idp");
+        until(WAIT, ExpectedConditions.visibilityOfElementLocated(By.id("kc-login")));
+        shot("keycloak-asks-again");
+    }
+
+    /**
+     * Signs in with the page's "Sign in with your account": Keycloak's login page (its own form, found
+     * by its theme's ids) when the browser has no Keycloak session yet, then back to the page; or not
+     * at all when the page found the browser signed in already.
+     */
+    private void signInAtKeycloak(IdentityProvider keycloak, String user, String shot) {
+        // (WebDriverWait waits on through false: the answers are names.)
+        String page = until(WAIT, d -> d.findElements(By.id("topbar")).stream().anyMatch(WebElement::isDisplayed)
+                ? "signed in" : d.findElements(testId("signin-idp")).stream().anyMatch(WebElement::isDisplayed) ? "sign-in" : null);
+        if (page.equals("signed in")) {
+            // The service took the browser's session at the identity provider by itself (single sign-on).
+            shot(shot + "-by-session");
+            return;
+        }
+        click("signin-idp");
+        String next = until(WAIT, d -> !d.findElements(By.id("kc-login")).isEmpty() ? "login"
+                : d.findElements(By.id("topbar")).stream().anyMatch(WebElement::isDisplayed) ? "signed in" : null);
+        if (next.equals("login")) {
+            assertTrue(browser.getCurrentUrl().startsWith(keycloak.issuer() + "/"), "Keycloak's login page: " + browser.getCurrentUrl());
+            browser.findElement(By.id("username")).sendKeys(user);
+            browser.findElement(By.id("password")).sendKeys(keycloak.password(user));
+            shot(shot);
+            browser.findElement(By.id("kc-login")).click();
+        }
+        until(WAIT, ExpectedConditions.visibilityOfElementLocated(By.id("topbar")));
+        shot(shot + "-done");
     }
 
     private void signIn(String token, String shot) {

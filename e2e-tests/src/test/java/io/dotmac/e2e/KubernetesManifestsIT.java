@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,9 +42,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /q/health, resources and their config and secrets; deploy/kubernetes/base holds exactly those;
  * every file a kustomization names is there and parses; and whatever a service reads from its
  * environment, every Secret it names with the keys it reads, and the databases and topics it uses
- * are provided by the deploy; Kafka takes each service's own login, allowed the topics the service
- * writes and reads and no others; and the network policies let in the calls the services' REST
- * clients make and no other calls between them.
+ * are provided by the deploy; only workflow-service mounts the engine's key pair (the others read
+ * its public half), only the services with pages get the identity provider's client secret, and no
+ * Deployment names a Secret that deploy/kubernetes/secrets does not make; Kafka takes each service's
+ * own login, allowed the topics the service writes and reads and no others; and the network
+ * policies let in the calls the services' REST clients make and no other calls between them.
  */
 class KubernetesManifestsIT {
 
@@ -53,6 +56,11 @@ class KubernetesManifestsIT {
     private static final Path SECRETS = DEPLOY.resolve("secrets");
     private static final Path COMMON_CONFIG = ROOT.resolve("platform-common/src/main/resources/META-INF/microprofile-config.properties");
     private static final String CONFIG_MAP = "controlplane-config";
+    /** The workflow engine's key pair: private.pem signs its service tokens, public.pem (a Secret of its own) verifies them. */
+    private static final String ENGINE_JWT = "controlplane-engine-jwt";
+    private static final String ENGINE_JWT_PUBLIC = "controlplane-engine-jwt-public";
+    /** The Secret of people's public key, mounted by every service before they came from the identity provider. */
+    private static final String OLD_JWT = "controlplane-jwt";
     /** A variable a service reads: {@code ${NAME}} or {@code ${NAME:default}} in its configuration. */
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
     /** A variable that base/config.env names in a comment: it is left to its default on purpose. */
@@ -85,8 +93,8 @@ class KubernetesManifestsIT {
                     }
                 },
                 () -> assertTrue(envFromNames(container, "configMapRef").contains(CONFIG_MAP), "envFrom " + CONFIG_MAP),
-                () -> assertEquals(Map.of("DB_USER", "controlplane-db/username", "DB_PASSWORD", "controlplane-db/password"),
-                        secretKeyRefs(container)),
+                () -> assertEquals(Map.of("DB_USER", "controlplane-db/username", "DB_PASSWORD", "controlplane-db/password",
+                        "ENGINE_JWT_PUBLIC_KEY", ENGINE_JWT_PUBLIC + "/public.pem"), secretKeyRefs(container)),
                 () -> assertEquals(deployment.at("/spec/selector/matchLabels"), kubeService.at("/spec/selector"),
                         "the Service selects the Deployment's pods"),
                 () -> assertEquals(port, kubeService.at("/spec/ports/0/targetPort"), "the Service's target port"),
@@ -147,18 +155,7 @@ class KubernetesManifestsIT {
     @EnumSource(Service.class)
     void everyVariableTheServiceReadsIsProvided(Service service) throws IOException {
         JsonNode container = container(one(documents(generated(service)), "Deployment", service.module()));
-        Set<String> read = new TreeSet<>();
-        for (Path config : List.of(COMMON_CONFIG, applicationProperties(service))) {
-            for (String line : Files.readAllLines(config)) {
-                // The dev and test profiles never run in a cluster.
-                if (!line.startsWith("%dev.") && !line.startsWith("%test.")) {
-                    Matcher variable = VARIABLE.matcher(line);
-                    while (variable.find()) {
-                        read.add(variable.group(1));
-                    }
-                }
-            }
-        }
+        Set<String> read = variablesRead(service);
         Set<String> fromSecretsAndManifest = new TreeSet<>();
         container.path("env").forEach(env -> fromSecretsAndManifest.add(env.path("name").asText()));
         for (String secret : envFromNames(container, "secretRef")) {
@@ -212,7 +209,129 @@ class KubernetesManifestsIT {
                 locations.add(location);
             }
         }
-        assertFalse(locations.isEmpty(), "the service is told of no key file (JWT_PUBLIC_KEY_LOCATION at least)");
+        // Each key file the service reads (…_LOCATION in its configuration) is one of those, and each Secret mounted is
+        // there for one of them: a Secret mounted for nothing gives the pod keys it has no use for.
+        Set<String> told = locations.stream().map(l -> l.substring(0, l.indexOf('='))).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> read = variablesRead(service).stream().filter(v -> v.endsWith("_LOCATION")).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(read, told, "the key files the service reads, and those the manifest tells it of");
+        secretAtPath.forEach((folder, secret) -> assertTrue(locations.stream().anyMatch(l -> l.substring(l.indexOf('=') + 1).startsWith(folder)),
+                "the Secret " + secret + " is mounted at " + folder + ", but no key file the service reads is there"));
+        // Tokens are verified with keys given as variables, not files: the engine's (ENGINE_JWT_PUBLIC_KEY) at least.
+        assertEquals(ENGINE_JWT_PUBLIC + "/public.pem", secretKeyRefs(container).get("ENGINE_JWT_PUBLIC_KEY"),
+                "the service is told of no key to verify the engine's tokens with (ENGINE_JWT_PUBLIC_KEY)");
+    }
+
+    /**
+     * The workflow engine's key pair, one Secret: every service verifies the engine's tokens with the public half (a
+     * variable), and only workflow-service, which signs them, mounts the Secret and so holds the private half.
+     */
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void onlyWorkflowServiceHoldsTheEnginesPrivateKey(Service service) {
+        JsonNode deployment = one(documents(generated(service)), "Deployment", service.module());
+        JsonNode container = container(deployment);
+        // The volumes of the Secret (a volume that no container mounts still puts the private key on the node), and
+        // where the container mounts them.
+        List<String> volumes = new ArrayList<>();
+        List<String> mounted = new ArrayList<>();
+        for (JsonNode volume : deployment.at("/spec/template/spec/volumes")) {
+            if (secretsOf(volume).contains(ENGINE_JWT)) {
+                volumes.add(volume.path("name").asText());
+                container.path("volumeMounts").forEach(mount -> {
+                    if (mount.path("name").equals(volume.path("name"))) {
+                        mounted.add(mount.path("mountPath").asText());
+                    }
+                });
+            }
+        }
+        String privateKeyLocation = StreamSupport.stream(container.path("env").spliterator(), false)
+                .filter(variable -> variable.path("name").asText().equals("ENGINE_JWT_PRIVATE_KEY_LOCATION"))
+                .map(variable -> variable.path("value").asText()).findFirst().orElse(null);
+        assertAll(service.module(),
+                () -> assertEquals(ENGINE_JWT_PUBLIC + "/public.pem", secretKeyRefs(container).get("ENGINE_JWT_PUBLIC_KEY"), "ENGINE_JWT_PUBLIC_KEY"),
+                () -> secretKeyRefs(container).forEach((name, ref) -> assertFalse(ref.startsWith(ENGINE_JWT + "/"),
+                        name + " reads " + ref + ": only the public half, in " + ENGINE_JWT_PUBLIC + ", is for every service")),
+                () -> assertFalse(envFromNames(container, "secretRef").contains(ENGINE_JWT), "envFrom " + ENGINE_JWT),
+                () -> {
+                    if (service == Service.WORKFLOW) {
+                        assertEquals(1, volumes.size(), "volumes of " + ENGINE_JWT + ": " + volumes);
+                        assertEquals(1, mounted.size(), ENGINE_JWT + " mounted at " + mounted);
+                        assertEquals(mounted.get(0) + "/private.pem", privateKeyLocation,
+                                "ENGINE_JWT_PRIVATE_KEY_LOCATION, the private half in the mount of " + ENGINE_JWT);
+                    } else {
+                        assertEquals(List.of(), volumes, "volumes of " + ENGINE_JWT + ", which holds the engine's private key");
+                        assertNull(privateKeyLocation, "ENGINE_JWT_PRIVATE_KEY_LOCATION");
+                    }
+                });
+    }
+
+    /**
+     * Every Secret the Deployment names (volumes, envFrom, secretKeyRef) is one secrets/kustomization.yaml makes, and
+     * none is controlplane-jwt, the key of people's tokens that the services mounted before people came from the
+     * identity provider (nor does an overlay's patch name it).
+     */
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void everySecretTheDeploymentNamesIsMadeBySecretsAndNoneIsTheOldJwtKey(Service service) {
+        JsonNode deployment = one(documents(generated(service)), "Deployment", service.module());
+        Set<String> named = secretsOf(deployment);
+        Set<String> made = new TreeSet<>();
+        kustomization(SECRETS).path("secretGenerator").forEach(generator -> made.add(generator.path("name").asText()));
+        assertAll(service.module(),
+                () -> assertFalse(named.isEmpty(), "the Deployment names no Secret"),
+                () -> assertFalse(named.contains(OLD_JWT), "the Deployment names " + OLD_JWT),
+                () -> assertFalse(made.contains(OLD_JWT), "secrets/kustomization.yaml still makes " + OLD_JWT),
+                () -> assertTrue(made.containsAll(named), "Secrets " + named + ", secrets/kustomization.yaml makes " + made),
+                () -> {
+                    for (String overlay : List.of("in-cluster", "external")) {
+                        for (JsonNode patch : kustomization(DEPLOY.resolve(overlay)).path("patches")) {
+                            for (JsonNode object : documents(DEPLOY.resolve(overlay).resolve(patch.path("path").asText()))) {
+                                assertFalse(secretsOf(object).contains(OLD_JWT), overlay + "/" + patch.path("path").asText() + " names " + OLD_JWT);
+                            }
+                        }
+                    }
+                });
+    }
+
+    /**
+     * People's tokens come from the identity provider: each overlay's controlplane-config says where it is (the
+     * issuer) and the pages' client, and no key of the operators' own is configured. The pages sign people in there
+     * with the confidential client's secret, which the services with pages get from a Secret, and no other service.
+     */
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void peopleSignInAtTheIdentityProviderAndOnlyThePagesHoldItsClientSecret(Service service) throws IOException {
+        JsonNode container = container(one(documents(generated(service)), "Deployment", service.module()));
+        boolean pages = Boolean.parseBoolean(configuration(service).getOrDefault("controlplane.pages.enabled", "false"));
+        Set<String> clientSecretFrom = new TreeSet<>();
+        for (String secret : envFromNames(container, "secretRef")) {
+            if (secretKeys(secret).contains("OIDC_CLIENT_SECRET")) {
+                clientSecretFrom.add(secret);
+            }
+        }
+        String ref = secretKeyRefs(container).get("OIDC_CLIENT_SECRET");
+        if (ref != null) {
+            clientSecretFrom.add(ref);
+        }
+        Set<String> env = new TreeSet<>();
+        container.path("env").forEach(variable -> env.add(variable.path("name").asText()));
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> assertEquals(pages, !clientSecretFrom.isEmpty(), (pages ? "a service with pages gets" : "a service without pages gets")
+                + " OIDC_CLIENT_SECRET from " + clientSecretFrom));
+        checks.add(() -> assertTrue(ref != null || !env.contains("OIDC_CLIENT_SECRET"), "OIDC_CLIENT_SECRET as a plain value"));
+        checks.add(() -> assertFalse(env.contains("JWT_PUBLIC_KEY"), "JWT_PUBLIC_KEY: people's tokens come from the identity provider"));
+        for (String overlay : List.of("in-cluster", "external")) {
+            Map<String, String> config = configMap(overlay);
+            checks.add(() -> {
+                URI issuer = URI.create(config.getOrDefault("OIDC_AUTH_SERVER_URL", ""));
+                assertTrue(issuer.isAbsolute() && List.of("http", "https").contains(issuer.getScheme()) && issuer.getHost() != null,
+                        overlay + ": OIDC_AUTH_SERVER_URL, the issuer of people's tokens: " + issuer);
+            });
+            checks.add(() -> assertFalse(config.getOrDefault("OIDC_CLIENT_ID", "").isEmpty(), overlay + ": OIDC_CLIENT_ID"));
+            checks.add(() -> assertFalse(config.containsKey("JWT_PUBLIC_KEY"), overlay + ": JWT_PUBLIC_KEY in " + CONFIG_MAP));
+            checks.add(() -> assertFalse(config.containsKey("OIDC_CLIENT_SECRET"), overlay + ": OIDC_CLIENT_SECRET in " + CONFIG_MAP + ", no Secret"));
+        }
+        assertAll(service.module(), checks);
     }
 
     @Test
@@ -460,6 +579,38 @@ class KubernetesManifestsIT {
             }
         }
         return refs;
+    }
+
+    /** The names of the Secrets an object names anywhere: volumes (projected too), envFrom, secretKeyRef, image pull secrets. */
+    private static Set<String> secretsOf(JsonNode object) {
+        Set<String> names = new TreeSet<>();
+        object.findValues("secretName").forEach(name -> names.add(name.asText()));
+        for (String ref : List.of("secretRef", "secretKeyRef", "secret")) {
+            object.findValues(ref).forEach(node -> {
+                if (node.has("name")) {
+                    names.add(node.path("name").asText());
+                }
+            });
+        }
+        object.findValues("imagePullSecrets").forEach(list -> list.forEach(s -> names.add(s.path("name").asText())));
+        return names;
+    }
+
+    /** The variables a service reads in a cluster: {@code ${NAME}} in its configuration, but for the dev and test profiles. */
+    private static Set<String> variablesRead(Service service) throws IOException {
+        Set<String> read = new TreeSet<>();
+        for (Path config : List.of(COMMON_CONFIG, applicationProperties(service))) {
+            for (String line : Files.readAllLines(config)) {
+                // The dev and test profiles never run in a cluster.
+                if (!line.startsWith("%dev.") && !line.startsWith("%test.")) {
+                    Matcher variable = VARIABLE.matcher(line);
+                    while (variable.find()) {
+                        read.add(variable.group(1));
+                    }
+                }
+            }
+        }
+        return read;
     }
 
     /** The keys of a Secret that secrets/kustomization.yaml makes: its env template's, or its files'. */

@@ -99,7 +99,7 @@ public final class ServiceProcess {
         ProcessBuilder builder = new ProcessBuilder(command).directory(moduleDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // A clean environment: only what the suite sets (and what a JVM needs), so that variables of
-        // the shell that runs Maven (a developer's JWT_PUBLIC_KEY_LOCATION, say) change nothing.
+        // the shell that runs Maven (a developer's JWT_PUBLIC_KEY, say) change nothing.
         Map<String, String> env = builder.environment();
         Map<String, String> inherited = new LinkedHashMap<>(env);
         env.clear();

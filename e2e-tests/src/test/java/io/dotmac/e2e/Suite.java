@@ -93,6 +93,7 @@ public final class Suite implements AutoCloseable {
     private final String dbPassword;
     private final String kafka;
     private final String consumerGroup;
+    private final IdentityProvider identityProvider;
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private GreenMail smtp;
@@ -120,6 +121,8 @@ public final class Suite implements AutoCloseable {
         dbPassword = env("DB_PASSWORD", "controlplane");
         kafka = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + env("KAFKA_PORT", "9092"));
         consumerGroup = "workflow-service-e2e-" + runId;
+        identityProvider = new IdentityProvider("http://127.0.0.1:" + env("KEYCLOAK_PORT", "8180"),
+                Path.of(env("CONTROLPLANE_STATE", root.resolve(".local").toString())).resolve("secrets"));
     }
 
     /** The suite of this JVM, started on first use; a start that failed fails every later call the same way. */
@@ -162,6 +165,10 @@ public final class Suite implements AutoCloseable {
         requireListening("PostgreSQL", dbHost, Integer.parseInt(dbPort));
         String[] kafkaHostPort = kafka.split(",")[0].trim().split(":");
         requireListening("Kafka", kafkaHostPort[0], Integer.parseInt(kafkaHostPort[1]));
+        if (!identityProvider.answers()) {
+            throw new IllegalStateException("Keycloak does not serve " + identityProvider.issuer()
+                    + " (start it with deploy/local/infra up, or run deploy/local/test)");
+        }
 
         List<Integer> free = freePorts(Service.values().length + 2);
         smtpPort = free.get(0);
@@ -169,6 +176,7 @@ public final class Suite implements AutoCloseable {
         for (Service service : Service.values()) {
             ports.put(service, free.get(2 + service.ordinal()));
         }
+        identityProvider.allowPagesAt(List.of(urlOf(Service.WORKFLOW), urlOf(Service.CRM)));
         startSmtp();
         startStripe();
         KafkaGroups.startAtEnd(kafka, consumerGroup, WORKFLOW_TOPICS);
@@ -201,16 +209,24 @@ public final class Suite implements AutoCloseable {
         env.put("DB_USER", dbUser);
         env.put("DB_PASSWORD", dbPassword);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
-        env.put("JWT_PUBLIC_KEY_LOCATION", testResource("platform-common", "jwt/test-public.pem"));
+        // People's test tokens and the engine's, each verified with its own key (TestTokens).
+        env.put("JWT_PUBLIC_KEY", pem(testResource("platform-common", "jwt/test-public.pem")));
         env.put("JWT_ISSUER", TestTokens.ISSUER);
         env.put("JWT_AUDIENCE", TestTokens.AUDIENCE);
+        env.put("ENGINE_JWT_PUBLIC_KEY", pem(testResource("platform-common", "jwt/test-engine-public.pem")));
+        env.put("ENGINE_JWT_ISSUER", TestTokens.ENGINE_ISSUER);
+        env.put("ENGINE_JWT_AUDIENCE", TestTokens.ENGINE_AUDIENCE);
+        // People also sign in at deploy/local's Keycloak (the pages, BrowserIT).
+        env.put("OIDC_AUTH_SERVER_URL", identityProvider.issuer());
+        env.put("OIDC_CLIENT_ID", IdentityProvider.PAGES_CLIENT);
+        env.put("OIDC_CLIENT_SECRET", identityProvider.pagesClientSecret());
 
         Map<String, String> props = new LinkedHashMap<>();
         props.put("controlplane.database", service.database() + databaseSuffix);
 
         switch (service) {
             case WORKFLOW -> {
-                env.put("JWT_PRIVATE_KEY_LOCATION", testResource("platform-common", "jwt/test-private.pem"));
+                env.put("ENGINE_JWT_PRIVATE_KEY_LOCATION", testResource("platform-common", "jwt/test-engine-private.pem"));
                 // quarkus.rest-client.<name>.url of workflow-service's application.properties
                 env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
                 env.put("SALES_SERVICE_URL", urlOf(Service.SALES));
@@ -338,6 +354,11 @@ public final class Suite implements AutoCloseable {
         return readyTimeout;
     }
 
+    /** Where people sign in (deploy/local's Keycloak). */
+    IdentityProvider identityProvider() {
+        return identityProvider;
+    }
+
     /** A tenant (the JWT's tenant_id) no other run or test uses. */
     public String newTenant(String purpose) {
         return "e2e-" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -443,6 +464,14 @@ public final class Suite implements AutoCloseable {
             throw new IllegalStateException("missing test key " + file);
         }
         return file.toString();
+    }
+
+    private static String pem(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String env(String name, String fallback) {

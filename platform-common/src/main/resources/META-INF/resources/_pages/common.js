@@ -1,6 +1,6 @@
 /*
  * What the browser pages of the services share (the workflow-service's operator console, the
- * crm-service's CRM pages): sign-in with a Bearer token, the API call with its problem+json
+ * crm-service's CRM pages): sign-in (at the identity provider, or with a pasted Bearer token), the API call with its problem+json
  * errors, the error banner and notices, the confirmation dialog, hash routing and the formatting
  * of times. Served by every service from platform-common at /_pages/common.js, with the pages'
  * headers; a page's app.js imports it as ../_pages/common.js and calls start() once.
@@ -180,6 +180,13 @@ export async function api(method, path, { params, body, headers } = {}) {
     throw new ApiError(0, { title: 'No answer', detail: `The ${page.service} did not answer (${e.message}).` });
   }
   if (response.status === 401) {
+    refused = jwt;
+    // A session at the identity provider outlives its access tokens: take its current one and start
+    // the view again (a call is never repeated behind the user's back).
+    if (viaSession() && await adoptSession() === 'signed-in') {
+      route();
+      throw new SignedOut();
+    }
     signOut(`The ${page.service} refused the token (401): it has expired or is not valid here. Sign in again.`);
     throw new SignedOut();
   }
@@ -292,6 +299,51 @@ export function confirmAction({ title, message, ok, danger, reason }) {
 
 /* ------------------------------------------------------------------ sign-in */
 
+// The service's sign-in at the identity provider (platform-common's PageSession), beside the page.
+const SESSION = '../_session';
+// The last token the API refused, never taken from the session again (or a page and a service that
+// disagree about it would sign in and out forever).
+let refused = null;
+
+function viaSession() {
+  try {
+    return sessionStorage.getItem(`${page.tokenKey}.via`) === 'session';
+  } catch (e) {
+    return false;
+  }
+}
+
+/**
+ * Takes the access token of this browser's session at the identity provider, if it has one.
+ * Resolves to 'signed-in', 'signed-out' (the provider is there: the sign-in link is shown) or
+ * 'unavailable' (no provider: only a pasted token signs in).
+ */
+async function adoptSession() {
+  let response;
+  try {
+    response = await fetch(`${SESSION}/token`, {
+      headers: { Accept: 'application/json', 'X-Requested-With': 'JavaScript' },
+      cache: 'no-store',
+      credentials: 'same-origin',
+      redirect: 'manual',
+    });
+  } catch (e) {
+    return 'unavailable';
+  }
+  if (response.status === 499) return 'signed-out';
+  if (!response.ok) return 'unavailable';
+  try {
+    const { access_token: jwt } = await response.json();
+    if (typeof jwt !== 'string' || !jwt) return 'unavailable';
+    if (jwt === refused) return 'signed-out';
+    sessionStorage.setItem(page.tokenKey, jwt);
+    sessionStorage.setItem(`${page.tokenKey}.via`, 'session');
+    return 'signed-in';
+  } catch (e) {
+    return 'unavailable';
+  }
+}
+
 let currentView = null;
 
 function disposeView() {
@@ -299,16 +351,31 @@ function disposeView() {
   currentView = null;
 }
 
-function signOut(message) {
+function forget() {
   try {
     sessionStorage.removeItem(page.tokenKey);
+    sessionStorage.removeItem(`${page.tokenKey}.via`);
   } catch (e) {
     // nothing kept
   }
+}
+
+function signOut(message) {
+  forget();
   disposeView();
   const dialog = $('confirm-dialog');
   if (dialog.open) dialog.close('cancel');
   showSignIn(message);
+}
+
+// After "Sign out", the session at the identity provider is not taken again by itself (it may
+// outlive the sign-out by a moment) until "Sign in with your account" is chosen.
+function signedOutByHand() {
+  try {
+    return sessionStorage.getItem(`${page.tokenKey}.signed-out`) === 'yes';
+  } catch (e) {
+    return false;
+  }
 }
 
 function showSignIn(message) {
@@ -323,6 +390,58 @@ function showSignIn(message) {
   const field = $('signin-token');
   field.value = '';
   field.focus();
+  const link = $('signin-idp');
+  link.setAttribute('href', `${SESSION}/signin`);
+  (signedOutByHand() ? Promise.resolve('signed-out') : adoptSession()).then((state) => {
+    if (state === 'signed-in') {
+      comeBack();
+    } else {
+      link.hidden = state !== 'signed-out';
+      if (!link.hidden) link.focus();
+    }
+  });
+}
+
+// The sign-in at the identity provider comes back to the page's first view; the view it left from is
+// kept in this tab meanwhile.
+function leaveToSignIn() {
+  try {
+    sessionStorage.removeItem(`${page.tokenKey}.signed-out`);
+    sessionStorage.setItem(`${page.tokenKey}.return`, location.hash);
+  } catch (e) {
+    // it comes back to the first view
+  }
+}
+
+function comeBack() {
+  let hash = null;
+  try {
+    hash = sessionStorage.getItem(`${page.tokenKey}.return`);
+    sessionStorage.removeItem(`${page.tokenKey}.return`);
+  } catch (e) {
+    // the first view
+  }
+  if (hash && hash.startsWith('#') && hash !== location.hash) {
+    location.hash = hash; // hashchange routes
+  } else {
+    route();
+  }
+}
+
+/** Signs out here and, for a session at the identity provider, there too (which comes back to the page). */
+function signOutEverywhere() {
+  const session = viaSession();
+  try {
+    sessionStorage.setItem(`${page.tokenKey}.signed-out`, 'yes');
+  } catch (e) {
+    // the page may take the session again
+  }
+  if (session) {
+    forget();
+    location.assign(`${SESSION}/signout`);
+  } else {
+    signOut('Signed out.');
+  }
 }
 
 async function signIn(event) {
@@ -342,6 +461,7 @@ async function signIn(event) {
     fail(`This token expired at ${formatTime(new Date(read.exp * 1000).toISOString())}. Get a new one.`);
     return;
   }
+  forget();
   sessionStorage.setItem(page.tokenKey, jwt);
   const button = $('signin-submit');
   button.disabled = true;
@@ -350,7 +470,7 @@ async function signIn(event) {
     await page.probe();
   } catch (e) {
     if (e instanceof SignedOut) return;
-    sessionStorage.removeItem(page.tokenKey);
+    forget();
     fail(e instanceof ApiError ? `The ${page.service} refused this token (${e.status || 'no answer'}): ${e.problem.detail || e.message}`
       : String(e.message || e));
     return;
@@ -450,7 +570,8 @@ function route() {
 export function start(settings) {
   page = { parse: JSON.parse, ...settings };
   $('signin-form').addEventListener('submit', signIn);
-  $('signout').addEventListener('click', () => signOut('Signed out.'));
+  $('signout').addEventListener('click', signOutEverywhere);
+  $('signin-idp').addEventListener('click', leaveToSignIn);
   window.addEventListener('hashchange', route);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && token()) renderSession();

@@ -67,7 +67,7 @@ import org.junit.jupiter.api.Test;
 class PaymentApiTest {
 
     static final String TENANT = unique("tenant");
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String OPERATOR = TestTokens.token(TENANT, "operator");
     static final String READER = TestTokens.token(TENANT, "reader");
     static final String TOPIC = "billing.payment.received";

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 class PaymentFromQuoteTest {
 
     static final String TENANT = unique("tenant");
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String READER = TestTokens.token(TENANT, "reader");
 
     @Inject

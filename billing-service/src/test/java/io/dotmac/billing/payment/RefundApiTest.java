@@ -62,7 +62,7 @@ import org.junit.jupiter.api.Test;
 class RefundApiTest {
 
     static final String TENANT = unique("tenant");
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String OPERATOR = TestTokens.token(TENANT, "operator");
     static final String ADMIN = TestTokens.token(TENANT, "admin");
     static final String READER = TestTokens.token(TENANT, "reader");

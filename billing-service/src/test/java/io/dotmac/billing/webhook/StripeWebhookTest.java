@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 class StripeWebhookTest {
 
     static final String TENANT = unique("tenant");
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String WEBHOOK = "/api/v1/billing/webhooks/stripe";
 
     @Inject

@@ -54,7 +54,7 @@ class LicenseApiTest {
 
     static final String TENANT = "lic-" + UUID.randomUUID().toString().substring(0, 8);
     static final String OTHER_TENANT = "lic-other-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String ADMIN = TestTokens.token(TENANT, "admin");
     static final String OPERATOR = TestTokens.token(TENANT, "operator");
     static final String READER = TestTokens.token(TENANT, "reader");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class PaidQuoteGuardTest {
 
     static final String TENANT = "lic-paid-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String READER = TestTokens.token(TENANT, "reader");
     static final String PATH = "/api/v1/licenses";
 

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class QuoteBoundLicensesTest {
 
     static final String TENANT = "lic-quote-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String OPERATOR = TestTokens.token(TENANT, "operator");
     static final String READER = TestTokens.token(TENANT, "reader");
     static final String PATH = "/api/v1/licenses";

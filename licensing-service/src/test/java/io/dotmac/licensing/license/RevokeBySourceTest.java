@@ -52,7 +52,7 @@ class RevokeBySourceTest {
 
     static final String TENANT = "lic-undo-" + UUID.randomUUID().toString().substring(0, 8);
     static final String OTHER_TENANT = "lic-undo-other-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String OPERATOR = TestTokens.token(TENANT, "operator");
     static final String ADMIN = TestTokens.token(TENANT, "admin");
     static final String READER = TestTokens.token(TENANT, "reader");
@@ -123,7 +123,7 @@ class RevokeBySourceTest {
         String customer = customer();
         String quote = paidQuote(customer);
         issue(SERVICE, customer, quote);
-        String otherService = TestTokens.token(OTHER_TENANT, "service");
+        String otherService = TestTokens.engine(OTHER_TENANT);
         var theirs = issue(otherService, customer, quote);
 
         revoke(SERVICE, quote).statusCode(200).body("revoked", equalTo(2)).body("licenses", hasSize(2));

@@ -31,9 +31,9 @@ class TenantBoundLicensesTest {
 
     static final String TENANT = "lic-ours-" + UUID.randomUUID().toString().substring(0, 8);
     static final String OTHER_TENANT = "lic-theirs-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String SERVICE = TestTokens.token(TENANT, "service");
+    static final String SERVICE = TestTokens.engine(TENANT);
     static final String ADMIN = TestTokens.token(TENANT, "admin");
-    static final String THEIR_SERVICE = TestTokens.token(OTHER_TENANT, "service");
+    static final String THEIR_SERVICE = TestTokens.engine(OTHER_TENANT);
     static final String THEIR_READER = TestTokens.token(OTHER_TENANT, "reader");
     static final String PATH = "/api/v1/licenses";
 

@@ -111,7 +111,7 @@ class DeliveryRecordTest {
 
     @Test
     void afterItsLastAttemptANotificationIsFailedAndANewRequestQueuesItAgain() {
-        String token = TestTokens.token(TENANT, "service");
+        String token = TestTokens.engine(TENANT);
         Welcome welcome = welcome();
         Map<String, Object> body = Map.of("customer_email", welcome.customerEmail(), "tenant_subdomain", welcome.tenantSubdomain());
         // Every request below passes the check (the stub): the organization's order to that address is active and paid.

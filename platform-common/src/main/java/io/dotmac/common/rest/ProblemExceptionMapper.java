@@ -2,6 +2,7 @@ package io.dotmac.common.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -53,6 +54,15 @@ public class ProblemExceptionMapper {
         return Response.fromResponse(Problem.response(401,
                         "A valid Bearer token is required (signed by a trusted key, with the expected issuer and audience, not expired)", uri))
                 .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    // A token of the identity provider while it cannot be reached (its keys unknown yet): the caller
+    // is not at fault, and may try again.
+    @ServerExceptionMapper
+    public Response identityProviderUnreachable(OIDCException e, UriInfo uri) {
+        LOG.warnf("503 %s: the identity provider cannot be reached: %s", uri.getPath(), e.getMessage());
+        return Response.fromResponse(Problem.response(503,
+                "The token's issuer cannot be reached to verify it; try again shortly", uri)).header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,6 @@
 package io.dotmac.common.testing;
 
+import io.dotmac.common.security.Roles;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import java.security.KeyPair;
@@ -10,13 +11,16 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Bearer tokens for tests, signed with the test-only key under src/test/resources/jwt (the
- * services trust its public half in the test profile), plus the bad ones an auth test needs.
+ * Bearer tokens for tests, signed with the test-only keys under src/test/resources/jwt (the
+ * services trust their public halves in the test profile, META-INF/microprofile-config.properties):
+ * people's, the workflow engine's, and the bad ones an auth test needs.
  */
 public final class TestTokens {
 
     public static final String ISSUER = "https://controlplane.local";
     public static final String AUDIENCE = "controlplane";
+    public static final String ENGINE_ISSUER = "https://controlplane.local/engine";
+    public static final String ENGINE_AUDIENCE = "controlplane-services";
 
     private TestTokens() {
     }
@@ -24,6 +28,28 @@ public final class TestTokens {
     /** A valid token for a user of {@code tenant} with the given roles. */
     public static String token(String tenant, String... roles) {
         return build(tenant, Instant.now().plusSeconds(600), roles).sign(testKey());
+    }
+
+    /** The workflow engine's token for {@code tenant}: the {@code service} role, the engine's key, issuer and audience. */
+    public static String engine(String tenant) {
+        return engine(tenant, Roles.SERVICE);
+    }
+
+    /** An engine's token with other roles, which no service accepts beyond {@code service}. */
+    public static String engine(String tenant, String... roles) {
+        return Jwt.issuer(ENGINE_ISSUER).audience(ENGINE_AUDIENCE).upn("workflow-service").groups(Set.of(roles))
+                .claim("tenant_id", tenant).expiresAt(Instant.now().plusSeconds(600)).sign(key("jwt/test-engine-private.pem"));
+    }
+
+    /** The engine's issuer and audience, but signed with people's key: forged by whoever holds that key. */
+    public static String signedAsEngineWithPeoplesKey(String tenant) {
+        return Jwt.issuer(ENGINE_ISSUER).audience(ENGINE_AUDIENCE).upn("workflow-service").groups(Set.of(Roles.SERVICE))
+                .claim("tenant_id", tenant).expiresAt(Instant.now().plusSeconds(600)).sign(testKey());
+    }
+
+    /** A person's token whose {@code typ} claim names its kind, as Keycloak's do ("Bearer", "ID", "Refresh"). */
+    public static String ofType(String type, String tenant, String... roles) {
+        return build(tenant, Instant.now().plusSeconds(600), roles).claim("typ", type).sign(testKey());
     }
 
     public static String expired(String tenant, String... roles) {
@@ -62,10 +88,14 @@ public final class TestTokens {
     }
 
     private static PrivateKey testKey() {
+        return key("jwt/test-private.pem");
+    }
+
+    private static PrivateKey key(String resource) {
         try {
-            return KeyUtils.readPrivateKey("jwt/test-private.pem");
+            return KeyUtils.readPrivateKey(resource);
         } catch (Exception e) {
-            throw new IllegalStateException("the test signing key jwt/test-private.pem is not on the classpath", e);
+            throw new IllegalStateException("the test signing key " + resource + " is not on the classpath", e);
         }
     }
 }

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
 class OrderFromQuoteTest {
 
     final String tenant = "sales-" + UUID.randomUUID().toString().substring(0, 8);
-    final String token = TestTokens.token(tenant, "service");
+    final String token = TestTokens.engine(tenant);
     // The engine never looks an order up by its external id; people do.
     final String reader = TestTokens.token(tenant, "reader");
 
@@ -225,7 +225,7 @@ class OrderFromQuoteTest {
         PeerServicesStub.serve(quote);
         String id = createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
         String otherTenant = "other-" + UUID.randomUUID().toString().substring(0, 8);
-        String other = TestTokens.token(otherTenant, "service");
+        String other = TestTokens.engine(otherTenant);
 
         get(other, ORDERS + "/" + id).statusCode(404).contentType("application/problem+json");
         get(TestTokens.token(otherTenant, "reader"), ORDERS + "/by-external-id/QUOTE-" + quote.get("quote_number")).statusCode(404);

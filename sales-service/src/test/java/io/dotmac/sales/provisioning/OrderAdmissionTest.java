@@ -53,7 +53,7 @@ class OrderAdmissionTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    final String token = TestTokens.token("sales-" + UUID.randomUUID().toString().substring(0, 8), "service");
+    final String token = TestTokens.engine("sales-" + UUID.randomUUID().toString().substring(0, 8));
 
     @Inject
     Pool database;

@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
 class OrderCancellationTest {
 
     final String tenant = "sales-" + UUID.randomUUID().toString().substring(0, 8);
-    final String token = TestTokens.token(tenant, "service");
+    final String token = TestTokens.engine(tenant);
 
     @Inject
     WatchedProvisioner provisioner;
@@ -286,7 +286,7 @@ class OrderCancellationTest {
         String id = activeOrder(slug);
 
         cancel(TestTokens.token(tenant, "reader"), id).statusCode(403);
-        cancel(TestTokens.token("other-" + UUID.randomUUID().toString().substring(0, 8), "service"), id)
+        cancel(TestTokens.engine("other-" + UUID.randomUUID().toString().substring(0, 8)), id)
                 .statusCode(404).contentType("application/problem+json");
         get(token, ORDERS + "/" + id).statusCode(200)
                 .body("status", equalTo("active"))

@@ -52,7 +52,7 @@ class OrderPaymentTest {
     static final BigDecimal TOTAL = new BigDecimal("696.99");
 
     final String tenant = "sales-" + UUID.randomUUID().toString().substring(0, 8);
-    final String token = TestTokens.token(tenant, "service");
+    final String token = TestTokens.engine(tenant);
 
     @Inject
     Pool database;

@@ -63,7 +63,7 @@ class OrderProcessingTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final String tenant = "sales-" + UUID.randomUUID().toString().substring(0, 8);
-    final String token = TestTokens.token(tenant, "service");
+    final String token = TestTokens.engine(tenant);
 
     @Inject
     ProvisioningFaults faults;
@@ -267,7 +267,7 @@ class OrderProcessingTest {
         submit(token, first, true).statusCode(200).body("status", equalTo("active"));
 
         // Slugs are DNS names: taken for every API tenant, not only the one that took it.
-        String otherToken = TestTokens.token("other-" + UUID.randomUUID().toString().substring(0, 8), "service");
+        String otherToken = TestTokens.engine("other-" + UUID.randomUUID().toString().substring(0, 8));
         String second = paidOrder(otherToken, TestQuotes.accepted(slug));
         submit(otherToken, second, true).statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("organization slug '" + slug + "' is already taken"));

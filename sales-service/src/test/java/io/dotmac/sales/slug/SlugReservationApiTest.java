@@ -40,7 +40,7 @@ class SlugReservationApiTest {
 
     final String tenant = "slug-" + UUID.randomUUID().toString().substring(0, 8);
     final String other = "slug-" + UUID.randomUUID().toString().substring(0, 8);
-    final String token = TestTokens.token(tenant, "service");
+    final String token = TestTokens.engine(tenant);
     final String otherToken = TestTokens.token(other, "operator");
     // Reading a reservation is for people; the engine only reserves and releases.
     final String reader = TestTokens.token(tenant, "reader");
@@ -103,7 +103,7 @@ class SlugReservationApiTest {
     void ofTenLeadsReservingOneFreeSlugAtOnceOneHoldsIt() {
         String slug = TestQuotes.slug();
         var answers = IntStream.range(0, 10).mapToObj(i -> CompletableFuture.supplyAsync(() ->
-                reserve(TestTokens.token("slug-race-" + i + "-" + slug, "service"), slug, "lead-" + i, inDays(3))
+                reserve(TestTokens.engine("slug-race-" + i + "-" + slug), slug, "lead-" + i, inDays(3))
                         .extract().statusCode())).toList().stream().map(CompletableFuture::join).toList();
         org.junit.jupiter.api.Assertions.assertEquals(1, answers.stream().filter(code -> code == 200).count(), answers.toString());
         org.junit.jupiter.api.Assertions.assertEquals(9, answers.stream().filter(code -> code == 409).count(), answers.toString());

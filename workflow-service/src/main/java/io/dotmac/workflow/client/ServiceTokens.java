@@ -17,10 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The engine's own Bearer tokens for the services it calls: short-lived, signed with a key those
- * services trust, carrying the execution's tenant and the {@code service} role, never a user's
- * token. One token per tenant is reused until shortly before it expires, so a call does not pay
- * for a signature. Without a configured key (JWT_PRIVATE_KEY_LOCATION), calls carry no token.
+ * The engine's own Bearer tokens for the services it calls: short-lived, signed with the engine's
+ * own key under its own issuer and audience (the only tokens the services take the {@code service}
+ * role from), carrying the execution's tenant, never a user's token. One token per tenant is reused
+ * until shortly before it expires, so a call does not pay for a signature. Without a configured key
+ * (ENGINE_JWT_PRIVATE_KEY_LOCATION), calls carry no token.
  */
 @ApplicationScoped
 public class ServiceTokens {
@@ -33,8 +34,9 @@ public class ServiceTokens {
     private final Duration ttl;
     private final Map<String, Issued> byTenant = new ConcurrentHashMap<>();
 
-    ServiceTokens(EngineConfig config, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
-                  @ConfigProperty(name = "mp.jwt.verify.audiences") String audience) {
+    // The issuer and audience that every service's `engine` OIDC tenant verifies (platform-common).
+    ServiceTokens(EngineConfig config, @ConfigProperty(name = "quarkus.oidc.engine.token.issuer") String issuer,
+                  @ConfigProperty(name = "quarkus.oidc.engine.token.audience") String audience) {
         this.issuer = issuer;
         this.audience = audience.split(",")[0].trim();
         this.ttl = config.serviceToken().ttl();

@@ -317,7 +317,7 @@ class QuoteResourceTest {
     /** Exactly how the workflow engine's crm_service operations call: a service token, body {}, a key per step. */
     @Test
     void theWorkflowEnginesCalls() {
-        String service = TestTokens.token(tenant, "service");
+        String service = TestTokens.engine(tenant);
         String leadId = createLead(token, lead("isp-core", 1, "support-desk", 3));
         String execution = UUID.randomUUID().toString();
 

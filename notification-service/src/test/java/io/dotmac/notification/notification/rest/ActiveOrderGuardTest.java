@@ -43,7 +43,7 @@ class ActiveOrderGuardTest {
 
     static final String PATH = "/api/v1/notifications/welcome-email";
     static final String TENANT = "tenant-guard-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String ENGINE = TestTokens.token(TENANT, "service");
+    static final String ENGINE = TestTokens.engine(TENANT);
     static final String READER = TestTokens.token(TENANT, "reader");
 
     static ValidatableResponse send(String key, String email, String slug) {

@@ -57,7 +57,7 @@ class PaidOrderGuardTest {
 
     static final String PATH = "/api/v1/notifications/welcome-email";
     static final String TENANT = "tenant-paid-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String ENGINE = TestTokens.token(TENANT, "service");
+    static final String ENGINE = TestTokens.engine(TENANT);
     static final String READER = TestTokens.token(TENANT, "reader");
 
     @Inject

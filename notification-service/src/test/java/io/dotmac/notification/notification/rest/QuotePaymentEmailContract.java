@@ -61,7 +61,7 @@ abstract class QuotePaymentEmailContract<Q extends QuotePaymentEmailContract.Quo
         this.path = path;
         this.tenant = tenant;
         this.refusal = refusal;
-        this.engine = TestTokens.token(tenant, "service");
+        this.engine = TestTokens.engine(tenant);
         this.reader = TestTokens.token(tenant, "reader");
     }
 

@@ -48,7 +48,7 @@ class WelcomeEmailApiTest {
 
     static final String PATH = "/api/v1/notifications/welcome-email";
     static final String TENANT = "tenant-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String ENGINE = TestTokens.token(TENANT, "service");
+    static final String ENGINE = TestTokens.engine(TENANT);
     static final String READER = TestTokens.token(TENANT, "reader");
 
     @Inject
