@@ -1,6 +1,7 @@
 package io.dotmac.workflow.expression;
 
 import java.math.MathContext;
+import java.util.regex.PatternSyntaxException;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
@@ -117,6 +118,10 @@ public class ExpressionEngine {
             throw ExpressionException.fromJexl(source, "uses a construct that is not allowed", e);
         } catch (JexlException e) {
             throw ExpressionException.fromJexl(source, "is not valid", e);
+        } catch (PatternSyntaxException e) {
+            // The parser compiles a ~/…/ literal for java.util.regex as it reads it (RE2/J matches it later).
+            throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length()))
+                    + (source.length() > 80 ? "…" : "") + "' has a regular expression that is not valid: " + e.getDescription());
         }
         return new CompiledExpression(source, script, limits.maxTime());
     }

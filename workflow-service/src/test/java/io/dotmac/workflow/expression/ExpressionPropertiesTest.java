@@ -84,6 +84,8 @@ class ExpressionPropertiesTest {
         List<String> sources = new ArrayList<>(List.of(
                 "s =~ '" + HostileInputs.BACKTRACKING + "'",
                 "s =~ '(x+x+)+y'",
+                // A ~/…/ literal that is not a regular expression (found by the raw-text property).
+                "~/aaaaaaa ab{aaaabzaaaaaab|aaaaaaa 0ababaaabaa/aa)b'aaaaz", "s =~ ~/(/",
                 "s =~ '(a{1000}){1000}'",
                 "s =~ p",
                 "x =~ '.*'",
