@@ -66,10 +66,10 @@ keycloak_password() {
 keycloak_write_realm() {
   local import=$KEYCLOAK_HOME/data/import/$KEYCLOAK_REALM-realm.json
   mkdir -p "$(dirname "$import")"
-  (umask 077 && sed -e "s/@PAGES_SECRET@/$(cat "$SECRETS/keycloak-pages-secret")/" \
-    -e "s/@READER_PASSWORD@/$(keycloak_password reader)/" \
-    -e "s/@OPERATOR_PASSWORD@/$(keycloak_password operator)/" \
-    -e "s/@ADMIN_PASSWORD@/$(keycloak_password admin)/" \
+  # The secrets go through the environment, not arguments that any process listing shows.
+  (umask 077 && PAGES_SECRET=$(cat "$SECRETS/keycloak-pages-secret") READER_PASSWORD=$(keycloak_password reader) \
+    OPERATOR_PASSWORD=$(keycloak_password operator) ADMIN_PASSWORD=$(keycloak_password admin) \
+    awk '{ for (name in ENVIRON) if (name ~ /^(PAGES_SECRET|(READER|OPERATOR|ADMIN)_PASSWORD)$/) gsub("@" name "@", ENVIRON[name]); print }' \
     "$ROOT/deploy/local/keycloak/realm.json" > "$import")
   echo "$import"
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * deploy/local's Keycloak (deploy/local/keycloak.sh: realm {@value #REALM}, one user per role of
  * tenant {@value #TENANT}), where people sign in to the pages; its secrets are the files that
  * deploy/local wrote. The suite's services run on ports chosen at start, which the pages' client
- * must accept as redirects: the suite adds them through Keycloak's admin API.
+ * must accept as redirects: the suite adds them through Keycloak's admin API, and takes them away
+ * when it stops.
  */
 final class IdentityProvider {
 
@@ -51,6 +52,15 @@ final class IdentityProvider {
 
     /** Lets the pages of the services at these origins sign in and out here. */
     void allowPagesAt(List<String> origins) {
+        updatePagesClient(origins, true);
+    }
+
+    /** Undoes {@link #allowPagesAt}. */
+    void forgetPagesAt(List<String> origins) {
+        updatePagesClient(origins, false);
+    }
+
+    private void updatePagesClient(List<String> origins, boolean allow) {
         String admin = given().contentType(ContentType.URLENC)
                 .formParams(Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin",
                         "password", read("keycloak-admin-password")))
@@ -71,8 +81,14 @@ final class IdentityProvider {
                 attributes.getOrDefault("post.logout.redirect.uris", "")).split("##")));
         afterLogout.remove("");
         for (String origin : origins) {
-            redirects.add(origin + "/_session/*");
-            afterLogout.addAll(List.of(origin + "/console/*", origin + "/crm/*"));
+            List<String> pages = List.of(origin + "/console/*", origin + "/crm/*");
+            if (allow) {
+                redirects.add(origin + "/_session/*");
+                afterLogout.addAll(pages);
+            } else {
+                redirects.remove(origin + "/_session/*");
+                pages.forEach(afterLogout::remove);
+            }
         }
         client.put("redirectUris", new ArrayList<>(redirects));
         attributes.put("post.logout.redirect.uris", String.join("##", afterLogout));

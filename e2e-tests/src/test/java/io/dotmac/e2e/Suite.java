@@ -94,6 +94,7 @@ public final class Suite implements AutoCloseable {
     private final String kafka;
     private final String consumerGroup;
     private final IdentityProvider identityProvider;
+    private boolean pagesAllowed;
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private GreenMail smtp;
@@ -176,7 +177,8 @@ public final class Suite implements AutoCloseable {
         for (Service service : Service.values()) {
             ports.put(service, free.get(2 + service.ordinal()));
         }
-        identityProvider.allowPagesAt(List.of(urlOf(Service.WORKFLOW), urlOf(Service.CRM)));
+        identityProvider.allowPagesAt(pageOrigins());
+        pagesAllowed = true;
         startSmtp();
         startStripe();
         KafkaGroups.startAtEnd(kafka, consumerGroup, WORKFLOW_TOPICS);
@@ -286,6 +288,10 @@ public final class Suite implements AutoCloseable {
     }
 
     // The ports are chosen before any process exists, so that each can be told the others' URLs.
+    private List<String> pageOrigins() {
+        return List.of(urlOf(Service.WORKFLOW), urlOf(Service.CRM));
+    }
+
     private String urlOf(Service service) {
         return "http://127.0.0.1:" + ports.get(service);
     }
@@ -402,6 +408,13 @@ public final class Suite implements AutoCloseable {
         }
         if (smtp != null) {
             smtp.stop();
+        }
+        if (pagesAllowed) {
+            try {
+                identityProvider.forgetPagesAt(pageOrigins());
+            } catch (RuntimeException e) {
+                System.out.println("[e2e] could not take the run's redirect URIs out of Keycloak: " + e);
+            }
         }
         if (!services.isEmpty()) {
             KafkaGroups.delete(kafka, consumerGroup);
