@@ -2,7 +2,6 @@ package io.dotmac.common.security;
 
 import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -21,8 +20,7 @@ public class CurrentTenant {
     }
 
     public String id() {
-        Object claim = token.getClaim(CLAIM);
-        String tenant = claim instanceof JsonString json ? json.getString() : claim == null ? null : claim.toString();
+        String tenant = ClaimValues.text(token.getClaim(CLAIM));
         if (tenant == null || tenant.isBlank()) {
             throw new ForbiddenException("The token carries no " + CLAIM + " claim");
         }

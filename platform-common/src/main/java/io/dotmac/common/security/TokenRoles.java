@@ -6,7 +6,6 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonString;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -35,7 +34,7 @@ public class TokenRoles implements SecurityIdentityAugmentor {
             return Uni.createFrom().item(identity);
         }
         boolean engine = TokenIssuers.ENGINE.equals(identity.getAttribute(OIDC_TENANT));
-        boolean accessToken = !(identity.getPrincipal() instanceof JsonWebToken token) || accessToken(token.getClaim("typ"));
+        boolean accessToken = !(identity.getPrincipal() instanceof JsonWebToken token) || accessToken(ClaimValues.text(token.getClaim("typ")));
         Set<String> roles = identity.getRoles().stream()
                 .filter(role -> accessToken && engine == Roles.SERVICE.equals(role))
                 .collect(Collectors.toUnmodifiableSet());
@@ -52,8 +51,7 @@ public class TokenRoles implements SecurityIdentityAugmentor {
     }
 
     // No typ claim (our own tokens), or Keycloak's "Bearer".
-    private static boolean accessToken(Object type) {
-        String value = type instanceof JsonString json ? json.getString() : type == null ? null : type.toString();
-        return value == null || ACCESS_TOKEN_TYPE.equals(value);
+    private static boolean accessToken(String type) {
+        return type == null || ACCESS_TOKEN_TYPE.equals(type);
     }
 }

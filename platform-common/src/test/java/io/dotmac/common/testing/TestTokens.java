@@ -37,14 +37,12 @@ public final class TestTokens {
 
     /** An engine's token with other roles, which no service accepts beyond {@code service}. */
     public static String engine(String tenant, String... roles) {
-        return Jwt.issuer(ENGINE_ISSUER).audience(ENGINE_AUDIENCE).upn("workflow-service").groups(Set.of(roles))
-                .claim("tenant_id", tenant).expiresAt(Instant.now().plusSeconds(600)).sign(key("jwt/test-engine-private.pem"));
+        return engineClaims(tenant, roles).sign(key("jwt/test-engine-private.pem"));
     }
 
     /** The engine's issuer and audience, but signed with people's key: forged by whoever holds that key. */
     public static String signedAsEngineWithPeoplesKey(String tenant) {
-        return Jwt.issuer(ENGINE_ISSUER).audience(ENGINE_AUDIENCE).upn("workflow-service").groups(Set.of(Roles.SERVICE))
-                .claim("tenant_id", tenant).expiresAt(Instant.now().plusSeconds(600)).sign(testKey());
+        return engineClaims(tenant, Roles.SERVICE).sign(testKey());
     }
 
     /** A person's token whose {@code typ} claim names its kind, as Keycloak's do ("Bearer", "ID", "Refresh"). */
@@ -85,6 +83,11 @@ public final class TestTokens {
     private static io.smallrye.jwt.build.JwtClaimsBuilder build(String tenant, Instant expiry, String... roles) {
         return Jwt.issuer(ISSUER).audience(AUDIENCE).upn("test-user@" + tenant).groups(Set.of(roles))
                 .claim("tenant_id", tenant).expiresAt(expiry);
+    }
+
+    private static io.smallrye.jwt.build.JwtClaimsBuilder engineClaims(String tenant, String... roles) {
+        return Jwt.issuer(ENGINE_ISSUER).audience(ENGINE_AUDIENCE).upn("workflow-service").groups(Set.of(roles))
+                .claim("tenant_id", tenant).expiresAt(Instant.now().plusSeconds(600));
     }
 
     private static PrivateKey testKey() {

@@ -104,8 +104,7 @@ public class ExpressionEngine {
         }
         String shape = shapeProblem(source);
         if (shape != null) {
-            throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length()))
-                    + (source.length() > 80 ? "…" : "") + "' " + shape);
+            throw new ExpressionException("expression " + excerpt(source) + " " + shape);
         }
         JexlScript script;
         try {
@@ -120,10 +119,15 @@ public class ExpressionEngine {
             throw ExpressionException.fromJexl(source, "is not valid", e);
         } catch (PatternSyntaxException e) {
             // The parser compiles a ~/…/ literal for java.util.regex as it reads it (RE2/J matches it later).
-            throw new ExpressionException("expression '" + source.substring(0, Math.min(80, source.length()))
-                    + (source.length() > 80 ? "…" : "") + "' has a regular expression that is not valid: " + e.getDescription());
+            throw new ExpressionException("expression " + excerpt(source) + " has a regular expression that is not valid: "
+                    + e.getDescription());
         }
         return new CompiledExpression(source, script, limits.maxTime());
+    }
+
+    /** The source quoted in a message: its first 80 characters, "…" when there are more. */
+    private static String excerpt(String source) {
+        return "'" + source.substring(0, Math.min(80, source.length())) + (source.length() > 80 ? "…" : "") + "'";
     }
 
     /**
