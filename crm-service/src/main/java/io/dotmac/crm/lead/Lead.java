@@ -76,6 +76,15 @@ public class Lead extends PanacheEntityBase {
         updatedAt = now;
     }
 
+    /**
+     * The customer this lead becomes: its organization slug once qualified (qualification reserved
+     * it platform-wide), null while new or disqualified. Licensing and sales know a customer by that
+     * slug, so a workflow can pass this on without fetching a quote.
+     */
+    public String customerId() {
+        return status == LeadStatus.QUALIFIED || status == LeadStatus.CONVERTED ? organizationSlug : null;
+    }
+
     /** A quote of this lead was accepted: the lead became a customer. */
     public void convert(OffsetDateTime now) {
         status = LeadStatus.CONVERTED;

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Nothing is submitted or provisioned before billing-service reports the order's quote paid,
  * in full and in the order's currency ({@link PaidQuotes}): whoever calls, a workflow in any order
- * of steps or an operator directly.
+ * of steps or an operator directly. Processing a paid draft submits it on the way, so a workflow
+ * need not call submit between create_order_from_quote and process_order.
  */
 @ApplicationScoped
 public class OrderProcessor {
@@ -52,7 +53,10 @@ public class OrderProcessor {
                 .chain(() -> view(tenantId, orderId));
     }
 
-    /** Processes a submitted order, resumes a failed or interrupted one; an active order is returned as it is. */
+    /**
+     * Processes a submitted order (a draft is submitted first, once its quote is known paid), resumes
+     * a failed or interrupted one; an active order is returned as it is, a cancelled one is 409.
+     */
     public Uni<OrderView> process(String tenantId, UUID orderId) {
         return requirePaid(tenantId, orderId, "processed")
                 .chain(() -> processIfNeeded(tenantId, orderId))

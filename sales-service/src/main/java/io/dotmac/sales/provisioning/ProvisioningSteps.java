@@ -67,10 +67,19 @@ public class ProvisioningSteps {
         });
     }
 
-    /** The order goes to processing; false when it is active already and there is nothing to do. */
+    /**
+     * The order goes to processing, a draft submitted first in the same transaction (a workflow may
+     * process an order straight after creating it); false when it is active already and there is
+     * nothing to do. A cancelled order is 409 for being processed, as before.
+     */
     @WithTransaction
     public Uni<Boolean> startProcessing(String tenantId, UUID orderId) {
-        return lock(tenantId, orderId).map(Order::startProcessing);
+        return lock(tenantId, orderId).map(order -> {
+            if (order.status == OrderStatus.DRAFT) {
+                order.submit(false);
+            }
+            return order.startProcessing();
+        });
     }
 
     /**

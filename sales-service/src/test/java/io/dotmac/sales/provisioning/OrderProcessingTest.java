@@ -3,6 +3,7 @@ package io.dotmac.sales.provisioning;
 import static io.dotmac.sales.testing.SalesApi.ORDERS;
 import static io.dotmac.sales.testing.SalesApi.as;
 import static io.dotmac.sales.testing.SalesApi.cancel;
+import static io.dotmac.sales.testing.SalesApi.createFromQuote;
 import static io.dotmac.sales.testing.SalesApi.get;
 import static io.dotmac.sales.testing.SalesApi.paidOrder;
 import static io.dotmac.sales.testing.SalesApi.process;
@@ -52,9 +53,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Submitting and processing orders over HTTP against the real database and broker: the customer
- * tenant, deployment and activations it provisions, a failed activation and its retry, a taken
- * slug, illegal transitions, the order-activated event, and more orders at once than the database
- * pool has connections.
+ * tenant, deployment and activations it provisions, a draft processed without a submit, a failed
+ * activation and its retry, a taken slug, illegal transitions, the order-activated event, and more
+ * orders at once than the database pool has connections.
  */
 @QuarkusTest
 @QuarkusTestResource(PeerServicesStub.class)
@@ -206,6 +207,76 @@ class OrderProcessingTest {
     }
 
     @Test
+    void aPaidDraftProcessedDirectlyIsSubmittedAndProvisioned() {
+        // A workflow may call process_order straight after create_order_from_quote, without submit_order.
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String id = paidOrder(token, quote);
+        get(token, ORDERS + "/" + id).statusCode(200).body("status", equalTo("draft"));
+
+        JsonPath order = process(token, id).statusCode(200)
+                .body("status", equalTo("active"))
+                .body("failure_reason", nullValue())
+                .body("activated_at", notNullValue())
+                .body("tenant.slug", equalTo(slug))
+                .body("tenant.status", equalTo("active"))
+                .body("deployment.region", equalTo("eu-west"))
+                .body("deployment.status", equalTo("running"))
+                .body("activations.service_code", contains("isp-core", "billing-suite", "support-desk"))
+                .body("activations.status", everyItem(equalTo("completed")))
+                .body("activations.attempts", everyItem(equalTo(1)))
+                .extract().jsonPath();
+        assertEquals(order.getString("tenant.id"), order.getString("tenant_id"));
+        assertEquals(order.getString("deployment.id"), order.getString("deployment_instance_id"));
+        // Submitted on the way, as submit would have (the API does not show when).
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM orders WHERE id = $1 AND submitted_at IS NOT NULL",
+                UUID.fromString(id)));
+
+        // Asked again (its answer lost): the same order, nothing provisioned twice.
+        process(token, id).statusCode(200).body("status", equalTo("active"))
+                .body("tenant_id", equalTo(order.getString("tenant.id")))
+                .body("activations.attempts", everyItem(equalTo(1)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
+                ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
+    }
+
+    @Test
+    void concurrentProcessesOfADraftProvisionOnce() {
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String id = paidOrder(token, quote);
+
+        allActive(IntStream.range(0, 4).<Supplier<ExtractableResponse<Response>>>mapToObj(i -> () -> process(token, id).extract())
+                .toList());
+        get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
+                ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
+    }
+
+    @Test
+    void anUnpaidDraftProcessedDirectlyIsStillRefusedAndStaysADraft() {
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        PeerServicesStub.serve(quote);
+        PeerServicesStub.noPayment((String) quote.get("id"));
+        String id = createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
+
+        // The payment check comes before the draft is submitted: the same 409 as before.
+        process(token, id).statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("has no payment"))
+                .body("detail", containsString("cannot be processed"));
+        get(token, ORDERS + "/" + id).statusCode(200).body("status", equalTo("draft"))
+                .body("tenant", nullValue()).body("activations", empty());
+        assertEquals(0, Rows.count(database, "SELECT count(*) FROM orders WHERE id = $1 AND submitted_at IS NOT NULL",
+                UUID.fromString(id)));
+        assertEquals(0, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
+    }
+
+    @Test
     void aFailedActivationLeavesTheOrderFailedAndARetryCompletesItWithoutDuplicates() {
         String slug = TestQuotes.slug();
         String flaky = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
@@ -285,15 +356,15 @@ class OrderProcessingTest {
 
     @Test
     void illegalTransitionsAre409NamingTheStatus() {
+        // A draft is no longer 409 to process: it is submitted first (aPaidDraftProcessedDirectlyIsSubmittedAndProvisioned).
         String draft = paidOrder(token, TestQuotes.accepted(TestQuotes.slug()));
-        process(token, draft).statusCode(409).contentType("application/problem+json")
-                .body("detail", containsString("is draft"));
-
         cancel(token, draft).statusCode(200).body("status", equalTo("cancelled"));
         cancel(token, draft).statusCode(200).body("status", equalTo("cancelled"));
         submit(token, draft, true).statusCode(409).body("detail", containsString("is cancelled"));
         submit(token, draft, false).statusCode(409).body("detail", containsString("is cancelled"));
-        process(token, draft).statusCode(409).body("detail", containsString("is cancelled"));
+        process(token, draft).statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("is cancelled: it cannot be processed"));
+        get(token, ORDERS + "/" + draft).statusCode(200).body("tenant", nullValue());
 
         // An active order is no longer 409 to cancel: cancelling is how a journey that failed for good undoes
         // its order, so it tears down what was provisioned and cancels it (OrderCancellationTest); after that,

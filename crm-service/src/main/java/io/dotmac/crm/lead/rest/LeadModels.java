@@ -61,13 +61,19 @@ public final class LeadModels {
             @NotNull @Digits(integer = 9, fraction = 0) BigDecimal quantity) {
     }
 
-    public record LeadView(UUID id, String customerName, String customerEmail, String companyName, String organizationSlug,
+    /** customer_id is there so a workflow can hand the lead's customer to licensing (see {@link Lead#customerId()}). */
+    public record LeadView(UUID id, String customerName, String customerEmail,
+                           @Schema(description = "The customer the lead becomes, as licensing and sales know it: the"
+                                   + " organization_slug once the lead is qualified (reserved then); null while new or"
+                                   + " disqualified", nullable = true)
+                           String customerId,
+                           String companyName, String organizationSlug,
                            String region, List<LeadProduct> products, String source, String status, String owner, String notes,
                            List<String> qualificationReasons, OffsetDateTime qualifiedAt, OffsetDateTime createdAt,
                            OffsetDateTime updatedAt) {
         public static LeadView of(Lead lead) {
-            return new LeadView(lead.id, lead.customerName, lead.customerEmail, lead.companyName, lead.organizationSlug,
-                    lead.region, lead.products, lead.source, lead.status.value(), lead.owner, lead.notes,
+            return new LeadView(lead.id, lead.customerName, lead.customerEmail, lead.customerId(), lead.companyName,
+                    lead.organizationSlug, lead.region, lead.products, lead.source, lead.status.value(), lead.owner, lead.notes,
                     lead.qualificationReasons, lead.qualifiedAt, lead.createdAt, lead.updatedAt);
         }
     }

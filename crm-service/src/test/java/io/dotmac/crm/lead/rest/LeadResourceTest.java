@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
@@ -48,6 +49,9 @@ class LeadResourceTest {
                 .body("id", equalTo(id))
                 .body("customer_name", equalTo("Ada Lovelace"))
                 .body("customer_email", equalTo(body.get("customer_email")))
+                // Not a customer yet: the slug is only reserved by qualification.
+                .body("$", hasKey("customer_id"))
+                .body("customer_id", nullValue())
                 .body("company_name", equalTo("Analytical Networks"))
                 .body("organization_slug", equalTo(body.get("organization_slug")))
                 .body("region", equalTo("eu-west"))
@@ -119,18 +123,24 @@ class LeadResourceTest {
 
     @Test
     void aLeadThatPassesEveryRuleIsQualifiedOnceAndThenReturnedUnchanged() {
-        String id = createLead(token, lead("isp-core", 1, "support-desk", 10_000));
+        Map<String, Object> body = lead("isp-core", 1, "support-desk", 10_000);
+        String id = createLead(token, body);
 
         var qualified = post(token, "/api/v1/crm/leads/" + id + "/qualify", Map.of()).statusCode(200)
                 .body("status", equalTo("qualified"))
                 .body("qualification_reasons", empty())
                 .body("qualified_at", notNullValue())
+                // The customer licensing will know: the slug qualification reserved.
+                .body("customer_id", equalTo(body.get("organization_slug")))
                 .extract();
         post(token, "/api/v1/crm/leads/" + id + "/qualify", Map.of()).statusCode(200)
                 .body("status", equalTo("qualified"))
                 .body("qualified_at", equalTo(qualified.path("qualified_at")))
-                .body("updated_at", equalTo(qualified.path("updated_at")));
-        get(token, "/api/v1/crm/leads?status=qualified").statusCode(200).body("items.id", contains(id));
+                .body("updated_at", equalTo(qualified.path("updated_at")))
+                .body("customer_id", equalTo(body.get("organization_slug")));
+        get(token, "/api/v1/crm/leads/" + id).statusCode(200).body("customer_id", equalTo(body.get("organization_slug")));
+        get(token, "/api/v1/crm/leads?status=qualified").statusCode(200).body("items.id", contains(id))
+                .body("items.customer_id", contains(body.get("organization_slug")));
     }
 
     @Test
@@ -144,6 +154,8 @@ class LeadResourceTest {
         post(token, "/api/v1/crm/leads/" + id + "/qualify", Map.of()).statusCode(200)
                 .body("status", equalTo("disqualified"))
                 .body("qualified_at", nullValue())
+                .body("$", hasKey("customer_id"))
+                .body("customer_id", nullValue())
                 .body("qualification_reasons", hasSize(6))
                 .body("qualification_reasons", hasItem(containsString("customer_email 'ada-at-example' is not a valid email")))
                 .body("qualification_reasons", hasItem(containsString("organization_slug 'Analytical_Networks' must be")))
@@ -151,7 +163,7 @@ class LeadResourceTest {
                 .body("qualification_reasons", hasItem(containsString("'teleporter' is not in the catalog")))
                 .body("qualification_reasons", hasItem(containsString("quantity of 'isp-core' must be between 1 and 10000, was 0")))
                 .body("qualification_reasons", hasItem(containsString("quantity of 'support-desk' must be between 1 and 10000, was 10001")));
-        get(token, "/api/v1/crm/leads/" + id).statusCode(200).body("status", equalTo("disqualified"));
+        get(token, "/api/v1/crm/leads/" + id).statusCode(200).body("status", equalTo("disqualified")).body("customer_id", nullValue());
 
         String empty = createLead(token, lead());
         post(token, "/api/v1/crm/leads/" + empty + "/qualify", Map.of()).statusCode(200)
@@ -172,6 +184,8 @@ class LeadResourceTest {
         post(token, "/api/v1/crm/leads/" + holder + "/qualify", Map.of()).statusCode(200).body("status", equalTo("qualified"));
         post(token, "/api/v1/crm/leads/" + late + "/qualify", Map.of()).statusCode(200)
                 .body("status", equalTo("disqualified"))
+                // The slug is another customer's.
+                .body("customer_id", nullValue())
                 .body("qualification_reasons", contains("organization_slug '" + slug + "' is already taken by another qualified or converted lead"));
 
         // Slugs are per tenant.

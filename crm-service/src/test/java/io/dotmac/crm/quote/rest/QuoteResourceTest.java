@@ -144,7 +144,8 @@ class QuoteResourceTest {
                 .body("accepted_by", equalTo("test-user@" + tenant));
         get(token, "/api/v1/crm/quotes/" + quote).statusCode(200).body("status", equalTo("accepted"));
         // The lead became a customer.
-        get(token, "/api/v1/crm/leads/" + leadId).statusCode(200).body("status", equalTo("converted"));
+        var converted = get(token, "/api/v1/crm/leads/" + leadId).statusCode(200).body("status", equalTo("converted")).extract();
+        assertEquals(converted.<String>path("organization_slug"), converted.<String>path("customer_id"));
         post(token, "/api/v1/crm/leads/" + leadId + "/qualify", Map.of()).statusCode(409)
                 .body("detail", containsString("is converted"));
         post(token, "/api/v1/crm/leads/" + leadId + "/quotes", Map.of()).statusCode(409)

@@ -129,8 +129,9 @@ public class OrderResource {
     @POST
     @Path("/{id}/process")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Provision a submitted order: customer tenant, deployment, service activations, then active. "
-            + "A failed order resumes where it stopped; an active one is returned unchanged. "
+    @Operation(summary = "Provision an order: customer tenant, deployment, service activations, then active. "
+            + "A draft is submitted first (once its quote is paid, as for submit); "
+            + "a failed order resumes where it stopped; an active one is returned unchanged. "
             + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409; "
             + "a cancelled order is 409, also when it was cancelled while being processed (processing stops there); "
             + "503 with Retry-After when too many orders are submitted or processed at once")
