@@ -152,10 +152,7 @@ class OrderProcessingTest {
         allActive(IntStream.range(0, 4).<Supplier<ExtractableResponse<Response>>>mapToObj(i -> () -> submit(token, id, true).extract())
                 .toList());
         get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
-                ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
+        provisionedOnce(slug, id, quote);
     }
 
     @Test
@@ -236,10 +233,7 @@ class OrderProcessingTest {
         process(token, id).statusCode(200).body("status", equalTo("active"))
                 .body("tenant_id", equalTo(order.getString("tenant.id")))
                 .body("activations.attempts", everyItem(equalTo(1)));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
-                ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
+        provisionedOnce(slug, id, quote);
     }
 
     @Test
@@ -251,8 +245,13 @@ class OrderProcessingTest {
         allActive(IntStream.range(0, 4).<Supplier<ExtractableResponse<Response>>>mapToObj(i -> () -> process(token, id).extract())
                 .toList());
         get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
+        provisionedOnce(slug, id, quote);
+    }
+
+    private void provisionedOnce(String slug, String orderId, Map<String, Object> quote) {
         assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE slug = $1", slug));
-        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
+        assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1",
+                UUID.fromString(orderId)));
         assertEquals(1, Rows.count(database, "SELECT count(*) FROM outbox_events WHERE topic = $1 AND event_key = $2",
                 ProvisioningSteps.ORDER_ACTIVATED, quote.get("id")));
     }
