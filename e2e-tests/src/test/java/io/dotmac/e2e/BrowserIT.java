@@ -168,12 +168,13 @@ class BrowserIT {
         until(EXECUTION_WAIT, d -> d.getCurrentUrl().startsWith(suite.url(Service.WORKFLOW)) ? d.getCurrentUrl() : null);
 
         browser.get(execution);
-        status("execution-status", "COMPLETED", EXECUTION_WAIT); // the page refreshes itself
+        status("execution-status", "completed", EXECUTION_WAIT); // the page refreshes itself
+        assertEquals("completed", visible("execution-status").getText(), "the console shows the status as the API spells it");
         shot("console-execution-completed");
         List<WebElement> steps = browser.findElements(testId("step-row"));
         List<String> statuses = steps.stream().map(step -> step.getAttribute("data-step-name") + "=" + step.getAttribute("data-status")).toList();
         assertFalse(statuses.isEmpty(), "the execution shows its steps");
-        assertTrue(statuses.stream().allMatch(s -> s.endsWith("=COMPLETED")), "every step completed: " + statuses);
+        assertTrue(statuses.stream().allMatch(s -> s.endsWith("=completed")), "every step completed: " + statuses);
         assertFalse(visible("execution-retry").isEnabled(), "a completed execution cannot be retried");
         assertFalse(visible("execution-cancel").isEnabled(), "a completed execution cannot be cancelled");
     }
@@ -200,30 +201,31 @@ class BrowserIT {
         licensing.stop(Duration.ofSeconds(10));
         try {
             id = workflows.start("browser_licenses_check", Map.of("customer_id", customer), "retry-" + customer);
-            workflows.awaitStatus(id, EXECUTION_WAIT, "FAILED");
+            workflows.awaitStatus(id, EXECUTION_WAIT, "failed");
         } finally {
             licensing.startAndAwaitReady(suite.readyTimeout());
         }
 
-        browser.get(suite.url(Service.WORKFLOW) + "/console/#/executions?status=FAILED");
+        browser.get(suite.url(Service.WORKFLOW) + "/console/#/executions?status=failed");
         signIn(TestTokens.token(tenant, "operator"), "console-signin");
         WebElement row = until(WAIT, ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("[data-testid='execution-row'][data-execution-id='" + id + "']")));
-        assertEquals("FAILED", row.getAttribute("data-status"));
+        assertEquals("failed", row.getAttribute("data-status"));
+        assertEquals("failed", row.findElement(testId("execution-row-status")).getText());
         shot("console-failed-executions");
         row.findElement(testId("execution-link")).click();
-        status("execution-status", "FAILED");
+        status("execution-status", "failed");
         assertFalse(visible("step-error").getText().isBlank(), "the failed step shows its error");
         shot("console-execution-failed");
 
         click("execution-retry");
         confirm();
-        status("execution-status", "COMPLETED", EXECUTION_WAIT);
+        status("execution-status", "completed", EXECUTION_WAIT);
         shot("console-execution-retried");
         List<String> runs = browser.findElements(By.cssSelector("[data-testid='step-row'][data-step-name='licenses']"))
                 .stream().map(step -> step.getAttribute("data-status")).toList();
-        assertTrue(runs.contains("COMPLETED"), "the retried step completed: " + runs);
-        assertEquals("COMPLETED", workflows.execution(id).getString("summary.status"));
+        assertTrue(runs.contains("completed"), "the retried step completed: " + runs);
+        assertEquals("completed", workflows.execution(id).getString("status"));
     }
 
     @Test

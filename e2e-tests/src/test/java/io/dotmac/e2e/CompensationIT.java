@@ -55,11 +55,11 @@ class CompensationIT {
         try {
             // Paid, licensed and provisioned: the readiness check waits, and billing-service goes down.
             workflows.awaitState(execution, Duration.ofSeconds(90), "waiting at " + NEVER_READY,
-                    detail -> NEVER_READY.equals(lastStep(detail).get("name")));
+                    detail -> NEVER_READY.equals(lastStep(detail).get("step_name")));
             billing.stop(Duration.ofSeconds(20));
             // The check times out; the undos start; the refund cannot reach billing and is retried.
             workflows.awaitState(execution, Duration.ofSeconds(90), "retrying the refund",
-                    detail -> "compensate_payment_received".equals(lastStep(detail).get("name"))
+                    detail -> "compensate_payment_received".equals(lastStep(detail).get("step_name"))
                             && ((Number) lastStep(detail).get("retry_count")).intValue() > 0);
             engine.kill();
             engine.startAndAwaitReady(suite.readyTimeout());
@@ -73,21 +73,21 @@ class CompensationIT {
             }
         }
 
-        JsonPath failed = workflows.awaitStatus(execution, Duration.ofSeconds(120), "FAILED");
+        JsonPath failed = workflows.awaitStatus(execution, Duration.ofSeconds(120), "failed");
         String report = Workflows.describe(failed);
         System.out.printf("%n[e2e] compensation, tenant %s, %d ms:%n  %s%n", tenant,
                 Duration.between(began, Instant.now()).toMillis(), report.replace("\n", "\n  "));
 
-        // The execution: FAILED with the check's error; each undo recorded, its last record COMPLETED.
-        assertTrue(failed.getString("summary.error_message").startsWith("step '" + NEVER_READY + "' failed"), report);
+        // The execution: failed with the check's error; each undo recorded, its last record completed.
+        assertTrue(failed.getString("error_message").startsWith("step '" + NEVER_READY + "' failed"), report);
         Map<String, String> undone = new LinkedHashMap<>();
         for (Map<String, Object> step : failed.<Map<String, Object>>getList("steps")) {
-            if ("compensation".equals(step.get("type"))) {
-                undone.put((String) step.get("name"), (String) step.get("status"));
+            if ("compensation".equals(step.get("step_type"))) {
+                undone.put((String) step.get("step_name"), (String) step.get("status"));
             }
         }
         assertEquals(UNDOS, List.copyOf(undone.keySet()), "the undos, latest first:\n" + report);
-        assertEquals(Set.of("COMPLETED"), Set.copyOf(undone.values()), report);
+        assertEquals(Set.of("completed"), Set.copyOf(undone.values()), report);
 
         // The payment refunded, by exactly one refund at Stripe.
         JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())

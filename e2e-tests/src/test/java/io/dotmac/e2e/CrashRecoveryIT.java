@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the workflow-service killed with SIGKILL while some of them are taking the payment, issuing the
  * licenses or activating the order and others have not started yet, then started again. Every
  * execution completes (the restarted instance claims them once the dead one's leases expire, and
- * reads the events it had not acknowledged); every step is recorded COMPLETED once; and every quote
+ * reads the events it had not acknowledged); every step is recorded {@code completed} once; and every quote
  * yields exactly one order, payment, license set and welcome email, since the steps that ran again
  * carried the same Idempotency-Keys.
  */
@@ -84,7 +84,7 @@ class CrashRecoveryIT {
             Map<Object, Map<Object, Long>> statuses = executions.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
                     TreeMap::new, Collectors.groupingBy(e -> e.get("status"), TreeMap::new, Collectors.counting())));
             // No quote_accepted: each quote's lead_to_customer drove it.
-            assertEquals(Map.of(L2C, Map.of("COMPLETED", (long) CUSTOMERS), "payment_received", Map.of("COMPLETED", (long) CUSTOMERS)),
+            assertEquals(Map.of(L2C, Map.of("completed", (long) CUSTOMERS), "payment_received", Map.of("completed", (long) CUSTOMERS)),
                     statuses,
                     "executions per workflow and status: " + Workflows.summaries(executions));
             assertEachStepCompletedOnce(workflows, executions);
@@ -130,20 +130,20 @@ class CrashRecoveryIT {
         return ((Number) execution.get("current_step")).intValue();
     }
 
-    /** Every step of every execution recorded once, COMPLETED: nothing ran twice to a result, nothing was left behind. */
+    /** Every step of every execution recorded once, completed: nothing ran twice to a result, nothing was left behind. */
     private static void assertEachStepCompletedOnce(Workflows workflows, List<Map<String, Object>> executions) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> execution : executions) {
             JsonPath detail = workflows.execution((String) execution.get("id"));
             List<Map<String, Object>> steps = detail.getList("steps");
-            Map<Object, List<Object>> byName = steps.stream().collect(Collectors.groupingBy(s -> s.get("name"), TreeMap::new,
+            Map<Object, List<Object>> byName = steps.stream().collect(Collectors.groupingBy(s -> s.get("step_name"), TreeMap::new,
                     Collectors.mapping(s -> s.get("status"), Collectors.toList())));
-            if (!byName.values().stream().allMatch(List.of("COMPLETED")::equals)) {
+            if (!byName.values().stream().allMatch(List.of("completed")::equals)) {
                 problems.add(byName + "\n" + Workflows.describe(detail));
             }
         }
         if (!problems.isEmpty()) {
-            fail(problems.size() + " executions have a step recorded other than COMPLETED once:\n" + String.join("\n", problems));
+            fail(problems.size() + " executions have a step recorded other than completed once:\n" + String.join("\n", problems));
         }
     }
 

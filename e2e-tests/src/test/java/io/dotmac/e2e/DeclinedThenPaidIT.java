@@ -35,7 +35,7 @@ class DeclinedThenPaidIT {
                 .untilAsserted(() -> api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
                         .then().statusCode(200).body("status", equalTo("pending"))
                         .body("failure_message", equalTo("Your card was declined.")));
-        assertEquals("billing.payment.updated", workflows.execution(customer.executionId()).getString("summary.wait_event"),
+        assertEquals("billing.payment.updated", workflows.execution(customer.executionId()).getString("wait_event"),
                 "the journey still waits for the payment");
         api.to(Service.LICENSING).queryParam("customer_id", customer.slug()).get("/api/v1/licenses").then().statusCode(200)
                 .body("total", equalTo(0));
@@ -43,7 +43,7 @@ class DeclinedThenPaidIT {
                 .statusCode(200).body("total", equalTo(0));
 
         Checkout.pay(page);
-        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "COMPLETED");
+        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
         api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId()).then().statusCode(200)
                 .body("status", equalTo("succeeded"));
         Effects.assertExactlyOneEach(Effects.count(suite, api, List.of(customer)));

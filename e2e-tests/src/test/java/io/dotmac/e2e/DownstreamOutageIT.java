@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue 9's third invariant scenario: notification-service is down when an execution reaches its
  * welcome email; the step is retried until the service is back, the execution completes and the
  * customer gets exactly one email. On the way, a non-critical step that fails (an add-on license for
- * a product the quote did not sell, which licensing-service rejects with 422) is recorded FAILED and
+ * a product the quote did not sell, which licensing-service rejects with 422) is recorded {@code failed} and
  * the execution goes on past it.
  *
  * <p>The tenant runs its own version of {@code lead_to_customer}: the built-in as it is (whose
@@ -59,7 +59,7 @@ class DownstreamOutageIT {
             Checkout.pay(page);
             JsonPath retrying = workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "retrying send_welcome",
                     detail -> retries(step(detail, "send_welcome")) > 0);
-            assertEquals("RUNNING", step(retrying, "send_welcome").get("status"), Workflows.describe(retrying));
+            assertEquals("running", step(retrying, "send_welcome").get("status"), Workflows.describe(retrying));
             notification.startAndAwaitReady(suite.readyTimeout());
             up = Instant.now();
         } finally {
@@ -69,25 +69,25 @@ class DownstreamOutageIT {
             }
         }
 
-        JsonPath done = workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(60), "COMPLETED");
+        JsonPath done = workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(60), "completed");
         String report = Workflows.describe(done);
         List<Effects.Count> counts = Effects.count(suite, api, List.of(customer));
         System.out.printf("%n[e2e] downstream outage, tenant %s: notification-service down for %d ms, execution completed %d ms"
                         + " after the test began%n  %s%n%s%n", tenant, Duration.between(down, up).toMillis(),
                 Duration.between(began, Instant.now()).toMillis(), report.replace("\n", "\n  "), Effects.table(counts));
 
-        assertEquals(version, done.getString("summary.workflow_version"), "the tenant's own version ran");
+        assertEquals(version, done.getString("workflow_version"), "the tenant's own version ran");
         List<Map<String, Object>> recorded = done.getList("steps");
-        assertEquals(steps, recorded.stream().map(s -> s.get("name")).toList(), "the steps, in order:\n" + report);
+        assertEquals(steps, recorded.stream().map(s -> s.get("step_name")).toList(), "the steps, in order:\n" + report);
         Map<String, Object> addon = step(done, ADDON);
         assertAll("the non-critical step that failed:\n" + report,
-                () -> assertEquals("FAILED", addon.get("status")),
+                () -> assertEquals("failed", addon.get("status")),
                 () -> assertTrue(String.valueOf(addon.get("error_message")).contains(UNKNOWN_PRODUCT),
                         "its error names the product licensing-service rejected"),
                 () -> assertEquals(0, retries(addon), "a 422 is not retried"));
         for (Map<String, Object> step : recorded) {
-            if (!ADDON.equals(step.get("name"))) {
-                assertEquals("COMPLETED", step.get("status"), step.get("name") + ":\n" + report);
+            if (!ADDON.equals(step.get("step_name"))) {
+                assertEquals("completed", step.get("status"), step.get("step_name") + ":\n" + report);
             }
         }
         Map<String, Object> welcome = step(done, "send_welcome");
@@ -127,7 +127,7 @@ class DownstreamOutageIT {
 
     private static Map<String, Object> step(JsonPath detail, String name) {
         List<Map<String, Object>> steps = detail.getList("steps");
-        return steps.stream().filter(s -> name.equals(s.get("name"))).findFirst().orElse(Map.of());
+        return steps.stream().filter(s -> name.equals(s.get("step_name"))).findFirst().orElse(Map.of());
     }
 
     private static int retries(Map<String, Object> step) {

@@ -54,7 +54,7 @@ class DuplicateDeliveryIT {
 
             // The execution took the payment and waits for Stripe to confirm it.
             workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "waiting for billing.payment.updated",
-                    detail -> "billing.payment.updated".equals(detail.getString("summary.wait_event")));
+                    detail -> "billing.payment.updated".equals(detail.getString("wait_event")));
             JsonPath payment = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
                     .then().statusCode(200).extract().jsonPath();
             assertEquals("pending", payment.getString("status"), "the payment before the webhook (its Checkout page open)");
@@ -68,7 +68,7 @@ class DuplicateDeliveryIT {
             List<String> outcomes = deliveries.stream().map(CompletableFuture::join).sorted().toList();
             assertEquals(List.of("applied", "duplicate"), outcomes, "billing-service's answers to the two deliveries");
 
-            workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(60), "COMPLETED");
+            workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(60), "completed");
             tap.awaitConsumed(suite.workflowConsumerGroup(), duplicate, Duration.ofSeconds(30));
             List<Map<String, Object>> executions = workflows.awaitAllEnded(
                     Map.of("lead_to_customer", 1, "payment_received", 1), Duration.ofSeconds(60));
@@ -78,11 +78,11 @@ class DuplicateDeliveryIT {
                     Duration.between(began, Instant.now()).toMillis(), Effects.table(counts), Workflows.summaries(executions));
             Effects.assertExactlyOneEach(counts);
 
-            // The duplicate event started nothing new: one execution per workflow, each COMPLETED; and
+            // The duplicate event started nothing new: one execution per workflow, each completed; and
             // no quote_accepted, since the quote's lead_to_customer drove it.
             Map<Object, List<Object>> byWorkflow = executions.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
                     Collectors.mapping(e -> e.get("status"), Collectors.toList())));
-            assertEquals(Map.of("lead_to_customer", List.of("COMPLETED"), "payment_received", List.of("COMPLETED")), byWorkflow, "executions per workflow: " + Workflows.summaries(executions));
+            assertEquals(Map.of("lead_to_customer", List.of("completed"), "payment_received", List.of("completed")), byWorkflow, "executions per workflow: " + Workflows.summaries(executions));
 
             tap.awaitRecord(PAYMENT_RECEIVED, customer.quoteId(), Duration.ofSeconds(10));
             List<ConsumerRecord<byte[], byte[]>> quoteEvents = tap.records(QUOTE_ACCEPTED, customer.quoteId());

@@ -70,14 +70,14 @@ class LeadToCustomerIT {
         marks.put("lead created, execution started", Instant.now());
 
         // 2. Qualified, quoted, waiting for the acceptance, woken by crm.quote.accepted for this quote.
-        JsonPath waiting = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(60), "WAITING");
+        JsonPath waiting = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(60), "waiting");
         marks.put("execution waiting", Instant.now());
         String quoteId = waiting.getString("context.quote.id");
         assertNotNull(quoteId, "the execution's context has the generated quote:\n" + Workflows.describe(waiting));
         assertAll("the waiting execution",
-                () -> assertEquals("WAITING", stepNamed(waiting, "wait_for_quote_acceptance").get("status")),
-                () -> assertEquals("crm.quote.accepted", waiting.getString("summary.wait_event")),
-                () -> assertEquals(quoteId, waiting.getString("summary.wait_key")),
+                () -> assertEquals("waiting", stepNamed(waiting, "wait_for_quote_acceptance").get("status")),
+                () -> assertEquals("crm.quote.accepted", waiting.getString("wait_event")),
+                () -> assertEquals(quoteId, waiting.getString("wait_key")),
                 () -> assertEquals("qualified", waiting.getString("context.lead.status")));
 
         // 3. The customer accepts the quote in crm-service: send it, then accept it.
@@ -102,18 +102,18 @@ class LeadToCustomerIT {
         marks.put("paid on the Checkout page", Instant.now());
 
         // The waiting condition is re-checked every 10 minutes in this suite: only the event wakes it in time.
-        JsonPath done = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(90), "COMPLETED");
+        JsonPath done = workflows.awaitStatus(lead.executionId(), Duration.ofSeconds(90), "completed");
         marks.put("execution completed", Instant.now());
 
-        // 4a. The execution and every step COMPLETED, in order, with their inputs and outputs.
+        // 4a. The execution and every step completed, in order, with their inputs and outputs.
         List<Map<String, Object>> steps = done.getList("steps");
         String report = Workflows.describe(done);
-        assertEquals(STEPS, steps.stream().map(s -> s.get("name")).toList(), "the steps, in order:\n" + report);
+        assertEquals(STEPS, steps.stream().map(s -> s.get("step_name")).toList(), "the steps, in order:\n" + report);
         OffsetDateTime previousEnd = null;
         int previousSequence = -1;
         for (Map<String, Object> step : steps) {
-            String name = (String) step.get("name");
-            assertEquals("COMPLETED", step.get("status"), name + ":\n" + report);
+            String name = (String) step.get("step_name");
+            assertEquals("completed", step.get("status"), name + ":\n" + report);
             assertEquals(1, ((Number) step.get("run_number")).intValue(), name + " ran in the first run");
             int sequence = ((Number) step.get("sequence_number")).intValue();
             assertTrue(sequence > previousSequence, name + " comes after the step before it:\n" + report);
@@ -128,22 +128,21 @@ class LeadToCustomerIT {
             }
             previousEnd = completed;
             if (SERVICE_CALLS.contains(name)) {
-                assertTrue(step.get("input") instanceof Map<?, ?> in && !in.isEmpty(), name + " has its input: " + step);
-                assertTrue(step.get("output") instanceof Map<?, ?> out && !out.isEmpty(), name + " has its output: " + step);
+                assertTrue(step.get("input_data") instanceof Map<?, ?> in && !in.isEmpty(), name + " has its input: " + step);
+                assertTrue(step.get("output_data") instanceof Map<?, ?> out && !out.isEmpty(), name + " has its output: " + step);
             } else {
                 // a condition records its expression and what it came to
-                assertTrue(step.get("output") instanceof Map<?, ?> out && Boolean.TRUE.equals(out.get("value")),
+                assertTrue(step.get("output_data") instanceof Map<?, ?> out && Boolean.TRUE.equals(out.get("value")),
                         name + " was true: " + step);
             }
         }
-        Map<String, Object> summary = done.getMap("summary");
-        assertEquals("COMPLETED", summary.get("status"));
-        assertEquals("manual", summary.get("trigger_type"));
-        assertEquals(Map.of("lead_id", leadId), stepNamed(done, "qualify_lead").get("input"));
+        assertEquals("completed", done.getString("status"));
+        assertEquals("manual", done.getString("trigger_type"));
+        assertEquals(Map.of("lead_id", leadId), stepNamed(done, "qualify_lead").get("input_data"));
         assertEquals("qualified", output(done, "qualify_lead").get("status"));
         assertEquals(quoteId, output(done, "generate_quote").get("id"));
         // The workflow names only the quote; billing takes the price and the customer from the quote itself.
-        assertEquals(Map.of("quote_id", quoteId), stepNamed(done, "process_payment").get("input"));
+        assertEquals(Map.of("quote_id", quoteId), stepNamed(done, "process_payment").get("input_data"));
         Map<String, Object> paid = output(done, "process_payment");
         assertAll("process_payment's output " + paid,
                 () -> assertEquals(0, total.compareTo(new BigDecimal(String.valueOf(paid.get("amount"))))),
@@ -250,7 +249,7 @@ class LeadToCustomerIT {
         effects.put("payment " + payment.getString("id") + " succeeded", payment.getString("succeeded_at"));
         effects.put("order " + externalOrderId + " activated", order.getString("activated_at"));
         printTimeline(done, all, marks, began, effects, tenant, quoteNumber, mail.getSubject());
-        assertEquals(Set.of("COMPLETED"), all.stream().map(e -> e.get("status")).collect(Collectors.toSet()),
+        assertEquals(Set.of("completed"), all.stream().map(e -> e.get("status")).collect(Collectors.toSet()),
                 "every execution of the tenant completed: " + Workflows.summaries(all));
     }
 
@@ -258,13 +257,13 @@ class LeadToCustomerIT {
 
     private static Map<String, Object> stepNamed(JsonPath detail, String name) {
         List<Map<String, Object>> steps = detail.getList("steps");
-        return steps.stream().filter(s -> name.equals(s.get("name"))).reduce((a, b) -> b)
+        return steps.stream().filter(s -> name.equals(s.get("step_name"))).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no step " + name + ":\n" + Workflows.describe(detail)));
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> output(JsonPath detail, String step) {
-        Object output = stepNamed(detail, step).get("output");
+        Object output = stepNamed(detail, step).get("output_data");
         return output instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
@@ -296,13 +295,13 @@ class LeadToCustomerIT {
                 String.format("+%.3fs", Duration.between(began, at).toMillis() / 1000.0), what)));
         out.append("  ").append(Workflows.describe(done).replace("\n", "\n  ")).append('\n');
         List<Map<String, Object>> others = new ArrayList<>(all);
-        others.removeIf(e -> e.get("id").equals(done.getString("summary.id")));
+        others.removeIf(e -> e.get("id").equals(done.getString("id")));
         others.sort(Comparator.comparing(e -> (String) e.get("created_at")));
         for (Map<String, Object> e : others) {
             out.append(String.format("  also: %s %s %s, trigger %s %s%n", e.get("workflow_name"), e.get("id"),
                     e.get("status"), e.get("trigger_type"), e.get("trigger_source")));
         }
-        OffsetDateTime created = OffsetDateTime.parse(done.getString("summary.created_at"));
+        OffsetDateTime created = OffsetDateTime.parse(done.getString("created_at"));
         effects.forEach((what, at) -> out.append(String.format("  %8s  %s%n", Workflows.offset(created, at), what)));
         out.append("  welcome email: \"").append(subject).append('"');
         System.out.println(out);

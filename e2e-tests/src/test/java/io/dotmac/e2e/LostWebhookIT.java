@@ -29,9 +29,9 @@ class LostWebhookIT {
         Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("lost"), Duration.ofSeconds(60));
         onboarding.accept(customer);
         workflows.awaitState(customer.executionId(), Duration.ofSeconds(60), "waiting for the payment",
-                detail -> "billing.payment.updated".equals(detail.getString("summary.wait_event")));
+                detail -> "billing.payment.updated".equals(detail.getString("wait_event")));
 
-        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "COMPLETED");
+        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
         api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId()).then().statusCode(200)
                 .body("status", equalTo("succeeded")).body("stripe_payment_intent_id", startsWith("pi_"));
         Effects.assertExactlyOneEach(Effects.count(suite, api, List.of(customer)));

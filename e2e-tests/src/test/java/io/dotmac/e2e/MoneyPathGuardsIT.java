@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The money path held by the services that own the data, whoever calls them: an operator's direct
  * requests and a forged event get no price of their own, no license, no order activation and no
  * welcome email for a quote that was not paid. The customer's card is declined on the Checkout page
- * and they never pay, so the journey that the acceptance starts ends FAILED, "payment not received",
+ * and they never pay, so the journey that the acceptance starts ends {@code failed}, "payment not received",
  * once the page expires, with nothing provisioned.
  */
 @ExtendWith(SuiteExtension.class)
@@ -57,7 +57,7 @@ class MoneyPathGuardsIT {
             tap.forge("billing.payment.received", quoteId, tenant, "{\"quote_id\": \"" + quoteId + "\", \"amount\": \"0.01\"}");
         }
         List<Map<String, Object>> forged = workflows.awaitAllEnded(Map.of("payment_received", 1), Duration.ofSeconds(60));
-        assertEquals("FAILED", forged.get(0).get("status"), Workflows.summaries(forged));
+        assertEquals("failed", forged.get(0).get("status"), Workflows.summaries(forged));
         assertNoLicenses(api, lead);
 
         // Accepted without a journey of its own: quote_accepted takes the payment and emails the Checkout
@@ -71,13 +71,13 @@ class MoneyPathGuardsIT {
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> api.to(Service.BILLING)
                         .get(PAYMENTS + "/by-quote/{id}", quoteId).then().statusCode(200).body("status", equalTo("pending"))
                         .body("failure_message", equalTo("Your card was declined.")));
-        assertEquals("WAITING", workflows.execution(journey).getString("summary.status"), "the journey after a decline");
-        JsonPath failed = workflows.awaitStatus(journey, Suite.CHECKOUT_EXPIRY.plusSeconds(60), "FAILED");
-        String why = failed.getString("summary.error_message");
+        assertEquals("waiting", workflows.execution(journey).getString("status"), "the journey after a decline");
+        JsonPath failed = workflows.awaitStatus(journey, Suite.CHECKOUT_EXPIRY.plusSeconds(60), "failed");
+        String why = failed.getString("error_message");
         assertTrue(why != null && why.contains("payment not received: the checkout session expired unpaid"), why);
         // Nothing was paid, so nothing is refunded: the only undo is the email.
-        assertEquals(List.of("compensate_process_payment=COMPLETED"), failed.<Map<String, Object>>getList("steps").stream()
-                .filter(step -> "compensation".equals(step.get("type"))).map(step -> step.get("name") + "=" + step.get("status"))
+        assertEquals(List.of("compensate_process_payment=completed"), failed.<Map<String, Object>>getList("steps").stream()
+                .filter(step -> "compensation".equals(step.get("step_type"))).map(step -> step.get("step_name") + "=" + step.get("status"))
                 .toList(), Workflows.describe(failed));
         api.to(Service.BILLING).get(PAYMENTS + "/by-quote/{id}", quoteId).then().statusCode(200)
                 .body("status", equalTo("failed")).body("amount", comparesEqualTo(new BigDecimal(total)));

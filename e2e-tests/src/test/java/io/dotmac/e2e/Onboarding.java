@@ -82,7 +82,7 @@ final class Onboarding {
     /** Waits until the lead's execution waits for its quote's acceptance; the customer with that quote. */
     Customer awaitQuote(Lead lead, Duration timeout) {
         JsonPath waiting = workflows.awaitState(lead.executionId(), timeout, "waiting for crm.quote.accepted",
-                detail -> "crm.quote.accepted".equals(detail.getString("summary.wait_event")));
+                detail -> "crm.quote.accepted".equals(detail.getString("wait_event")));
         String quoteId = waiting.getString("context.quote.id");
         JsonPath quote = api.to(Service.CRM).get("/api/v1/crm/quotes/{id}", quoteId).then().statusCode(200)
                 .extract().jsonPath();

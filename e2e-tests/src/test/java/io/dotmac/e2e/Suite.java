@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -358,6 +359,34 @@ public final class Suite implements AutoCloseable {
 
     public Duration readyTimeout() {
         return readyTimeout;
+    }
+
+    /**
+     * What the {@code psql} client prints for {@code sql} on a service's database, as an operator
+     * would run it (deploy/local installs the client with PostgreSQL); fails naming psql's own error.
+     */
+    public String psql(Service service, String sql) {
+        ProcessBuilder command = new ProcessBuilder("psql", "-h", dbHost, "-p", dbPort, "-U", dbUser,
+                "-d", service.database() + databaseSuffix, "-v", "ON_ERROR_STOP=1", "-c", sql).redirectErrorStream(true);
+        command.environment().put("PGPASSWORD", dbPassword);
+        try {
+            Process psql = command.start();
+            String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!psql.waitFor(30, TimeUnit.SECONDS) || psql.exitValue() != 0) {
+                throw new IllegalStateException("psql -c \"" + sql + "\" failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("psql could not be run (deploy/local installs it with PostgreSQL): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while psql ran", e);
+        }
+    }
+
+    /** The repository's root, for tests that read its files (docs/from-the-guide). */
+    public Path root() {
+        return root;
     }
 
     /** Where people sign in (deploy/local's Keycloak). */

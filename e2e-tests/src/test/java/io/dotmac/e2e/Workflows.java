@@ -21,7 +21,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class Workflows {
 
-    public static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
+    /** The statuses an execution ends in, lowercase as the API (and the original guide) spells them. */
+    public static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
 
     private final Api api;
     private final Suite suite;
@@ -52,7 +53,10 @@ public final class Workflows {
                 .then().statusCode(202).extract().path("execution_id");
     }
 
-    /** {@code GET /api/v1/workflows/executions/{id}}: summary, context, result, steps. */
+    /**
+     * {@code GET /api/v1/workflows/executions/{id}}: the execution's fields ({@code id}, {@code status},
+     * {@code workflow_name}, ...) at the top level, beside {@code context}, {@code result} and {@code steps}.
+     */
     public JsonPath execution(String id) {
         return api.to(Service.WORKFLOW).get("/api/v1/workflows/executions/{id}", id)
                 .then().statusCode(200).extract().jsonPath();
@@ -73,7 +77,7 @@ public final class Workflows {
      */
     public JsonPath awaitStatus(String id, Duration timeout, String... wanted) {
         Set<String> statuses = Set.of(wanted);
-        return awaitState(id, timeout, Arrays.toString(wanted), detail -> statuses.contains(detail.getString("summary.status")));
+        return awaitState(id, timeout, Arrays.toString(wanted), detail -> statuses.contains(detail.getString("status")));
     }
 
     /**
@@ -93,7 +97,7 @@ public final class Workflows {
                         if (reached.test(detail)) {
                             return true;
                         }
-                        String status = detail.getString("summary.status");
+                        String status = detail.getString("status");
                         if (TERMINAL.contains(status)) {
                             throw new AssertionError("execution " + id + " ended " + status + ", not " + what
                                     + "\n" + describe(detail) + "\n" + suite.logPaths());
@@ -133,7 +137,7 @@ public final class Workflows {
         }
     }
 
-    /** "name id STATUS (error)" of each execution of a list. */
+    /** "name id status (error)" of each execution of a list. */
     public static String summaries(List<Map<String, Object>> executions) {
         return executions.stream().map(e -> e.get("workflow_name") + " " + e.get("id") + " " + e.get("status")
                 + (e.get("error_message") == null ? "" : " (" + e.get("error_message") + ")")).toList().toString();
@@ -142,17 +146,17 @@ public final class Workflows {
     /** An execution and its steps, one line each, with errors: for failure messages and CI logs. */
     public static String describe(JsonPath detail) {
         StringBuilder out = new StringBuilder();
-        Map<String, Object> summary = detail.getMap("summary");
-        OffsetDateTime created = OffsetDateTime.parse((String) summary.get("created_at"));
-        out.append(String.format("%s %s v%s: %s (trigger %s%s)%s", summary.get("workflow_name"), summary.get("id"),
-                summary.get("workflow_version"), summary.get("status"), summary.get("trigger_type"),
-                summary.get("trigger_source") == null ? "" : " " + summary.get("trigger_source"),
-                summary.get("error_message") == null ? "" : " error: " + summary.get("error_message")));
+        Map<String, Object> execution = detail.getMap("");
+        OffsetDateTime created = OffsetDateTime.parse((String) execution.get("created_at"));
+        out.append(String.format("%s %s v%s: %s (trigger %s%s)%s", execution.get("workflow_name"), execution.get("id"),
+                execution.get("workflow_version"), execution.get("status"), execution.get("trigger_type"),
+                execution.get("trigger_source") == null ? "" : " " + execution.get("trigger_source"),
+                execution.get("error_message") == null ? "" : " error: " + execution.get("error_message")));
         List<Map<String, Object>> steps = detail.getList("steps");
         for (Map<String, Object> step : steps) {
             out.append(String.format("%n  %8s  run %s #%-2s %-27s %-10s %-9s %6s ms%s%s",
                     offset(created, (String) step.get("started_at")), step.get("run_number"),
-                    step.get("sequence_number"), step.get("name"), step.get("type"), step.get("status"),
+                    step.get("sequence_number"), step.get("step_name"), step.get("step_type"), step.get("status"),
                     step.get("duration_ms") == null ? "-" : step.get("duration_ms"),
                     ((Number) step.get("retry_count")).intValue() > 0 ? " retries " + step.get("retry_count") : "",
                     step.get("error_message") == null ? "" : " error: " + step.get("error_message")));

@@ -21,8 +21,9 @@ import {
 } from '../_pages/common.js';
 
 const REFRESH_MS = 2000;
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-const STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+// Spelt as the API spells them (the product's original guide): lowercase.
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
 const TRIGGER_TYPES = ['manual', 'event', 'scheduled'];
 const PAGE_SIZES = ['25', '50', '100', '200'];
 // Relative to the page, so that the console also works behind a proxy that mounts the service under a prefix.
@@ -46,7 +47,7 @@ function refreshRelative(root) {
 }
 
 function isOverdue(summary) {
-  return summary.status === 'WAITING' && !!summary.wait_until && Date.parse(summary.wait_until) < Date.now();
+  return summary.status === 'waiting' && !!summary.wait_until && Date.parse(summary.wait_until) < Date.now();
 }
 
 /** datetime-local value (browser time) from an ISO instant, and back. */
@@ -166,7 +167,8 @@ const pageTrail = { filter: null, cursors: [] };
 function executionsView(main, query) {
   const view = newView();
   const filter = {
-    status: query.get('status') || '',
+    // Lowercase as the API spells it; a link from before (status=FAILED) still selects its status.
+    status: (query.get('status') || '').toLowerCase(),
     workflow_name: query.get('workflow_name') || '',
     key: query.get('key') || '',
     trigger_type: query.get('trigger_type') || '',
@@ -318,10 +320,10 @@ function keyChips(keys, onPick, linkMode) {
 }
 
 function whereItIs(x) {
-  if (x.status === 'FAILED') {
+  if (x.status === 'failed') {
     return h('div', { class: 'cell-error', title: x.error_message || '', testid: 'execution-row-error' }, x.error_message || 'failed');
   }
-  if (x.status === 'WAITING') {
+  if (x.status === 'waiting') {
     const overdue = isOverdue(x);
     return h('div', { class: 'waiting-note', testid: 'waiting-for' },
       x.waiting_since ? agoEl(x.waiting_since, 'waiting ', '') : 'waiting',
@@ -329,10 +331,10 @@ function whereItIs(x) {
       overdue ? h('span', { class: 'badge badge-overdue', testid: 'overdue', title: `deadline ${formatTime(x.wait_until)}` }, 'overdue')
         : x.wait_until ? h('span', { class: 'muted' }, ` until ${formatTime(x.wait_until)}`) : '');
   }
-  if (x.status === 'RUNNING' || x.status === 'PENDING') {
+  if (x.status === 'running' || x.status === 'pending') {
     return h('span', null, `at step ${x.current_step + 1}${x.run_number > 1 ? `, run ${x.run_number}` : ''}`);
   }
-  if (x.status === 'CANCELLED') return h('span', { class: 'muted' }, x.error_message || 'cancelled');
+  if (x.status === 'cancelled') return h('span', { class: 'muted' }, x.error_message || 'cancelled');
   return h('span', { class: 'muted' }, x.run_number > 1 ? `done on run ${x.run_number}` : 'done');
 }
 
@@ -341,7 +343,7 @@ function executionRow(x, onChip) {
   const href = executionHref(x.id);
   const took = x.started_at ? (x.completed_at ? Date.parse(x.completed_at) : Date.now()) - Date.parse(x.started_at) : null;
   return h('tr', {
-    class: ['clickable', `row-${x.status.toLowerCase()}`, overdue && 'row-overdue'],
+    class: ['clickable', `row-${x.status}`, overdue && 'row-overdue'],
     testid: 'execution-row', 'data-execution-id': x.id, 'data-status': x.status, 'data-overdue': overdue ? 'true' : null,
     onclick: (event) => {
       if (event.target.closest('a, button') || window.getSelection().toString()) return;
@@ -457,9 +459,9 @@ function executionView(main, id) {
       hideError();
       view.refreshFailed = false;
     }
-    const definition = await definitionOf(detail.summary);
+    const definition = await definitionOf(detail);
     if (!view.alive) return;
-    view.status = detail.summary.status;
+    view.status = detail.status;
     view.detail = detail;
     const json = JSON.stringify(detail);
     if (json !== view.lastJson || !content.querySelector('#execution-steps')) {
@@ -472,7 +474,8 @@ function executionView(main, id) {
   }
 
   function render(detail, definition) {
-    const x = detail.summary;
+    // The execution's own fields are at the top level of the detail, beside context, result and steps.
+    const x = detail;
     const title = main.querySelector('#execution-title');
     title.replaceChildren(h('a', { href: workflowHref(x.workflow_name, x.workflow_version) }, x.workflow_name), ' ',
       h('span', { class: 'muted' }, x.workflow_version));
@@ -480,13 +483,13 @@ function executionView(main, id) {
       isOverdue(x) ? h('span', { class: 'badge badge-overdue', testid: 'overdue' }, 'overdue') : '');
     const operatorHint = roleHint('operator');
     // What a compensated execution did is undone: it cannot be resumed, nor stopped while undoing.
-    retry.disabled = x.status !== 'FAILED' || x.compensated || !!operatorHint;
-    retry.title = operatorHint || (x.status !== 'FAILED' ? 'Only a failed execution can be retried'
+    retry.disabled = x.status !== 'failed' || x.compensated || !!operatorHint;
+    retry.title = operatorHint || (x.status !== 'failed' ? 'Only a failed execution can be retried'
       : x.compensated ? 'What it did was undone: start a new execution' : 'Resume from the failed step as a new run');
     const undoable = (Array.isArray(definition?.steps) ? definition.steps : []).some((s, i) => s.compensate
-      && (detail.steps || []).some((r) => r.sequence_number === i && r.status === 'COMPLETED'));
-    compensate.disabled = x.status !== 'FAILED' || !undoable || !!operatorHint;
-    compensate.title = operatorHint || (x.status !== 'FAILED' ? 'Only a failed execution can be compensated'
+      && (detail.steps || []).some((r) => r.sequence_number === i && r.status === 'completed'));
+    compensate.disabled = x.status !== 'failed' || !undoable || !!operatorHint;
+    compensate.title = operatorHint || (x.status !== 'failed' ? 'Only a failed execution can be compensated'
       : undoable ? 'Undo its completed steps, latest first, as a new run' : 'None of its completed steps has a compensate');
     cancel.disabled = TERMINAL.has(x.status) || x.compensated || !!operatorHint;
     cancel.title = operatorHint || (TERMINAL.has(x.status) ? 'The execution has finished'
@@ -507,14 +510,14 @@ function executionView(main, id) {
       fact('Business keys', keyChips(x.business_keys, null, true), 'execution-keys')));
 
     const parts = [facts];
-    if (x.error_message && x.status !== 'COMPLETED') {
+    if (x.error_message && x.status !== 'completed') {
       parts.push(h('div', { class: 'panel', id: 'execution-error-panel' },
-        h('div', { class: 'panel-head' }, h('h2', null, x.status === 'CANCELLED' ? 'Why it stopped' : 'Error')),
+        h('div', { class: 'panel-head' }, h('h2', null, x.status === 'cancelled' ? 'Why it stopped' : 'Error')),
         h('pre', { class: 'error-box', id: 'execution-error', testid: 'execution-error' }, x.error_message)));
     }
     const steps = detail.steps || [];
     const defSteps = Array.isArray(definition?.steps) ? definition.steps : [];
-    if (x.status === 'WAITING') parts.push(waitingPanel(x, steps, defSteps));
+    if (x.status === 'waiting') parts.push(waitingPanel(x, steps, defSteps));
     parts.push(stepsPanel(x, steps, defSteps));
     parts.push(h('div', { class: 'panel' },
       h('div', { class: 'panel-head' }, h('h2', null, 'Data')),
@@ -534,7 +537,7 @@ function executionView(main, id) {
     return h('div', { class: 'panel', id: 'execution-waiting', testid: 'execution-waiting' },
       h('div', { class: 'panel-head' }, h('h2', null, 'Waiting'), overdue ? h('span', { class: 'badge badge-overdue' }, 'overdue') : null),
       h('div', { class: 'waiting-box' }, h('dl', null,
-        row('Step', current?.name || def.name || `#${x.current_step + 1}`, 'waiting-step'),
+        row('Step', current?.step_name || def.name || `#${x.current_step + 1}`, 'waiting-step'),
         def.condition ? row('Until', h('code', null, def.condition), 'waiting-condition') : null,
         row('Woken by', x.wait_event ? [h('code', null, x.wait_event), ' with key ', h('code', null, x.wait_key ?? '')]
           : 'its periodic check only', 'waiting-event'),
@@ -567,7 +570,7 @@ function executionView(main, id) {
       rows.push(h('tr', { class: 'step-planned', testid: 'step-planned', 'data-step-name': def.name },
         h('td', { class: 'num' }, String(index + 1)),
         h('td', null, h('span', { class: 'step-name' }, def.name), ' ', stepKind(def)),
-        h('td', null, statusBadge('NOT_STARTED')),
+        h('td', null, statusBadge('not_started')),
         h('td', { colspan: 5, class: 'muted' }, TERMINAL.has(x.status) ? 'not run' : 'not started yet')));
     });
     return h('div', { class: 'panel', id: 'execution-steps', testid: 'execution-steps' },
@@ -586,14 +589,14 @@ function executionView(main, id) {
 
   function stepRows(x, step, def) {
     const key = `${step.run_number}:${step.sequence_number}`;
-    const stepOverdue = step.status === 'WAITING' && step.wait_until && Date.parse(step.wait_until) < Date.now();
+    const stepOverdue = step.status === 'waiting' && step.wait_until && Date.parse(step.wait_until) < Date.now();
     const row = h('tr', {
-      class: ['step-row', step.status === 'FAILED' && 'row-failed', step.status === 'WAITING' && 'row-waiting', stepOverdue && 'row-overdue'],
-      testid: 'step-row', 'data-step-name': step.name, 'data-status': step.status, 'data-run': step.run_number,
+      class: ['step-row', step.status === 'failed' && 'row-failed', step.status === 'waiting' && 'row-waiting', stepOverdue && 'row-overdue'],
+      testid: 'step-row', 'data-step-name': step.step_name, 'data-status': step.status, 'data-run': step.run_number,
       'data-sequence': step.sequence_number,
     },
     h('td', { class: 'num' }, String(step.sequence_number + 1)),
-    h('td', null, h('span', { class: 'step-name' }, step.name), ' ', stepKind(def) || h('span', { class: 'step-type' }, step.type)),
+    h('td', null, h('span', { class: 'step-name' }, step.step_name), ' ', stepKind(def) || h('span', { class: 'step-type' }, step.step_type)),
     h('td', null, statusBadge(step.status, 'step-status')),
     h('td', { class: 'num', testid: 'step-retries', title: 'Attempts after the first' }, String(step.retry_count ?? 0)),
     h('td', { class: 'nowrap' }, timeEl(step.started_at)),
@@ -605,33 +608,33 @@ function executionView(main, id) {
     const extra = [];
     if (step.error_message) {
       extra.push(h('pre', { class: 'step-error', testid: 'step-error' },
-        step.status === 'FAILED' ? step.error_message : `last attempt failed: ${step.error_message}`));
+        step.status === 'failed' ? step.error_message : `last attempt failed: ${step.error_message}`));
     }
-    if (step.status === 'WAITING') {
+    if (step.status === 'waiting') {
       extra.push(h('div', { class: 'step-waiting', testid: 'step-waiting' },
         'waiting', def?.condition ? [' until ', h('code', null, def.condition)] : '',
         x.wait_event ? [' (woken by ', h('code', null, x.wait_event), ` ${x.wait_key ?? ''})`] : '',
         step.wait_until ? [', deadline ', timeEl(step.wait_until), stepOverdue ? h('span', { class: 'badge badge-overdue' }, 'overdue') : ''] : ''));
     }
-    if (step.input !== null && step.input !== undefined) {
-      extra.push(jsonBlock('Input', step.input, { testid: 'step-input', openKey: `${key}:input`, openKeys: view.openKeys }));
+    if (step.input_data !== null && step.input_data !== undefined) {
+      extra.push(jsonBlock('Input', step.input_data, { testid: 'step-input', openKey: `${key}:input`, openKeys: view.openKeys }));
     }
-    if (step.output !== null && step.output !== undefined) {
-      extra.push(jsonBlock('Output', step.output, { testid: 'step-output', openKey: `${key}:output`, openKeys: view.openKeys }));
+    if (step.output_data !== null && step.output_data !== undefined) {
+      extra.push(jsonBlock('Output', step.output_data, { testid: 'step-output', openKey: `${key}:output`, openKeys: view.openKeys }));
     }
     if (!extra.length) return [row];
-    return [row, h('tr', { class: 'step-detail', 'data-step-name': step.name, 'data-run': step.run_number },
+    return [row, h('tr', { class: 'step-detail', 'data-step-name': step.step_name, 'data-run': step.run_number },
       h('td', null), h('td', { colspan: 7 }, h('div', { class: 'step-extra' }, extra)))];
   }
 
   async function act(kind) {
     if (!view.detail) return;
-    const x = view.detail.summary;
-    const failedStep = (view.detail.steps || []).filter((s) => s.run_number === x.run_number && s.status === 'FAILED').pop();
+    const x = view.detail;
+    const failedStep = (view.detail.steps || []).filter((s) => s.run_number === x.run_number && s.status === 'failed').pop();
     const { ok } = await confirmAction(kind === 'retry' ? {
       title: 'Retry this execution?',
       message: `${x.workflow_name} ${x.workflow_version} (${x.id}) resumes from its failed step`
-        + `${failedStep ? ` '${failedStep.name}'` : ''} as run ${x.run_number + 1}. The steps that completed are not run again; `
+        + `${failedStep ? ` '${failedStep.step_name}'` : ''} as run ${x.run_number + 1}. The steps that completed are not run again; `
         + 'the earlier run stays recorded.',
       ok: 'Retry',
       danger: true,
@@ -657,7 +660,7 @@ function executionView(main, id) {
       const answer = await api('POST', `/executions/${encodeURIComponent(id)}/${kind}`);
       notify(kind === 'retry' ? `Retry started: run ${x.run_number + 1} of the execution.`
         : kind === 'compensate' ? `Compensation started: run ${x.run_number + 1} undoes the completed steps.`
-        : answer?.status === 'CANCELLED' ? 'The execution is cancelled.' : 'Cancel requested: it stops before its next step.');
+        : answer?.status === 'cancelled' ? 'The execution is cancelled.' : 'Cancel requested: it stops before its next step.');
     } catch (e) {
       if (!view.alive) return;
       showError(e);
@@ -722,7 +725,7 @@ function workflowsView(main, query) {
 }
 
 function activeBadge(active) {
-  return h('span', { class: ['badge', active ? 'status-COMPLETED' : 'status-CANCELLED'], testid: 'version-state' }, active ? 'active' : 'inactive');
+  return h('span', { class: ['badge', active ? 'status-completed' : 'status-cancelled'], testid: 'version-state' }, active ? 'active' : 'inactive');
 }
 
 function kindBadge(builtin) {
@@ -787,7 +790,7 @@ function workflowView(main, name, query) {
         },
         h('td', { class: 'mono' }, h('a', { href: workflowHref(name, v.version), testid: 'version-view' }, v.version)),
         h('td', { class: 'nowrap' }, activeBadge(v.is_active), runs ? [' ', h('span', {
-          class: 'badge status-RUNNING', testid: 'version-runs', title: 'New executions of this workflow run this version',
+          class: 'badge status-running', testid: 'version-runs', title: 'New executions of this workflow run this version',
         }, 'runs')] : ''),
         h('td', null, kindBadge(v.builtin)),
         h('td', { class: 'nowrap' }, timeEl(v.created_at)),

@@ -1,6 +1,7 @@
 package io.dotmac.workflow.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dotmac.workflow.definition.Conventions;
 import io.dotmac.workflow.definition.OperationSpec;
 import io.smallrye.mutiny.Uni;
 import java.math.BigDecimal;
@@ -21,6 +22,11 @@ record RestOperation(OperationSpec spec, Call call) implements ServiceOperation 
     @FunctionalInterface
     interface Call {
         Uni<JsonNode> send(Map<String, Object> params, String idempotencyKey, String authorization);
+    }
+
+    /** The same operation with what a step may leave out when calling it. */
+    RestOperation with(Conventions conventions) {
+        return new RestOperation(spec.with(conventions), call);
     }
 
     @Override

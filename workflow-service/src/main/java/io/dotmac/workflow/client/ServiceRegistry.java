@@ -4,6 +4,7 @@ import static io.dotmac.workflow.client.RestOperation.bodyWithout;
 import static io.dotmac.workflow.client.RestOperation.urlValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dotmac.workflow.definition.Conventions;
 import io.dotmac.workflow.definition.OperationSpec;
 import io.dotmac.workflow.definition.ServiceCatalog;
 import io.smallrye.mutiny.Uni;
@@ -49,38 +50,72 @@ public class ServiceRegistry implements ServiceCatalog {
         Uni<JsonNode> send(String urlValue, String idempotencyKey, Map<String, Object> body, String authorization);
     }
 
+    /**
+     * What follows a {@code process_payment} step that does not wait for the payment itself: the
+     * customer is emailed the Checkout page's link when there is one, the step waits until the
+     * payment is decided (woken by billing's event), and a payment that did not succeed ends the
+     * journey; one that did is refunded if the journey fails for good later. The built-in workflows
+     * spell the same steps out.
+     */
+    private static final String PAYMENT_OUTCOME = """
+            [{"name": "send_{result}_link", "type": "service_call", "service": "notification_service",
+              "method": "send_payment_request", "params": {"quote_id": "${{result}.quote_id}"},
+              "when": "({result}.checkout_url ?? '') != ''", "result": "{result}_request", "critical": false,
+              "retry": {"max_attempts": 10, "backoff_seconds": 2, "multiplier": 2, "max_backoff_seconds": 60}},
+             {"name": "wait_for_{result}", "type": "condition", "condition": "{result}.status != 'pending'",
+              "timeout_seconds": 259200,
+              "refresh": {"service": "billing_service", "method": "get_payment",
+                          "params": {"payment_id": "${{result}.id}"}, "result": "{result}"},
+              "wake_on": {"event": "billing.payment.updated", "key": "${{result}.quote_id}"}},
+             {"name": "{result}_received", "type": "condition", "condition": "{result}.status == 'succeeded'",
+              "error": "payment not received: ${{result}.failure_message}",
+              "compensate": {"service": "billing_service", "method": "refund_payment",
+                             "params": {"payment_id": "${{result}.id}", "reason": "the customer's platform could not be set up"},
+                             "retry": {"max_attempts": 10, "backoff_seconds": 2, "multiplier": 2, "max_backoff_seconds": 60}}}]
+            """;
+
     private final Map<String, Map<String, ServiceOperation>> operations;
 
     public ServiceRegistry(@RestClient CrmRestClient crm, @RestClient SalesRestClient sales,
             @RestClient BillingRestClient billing, @RestClient LicensingRestClient licensing,
             @RestClient NotificationRestClient notification) {
+        Conventions lead = Conventions.result("lead");
+        Conventions quote = Conventions.result("quote");
+        Conventions order = Conventions.result("order");
+        Conventions payment = Conventions.result("payment");
+        Conventions licenses = Conventions.result("licenses");
         this.operations = table(
-                writeOn(CRM, "qualify_lead", "lead_id", Set.of(), crm::qualifyLead),
-                writeOn(CRM, "generate_quote", "lead_id", Set.of(), crm::generateQuote),
-                read(CRM, "get_lead", "lead_id", crm::getLead),
-                read(CRM, "get_quote", "quote_id", crm::getQuote),
+                writeOn(CRM, "qualify_lead", "lead_id", Set.of(), crm::qualifyLead).with(lead),
+                writeOn(CRM, "generate_quote", "lead_id", Set.of(), crm::generateQuote).with(quote),
+                read(CRM, "get_lead", "lead_id", crm::getLead).with(lead),
+                read(CRM, "get_quote", "quote_id", crm::getQuote)
+                        .with(quote.changedBy("crm.quote.accepted", "${" + Conventions.RESULT + ".id}")),
 
-                write(SALES, "create_order_from_quote", Set.of("quote_id"), Set.of(), sales::createOrderFromQuote),
-                writeOn(SALES, "submit_order", "order_id", Set.of("auto_activate"), sales::submitOrder),
-                writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder),
-                writeOn(SALES, "cancel_order", "order_id", Set.of(), sales::cancelOrder),
-                read(SALES, "get_order", "order_id", sales::getOrder),
+                write(SALES, "create_order_from_quote", Set.of("quote_id"), Set.of(), sales::createOrderFromQuote).with(order),
+                writeOn(SALES, "submit_order", "order_id", Set.of("auto_activate"), sales::submitOrder).with(order),
+                writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder).with(order),
+                writeOn(SALES, "cancel_order", "order_id", Set.of(), sales::cancelOrder).with(order),
+                read(SALES, "get_order", "order_id", sales::getOrder).with(order),
 
                 write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
-                        billing::processPayment),
-                writeOn(BILLING, "refund_payment", "payment_id", Set.of("reason"), billing::refundPayment),
-                read(BILLING, "get_payment", "payment_id", billing::getPayment),
-                read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote),
+                        billing::processPayment).with(payment.awaiting(PAYMENT_OUTCOME)),
+                writeOn(BILLING, "refund_payment", "payment_id", Set.of("reason"), billing::refundPayment).with(payment),
+                read(BILLING, "get_payment", "payment_id", billing::getPayment)
+                        .with(payment.changedBy("billing.payment.updated", "${" + Conventions.RESULT + ".quote_id}")),
+                read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote).with(payment),
 
                 write(LICENSING, "issue_license", Set.of("customer_id", "products", "source_id"), Set.of("billing_cycle"),
-                        licensing::issueLicense),
-                write(LICENSING, "revoke_licenses", Set.of("source_id"), Set.of("reason"), licensing::revokeLicenses),
-                read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses),
+                        licensing::issueLicense).with(licenses.withDefaults(Map.of("source_id", "${quote.id}"))),
+                write(LICENSING, "revoke_licenses", Set.of("source_id"), Set.of("reason"), licensing::revokeLicenses)
+                        .with(licenses),
+                read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses).with(licenses),
 
-                write(NOTIFICATION, "send_journey_failed", Set.of("quote_id"), Set.of(), notification::sendJourneyFailed),
-                write(NOTIFICATION, "send_payment_request", Set.of("quote_id"), Set.of(), notification::sendPaymentRequest),
+                write(NOTIFICATION, "send_journey_failed", Set.of("quote_id"), Set.of(), notification::sendJourneyFailed)
+                        .with(Conventions.result("journey_failed_email")),
+                write(NOTIFICATION, "send_payment_request", Set.of("quote_id"), Set.of(), notification::sendPaymentRequest)
+                        .with(Conventions.result("payment_request")),
                 write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
-                        Set.of("customer_name"), notification::sendWelcomeEmail));
+                        Set.of("customer_name"), notification::sendWelcomeEmail).with(Conventions.result("welcome_email")));
     }
 
     /** The operation a step names, or empty if the service or the method is unknown. */
@@ -109,18 +144,18 @@ public class ServiceRegistry implements ServiceCatalog {
         return service == null ? Map.of() : operations.getOrDefault(service, Map.of());
     }
 
-    private static ServiceOperation read(String service, String method, String param, ReadCall call) {
+    private static RestOperation read(String service, String method, String param, ReadCall call) {
         OperationSpec spec = new OperationSpec(service, method, Set.of(param), Set.of(), false);
         return new RestOperation(spec, (params, key, auth) -> call.send(urlValue(spec, params, param), auth));
     }
 
-    private static ServiceOperation write(String service, String method, Set<String> required, Set<String> optional,
+    private static RestOperation write(String service, String method, Set<String> required, Set<String> optional,
             WriteCall call) {
         return new RestOperation(new OperationSpec(service, method, required, optional, true),
                 (params, key, auth) -> call.send(key, params, auth));
     }
 
-    private static ServiceOperation writeOn(String service, String method, String param, Set<String> optional,
+    private static RestOperation writeOn(String service, String method, String param, Set<String> optional,
             WriteOnCall call) {
         OperationSpec spec = new OperationSpec(service, method, Set.of(param), optional, true);
         return new RestOperation(spec,

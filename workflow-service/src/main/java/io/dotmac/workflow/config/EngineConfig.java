@@ -12,6 +12,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "workflow")
 public interface EngineConfig {
 
+    /**
+     * Whether this instance drives executions ({@code WORKFLOW_ENGINE_ENABLED}). Off, it serves the
+     * API and records every start (API, events, schedules) for the instances that drive.
+     */
+    @WithDefault("true")
+    boolean engineEnabled();
+
     Retry retry();
 
     /** Running time (not time spent waiting) after which an execution fails. */

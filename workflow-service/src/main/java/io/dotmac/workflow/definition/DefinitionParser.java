@@ -1,6 +1,9 @@
 package io.dotmac.workflow.definition;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dotmac.workflow.expression.CompiledExpression;
 import io.dotmac.workflow.expression.ContextPath;
 import io.dotmac.workflow.expression.ExpressionEngine;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -56,7 +60,7 @@ public final class DefinitionParser {
             List.of("name", "version", "description", "inputs", "tags", "triggers", "schedule", "steps");
     private static final Map<StepType, List<String>> STEP_FIELDS = Map.of(
             StepType.SERVICE_CALL, List.of("name", "type", "critical", "when", "service", "method", "params",
-                    "result", "timeout_seconds", "retry", "compensate"),
+                    "result", "timeout_seconds", "retry", "compensate", "await_outcome"),
             StepType.CONDITION, List.of("name", "type", "critical", "when", "condition", "timeout_seconds",
                     "refresh", "wake_on", "error", "compensate"),
             StepType.TRANSFORM, List.of("name", "type", "critical", "when", "set", "compensate"));
@@ -70,6 +74,9 @@ public final class DefinitionParser {
     private static final List<String> TRIGGER_FIELDS = List.of("event", "context", "unless_running");
     private static final List<String> UNLESS_RUNNING_FIELDS = List.of("workflow", "key");
     private static final List<String> SCHEDULE_FIELDS = List.of("cron", "context");
+    /** What a definition that names no version is: the guide's workflows name theirs, ours too. */
+    private static final String DEFAULT_VERSION = "1.0.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KNOWN_TYPES =
             Arrays.stream(StepType.values()).map(StepType::wireName).collect(Collectors.joining(", "));
 
@@ -98,11 +105,13 @@ public final class DefinitionParser {
         String name = workflowName(workflow, json);
         String version = version(workflow, json.get("version"));
         String description = optionalString(workflow, json, "description");
-        List<String> inputs = inputs(workflow, json.get("inputs"));
+        List<String> declaredInputs = present(json.get("inputs")) ? inputs(workflow, json.get("inputs")) : null;
         List<String> tags = tags(workflow, json.get("tags"));
+        List<StepDraft> steps = steps(workflow, json.get("steps"));
+        inferRefreshes(steps);
+        List<String> inputs = declaredInputs != null ? declaredInputs : inferredInputs(steps);
         List<Trigger> triggers = triggers(workflow, json.get("triggers"), inputs);
         Schedule schedule = schedule(workflow, json.get("schedule"), inputs);
-        List<StepDraft> steps = steps(workflow, json.get("steps"));
         checkReferences(inputs, steps);
         problems.throwIfAny();
         return new WorkflowDefinition(name, version, description, inputs,
@@ -122,8 +131,7 @@ public final class DefinitionParser {
 
     private static String version(Place at, JsonNode node) {
         if (!present(node)) {
-            at.error("version", "required, e.g. \"1.0.0\"");
-            return null;
+            return DEFAULT_VERSION;
         }
         if (node.isNumber()) {
             // A bare 1.0 is the most likely mistake; as a number it would also lose "1.10" vs "1.1".
@@ -334,7 +342,53 @@ public final class DefinitionParser {
         Map<String, Integer> indexByName = new HashMap<>();
         List<StepDraft> steps = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            steps.add(step(workflow.problems(), i, node.get(i), indexByName));
+            StepDraft step = step(workflow.problems(), i, node.get(i), indexByName);
+            steps.add(step);
+            for (JsonNode awaiting : awaitSteps(step, node)) {
+                steps.add(step(workflow.problems(), i, awaiting, indexByName));
+            }
+        }
+        return steps;
+    }
+
+    /**
+     * The steps that wait for the outcome of {@code step}'s call, when its operation's outcome
+     * comes later and the step does not wait for it itself ({@link Conventions#awaitSteps()}): they
+     * run only when the step ran, and are as critical as it is.
+     */
+    private static List<JsonNode> awaitSteps(StepDraft step, JsonNode definitionSteps) {
+        if (step.awaitSteps == null) {
+            return List.of();
+        }
+        JsonNode template;
+        try {
+            template = JSON.readTree(step.awaitSteps);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the service catalog's steps after " + step.label + " are not JSON", e);
+        }
+        Set<String> added = new LinkedHashSet<>();
+        template.forEach(awaiting -> added.add(awaiting.path("name").asText()));
+        for (int i = 0; i < definitionSteps.size(); i++) {
+            String name = definitionSteps.get(i).path("name").asText(null);
+            if (added.contains(name)) {
+                // A definition that already waits for the outcome, under the same names, most likely.
+                step.at.error("await_outcome", "the steps that wait for this call's outcome (" + String.join(", ", added)
+                        + ") would take the name of steps[" + i + "]; set \"await_outcome\": false if the workflow waits"
+                        + " for it itself, or rename that step");
+                return List.of();
+            }
+        }
+        List<JsonNode> steps = new ArrayList<>();
+        for (JsonNode awaiting : template) {
+            ObjectNode copy = (ObjectNode) awaiting;
+            if (!copy.has("critical")) {
+                copy.put("critical", step.critical);
+            }
+            if (step.when != null) {
+                JsonNode own = copy.get("when");
+                copy.put("when", own == null ? step.when : "(" + step.when + ") && (" + own.textValue() + ")");
+            }
+            steps.add(copy);
         }
         return steps;
     }
@@ -435,14 +489,32 @@ public final class DefinitionParser {
     }
 
     private void serviceCallStep(StepDraft step, JsonNode node) {
-        // The default key is the step name, so a step "create_order" is read back as ${create_order.id}.
-        String result = resultKey(step.at, node, step.name);
+        // Without a result, the key is the one its operation names (qualify_lead → lead), else the step's name.
+        Conventions conventions = knownOperation(node).map(OperationSpec::conventions).orElse(Conventions.NONE);
+        String result = resultKey(step.at, node, conventions.result() != null ? conventions.result() : step.name);
         if (result != null) {
             step.provides.add(result);
         }
+        step.kind = conventions.result();
         step.call = call(step.at, node, result, false, step.references);
         step.timeout = timeout(step.at, node);
         step.retry = retry(step.at, node.get("retry"));
+        boolean awaitOutcome = optionalBoolean(step.at, node, "await_outcome", true);
+        if (present(node.get("await_outcome")) && conventions.awaitSteps() == null) {
+            step.at.error("await_outcome", "only a call whose outcome comes later (such as billing_service.process_payment) "
+                    + "has an outcome to wait for");
+        } else if (awaitOutcome && conventions.awaitSteps() != null && result != null) {
+            step.awaitSteps = conventions.awaitSteps().replace(Conventions.RESULT, result);
+        }
+    }
+
+    /** The operation {@code node} names, if it is a known one; problems are reported where it is read. */
+    private Optional<OperationSpec> knownOperation(JsonNode node) {
+        JsonNode service = node.get("service");
+        JsonNode method = node.get("method");
+        return service != null && service.isTextual() && method != null && method.isTextual()
+                ? catalog.operation(service.textValue(), method.textValue())
+                : Optional.empty();
     }
 
     private void conditionStep(StepDraft step, JsonNode node) {
@@ -586,7 +658,11 @@ public final class DefinitionParser {
                 }
             }
             for (String required : new TreeSet<>(operation.requiredParams())) {
-                if (!params.containsKey(required)) {
+                String fallback = operation.conventions().defaults().get(required);
+                if (!params.containsKey(required) && fallback != null) {
+                    params.put(required, fallback);
+                    templateReferences(at, "params." + required, fallback, references);
+                } else if (!params.containsKey(required)) {
                     at.error("params." + required, "required by " + operationName + " but missing");
                 }
             }
@@ -749,6 +825,76 @@ public final class DefinitionParser {
                 templateReferences(at, path + "[" + i + "]", list.get(i), references);
             }
         }
+    }
+
+    /**
+     * A waiting condition with no {@code refresh} over data a service call returned ({@code quote}
+     * from {@code generate_quote}) refetches that data with the reader of its kind
+     * ({@code get_quote}) and, unless it names its own {@code wake_on}, is woken by the event that
+     * says such data changed: otherwise nothing could ever make it true before its timeout.
+     */
+    private void inferRefreshes(List<StepDraft> steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            StepDraft step = steps.get(i);
+            if (step.type != StepType.CONDITION || step.timeout == null || step.refresh != null || step.condition == null) {
+                continue;
+            }
+            List<ServiceCall> refreshes = new ArrayList<>();
+            for (String root : step.references.stream().filter(ref -> ref.field().equals("condition"))
+                    .map(Reference::root).collect(Collectors.toCollection(TreeSet::new))) {
+                StepDraft provider = lastProvider(steps, i, root);
+                if (provider != null && provider.kind != null && provider.call != null
+                        && root.equals(provider.call.resultKey())) {
+                    catalog.reader(provider.kind).ifPresent(reader -> refreshes.add(new ServiceCall(reader.service(),
+                            reader.method(), Map.of(provider.kind + "_id", "${" + root + ".id}"), root)));
+                }
+            }
+            if (refreshes.size() != 1) {
+                continue;
+            }
+            ServiceCall refresh = refreshes.get(0);
+            step.refresh = refresh;
+            step.refreshResult = refresh.resultKey();
+            step.provides.add(refresh.resultKey());
+            templateReferences(step.at, "refresh.params", refresh.params(), step.references);
+            WakeOn changedBy = catalog.operation(refresh.service(), refresh.method())
+                    .map(reader -> reader.conventions().changedBy()).orElse(null);
+            if (step.wakeOn == null && changedBy != null) {
+                step.wakeOn = new WakeOn(changedBy.event(), changedBy.key().replace(Conventions.RESULT, refresh.resultKey()));
+                templateReferences(step.at, "wake_on.key", step.wakeOn.key(), step.references);
+            }
+        }
+    }
+
+    private static StepDraft lastProvider(List<StepDraft> steps, int before, String key) {
+        for (int j = before - 1; j >= 0; j--) {
+            if (steps.get(j).provides.contains(key)) {
+                return steps.get(j);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The inputs of a definition that lists none, as the guide's do: every key read before any
+     * step provides it and that no step provides at all (one a later step provides stays an error).
+     */
+    private static List<String> inferredInputs(List<StepDraft> steps) {
+        Set<String> provided = steps.stream().flatMap(step -> step.provides.stream()).collect(Collectors.toSet());
+        Set<String> inputs = new LinkedHashSet<>();
+        for (StepDraft step : steps) {
+            for (Reference ref : step.references) {
+                if (!provided.contains(ref.root())) {
+                    inputs.add(ref.root());
+                }
+            }
+            for (Reference ref : step.compensateReferences) {
+                if (!provided.contains(ref.root())) {
+                    inputs.add(ref.root());
+                }
+            }
+        }
+        return new ArrayList<>(inputs);
     }
 
     /**
@@ -956,6 +1102,10 @@ public final class DefinitionParser {
         final List<Reference> compensateReferences = new ArrayList<>();
         final Set<String> provides = new LinkedHashSet<>();
         String refreshResult;
+        /** The kind of data the step's call returns ({@link Conventions#result()}); null if unknown. */
+        String kind;
+        /** The steps to add after this one that wait for its call's outcome, as JSON; null: none. */
+        String awaitSteps;
         String name;
         StepType type;
         boolean critical;

@@ -18,4 +18,16 @@ public interface ServiceCatalog {
 
     /** The method names of {@code service}; empty if the service is unknown. */
     Set<String> methods(String service);
+
+    /**
+     * The read-only operation that fetches data of {@code kind} (a {@link Conventions#result()},
+     * such as {@code quote}) by its id alone ({@code get_quote} with {@code quote_id}), if there is one.
+     */
+    default Optional<OperationSpec> reader(String kind) {
+        return services().stream()
+                .flatMap(service -> methods(service).stream().flatMap(method -> operation(service, method).stream()))
+                .filter(spec -> !spec.mutating() && kind.equals(spec.conventions().result())
+                        && spec.requiredParams().equals(Set.of(kind + "_id")))
+                .findFirst();
+    }
 }

@@ -54,7 +54,7 @@ class ExecutionMetrics {
         if (millis == null) {
             return;
         }
-        stepDurations.computeIfAbsent(new StepSeries(workflow(workflow), step(step.name), step.type, step.status.name()),
+        stepDurations.computeIfAbsent(new StepSeries(workflow(workflow), step(step.name), step.type, step.status.wire()),
                 series -> Timer.builder("workflow.step.duration")
                         .description("Time from a step's start to its final status, retries and waits included")
                         .tag("workflow", series.workflow())
@@ -80,7 +80,7 @@ class ExecutionMetrics {
         Timer.builder("workflow.executions.finished")
                 .description("Executions that reached a terminal status, with their running time (waiting excluded)")
                 .tag("workflow", workflow(finished.workflowName()))
-                .tag("status", finished.status().name())
+                .tag("status", finished.status().wire())
                 .register(registry)
                 .record(Duration.ofMillis(finished.runningTimeMs()));
     }

@@ -75,6 +75,11 @@ public class WorkflowEngine {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!config.engineEnabled()) {
+            LOG.infof("workflow engine %s is off (WORKFLOW_ENGINE_ENABLED=false): executions started here are recorded"
+                    + " and driven by the instances whose engine is on", owner);
+            return;
+        }
         LOG.infof("workflow engine %s: polling every %d ms, lease %s", owner, pollIntervalMs, config.leaseDuration());
         timers.add(vertx.setPeriodic(pollIntervalMs, id -> poll()));
         timers.add(vertx.setPeriodic(Math.max(100, config.leaseDuration().toMillis() / 3), id -> renewLeases()));
@@ -113,14 +118,14 @@ public class WorkflowEngine {
             // event or a client's retry must not use up the tenant's rate, nor be refused by it.
             Uni<UUID> before = key == null ? Uni.createFrom().nullItem() : store.findByIdempotencyKey(request.tenantId(), key);
             return before.chain(existing -> existing != null
-                    ? Uni.createFrom().item(new Started(existing, false))
+                    ? Uni.createFrom().item(new Started(existing, false, false))
                     : startQuota.admit(request.tenantId()).chain(() -> insert(request, workflow, key)));
         });
     }
 
     private Uni<Started> insert(StartRequest request, StoredWorkflow workflow, String key) {
         UUID id = UUID.randomUUID();
-        boolean driveNow = inFlight.tryTake(request.tenantId(), config.maxInFlight(), quotas.of(request.tenantId()).maxInFlight());
+        boolean driveNow = config.engineEnabled() && inFlight.tryTake(request.tenantId(), config.maxInFlight(), quotas.of(request.tenantId()).maxInFlight());
         String token = driveNow ? identity.newLeaseToken() : null;
         Map<String, Object> context = new LinkedHashMap<>(request.context());
         NewExecution execution = new NewExecution(id, workflow.id(), workflow.definition().name(),
@@ -144,7 +149,7 @@ public class WorkflowEngine {
                     } else if (stored.created()) {
                         poll();
                     }
-                    return new Started(stored.id(), stored.created());
+                    return new Started(stored.id(), stored.created(), stored.created() && driveNow);
                 });
     }
 
@@ -208,7 +213,7 @@ public class WorkflowEngine {
      */
     void poll() {
         int capacity = inFlight.free(config.maxInFlight());
-        if (capacity <= 0) {
+        if (capacity <= 0 || !config.engineEnabled()) {
             return;
         }
         if (!polling.compareAndSet(false, true)) {
@@ -271,7 +276,7 @@ public class WorkflowEngine {
             // Its definition does not load (a row no parser version accepts): it can never run. Failing it
             // keeps it from taking a claim slot again and again, and the other claimed executions go on.
             String reason = "the workflow definition " + claimed.workflowId() + " cannot be loaded: " + failure.getMessage();
-            LOG.errorf("execution %s cannot run, recording it as FAILED: %s", claimed.id(), reason);
+            LOG.errorf("execution %s cannot run, recording it as failed: %s", claimed.id(), reason);
             return store.failUnrunnable(claimed.id(), claimed.leaseToken(), reason).replaceWith(claimed.id());
         });
     }
@@ -280,7 +285,7 @@ public class WorkflowEngine {
         inFlight.drive(state.id, state.leaseToken, state.tenantId);
         runner.drive(state)
                 .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
-                    LOG.errorf(failure, "execution %s stopped unexpectedly; recording it as FAILED", state.id);
+                    LOG.errorf(failure, "execution %s stopped unexpectedly; recording it as failed", state.id);
                     // If even that cannot be written, the lease expires and the execution resumes from its
                     // last checkpoint, a driver attempt the more (quarantined after workflow.quarantine-after).
                     return runner.abandon(state, failure).onFailure().call(unwritten -> store.recordDriverFailure(
@@ -294,7 +299,7 @@ public class WorkflowEngine {
                             if (failure instanceof LeaseLostException) {
                                 LOG.warnf("execution %s: %s; another driver has it now", state.id, failure.getMessage());
                             } else {
-                                LOG.errorf(failure, "execution %s could not be recorded as FAILED; it resumes when its lease expires", state.id);
+                                LOG.errorf(failure, "execution %s could not be recorded as failed; it resumes when its lease expires", state.id);
                             }
                         });
     }
@@ -318,6 +323,7 @@ public class WorkflowEngine {
                                String triggerSource, String idempotencyKey) {
     }
 
-    public record Started(UUID id, boolean created) {
+    /** {@code driven}: this start created it and drives it now (else it waits, pending, for a claim). */
+    public record Started(UUID id, boolean created, boolean driven) {
     }
 }

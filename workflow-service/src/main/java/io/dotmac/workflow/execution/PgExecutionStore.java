@@ -26,14 +26,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class PgExecutionStore implements ExecutionStore {
 
-    // Without a lease token the execution is stored unleased and due: the claim loop drives it when
-    // this instance (or another) has room.
+    // Without a lease token the execution is stored pending, unleased and due: the claim loop drives
+    // it (and makes it running) when this instance (or another) has room.
     static final String INSERT_EXECUTION = """
             INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context,
                 trigger_type, trigger_source, tenant_id, idempotency_key, lease_owner, lease_expires_at, started_at,
                 driver_attempts)
-            VALUES ($1, $2, $3, $4, 'RUNNING', $5::text::jsonb, $6, $7, $8, $9, $10::text,
-                    CASE WHEN $10::text IS NOT NULL THEN now() + $11 * interval '1 millisecond' END, now(),
+            VALUES ($1, $2, $3, $4, CASE WHEN $10::text IS NOT NULL THEN 'running' ELSE 'pending' END, $5::text::jsonb,
+                    $6, $7, $8, $9, $10::text,
+                    CASE WHEN $10::text IS NOT NULL THEN now() + $11 * interval '1 millisecond' END,
+                    CASE WHEN $10::text IS NOT NULL THEN now() END,
                     CASE WHEN $10::text IS NOT NULL THEN 1 ELSE 0 END)
             ON CONFLICT ((coalesce(tenant_id, '')), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
 
@@ -42,7 +44,7 @@ public class PgExecutionStore implements ExecutionStore {
     static final String UPDATE_EXECUTION = """
             UPDATE workflow_executions SET status = $3, context = $4::text::jsonb, result = $5::text::jsonb,
                 error_message = $6, current_step = $7, running_time_ms = $8, completed_at = $10,
-                next_wake_at = CASE WHEN $3 = 'WAITING' AND (wake_requested OR cancel_requested
+                next_wake_at = CASE WHEN $3 = 'waiting' AND (wake_requested OR cancel_requested
                         OR EXISTS (SELECT 1 FROM inbox_events i WHERE i.topic = $13 AND i.event_key = $14
                                       AND i.received_at >= $16)) THEN now() ELSE $9 END,
                 wake_requested = false,
@@ -73,10 +75,10 @@ public class PgExecutionStore implements ExecutionStore {
     private static final String CLAIM_DUE = """
             WITH RECURSIVE tenants AS (
                 (SELECT coalesce(tenant_id, '') AS tenant FROM workflow_executions
-                  WHERE status IN ('PENDING', 'RUNNING', 'WAITING') ORDER BY 1 LIMIT 1)
+                  WHERE status IN ('pending', 'running', 'waiting') ORDER BY 1 LIMIT 1)
                 UNION ALL
                 SELECT (SELECT coalesce(tenant_id, '') FROM workflow_executions
-                         WHERE status IN ('PENDING', 'RUNNING', 'WAITING') AND coalesce(tenant_id, '') > tenants.tenant
+                         WHERE status IN ('pending', 'running', 'waiting') AND coalesce(tenant_id, '') > tenants.tenant
                          ORDER BY 1 LIMIT 1)
                   FROM tenants WHERE tenants.tenant IS NOT NULL),
             rooms AS (SELECT * FROM unnest($6::text[], $7::int[]) AS r(tenant, room)),
@@ -87,7 +89,7 @@ public class PgExecutionStore implements ExecutionStore {
                  CROSS JOIN LATERAL (
                       SELECT d.id, d.next_wake_at, row_number() OVER (ORDER BY d.next_wake_at NULLS FIRST) AS turn FROM (
                           SELECT id, next_wake_at FROM workflow_executions
-                           WHERE coalesce(tenant_id, '') = t.tenant AND status IN ('PENDING', 'RUNNING', 'WAITING')
+                           WHERE coalesce(tenant_id, '') = t.tenant AND status IN ('pending', 'running', 'waiting')
                              AND (next_wake_at IS NULL OR next_wake_at <= now())
                              AND (lease_expires_at IS NULL OR lease_expires_at < now())
                              AND NOT (id = ANY($4))
@@ -97,7 +99,7 @@ public class PgExecutionStore implements ExecutionStore {
             due AS (
                 -- Checked again on the locked row: another instance may have claimed it since the candidates were read.
                 SELECT e.id FROM workflow_executions e JOIN candidates c ON c.id = e.id
-                 WHERE e.status IN ('PENDING', 'RUNNING', 'WAITING')
+                 WHERE e.status IN ('pending', 'running', 'waiting')
                    AND (e.next_wake_at IS NULL OR e.next_wake_at <= now())
                    AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
                  ORDER BY c.turn, c.next_wake_at NULLS FIRST
@@ -107,6 +109,7 @@ public class PgExecutionStore implements ExecutionStore {
                 UPDATE workflow_executions e
                    SET lease_owner = $1 || ':' || gen_random_uuid(), lease_expires_at = now() + $3 * interval '1 millisecond',
                        next_wake_at = NULL, wake_requested = false, started_at = coalesce(e.started_at, now()),
+                       status = CASE WHEN e.status = 'pending' THEN 'running' ELSE e.status END,
                        driver_attempts = e.driver_attempts + 1, updated_at = now()
                   FROM due
                  WHERE e.id = due.id
@@ -142,66 +145,66 @@ public class PgExecutionStore implements ExecutionStore {
             UPDATE workflow_executions SET driver_error = left($3, 2000) WHERE id = $1 AND lease_owner = $2""";
 
     private static final String FAIL_UNRUNNABLE = """
-            UPDATE workflow_executions SET status = 'FAILED', error_message = $3, completed_at = now(), updated_at = now(),
+            UPDATE workflow_executions SET status = 'failed', error_message = $3, completed_at = now(), updated_at = now(),
                 next_wake_at = NULL, lease_owner = NULL, lease_expires_at = NULL
              WHERE id = $1 AND lease_owner = $2""";
 
     // A driven execution keeps the request in wake_requested; an idle waiting one is due at once.
     private static final String WAKE = """
             UPDATE workflow_executions SET wake_requested = true, updated_at = now(),
-                next_wake_at = CASE WHEN status = 'WAITING' AND (lease_owner IS NULL OR lease_expires_at < now())
+                next_wake_at = CASE WHEN status = 'waiting' AND (lease_owner IS NULL OR lease_expires_at < now())
                                     THEN now() ELSE next_wake_at END
-             WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING')""";
+             WHERE id = $1 AND status IN ('pending', 'running', 'waiting')""";
 
     private static final String WAKE_WAITING_ON = """
             UPDATE workflow_executions SET wake_requested = true, updated_at = now(),
                 next_wake_at = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN now() ELSE next_wake_at END
-             WHERE status = 'WAITING' AND wait_event = $1 AND wait_key = $2
+             WHERE status = 'waiting' AND wait_event = $1 AND wait_key = $2
                AND ($3::text IS NULL OR tenant_id = $3)""";
 
     // An execution undoing its steps is not cancelled: stopping half-way would leave some undone, some not.
     private static final String CANCEL = """
             UPDATE workflow_executions SET
-                status = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN 'CANCELLED' ELSE status END,
+                status = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN 'cancelled' ELSE status END,
                 completed_at = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN now() END,
                 error_message = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN 'cancelled' END,
                 lease_owner = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN NULL ELSE lease_owner END,
                 next_wake_at = CASE WHEN lease_owner IS NULL OR lease_expires_at < now() THEN NULL ELSE next_wake_at END,
                 cancel_requested = true, updated_at = now()
-             WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING') AND compensation_step IS NULL
+             WHERE id = $1 AND status IN ('pending', 'running', 'waiting') AND compensation_step IS NULL
             RETURNING status, workflow_name, workflow_version, tenant_id, running_time_ms""";
 
     private static final String CANCEL_OPEN_STEPS = """
-            UPDATE workflow_steps s SET status = 'CANCELLED', completed_at = now(), wait_until = NULL
+            UPDATE workflow_steps s SET status = 'cancelled', completed_at = now(), wait_until = NULL
               FROM workflow_executions e
-             WHERE e.id = $1 AND e.status = 'CANCELLED' AND s.execution_id = e.id AND s.run_number = e.run_number
-               AND s.status IN ('RUNNING', 'WAITING', 'PENDING')""";
+             WHERE e.id = $1 AND e.status = 'cancelled' AND s.execution_id = e.id AND s.run_number = e.run_number
+               AND s.status IN ('running', 'waiting', 'pending')""";
 
     private static final String RETRY = """
-            UPDATE workflow_executions SET status = 'RUNNING', run_number = run_number + 1, error_message = NULL,
+            UPDATE workflow_executions SET status = 'running', run_number = run_number + 1, error_message = NULL,
                 completed_at = NULL, cancel_requested = false, next_wake_at = now(), lease_owner = NULL,
                 running_time_ms = 0, driver_attempts = 0, driver_error = NULL,
                 lease_expires_at = NULL, updated_at = now()
-             WHERE id = $1 AND status = 'FAILED' AND compensation_step IS NULL""";
+             WHERE id = $1 AND status = 'failed' AND compensation_step IS NULL""";
 
     // An operator's compensation of a FAILED execution: a new run that undoes from the first undo
     // (sequence number = the definition's step count), if a step it completed has a compensate.
     private static final String COMPENSATE = """
-            UPDATE workflow_executions e SET status = 'RUNNING', run_number = e.run_number + 1,
+            UPDATE workflow_executions e SET status = 'running', run_number = e.run_number + 1,
                 compensation_step = jsonb_array_length(w.definition -> 'steps'), completed_at = NULL,
                 error_message = split_part(e.error_message, '; compensate_', 1),
                 cancel_requested = false, next_wake_at = now(), lease_owner = NULL, running_time_ms = 0,
                 driver_attempts = 0, driver_error = NULL, lease_expires_at = NULL, updated_at = now()
               FROM workflows w
-             WHERE e.id = $1 AND w.id = e.workflow_id AND e.status = 'FAILED'
+             WHERE e.id = $1 AND w.id = e.workflow_id AND e.status = 'failed'
                AND EXISTS (SELECT 1 FROM workflow_steps s
-                            WHERE s.execution_id = e.id AND s.status = 'COMPLETED'
+                            WHERE s.execution_id = e.id AND s.status = 'completed'
                               AND s.sequence_number < jsonb_array_length(w.definition -> 'steps')
                               AND jsonb_typeof(w.definition -> 'steps' -> s.sequence_number -> 'compensate') = 'object')""";
 
     private static final String COMPLETED_STEPS = """
             SELECT DISTINCT sequence_number FROM workflow_steps
-             WHERE execution_id = $1 AND status = 'COMPLETED' AND sequence_number < $2""";
+             WHERE execution_id = $1 AND status = 'completed' AND sequence_number < $2""";
 
     private final Pool pool;
     private final WriteBatcher batcher;
@@ -236,7 +239,7 @@ public class PgExecutionStore implements ExecutionStore {
         s.sliceStartedAt = now;
         boolean keep = s.keepsLease();
         Tuple execution = Tuple.tuple()
-                .addUUID(s.id).addString(s.leaseToken).addString(s.status.name())
+                .addUUID(s.id).addString(s.leaseToken).addString(s.status.wire())
                 .addString(JsonCodec.write(s.context))
                 .addString(s.result == null ? null : JsonCodec.write(s.result))
                 .addString(s.errorMessage).addInteger(s.currentStep).addLong(runningTime)
@@ -256,7 +259,7 @@ public class PgExecutionStore implements ExecutionStore {
     private static Tuple stepTuple(StepRecord step) {
         return Tuple.tuple()
                 .addUUID(step.executionId).addInteger(step.runNumber).addInteger(step.sequence)
-                .addString(step.name).addString(step.type).addString(step.status.name())
+                .addString(step.name).addString(step.type).addString(step.status.wire())
                 .addString(step.input == null ? null : JsonCodec.write(step.input))
                 .addString(step.output == null ? null : JsonCodec.write(step.output))
                 .addString(step.error).addInteger(step.retryCount)
@@ -288,7 +291,7 @@ public class PgExecutionStore implements ExecutionStore {
         if (row.getString(9) != null) {
             step = new StepRecord(id, runNumber, compensationStep != null ? compensationStep : currentStep, row.getString(9),
                     row.getString(10), instant(row.getOffsetDateTime(13)));
-            step.status = StepStatus.valueOf(row.getString(11));
+            step.status = StepStatus.stored(row.getString(11));
             step.retryCount = row.getInteger(12);
             step.waitUntil = instant(row.getOffsetDateTime(14));
             step.input = JsonCodec.read(row.getString(15));
@@ -354,7 +357,7 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     private static CancelOutcome toCancelOutcome(Row row) {
-        return new CancelOutcome(ExecutionStatus.valueOf(row.getString(0)), row.getString(1), row.getString(2),
+        return new CancelOutcome(ExecutionStatus.stored(row.getString(0)), row.getString(1), row.getString(2),
                 row.getString(3), row.getLong(4));
     }
 

@@ -30,7 +30,7 @@ public class WaitingExecutions {
 
     private static final Logger LOG = Logger.getLogger(WaitingExecutions.class);
     private static final String COUNT = """
-            SELECT workflow_name, count(*) FROM workflow_executions WHERE status = 'WAITING' GROUP BY workflow_name""";
+            SELECT workflow_name, count(*) FROM workflow_executions WHERE status = 'waiting' GROUP BY workflow_name""";
 
     private final Pool pool;
     private final Vertx vertx;

@@ -22,8 +22,8 @@ public class StartQuota {
     // The status IN (...) is the partial index's condition (V8), so that the count reads the index.
     private static final String COUNT_WAITING = """
             SELECT count(*) FROM workflow_executions
-             WHERE coalesce(tenant_id, '') = coalesce($1, '') AND status IN ('PENDING', 'RUNNING', 'WAITING')
-               AND status = 'WAITING'""";
+             WHERE coalesce(tenant_id, '') = coalesce($1, '') AND status IN ('pending', 'running', 'waiting')
+               AND status = 'waiting'""";
 
     private final TenantQuotas quotas;
     private final Pool pool;

@@ -1,11 +1,13 @@
 package io.dotmac.workflow.repository;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,19 +29,19 @@ public class ExecutionQueries {
     private static final String SUMMARY_COLUMNS = """
             e.id, e.workflow_name, e.workflow_version, e.status, e.trigger_type, e.trigger_source, e.error_message,
             e.current_step, e.run_number, e.created_at, e.started_at, e.completed_at, e.next_wake_at,
-            CASE WHEN e.status = 'WAITING' THEN e.wait_event END, CASE WHEN e.status = 'WAITING' THEN e.wait_key END,
+            CASE WHEN e.status = 'waiting' THEN e.wait_event END, CASE WHEN e.status = 'waiting' THEN e.wait_key END,
             w.started_at, w.wait_until,
             (SELECT jsonb_object_agg(k.key, k.value) FROM (
                 SELECT key, value FROM jsonb_each(CASE WHEN jsonb_typeof(e.context) = 'object' THEN e.context ELSE '{}' END)
                  WHERE jsonb_typeof(value) IN ('string', 'number') AND length(value #>> '{}') <= 200
                  ORDER BY key LIMIT %d) k)::text,
-            e.compensation_step IS NOT NULL""".formatted(MAX_BUSINESS_KEYS);
+            e.compensation_step IS NOT NULL, e.workflow_id, e.tenant_id, e.updated_at""".formatted(MAX_BUSINESS_KEYS);
 
     // A waiting execution's current step says since when it waits and until when it may.
     private static final String FROM = """
 
             FROM workflow_executions e
-            LEFT JOIN workflow_steps w ON e.status = 'WAITING' AND w.execution_id = e.id
+            LEFT JOIN workflow_steps w ON e.status = 'waiting' AND w.execution_id = e.id
                   AND w.run_number = e.run_number AND w.sequence_number = e.current_step
             """;
 
@@ -66,17 +68,17 @@ public class ExecutionQueries {
 
     private static final String STEPS = """
             SELECT run_number, sequence_number, step_name, step_type, status, input_data::text, output_data::text,
-                   error_message, retry_count, started_at, completed_at, duration_ms, wait_until
+                   error_message, retry_count, started_at, completed_at, duration_ms, wait_until, id, duration_seconds
               FROM workflow_steps WHERE execution_id = $1 ORDER BY run_number, sequence_number""";
 
     private static final String DRIVING_KEY = """
             SELECT EXISTS (SELECT 1 FROM workflow_executions e
                             WHERE e.tenant_id = $1 AND e.workflow_name = $2
-                              AND e.status IN ('PENDING', 'RUNNING', 'WAITING', 'COMPLETED')
+                              AND e.status IN ('pending', 'running', 'waiting', 'completed')
                               AND workflow_business_keys(e.context) @> ARRAY[lower($3)])""";
 
     /** The number of summary columns; a detail's context and result follow them. */
-    private static final int SUMMARY_SIZE = 19;
+    private static final int SUMMARY_SIZE = 22;
 
     private final Pool pool;
 
@@ -107,26 +109,37 @@ public class ExecutionQueries {
     }
 
     /**
-     * One execution as a list shows it. A WAITING one names the event that wakes it and its key
-     * ({@code waitEvent}, {@code waitKey}; null when only the periodic check wakes it), since when it
-     * waits and its deadline; {@code businessKeys} are up to {@value #MAX_BUSINESS_KEYS} of its
-     * context's top-level strings and numbers (mostly its inputs: lead_id, quote_id, ...).
-     * {@code compensated}: it undid, or is undoing, its completed steps (it cannot be retried or
-     * cancelled).
+     * One execution as a list shows it, with the original guide's fields ({@code id},
+     * {@code workflow_id}, {@code status}, {@code error_message}, {@code started_at},
+     * {@code completed_at}, {@code trigger_type}, {@code trigger_source}, {@code tenant_id},
+     * {@code created_at}, {@code updated_at}) and ours beside them. A waiting one names the event
+     * that wakes it and its key ({@code waitEvent}, {@code waitKey}; null when only the periodic check
+     * wakes it), since when it waits and its deadline; {@code businessKeys} are up to
+     * {@value #MAX_BUSINESS_KEYS} of its context's top-level strings and numbers (mostly its inputs:
+     * lead_id, quote_id, ...). {@code compensated}: it undid, or is undoing, its completed steps (it
+     * cannot be retried or cancelled). {@code workflowId} is the stored definition version it runs.
      */
-    public record Summary(UUID id, String workflowName, String workflowVersion, String status, String triggerType,
-                          String triggerSource, String errorMessage, int currentStep, int runNumber,
-                          OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                          OffsetDateTime nextWakeAt, String waitEvent, String waitKey, OffsetDateTime waitingSince,
-                          OffsetDateTime waitUntil, Object businessKeys, boolean compensated) {
+    public record Summary(UUID id, long workflowId, String workflowName, String workflowVersion, String status,
+                          String triggerType, String triggerSource, String tenantId, String errorMessage, int currentStep,
+                          int runNumber, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
+                          OffsetDateTime completedAt, OffsetDateTime nextWakeAt, String waitEvent, String waitKey,
+                          OffsetDateTime waitingSince, OffsetDateTime waitUntil, Object businessKeys, boolean compensated) {
     }
 
-    public record Step(int runNumber, int sequenceNumber, String name, String type, String status, Object input,
-                       Object output, String errorMessage, int retryCount, OffsetDateTime startedAt,
-                       OffsetDateTime completedAt, Long durationMs, OffsetDateTime waitUntil) {
+    /**
+     * One step of one run, with the guide's fields ({@code id}, {@code execution_id},
+     * {@code step_name}, {@code step_type}, {@code sequence_number}, {@code status},
+     * {@code input_data}, {@code output_data}, {@code error_message}, {@code retry_count},
+     * {@code started_at}, {@code completed_at}, {@code duration_seconds}) and ours beside them.
+     */
+    public record Step(long id, UUID executionId, int runNumber, int sequenceNumber, String stepName, String stepType,
+                       String status, Object inputData, Object outputData, String errorMessage, int retryCount,
+                       OffsetDateTime startedAt, OffsetDateTime completedAt, BigDecimal durationSeconds, Long durationMs,
+                       OffsetDateTime waitUntil) {
     }
 
-    public record Detail(Summary summary, Object context, Object result, List<Step> steps) {
+    /** An execution as the guide's {@code GET /executions/{id}} shows it: the summary's fields at the top level. */
+    public record Detail(@JsonUnwrapped Summary summary, Object context, Object result, List<Step> steps) {
     }
 
     /** Up to {@code limit} executions after {@code after} (null: from the newest). */
@@ -153,10 +166,10 @@ public class ExecutionQueries {
             Row row = rows.iterator().next();
             return pool.preparedQuery(STEPS).execute(Tuple.of(id)).map(stepRows -> {
                 List<Step> steps = new ArrayList<>();
-                stepRows.forEach(s -> steps.add(new Step(s.getInteger(0), s.getInteger(1), s.getString(2), s.getString(3),
-                        s.getString(4), JsonCodec.read(s.getString(5)), JsonCodec.read(s.getString(6)), s.getString(7),
-                        s.getInteger(8), s.getOffsetDateTime(9), s.getOffsetDateTime(10), s.getLong(11),
-                        s.getOffsetDateTime(12))));
+                stepRows.forEach(s -> steps.add(new Step(s.getLong(13), id, s.getInteger(0), s.getInteger(1), s.getString(2),
+                        s.getString(3), s.getString(4), JsonCodec.read(s.getString(5)), JsonCodec.read(s.getString(6)),
+                        s.getString(7), s.getInteger(8), s.getOffsetDateTime(9), s.getOffsetDateTime(10),
+                        s.getBigDecimal(14), s.getLong(11), s.getOffsetDateTime(12))));
                 return Optional.of(new Detail(summary(row), JsonCodec.read(row.getString(SUMMARY_SIZE)),
                         JsonCodec.read(row.getString(SUMMARY_SIZE + 1)), steps));
             });
@@ -164,11 +177,11 @@ public class ExecutionQueries {
     }
 
     private static Summary summary(Row row) {
-        return new Summary(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), row.getInteger(7), row.getInteger(8), row.getOffsetDateTime(9),
-                row.getOffsetDateTime(10), row.getOffsetDateTime(11), row.getOffsetDateTime(12), row.getString(13),
-                row.getString(14), row.getOffsetDateTime(15), row.getOffsetDateTime(16), businessKeys(row.getString(17)),
-                row.getBoolean(18));
+        return new Summary(row.getUUID(0), row.getLong(19), row.getString(1), row.getString(2), row.getString(3),
+                row.getString(4), row.getString(5), row.getString(20), row.getString(6), row.getInteger(7), row.getInteger(8),
+                row.getOffsetDateTime(9), row.getOffsetDateTime(21), row.getOffsetDateTime(10), row.getOffsetDateTime(11),
+                row.getOffsetDateTime(12), row.getString(13), row.getString(14), row.getOffsetDateTime(15),
+                row.getOffsetDateTime(16), businessKeys(row.getString(17)), row.getBoolean(18));
     }
 
     private static Object businessKeys(String json) {

@@ -2,6 +2,7 @@ package io.dotmac.workflow.rest;
 
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
+import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.repository.ExecutionQueries;
 import io.dotmac.workflow.rest.ApiModels.ExecutionPage;
 import io.dotmac.workflow.rest.ApiModels.Status;
@@ -63,23 +64,23 @@ public class ExecutionResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Cancel: a waiting execution at once, a running one before its next step; 409 if finished")
     public Uni<Response> cancel(@PathParam("id") UUID id) {
-        return executions.cancel(tenant.id(), id).map(status -> Response.accepted(new Status(id, status.name())).build());
+        return executions.cancel(tenant.id(), id).map(status -> Response.accepted(new Status(id, status.wire())).build());
     }
 
     @POST
     @Path("/{id}/retry")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Resume a FAILED execution from its failed step, as a new run; 409 otherwise")
+    @Operation(summary = "Resume a failed execution from its failed step, as a new run; 409 otherwise")
     public Uni<Response> retry(@PathParam("id") UUID id) {
-        return executions.retry(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, "RUNNING")).build());
+        return executions.retry(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, ExecutionStatus.RUNNING.wire())).build());
     }
 
     @POST
     @Path("/{id}/compensate")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Undo what a FAILED execution did: as a new run, the compensate call of each step it completed, "
-            + "latest first, each recorded as a step; it ends FAILED again. 409 unless it is FAILED with something to undo")
+    @Operation(summary = "Undo what a failed execution did: as a new run, the compensate call of each step it completed, "
+            + "latest first, each recorded as a step; it ends failed again. 409 unless it is failed with something to undo")
     public Uni<Response> compensate(@PathParam("id") UUID id) {
-        return executions.compensate(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, "RUNNING")).build());
+        return executions.compensate(tenant.id(), id).map(ignored -> Response.accepted(new Status(id, ExecutionStatus.RUNNING.wire())).build());
     }
 }

@@ -23,6 +23,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -112,12 +114,21 @@ public class WorkflowResource {
     @Path("/execute")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Start an execution; 202 with its id. The same idempotency_key returns the same execution")
-    public Uni<Response> execute(@Valid @NotNull ExecuteRequest request, UriInfo uri) {
+    @Operation(summary = "Start an execution; 202 with its id. The same idempotency_key returns the same execution",
+            description = "?wait=30s (500ms, 2m; at most workflow.execute.max-wait, 60s by default): answer 200 with the "
+                    + "execution as GET /executions/{id} shows it once it has finished or waits (for a customer, an event), "
+                    + "or 202 as without it when the time runs out; the execution goes on either way")
+    public Uni<Response> execute(@Valid @NotNull ExecuteRequest request, @QueryParam("wait") String wait, UriInfo uri) {
+        Duration waitFor = executions.waitFor(wait);
         return executions.execute(tenant.id(), token.getName(), request.workflowName(), ApiModels.orEmpty(request.context()),
                         request.idempotencyKey())
-                .map(started -> Response.accepted(new ExecutionAccepted(started.id(), "RUNNING", started.created()))
-                        .location(uri.getBaseUriBuilder().path("/api/v1/workflows/executions/{id}").build(started.id()))
-                        .build());
+                .chain(started -> executions.settled(tenant.id(), started.id(), waitFor).chain(settled -> {
+                    URI location = uri.getBaseUriBuilder().path("/api/v1/workflows/executions/{id}").build(started.id());
+                    if (settled.isPresent()) {
+                        return Uni.createFrom().item(Response.ok(settled.get()).location(location).build());
+                    }
+                    return executions.statusOf(tenant.id(), started).map(status -> Response
+                            .accepted(new ExecutionAccepted(started.id(), status, started.created())).location(location).build());
+                }));
     }
 }

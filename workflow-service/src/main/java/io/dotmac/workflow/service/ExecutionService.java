@@ -8,12 +8,19 @@ import io.dotmac.workflow.repository.ExecutionQueries;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Executions as the API sees them: started, listed, read, cancelled and retried within the
@@ -28,13 +35,96 @@ public class ExecutionService {
     static final int MAX_LIMIT = 200;
     /** Business keys are ids, numbers and emails; longer values are never indexed as keys (V6). */
     static final int MAX_KEY_LENGTH = 200;
+    private static final Pattern WAIT = Pattern.compile("(\\d{1,12})(ms|s|m)?");
+
+    /** The first look at a start that is waited for, doubling up to {@link #LONGEST_LOOK}. */
+    private static final Duration FIRST_LOOK = Duration.ofMillis(20);
+    private static final Duration LONGEST_LOOK = Duration.ofMillis(250);
 
     private final WorkflowEngine engine;
     private final ExecutionQueries queries;
+    private final Duration maxWait;
+    private final Semaphore waiters;
 
-    ExecutionService(WorkflowEngine engine, ExecutionQueries queries) {
+    ExecutionService(WorkflowEngine engine, ExecutionQueries queries,
+                     @ConfigProperty(name = "workflow.execute.max-wait", defaultValue = "60s") Duration maxWait,
+                     @ConfigProperty(name = "workflow.execute.max-waiting", defaultValue = "200") int maxWaiting) {
         this.engine = engine;
         this.queries = queries;
+        this.maxWait = maxWait;
+        this.waiters = new Semaphore(maxWaiting);
+    }
+
+    /** The status of a start's execution as it was answered: read again only for one that existed before. */
+    public Uni<String> statusOf(String tenantId, WorkflowEngine.Started started) {
+        if (started.created()) {
+            return Uni.createFrom().item((started.driven() ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING).wire());
+        }
+        return get(tenantId, started.id()).map(execution -> execution.summary().status());
+    }
+
+    /**
+     * How long a start may wait for its execution ({@code ?wait=30s}, {@code 500ms}, {@code 2m}, or
+     * seconds), checked before anything is started; zero when not asked.
+     */
+    public Duration waitFor(String text) {
+        if (text == null || text.isBlank()) {
+            return Duration.ZERO;
+        }
+        Matcher m = WAIT.matcher(text.trim());
+        if (!m.matches()) {
+            throw new ProblemException(400, "wait '" + text + "' is not a duration such as 30s, 500ms or 2m");
+        }
+        Duration wait;
+        try {
+            long amount = Long.parseLong(m.group(1));
+            wait = switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            wait = maxWait.plusSeconds(1);
+        }
+        if (wait.compareTo(maxWait) > 0) {
+            throw new ProblemException(400, "wait '" + text + "' is longer than this API waits (at most " + maxWait.toSeconds()
+                    + "s); the execution goes on after the answer, so read it at its Location instead");
+        }
+        return wait;
+    }
+
+    /**
+     * The execution once it has finished or waits (for a customer, an event), or empty when
+     * {@code wait} ran out first. Waiting is a few reads of the execution, not a held thread; when
+     * too many requests wait at once, a new one is answered at once.
+     */
+    public Uni<Optional<ExecutionQueries.Detail>> settled(String tenantId, UUID id, Duration wait) {
+        if (wait.isZero() || !waiters.tryAcquire()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        Instant deadline = Instant.now().plus(wait);
+        return look(tenantId, id, deadline, FIRST_LOOK).onTermination().invoke(waiters::release);
+    }
+
+    private Uni<Optional<ExecutionQueries.Detail>> look(String tenantId, UUID id, Instant deadline, Duration next) {
+        return queries.find(tenantId, id).chain(found -> {
+            if (found.isPresent() && settled(found.get())) {
+                return Uni.createFrom().item(found);
+            }
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (found.isEmpty() || left.isNegative() || left.isZero()) {
+                return Uni.createFrom().item(Optional.<ExecutionQueries.Detail>empty());
+            }
+            Duration pause = next.compareTo(left) < 0 ? next : left;
+            Duration after = next.multipliedBy(2).compareTo(LONGEST_LOOK) < 0 ? next.multipliedBy(2) : LONGEST_LOOK;
+            return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                    .chain(() -> look(tenantId, id, deadline, after));
+        });
+    }
+
+    private static boolean settled(ExecutionQueries.Detail execution) {
+        ExecutionStatus status = ExecutionStatus.stored(execution.summary().status());
+        return status.isTerminal() || status == ExecutionStatus.WAITING;
     }
 
     public Uni<WorkflowEngine.Started> execute(String tenantId, String user, String workflowName,
@@ -74,7 +164,7 @@ public class ExecutionService {
     public Uni<ExecutionStatus> cancel(String tenantId, UUID id) {
         return get(tenantId, id).chain(execution -> engine.cancel(id).map(status -> {
             if (status == null) {
-                throw new ProblemException(409, ExecutionStatus.valueOf(execution.summary().status()).isTerminal()
+                throw new ProblemException(409, ExecutionStatus.stored(execution.summary().status()).isTerminal()
                         ? "execution " + id + " has already finished"
                         : "execution " + id + " is undoing what it did (compensating); that is not cancelled half-way");
             }
@@ -86,9 +176,9 @@ public class ExecutionService {
         return get(tenantId, id).chain(execution -> engine.retry(id).map(retried -> {
             if (!retried) {
                 String status = execution.summary().status();
-                throw new ProblemException(409, ExecutionStatus.FAILED.name().equals(status)
+                throw new ProblemException(409, ExecutionStatus.FAILED.wire().equals(status)
                         ? "execution " + id + " was compensated (what it did is undone), so it cannot go on; start a new one"
-                        : "only a FAILED execution can be retried; execution " + id + " is " + status);
+                        : "only a failed execution can be retried; execution " + id + " is " + status);
             }
             return null;
         }));
@@ -98,9 +188,9 @@ public class ExecutionService {
         return get(tenantId, id).chain(execution -> engine.compensate(id).map(compensating -> {
             if (!compensating) {
                 String status = execution.summary().status();
-                throw new ProblemException(409, ExecutionStatus.FAILED.name().equals(status)
+                throw new ProblemException(409, ExecutionStatus.FAILED.wire().equals(status)
                         ? "execution " + id + " has nothing to undo: none of the steps it completed has a compensate"
-                        : "only a FAILED execution can be compensated; execution " + id + " is " + status);
+                        : "only a failed execution can be compensated; execution " + id + " is " + status);
             }
             return null;
         }));
@@ -117,11 +207,9 @@ public class ExecutionService {
         if (status == null || status.isBlank()) {
             return null;
         }
-        try {
-            return ExecutionStatus.valueOf(status.trim().toUpperCase()).name();
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "status '" + status + "' is not one of " + List.of(ExecutionStatus.values()));
-        }
+        // Any case: a client written against the upper-case statuses of before still filters.
+        return ExecutionStatus.of(status).map(ExecutionStatus::wire).orElseThrow(() ->
+                new ProblemException(400, "status '" + status + "' is not one of " + List.of(ExecutionStatus.values())));
     }
 
     private static String key(String key) {

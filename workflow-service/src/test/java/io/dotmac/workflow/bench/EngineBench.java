@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * The engine benchmark (run by {@code deploy/local/bench}; not part of the test suite). Measures
  * the machine's commit ceiling with pgbench, then runs an 8-step transform workflow (pure engine
  * cost) and an 8-step service_call workflow (against an HTTP stub that answers at once) at 1, 8
- * and 64 executions in flight, each started through the engine's start path and run to COMPLETED
+ * and 64 executions in flight, each started through the engine's start path and run to completed
  * on PostgreSQL with its durable defaults. Prints a table and writes it to
  * {@code target/bench-results.md}. It asserts that every execution completed; it asserts nothing
  * about speed.

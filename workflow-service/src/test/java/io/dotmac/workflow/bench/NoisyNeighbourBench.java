@@ -62,7 +62,7 @@ class NoisyNeighbourBench {
     @Test
     void run() throws Exception {
         // An earlier run's flood is left unfinished in the database; driven now, it would be a third tenant in both rows.
-        pool.query("DELETE FROM workflow_executions WHERE tenant_id LIKE 'bench-a-%' AND status IN ('PENDING', 'RUNNING', 'WAITING')")
+        pool.query("DELETE FROM workflow_executions WHERE tenant_id LIKE 'bench-a-%' AND status IN ('pending', 'running', 'waiting')")
                 .execute().await().atMost(Duration.ofSeconds(60));
         String tenantB = "bench-b-" + UUID.randomUUID().toString().substring(0, 6);
         String tenantA = "bench-a-" + UUID.randomUUID().toString().substring(0, 6);
@@ -158,18 +158,18 @@ class NoisyNeighbourBench {
     private void awaitAllWaiting(List<UUID> ids) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
-            long waiting = pool.preparedQuery("SELECT count(*) FROM workflow_executions WHERE id = ANY($1) AND status = 'WAITING'")
+            long waiting = pool.preparedQuery("SELECT count(*) FROM workflow_executions WHERE id = ANY($1) AND status = 'waiting'")
                     .execute(Tuple.of(ids.toArray(UUID[]::new))).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
             if (waiting == ids.size()) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("B's executions did not all reach WAITING");
+        throw new IllegalStateException("B's executions did not all reach waiting");
     }
 
     private long completed(String tenant) {
-        return tenant == null ? 0 : pool.preparedQuery("SELECT count(*) FROM workflow_executions WHERE tenant_id = $1 AND status = 'COMPLETED'")
+        return tenant == null ? 0 : pool.preparedQuery("SELECT count(*) FROM workflow_executions WHERE tenant_id = $1 AND status = 'completed'")
                 .execute(Tuple.of(tenant)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
     }
 

@@ -4,6 +4,7 @@ import static io.dotmac.common.testing.StaticPageChecks.page;
 import static io.dotmac.common.testing.StaticPageChecks.secured;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.dotmac.common.testing.StaticPageChecks;
@@ -34,6 +35,21 @@ class ConsoleTest {
         secured(page("/console/console.css").statusCode(200).contentType(startsWith("text/css"))
                 .body(containsString(".row-failed")));
         page("/console/no-such-file.js").statusCode(404);
+    }
+
+    /**
+     * The console shows statuses as the API spells them (the original guide's lowercase), reads an
+     * execution's fields at the top level and its steps by the guide's names.
+     */
+    @Test
+    void theConsoleSpeaksTheApisStatusesAndFieldNames() {
+        page("/console/app.js").statusCode(200)
+                .body(containsString("const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];"))
+                .body(containsString("step.step_name")).body(containsString("step.output_data"))
+                .body(not(containsString(".summary"))).body(not(containsString("'COMPLETED'")));
+        page("/console/console.css").statusCode(200)
+                .body(containsString(".status-completed")).body(containsString(".status-failed"))
+                .body(containsString(".status-waiting")).body(not(containsString(".status-COMPLETED")));
     }
 
     @Test

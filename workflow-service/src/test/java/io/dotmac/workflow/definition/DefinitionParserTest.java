@@ -28,7 +28,7 @@ class DefinitionParserTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SERVICE_CALL_FIELDS =
-            "name, type, critical, when, service, method, params, result, timeout_seconds, retry, compensate";
+            "name, type, critical, when, service, method, params, result, timeout_seconds, retry, compensate, await_outcome";
 
     private final DefinitionParser parser = new DefinitionParser(new TestCatalog(), new ExpressionEngine());
 
@@ -240,9 +240,16 @@ class DefinitionParserTest {
     }
 
     @Test
-    void requiresNameVersionAndNonEmptySteps() {
-        assertEquals(List.of("field 'name': required", "field 'version': required, e.g. \"1.0.0\"",
-                "field 'steps': must contain at least one step"), errors("{\"steps\": []}"));
+    void requiresNameAndNonEmptySteps() {
+        assertEquals(List.of("field 'name': required", "field 'steps': must contain at least one step"),
+                errors("{\"steps\": []}"));
+    }
+
+    @Test
+    void aDefinitionWithoutVersionIsTheFirstOne() {
+        assertEquals("1.0.0", parse("""
+                {"name": "unversioned", "inputs": ["lead_id"], "steps": [{"name": "gate", "type": "condition",
+                 "condition": "lead_id != ''"}]}""").version());
     }
 
     @Test

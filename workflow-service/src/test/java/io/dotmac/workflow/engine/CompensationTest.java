@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A step's {@code compensate}: when a critical step fails for good, the steps that completed are
  * undone latest first, each undo a recorded step with its own Idempotency-Key, and the execution
- * ends FAILED with the original error. Real PostgreSQL, real HTTP to a WireMock stand-in.
+ * ends failed with the original error. Real PostgreSQL, real HTTP to a WireMock stand-in.
  */
 @QuarkusTest
 @QuarkusTestResource(DownstreamStub.class)
@@ -62,11 +62,11 @@ class CompensationTest {
         UUID execution = support.start(support.define("[\"quote_id\", \"slug\"]", JOURNEY), Map.of("quote_id", quote, "slug", "acme"));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
+        assertEquals("failed", done.get("status"));
         assertTrue(done.get("error_message").toString().startsWith("step 'activate' failed: HTTP 409"), done.get("error_message").toString());
         List<Map<String, Object>> steps = support.steps(execution);
-        assertEquals(List.of("license=COMPLETED", "order=COMPLETED", "never=SKIPPED", "activate=FAILED",
-                        "compensate_order=COMPLETED", "compensate_license=COMPLETED"),
+        assertEquals(List.of("license=completed", "order=completed", "never=skipped", "activate=failed",
+                        "compensate_order=completed", "compensate_license=completed"),
                 steps.stream().map(s -> s.get("step_name") + "=" + s.get("status")).toList());
         assertEquals(List.of(5, 6), steps.subList(4, 6).stream().map(s -> s.get("sequence_number")).toList(),
                 "undos are recorded after the definition's five steps");
@@ -90,24 +90,24 @@ class CompensationTest {
         UUID execution = support.start(support.define("[\"quote_id\", \"slug\"]", JOURNEY), Map.of("quote_id", quote, "slug", "acme"));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
+        assertEquals("failed", done.get("status"));
         String error = done.get("error_message").toString();
         assertTrue(error.startsWith("step 'activate' failed") && error.contains("compensate_order failed: HTTP 409"), error);
         List<Map<String, Object>> first = support.steps(execution);
-        assertEquals(List.of("compensate_order=FAILED", "compensate_license=COMPLETED"),
+        assertEquals(List.of("compensate_order=failed", "compensate_license=completed"),
                 first.subList(4, 6).stream().map(s -> s.get("step_name") + "=" + s.get("status")).toList());
 
         // The order can be cancelled now: the operator runs the compensation again, as a second run.
         stub.stubFor(post(urlEqualTo("/api/v1/sales/orders/O-" + quote + "/cancel")).willReturn(okJson("{\"status\":\"cancelled\"}")));
         assertTrue(engine.compensate(execution).await().atMost(Duration.ofSeconds(10)));
         Map<String, Object> again = support.awaitTerminal(execution);
-        assertEquals("FAILED", again.get("status"));
+        assertEquals("failed", again.get("status"));
         assertEquals(2, again.get("run_number"));
         // The error is the failure's again: the first undo's failure was finished by this run.
         assertTrue(again.get("error_message").toString().startsWith("step 'activate' failed: HTTP 409")
                 && !again.get("error_message").toString().contains("compensate_"), again.get("error_message").toString());
         List<Map<String, Object>> second = support.steps(execution).stream().filter(s -> (int) s.get("run_number") == 2).toList();
-        assertEquals(List.of("compensate_order=COMPLETED", "compensate_license=COMPLETED"),
+        assertEquals(List.of("compensate_order=completed", "compensate_license=completed"),
                 second.stream().map(s -> s.get("step_name") + "=" + s.get("status")).toList());
         // The same keys as the first time: the services answer a repeated undo as they did.
         stub.verify(2, postRequestedFor(urlEqualTo("/api/v1/licenses/revoke"))
@@ -123,8 +123,8 @@ class CompensationTest {
         UUID execution = support.start(support.define("[\"quote_id\", \"slug\"]", JOURNEY), Map.of("quote_id", quote, "slug", "acme"));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
-        assertEquals(List.of("license=FAILED"), support.steps(execution).stream()
+        assertEquals("failed", done.get("status"));
+        assertEquals(List.of("license=failed"), support.steps(execution).stream()
                 .map(s -> s.get("step_name") + "=" + s.get("status")).toList());
         assertFalse(engine.compensate(execution).await().atMost(Duration.ofSeconds(10)), "nothing to undo");
         stub.verify(0, postRequestedFor(urlEqualTo("/api/v1/licenses/revoke"))
@@ -148,8 +148,8 @@ class CompensationTest {
         UUID execution = support.start(workflow, Map.of("quote_id", quote));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
-        assertEquals(List.of("paid=COMPLETED", "license=FAILED", "compensate_paid=COMPLETED"), support.steps(execution).stream()
+        assertEquals("failed", done.get("status"));
+        assertEquals(List.of("paid=completed", "license=failed", "compensate_paid=completed"), support.steps(execution).stream()
                 .map(s -> s.get("step_name") + "=" + s.get("status")).toList());
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/billing/payments/P-" + quote + "/refund")));
         assertTrue(done.get("error_message").toString().startsWith("step 'license' failed: HTTP 409"), done.get("error_message").toString());

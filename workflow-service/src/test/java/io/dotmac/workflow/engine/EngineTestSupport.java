@@ -73,7 +73,7 @@ public class EngineTestSupport {
 
     Map<String, Object> awaitTerminal(UUID id) {
         return awaitStatus(id, Arrays.stream(ExecutionStatus.values()).filter(ExecutionStatus::isTerminal)
-                .map(Enum::name).toArray(String[]::new));
+                .map(ExecutionStatus::wire).toArray(String[]::new));
     }
 
     Map<String, Object> execution(UUID id) {

@@ -105,7 +105,7 @@ class ExecutionLoggingTest {
         List<UUID> ids = runs.stream().map(run -> engine.start(new WorkflowEngine.StartRequest(run.workflow(),
                 Map.of("lead_id", run.tag()), "tenant-" + run.tag(), "manual", "test", null))
                 .await().atMost(java.time.Duration.ofSeconds(10)).id()).toList();
-        ids.forEach(id -> assertEquals("COMPLETED", support.awaitTerminal(id).get("status")));
+        ids.forEach(id -> assertEquals("completed", support.awaitTerminal(id).get("status")));
 
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
@@ -113,7 +113,7 @@ class ExecutionLoggingTest {
             assertLines(run, run.call() + " failed", id, run.call());
             assertLines(run, run.call() + " completed", id, run.call());
             assertLines(run, run.shape() + " completed", id, run.shape());
-            List<Captured> end = captured.stream().filter(c -> c.message().equals("execution " + id + " COMPLETED")).toList();
+            List<Captured> end = captured.stream().filter(c -> c.message().equals("execution " + id + " completed")).toList();
             assertEquals(1, end.size(), "the end of " + id);
             assertEquals(id, end.get(0).mdc().get("execution_id"));
             assertNull(end.get(0).mdc().get("step"), "no step once the execution ends");

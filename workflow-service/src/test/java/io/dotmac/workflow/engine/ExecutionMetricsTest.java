@@ -54,18 +54,18 @@ class ExecutionMetricsTest {
                  {"name":"never","type":"transform","when":"lead.status == 'lost'","set":{"x":1}}]""");
 
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
-        assertEquals("COMPLETED", support.awaitTerminal(execution).get("status"));
+        assertEquals("completed", support.awaitTerminal(execution).get("status"));
 
-        // The end is counted after its checkpoint commits, a moment after the row says COMPLETED.
+        // The end is counted after its checkpoint commits, a moment after the row says completed.
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now()
-                .value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "COMPLETED") == 1);
+                .value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "completed") == 1);
         Scrape scrape = Scrape.now();
         assertEquals(1, scrape.value("workflow_executions_started_total", "workflow", workflow, "trigger_type", "manual"));
-        assertEquals(0, scrape.value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "FAILED"));
+        assertEquals(0, scrape.value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "failed"));
         assertEquals(2, scrape.value("workflow_step_retries_total", "workflow", workflow, "step", "qualify"));
-        assertStepHistogram(scrape, workflow, "qualify", "service_call", "COMPLETED");
-        assertStepHistogram(scrape, workflow, "prepare", "transform", "COMPLETED");
-        assertStepHistogram(scrape, workflow, "never", "transform", "SKIPPED");
+        assertStepHistogram(scrape, workflow, "qualify", "service_call", "completed");
+        assertStepHistogram(scrape, workflow, "prepare", "transform", "completed");
+        assertStepHistogram(scrape, workflow, "never", "transform", "skipped");
         // Two 503s and their backoffs are in the step's duration.
         assertTrue(scrape.value("workflow_step_duration_seconds_sum", "workflow", workflow, "step", "qualify") >= 0.1);
     }
@@ -80,12 +80,12 @@ class ExecutionMetricsTest {
                   "params":{"lead_id":"${lead_id}"}}]""");
 
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
-        assertEquals("FAILED", support.awaitTerminal(execution).get("status"));
+        assertEquals("failed", support.awaitTerminal(execution).get("status"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now()
-                .value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "FAILED") == 1);
+                .value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "failed") == 1);
         Scrape scrape = Scrape.now();
-        assertStepHistogram(scrape, workflow, "qualify", "service_call", "FAILED");
+        assertStepHistogram(scrape, workflow, "qualify", "service_call", "failed");
         assertEquals(0, scrape.value("workflow_step_retries_total", "workflow", workflow, "step", "qualify"),
                 "a 4xx is not retried");
     }
@@ -97,16 +97,16 @@ class ExecutionMetricsTest {
 
         UUID first = support.start(workflow, Map.of("ready", false));
         UUID second = support.start(workflow, Map.of("ready", false));
-        support.awaitStatus(first, "WAITING");
-        support.awaitStatus(second, "WAITING");
+        support.awaitStatus(first, "waiting");
+        support.awaitStatus(second, "waiting");
 
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Scrape.now().value("workflow_executions_waiting", "workflow", workflow) == 2);
 
         engine.cancel(first).await().atMost(Duration.ofSeconds(5));
         engine.cancel(second).await().atMost(Duration.ofSeconds(5));
-        support.awaitStatus(first, "CANCELLED");
-        support.awaitStatus(second, "CANCELLED");
+        support.awaitStatus(first, "cancelled");
+        support.awaitStatus(second, "cancelled");
 
         // Still reported, as 0, once none waits.
         await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -114,7 +114,7 @@ class ExecutionMetricsTest {
                         && !Scrape.now().find("workflow_executions_waiting", "workflow", workflow).isEmpty());
         // A cancel is counted whether it took effect at once or through the execution's driver.
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now()
-                .value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "CANCELLED") == 2);
+                .value("workflow_executions_finished_seconds_count", "workflow", workflow, "status", "cancelled") == 2);
     }
 
     private static void assertStepHistogram(Scrape scrape, String workflow, String step, String type, String status) {

@@ -66,9 +66,9 @@ class TenantIsolationTest {
         UUID other = neighbour();
 
         Map<String, Object> failed = support.awaitTerminal(regex);
-        assertEquals("FAILED", failed.get("status"));
+        assertEquals("failed", failed.get("status"));
         assertTrue(failed.get("error_message").toString().contains("(.*a){20}"), () -> failed.get("error_message").toString());
-        assertEquals("COMPLETED", support.awaitTerminal(other).get("status"));
+        assertEquals("completed", support.awaitTerminal(other).get("status"));
     }
 
     @Test
@@ -79,7 +79,7 @@ class TenantIsolationTest {
 
         Map<String, Object> failed = support.awaitTerminal(support.start(evil, workflow, Map.of("s", "aaa")));
 
-        assertEquals("FAILED", failed.get("status"));
+        assertEquals("failed", failed.get("status"));
         assertTrue(failed.get("error_message").toString().contains("workflow.limits.regex-size"), () -> failed.get("error_message").toString());
     }
 
@@ -97,10 +97,10 @@ class TenantIsolationTest {
         UUID other = neighbour();
 
         Map<String, Object> failed = support.awaitTerminal(doubling);
-        assertEquals("FAILED", failed.get("status"));
+        assertEquals("failed", failed.get("status"));
         String error = failed.get("error_message").toString();
         assertTrue(error.contains("workflow.limits.max-") && error.contains("bytes"), error);
-        assertEquals("COMPLETED", support.awaitTerminal(other).get("status"));
+        assertEquals("completed", support.awaitTerminal(other).get("status"));
     }
 
     @Test
@@ -113,7 +113,7 @@ class TenantIsolationTest {
 
         Map<String, Object> done = support.awaitTerminal(support.start(workflow, Map.of()));
 
-        assertEquals("COMPLETED", done.get("status"), () -> "error: " + done.get("error_message"));
+        assertEquals("completed", done.get("status"), () -> "error: " + done.get("error_message"));
         assertEquals(200, support.steps(support.query("SELECT id FROM workflow_executions WHERE workflow_name = ?", workflow)
                 .stream().map(row -> (UUID) row.get("id")).findFirst().orElseThrow()).size());
     }
@@ -128,12 +128,12 @@ class TenantIsolationTest {
         support.update("""
                 INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context,
                     current_step, lease_owner, lease_expires_at, started_at, driver_attempts, driver_error)
-                VALUES (?, ?, ?, '1.0.0', 'RUNNING', '{}'::jsonb, 0, 'dead-instance', now() - interval '1 second', now(), 3,
+                VALUES (?, ?, ?, '1.0.0', 'running', '{}'::jsonb, 0, 'dead-instance', now() - interval '1 second', now(), 3,
                         'OutOfMemoryError: Java heap space')""", execution, workflowId, workflow);
 
         Map<String, Object> failed = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", failed.get("status"));
+        assertEquals("failed", failed.get("status"));
         String error = failed.get("error_message").toString();
         assertTrue(error.contains("quarantined") && error.contains("OutOfMemoryError"), error);
         assertTrue(support.steps(execution).isEmpty(), "a quarantined execution is not driven");
@@ -141,7 +141,7 @@ class TenantIsolationTest {
 
         // An operator retries it (after changing the definition): it runs again, and completes.
         assertTrue(engine.retry(execution).await().atMost(Duration.ofSeconds(5)));
-        assertEquals("COMPLETED", support.awaitTerminal(execution).get("status"));
+        assertEquals("completed", support.awaitTerminal(execution).get("status"));
     }
 
     @Test
@@ -161,10 +161,10 @@ class TenantIsolationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> support.steps(execution).stream()
                 .anyMatch(step -> ((Number) step.get("retry_count")).intValue() == 1));
         Map<String, Object> backingOff = support.execution(execution);
-        assertEquals("RUNNING", backingOff.get("status"));
+        assertEquals("running", backingOff.get("status"));
         assertNull(backingOff.get("lease_owner"), "a backoff longer than workflow.retry.hold-up-to holds no lease");
         assertNotNull(backingOff.get("next_wake_at"));
-        assertEquals("COMPLETED", support.awaitTerminal(execution).get("status"));
+        assertEquals("completed", support.awaitTerminal(execution).get("status"));
     }
 
     @Test

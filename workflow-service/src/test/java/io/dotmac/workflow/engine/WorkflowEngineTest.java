@@ -61,19 +61,19 @@ class WorkflowEngineTest {
                   "params":{"lead_id":"${lead_id}"},"result":"lead"},
                  {"name":"prepare","type":"transform","set":{"quote_ref":"Q-${lead.id}","email":"${lead.customer_email}","amount":"${total}"}},
                  {"name":"is_qualified","type":"condition","condition":"lead.status == 'qualified' && amount > 1000"},
-                 {"name":"pay","type":"service_call","service":"billing_service","method":"process_payment",
+                 {"name":"pay","type":"service_call","service":"billing_service","method":"process_payment", "await_outcome": false,
                   "params":{"quote_id":"${quote_ref}","amount":"${amount}","currency":"EUR","customer_email":"${email}"},
                   "result":"payment"}]""");
 
         UUID execution = support.start(workflow, Map.of("lead_id", lead, "total", new BigDecimal("1200.10")));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("COMPLETED", done.get("status"), () -> "error: " + done.get("error_message"));
+        assertEquals("completed", done.get("status"), () -> "error: " + done.get("error_message"));
         assertNull(done.get("lease_owner"), "a finished execution holds no lease");
         List<Map<String, Object>> steps = support.steps(execution);
         assertEquals(List.of("qualify", "prepare", "is_qualified", "pay"), steps.stream().map(s -> s.get("step_name")).toList());
         steps.forEach(s -> {
-            assertEquals("COMPLETED", s.get("status"), () -> s.get("step_name") + ": " + s.get("error_message"));
+            assertEquals("completed", s.get("status"), () -> s.get("step_name") + ": " + s.get("error_message"));
             assertNotNull(s.get("started_at"));
             assertNotNull(s.get("completed_at"));
             assertNotNull(s.get("duration_ms"));
@@ -107,12 +107,12 @@ class WorkflowEngineTest {
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("COMPLETED", done.get("status"));
+        assertEquals("completed", done.get("status"));
         List<Map<String, Object>> steps = support.steps(execution);
-        assertEquals("FAILED", steps.get(0).get("status"));
+        assertEquals("failed", steps.get(0).get("status"));
         assertTrue(steps.get(0).get("error_message").toString().contains("HTTP 422"), steps.get(0).get("error_message").toString());
         assertTrue(steps.get(0).get("error_message").toString().contains("mailbox rejected"));
-        assertEquals("COMPLETED", steps.get(1).get("status"));
+        assertEquals("completed", steps.get(1).get("status"));
     }
 
     @Test
@@ -128,7 +128,7 @@ class WorkflowEngineTest {
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
+        assertEquals("failed", done.get("status"));
         assertTrue(done.get("error_message").toString().startsWith("step 'qualify' failed: HTTP 400"), done.get("error_message").toString());
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")));
         List<Map<String, Object>> steps = support.steps(execution);
@@ -153,10 +153,10 @@ class WorkflowEngineTest {
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("COMPLETED", done.get("status"), () -> "error: " + done.get("error_message"));
+        assertEquals("completed", done.get("status"), () -> "error: " + done.get("error_message"));
         Map<String, Object> step = support.steps(execution).get(0);
         assertEquals(2, step.get("retry_count"));
-        assertEquals("COMPLETED", step.get("status"));
+        assertEquals("completed", step.get("status"));
         // The same key on every attempt: the service applies the effect once.
         stub.verify(3, postRequestedFor(urlEqualTo(url)).withHeader("Idempotency-Key", equalTo(execution + ":qualify")));
     }
@@ -172,7 +172,7 @@ class WorkflowEngineTest {
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
+        assertEquals("failed", done.get("status"));
         assertTrue(done.get("error_message").toString().contains("did not answer within 1000 ms"), done.get("error_message").toString());
     }
 
@@ -185,7 +185,7 @@ class WorkflowEngineTest {
         UUID execution = support.start(workflow, Map.of("order", Map.of("number", "42")));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
+        assertEquals("failed", done.get("status"));
         assertTrue(done.get("error_message").toString().contains("${order.id}"), done.get("error_message").toString());
     }
 
@@ -201,18 +201,18 @@ class WorkflowEngineTest {
                  {"name":"after","type":"transform","set":{"accepted_quote":"${quote.id}"}}]""");
 
         UUID execution = support.start(workflow, Map.of("quote", Map.of("id", quote, "status", "sent")));
-        Map<String, Object> waiting = support.awaitStatus(execution, "WAITING");
+        Map<String, Object> waiting = support.awaitStatus(execution, "waiting");
         assertNull(waiting.get("lease_owner"), "a waiting execution holds no lease");
         assertNotNull(waiting.get("next_wake_at"));
         Map<String, Object> step = support.steps(execution).get(0);
-        assertEquals("WAITING", step.get("status"));
+        assertEquals("waiting", step.get("status"));
         assertNotNull(step.get("wait_until"));
 
         stub.stubFor(get(urlEqualTo(url)).willReturn(okJson("{\"id\":\"" + quote + "\",\"status\":\"accepted\"}")));
         assertTrue(engine.wake(execution).await().atMost(Duration.ofSeconds(5)));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("COMPLETED", done.get("status"), () -> "error: " + done.get("error_message"));
+        assertEquals("completed", done.get("status"), () -> "error: " + done.get("error_message"));
         assertEquals(quote, ((Map<?, ?>) json(done.get("context"))).get("accepted_quote"));
         assertEquals("accepted", ((Map<?, ?>) ((Map<?, ?>) json(done.get("context"))).get("quote")).get("status"));
         stub.verify(getRequestedFor(urlEqualTo(url)).withoutHeader("Idempotency-Key"));
@@ -226,7 +226,7 @@ class WorkflowEngineTest {
         UUID execution = support.start(workflow, Map.of("quote", Map.of("status", "sent")));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("FAILED", done.get("status"));
+        assertEquals("failed", done.get("status"));
         assertTrue(done.get("error_message").toString().contains("still false after 1 s"), done.get("error_message").toString());
     }
 
@@ -243,7 +243,7 @@ class WorkflowEngineTest {
                 Map.of("payment", Map.of("status", "failed", "failure_message", "Your card was declined."))));
         Map<String, Object> timedOut = support.awaitTerminal(support.start(waited, Map.of("payment", Map.of("status", "pending"))));
 
-        assertEquals("FAILED", refused.get("status"));
+        assertEquals("failed", refused.get("status"));
         assertTrue(refused.get("error_message").toString().contains("payment not received: Your card was declined."),
                 refused.get("error_message").toString());
         // An error text that cannot be resolved keeps the engine's words and says why.
@@ -257,16 +257,16 @@ class WorkflowEngineTest {
                 [{"name":"wait","type":"condition","condition":"quote.status == 'accepted'","timeout_seconds":3600},
                  {"name":"after","type":"transform","set":{"x":1}}]""");
         UUID execution = support.start(workflow, Map.of("quote", Map.of("status", "sent")));
-        support.awaitStatus(execution, "WAITING");
+        support.awaitStatus(execution, "waiting");
 
-        assertEquals("CANCELLED", engine.cancel(execution).await().atMost(Duration.ofSeconds(5)).name());
+        assertEquals("cancelled", engine.cancel(execution).await().atMost(Duration.ofSeconds(5)).wire());
 
         Map<String, Object> done = support.execution(execution);
-        assertEquals("CANCELLED", done.get("status"));
+        assertEquals("cancelled", done.get("status"));
         assertNotNull(done.get("completed_at"));
         List<Map<String, Object>> steps = support.steps(execution);
         assertEquals(1, steps.size());
-        assertEquals("CANCELLED", steps.get(0).get("status"));
+        assertEquals("cancelled", steps.get(0).get("status"));
         // Cancelling a finished execution changes nothing.
         assertNull(engine.cancel(execution).await().atMost(Duration.ofSeconds(5)));
     }
@@ -286,9 +286,9 @@ class WorkflowEngineTest {
         engine.cancel(execution).await().atMost(Duration.ofSeconds(5));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("CANCELLED", done.get("status"));
+        assertEquals("cancelled", done.get("status"));
         stub.verify(1, postRequestedFor(urlEqualTo(url)));
-        assertEquals("CANCELLED", support.steps(execution).get(0).get("status"));
+        assertEquals("cancelled", support.steps(execution).get(0).get("status"));
     }
 
     @Test
@@ -301,20 +301,20 @@ class WorkflowEngineTest {
                 [{"name":"qualify","type":"service_call","service":"crm_service","method":"qualify_lead","params":{"lead_id":"${lead_id}"}},
                  {"name":"quote","type":"service_call","service":"crm_service","method":"generate_quote","params":{"lead_id":"${lead_id}"}}]""");
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
-        assertEquals("FAILED", support.awaitTerminal(execution).get("status"));
+        assertEquals("failed", support.awaitTerminal(execution).get("status"));
 
         stub.stubFor(post(urlEqualTo(quotes)).willReturn(okJson("{\"id\":\"Q1\",\"status\":\"draft\"}")));
         assertTrue(engine.retry(execution).await().atMost(Duration.ofSeconds(5)));
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("COMPLETED", done.get("status"), () -> "error: " + done.get("error_message"));
+        assertEquals("completed", done.get("status"), () -> "error: " + done.get("error_message"));
         assertEquals(2, done.get("run_number"));
         List<Map<String, Object>> steps = support.steps(execution);
-        assertEquals(List.of("1:qualify:COMPLETED", "1:quote:FAILED", "2:quote:COMPLETED"),
+        assertEquals(List.of("1:qualify:completed", "1:quote:failed", "2:quote:completed"),
                 steps.stream().map(s -> s.get("run_number") + ":" + s.get("step_name") + ":" + s.get("status")).toList());
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")));
         assertEquals("Q1", ((Map<?, ?>) ((Map<?, ?>) json(done.get("context"))).get("quote")).get("id"));
-        assertTrue(!engine.retry(execution).await().atMost(Duration.ofSeconds(5)), "only a FAILED execution can be retried");
+        assertTrue(!engine.retry(execution).await().atMost(Duration.ofSeconds(5)), "only a failed execution can be retried");
     }
 
     @Test
@@ -332,22 +332,22 @@ class WorkflowEngineTest {
         support.update("""
                 INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context,
                     current_step, lease_owner, lease_expires_at, started_at)
-                VALUES (?, ?, ?, '1.0.0', 'RUNNING', ?::jsonb, 1, 'dead-instance', now() - interval '1 second', now())""",
+                VALUES (?, ?, ?, '1.0.0', 'running', ?::jsonb, 1, 'dead-instance', now() - interval '1 second', now())""",
                 execution, workflowId, workflow, "{\"lead_id\":\"" + lead + "\",\"lead\":{\"status\":\"qualified\"}}");
         support.update("""
                 INSERT INTO workflow_steps (execution_id, run_number, sequence_number, step_name, step_type, status, started_at, completed_at)
-                VALUES (?, 1, 0, 'qualify', 'service_call', 'COMPLETED', now(), now())""", execution);
+                VALUES (?, 1, 0, 'qualify', 'service_call', 'completed', now(), now())""", execution);
         sendAsTheDeadInstanceDid(lead, execution + ":quote");
 
         Map<String, Object> done = support.awaitTerminal(execution);
 
-        assertEquals("COMPLETED", done.get("status"), () -> "error: " + done.get("error_message"));
+        assertEquals("completed", done.get("status"), () -> "error: " + done.get("error_message"));
         stub.verify(0, postRequestedFor(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")));
         // Sent twice, once by each instance, always with the same key: the service's effect happens once.
         stub.verify(2, postRequestedFor(urlEqualTo("/api/v1/crm/leads/" + lead + "/quotes")));
         stub.verify(2, postRequestedFor(urlEqualTo("/api/v1/crm/leads/" + lead + "/quotes"))
                 .withHeader("Idempotency-Key", equalTo(execution + ":quote")));
-        assertEquals(List.of("qualify:COMPLETED", "quote:COMPLETED"),
+        assertEquals(List.of("qualify:completed", "quote:completed"),
                 support.steps(execution).stream().map(s -> s.get("step_name") + ":" + s.get("status")).toList());
     }
 
@@ -414,14 +414,14 @@ class WorkflowEngineTest {
         UUID stuck = UUID.randomUUID();
         support.update("""
                 INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context, next_wake_at)
-                VALUES (?, ?, ?, '1.0.0', 'RUNNING', '{}'::jsonb, now())""", stuck, workflowId, broken);
+                VALUES (?, ?, ?, '1.0.0', 'running', '{}'::jsonb, now())""", stuck, workflowId, broken);
         String fine = support.define("[]", "[{\"name\":\"set\",\"type\":\"transform\",\"set\":{\"done\":true}}]");
 
         UUID execution = support.start(fine, Map.of());
 
-        assertEquals("COMPLETED", support.awaitTerminal(execution).get("status"));
+        assertEquals("completed", support.awaitTerminal(execution).get("status"));
         Map<String, Object> failed = support.awaitTerminal(stuck);
-        assertEquals("FAILED", failed.get("status"));
+        assertEquals("failed", failed.get("status"));
         assertTrue(failed.get("error_message").toString().contains("cannot be loaded"), () -> failed.get("error_message").toString());
         assertNull(failed.get("lease_owner"));
     }

@@ -110,7 +110,7 @@ class PgExecutionStoreTest {
                 .execute(Tuple.of(id)).await().atMost(WAIT).iterator().next();
         assertEquals(1, row.getInteger(0));
         assertEquals("10.50", row.getString(1), "decimals keep their digits");
-        assertEquals("COMPLETED", row.getString(2));
+        assertEquals("completed", row.getString(2));
         assertEquals("1", row.getString(3));
         assertEquals("owner-a:1", row.getString(4), "a running execution keeps its lease");
     }

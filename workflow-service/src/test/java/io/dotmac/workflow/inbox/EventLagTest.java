@@ -41,7 +41,7 @@ class EventLagTest {
     WireMockServer stub = DownstreamStub.server();
 
     private static String status(String token, String id) {
-        return given().auth().oauth2(token).when().get("/api/v1/workflows/executions/" + id).then().extract().path("summary.status");
+        return given().auth().oauth2(token).when().get("/api/v1/workflows/executions/" + id).then().extract().path("status");
     }
 
     @Test
@@ -65,7 +65,7 @@ class EventLagTest {
         String waiting = given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"workflow_name\": \"" + name + "\", \"context\": {\"quote\": {\"id\": \"" + quote + "\", \"status\": \"sent\"}}}")
                 .when().post("/api/v1/workflows/execute").then().statusCode(202).extract().path("execution_id");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "WAITING".equals(status(admin, waiting)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "waiting".equals(status(admin, waiting)));
 
         Scrape before = Scrape.now();
         ProducerRecord<String, String> event = CloudEvents.event(TOPIC, quote, UUID.randomUUID().toString(), tenant,

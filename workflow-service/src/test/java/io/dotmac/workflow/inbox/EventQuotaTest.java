@@ -63,7 +63,7 @@ class EventQuotaTest {
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> given()
                 .auth().oauth2(TestTokens.token(TENANT, "reader"))
-                .when().get("/api/v1/workflows/executions?workflow_name=" + workflow + "&status=COMPLETED")
+                .when().get("/api/v1/workflows/executions?workflow_name=" + workflow + "&status=completed")
                 .then().statusCode(200).extract().path("items.size()").equals(ids.size()));
         // Some of them waited: only the burst could start at once.
         long waited = pool.preparedQuery("SELECT count(*) FROM inbox_events WHERE event_id = ANY($1) AND processed_at IS NOT NULL")

@@ -91,16 +91,16 @@ class EventTriggersTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> executions(tenant, "quote_accepted").size() == 1);
         String id = executions(tenant, "quote_accepted").get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(given().auth().oauth2(TestTokens.token(tenant, "reader"))
-                .when().get("/api/v1/workflows/executions/" + id).then().extract().path("summary.status")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(given().auth().oauth2(TestTokens.token(tenant, "reader"))
+                .when().get("/api/v1/workflows/executions/" + id).then().extract().path("status")));
         given().auth().oauth2(TestTokens.token(tenant, "reader")).when().get("/api/v1/workflows/executions/" + id)
                 .then().statusCode(200)
-                .body("summary.trigger_type", equalTo("event"))
-                .body("summary.trigger_source", equalTo("crm.quote.accepted/" + eventId))
+                .body("trigger_type", equalTo("event"))
+                .body("trigger_source", equalTo("crm.quote.accepted/" + eventId))
                 .body("context.quote_id", equalTo(quote))
                 .body("context.payment.status", equalTo("succeeded"))
                 .body("context.order.status", equalTo("active"))
-                .body("steps.name", equalTo(List.of("get_quote", "process_payment", "send_payment_link", "wait_for_payment", "payment_received", "issue_license",
+                .body("steps.step_name", equalTo(List.of("get_quote", "process_payment", "send_payment_link", "wait_for_payment", "payment_received", "issue_license",
                         "create_order", "activate_order", "send_welcome")));
         // The second delivery is consumed after the first (same key, same partition): still one execution.
         org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "quote_accepted").size());
@@ -136,8 +136,8 @@ class EventTriggersTest {
         String holder = given().auth().oauth2(TestTokens.token(tenant, "operator")).contentType("application/json")
                 .body("{\"workflow_name\": \"holder\", \"context\": {\"quote_id\": \"" + held.toUpperCase() + "\"}}")
                 .when().post("/api/v1/workflows/execute").then().statusCode(202).extract().path("execution_id");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "WAITING".equals(given().auth().oauth2(admin)
-                .when().get("/api/v1/workflows/executions/" + holder).then().extract().path("summary.status")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "waiting".equals(given().auth().oauth2(admin)
+                .when().get("/api/v1/workflows/executions/" + holder).then().extract().path("status")));
 
         // One partition key for both, so the held quote's event is consumed before the free one's.
         String key = UUID.randomUUID().toString();
@@ -152,7 +152,7 @@ class EventTriggersTest {
                 .body("context.quote_id", equalTo(free));
         // The holder still waits: its key (matched without regard to case) kept the follower from starting for it.
         given().auth().oauth2(admin).when().get("/api/v1/workflows/executions/" + holder).then().statusCode(200)
-                .body("summary.status", equalTo("WAITING"));
+                .body("status", equalTo("waiting"));
 
         // A key that is no business key (an object) starts nothing, here nothing at all: the event is set aside.
         String marker = UUID.randomUUID().toString();

@@ -43,7 +43,7 @@ class EventWakeTest {
     WireMockServer stub = DownstreamStub.server();
 
     private static String status(String token, String id) {
-        return given().auth().oauth2(token).when().get("/api/v1/workflows/executions/" + id).then().extract().path("summary.status");
+        return given().auth().oauth2(token).when().get("/api/v1/workflows/executions/" + id).then().extract().path("status");
     }
 
     @Test
@@ -63,7 +63,7 @@ class EventWakeTest {
         String id = given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"workflow_name\": \"" + name + "\", \"context\": {\"quote\": {\"id\": \"" + quote + "\", \"status\": \"sent\"}}}")
                 .when().post("/api/v1/workflows/execute").then().statusCode(202).extract().path("execution_id");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "WAITING".equals(status(admin, id)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "waiting".equals(status(admin, id)));
 
         stub.stubFor(get(urlEqualTo("/api/v1/crm/quotes/" + quote)).willReturn(okJson("{\"id\":\"" + quote + "\",\"status\":\"accepted\"}")));
         try (KafkaCompanion companion = new KafkaCompanion(bootstrapServers)) {
@@ -71,6 +71,6 @@ class EventWakeTest {
                     tenant, "{\"quote_id\":\"" + quote + "\"}")).awaitCompletion(Duration.ofSeconds(30));
         }
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> "COMPLETED".equals(status(admin, id)));
+        await().atMost(Duration.ofSeconds(15)).until(() -> "completed".equals(status(admin, id)));
     }
 }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,7 +72,7 @@ class WorkflowApiTest {
 
     static void awaitStatus(String token, String id, String status) {
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                status.equals(get(token, "/api/v1/workflows/executions/" + id).extract().path("summary.status")));
+                status.equals(get(token, "/api/v1/workflows/executions/" + id).extract().path("status")));
     }
 
     @Test
@@ -84,21 +86,40 @@ class WorkflowApiTest {
         String id = post(OPERATOR, "/api/v1/workflows/execute",
                 "{\"workflow_name\": \"" + name + "\", \"context\": {\"lead_id\": \"L-7\"}}")
                 .statusCode(202).header("Location", containsString("/api/v1/workflows/executions/"))
-                .body("status", equalTo("RUNNING")).body("created", equalTo(true))
+                .body("status", equalTo("running")).body("created", equalTo(true))
                 .extract().path("execution_id");
-        awaitStatus(READER, id, "COMPLETED");
+        awaitStatus(READER, id, "completed");
 
+        // The guide's shape: the execution's fields at the top level, its steps with the guide's names.
         get(READER, "/api/v1/workflows/executions/" + id).statusCode(200)
-                .body("summary.workflow_name", equalTo(name))
-                .body("summary.workflow_version", equalTo("1.0.0"))
-                .body("summary.trigger_type", equalTo("manual"))
+                .body("id", equalTo(id))
+                .body("$", not(hasKey("summary")))
+                .body("workflow_id", instanceOf(Number.class))
+                .body("workflow_name", equalTo(name))
+                .body("workflow_version", equalTo("1.0.0"))
+                .body("status", equalTo("completed"))
+                .body("trigger_type", equalTo("manual"))
+                .body("tenant_id", equalTo(TENANT))
+                .body("created_at", notNullValue()).body("updated_at", notNullValue()).body("completed_at", notNullValue())
                 .body("context.greeting", equalTo("hello L-7"))
                 .body("steps", hasSize(1))
-                .body("steps[0].name", equalTo("greet"))
-                .body("steps[0].status", equalTo("COMPLETED"))
-                .body("steps[0].output.greeting", equalTo("hello L-7"))
+                .body("steps[0].id", instanceOf(Number.class))
+                .body("steps[0].execution_id", equalTo(id))
+                .body("steps[0].step_name", equalTo("greet"))
+                .body("steps[0].step_type", equalTo("transform"))
+                .body("steps[0]", not(hasKey("name")))
+                .body("steps[0].sequence_number", equalTo(0))
+                .body("steps[0].status", equalTo("completed"))
+                .body("steps[0].output_data.greeting", equalTo("hello L-7"))
                 .body("steps[0].retry_count", equalTo(0))
-                .body("steps[0].duration_ms", notNullValue());
+                .body("steps[0].duration_ms", notNullValue())
+                .body("steps[0].duration_seconds", notNullValue());
+        get(READER, "/api/v1/workflows/executions?workflow_name=" + name).statusCode(200)
+                .body("items[0].id", equalTo(id))
+                .body("items[0].status", equalTo("completed"))
+                .body("items[0].workflow_id", instanceOf(Number.class))
+                .body("items[0].tenant_id", equalTo(TENANT))
+                .body("items[0].updated_at", notNullValue());
         get(READER, "/api/v1/workflows").statusCode(200)
                 .body("name", hasItem(name)).body("name", hasItem("lead_to_customer"));
         get(READER, "/api/v1/workflows/lead_to_customer").statusCode(200)
@@ -136,7 +157,7 @@ class WorkflowApiTest {
         post(ADMIN, "/api/v1/workflows", """
                 {"name": "%s", "version": "1.0.0", "inputs": ["lead_id"],
                  "steps": [
-                   {"name": "pay", "type": "service_call", "service": "billing_service", "method": "process_payment",
+                   {"name": "pay", "type": "service_call", "service": "billing_service", "method": "process_payment", "await_outcome": false,
                     "params": {"quote_id": "${quote.id}", "amount": "1", "currency": "EUR"}},
                    {"name": "pay", "type": "teleport"}]}""".formatted(name()))
                 .statusCode(400).contentType("application/problem+json")
@@ -196,7 +217,7 @@ class WorkflowApiTest {
         post(ADMIN, "/api/v1/workflows", definition(name, "1.0.0")).statusCode(201);
         List<String> ids = List.of(startExecution(OPERATOR, name, "a"), startExecution(OPERATOR, name, "b"),
                 startExecution(OPERATOR, name, "c"));
-        ids.forEach(id -> awaitStatus(READER, id, "COMPLETED"));
+        ids.forEach(id -> awaitStatus(READER, id, "completed"));
 
         var first = get(READER, "/api/v1/workflows/executions?workflow_name=" + name + "&status=completed&limit=2").statusCode(200)
                 .body("items", hasSize(2)).body("next_cursor", notNullValue()).extract();
@@ -205,7 +226,7 @@ class WorkflowApiTest {
                 .statusCode(200).body("items", hasSize(1)).body("next_cursor", equalTo(null))
                 .body("items[0].id", not(page1.get(0)));
         assertEquals(List.of(ids.get(2), ids.get(1)), page1, "newest first");
-        get(READER, "/api/v1/workflows/executions?workflow_name=" + name + "&status=FAILED").statusCode(200).body("items", hasSize(0));
+        get(READER, "/api/v1/workflows/executions?workflow_name=" + name + "&status=failed").statusCode(200).body("items", hasSize(0));
         get(READER, "/api/v1/workflows/executions?workflow_name=" + name + "&from=2000-01-01T00:00:00Z&trigger_type=manual")
                 .statusCode(200).body("items", hasSize(3));
 
@@ -224,11 +245,11 @@ class WorkflowApiTest {
     void cancelAndRetryAnswerForTheExecutionsState() {
         String name = defineWaitingWorkflow();
         String id = startExecution(OPERATOR, name, "wait");
-        awaitStatus(READER, id, "WAITING");
+        awaitStatus(READER, id, "waiting");
 
         post(OPERATOR, "/api/v1/workflows/executions/" + id + "/retry", "").statusCode(409)
-                .body("detail", containsString("only a FAILED execution"));
-        post(OPERATOR, "/api/v1/workflows/executions/" + id + "/cancel", "").statusCode(202).body("status", equalTo("CANCELLED"));
+                .body("detail", containsString("only a failed execution"));
+        post(OPERATOR, "/api/v1/workflows/executions/" + id + "/cancel", "").statusCode(202).body("status", equalTo("cancelled"));
         post(OPERATOR, "/api/v1/workflows/executions/" + id + "/cancel", "").statusCode(409)
                 .body("detail", containsString("already finished"));
         post(OPERATOR, "/api/v1/workflows/executions/" + UUID.randomUUID() + "/cancel", "").statusCode(404);

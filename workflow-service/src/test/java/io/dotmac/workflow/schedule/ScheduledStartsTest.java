@@ -43,7 +43,7 @@ class ScheduledStartsTest {
             for (int i = 0; i < 3; i++) {
                 Uni.join().all(schedules.tick(), schedules.tick(), schedules.tick()).andFailFast().await().atMost(Duration.ofSeconds(10));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> count(name, "COMPLETED") >= 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(name, "completed") >= 2);
         } finally {
             // An every-second schedule must not outlive its test.
             given().auth().oauth2(TestTokens.token(tenant, "admin")).when()
