@@ -65,6 +65,11 @@ class SeedCompatibilityIT {
                     .body("name", equalTo(name)).body("version", equalTo("1.0.0")).body("is_active", equalTo(true));
         }
 
+        // Stored as it runs: what the parser filled in is written out.
+        api.to(Service.WORKFLOW).get("/api/v1/workflows/lead_to_customer").then().statusCode(200)
+                .body("version", equalTo("1.0.0")).body("definition.steps.name", equalTo(STEPS))
+                .body("definition.inputs", equalTo(List.of("lead_id")));
+
         // A lead (anyone but manual., pending. or declined. pays on the Checkout page the email links to).
         Onboarding.Lead lead = onboarding.create("guide");
         // The guide's manual trigger, for its lead_to_customer: it waits for the quote's acceptance, so 202 at once.

@@ -366,16 +366,24 @@ public final class Suite implements AutoCloseable {
      * would run it (deploy/local installs the client with PostgreSQL); fails naming psql's own error.
      */
     public String psql(Service service, String sql) {
-        ProcessBuilder command = new ProcessBuilder("psql", "-h", dbHost, "-p", dbPort, "-U", dbUser,
-                "-d", service.database() + databaseSuffix, "-v", "ON_ERROR_STOP=1", "-c", sql).redirectErrorStream(true);
-        command.environment().put("PGPASSWORD", dbPassword);
         try {
+            // To a file, so that a psql that hangs is given up on after its time rather than read forever.
+            Path out = Files.createTempFile(output, "psql-", ".txt");
+            ProcessBuilder command = new ProcessBuilder("psql", "-h", dbHost, "-p", dbPort, "-U", dbUser,
+                    "-d", service.database() + databaseSuffix, "-v", "ON_ERROR_STOP=1", "-c", sql)
+                    .redirectErrorStream(true).redirectOutput(out.toFile());
+            command.environment().put("PGPASSWORD", dbPassword);
             Process psql = command.start();
-            String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!psql.waitFor(30, TimeUnit.SECONDS) || psql.exitValue() != 0) {
-                throw new IllegalStateException("psql -c \"" + sql + "\" failed: " + out);
+            boolean ended = psql.waitFor(30, TimeUnit.SECONDS);
+            if (!ended) {
+                psql.destroyForcibly();
             }
-            return out;
+            String printed = Files.readString(out, StandardCharsets.UTF_8);
+            Files.delete(out);
+            if (!ended || psql.exitValue() != 0) {
+                throw new IllegalStateException("psql -c \"" + sql + "\" " + (ended ? "failed" : "took over 30 s") + ": " + printed);
+            }
+            return printed;
         } catch (IOException e) {
             throw new IllegalStateException("psql could not be run (deploy/local installs it with PostgreSQL): " + e, e);
         } catch (InterruptedException e) {

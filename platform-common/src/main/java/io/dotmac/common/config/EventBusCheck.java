@@ -3,6 +3,8 @@ package io.dotmac.common.config;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses to start with the guide's {@code EVENT_BUS_TYPE} naming a bus we do not have (its
@@ -13,7 +15,8 @@ import jakarta.enterprise.event.Observes;
 class EventBusCheck {
 
     void check(@Observes StartupEvent event) {
-        EventBusEnvironment.problem(System.getenv()).ifPresent(problem -> {
+        Config config = ConfigProvider.getConfig();
+        EventBusEnvironment.problem(name -> config.getOptionalValue(name, String.class).orElse(null)).ifPresent(problem -> {
             throw new IllegalStateException(problem);
         });
     }

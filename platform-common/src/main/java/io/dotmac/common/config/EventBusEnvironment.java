@@ -1,39 +1,58 @@
 package io.dotmac.common.config;
 
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * The product's original guide configures its event bus with {@code EVENT_BUS_TYPE} and
- * {@code EVENT_BUS_URL}; ours is Kafka, configured by {@code KAFKA_BOOTSTRAP_SERVERS}. This source
- * takes {@code EVENT_BUS_URL} as the Kafka bootstrap servers when {@code KAFKA_BOOTSTRAP_SERVERS}
- * is not set ({@code kafka://broker:9092} or {@code broker:9092}, comma-separated), just below the
- * environment's own ordinal so that an explicit setting always wins. Which values are refused is
- * {@link EventBusCheck}'s to say at start: a source cannot fail readably.
+ * {@code EVENT_BUS_URL}; ours is Kafka, configured by {@code KAFKA_BOOTSTRAP_SERVERS}. This
+ * factory takes {@code EVENT_BUS_URL} (from the environment, a {@code .env} file or any other
+ * source) as the Kafka bootstrap servers when {@code KAFKA_BOOTSTRAP_SERVERS} is not set
+ * ({@code kafka://broker:9092} or {@code broker:9092}, comma-separated), just below the
+ * environment's ordinal so that an explicit setting always wins. Which values are refused is
+ * {@link EventBusCheck}'s to say at start: a config source cannot fail readably.
  */
-public class EventBusEnvironment implements ConfigSource {
+public class EventBusEnvironment implements ConfigSourceFactory {
 
     public static final String TYPE = "EVENT_BUS_TYPE";
     public static final String URL = "EVENT_BUS_URL";
     static final String BOOTSTRAP = "kafka.bootstrap.servers";
+    static final int ORDINAL = 290;
     private static final String KAFKA_SCHEME = "kafka://";
 
-    private final Map<String, String> properties;
-
-    public EventBusEnvironment() {
-        this(System.getenv());
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        Map<String, String> properties = properties(name -> {
+            ConfigValue value = context.getValue(name);
+            return value == null ? null : value.getValue();
+        });
+        return List.of(new PropertiesConfigSource(properties, "EventBusEnvironment (EVENT_BUS_URL as the Kafka bootstrap servers)",
+                ORDINAL));
     }
 
-    EventBusEnvironment(Map<String, String> environment) {
-        String url = environment.get(URL);
-        boolean explicit = environment.containsKey("KAFKA_BOOTSTRAP_SERVERS");
-        this.properties = url == null || url.isBlank() || explicit || problem(environment).isPresent()
+    // Just below the environment (300): KAFKA_BOOTSTRAP_SERVERS, or a system property, wins.
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(ORDINAL);
+    }
+
+    /** What the guide's settings, as {@code setting} finds them, say about Kafka's own: nothing, or its servers. */
+    static Map<String, String> properties(Function<String, String> setting) {
+        String url = setting.apply(URL);
+        String explicit = setting.apply("KAFKA_BOOTSTRAP_SERVERS");
+        return url == null || url.isBlank() || (explicit != null && !explicit.isBlank()) || problem(setting).isPresent()
                 ? Map.of()
                 : Map.of(BOOTSTRAP, bootstrapServers(url));
     }
@@ -50,14 +69,14 @@ public class EventBusEnvironment implements ConfigSource {
                 .collect(Collectors.joining(","));
     }
 
-    /** Why the guide's settings in {@code environment} cannot be used, if they cannot. */
-    static Optional<String> problem(Map<String, String> environment) {
-        String type = environment.get(TYPE);
+    /** Why the guide's settings, as {@code setting} finds them, cannot be used, if they cannot. */
+    static Optional<String> problem(Function<String, String> setting) {
+        String type = setting.apply(TYPE);
         if (type != null && !type.isBlank() && !type.trim().equalsIgnoreCase("kafka")) {
             return Optional.of(TYPE + "=" + type.trim() + " is not supported: the control plane's events go through Kafka;"
                     + " set " + TYPE + "=kafka (or leave it unset) and point " + URL + " or KAFKA_BOOTSTRAP_SERVERS at the brokers");
         }
-        String url = environment.get(URL);
+        String url = setting.apply(URL);
         if (url != null && !url.isBlank()) {
             for (String server : url.split(",")) {
                 String scheme = scheme(server.trim());
@@ -81,26 +100,5 @@ public class EventBusEnvironment implements ConfigSource {
         } catch (IllegalArgumentException e) {
             return server.substring(0, at).toLowerCase(Locale.ROOT);
         }
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "EventBusEnvironment (EVENT_BUS_URL as the Kafka bootstrap servers)";
-    }
-
-    // Just below the environment (300): KAFKA_BOOTSTRAP_SERVERS, or a system property, wins.
-    @Override
-    public int getOrdinal() {
-        return 290;
     }
 }

@@ -89,6 +89,14 @@ public final class DefinitionParser {
     }
 
     /**
+     * {@code definition} as JSON with everything this parser filled in written out, for storing:
+     * parsing it again gives the same definition ({@link DefinitionWriter}).
+     */
+    public Map<String, Object> filledIn(WorkflowDefinition definition) {
+        return new DefinitionWriter(catalog).write(definition);
+    }
+
+    /**
      * The definition in {@code json}, validated.
      *
      * @throws InvalidDefinitionException listing every problem found, workflow-level ones first,
@@ -344,7 +352,7 @@ public final class DefinitionParser {
         for (int i = 0; i < node.size(); i++) {
             StepDraft step = step(workflow.problems(), i, node.get(i), indexByName);
             steps.add(step);
-            for (JsonNode awaiting : awaitSteps(step, node)) {
+            for (JsonNode awaiting : awaitSteps(step, node, indexByName)) {
                 steps.add(step(workflow.problems(), i, awaiting, indexByName));
             }
         }
@@ -356,7 +364,7 @@ public final class DefinitionParser {
      * comes later and the step does not wait for it itself ({@link Conventions#awaitSteps()}): they
      * run only when the step ran, and are as critical as it is.
      */
-    private static List<JsonNode> awaitSteps(StepDraft step, JsonNode definitionSteps) {
+    private static List<JsonNode> awaitSteps(StepDraft step, JsonNode definitionSteps, Map<String, Integer> taken) {
         if (step.awaitSteps == null) {
             return List.of();
         }
@@ -368,6 +376,14 @@ public final class DefinitionParser {
         }
         Set<String> added = new LinkedHashSet<>();
         template.forEach(awaiting -> added.add(awaiting.path("name").asText()));
+        for (String name : added) {
+            if (taken.containsKey(name)) {
+                // Another step's added ones, most likely: two payments need two results.
+                step.at.error("await_outcome", "the steps that wait for this call's outcome (" + String.join(", ", added)
+                        + ") would take the name of an earlier one; give this step another \"result\"");
+                return List.of();
+            }
+        }
         for (int i = 0; i < definitionSteps.size(); i++) {
             String name = definitionSteps.get(i).path("name").asText(null);
             if (added.contains(name)) {
@@ -386,7 +402,8 @@ public final class DefinitionParser {
             }
             if (step.when != null) {
                 JsonNode own = copy.get("when");
-                copy.put("when", own == null ? step.when : "(" + step.when + ") && (" + own.textValue() + ")");
+                // On lines of their own: a line comment at the end of the step's guard must not swallow the rest.
+                copy.put("when", own == null ? step.when : "(" + step.when + "\n) && (" + own.textValue() + "\n)");
             }
             steps.add(copy);
         }
@@ -503,7 +520,8 @@ public final class DefinitionParser {
         if (present(node.get("await_outcome")) && conventions.awaitSteps() == null) {
             step.at.error("await_outcome", "only a call whose outcome comes later (such as billing_service.process_payment) "
                     + "has an outcome to wait for");
-        } else if (awaitOutcome && conventions.awaitSteps() != null && result != null) {
+        } else if (awaitOutcome && conventions.awaitSteps() != null && result != null && IDENTIFIER.matcher(result).matches()) {
+            // Only an identifier goes into the added steps' JSON (any other result is refused above).
             step.awaitSteps = conventions.awaitSteps().replace(Conventions.RESULT, result);
         }
     }

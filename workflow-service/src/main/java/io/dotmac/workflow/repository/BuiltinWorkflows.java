@@ -38,7 +38,7 @@ public class BuiltinWorkflows {
                 .onItem().transformToUniAndConcatenate(name -> {
                     String json = read(name);
                     WorkflowDefinition definition = parser.parse(JsonCodec.readTree(json));
-                    return repository.insertBuiltinIfAbsent(definition, json).invoke(created -> {
+                    return repository.insertBuiltinIfAbsent(definition, JsonCodec.write(parser.filledIn(definition))).invoke(created -> {
                         if (created) {
                             LOG.infof("seeded built-in workflow %s %s", definition.name(), definition.version());
                         }

@@ -77,6 +77,8 @@ public class ExecutionQueries {
                               AND e.status IN ('pending', 'running', 'waiting', 'completed')
                               AND workflow_business_keys(e.context) @> ARRAY[lower($3)])""";
 
+    private static final String STATUS = "SELECT status FROM workflow_executions WHERE id = $1 AND tenant_id = $2";
+
     /** The number of summary columns; a detail's context and result follow them. */
     private static final int SUMMARY_SIZE = 22;
 
@@ -156,6 +158,12 @@ public class ExecutionQueries {
             rows.forEach(row -> page.add(summary(row)));
             return page;
         });
+    }
+
+    /** Only the status: cheap enough to ask often while a caller waits for an execution. */
+    public Uni<Optional<String>> status(String tenantId, UUID id) {
+        return pool.preparedQuery(STATUS).execute(Tuple.of(id, tenantId))
+                .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString(0)));
     }
 
     public Uni<Optional<Detail>> find(String tenantId, UUID id) {

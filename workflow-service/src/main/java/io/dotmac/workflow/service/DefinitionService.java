@@ -74,7 +74,8 @@ public class DefinitionService {
         }
         String stored;
         try {
-            stored = JsonCodec.write(json);
+            // As it runs: what the parser filled in is written out, so the stored steps never shift.
+            stored = JsonCodec.write(parser.filledIn(definition));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "definition " + e.getMessage());
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Executions as the API sees them: started, listed, read, cancelled and retried within the
@@ -37,6 +38,7 @@ public class ExecutionService {
     static final int MAX_KEY_LENGTH = 200;
     private static final Pattern WAIT = Pattern.compile("(\\d{1,12})(ms|s|m)?");
 
+    private static final Logger LOG = Logger.getLogger(ExecutionService.class);
     /** The first look at a start that is waited for, doubling up to {@link #LONGEST_LOOK}. */
     private static final Duration FIRST_LOOK = Duration.ofMillis(20);
     private static final Duration LONGEST_LOOK = Duration.ofMillis(250);
@@ -75,56 +77,54 @@ public class ExecutionService {
         if (!m.matches()) {
             throw new ProblemException(400, "wait '" + text + "' is not a duration such as 30s, 500ms or 2m");
         }
-        Duration wait;
-        try {
-            long amount = Long.parseLong(m.group(1));
-            wait = switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        } catch (NumberFormatException | ArithmeticException e) {
-            wait = maxWait.plusSeconds(1);
-        }
+        // At most twelve digits: no unit overflows a Duration.
+        long amount = Long.parseLong(m.group(1));
+        Duration wait = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
         if (wait.compareTo(maxWait) > 0) {
-            throw new ProblemException(400, "wait '" + text + "' is longer than this API waits (at most " + maxWait.toSeconds()
-                    + "s); the execution goes on after the answer, so read it at its Location instead");
+            throw new ProblemException(400, "wait '" + text + "' is longer than this API waits (at most "
+                    + (maxWait.toMillis() % 1000 == 0 ? maxWait.toSeconds() + "s" : maxWait.toMillis() + "ms") + "); the execution goes on after the answer, so read it at its Location instead");
         }
         return wait;
     }
 
     /**
      * The execution once it has finished or waits (for a customer, an event), or empty when
-     * {@code wait} ran out first. Waiting is a few reads of the execution, not a held thread; when
-     * too many requests wait at once, a new one is answered at once.
+     * {@code wait} ran out first, or when it could not be read: the start is made either way, and
+     * the caller is answered as without a wait. Waiting reads only the status, a few times a second
+     * at most; when too many requests wait at once, a new one is answered at once.
      */
     public Uni<Optional<ExecutionQueries.Detail>> settled(String tenantId, UUID id, Duration wait) {
         if (wait.isZero() || !waiters.tryAcquire()) {
             return Uni.createFrom().item(Optional.empty());
         }
         Instant deadline = Instant.now().plus(wait);
-        return look(tenantId, id, deadline, FIRST_LOOK).onTermination().invoke(waiters::release);
+        return settledBy(tenantId, id, deadline, FIRST_LOOK)
+                .chain(settled -> settled ? queries.find(tenantId, id) : Uni.createFrom().item(Optional.<ExecutionQueries.Detail>empty()))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("execution %s was started, but could not be read while its caller waited: %s", id, failure.getMessage());
+                    return Optional.empty();
+                })
+                .onTermination().invoke(waiters::release);
     }
 
-    private Uni<Optional<ExecutionQueries.Detail>> look(String tenantId, UUID id, Instant deadline, Duration next) {
-        return queries.find(tenantId, id).chain(found -> {
-            if (found.isPresent() && settled(found.get())) {
-                return Uni.createFrom().item(found);
+    private Uni<Boolean> settledBy(String tenantId, UUID id, Instant deadline, Duration next) {
+        return queries.status(tenantId, id).chain(status -> {
+            if (status.map(ExecutionStatus::stored).map(s -> s.isTerminal() || s == ExecutionStatus.WAITING).orElse(false)) {
+                return Uni.createFrom().item(true);
             }
             Duration left = Duration.between(Instant.now(), deadline);
-            if (found.isEmpty() || left.isNegative() || left.isZero()) {
-                return Uni.createFrom().item(Optional.<ExecutionQueries.Detail>empty());
+            if (status.isEmpty() || left.isNegative() || left.isZero()) {
+                return Uni.createFrom().item(false);
             }
             Duration pause = next.compareTo(left) < 0 ? next : left;
             Duration after = next.multipliedBy(2).compareTo(LONGEST_LOOK) < 0 ? next.multipliedBy(2) : LONGEST_LOOK;
             return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                    .chain(() -> look(tenantId, id, deadline, after));
+                    .chain(() -> settledBy(tenantId, id, deadline, after));
         });
-    }
-
-    private static boolean settled(ExecutionQueries.Detail execution) {
-        ExecutionStatus status = ExecutionStatus.stored(execution.summary().status());
-        return status.isTerminal() || status == ExecutionStatus.WAITING;
     }
 
     public Uni<WorkflowEngine.Started> execute(String tenantId, String user, String workflowName,

@@ -147,15 +147,21 @@ class DslReferenceTest {
     }
 
     /**
-     * As {@code DefinitionService.create} stores a definition (parse, then write the JSON) and as
-     * {@code WorkflowRepository} reads it back for every start (parse the stored text again).
+     * As {@code DefinitionService.create} stores a definition (parse, then write it with what the
+     * parser filled in) and as {@code WorkflowRepository} reads it back for every start (parse the
+     * stored text again); the stored text read and written again is the same text.
      */
-    private static WorkflowDefinition store(JsonNode json) {
+    static WorkflowDefinition store(DefinitionParser parser, JsonNode json) {
         WorkflowDefinition parsed = parser.parse(json);
-        String stored = JsonCodec.write(json);
+        String stored = JsonCodec.write(parser.filledIn(parsed));
         WorkflowDefinition reread = parser.parse(JsonCodec.readTree(stored));
-        assertEquals(parsed, reread, "the stored text reads back as the same definition");
+        assertEquals(parsed, reread, "the stored text reads back as the same definition:\n" + stored);
+        assertEquals(stored, JsonCodec.write(parser.filledIn(reread)), "the stored text is written again as it was");
         return parsed;
+    }
+
+    private static WorkflowDefinition store(JsonNode json) {
+        return store(parser, json);
     }
 
     // ---- definitions

@@ -44,7 +44,7 @@ class GuideWorkflowsTest {
 
     @Test
     void leadToCustomerAsTheGuidePrintsIt() throws IOException {
-        WorkflowDefinition definition = parser.parse(guide("lead_to_customer"));
+        WorkflowDefinition definition = DslReferenceTest.store(parser, guide("lead_to_customer"));
 
         assertEquals("1.0.0", definition.version());
         assertEquals(List.of("lead_id"), definition.inputs(), "the one key no step provides");
@@ -76,7 +76,7 @@ class GuideWorkflowsTest {
 
     @Test
     void quoteAcceptedAsTheGuidePrintsIt() throws IOException {
-        WorkflowDefinition definition = parser.parse(guide("quote_accepted"));
+        WorkflowDefinition definition = DslReferenceTest.store(parser, guide("quote_accepted"));
 
         assertEquals(List.of("quote_id"), definition.inputs());
         assertEquals(List.of("order", "order"), definition.steps().stream().map(step -> step.call().resultKey()).toList());
@@ -103,6 +103,42 @@ class GuideWorkflowsTest {
 
         assertEquals(List.of("create_order.await_outcome"), e.errors().stream()
                 .map(error -> error.step() + "." + error.field()).toList(), e.errors().toString());
+    }
+
+    @Test
+    void aResultThatIsNoIdentifierIsRefusedNotPastedIntoTheAddedSteps() throws IOException {
+        ObjectNode definition = guide("lead_to_customer");
+        ((ObjectNode) definition.get("steps").get(3)).put("result", "pay\"ment\\");
+
+        InvalidDefinitionException e = assertThrows(InvalidDefinitionException.class, () -> parser.parse(definition));
+
+        assertTrue(e.getMessage().contains("step 'process_payment' field 'result': must be an identifier"), e.getMessage());
+    }
+
+    @Test
+    void twoPaymentsWaitedForNeedTwoResults() throws IOException {
+        ObjectNode definition = guide("lead_to_customer");
+        JsonNode payment = definition.get("steps").get(3).deepCopy();
+        ((ObjectNode) payment).put("name", "process_deposit");
+        definition.withArray("steps").insert(4, payment);
+
+        InvalidDefinitionException e = assertThrows(InvalidDefinitionException.class, () -> parser.parse(definition));
+
+        assertEquals(List.of("process_deposit.await_outcome"), e.errors().stream()
+                .map(error -> error.step() + "." + error.field()).toList(), e.errors().toString());
+        ((ObjectNode) definition.get("steps").get(4)).put("result", "deposit");
+        assertTrue(parser.parse(definition).step("deposit_received").isPresent());
+    }
+
+    @Test
+    void aGuardEndingInACommentGuardsTheAddedStepsToo() throws IOException {
+        ObjectNode definition = guide("lead_to_customer");
+        ((ObjectNode) definition.get("steps").get(3)).put("when", "quote.total_amount > 0 // free quotes need no payment");
+
+        WorkflowDefinition parsed = parser.parse(definition);
+
+        assertEquals("(quote.total_amount > 0 // free quotes need no payment\n) && ((payment.checkout_url ?? '') != ''\n)",
+                parsed.step("send_payment_link").orElseThrow().when());
     }
 
     @Test
