@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * Every step type the parser knows must have a section with an example of it, so a new step type
  * fails here until it is documented.
  */
-class DslReferenceTest {
+public class DslReferenceTest {
 
     /** Relative to the module directory, where Maven runs the tests. */
     private static final Path DOC = Path.of("..", "docs", "workflow-dsl.md");
@@ -86,7 +86,7 @@ class DslReferenceTest {
      * The real registry, as the API validates with it. Its REST clients are never called while
      * validating, so stand-ins that refuse every call take their place and no Quarkus is needed.
      */
-    static ServiceRegistry registry() throws ReflectiveOperationException {
+    public static ServiceRegistry registry() throws ReflectiveOperationException {
         Constructor<?> constructor = ServiceRegistry.class.getConstructors()[0];
         Object[] clients = Arrays.stream(constructor.getParameterTypes())
                 .map(type -> Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
