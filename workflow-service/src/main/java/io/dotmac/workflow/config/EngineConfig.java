@@ -56,6 +56,25 @@ public interface EngineConfig {
 
     Schedules schedule();
 
+    /** {@code POST /execute?wait=}: how long a start may wait for its execution, and how many at once. */
+    Execute execute();
+
+    interface Execute {
+        /** The longest {@code ?wait=} accepted. */
+        @WithDefault("60s")
+        Duration maxWait();
+
+        /** Requests waiting at once on this instance; past it, a start is answered without waiting. */
+        @WithDefault("200")
+        @Min(0)
+        int maxWaiting();
+
+        /** The same for one tenant, so that it cannot take every place. */
+        @WithDefault("50")
+        @Min(0)
+        int maxWaitingPerTenant();
+    }
+
     Limits limits();
 
     Inbox inbox();

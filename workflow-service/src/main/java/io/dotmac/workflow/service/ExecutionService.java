@@ -1,6 +1,7 @@
 package io.dotmac.workflow.service;
 
 import io.dotmac.common.rest.ProblemException;
+import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.JsonCodec;
@@ -17,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,14 +48,16 @@ public class ExecutionService {
     private final ExecutionQueries queries;
     private final Duration maxWait;
     private final Semaphore waiters;
+    private final int maxWaitingPerTenant;
+    /** Requests waiting now, by tenant: one tenant cannot take every place. */
+    private final ConcurrentHashMap<String, Integer> waitingByTenant = new ConcurrentHashMap<>();
 
-    ExecutionService(WorkflowEngine engine, ExecutionQueries queries,
-                     @ConfigProperty(name = "workflow.execute.max-wait", defaultValue = "60s") Duration maxWait,
-                     @ConfigProperty(name = "workflow.execute.max-waiting", defaultValue = "200") int maxWaiting) {
+    ExecutionService(WorkflowEngine engine, ExecutionQueries queries, EngineConfig config) {
         this.engine = engine;
         this.queries = queries;
-        this.maxWait = maxWait;
-        this.waiters = new Semaphore(maxWaiting);
+        this.maxWait = config.execute().maxWait();
+        this.waiters = new Semaphore(config.execute().maxWaiting());
+        this.maxWaitingPerTenant = config.execute().maxWaitingPerTenant();
     }
 
     /** The status of a start's execution as it was answered: read again only for one that existed before. */
@@ -95,10 +98,16 @@ public class ExecutionService {
      * The execution once it has finished or waits (for a customer, an event), or empty when
      * {@code wait} ran out first, or when it could not be read: the start is made either way, and
      * the caller is answered as without a wait. Waiting reads only the status, a few times a second
-     * at most; when too many requests wait at once, a new one is answered at once.
+     * at most; when too many requests wait at once, in all or of the tenant, a new one is answered
+     * at once.
      */
     public Uni<Optional<ExecutionQueries.Detail>> settled(String tenantId, UUID id, Duration wait) {
-        if (wait.isZero() || !waiters.tryAcquire()) {
+        if (wait.isZero()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        String tenant = String.valueOf(tenantId);
+        if (waitingByTenant.merge(tenant, 1, Integer::sum) > maxWaitingPerTenant || !waiters.tryAcquire()) {
+            leave(tenant);
             return Uni.createFrom().item(Optional.empty());
         }
         Instant deadline = Instant.now().plus(wait);
@@ -108,7 +117,14 @@ public class ExecutionService {
                     LOG.warnf("execution %s was started, but could not be read while its caller waited: %s", id, failure.getMessage());
                     return Optional.empty();
                 })
-                .onTermination().invoke(waiters::release);
+                .onTermination().invoke(() -> {
+                    waiters.release();
+                    leave(tenant);
+                });
+    }
+
+    private void leave(String tenant) {
+        waitingByTenant.computeIfPresent(tenant, (key, waiting) -> waiting <= 1 ? null : waiting - 1);
     }
 
     private Uni<Boolean> settledBy(String tenantId, UUID id, Instant deadline, Duration next) {
