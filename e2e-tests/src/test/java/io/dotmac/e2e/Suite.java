@@ -68,6 +68,7 @@ public final class Suite implements AutoCloseable {
      */
     public static final Duration CHECKOUT_EXPIRY = Duration.ofSeconds(90);
     public static final String TENANT_BASE_DOMAIN = "tenants.e2e.test";
+    private static final int PSQL_LINE = 2000;
 
     // The test JVM's own chatter (Kafka's admin client, WireMock, GreenMail) stays out of the report.
     private static final List<java.util.logging.Logger> QUIET = Stream.of("org.apache.kafka", "org.eclipse.jetty",
@@ -364,26 +365,31 @@ public final class Suite implements AutoCloseable {
     /**
      * What the {@code psql} client prints for {@code sql} on a service's database, as an operator
      * would run it (deploy/local installs the client with PostgreSQL); fails naming psql's own error.
+     * Unaligned ({@code -A}): aligned, every row is padded to the widest value in its column, and
+     * the test database holds contexts of a megabyte. Each line is cut at {@value #PSQL_LINE} characters.
      */
     public String psql(Service service, String sql) {
         try {
             // To a file, so that a psql that hangs is given up on after its time rather than read forever.
             Path out = Files.createTempFile(output, "psql-", ".txt");
-            ProcessBuilder command = new ProcessBuilder("psql", "-h", dbHost, "-p", dbPort, "-U", dbUser,
+            ProcessBuilder command = new ProcessBuilder("psql", "-A", "-h", dbHost, "-p", dbPort, "-U", dbUser,
                     "-d", service.database() + databaseSuffix, "-v", "ON_ERROR_STOP=1", "-c", sql)
                     .redirectErrorStream(true).redirectOutput(out.toFile());
             command.environment().put("PGPASSWORD", dbPassword);
             Process psql = command.start();
-            boolean ended = psql.waitFor(30, TimeUnit.SECONDS);
+            boolean ended = psql.waitFor(60, TimeUnit.SECONDS);
             if (!ended) {
                 psql.destroyForcibly();
             }
-            String printed = Files.readString(out, StandardCharsets.UTF_8);
+            StringBuilder printed = new StringBuilder();
+            try (Stream<String> lines = Files.lines(out, StandardCharsets.UTF_8)) {
+                lines.forEach(line -> printed.append(line, 0, Math.min(line.length(), PSQL_LINE)).append('\n'));
+            }
             Files.delete(out);
             if (!ended || psql.exitValue() != 0) {
-                throw new IllegalStateException("psql -c \"" + sql + "\" " + (ended ? "failed" : "took over 30 s") + ": " + printed);
+                throw new IllegalStateException("psql -c \"" + sql + "\" " + (ended ? "failed" : "took over 60 s") + ": " + printed);
             }
-            return printed;
+            return printed.toString();
         } catch (IOException e) {
             throw new IllegalStateException("psql could not be run (deploy/local installs it with PostgreSQL): " + e, e);
         } catch (InterruptedException e) {
