@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads a workflow definition from its JSON and checks it completely, so that a definition that
@@ -901,16 +902,8 @@ public final class DefinitionParser {
         Set<String> provided = steps.stream().flatMap(step -> step.provides.stream()).collect(Collectors.toSet());
         Set<String> inputs = new LinkedHashSet<>();
         for (StepDraft step : steps) {
-            for (Reference ref : step.references) {
-                if (!provided.contains(ref.root())) {
-                    inputs.add(ref.root());
-                }
-            }
-            for (Reference ref : step.compensateReferences) {
-                if (!provided.contains(ref.root())) {
-                    inputs.add(ref.root());
-                }
-            }
+            Stream.concat(step.references.stream(), step.compensateReferences.stream()).map(Reference::root)
+                    .filter(root -> !provided.contains(root)).forEach(inputs::add);
         }
         return new ArrayList<>(inputs);
     }

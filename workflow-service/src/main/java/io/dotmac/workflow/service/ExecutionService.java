@@ -65,7 +65,7 @@ public class ExecutionService {
         if (started.created()) {
             return Uni.createFrom().item((started.driven() ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING).wire());
         }
-        return get(tenantId, started.id()).map(execution -> execution.summary().status());
+        return queries.status(tenantId, started.id()).map(status -> status.orElseThrow(() -> notFound(started.id())));
     }
 
     /**
@@ -88,8 +88,9 @@ public class ExecutionService {
             default -> Duration.ofSeconds(amount);
         };
         if (wait.compareTo(maxWait) > 0) {
-            throw new ProblemException(400, "wait '" + text + "' is longer than this API waits (at most "
-                    + (maxWait.toMillis() % 1000 == 0 ? maxWait.toSeconds() + "s" : maxWait.toMillis() + "ms") + "); the execution goes on after the answer, so read it at its Location instead");
+            String most = maxWait.toMillis() % 1000 == 0 ? maxWait.toSeconds() + "s" : maxWait.toMillis() + "ms";
+            throw new ProblemException(400, "wait '" + text + "' is longer than this API waits (at most " + most
+                    + "); the execution goes on after the answer, so read it at its Location instead");
         }
         return wait;
     }
