@@ -1,6 +1,8 @@
 package io.dotmac.workflow.engine;
 
 import io.dotmac.workflow.config.EngineConfig;
+import io.dotmac.workflow.execution.ExecutionState;
+import io.dotmac.workflow.execution.LargeData;
 import io.dotmac.workflow.expression.DataSize;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
@@ -14,7 +16,6 @@ import java.util.Map;
  */
 @ApplicationScoped
 class DataLimits {
-
 
     private final long maxContext;
     private final long maxStepOutput;
@@ -31,28 +32,50 @@ class DataLimits {
         return maxTemplateResult;
     }
 
-    /** What is wrong with applying {@code done} to {@code context} (it is not changed), or null when it fits. */
-    String problem(Map<String, Object> context, StepOutcome.Completed done, boolean updatesContext) {
-        String output = tooLarge("its output", done.output(), maxStepOutput, "max-step-output");
-        if (output != null || !updatesContext) {
-            return output;
+    /** What checking {@code done} against the limits found: the problem (null when it fits), and the size it counted. */
+    record Verdict(String problem, long bytes) {
+    }
+
+    /**
+     * About how much data checking {@code done} would walk: the context as last counted and the
+     * outcome, counted up to {@link LargeData#INLINE_BYTES} each (so this is cheap wherever it runs).
+     */
+    static long toCount(ExecutionState s, StepOutcome.Completed done) {
+        long output = DataSize.upTo(done.output(), LargeData.INLINE_BYTES);
+        long updates = done.contextUpdates() == done.output() ? 0 : DataSize.upTo(done.contextUpdates(), LargeData.INLINE_BYTES);
+        return s.dataBytes + output + updates;
+    }
+
+    /**
+     * What is wrong with applying {@code done} to {@code context} (it is not changed), and the largest
+     * size counted: its output's, or the context's after it.
+     */
+    Verdict check(Map<String, Object> context, StepOutcome.Completed done, boolean updatesContext) {
+        long output = DataSize.upTo(done.output(), maxStepOutput);
+        if (output > maxStepOutput) {
+            return new Verdict(tooLarge("its output", maxStepOutput, "max-step-output"), output);
+        }
+        if (!updatesContext) {
+            return new Verdict(null, output);
         }
         // A transform's updates are its output, counted already.
-        String updates = done.contextUpdates() == done.output() ? null
-                : tooLarge("what it puts into the context", done.contextUpdates(), maxStepOutput, "max-step-output");
-        if (updates != null) {
-            return updates;
+        if (done.contextUpdates() != done.output() && DataSize.upTo(done.contextUpdates(), maxStepOutput) > maxStepOutput) {
+            return new Verdict(tooLarge("what it puts into the context", maxStepOutput, "max-step-output"), output);
         }
         Map<String, Object> after = new HashMap<>(context);
         after.putAll(done.contextUpdates());
-        return tooLarge("the context after it", after, maxContext, "max-context");
+        long size = DataSize.upTo(after, maxContext);
+        return new Verdict(size > maxContext ? tooLarge("the context after it", maxContext, "max-context") : null,
+                Math.max(output, size));
     }
 
-    // Counted only up to the limit: this runs on the event loop, and past it the size does not matter.
-    private static String tooLarge(String what, Object value, long limit, String setting) {
-        if (DataSize.upTo(value, limit) <= limit) {
-            return null;
-        }
+    /** What is wrong with starting an execution with {@code context} (null when it fits), and its size. */
+    Verdict checkStart(Map<String, Object> context) {
+        long size = DataSize.upTo(context, maxContext);
+        return new Verdict(size > maxContext ? tooLarge("its context", maxContext, "max-context") : null, size);
+    }
+
+    private static String tooLarge(String what, long limit, String setting) {
         return what + " would be more than " + limit + " bytes as JSON, the limit (workflow.limits." + setting + ")";
     }
 }

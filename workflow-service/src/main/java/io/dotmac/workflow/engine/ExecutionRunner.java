@@ -7,6 +7,7 @@ import io.dotmac.workflow.definition.StepType;
 import io.dotmac.workflow.execution.ExecutionState;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.ExecutionStore;
+import io.dotmac.workflow.execution.LargeData;
 import io.dotmac.workflow.execution.StepRecord;
 import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
@@ -202,29 +203,12 @@ class ExecutionRunner {
 
     private Uni<Void> apply(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler, StepOutcome outcome,
                             Instant started) {
-        Instant now = clock.instant();
         if (outcome instanceof StepOutcome.Completed done) {
-            String tooLarge = limits.problem(s.context, done, !s.compensating());
-            if (tooLarge != null) {
-                return failed(s, step, record, tooLarge, now);
-            }
-            record.output = done.output();
-            record.error = null;
-            finishStep(s, record, StepStatus.COMPLETED, now);
-            if (s.compensating()) {
-                // An undo's answer is its record's; the context stays what the failed run left.
-                s.compensationStep++;
-                LOG.infof("execution %s: %s completed", s.id, step.name());
-                return checkpointThen(s, () -> next(s));
-            }
-            s.context.putAll(done.contextUpdates());
-            s.currentStep++;
-            LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
-            // What a call brought is written before the next step runs; if none runs, the finish writes it.
-            return handler.callsOut(step) && !(Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish)
-                    ? checkpointThen(s, () -> next(s))
-                    : next(s);
+            boolean updatesContext = !s.compensating();
+            return LargeData.handle(DataLimits.toCount(s, done), () -> limits.check(s.context, done, updatesContext))
+                    .chain(verdict -> completed(s, step, record, handler, done, verdict));
         }
+        Instant now = clock.instant();
         if (outcome instanceof StepOutcome.Waiting waiting) {
             if (step.wakeOn() != null) {
                 try {
@@ -270,6 +254,32 @@ class ExecutionRunner {
                     }));
         }
         return failed(s, step, record, failure.error(), now);
+    }
+
+    private Uni<Void> completed(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler,
+                                StepOutcome.Completed done, DataLimits.Verdict verdict) {
+        Instant now = clock.instant();
+        if (verdict.problem() != null) {
+            return failed(s, step, record, verdict.problem(), now);
+        }
+        // An undo's output is recorded, not put into the context.
+        s.dataBytes = s.compensating() ? Math.max(s.dataBytes, verdict.bytes()) : verdict.bytes();
+        record.output = done.output();
+        record.error = null;
+        finishStep(s, record, StepStatus.COMPLETED, now);
+        if (s.compensating()) {
+            // An undo's answer is its record's; the context stays what the failed run left.
+            s.compensationStep++;
+            LOG.infof("execution %s: %s completed", s.id, step.name());
+            return checkpointThen(s, () -> next(s));
+        }
+        s.context.putAll(done.contextUpdates());
+        s.currentStep++;
+        LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
+        // What a call brought is written before the next step runs; if none runs, the finish writes it.
+        return handler.callsOut(step) && !(Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish)
+                ? checkpointThen(s, () -> next(s))
+                : next(s);
     }
 
     // A retry is another step start: a cancel or the execution timeout may have come meanwhile.

@@ -5,8 +5,10 @@ import io.dotmac.workflow.execution.ClaimedExecution;
 import io.dotmac.workflow.execution.ExecutionState;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.ExecutionStore;
+import io.dotmac.workflow.execution.LargeData;
 import io.dotmac.workflow.execution.LeaseLostException;
 import io.dotmac.workflow.execution.NewExecution;
+import io.dotmac.workflow.expression.DataSize;
 import io.dotmac.workflow.quota.StartQuota;
 import io.dotmac.workflow.quota.TenantQuotas;
 import io.dotmac.workflow.repository.StoredWorkflow;
@@ -50,6 +52,7 @@ public class WorkflowEngine {
     private final Event<ExecutionFinished> finished;
     private final TenantQuotas quotas;
     private final StartQuota startQuota;
+    private final DataLimits limits;
     private final String owner;
     private final long pollIntervalMs;
     private final InFlight inFlight = new InFlight();
@@ -59,8 +62,9 @@ public class WorkflowEngine {
 
     WorkflowEngine(WorkflowRepository workflows, ExecutionStore store, ExecutionRunner runner, EngineConfig config,
                    Vertx vertx, EngineIdentity identity, ExecutionMetrics metrics, Event<ExecutionFinished> finished,
-                   TenantQuotas quotas, StartQuota startQuota) {
+                   TenantQuotas quotas, StartQuota startQuota, DataLimits limits) {
         this.quotas = quotas;
+        this.limits = limits;
         this.startQuota = startQuota;
         this.workflows = workflows;
         this.store = store;
@@ -112,18 +116,24 @@ public class WorkflowEngine {
                 throw new InvalidInputException("workflow '" + request.workflowName() + "' needs context " + missing
                         + " (given: " + request.context().keySet() + ")");
             }
-            // Namespaced by how it started: an API caller cannot take the key of a schedule's or an event's start.
-            String key = request.idempotencyKey() == null ? null : request.triggerType() + ":" + request.idempotencyKey();
-            // A start made before is answered without counting against the quota: a redelivered
-            // event or a client's retry must not use up the tenant's rate, nor be refused by it.
-            Uni<UUID> before = key == null ? Uni.createFrom().nullItem() : store.findByIdempotencyKey(request.tenantId(), key);
-            return before.chain(existing -> existing != null
-                    ? Uni.createFrom().item(new Started(existing, false, false))
-                    : startQuota.admit(request.tenantId()).chain(() -> insert(request, workflow, key)));
+            return LargeData.handle(DataSize.upTo(request.context(), LargeData.INLINE_BYTES),
+                    () -> limits.checkStart(request.context())).chain(size -> {
+                if (size.problem() != null) {
+                    throw new InvalidInputException("workflow '" + request.workflowName() + "' cannot start: " + size.problem());
+                }
+                // Namespaced by how it started: an API caller cannot take the key of a schedule's or an event's start.
+                String key = request.idempotencyKey() == null ? null : request.triggerType() + ":" + request.idempotencyKey();
+                // A start made before is answered without counting against the quota: a redelivered
+                // event or a client's retry must not use up the tenant's rate, nor be refused by it.
+                Uni<UUID> before = key == null ? Uni.createFrom().nullItem() : store.findByIdempotencyKey(request.tenantId(), key);
+                return before.chain(existing -> existing != null
+                        ? Uni.createFrom().item(new Started(existing, false, false))
+                        : startQuota.admit(request.tenantId()).chain(() -> insert(request, workflow, key, size.bytes())));
+            });
         });
     }
 
-    private Uni<Started> insert(StartRequest request, StoredWorkflow workflow, String key) {
+    private Uni<Started> insert(StartRequest request, StoredWorkflow workflow, String key, long contextBytes) {
         UUID id = UUID.randomUUID();
         boolean driveNow = config.engineEnabled() && inFlight.tryTake(request.tenantId(), config.maxInFlight(), quotas.of(request.tenantId()).maxInFlight());
         String token = driveNow ? identity.newLeaseToken() : null;
@@ -144,8 +154,10 @@ public class WorkflowEngine {
                         metrics.started(workflow.definition().name(), request.triggerType());
                     }
                     if (stored.created() && driveNow) {
-                        dispatch(new ExecutionState(id, token, request.tenantId(), workflow.definition(), context, 1, 0, 0,
-                                Instant.now()));
+                        ExecutionState state = new ExecutionState(id, token, request.tenantId(), workflow.definition(), context,
+                                1, 0, 0, Instant.now());
+                        state.dataBytes = contextBytes;
+                        dispatch(state);
                     } else if (stored.created()) {
                         poll();
                     }
@@ -265,6 +277,7 @@ public class WorkflowEngine {
             ExecutionState state = new ExecutionState(claimed.id(), claimed.leaseToken(), claimed.tenantId(),
                     workflow.definition(), claimed.context(), claimed.runNumber(), claimed.currentStep(),
                     claimed.runningTimeMs(), Instant.now());
+            state.dataBytes = claimed.contextBytes();
             state.cancelRequested = claimed.cancelRequested();
             state.resumedStep = claimed.currentStepRow();
             state.compensationStep = claimed.compensationStep();

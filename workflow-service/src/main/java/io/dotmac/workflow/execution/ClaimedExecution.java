@@ -12,6 +12,8 @@ public record ClaimedExecution(
         long workflowId,
         String tenantId,
         Map<String, Object> context,
+        /** The context's length as stored JSON. */
+        long contextBytes,
         int currentStep,
         int runNumber,
         long runningTimeMs,

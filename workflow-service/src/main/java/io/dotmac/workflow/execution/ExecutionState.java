@@ -48,6 +48,11 @@ public final class ExecutionState {
     public Integer compensationStep;
     /** While compensating: the steps to undo, latest first (read from the recorded steps, not stored). */
     public List<Integer> compensationPlan;
+    /**
+     * About how large its data is as JSON: the context's size, or a larger step output's, as last
+     * counted. Above {@link LargeData#INLINE_BYTES} its checkpoints are written off the event loop.
+     */
+    public long dataBytes;
     /** Steps decided by this driver so far; the runner moves to a fresh stack every so many. */
     public int inlineSteps;
     private final List<StepRecord> dirtySteps = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.dotmac.workflow.execution;
 
+import io.dotmac.workflow.expression.DataSize;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -216,11 +217,11 @@ public class PgExecutionStore implements ExecutionStore {
 
     @Override
     public Uni<StartedExecution> insert(NewExecution e, String leaseToken, Duration lease) {
-        Tuple row = Tuple.tuple()
+        return LargeData.handle(DataSize.upTo(e.context(), LargeData.INLINE_BYTES), () -> Tuple.tuple()
                 .addUUID(e.id()).addLong(e.workflowId()).addString(e.workflowName()).addString(e.workflowVersion())
                 .addString(JsonCodec.write(e.context())).addString(e.triggerType()).addString(e.triggerSource())
-                .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis());
-        return batcher.insert(e.tenantId(), e.idempotencyKey(), row).chain(created -> created
+                .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis()))
+                .chain(row -> batcher.insert(e.tenantId(), e.idempotencyKey(), row)).chain(created -> created
                 ? Uni.createFrom().item(new StartedExecution(e.id(), true))
                 : findByIdempotencyKey(e.tenantId(), e.idempotencyKey()).map(id -> new StartedExecution(id, false)));
     }
@@ -233,6 +234,14 @@ public class PgExecutionStore implements ExecutionStore {
 
     @Override
     public Uni<Boolean> checkpoint(ExecutionState s, Duration lease) {
+        return LargeData.handle(s.dataBytes, () -> checkpointRows(s, lease))
+                .chain(rows -> batcher.checkpoint(s.id, s.tenantId, rows.execution(), rows.steps()));
+    }
+
+    private record CheckpointRows(Tuple execution, List<Tuple> steps) {
+    }
+
+    private static CheckpointRows checkpointRows(ExecutionState s, Duration lease) {
         Instant now = Instant.now();
         long runningTime = s.runningTimeMs(now);
         s.runningTimeMs = runningTime;
@@ -253,7 +262,7 @@ public class PgExecutionStore implements ExecutionStore {
         for (StepRecord step : s.drainDirtySteps()) {
             steps.add(stepTuple(step));
         }
-        return batcher.checkpoint(s.id, s.tenantId, execution, steps);
+        return new CheckpointRows(execution, steps);
     }
 
     private static Tuple stepTuple(StepRecord step) {
@@ -273,12 +282,18 @@ public class PgExecutionStore implements ExecutionStore {
         List<String> tenants = new ArrayList<>(rooms.keySet());
         Tuple params = Tuple.of(owner, limit, lease.toMillis(), driving.toArray(UUID[]::new), room,
                 tenants.toArray(String[]::new)).addArrayOfInteger(tenants.stream().map(rooms::get).toArray(Integer[]::new));
-        return pool.preparedQuery(CLAIM_DUE).execute(params).map(rows -> {
-            List<ClaimedExecution> claimed = new ArrayList<>();
+        return pool.preparedQuery(CLAIM_DUE).execute(params).chain(rows -> {
+            long json = 0;
             for (Row row : rows) {
-                claimed.add(toClaimed(row));
+                json += row.getString(3).length() + (row.getString(15) == null ? 0 : row.getString(15).length());
             }
-            return claimed;
+            return LargeData.handle(json, () -> {
+                List<ClaimedExecution> claimed = new ArrayList<>();
+                for (Row row : rows) {
+                    claimed.add(toClaimed(row));
+                }
+                return claimed;
+            });
         });
     }
 
@@ -297,7 +312,8 @@ public class PgExecutionStore implements ExecutionStore {
             step.input = JsonCodec.read(row.getString(15));
             step.error = row.getString(16);
         }
-        return new ClaimedExecution(id, row.getLong(1), row.getString(2), JsonCodec.readMap(row.getString(3)),
+        String context = row.getString(3);
+        return new ClaimedExecution(id, row.getLong(1), row.getString(2), JsonCodec.readMap(context), context.length(),
                 currentStep, runNumber, row.getLong(6), row.getBoolean(7), row.getString(8), step,
                 compensationStep, row.getString(18), row.getInteger(19), row.getString(20));
     }

@@ -2,6 +2,7 @@ package io.dotmac.workflow.repository;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.dotmac.workflow.execution.JsonCodec;
+import io.dotmac.workflow.execution.RawJson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -135,13 +136,13 @@ public class ExecutionQueries {
      * {@code started_at}, {@code completed_at}, {@code duration_seconds}) and ours beside them.
      */
     public record Step(long id, UUID executionId, int runNumber, int sequenceNumber, String stepName, String stepType,
-                       String status, Object inputData, Object outputData, String errorMessage, int retryCount,
+                       String status, RawJson inputData, RawJson outputData, String errorMessage, int retryCount,
                        OffsetDateTime startedAt, OffsetDateTime completedAt, BigDecimal durationSeconds, Long durationMs,
                        OffsetDateTime waitUntil) {
     }
 
     /** An execution as the guide's {@code GET /executions/{id}} shows it: the summary's fields at the top level. */
-    public record Detail(@JsonUnwrapped Summary summary, Object context, Object result, List<Step> steps) {
+    public record Detail(@JsonUnwrapped Summary summary, RawJson context, RawJson result, List<Step> steps) {
     }
 
     /** Up to {@code limit} executions after {@code after} (null: from the newest). */
@@ -175,11 +176,12 @@ public class ExecutionQueries {
             return pool.preparedQuery(STEPS).execute(Tuple.of(id)).map(stepRows -> {
                 List<Step> steps = new ArrayList<>();
                 stepRows.forEach(s -> steps.add(new Step(s.getLong(13), id, s.getInteger(0), s.getInteger(1), s.getString(2),
-                        s.getString(3), s.getString(4), JsonCodec.read(s.getString(5)), JsonCodec.read(s.getString(6)),
+                        s.getString(3), s.getString(4), RawJson.of(s.getString(5)), RawJson.of(s.getString(6)),
                         s.getString(7), s.getInteger(8), s.getOffsetDateTime(9), s.getOffsetDateTime(10),
                         s.getBigDecimal(14), s.getLong(11), s.getOffsetDateTime(12))));
-                return Optional.of(new Detail(summary(row), JsonCodec.read(row.getString(SUMMARY_SIZE)),
-                        JsonCodec.read(row.getString(SUMMARY_SIZE + 1)), steps));
+                // As stored: parsed, a large context would hold the event loop twice (read, then written).
+                return Optional.of(new Detail(summary(row), RawJson.of(row.getString(SUMMARY_SIZE)),
+                        RawJson.of(row.getString(SUMMARY_SIZE + 1)), steps));
             });
         });
     }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -101,6 +102,47 @@ class TenantIsolationTest {
         String error = failed.get("error_message").toString();
         assertTrue(error.contains("workflow.limits.max-") && error.contains("bytes"), error);
         assertEquals("completed", support.awaitTerminal(other).get("status"));
+    }
+
+    @Test
+    void aLargeContextIsCheckedWrittenClaimedAndReadBackWhole() {
+        String tenant = tenant("large");
+        // 150,000 characters, 300 KB as UTF-8: above what is handled on the event loop (LargeData), within the limits.
+        String large = "é".repeat(150_000);
+        String workflow = support.define(tenant, "[\"a\"]", """
+                [{"name":"copy","type":"transform","set":{"b":"${a}"}},
+                 {"name":"check","type":"condition","condition":"b == a"}]""");
+        long workflowId = ((Number) support.query("SELECT id FROM workflows WHERE name = ?", workflow).get(0).get("id")).longValue();
+        UUID execution = UUID.randomUUID();
+        // Left by an instance that died: the claim reads the large context back.
+        support.update("""
+                INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context, tenant_id,
+                    current_step, lease_owner, lease_expires_at, started_at)
+                VALUES (?, ?, ?, '1.0.0', 'running', jsonb_build_object('a', ?::text), ?, 0, 'dead-instance',
+                        now() - interval '1 second', now())""", execution, workflowId, workflow, large, tenant);
+
+        assertEquals("completed", support.awaitTerminal(execution).get("status"));
+        Map<String, Object> detail = given().auth().oauth2(TestTokens.token(tenant, "reader"))
+                .when().get("/api/v1/workflows/executions/" + execution)
+                .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath().getMap("");
+        Map<?, ?> context = (Map<?, ?>) detail.get("context");
+        assertEquals(large, context.get("a"));
+        assertEquals(large, context.get("b"));
+        Map<?, ?> copied = (Map<?, ?>) ((Map<?, ?>) ((List<?>) detail.get("steps")).get(0)).get("output_data");
+        assertEquals(large, copied.get("b"));
+    }
+
+    @Test
+    void aStartWhoseContextIsOverTheLimitIsRefusedWithTheLimitNamed() {
+        String workflow = support.define("[\"a\"]", "[{\"name\":\"a\",\"type\":\"transform\",\"set\":{\"x\":1}}]");
+        // An event's data can be as large as its broker allows; the API's body limit keeps its own starts below this.
+        Map<String, Object> context = Map.of("a", "x".repeat(1_100_000));
+
+        Throwable refused = assertThrows(InvalidInputException.class, () -> engine.start(
+                new WorkflowEngine.StartRequest(workflow, context, null, "manual", "test", null)).await().atMost(Duration.ofSeconds(10)));
+
+        assertTrue(refused.getMessage().contains("workflow.limits.max-context"), refused.getMessage());
+        assertTrue(support.query("SELECT id FROM workflow_executions WHERE workflow_name = ?", workflow).isEmpty());
     }
 
     @Test

@@ -78,8 +78,6 @@ class HostileInputApiTest {
     /** Vert.x 4.5's BlockedThreadChecker logs under this name (its LOGGER_NAME), not under its own class name. */
     static final String CHECKER_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
     static final int DEFINITIONS = 150;
-    /** Known limitation: a context near its 1 MB limit is counted, written and read on the event loop. */
-    static final boolean DATA_NEAR_LIMITS_ON_EVENT_LOOP = true;
     static final Set<String> ENDED = Set.of("completed", "failed", "cancelled");
 
     static final String TENANT = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
@@ -185,15 +183,10 @@ class HostileInputApiTest {
      * The issue's 21 doubling transforms, alone so that what they do to the event loops is theirs:
      * each execution must fail at the data limits (1 MB context, 512 KB step output), answering no 5xx.
      *
-     * <p>Known limitation (found by this test, issue 16): checking, storing and reading data near
-     * those limits is done on the event loop and holds it past 100 ms. Seen (2 cores, the test's
-     * Quarkus, PostgreSQL and Kafka on the machine): 111 to 258 ms in DataSize.upTo (DataLimits.problem
-     * ← ExecutionRunner.apply(207), counting up to 4 × the limit through 2^17 shared list nodes), 211 to
-     * 453 ms in JsonCodec.write (PgExecutionStore.checkpoint(241) ← ExecutionRunner.checkpoint ← finish),
-     * 136 ms in JsonCodec.read (ExecutionQueries.find(160), for GET /api/v1/workflows/executions/{id}),
-     * 155 ms in Jackson writing nested lists, and 708 ms in the PostgreSQL client's encoder flushing a
-     * statement (PgEncoder.flush). While DATA_NEAR_LIMITS_ON_EVENT_LOOP is true these warnings are
-     * printed rather than failing the test; set it to false once that work is moved off the event loop.
+     * <p>Found by this test before that data moved off the event loop (LargeData): 111 to 258 ms in
+     * DataSize.upTo (counting through 2^17 shared list nodes), 211 to 453 ms in JsonCodec.write at the
+     * checkpoint, 136 ms in JsonCodec.read for GET /api/v1/workflows/executions/{id}, 155 ms in Jackson
+     * writing nested lists (2 cores, the test's Quarkus, PostgreSQL and Kafka on the machine).
      */
     private void doublingStaysWithinItsLimitsWithoutBlocking(String run) throws InterruptedException {
         blocked.clear();
@@ -204,15 +197,8 @@ class HostileInputApiTest {
         assertTrue(violations.isEmpty(), () -> violations.size() + " responses broke the contract:\n" + String.join("\n", violations));
         assertEquals(1, outcome.stored(), "the doubling definition was not stored");
         assertTrue(outcome.unfinished().isEmpty(), () -> "doubling executions did not end: " + outcome.unfinished());
-        String warnings = blocked.stream().map(HostileInputApiTest::describe).collect(Collectors.joining("\n"));
-        if (DATA_NEAR_LIMITS_ON_EVENT_LOOP) {
-            if (!blocked.isEmpty()) {
-                System.out.println("HostileInputApiTest: known limitation (issue 16), " + blocked.size()
-                        + " blocked-thread warnings from the doubling case:\n" + warnings);
-            }
-        } else {
-            assertTrue(blocked.isEmpty(), () -> blocked.size() + " blocked-thread warnings from the doubling case:\n" + warnings);
-        }
+        assertTrue(blocked.isEmpty(), () -> blocked.size() + " blocked-thread warnings from the doubling case:\n"
+                + blocked.stream().map(HostileInputApiTest::describe).collect(Collectors.joining("\n")));
     }
 
     record Outcome(int stored, int started, Map<String, String> unfinished) {
