@@ -6,6 +6,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,12 +33,17 @@ import org.jboss.logging.Logger;
  * {@code FOR UPDATE SKIP LOCKED}, so replicas share the work, in commit order; the first send that
  * fails ends the batch so that a key's later events never overtake it. A crash after sending and
  * before marking publishes the event again, never zero times: consumers de-duplicate by event id.
+ * A commit of outbox rows wakes the relay at once (PostgreSQL's LISTEN/NOTIFY); the poll every
+ * {@code controlplane.outbox.interval} is the fallback while it cannot listen.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     public static final String TENANT_EXTENSION = "tenantid";
+    /** Notified by the trigger of R__outbox_notify.sql when outbox rows commit. */
+    static final String CHANNEL = "outbox_events";
+    private static final long MAX_RECONNECT_DELAY_MS = 30_000;
 
     private final MutinyEmitter<String> emitter;
     private final Pool pool;
@@ -44,33 +52,62 @@ public class OutboxRelay {
     private final int batchSize;
     private final URI source;
     private final AtomicBoolean relaying = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    /** Its own connection, LISTENing for commits of outbox rows (R__outbox_notify.sql). */
+    private final PgSubscriber subscriber;
     private long timer = -1;
 
     OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, Pool pool, Vertx vertx,
                 @ConfigProperty(name = "controlplane.outbox.interval") Duration interval,
                 @ConfigProperty(name = "controlplane.outbox.batch-size") int batchSize,
-                @ConfigProperty(name = "quarkus.application.name") String application) {
+                @ConfigProperty(name = "quarkus.application.name") String application,
+                @ConfigProperty(name = "quarkus.datasource.reactive.url") String databaseUrl,
+                @ConfigProperty(name = "quarkus.datasource.username") String user,
+                @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.emitter = emitter;
         this.pool = pool;
         this.vertx = vertx;
         this.interval = interval;
         this.batchSize = batchSize;
         this.source = URI.create("/" + application);
+        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl).setUser(user);
+        password.ifPresent(options::setPassword);
+        this.subscriber = PgSubscriber.subscriber(vertx, options);
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(interval.toMillis(), id -> {
-            if (relaying.compareAndSet(false, true)) {
-                relay().subscribe().with(sent -> relaying.set(false), failure -> {
-                    relaying.set(false);
-                    LOG.warnf("outbox relay failed, trying again in %s: %s", interval, failure.getMessage());
-                });
-            }
-        });
+        timer = vertx.setPeriodic(interval.toMillis(), id -> relayNow());
+        subscriber.reconnectPolicy(retries -> Math.min(interval.toMillis() * (retries + 1), MAX_RECONNECT_DELAY_MS));
+        subscriber.channel(CHANNEL).handler(ignored -> relayNow());
+        subscriber.connect().subscribe().with(
+                connected -> LOG.debugf("outbox relay listening on %s", CHANNEL),
+                failure -> LOG.warnf("outbox relay cannot listen for commits (%s); publishing every %s", failure.getMessage(), interval));
     }
 
     void stop(@Observes ShutdownEvent event) {
         vertx.cancelTimer(timer);
+        subscriber.closeAndAwait();
+    }
+
+    /**
+     * Relays now, or once more after the batch under way: a commit notified while a batch is read may
+     * not be in it. A full batch means more are waiting.
+     */
+    private void relayNow() {
+        if (!relaying.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        relay().subscribe().with(sent -> {
+            relaying.set(false);
+            if (sent == batchSize || again.get()) {
+                relayNow();
+            }
+        }, failure -> {
+            relaying.set(false);
+            LOG.warnf("outbox relay failed, trying again in %s: %s", interval, failure.getMessage());
+        });
     }
 
     /** Publishes what is waiting, one batch; emits how many events it published. */
