@@ -59,6 +59,7 @@ public class WorkflowEngine {
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicBoolean pollAgain = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
+    private final DueTimer dueTimer;
 
     WorkflowEngine(WorkflowRepository workflows, ExecutionStore store, ExecutionRunner runner, EngineConfig config,
                    Vertx vertx, EngineIdentity identity, ExecutionMetrics metrics, Event<ExecutionFinished> finished,
@@ -76,6 +77,7 @@ public class WorkflowEngine {
         this.finished = finished;
         this.owner = identity.owner();
         this.pollIntervalMs = config.pollInterval().toMillis();
+        this.dueTimer = new DueTimer(vertx, this::poll);
     }
 
     void start(@Observes StartupEvent event) {
@@ -93,6 +95,7 @@ public class WorkflowEngine {
     // for them to expire; a late write of a driver still running here is fenced out.
     void stop(@Observes ShutdownEvent event) {
         timers.forEach(vertx::cancelTimer);
+        dueTimer.stop();
         try {
             store.releaseLeases(inFlight.leases()).await().atMost(java.time.Duration.ofSeconds(5));
         } catch (RuntimeException e) {
@@ -306,7 +309,12 @@ public class WorkflowEngine {
                             .onFailure().recoverWithNull());
                 })
                 .subscribe().with(
-                        done -> inFlight.stopped(state.id, state.leaseToken),
+                        done -> {
+                            inFlight.stopped(state.id, state.leaseToken);
+                            if (state.nextWakeAt != null && !state.status.isTerminal()) {
+                                dueTimer.at(state.nextWakeAt);
+                            }
+                        },
                         failure -> {
                             inFlight.stopped(state.id, state.leaseToken);
                             if (failure instanceof LeaseLostException) {

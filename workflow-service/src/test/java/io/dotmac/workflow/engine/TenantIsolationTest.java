@@ -1,10 +1,5 @@
 package io.dotmac.workflow.engine;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +36,6 @@ class TenantIsolationTest {
     @Inject
     WorkflowEngine engine;
 
-    WireMockServer stub = DownstreamStub.server();
 
     private static String tenant(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -188,17 +181,9 @@ class TenantIsolationTest {
 
     @Test
     void aLongBackoffLetsGoOfTheExecutionUntilItIsDue() {
-        String lead = UUID.randomUUID().toString().substring(0, 8);
-        stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")).inScenario("backoff-" + lead)
-                .whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
-        stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")).inScenario("backoff-" + lead)
-                .whenScenarioStateIs("up").willReturn(okJson("{\"status\":\"qualified\"}")));
-        String workflow = support.define("[\"lead_id\"]", """
-                [{"name":"qualify","type":"service_call","service":"crm_service","method":"qualify_lead",
-                  "params":{"lead_id":"${lead_id}"},"result":"lead",
-                  "retry":{"max_attempts":2,"backoff_seconds":4}}]""");
+        DownstreamStub.SecondTry qualify = DownstreamStub.leadQualifiedOnSecondTry(support, 4);
 
-        UUID execution = support.start(workflow, Map.of("lead_id", lead));
+        UUID execution = support.start(qualify.workflow(), Map.of("lead_id", qualify.lead()));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> support.steps(execution).stream()
                 .anyMatch(step -> ((Number) step.get("retry_count")).intValue() == 1));
