@@ -3,6 +3,7 @@
 -- this channel): PostgreSQL delivers a notification when its transaction commits, and never for
 -- one that rolls back. One per statement, with no payload: the relay reads the rows itself, and
 -- its poll stays as the fallback for a notification missed while it was not listening.
+-- PostgreSQL 14 or later (CREATE OR REPLACE TRIGGER).
 CREATE OR REPLACE FUNCTION outbox_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('outbox_events', '');
@@ -10,6 +11,8 @@ BEGIN
 END
 $$;
 
-DROP TRIGGER IF EXISTS outbox_events_notify ON outbox_events;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON outbox_events
+-- Replacing the trigger locks the table: a relay holding rows while Kafka is slow must not keep
+-- every outbox insert queued behind this migration. Past the timeout the start fails, and is retried.
+SET LOCAL lock_timeout = '5s';
+CREATE OR REPLACE TRIGGER outbox_events_notify AFTER INSERT ON outbox_events
     FOR EACH STATEMENT EXECUTE FUNCTION outbox_events_notify();

@@ -56,6 +56,8 @@ public class OutboxRelay {
     /** Its own connection, LISTENing for commits of outbox rows (R__outbox_notify.sql). */
     private final PgSubscriber subscriber;
     private long timer = -1;
+    private volatile boolean listening;
+    private volatile boolean stopped;
 
     OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, Pool pool, Vertx vertx,
                 @ConfigProperty(name = "controlplane.outbox.interval") Duration interval,
@@ -79,12 +81,34 @@ public class OutboxRelay {
         timer = vertx.setPeriodic(interval.toMillis(), id -> relayNow());
         subscriber.reconnectPolicy(retries -> Math.min(interval.toMillis() * (retries + 1), MAX_RECONNECT_DELAY_MS));
         subscriber.channel(CHANNEL).handler(ignored -> relayNow());
-        subscriber.connect().subscribe().with(
-                connected -> LOG.debugf("outbox relay listening on %s", CHANNEL),
-                failure -> LOG.warnf("outbox relay cannot listen for commits (%s); publishing every %s", failure.getMessage(), interval));
+        listen(1);
+    }
+
+    // The subscriber's reconnect policy covers a connection lost once made; this covers the first.
+    private void listen(int attempt) {
+        if (stopped) {
+            return;
+        }
+        subscriber.connect().subscribe().with(connected -> {
+            listening = true;
+            LOG.debugf("outbox relay listening on %s", CHANNEL);
+            // A commit before the LISTEN was not announced.
+            relayNow();
+        }, failure -> {
+            long delay = Math.min(interval.toMillis() * attempt, MAX_RECONNECT_DELAY_MS);
+            LOG.warnf("outbox relay cannot listen for commits (%s); publishing every %s, listening again in %d ms",
+                    failure.getMessage(), interval, delay);
+            vertx.setTimer(delay, id -> listen(attempt + 1));
+        });
+    }
+
+    /** Whether commits wake the relay now (else only its poll does). */
+    public boolean listening() {
+        return listening && !subscriber.closed();
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopped = true;
         vertx.cancelTimer(timer);
         subscriber.closeAndAwait();
     }
@@ -94,8 +118,9 @@ public class OutboxRelay {
      * not be in it. A full batch means more are waiting.
      */
     private void relayNow() {
+        // Asked first, then tried: a batch that ends meanwhile clears `relaying` before it reads the request.
+        again.set(true);
         if (!relaying.compareAndSet(false, true)) {
-            again.set(true);
             return;
         }
         again.set(false);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,15 @@ class OutboxRelayWakeTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    OutboxRelay relay;
+
+    @BeforeEach
+    void listening() {
+        // The LISTEN connects after the start; a commit before it would only be seen by the poll (in an hour).
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(relay::listening);
+    }
 
     @Test
     void aCommitWakesTheRelayWithoutWaitingForItsPoll() {

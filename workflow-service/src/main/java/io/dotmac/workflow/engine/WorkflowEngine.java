@@ -231,9 +231,10 @@ public class WorkflowEngine {
         if (capacity <= 0 || !config.engineEnabled()) {
             return;
         }
+        // A wake or a start while a claim is under way: claim again when it ends, not at the next tick.
+        // Asked first, then tried: a claim that ends meanwhile clears `polling` before it reads the request.
+        pollAgain.set(true);
         if (!polling.compareAndSet(false, true)) {
-            // A wake or a start while a claim is under way: claim again when it ends, not at the next tick.
-            pollAgain.set(true);
             return;
         }
         pollAgain.set(false);
@@ -314,6 +315,9 @@ public class WorkflowEngine {
                             if (state.nextWakeAt != null && !state.status.isTerminal()) {
                                 dueTimer.at(state.nextWakeAt);
                             }
+                            if (state.status == ExecutionStatus.WAITING && state.waitEvent != null) {
+                                wakeIfItsEventCame(state);
+                            }
                         },
                         failure -> {
                             inFlight.stopped(state.id, state.leaseToken);
@@ -323,6 +327,19 @@ public class WorkflowEngine {
                                 LOG.errorf(failure, "execution %s could not be recorded as failed; it resumes when its lease expires", state.id);
                             }
                         });
+    }
+
+    // Its event may have been recorded while the checkpoint into the wait was committed: seen by neither.
+    private void wakeIfItsEventCame(ExecutionState state) {
+        store.wakeIfItsEventCame(state.id, state.waitEvent, state.waitKey, state.wakeEventsSince).subscribe().with(
+                woken -> {
+                    if (woken) {
+                        LOG.debugf("execution %s: its event came as it began to wait; it is due now", state.id);
+                        poll();
+                    }
+                },
+                failure -> LOG.warnf("execution %s: could not look for an event that came as it began to wait"
+                        + " (its next check finds it): %s", state.id, failure.getMessage()));
     }
 
     private void renewLeases() {

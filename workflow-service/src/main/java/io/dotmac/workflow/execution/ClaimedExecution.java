@@ -12,7 +12,7 @@ public record ClaimedExecution(
         long workflowId,
         String tenantId,
         Map<String, Object> context,
-        /** The context's length as stored JSON. */
+        /** The context's length as stored JSON, in characters (about its size in bytes). */
         long contextBytes,
         int currentStep,
         int runNumber,

@@ -2,6 +2,7 @@ package io.dotmac.workflow.execution;
 
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,14 @@ public interface ExecutionStore {
 
     /** Makes every execution waiting on this event and key (within the tenant, if given) due now; emits how many. */
     Uni<Integer> wakeWaitingOn(String event, String key, String tenantId);
+
+    /**
+     * Makes an execution that has just been written waiting (and let go) due now if its event was
+     * received since {@code since}; emits whether it did. Closes the gap its checkpoint leaves: an
+     * event recorded while that checkpoint was being committed is seen neither by it nor, as the
+     * execution was not waiting yet, by {@link #wakeWaitingOn}.
+     */
+    Uni<Boolean> wakeIfItsEventCame(UUID executionId, String event, String key, Instant since);
 
     /**
      * Cancels an execution: one that nobody drives is CANCELLED at once; a driven one is flagged

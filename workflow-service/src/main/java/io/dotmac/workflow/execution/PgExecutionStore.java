@@ -163,6 +163,11 @@ public class PgExecutionStore implements ExecutionStore {
              WHERE status = 'waiting' AND wait_event = $1 AND wait_key = $2
                AND ($3::text IS NULL OR tenant_id = $3)""";
 
+    private static final String WAKE_IF_ITS_EVENT_CAME = """
+            UPDATE workflow_executions SET next_wake_at = now(), updated_at = now()
+             WHERE id = $1 AND status = 'waiting' AND wait_event = $2 AND wait_key = $3
+               AND (lease_owner IS NULL OR lease_expires_at < now())
+               AND EXISTS (SELECT 1 FROM inbox_events i WHERE i.topic = $2 AND i.event_key = $3 AND i.received_at >= $4)""";
     // An execution undoing its steps is not cancelled: stopping half-way would leave some undone, some not.
     private static final String CANCEL = """
             UPDATE workflow_executions SET
@@ -234,6 +239,7 @@ public class PgExecutionStore implements ExecutionStore {
 
     @Override
     public Uni<Boolean> checkpoint(ExecutionState s, Duration lease) {
+        // The rows are built when the Uni is subscribed to, and that drains the dirty steps: subscribe once (no retry).
         return LargeData.handle(s.dataBytes, () -> checkpointRows(s, lease))
                 .chain(rows -> batcher.checkpoint(s.id, s.tenantId, rows.execution(), rows.steps()));
     }
@@ -361,6 +367,12 @@ public class PgExecutionStore implements ExecutionStore {
     @Override
     public Uni<Integer> wakeWaitingOn(String event, String key, String tenantId) {
         return pool.preparedQuery(WAKE_WAITING_ON).execute(Tuple.of(event, key, tenantId)).map(RowSet::rowCount);
+    }
+
+    @Override
+    public Uni<Boolean> wakeIfItsEventCame(UUID executionId, String event, String key, Instant since) {
+        return pool.preparedQuery(WAKE_IF_ITS_EVENT_CAME).execute(Tuple.of(executionId, event, key, utc(since)))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     @Override

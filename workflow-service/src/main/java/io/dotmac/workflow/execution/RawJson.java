@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * JSON as PostgreSQL returned it, written into a response as it is. An execution's context may be a
  * megabyte: reading it into objects only to write them out again would hold an event loop for
  * milliseconds (hundreds on a busy machine), where copying the text takes about one.
+ *
+ * <p>In the OpenAPI document it is any JSON value (mp.openapi.schema in application.properties), not
+ * the record it is in Java.
  */
 @JsonSerialize(using = RawJson.Writer.class)
-@Schema(type = SchemaType.OBJECT, description = "any JSON value, as stored")
 public record RawJson(String json) {
 
     /** Null for SQL NULL, so that the field is written as JSON null. */

@@ -275,6 +275,13 @@ class PgExecutionStoreTest {
         }
     }
 
+    private ExecutionState waitingAnHour(UUID id) {
+        ExecutionState s = state(id, "owner-a:1");
+        s.status = ExecutionStatus.WAITING;
+        s.nextWakeAt = Instant.now().plus(Duration.ofHours(1));
+        return s;
+    }
+
     private io.smallrye.mutiny.Uni<Object> outcome(ExecutionState s) {
         return store.checkpoint(s, LEASE).onItem().<Object>transform(x -> x).onFailure().recoverWithItem(e -> e);
     }
@@ -282,9 +289,7 @@ class PgExecutionStoreTest {
     @Test
     void aWaitingExecutionReleasesItsLeaseAndIsWokenAndCancelled() {
         UUID id = insert("owner-a:1", null);
-        ExecutionState s = state(id, "owner-a:1");
-        s.status = ExecutionStatus.WAITING;
-        s.nextWakeAt = Instant.now().plus(Duration.ofHours(1));
+        ExecutionState s = waitingAnHour(id);
         store.checkpoint(s, LEASE).await().atMost(WAIT);
 
         assertTrue(claim("owner-b").stream().noneMatch(c -> c.id().equals(id)), "not due before its wake-up time");
@@ -292,6 +297,28 @@ class PgExecutionStoreTest {
         assertEquals(ExecutionStatus.CANCELLED, store.requestCancel(id).await().atMost(WAIT).status());
         assertFalse(store.wake(id).await().atMost(WAIT), "a cancelled execution cannot be woken");
         assertNull(store.requestCancel(id).await().atMost(WAIT));
+    }
+
+    @Test
+    void anEventRecordedAsTheExecutionBeganToWaitMakesItDue() {
+        UUID id = insert("owner-a:1", null);
+        ExecutionState s = waitingAnHour(id);
+        s.waitEvent = "billing.payment.updated";
+        s.waitKey = "pay-" + UUID.randomUUID();
+        s.wakeEventsSince = Instant.EPOCH;
+        store.checkpoint(s, LEASE).await().atMost(WAIT);
+        assertFalse(store.wakeIfItsEventCame(id, s.waitEvent, s.waitKey, s.wakeEventsSince).await().atMost(WAIT),
+                "no event: it waits");
+
+        // Recorded while its checkpoint was committed: the checkpoint did not see it, wakeWaitingOn found it not waiting.
+        pool.preparedQuery("""
+                INSERT INTO inbox_events (source, event_id, topic, event_key, payload) VALUES ('/billing-service', $1, $2, $3, '{}')""")
+                .execute(Tuple.of(UUID.randomUUID().toString(), s.waitEvent, s.waitKey)).await().atMost(WAIT);
+        assertFalse(store.wakeIfItsEventCame(id, s.waitEvent, s.waitKey, Instant.now().plusSeconds(60)).await().atMost(WAIT),
+                "an event before the wait began does not count");
+        assertTrue(store.wakeIfItsEventCame(id, s.waitEvent, s.waitKey, s.wakeEventsSince).await().atMost(WAIT));
+
+        assertTrue(claim("owner-b").stream().anyMatch(c -> c.id().equals(id)), "due now");
     }
 
     @Test

@@ -186,7 +186,9 @@ class HostileInputApiTest {
      * <p>Found by this test before that data moved off the event loop (LargeData): 111 to 258 ms in
      * DataSize.upTo (counting through 2^17 shared list nodes), 211 to 453 ms in JsonCodec.write at the
      * checkpoint, 136 ms in JsonCodec.read for GET /api/v1/workflows/executions/{id}, 155 ms in Jackson
-     * writing nested lists (2 cores, the test's Quarkus, PostgreSQL and Kafka on the machine).
+     * writing nested lists (2 cores, the test's Quarkus, PostgreSQL and Kafka on the machine). Still on
+     * the loop: the PostgreSQL client encoding a statement of up to a megabyte (seen once at 708 ms in
+     * PgEncoder.flush, a socket write: a starved core, reported, not failed, like other native frames).
      */
     private void doublingStaysWithinItsLimitsWithoutBlocking(String run) throws InterruptedException {
         blocked.clear();

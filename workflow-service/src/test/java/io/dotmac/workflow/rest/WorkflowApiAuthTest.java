@@ -92,6 +92,9 @@ class WorkflowApiAuthTest {
             given().when().get(path).then().statusCode(401);
         }
         given().auth().oauth2(TestTokens.token(TENANT, "reader")).accept("application/json").when().get("/q/openapi")
-                .then().statusCode(200).body("paths.'/api/v1/workflows/execute'.post.summary", org.hamcrest.Matchers.notNullValue());
+                .then().statusCode(200).body("paths.'/api/v1/workflows/execute'.post.summary", org.hamcrest.Matchers.notNullValue())
+                // An execution's data is any JSON value (RawJson), not an object with a `json` property.
+                .body("components.schemas.RawJson.properties", org.hamcrest.Matchers.nullValue())
+                .body("components.schemas.RawJson.description", org.hamcrest.Matchers.equalTo("any JSON value, as stored"));
     }
 }
