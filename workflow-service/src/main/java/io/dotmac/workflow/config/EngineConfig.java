@@ -33,6 +33,16 @@ public interface EngineConfig {
     @WithDefault("30s")
     Duration leaseDuration();
 
+    /**
+     * How long what calls brought may stay unwritten while the execution goes on: a step that called
+     * out is written before the next one runs once this much has gone by since the oldest unwritten
+     * step ended (and while a call runs, when this comes due), and every wait, failure and end is
+     * written at once. A call after a crash before the write is sent again with its Idempotency-Key.
+     * 0 writes after every call.
+     */
+    @WithDefault("250ms")
+    Duration checkpointInterval();
+
     /** How often an instance looks for due executions (woken, retried, or left by a dead instance). */
     @WithDefault("1s")
     Duration pollInterval();

@@ -25,14 +25,16 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Drives one leased execution from its current step until it finishes, waits, or the lease is lost:
  * asks the {@link Decider} what is next, runs the step through its {@link StepHandler}, applies the
- * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore} before
- * anything else happens outside the engine. When a critical step fails for good, the steps that
+ * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore}: every wait,
+ * retry, failure and end at once, what calls brought within {@code workflow.checkpoint-interval}
+ * (a call sent again after a crash carries the same Idempotency-Key, so it has its effect once). When a critical step fails for good, the steps that
  * completed are undone in reverse order through their {@code compensate} calls, each recorded as a
  * step after the definition's own, before the execution ends FAILED. Each execution runs on an {@link ExecutionContext} of
  * its own, so that its log lines carry its id and step.
@@ -55,6 +57,7 @@ class ExecutionRunner {
     private final ExecutionMetrics metrics;
     private final Vertx vertx;
     private final DataLimits limits;
+    private final Duration checkpointInterval;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
                     Event<ExecutionFinished> finished, ExecutionMetrics metrics, Vertx vertx, DataLimits limits) {
@@ -65,6 +68,7 @@ class ExecutionRunner {
         this.config = config;
         this.metrics = metrics;
         this.vertx = vertx;
+        this.checkpointInterval = config.checkpointInterval();
         all.forEach(handler -> handlers.put(handler.type(), handler));
     }
 
@@ -196,9 +200,34 @@ class ExecutionRunner {
         Instant started = clock.instant();
         StepInvocation invocation = new StepInvocation(step, Collections.unmodifiableMap(s.context), record,
                 s.id + ":" + step.name(), s.tenantId, started);
-        return ExecutionContext.resumeHere(handler.execute(invocation))
-                .onFailure().recoverWithItem(FailureClassifier::classify)
-                .chain(outcome -> apply(s, step, record, handler, outcome, started));
+        Uni<StepOutcome> outcome = ExecutionContext.resumeHere(handler.execute(invocation))
+                .onFailure().recoverWithItem(FailureClassifier::classify);
+        return (handler.callsOut(step) ? writingWhileItRuns(s, outcome) : outcome)
+                .chain(o -> apply(s, step, record, handler, o, started));
+    }
+
+    /**
+     * The call's outcome; if it runs past the time the unwritten steps before it are due to be
+     * written, they are written meanwhile, so that a call that hangs does not hide what was done
+     * before it. The step goes on once that write has ended: an execution has one write at a time.
+     */
+    private Uni<StepOutcome> writingWhileItRuns(ExecutionState s, Uni<StepOutcome> call) {
+        if (s.unwrittenSince == null) {
+            return call;
+        }
+        return Uni.createFrom().deferred(() -> {
+            long delay = Math.max(1, Duration.between(clock.instant(), s.unwrittenSince.plus(checkpointInterval)).toMillis());
+            // Set and read on the execution's context only: the timer fires there, the call's outcome comes back there.
+            AtomicReference<Uni<Void>> written = new AtomicReference<>();
+            long timer = vertx.setTimer(delay, id -> {
+                Uni<Void> write = write(s).invoke(cancel -> s.cancelRequested |= cancel).replaceWithVoid()
+                        .memoize().indefinitely();
+                write.subscribe().with(ignored -> { }, failure -> { });
+                written.set(write);
+            });
+            return call.onTermination().invoke(() -> vertx.cancelTimer(timer))
+                    .call(() -> written.get() == null ? Uni.createFrom().voidItem() : ExecutionContext.resumeHere(written.get()));
+        });
     }
 
     private Uni<Void> apply(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler, StepOutcome outcome,
@@ -276,10 +305,14 @@ class ExecutionRunner {
         s.context.putAll(done.contextUpdates());
         s.currentStep++;
         LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
-        // What a call brought is written before the next step runs; if none runs, the finish writes it.
-        return handler.callsOut(step) && !(Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish)
-                ? checkpointThen(s, () -> next(s))
-                : next(s);
+        if (!handler.callsOut(step) || Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish) {
+            return next(s); // if none runs, the finish writes it
+        }
+        // What calls brought is written before the next step once the oldest of it is due; until
+        // then only the cancel flag is read, so that a cancel still stops the execution before it.
+        return s.unwrittenSince.plus(checkpointInterval).isAfter(now)
+                ? noteCancelThen(s, ExecutionContext.resumeHere(store.cancelRequested(s.id)), () -> next(s))
+                : checkpointThen(s, () -> next(s));
     }
 
     // A retry is another step start: a cancel or the execution timeout may have come meanwhile.
@@ -328,11 +361,22 @@ class ExecutionRunner {
     private void finishStep(ExecutionState s, StepRecord record, StepStatus status, Instant at) {
         record.finish(status, at);
         s.markDirty(record);
+        if (s.unwrittenSince == null) {
+            s.unwrittenSince = at;
+        }
         metrics.stepFinished(s.definition.name(), record);
     }
 
+    /** Writes the execution as it is now; emits its cancel flag. */
+    private Uni<Boolean> write(ExecutionState s) {
+        return ExecutionContext.resumeHere(Uni.createFrom().deferred(() -> {
+            s.unwrittenSince = null;
+            return store.checkpoint(s, config.leaseDuration());
+        }));
+    }
+
     private Uni<Void> checkpoint(ExecutionState s) {
-        return ExecutionContext.resumeHere(store.checkpoint(s, config.leaseDuration())).replaceWithVoid();
+        return write(s).replaceWithVoid();
     }
 
     private Uni<Void> finish(ExecutionState s) {
@@ -341,7 +385,11 @@ class ExecutionRunner {
     }
 
     private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {
-        return ExecutionContext.resumeHere(store.checkpoint(s, config.leaseDuration())).chain(cancel -> {
+        return noteCancelThen(s, write(s), then);
+    }
+
+    private static Uni<Void> noteCancelThen(ExecutionState s, Uni<Boolean> cancelFlag, Supplier<Uni<Void>> then) {
+        return cancelFlag.chain(cancel -> {
             s.cancelRequested |= cancel;
             return then.get();
         });

@@ -53,6 +53,8 @@ public final class ExecutionState {
      * counted. Above {@link LargeData#INLINE_BYTES} its checkpoints are written off the event loop.
      */
     public long dataBytes;
+    /** When the oldest step not yet written ended; null when everything done is written. */
+    public Instant unwrittenSince;
     /** Steps decided by this driver so far; the runner moves to a fresh stack every so many. */
     public int inlineSteps;
     private final List<StepRecord> dirtySteps = new ArrayList<>();

@@ -214,10 +214,12 @@ public class PgExecutionStore implements ExecutionStore {
 
     private final Pool pool;
     private final WriteBatcher batcher;
+    private final CancelFlagReads cancelFlags;
 
     public PgExecutionStore(Pool pool) {
         this.pool = pool;
         this.batcher = new WriteBatcher(pool);
+        this.cancelFlags = new CancelFlagReads(pool);
     }
 
     @Override
@@ -326,9 +328,7 @@ public class PgExecutionStore implements ExecutionStore {
 
     @Override
     public Uni<Boolean> cancelRequested(UUID executionId) {
-        return pool.preparedQuery("SELECT cancel_requested FROM workflow_executions WHERE id = $1")
-                .execute(Tuple.of(executionId))
-                .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean(0));
+        return cancelFlags.read(executionId);
     }
 
     @Override

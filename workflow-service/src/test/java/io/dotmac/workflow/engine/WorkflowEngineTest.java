@@ -291,6 +291,56 @@ class WorkflowEngineTest {
         assertEquals("cancelled", support.steps(execution).get(0).get("status"));
     }
 
+    private String qualifyThenQuote() {
+        return support.define("[\"lead_id\"]", """
+                [{"name":"qualify","type":"service_call","service":"crm_service","method":"qualify_lead",
+                  "params":{"lead_id":"${lead_id}"},"result":"lead"},
+                 {"name":"quote","type":"service_call","service":"crm_service","method":"generate_quote",
+                  "params":{"lead_id":"${lead_id}"},"result":"quote"}]""");
+    }
+
+    @Test
+    void aCallThatHangsDoesNotHideTheStepsDoneBeforeIt() {
+        String lead = id();
+        stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")).willReturn(okJson("{\"status\":\"qualified\"}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/quotes"))
+                .willReturn(okJson("{\"id\":\"Q1\"}").withFixedDelay(4000)));
+        String workflow = qualifyThenQuote();
+        UUID execution = support.start(workflow, Map.of("lead_id", lead));
+
+        // Not written after the first call (the second went out at once), but while the second runs on.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> support.steps(execution).stream()
+                .anyMatch(s -> "qualify".equals(s.get("step_name")) && "completed".equals(s.get("status"))));
+        Map<String, Object> during = support.execution(execution);
+        assertEquals("running", during.get("status"));
+        assertEquals(1, ((Number) during.get("current_step")).intValue());
+        assertEquals("qualified", ((Map<?, ?>) ((Map<?, ?>) json(during.get("context"))).get("lead")).get("status"));
+
+        assertEquals("completed", support.awaitTerminal(execution).get("status"));
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")));
+    }
+
+    @Test
+    void aCancelDuringACallStopsTheExecutionBeforeItsNextCall() {
+        String lead = id();
+        String qualify = "/api/v1/crm/leads/" + lead + "/qualify";
+        String quotes = "/api/v1/crm/leads/" + lead + "/quotes";
+        stub.stubFor(post(urlEqualTo(qualify)).willReturn(okJson("{\"status\":\"qualified\"}").withFixedDelay(1500)));
+        stub.stubFor(post(urlEqualTo(quotes)).willReturn(okJson("{\"id\":\"Q1\"}")));
+        String workflow = qualifyThenQuote();
+        UUID execution = support.start(workflow, Map.of("lead_id", lead));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> !stub.findAll(postRequestedFor(urlEqualTo(qualify))).isEmpty());
+
+        // The first call's answer is not written before the next step: the cancel flag is read instead.
+        engine.cancel(execution).await().atMost(Duration.ofSeconds(5));
+        Map<String, Object> done = support.awaitTerminal(execution);
+
+        assertEquals("cancelled", done.get("status"));
+        stub.verify(0, postRequestedFor(urlEqualTo(quotes)));
+        assertEquals("completed", support.steps(execution).get(0).get("status"));
+    }
+
     @Test
     void retryResumesFromTheFailedStepAndKeepsTheHistory() {
         String lead = id();

@@ -330,6 +330,28 @@ class PgExecutionStoreTest {
     }
 
     @Test
+    void cancelFlagsReadAtOnceAreEachTheirExecutions() {
+        List<UUID> ids = java.util.stream.IntStream.range(0, 40).mapToObj(i -> insert("owner-a:1", null)).toList();
+        for (int i = 0; i < ids.size(); i += 3) {
+            store.requestCancel(ids.get(i)).await().atMost(WAIT);
+        }
+        // Asked together (some twice, one unknown): they share queries, each hears of its own execution.
+        List<io.smallrye.mutiny.Uni<Boolean>> reads = new java.util.ArrayList<>();
+        for (UUID id : ids) {
+            reads.add(store.cancelRequested(id));
+            reads.add(store.cancelRequested(id));
+        }
+        reads.add(store.cancelRequested(UUID.randomUUID()));
+        List<Boolean> flags = io.smallrye.mutiny.Uni.join().all(reads).andFailFast().await().atMost(WAIT);
+
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(i % 3 == 0, flags.get(2 * i), "execution " + i);
+            assertEquals(i % 3 == 0, flags.get(2 * i + 1), "execution " + i + ", read twice");
+        }
+        assertFalse(flags.get(flags.size() - 1), "no such execution");
+    }
+
+    @Test
     void onlyAFailedExecutionIsRetried() {
         UUID id = insert("owner-a:1", null);
         assertFalse(store.retry(id).await().atMost(WAIT));
