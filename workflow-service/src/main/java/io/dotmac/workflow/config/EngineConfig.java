@@ -34,11 +34,11 @@ public interface EngineConfig {
     Duration leaseDuration();
 
     /**
-     * How long what calls brought may stay unwritten while the execution goes on: a step that called
-     * out is written before the next one runs once this much has gone by since the oldest unwritten
-     * step ended (and while a call runs, when this comes due), and every wait, failure and end is
-     * written at once. A call after a crash before the write is sent again with its Idempotency-Key.
-     * 0 writes after every call.
+     * How long what calls that change something brought may stay unwritten while the execution goes
+     * on: such a step is written before the next one runs once this much has gone by since the
+     * oldest unwritten step ended (and while a call runs, when this comes due); a read's answer and
+     * every wait, failure and end are written at once. Sent again after a crash, such a call carries
+     * its Idempotency-Key and is answered alike. 0 writes after every call.
      */
     @WithDefault("250ms")
     Duration checkpointInterval();

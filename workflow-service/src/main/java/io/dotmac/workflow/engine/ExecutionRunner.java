@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
  * Drives one leased execution from its current step until it finishes, waits, or the lease is lost:
  * asks the {@link Decider} what is next, runs the step through its {@link StepHandler}, applies the
  * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore}: every wait,
- * retry, failure and end at once, what calls brought within {@code workflow.checkpoint-interval}
- * (a call sent again after a crash carries the same Idempotency-Key, so it has its effect once). When a critical step fails for good, the steps that
+ * retry, failure and read's answer at once, what calls that change something brought within
+ * {@code workflow.checkpoint-interval} (sent again after a crash, such a call carries the same
+ * Idempotency-Key and is answered alike). When a critical step fails for good, the steps that
  * completed are undone in reverse order through their {@code compensate} calls, each recorded as a
  * step after the definition's own, before the execution ends FAILED. Each execution runs on an {@link ExecutionContext} of
  * its own, so that its log lines carry its id and step.
@@ -308,9 +309,10 @@ class ExecutionRunner {
         if (!handler.callsOut(step) || Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish) {
             return next(s); // if none runs, the finish writes it
         }
-        // What calls brought is written before the next step once the oldest of it is due; until
-        // then only the cancel flag is read, so that a cancel still stops the execution before it.
-        return s.unwrittenSince.plus(checkpointInterval).isAfter(now)
+        // What a call that changes something brought is written before the next step once the oldest
+        // unwritten step is due (a read's answer at once); until then only the cancel flag is read,
+        // so that a cancel still stops the execution before its next step.
+        return handler.answersAlikeWhenSentAgain(step) && s.unwrittenSince.plus(checkpointInterval).isAfter(now)
                 ? noteCancelThen(s, ExecutionContext.resumeHere(store.cancelRequested(s.id)), () -> next(s))
                 : checkpointThen(s, () -> next(s));
     }

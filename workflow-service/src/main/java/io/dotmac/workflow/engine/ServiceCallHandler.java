@@ -32,6 +32,11 @@ class ServiceCallHandler implements StepHandler {
     }
 
     @Override
+    public boolean answersAlikeWhenSentAgain(StepDefinition step) {
+        return caller.changesSomething(step.call());
+    }
+
+    @Override
     public Uni<StepOutcome> execute(StepInvocation invocation) {
         StepDefinition step = invocation.step();
         ServiceCall call = step.call();

@@ -3,6 +3,7 @@ package io.dotmac.workflow.engine;
 import io.dotmac.workflow.client.ServiceOperation;
 import io.dotmac.workflow.client.ServiceRegistry;
 import io.dotmac.workflow.client.ServiceTokens;
+import io.dotmac.workflow.definition.OperationSpec;
 import io.dotmac.workflow.definition.ServiceCall;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.execution.StepRecord;
@@ -29,6 +30,11 @@ class ServiceCaller {
         this.registry = registry;
         this.tokens = tokens;
         this.limits = limits;
+    }
+
+    /** Whether the operation changes something, and so is sent with an Idempotency-Key. */
+    boolean changesSomething(ServiceCall call) {
+        return registry.operation(call.service(), call.method()).map(OperationSpec::mutating).orElse(false);
     }
 
     @SuppressWarnings("unchecked")
