@@ -8,6 +8,7 @@ import io.dotmac.workflow.execution.ExecutionState;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.ExecutionStore;
 import io.dotmac.workflow.execution.LargeData;
+import io.dotmac.workflow.execution.LeaseLostException;
 import io.dotmac.workflow.execution.StepRecord;
 import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
@@ -277,7 +278,7 @@ class ExecutionRunner {
             }
             // A cancel requested during the backoff is read before the next attempt goes out.
             return checkpointThen(s, () -> ExecutionContext.resumeHere(Uni.createFrom().voidItem().onItem().delayIt().by(backoff))
-                    .chain(() -> ExecutionContext.resumeHere(store.cancelRequested(s.id)))
+                    .chain(() -> cancelFlag(s))
                     .chain(cancel -> {
                         s.cancelRequested |= cancel;
                         return retryOrFinish(s, step, record);
@@ -313,7 +314,7 @@ class ExecutionRunner {
         // unwritten step is due (a read's answer at once); until then only the cancel flag is read,
         // so that a cancel still stops the execution before its next step.
         return handler.answersAlikeWhenSentAgain(step) && s.unwrittenSince.plus(checkpointInterval).isAfter(now)
-                ? noteCancelThen(s, ExecutionContext.resumeHere(store.cancelRequested(s.id)), () -> next(s))
+                ? noteCancelThen(s, cancelFlag(s), () -> next(s))
                 : checkpointThen(s, () -> next(s));
     }
 
@@ -384,6 +385,16 @@ class ExecutionRunner {
     private Uni<Void> finish(ExecutionState s) {
         return checkpoint(s).invoke(() -> finished.fire(new ExecutionFinished(s.id, s.definition.name(),
                 s.definition.version(), s.tenantId, s.status, s.runningTimeMs)));
+    }
+
+    // A read that fails (a dropped connection) writes instead, which the write batcher tries again:
+    // the failure must not end the execution with its unwritten steps.
+    private Uni<Boolean> cancelFlag(ExecutionState s) {
+        return ExecutionContext.resumeHere(store.cancelRequested(s.id, s.leaseToken))
+                .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
+                    LOG.debugf("execution %s: its cancel flag could not be read (%s); writing it instead", s.id, failure.getMessage());
+                    return write(s);
+                });
     }
 
     private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {

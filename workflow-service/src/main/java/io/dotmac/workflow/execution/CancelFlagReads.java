@@ -6,40 +6,43 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Reads executions' cancel flags together: the reads asked for while one query runs go into the
- * next. The engine reads an execution's flag after each call it does not write (so that a cancel
- * stops it before its next step); one query each would cost as much as the writes it saves.
+ * Reads executions' cancel flags together, for their drivers: the reads asked for while one query
+ * runs go into the next. The engine reads an execution's flag after each call whose answer it does
+ * not write yet (so that a cancel stops it before its next step); one query each would cost as much
+ * as the writes it saves. Like a write, a read is fenced by the lease: a driver whose lease was
+ * taken over hears so and sends nothing more.
  */
 final class CancelFlagReads {
 
-    private static final String READ = "SELECT id FROM workflow_executions WHERE id = ANY($1) AND cancel_requested";
-    /** Bounded by the executions in flight anyway; this keeps one query's array small whatever they are. */
+    private static final String READ = """
+            SELECT e.id, e.cancel_requested, e.lease_owner = d.token AS held
+              FROM unnest($1::uuid[], $2::text[]) AS d(id, token) JOIN workflow_executions e ON e.id = d.id""";
+    /** Bounded by the executions in flight anyway; this keeps one query's arrays small whatever they are. */
     private static final int MAX_BATCH = 512;
     private static final Logger LOG = Logger.getLogger(CancelFlagReads.class);
 
     private final Pool pool;
-    // Guarded by this.
-    private final Map<UUID, List<UniEmitter<? super Boolean>>> waiting = new LinkedHashMap<>();
+    // Guarded by this. An execution has one driver, so one lease token per id.
+    private final Map<UUID, Waiting> waiting = new LinkedHashMap<>();
     private boolean reading;
 
     CancelFlagReads(Pool pool) {
         this.pool = pool;
     }
 
-    /** Emits whether a cancel was requested (false for no such execution). */
-    Uni<Boolean> read(UUID executionId) {
+    /** Emits whether a cancel was requested; fails with {@link LeaseLostException} if the lease is no longer this token's. */
+    Uni<Boolean> read(UUID executionId, String leaseToken) {
         return Uni.createFrom().emitter(emitter -> {
             synchronized (this) {
-                waiting.computeIfAbsent(executionId, id -> new ArrayList<>(1)).add(emitter);
+                waiting.computeIfAbsent(executionId, id -> new Waiting(leaseToken, new ArrayList<>(1))).emitters().add(emitter);
                 if (reading) {
                     return;
                 }
@@ -50,7 +53,7 @@ final class CancelFlagReads {
     }
 
     private void next() {
-        Map<UUID, List<UniEmitter<? super Boolean>>> batch = new LinkedHashMap<>();
+        Map<UUID, Waiting> batch = new LinkedHashMap<>();
         synchronized (this) {
             var it = waiting.entrySet().iterator();
             while (it.hasNext() && batch.size() < MAX_BATCH) {
@@ -63,15 +66,27 @@ final class CancelFlagReads {
                 return;
             }
         }
-        pool.preparedQuery(READ).execute(Tuple.of(batch.keySet().toArray(UUID[]::new))).subscribe().with(rows -> {
-            Set<UUID> cancelled = new HashSet<>();
+        UUID[] ids = batch.keySet().toArray(UUID[]::new);
+        String[] tokens = batch.values().stream().map(Waiting::token).toArray(String[]::new);
+        pool.preparedQuery(READ).execute(Tuple.of(ids, tokens)).subscribe().with(rows -> {
+            Map<UUID, Row> found = new HashMap<>();
             for (Row row : rows) {
-                cancelled.add(row.getUUID(0));
+                found.put(row.getUUID(0), row);
             }
-            batch.forEach((id, emitters) -> emitters.forEach(e -> tell(() -> e.complete(cancelled.contains(id)))));
+            batch.forEach((id, w) -> {
+                Row row = found.get(id);
+                boolean held = row != null && Boolean.TRUE.equals(row.getBoolean(2));
+                w.emitters().forEach(e -> tell(() -> {
+                    if (held) {
+                        e.complete(row.getBoolean(1));
+                    } else {
+                        e.fail(new LeaseLostException(id));
+                    }
+                }));
+            });
             next();
         }, failure -> {
-            batch.values().forEach(emitters -> emitters.forEach(e -> tell(() -> e.fail(failure))));
+            batch.values().forEach(w -> w.emitters().forEach(e -> tell(() -> e.fail(failure))));
             next();
         });
     }
@@ -83,5 +98,8 @@ final class CancelFlagReads {
         } catch (Throwable e) {
             LOG.errorf(e, "a reader of a cancel flag failed on its outcome");
         }
+    }
+
+    private record Waiting(String token, List<UniEmitter<? super Boolean>> emitters) {
     }
 }

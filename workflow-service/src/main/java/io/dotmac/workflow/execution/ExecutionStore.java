@@ -44,8 +44,12 @@ public interface ExecutionStore {
     Uni<List<ClaimedExecution>> claimDue(String owner, int limit, Duration lease, Collection<UUID> driving, int room,
                                          Map<String, Integer> rooms);
 
-    /** Whether a cancel of the execution was requested (read before a side effect that waited, like a retry). */
-    Uni<Boolean> cancelRequested(UUID executionId);
+    /**
+     * Whether a cancel of the execution was requested, read by its driver before a side effect that
+     * follows no write (a retry after its backoff, a call after one whose answer is not written yet);
+     * fails with {@link LeaseLostException} if the lease is no longer {@code leaseToken}'s.
+     */
+    Uni<Boolean> cancelRequested(UUID executionId, String leaseToken);
 
     /** Extends the leases still held under the given tokens (execution id → token); emits how many. */
     Uni<Integer> renewLeases(Map<UUID, String> leases, Duration lease);

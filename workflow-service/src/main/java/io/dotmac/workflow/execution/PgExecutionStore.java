@@ -327,8 +327,8 @@ public class PgExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public Uni<Boolean> cancelRequested(UUID executionId) {
-        return cancelFlags.read(executionId);
+    public Uni<Boolean> cancelRequested(UUID executionId, String leaseToken) {
+        return cancelFlags.read(executionId, leaseToken);
     }
 
     @Override

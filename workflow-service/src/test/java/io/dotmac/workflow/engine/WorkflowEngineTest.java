@@ -304,7 +304,7 @@ class WorkflowEngineTest {
         String lead = id();
         stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")).willReturn(okJson("{\"status\":\"qualified\"}")));
         stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/quotes"))
-                .willReturn(okJson("{\"id\":\"Q1\"}").withFixedDelay(4000)));
+                .willReturn(okJson("{\"id\":\"Q1\"}").withFixedDelay(8000)));
         String workflow = qualifyThenQuote();
         UUID execution = support.start(workflow, Map.of("lead_id", lead));
 
@@ -325,7 +325,7 @@ class WorkflowEngineTest {
         String lead = id();
         String qualify = "/api/v1/crm/leads/" + lead + "/qualify";
         String quotes = "/api/v1/crm/leads/" + lead + "/quotes";
-        stub.stubFor(post(urlEqualTo(qualify)).willReturn(okJson("{\"status\":\"qualified\"}").withFixedDelay(1500)));
+        stub.stubFor(post(urlEqualTo(qualify)).willReturn(okJson("{\"status\":\"qualified\"}").withFixedDelay(3000)));
         stub.stubFor(post(urlEqualTo(quotes)).willReturn(okJson("{\"id\":\"Q1\"}")));
         String workflow = qualifyThenQuote();
         UUID execution = support.start(workflow, Map.of("lead_id", lead));

@@ -338,17 +338,18 @@ class PgExecutionStoreTest {
         // Asked together (some twice, one unknown): they share queries, each hears of its own execution.
         List<io.smallrye.mutiny.Uni<Boolean>> reads = new java.util.ArrayList<>();
         for (UUID id : ids) {
-            reads.add(store.cancelRequested(id));
-            reads.add(store.cancelRequested(id));
+            reads.add(store.cancelRequested(id, "owner-a:1"));
+            reads.add(store.cancelRequested(id, "owner-a:1"));
         }
-        reads.add(store.cancelRequested(UUID.randomUUID()));
         List<Boolean> flags = io.smallrye.mutiny.Uni.join().all(reads).andFailFast().await().atMost(WAIT);
 
         for (int i = 0; i < ids.size(); i++) {
             assertEquals(i % 3 == 0, flags.get(2 * i), "execution " + i);
             assertEquals(i % 3 == 0, flags.get(2 * i + 1), "execution " + i + ", read twice");
         }
-        assertFalse(flags.get(flags.size() - 1), "no such execution");
+        // Fenced like a write: another driver's token, or no such execution, hears that the lease is lost.
+        assertTrue(failureOf(store.cancelRequested(ids.get(1), "owner-b:1")) instanceof LeaseLostException);
+        assertTrue(failureOf(store.cancelRequested(UUID.randomUUID(), "owner-a:1")) instanceof LeaseLostException);
     }
 
     @Test
