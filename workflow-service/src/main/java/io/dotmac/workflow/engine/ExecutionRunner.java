@@ -313,9 +313,11 @@ class ExecutionRunner {
         // What a call that changes something brought is written before the next step once the oldest
         // unwritten step is due (a read's answer at once); until then only the cancel flag is read,
         // so that a cancel still stops the execution before its next step.
-        return handler.answersAlikeWhenSentAgain(step) && s.unwrittenSince.plus(checkpointInterval).isAfter(now)
-                ? noteCancelThen(s, cancelFlag(s), () -> next(s))
-                : checkpointThen(s, () -> next(s));
+        if (handler.answersAlikeWhenSentAgain(step) && s.unwrittenSince.plus(checkpointInterval).isAfter(now)) {
+            s.callsUnwritten = true;
+            return noteCancelThen(s, cancelFlag(s), () -> next(s));
+        }
+        return checkpointThen(s, () -> next(s));
     }
 
     // A retry is another step start: a cancel or the execution timeout may have come meanwhile.
@@ -370,12 +372,15 @@ class ExecutionRunner {
         metrics.stepFinished(s.definition.name(), record);
     }
 
-    /** Writes the execution as it is now; emits its cancel flag. */
+    /**
+     * Writes the execution as it is now; emits its cancel flag. What it wrote counts as written once
+     * committed: nothing else happens to the execution meanwhile, as its driver waits for the write.
+     */
     private Uni<Boolean> write(ExecutionState s) {
-        return ExecutionContext.resumeHere(Uni.createFrom().deferred(() -> {
+        return ExecutionContext.resumeHere(store.checkpoint(s, config.leaseDuration())).invoke(() -> {
             s.unwrittenSince = null;
-            return store.checkpoint(s, config.leaseDuration());
-        }));
+            s.callsUnwritten = false;
+        });
     }
 
     private Uni<Void> checkpoint(ExecutionState s) {
@@ -392,7 +397,7 @@ class ExecutionRunner {
     private Uni<Boolean> cancelFlag(ExecutionState s) {
         return ExecutionContext.resumeHere(store.cancelRequested(s.id, s.leaseToken))
                 .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
-                    LOG.debugf("execution %s: its cancel flag could not be read (%s); writing it instead", s.id, failure.getMessage());
+                    LOG.warnf("execution %s: its cancel flag could not be read (%s); writing it instead", s.id, failure.getMessage());
                     return write(s);
                 });
     }

@@ -302,6 +302,14 @@ public class WorkflowEngine {
         inFlight.drive(state.id, state.leaseToken, state.tenantId);
         runner.drive(state)
                 .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
+                    if (state.callsUnwritten) {
+                        // Recorded as failed, it would lack calls that had their effect: the next driver sends them
+                        // again with their Idempotency-Keys, after the lease expires (quarantined after enough tries).
+                        LOG.errorf(failure, "execution %s stopped unexpectedly with calls not yet written; it resumes"
+                                + " from its last write when its lease expires", state.id);
+                        return store.recordDriverFailure(state.id, state.leaseToken,
+                                failure.getClass().getSimpleName() + ": " + failure.getMessage()).onFailure().recoverWithNull().replaceWithVoid();
+                    }
                     LOG.errorf(failure, "execution %s stopped unexpectedly; recording it as failed", state.id);
                     // If even that cannot be written, the lease expires and the execution resumes from its
                     // last checkpoint, a driver attempt the more (quarantined after workflow.quarantine-after).
@@ -322,7 +330,7 @@ public class WorkflowEngine {
                         failure -> {
                             inFlight.stopped(state.id, state.leaseToken);
                             if (failure instanceof LeaseLostException) {
-                                LOG.warnf("execution %s: %s; another driver has it now", state.id, failure.getMessage());
+                                LOG.warnf("execution %s: %s; another driver has it, or it ended elsewhere", state.id, failure.getMessage());
                             } else {
                                 LOG.errorf(failure, "execution %s could not be recorded as failed; it resumes when its lease expires", state.id);
                             }

@@ -55,6 +55,12 @@ public final class ExecutionState {
     public long dataBytes;
     /** When the oldest step not yet written ended; null when everything done is written. */
     public Instant unwrittenSince;
+    /**
+     * Whether calls completed since the last write. A driver that fails now must not end the
+     * execution, whose record would lack them: it lets the lease expire, and the next driver sends
+     * them again with their Idempotency-Keys.
+     */
+    public boolean callsUnwritten;
     /** Steps decided by this driver so far; the runner moves to a fresh stack every so many. */
     public int inlineSteps;
     private final List<StepRecord> dirtySteps = new ArrayList<>();

@@ -342,6 +342,34 @@ class WorkflowEngineTest {
     }
 
     @Test
+    void aDriverThatFailsWithCallsUnwrittenLeavesThemToTheNextDriverNotToAFailedRecord() {
+        String lead = id();
+        String qualify = "/api/v1/crm/leads/" + lead + "/qualify";
+        stub.stubFor(post(urlEqualTo(qualify)).willReturn(okJson("{\"status\":\"qualified\",\"note\":\"poison-" + lead + "\"}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/quotes")).willReturn(okJson("{\"id\":\"Q1\"}")));
+        // The database refuses every write of this execution that holds the first call's answer.
+        support.update("""
+                CREATE OR REPLACE FUNCTION test_refuse_poison() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$""");
+        support.update("CREATE TRIGGER test_refuse_poison BEFORE UPDATE ON workflow_executions FOR EACH ROW"
+                + " WHEN (NEW.context::text LIKE '%poison-" + lead + "%') EXECUTE FUNCTION test_refuse_poison()");
+        try {
+            UUID execution = support.start(qualifyThenQuote(), Map.of("lead_id", lead));
+
+            // Not "the engine could not go on" after the first driver, with the calls it made unrecorded: each
+            // next driver sends them again with the same keys, until the execution is quarantined as a poison one.
+            Map<String, Object> done = support.awaitTerminal(execution);
+            assertEquals("failed", done.get("status"));
+            assertTrue(done.get("error_message").toString().startsWith("quarantined"), done.get("error_message").toString());
+            assertTrue(stub.findAll(postRequestedFor(urlEqualTo(qualify))).size() >= 2, "sent again by the next driver");
+            stub.verify(0, postRequestedFor(urlEqualTo(qualify)).withHeader("Idempotency-Key", com.github.tomakehurst.wiremock.client.WireMock
+                    .notMatching(java.util.regex.Pattern.quote(execution + ":qualify"))));
+        } finally {
+            support.update("DROP TRIGGER test_refuse_poison ON workflow_executions");
+        }
+    }
+
+    @Test
     void retryResumesFromTheFailedStepAndKeepsTheHistory() {
         String lead = id();
         stub.stubFor(post(urlEqualTo("/api/v1/crm/leads/" + lead + "/qualify")).willReturn(okJson("{\"status\":\"qualified\"}")));
