@@ -79,7 +79,7 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         timer = vertx.setPeriodic(interval.toMillis(), id -> relayNow());
-        subscriber.reconnectPolicy(retries -> Math.min(interval.toMillis() * (retries + 1), MAX_RECONNECT_DELAY_MS));
+        subscriber.reconnectPolicy(retries -> reconnectDelay(retries + 1));
         subscriber.channel(CHANNEL).handler(ignored -> relayNow());
         listen(1);
     }
@@ -95,11 +95,16 @@ public class OutboxRelay {
             // A commit before the LISTEN was not announced.
             relayNow();
         }, failure -> {
-            long delay = Math.min(interval.toMillis() * attempt, MAX_RECONNECT_DELAY_MS);
+            long delay = reconnectDelay(attempt);
             LOG.warnf("outbox relay cannot listen for commits (%s); publishing every %s, listening again in %d ms",
                     failure.getMessage(), interval, delay);
             vertx.setTimer(delay, id -> listen(attempt + 1));
         });
+    }
+
+    // Longer after each failed attempt, up to a bound: the same for the first connection and a lost one.
+    private long reconnectDelay(int attempt) {
+        return Math.min(interval.toMillis() * attempt, MAX_RECONNECT_DELAY_MS);
     }
 
     /** Whether commits wake the relay now (else only its poll does). */

@@ -218,7 +218,7 @@ class ExecutionRunner {
             return call;
         }
         return Uni.createFrom().deferred(() -> {
-            long delay = Math.max(1, Duration.between(clock.instant(), s.unwrittenSince.plus(checkpointInterval)).toMillis());
+            long delay = Math.max(1, Duration.between(clock.instant(), writeDueAt(s)).toMillis());
             // Set and read on the execution's context only: the timer fires there, the call's outcome comes back there.
             AtomicReference<Uni<Void>> written = new AtomicReference<>();
             long timer = vertx.setTimer(delay, id -> {
@@ -278,11 +278,7 @@ class ExecutionRunner {
             }
             // A cancel requested during the backoff is read before the next attempt goes out.
             return checkpointThen(s, () -> ExecutionContext.resumeHere(Uni.createFrom().voidItem().onItem().delayIt().by(backoff))
-                    .chain(() -> cancelFlag(s))
-                    .chain(cancel -> {
-                        s.cancelRequested |= cancel;
-                        return retryOrFinish(s, step, record);
-                    }));
+                    .chain(() -> noteCancelThen(s, cancelFlag(s), () -> retryOrFinish(s, step, record))));
         }
         return failed(s, step, record, failure.error(), now);
     }
@@ -313,7 +309,7 @@ class ExecutionRunner {
         // What a call that changes something brought is written before the next step once the oldest
         // unwritten step is due (a read's answer at once); until then only the cancel flag is read,
         // so that a cancel still stops the execution before its next step.
-        if (handler.answersAlikeWhenSentAgain(step) && s.unwrittenSince.plus(checkpointInterval).isAfter(now)) {
+        if (handler.answersAlikeWhenSentAgain(step) && writeDueAt(s).isAfter(now)) {
             s.callsUnwritten = true;
             return noteCancelThen(s, cancelFlag(s), () -> next(s));
         }
@@ -370,6 +366,11 @@ class ExecutionRunner {
             s.unwrittenSince = at;
         }
         metrics.stepFinished(s.definition.name(), record);
+    }
+
+    /** When what is unwritten is to be written at the latest (there is some). */
+    private Instant writeDueAt(ExecutionState s) {
+        return s.unwrittenSince.plus(checkpointInterval);
     }
 
     /**
