@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dotmac.common.testing.TestTokens;
+import io.dotmac.workflow.Hiccups;
 import io.dotmac.workflow.HostileInputs;
 import io.dotmac.workflow.HostileInputs.Draw;
 import io.dotmac.workflow.client.ServiceRegistry;
@@ -39,6 +40,8 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,8 +55,9 @@ import org.junit.jupiter.api.Test;
  * and no event loop may be blocked: this test's profile sets Vert.x's blocked-thread checker to 100 ms
  * (limit and interval), a handler on its logger records every warning, and a canary at the end proves
  * that the checker and the handler work. A warning fails the test when the stack sampled while the loop
- * was held shows the engine at work on tenant input ({@link #INPUT_HANDLING}); the others (on two cores,
- * a garbage-collection pause or a starved core) are printed.
+ * was held shows the engine at work on tenant input ({@link #INPUT_HANDLING}) and the whole process was
+ * not paused meanwhile ({@link Hiccups}); the others (on two cores, a garbage-collection pause or a
+ * starved core) are printed.
  *
  * <p>The draws come from a seed printed at the start; rerun a case with {@code -Dhostile.seed=<seed>}.
  */
@@ -119,8 +123,12 @@ class HostileInputApiTest {
 
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
+    /** Pauses of the whole process: a warning within one is not the loop's own work. */
+    private Hiccups hiccups;
+
     @BeforeEach
     void recordBlockedThreadWarnings() {
+        hiccups = new Hiccups();
         checkerLogger = Logger.getLogger(CHECKER_LOGGER);
         checkerLogger.addHandler(recorder);
         // The recorder hears what is logged under that name (the canary below proves the checker too).
@@ -131,6 +139,7 @@ class HostileInputApiTest {
 
     @AfterEach
     void stopRecording() {
+        hiccups.close();
         checkerLogger.removeHandler(recorder);
     }
 
@@ -165,6 +174,7 @@ class HostileInputApiTest {
                 + String.join("\n", violations));
         assertTrue(outcome.unfinished().isEmpty(), () -> outcome.unfinished().size() + " executions did not end within 120 s (seed "
                 + seed + "): " + outcome.unfinished());
+        setAsidePauses();
         assertTrue(blocked.isEmpty(), () -> blocked.size() + " blocked-thread warnings (seed " + seed + "):\n"
                 + blocked.stream().map(HostileInputApiTest::describe).collect(Collectors.joining("\n")));
         assertTrue(outcome.stored() > 0 && outcome.started() > 0, "nothing was stored or started: the generator no longer reaches the engine");
@@ -199,6 +209,7 @@ class HostileInputApiTest {
         assertTrue(violations.isEmpty(), () -> violations.size() + " responses broke the contract:\n" + String.join("\n", violations));
         assertEquals(1, outcome.stored(), "the doubling definition was not stored");
         assertTrue(outcome.unfinished().isEmpty(), () -> "doubling executions did not end: " + outcome.unfinished());
+        setAsidePauses();
         assertTrue(blocked.isEmpty(), () -> blocked.size() + " blocked-thread warnings from the doubling case:\n"
                 + blocked.stream().map(HostileInputApiTest::describe).collect(Collectors.joining("\n")));
     }
@@ -393,6 +404,22 @@ class HostileInputApiTest {
         assertFalse(blocked.isEmpty() && unattributed.isEmpty(), "an event loop held for 300 ms raised no warning on "
                 + CHECKER_LOGGER + ": the blocked-thread assertion above would prove nothing");
     }
+
+    /**
+     * Moves the warnings given while the whole process was paused to the unattributed ones (seen on CI:
+     * 304 ms sampled in Jackson's thread-local buffer look-up, while the machine's two cores were busy).
+     */
+    private void setAsidePauses() {
+        for (LogRecord record : List.copyOf(blocked)) {
+            Matcher held = HELD_FOR.matcher(String.valueOf(record.getMessage()));
+            if (held.find() && hiccups.cover(record.getMillis() - Long.parseLong(held.group(1)), record.getMillis())) {
+                blocked.remove(record);
+                unattributed.add(record);
+            }
+        }
+    }
+
+    private static final Pattern HELD_FOR = Pattern.compile("has been blocked for (\\d+) ms");
 
     /** Where the engine spends its time on what a tenant sends: definitions, expressions, templates, data, JSON. */
     static final List<String> INPUT_HANDLING = List.of("io.dotmac.workflow.expression.", "io.dotmac.workflow.definition.",
