@@ -1,5 +1,6 @@
 package io.dotmac.workflow.definition;
 
+import io.dotmac.workflow.steps.StepTypes;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import java.util.Map;
  * steps an execution counts by index are fixed when the definition is stored, whatever the parser's
  * conventions become later; reading it again gives the same definition.
  */
-final class DefinitionWriter {
+public final class DefinitionWriter {
 
     private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
 
@@ -55,35 +56,10 @@ final class DefinitionWriter {
     private Map<String, Object> step(StepDefinition step) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", step.name());
-        json.put("type", step.type().wireName());
+        json.put("type", step.type());
         json.put("critical", step.critical());
         putIfSet(json, "when", step.when());
-        switch (step.type()) {
-            case SERVICE_CALL -> {
-                call(json, step.call(), true);
-                putIfSet(json, "timeout_seconds", seconds(step.timeout()));
-                putIfSet(json, "retry", retry(step.retry()));
-                // Its waiting steps are written out after it: read again, it must not add them twice.
-                if (catalog.operation(step.call().service(), step.call().method())
-                        .map(spec -> spec.conventions().awaitSteps() != null).orElse(false)) {
-                    json.put("await_outcome", false);
-                }
-            }
-            case CONDITION -> {
-                json.put("condition", step.condition());
-                putIfSet(json, "timeout_seconds", seconds(step.timeout()));
-                if (step.refresh() != null) {
-                    Map<String, Object> refresh = new LinkedHashMap<>();
-                    call(refresh, step.refresh(), true);
-                    json.put("refresh", refresh);
-                }
-                if (step.wakeOn() != null) {
-                    json.put("wake_on", Map.of("event", step.wakeOn().event(), "key", step.wakeOn().key()));
-                }
-                putIfSet(json, "error", step.error());
-            }
-            case TRANSFORM -> json.put("set", step.set());
-        }
+        writeOwn(StepTypes.of(step), step, json);
         if (step.compensate() != null) {
             Map<String, Object> compensate = new LinkedHashMap<>();
             call(compensate, step.compensate().call(), false);
@@ -93,7 +69,12 @@ final class DefinitionWriter {
         return json;
     }
 
-    private static void call(Map<String, Object> json, ServiceCall call, boolean withResult) {
+    private <S extends StepDefinition> void writeOwn(StepType<S> type, StepDefinition step, Map<String, Object> json) {
+        type.write(type.steps().cast(step), json, catalog);
+    }
+
+    /** The call's service, method, params and (if {@code withResult}) result. */
+    public static void call(Map<String, Object> json, ServiceCall call, boolean withResult) {
         json.put("service", call.service());
         json.put("method", call.method());
         json.put("params", call.params());
@@ -102,7 +83,7 @@ final class DefinitionWriter {
         }
     }
 
-    private static Map<String, Object> retry(RetryPolicy retry) {
+    public static Map<String, Object> retry(RetryPolicy retry) {
         if (retry == null) {
             return null;
         }
@@ -116,7 +97,7 @@ final class DefinitionWriter {
     }
 
     /** Whole seconds as a whole number, else a decimal with up to nine places. */
-    private static Object seconds(Duration duration) {
+    public static Object seconds(Duration duration) {
         if (duration == null) {
             return null;
         }
@@ -127,7 +108,7 @@ final class DefinitionWriter {
                 .stripTrailingZeros();
     }
 
-    private static void putIfSet(Map<String, Object> json, String field, Object value) {
+    public static void putIfSet(Map<String, Object> json, String field, Object value) {
         if (value != null) {
             json.put(field, value);
         }

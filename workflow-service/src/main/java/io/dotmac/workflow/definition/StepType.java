@@ -1,27 +1,29 @@
 package io.dotmac.workflow.definition;
 
-import java.util.Arrays;
-import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
 
-/** The kinds of step a workflow definition can contain, with the names they have in the JSON. */
-public enum StepType {
-    SERVICE_CALL("service_call"),
-    CONDITION("condition"),
-    TRANSFORM("transform");
+/**
+ * A kind of step: how a step of it is read from a definition's JSON and written back. Each lives in
+ * its package under {@code io.dotmac.workflow.steps} beside its record and its handler, and is
+ * listed in {@code StepTypes}.
+ *
+ * @param <S> the record of its steps
+ */
+public interface StepType<S extends StepDefinition> {
 
-    private final String wireName;
+    /** The name in the JSON, e.g. {@code service_call}. */
+    String name();
 
-    StepType(String wireName) {
-        this.wireName = wireName;
-    }
+    Class<S> steps();
 
-    /** The name used in the JSON definition, e.g. {@code service_call}. */
-    public String wireName() {
-        return wireName;
-    }
+    /** Every field a step of this type may have, in the order a message lists them. */
+    List<String> fields();
 
-    /** The type with this JSON name; empty for an unknown name so the parser can report it. */
-    public static Optional<StepType> fromWire(String wireName) {
-        return Arrays.stream(values()).filter(type -> type.wireName.equals(wireName)).findFirst();
-    }
+    /** Reads the type's own fields of {@code node}; problems go to {@code step.at()}. */
+    StepDraft.Body read(StepDraft step, JsonNode node);
+
+    /** Writes the type's own fields of {@code step}, with everything the parser filled in. */
+    void write(S step, Map<String, Object> json, ServiceCatalog catalog);
 }

@@ -3,6 +3,7 @@ package io.dotmac.workflow.definition;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One version of a workflow, validated: its steps run in order over a context that starts with
@@ -13,6 +14,9 @@ import java.util.Optional;
  */
 public record WorkflowDefinition(String name, String version, String description, List<String> inputs,
         List<StepDefinition> steps, List<String> tags, List<Trigger> triggers, Schedule schedule) {
+
+    /** What a workflow may be called. */
+    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,99}");
 
     public WorkflowDefinition {
         Objects.requireNonNull(name, "name");

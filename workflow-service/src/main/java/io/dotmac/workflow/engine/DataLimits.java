@@ -15,7 +15,7 @@ import java.util.Map;
  * when the context is written.
  */
 @ApplicationScoped
-class DataLimits {
+public class DataLimits {
 
     private final long maxContext;
     private final long maxStepOutput;
@@ -28,7 +28,7 @@ class DataLimits {
     }
 
     /** The largest result a step's templates may resolve to (read through the bean's proxy: a method, not the field). */
-    long maxTemplateResult() {
+    public long maxTemplateResult() {
         return maxTemplateResult;
     }
 

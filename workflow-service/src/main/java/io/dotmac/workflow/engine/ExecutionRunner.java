@@ -3,7 +3,7 @@ package io.dotmac.workflow.engine;
 import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.definition.RetryPolicy;
 import io.dotmac.workflow.definition.StepDefinition;
-import io.dotmac.workflow.definition.StepType;
+import io.dotmac.workflow.steps.servicecall.ServiceCallStep;
 import io.dotmac.workflow.execution.ExecutionState;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.ExecutionStore;
@@ -12,7 +12,6 @@ import io.dotmac.workflow.execution.LeaseLostException;
 import io.dotmac.workflow.execution.StepRecord;
 import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
-import io.dotmac.workflow.expression.Templates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,7 +52,7 @@ class ExecutionRunner {
     private final ExecutionStore store;
     private final ExpressionEngine expressions;
     private final EngineConfig config;
-    private final Map<StepType, StepHandler> handlers = new EnumMap<>(StepType.class);
+    private final Map<String, StepHandler> handlers = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
     private final Event<ExecutionFinished> finished;
     private final ExecutionMetrics metrics;
@@ -163,7 +162,7 @@ class ExecutionRunner {
     }
 
     private Uni<Void> runCompensation(ExecutionState s, int index, Instant now) {
-        StepDefinition undo = StepDefinition.compensating(s.definition.steps().get(index));
+        StepDefinition undo = ServiceCallStep.undoing(s.definition.steps().get(index));
         StepRecord record = s.resumedStep != null && s.resumedStep.sequence == s.compensationStep
                 ? s.resumedStep
                 : new StepRecord(s.id, s.runNumber, s.compensationStep, undo.name(), COMPENSATION, now);
@@ -176,7 +175,7 @@ class ExecutionRunner {
         StepDefinition step = s.definition.steps().get(index);
         StepRecord record = s.resumedStep != null && s.resumedStep.sequence == index
                 ? s.resumedStep
-                : new StepRecord(s.id, s.runNumber, index, step.name(), step.type().wireName(), now);
+                : new StepRecord(s.id, s.runNumber, index, step.name(), step.type(), now);
         s.resumedStep = null;
         ExecutionContext.step(step.name());
         if (step.when() != null) {
@@ -241,13 +240,9 @@ class ExecutionRunner {
         }
         Instant now = clock.instant();
         if (outcome instanceof StepOutcome.Waiting waiting) {
-            if (step.wakeOn() != null) {
-                try {
-                    s.waitEvent = step.wakeOn().event();
-                    s.waitKey = String.valueOf(Templates.resolve(step.wakeOn().key(), s.context));
-                } catch (RuntimeException e) {
-                    return failed(s, step, record, "wake_on.key " + e.getMessage(), now);
-                }
+            if (waiting.wakeEvent() != null) {
+                s.waitEvent = waiting.wakeEvent();
+                s.waitKey = waiting.wakeKey();
             }
             // The clocks of this instance and the database may differ by a little: a second's margin.
             s.wakeEventsSince = record.status == StepStatus.WAITING ? started.minusSeconds(1) : Instant.EPOCH;

@@ -13,12 +13,12 @@ import java.util.concurrent.TimeoutException;
  * 429 are transient, and so is an expression out of its time budget; any other 4xx, and errors in
  * the definition's own templates and expressions, will fail the same way again.
  */
-final class FailureClassifier {
+public final class FailureClassifier {
 
     private FailureClassifier() {
     }
 
-    static StepOutcome.Failed classify(Throwable e) {
+    public static StepOutcome.Failed classify(Throwable e) {
         if (e instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
             boolean retryable = status >= 500 || status == 408 || status == 429;

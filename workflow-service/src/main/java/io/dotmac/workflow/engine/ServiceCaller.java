@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * something and the engine's token for the execution's tenant, and bounds it by a timeout. Shared by service_call steps and condition refreshes.
  */
 @ApplicationScoped
-class ServiceCaller {
+public class ServiceCaller {
 
     private final ServiceRegistry registry;
     private final ServiceTokens tokens;
@@ -33,12 +33,12 @@ class ServiceCaller {
     }
 
     /** Whether the operation changes something, and so is sent with an Idempotency-Key. */
-    boolean changesSomething(ServiceCall call) {
+    public boolean changesSomething(ServiceCall call) {
         return registry.operation(call.service(), call.method()).map(OperationSpec::mutating).orElse(false);
     }
 
     @SuppressWarnings("unchecked")
-    Uni<Object> call(ServiceCall call, StepInvocation invocation, String idempotencyKey, Duration timeout) {
+    public Uni<Object> call(ServiceCall call, StepInvocation invocation, String idempotencyKey, Duration timeout) {
         Map<String, Object> context = invocation.context();
         StepRecord record = invocation.record();
         return Uni.createFrom().deferred(() -> {

@@ -1,13 +1,13 @@
 package io.dotmac.workflow.engine;
 
 import io.dotmac.workflow.definition.StepDefinition;
-import io.dotmac.workflow.definition.StepType;
 import io.smallrye.mutiny.Uni;
 
-/** Runs one step type; one implementation per {@link StepType}. Handlers never touch the database. */
+/** Runs one type of step; one implementation per {@code StepType}, beside it. Handlers never touch the database. */
 public interface StepHandler {
 
-    StepType type();
+    /** The name of the type of step it runs ({@code StepType.name()}). */
+    String type();
 
     /**
      * Whether the step calls outside the engine. The others are deterministic over the context, so

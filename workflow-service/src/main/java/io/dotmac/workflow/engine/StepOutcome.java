@@ -14,7 +14,10 @@ public sealed interface StepOutcome {
     record Failed(String error, boolean retryable) implements StepOutcome {
     }
 
-    /** Not yet: check again at {@code recheckAt}, and fail once {@code deadline} has passed. */
-    record Waiting(Instant deadline, Instant recheckAt, String reason) implements StepOutcome {
+    /**
+     * Not yet: check again at {@code recheckAt}, and fail once {@code deadline} has passed; an event
+     * on {@code wakeEvent} (nullable) whose key is {@code wakeKey} wakes it sooner.
+     */
+    record Waiting(Instant deadline, Instant recheckAt, String reason, String wakeEvent, String wakeKey) implements StepOutcome {
     }
 }

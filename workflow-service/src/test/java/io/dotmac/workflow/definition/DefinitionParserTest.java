@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.steps.condition.ConditionStep;
+import io.dotmac.workflow.steps.servicecall.ServiceCallStep;
+import io.dotmac.workflow.steps.transform.TransformStep;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,14 +130,12 @@ class DefinitionParserTest {
                 "prepare"), definition.steps().stream().map(StepDefinition::name).toList());
 
         StepDefinition qualify = definition.steps().get(0);
-        assertEquals(new StepDefinition("qualify_lead", StepType.SERVICE_CALL, true, "lead_id != ''",
+        assertEquals(new ServiceCallStep("qualify_lead", true, "lead_id != ''",
                         new ServiceCall("crm_service", "qualify_lead", Map.of("lead_id", "${lead_id}"), "lead"),
-                        null, null, null, Duration.ofSeconds(30),
-                        new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null, null, null),
+                        Duration.ofSeconds(30), new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60)), null),
                 qualify);
-        assertFalse(qualify.waits());
 
-        StepDefinition createQuote = definition.step("create_quote").orElseThrow();
+        ServiceCallStep createQuote = (ServiceCallStep) definition.step("create_quote").orElseThrow();
         assertFalse(createQuote.critical());
         assertEquals("create_quote", createQuote.call().resultKey(), "result defaults to the step name");
         Map<String, Object> params = createQuote.call().params();
@@ -149,16 +150,15 @@ class DefinitionParserTest {
         assertTrue(params.containsKey("notes"));
         assertNull(params.get("notes"));
 
-        StepDefinition wait = definition.steps().get(2);
-        assertEquals(StepType.CONDITION, wait.type());
+        ConditionStep wait = assertInstanceOf(ConditionStep.class, definition.steps().get(2));
+        assertEquals("condition", wait.type());
         assertEquals("quote.status == 'accepted'", wait.condition());
         assertEquals(Duration.ofDays(7), wait.timeout());
         assertEquals(new ServiceCall("crm_service", "get_quote", Map.of("quote_id", "${create_quote.id}"), "quote"),
                 wait.refresh());
         assertTrue(wait.waits());
-        assertNull(wait.call());
 
-        StepDefinition payment = definition.steps().get(3);
+        ServiceCallStep payment = (ServiceCallStep) definition.steps().get(3);
         assertTrue(payment.critical(), "critical defaults to true");
         assertNull(payment.retry(), "no retry: the engine's configured default applies");
         assertNull(payment.timeout());
@@ -168,11 +168,10 @@ class DefinitionParserTest {
         BigDecimal decimal = assertInstanceOf(BigDecimal.class, amount);
         assertEquals(0, new BigDecimal("12.50").compareTo(decimal));
 
-        StepDefinition prepare = definition.steps().get(4);
-        assertEquals(StepType.TRANSFORM, prepare.type());
+        TransformStep prepare = assertInstanceOf(TransformStep.class, definition.steps().get(4));
+        assertEquals("transform", prepare.type());
         assertEquals(Map.of("amount", "${quote.total_amount}", "subject", "Welcome ${lead.customer_name}"),
                 prepare.set());
-        assertNull(prepare.call());
 
         assertEquals(3, definition.indexOf("process_payment"));
         assertEquals(-1, definition.indexOf("missing"));
@@ -189,7 +188,7 @@ class DefinitionParserTest {
         assertNull(definition.description());
         assertEquals(List.of(), definition.inputs());
         assertEquals(List.of(), definition.tags());
-        assertEquals(Map.of("greeting", "hello"), definition.steps().get(0).set());
+        assertEquals(Map.of("greeting", "hello"), ((TransformStep) definition.steps().get(0)).set());
     }
 
     @Test
@@ -452,7 +451,7 @@ class DefinitionParserTest {
 
     @Test
     void conditionWithoutTimeoutDoesNotWait() {
-        StepDefinition check = parse(withSteps(QUALIFY,
+        ConditionStep check = (ConditionStep) parse(withSteps(QUALIFY,
                 "{\"name\": \"is_qualified\", \"type\": \"condition\", \"condition\": \"lead.qualified\"}"))
                 .steps().get(1);
         assertEquals("lead.qualified", check.condition());
@@ -543,7 +542,7 @@ class DefinitionParserTest {
                 """
                 {"name": "summary", "type": "transform", "set": {"total": "${fresh_quote.total_amount}"}}"""));
 
-        assertEquals("fresh_quote", definition.steps().get(2).refresh().resultKey());
+        assertEquals("fresh_quote", ((ConditionStep) definition.steps().get(2)).refresh().resultKey());
     }
 
     @Test
@@ -628,7 +627,7 @@ class DefinitionParserTest {
     void aConditionsErrorIsATemplateOverWhatTheConditionSees() {
         WorkflowDefinition definition = parse(withSteps("""
                 {"name": "check", "type": "condition", "condition": "lead_id != ''", "error": "no lead: ${lead_id}"}"""));
-        assertEquals("no lead: ${lead_id}", definition.step("check").orElseThrow().error());
+        assertEquals("no lead: ${lead_id}", ((ConditionStep) definition.step("check").orElseThrow()).error());
 
         assertEquals(List.of("step 'check' field 'error': must be a text, e.g. \"payment not received: ${payment.failure_message}\""
                         + " (got number 5)"),

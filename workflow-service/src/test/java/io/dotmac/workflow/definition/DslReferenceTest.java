@@ -13,6 +13,7 @@ import io.dotmac.workflow.expression.ExpressionEngine;
 import io.dotmac.workflow.expression.ExpressionException;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
+import io.dotmac.workflow.steps.StepTypes;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Proxy;
@@ -197,14 +198,14 @@ public class DslReferenceTest {
     @Test
     void everyStepTypeHasASectionWithAnExampleOfIt() {
         List<String> missing = new ArrayList<>();
-        for (StepType type : StepType.values()) {
-            String heading = "`" + type.wireName() + "`";
+        for (StepType<?> type : StepTypes.ALL) {
+            String heading = "`" + type.name() + "`";
             boolean documented = blocksOf("json", "workflow").stream()
                     .filter(block -> block.subsection() != null && block.subsection().startsWith(heading))
                     .map(block -> store(json(block)))
-                    .anyMatch(definition -> definition.steps().stream().anyMatch(step -> step.type() == type));
+                    .anyMatch(definition -> definition.steps().stream().anyMatch(step -> step.type().equals(type.name())));
             if (!documented) {
-                missing.add(type.wireName());
+                missing.add(type.name());
             }
         }
         assertTrue(missing.isEmpty(), "step types without a '### `type`' section holding a ```json workflow example"

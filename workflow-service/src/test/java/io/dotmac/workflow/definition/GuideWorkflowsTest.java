@@ -1,6 +1,7 @@
 package io.dotmac.workflow.definition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.steps.condition.ConditionStep;
+import io.dotmac.workflow.steps.servicecall.ServiceCallStep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +41,10 @@ class GuideWorkflowsTest {
         return (ObjectNode) JSON.readTree(GUIDE.resolve(name + ".json").toFile());
     }
 
+    private static ServiceCall call(StepDefinition step) {
+        return assertInstanceOf(ServiceCallStep.class, step).call();
+    }
+
     private static Map<String, StepDefinition> byName(WorkflowDefinition definition) {
         return definition.steps().stream().collect(java.util.stream.Collectors.toMap(StepDefinition::name, Function.identity()));
     }
@@ -55,22 +62,22 @@ class GuideWorkflowsTest {
         Map<String, StepDefinition> steps = byName(definition);
         Map<String, String> results = Map.of("qualify_lead", "lead", "generate_quote", "quote", "process_payment", "payment",
                 "issue_license", "licenses", "create_order", "order", "process_order", "order", "send_welcome", "welcome_email");
-        results.forEach((step, key) -> assertEquals(key, steps.get(step).call().resultKey(), step + "'s result"));
+        results.forEach((step, key) -> assertEquals(key, call(steps.get(step)).resultKey(), step + "'s result"));
 
-        StepDefinition acceptance = steps.get("wait_for_quote_acceptance");
+        ConditionStep acceptance = (ConditionStep) steps.get("wait_for_quote_acceptance");
         assertEquals(new ServiceCall("crm_service", "get_quote", Map.of("quote_id", "${quote.id}"), "quote"),
                 acceptance.refresh(), "the quote is fetched again while it waits");
         assertEquals(new WakeOn("crm.quote.accepted", "${quote.id}"), acceptance.wakeOn());
 
-        assertEquals("${quote.id}", steps.get("issue_license").call().params().get("source_id"),
+        assertEquals("${quote.id}", call(steps.get("issue_license")).params().get("source_id"),
                 "the licenses are for the quote the journey took");
         assertEquals(Map.of("quote_id", "${quote.id}", "amount", "${quote.total_amount}"),
-                steps.get("process_payment").call().params());
-        StepDefinition received = steps.get("payment_received");
+                call(steps.get("process_payment")).params());
+        ConditionStep received = (ConditionStep) steps.get("payment_received");
         assertEquals("payment.status == 'succeeded'", received.condition());
         assertTrue(received.critical(), "as critical as the guide's process_payment");
         assertEquals("refund_payment", received.compensate().call().method());
-        assertEquals(new WakeOn("billing.payment.updated", "${payment.quote_id}"), steps.get("wait_for_payment").wakeOn());
+        assertEquals(new WakeOn("billing.payment.updated", "${payment.quote_id}"), ((ConditionStep) steps.get("wait_for_payment")).wakeOn());
         assertTrue(!steps.get("send_welcome").critical(), "the guide's send_welcome is not critical");
     }
 
@@ -79,9 +86,9 @@ class GuideWorkflowsTest {
         WorkflowDefinition definition = DslReferenceTest.store(parser, guide("quote_accepted"));
 
         assertEquals(List.of("quote_id"), definition.inputs());
-        assertEquals(List.of("order", "order"), definition.steps().stream().map(step -> step.call().resultKey()).toList());
-        assertEquals(Map.of("order_id", "${order.id}", "auto_activate", true), definition.step("submit_order").orElseThrow()
-                .call().params());
+        assertEquals(List.of("order", "order"), definition.steps().stream().map(step -> call(step).resultKey()).toList());
+        assertEquals(Map.of("order_id", "${order.id}", "auto_activate", true), call(definition.step("submit_order").orElseThrow())
+                .params());
     }
 
     @Test

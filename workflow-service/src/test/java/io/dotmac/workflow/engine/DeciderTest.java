@@ -3,11 +3,10 @@ package io.dotmac.workflow.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dotmac.workflow.definition.StepDefinition;
-import io.dotmac.workflow.definition.StepType;
 import io.dotmac.workflow.definition.WorkflowDefinition;
 import io.dotmac.workflow.execution.ExecutionState;
 import io.dotmac.workflow.execution.ExecutionStatus;
+import io.dotmac.workflow.steps.transform.TransformStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,8 +22,8 @@ class DeciderTest {
 
     private static ExecutionState state(int currentStep, long runningMs) {
         WorkflowDefinition definition = new WorkflowDefinition("w", "1.0.0", null, List.of("lead_id"), List.of(
-                new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null, null, null),
-                new StepDefinition("b", StepType.TRANSFORM, true, null, null, null, null, Map.of("y", 2), null, null, null, null, null)),
+                new TransformStep("a", true, null, Map.of("x", 1), null),
+                new TransformStep("b", true, null, Map.of("y", 2), null)),
                 List.of(), List.of(), null);
         Map<String, Object> context = new LinkedHashMap<>(Map.of("lead_id", "L1", "x", 1, "y", 2));
         return new ExecutionState(UUID.randomUUID(), "test:1", null, definition, context, 1, currentStep, runningMs, NOW);

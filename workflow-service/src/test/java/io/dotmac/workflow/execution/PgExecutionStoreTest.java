@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dotmac.workflow.definition.StepDefinition;
-import io.dotmac.workflow.definition.StepType;
 import io.dotmac.workflow.definition.WorkflowDefinition;
+import io.dotmac.workflow.steps.transform.TransformStep;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,7 +38,7 @@ class PgExecutionStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final WorkflowDefinition DEFINITION = new WorkflowDefinition("contract", "1.0.0", null, List.of(),
-            List.of(new StepDefinition("a", StepType.TRANSFORM, true, null, null, null, null, Map.of("x", 1), null, null, null, null, null)),
+            List.of(new TransformStep("a", true, null, Map.of("x", 1), null)),
             List.of(), List.of(), null);
 
     @Inject

@@ -1,13 +1,16 @@
 package io.dotmac.workflow.repository;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.workflow.definition.RetryPolicy;
 import io.dotmac.workflow.definition.StepDefinition;
-import io.dotmac.workflow.definition.StepType;
 import io.dotmac.workflow.definition.Trigger;
+import io.dotmac.workflow.definition.WorkflowDefinition;
+import io.dotmac.workflow.steps.condition.ConditionStep;
+import io.dotmac.workflow.steps.servicecall.ServiceCallStep;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -53,7 +56,7 @@ class BuiltinWorkflowsTest {
             var definition = workflows.findActive(name, "any-tenant").await().atMost(Duration.ofSeconds(10)).orElseThrow()
                     .definition();
             for (StepDefinition step : definition.steps()) {
-                if (step.type() != StepType.SERVICE_CALL) {
+                if (!(step instanceof ServiceCallStep)) {
                     continue;
                 }
                 RetryPolicy retry = step.retry();
@@ -84,12 +87,14 @@ class BuiltinWorkflowsTest {
         assertTrue(definition.indexOf("wait_for_quote_acceptance") < definition.indexOf("process_payment"));
         assertTrue(definition.indexOf("wait_for_payment") < definition.indexOf("payment_received"));
         assertTrue(definition.indexOf("payment_received") < definition.indexOf("issue_license"));
-        assertEquals("payment not received: ${payment.failure_message}", definition.step("payment_received").orElseThrow().error());
-        assertEquals(Duration.ofDays(7), definition.step("wait_for_quote_acceptance").orElseThrow().timeout());
+        ConditionStep acceptance = (ConditionStep) definition.step("wait_for_quote_acceptance").orElseThrow();
+        assertEquals("payment not received: ${payment.failure_message}",
+                ((ConditionStep) definition.step("payment_received").orElseThrow()).error());
+        assertEquals(Duration.ofDays(7), acceptance.timeout());
         assertEquals(false, definition.step("send_welcome").orElseThrow().critical());
-        assertEquals("quote", definition.step("wait_for_quote_acceptance").orElseThrow().refresh().resultKey());
-        assertEquals("crm.quote.accepted", definition.step("wait_for_quote_acceptance").orElseThrow().wakeOn().event());
-        assertEquals("${quote.id}", definition.step("wait_for_payment").orElseThrow().wakeOn().key());
+        assertEquals("quote", acceptance.refresh().resultKey());
+        assertEquals("crm.quote.accepted", acceptance.wakeOn().event());
+        assertEquals("${quote.id}", ((ConditionStep) definition.step("wait_for_payment").orElseThrow()).wakeOn().key());
     }
 
     @Test
@@ -104,9 +109,9 @@ class BuiltinWorkflowsTest {
         for (String effect : List.of("issue_license", "create_order", "activate_order", "send_welcome")) {
             assertTrue(definition.indexOf("payment_received") < definition.indexOf(effect), effect);
         }
-        assertEquals("payment.status != 'pending'", definition.step("wait_for_payment").orElseThrow().condition());
-        assertEquals("payment not received: ${payment.failure_message}", definition.step("payment_received").orElseThrow().error());
-        assertEquals("billing.payment.updated", definition.step("wait_for_payment").orElseThrow().wakeOn().event());
+        assertEquals("payment.status != 'pending'", condition(definition, "wait_for_payment").condition());
+        assertEquals("payment not received: ${payment.failure_message}", condition(definition, "payment_received").error());
+        assertEquals("billing.payment.updated", condition(definition, "wait_for_payment").wakeOn().event());
         assertEquals(false, definition.step("send_welcome").orElseThrow().critical());
     }
 
@@ -134,8 +139,12 @@ class BuiltinWorkflowsTest {
                 .orElseThrow().definition();
 
         assertEquals(0, definition.indexOf("verify_payment"));
-        assertEquals("get_payment_by_quote", definition.step("verify_payment").orElseThrow().call().method());
-        assertEquals("payment.status == 'succeeded'", definition.step("payment_succeeded").orElseThrow().condition());
+        assertEquals("get_payment_by_quote", ((ServiceCallStep) definition.step("verify_payment").orElseThrow()).call().method());
+        assertEquals("payment.status == 'succeeded'", condition(definition, "payment_succeeded").condition());
         assertTrue(definition.indexOf("payment_succeeded") < definition.indexOf("issue_license"));
+    }
+
+    private static ConditionStep condition(WorkflowDefinition definition, String step) {
+        return assertInstanceOf(ConditionStep.class, definition.step(step).orElseThrow());
     }
 }
