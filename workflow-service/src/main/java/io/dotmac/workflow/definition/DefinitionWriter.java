@@ -37,7 +37,10 @@ public final class DefinitionWriter {
             json.put("triggers", definition.triggers().stream().map(DefinitionWriter::trigger).toList());
         }
         if (definition.schedule() != null) {
-            json.put("schedule", Map.of("cron", definition.schedule().cron(), "context", definition.schedule().context()));
+            Map<String, Object> schedule = new LinkedHashMap<>();
+            schedule.put("cron", definition.schedule().cron());
+            schedule.put("context", definition.schedule().context());
+            json.put("schedule", schedule);
         }
         json.put("steps", definition.steps().stream().map(this::step).toList());
         return json;
@@ -48,7 +51,10 @@ public final class DefinitionWriter {
         json.put("event", trigger.event());
         json.put("context", trigger.context());
         if (trigger.unlessRunning() != null) {
-            json.put("unless_running", Map.of("workflow", trigger.unlessRunning().workflow(), "key", trigger.unlessRunning().key()));
+            Map<String, Object> unlessRunning = new LinkedHashMap<>();
+            unlessRunning.put("workflow", trigger.unlessRunning().workflow());
+            unlessRunning.put("key", trigger.unlessRunning().key());
+            json.put("unless_running", unlessRunning);
         }
         return json;
     }

@@ -52,14 +52,13 @@ public final class StepDraft {
         default void inferFrom(StepDraft step, List<StepDraft> before) {
         }
 
-        /** The call whose answer the step stores under {@code key}, if it makes one. */
-        default Optional<CallResult> callResult(String key) {
+        /**
+         * The kind of data ({@link Conventions#result()}, such as {@code quote}) a call of the step
+         * stores under {@code key}; empty when it stores none there or its operation names none.
+         */
+        default Optional<String> kindStoredAs(String key) {
             return Optional.empty();
         }
-    }
-
-    /** A call's answer stored in the context, and the kind of data it is ({@link Conventions#result()}; null if unknown). */
-    public record CallResult(String kind, ServiceCall call) {
     }
 
     final Place at;
@@ -111,7 +110,7 @@ public final class StepDraft {
         return compensate;
     }
 
-    /** What the step's type read; null when the type is unknown. */
+    /** What the step's type read; null when it is not an object, its type is unknown, or its type could read nothing usable. */
     public Body body() {
         return body;
     }

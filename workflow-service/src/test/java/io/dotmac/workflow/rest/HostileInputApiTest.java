@@ -424,7 +424,7 @@ class HostileInputApiTest {
     /** Where the engine spends its time on what a tenant sends: definitions, expressions, templates, data, JSON. */
     static final List<String> INPUT_HANDLING = List.of("io.dotmac.workflow.expression.", "io.dotmac.workflow.definition.",
             "io.dotmac.workflow.execution.JsonCodec", "io.dotmac.workflow.engine.DataLimits",
-            "io.dotmac.workflow.steps.",
+            "io.dotmac.workflow.steps.condition.", "io.dotmac.workflow.steps.transform.",
             "io.dotmac.workflow.repository.ExecutionQueries", "org.apache.commons.jexl3.", "com.google.re2j.",
             "com.cronutils.", "com.fasterxml.jackson.", "java.math.", "java.util.regex.", "java.text.");
     /**

@@ -114,7 +114,8 @@ class ConditionHandler implements StepHandler {
         return !invocation.now().isBefore(deadline(invocation));
     }
 
-    // The next check, never later than the deadline; the event that wakes it sooner, with its key as the context has it now.
+    // The next check, never later than the deadline; the event that wakes it sooner, its key resolved
+    // against the context before this evaluation (a wait does not keep what the refresh fetched).
     private StepOutcome waitAgain(StepInvocation invocation, String reason) {
         Instant deadline = deadline(invocation);
         Instant recheck = invocation.now().plus(recheckDelay(Duration.between(invocation.record().startedAt, invocation.now())));

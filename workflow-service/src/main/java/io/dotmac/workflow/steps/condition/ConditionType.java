@@ -71,11 +71,10 @@ public final class ConditionType implements StepType<ConditionStep> {
             List<ServiceCall> refreshes = new ArrayList<>();
             for (String root : step.reads("condition")) {
                 StepDraft provider = StepDraft.lastProvider(before, root);
-                StepDraft.CallResult result = provider == null || provider.body() == null ? null
-                        : provider.body().callResult(root).filter(found -> found.kind() != null).orElse(null);
-                if (result != null) {
-                    step.catalog().reader(result.kind()).ifPresent(reader -> refreshes.add(new ServiceCall(reader.service(),
-                            reader.method(), Map.of(result.kind() + "_id", "${" + root + ".id}"), root)));
+                String kind = provider == null || provider.body() == null ? null : provider.body().kindStoredAs(root).orElse(null);
+                if (kind != null) {
+                    step.catalog().reader(kind).ifPresent(reader -> refreshes.add(new ServiceCall(reader.service(),
+                            reader.method(), Map.of(kind + "_id", "${" + root + ".id}"), root)));
                 }
             }
             if (refreshes.size() != 1) {
@@ -149,7 +148,10 @@ public final class ConditionType implements StepType<ConditionStep> {
             json.put("refresh", refresh);
         }
         if (step.wakeOn() != null) {
-            json.put("wake_on", Map.of("event", step.wakeOn().event(), "key", step.wakeOn().key()));
+            Map<String, Object> wakeOn = new LinkedHashMap<>();
+            wakeOn.put("event", step.wakeOn().event());
+            wakeOn.put("key", step.wakeOn().key());
+            json.put("wake_on", wakeOn);
         }
         DefinitionWriter.putIfSet(json, "error", step.error());
     }

@@ -54,8 +54,8 @@ public final class ServiceCallType implements StepType<ServiceCallStep> {
         }
 
         @Override
-        public Optional<StepDraft.CallResult> callResult(String key) {
-            return call != null && key.equals(call.resultKey()) ? Optional.of(new StepDraft.CallResult(kind, call)) : Optional.empty();
+        public Optional<String> kindStoredAs(String key) {
+            return call != null && key.equals(call.resultKey()) ? Optional.ofNullable(kind) : Optional.empty();
         }
 
         @Override
