@@ -22,6 +22,11 @@ public record RawJson(String json) {
         return json == null ? null : new RawJson(json);
     }
 
+    /** Its length in characters; 0 for null. */
+    public static long length(RawJson value) {
+        return value == null ? 0 : value.json.length();
+    }
+
     public static final class Writer extends StdSerializer<RawJson> {
 
         public Writer() {

@@ -143,6 +143,15 @@ public class ExecutionQueries {
 
     /** An execution as the guide's {@code GET /executions/{id}} shows it: the summary's fields at the top level. */
     public record Detail(@JsonUnwrapped Summary summary, RawJson context, RawJson result, List<Step> steps) {
+
+        /** About how large its JSON is: the stored JSON it holds (the rest is a few hundred bytes a step). */
+        public long storedChars() {
+            long chars = RawJson.length(context) + RawJson.length(result);
+            for (Step step : steps) {
+                chars += RawJson.length(step.inputData()) + RawJson.length(step.outputData());
+            }
+            return chars;
+        }
     }
 
     /** Up to {@code limit} executions after {@code after} (null: from the newest). */

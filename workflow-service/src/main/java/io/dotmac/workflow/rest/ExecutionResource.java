@@ -1,8 +1,11 @@
 package io.dotmac.workflow.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.workflow.execution.ExecutionStatus;
+import io.dotmac.workflow.execution.LargeData;
 import io.dotmac.workflow.repository.ExecutionQueries;
 import io.dotmac.workflow.rest.ApiModels.ExecutionPage;
 import io.dotmac.workflow.rest.ApiModels.Status;
@@ -19,6 +22,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,10 +37,12 @@ public class ExecutionResource {
 
     private final ExecutionService executions;
     private final CurrentTenant tenant;
+    private final ObjectMapper json;
 
-    ExecutionResource(ExecutionService executions, CurrentTenant tenant) {
+    ExecutionResource(ExecutionService executions, CurrentTenant tenant, ObjectMapper json) {
         this.executions = executions;
         this.tenant = tenant;
+        this.json = json;
     }
 
     @GET
@@ -55,8 +63,21 @@ public class ExecutionResource {
     @Path("/{id}")
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "One execution with its context, result and steps in order (every run of a retried execution)")
-    public Uni<ExecutionQueries.Detail> get(@PathParam("id") UUID id) {
-        return executions.get(tenant.id(), id);
+    @APIResponse(responseCode = "200", description = "The execution", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ExecutionQueries.Detail.class)))
+    public Uni<Response> get(@PathParam("id") UUID id) {
+        // Its steps' data may come to megabytes: written out on a worker thread, the event loop only sends the bytes.
+        return executions.get(tenant.id(), id)
+                .chain(detail -> LargeData.handle(detail.storedChars(), () -> written(detail)))
+                .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    private byte[] written(ExecutionQueries.Detail detail) {
+        try {
+            return json.writeValueAsBytes(detail);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("execution " + detail.summary().id() + " cannot be written as JSON", e);
+        }
     }
 
     @POST
