@@ -3,42 +3,37 @@ package io.dotmac.workflow.engine;
 import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.definition.RetryPolicy;
 import io.dotmac.workflow.definition.StepDefinition;
-import io.dotmac.workflow.steps.servicecall.ServiceCallStep;
 import io.dotmac.workflow.execution.ExecutionState;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.ExecutionStore;
 import io.dotmac.workflow.execution.LargeData;
-import io.dotmac.workflow.execution.LeaseLostException;
 import io.dotmac.workflow.execution.StepRecord;
 import io.dotmac.workflow.execution.StepStatus;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.steps.servicecall.ServiceCallStep;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Drives one leased execution from its current step until it finishes, waits, or the lease is lost:
  * asks the {@link Decider} what is next, runs the step through its {@link StepHandler}, applies the
- * outcome (retry, fail, skip, wait) and checkpoints through the {@link ExecutionStore}: every wait,
- * retry, failure and read's answer at once, what calls that change something brought within
- * {@code workflow.checkpoint-interval} (sent again after a crash, such a call carries the same
- * Idempotency-Key and is answered alike). When a critical step fails for good, the steps that
- * completed are undone in reverse order through their {@code compensate} calls, each recorded as a
- * step after the definition's own, before the execution ends FAILED. Each execution runs on an {@link ExecutionContext} of
- * its own, so that its log lines carry its id and step.
+ * decider's transition for the outcome and carries out what it calls for: logs, metrics, timers and
+ * writes through {@link Checkpoints} (every wait, retry, failure and read's answer at once, what calls
+ * that change something brought within {@code workflow.checkpoint-interval}). When a critical step
+ * fails for good, the steps that completed are undone in reverse order through their
+ * {@code compensate} calls, each recorded as a step after the definition's own, before the execution
+ * ends FAILED. Each execution runs on an {@link ExecutionContext} of its own, so that its log lines
+ * carry its id and step.
  */
 @ApplicationScoped
 class ExecutionRunner {
@@ -54,22 +49,20 @@ class ExecutionRunner {
     private final EngineConfig config;
     private final Map<String, StepHandler> handlers = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
-    private final Event<ExecutionFinished> finished;
     private final ExecutionMetrics metrics;
     private final Vertx vertx;
     private final DataLimits limits;
-    private final Duration checkpointInterval;
+    private final Checkpoints checkpoints;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
-                    Event<ExecutionFinished> finished, ExecutionMetrics metrics, Vertx vertx, DataLimits limits) {
-        this.finished = finished;
-        this.limits = limits;
+                    ExecutionMetrics metrics, Vertx vertx, DataLimits limits, Checkpoints checkpoints) {
         this.store = store;
         this.expressions = expressions;
         this.config = config;
         this.metrics = metrics;
         this.vertx = vertx;
-        this.checkpointInterval = config.checkpointInterval();
+        this.limits = limits;
+        this.checkpoints = checkpoints;
         all.forEach(handler -> handlers.put(handler.type(), handler));
     }
 
@@ -101,7 +94,7 @@ class ExecutionRunner {
         String why = "the engine could not go on: " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
         s.errorMessage = s.errorMessage == null ? why : s.errorMessage + "; " + why;
         s.completedAt = clock.instant();
-        return finish(s);
+        return checkpoints.finish(s);
     }
 
     private Uni<Void> next(ExecutionState s) {
@@ -117,26 +110,14 @@ class ExecutionRunner {
         Instant now = clock.instant();
         Decider.Decision decision = Decider.decide(s, now, config.executionTimeout());
         if (decision instanceof Decider.Finish finish) {
-            if (s.compensating() && s.compensationPlan.isEmpty()) {
-                // Nothing it did has an undo: it just failed, and may be retried.
-                s.compensationStep = null;
-            } else if (s.compensating()) {
+            if (s.compensating() && !s.compensationPlan.isEmpty()) {
                 LOG.infof("execution %s: %d steps undone", s.id, s.compensationPlan.size());
             }
-            if (s.resumedStep != null && finish.status() != ExecutionStatus.COMPLETED) {
-                // Cancelled or timed out while a step waited or backed off: the step ends with it.
-                boolean cancelled = finish.status() == ExecutionStatus.CANCELLED;
-                s.resumedStep.error = cancelled ? s.resumedStep.error : finish.error();
-                finishStep(s, s.resumedStep, cancelled ? StepStatus.CANCELLED : StepStatus.FAILED, now);
-                s.resumedStep = null;
-            }
+            StepRecord resumed = s.resumedStep;
+            apply(s, resumed, finish, now);
             ExecutionContext.noStep();
-            s.status = finish.status();
-            s.errorMessage = finish.error();
-            s.result = finish.result();
-            s.completedAt = now;
             LOG.debugf("execution %s %s%s", s.id, finish.status(), finish.error() == null ? "" : ": " + finish.error());
-            return finish(s);
+            return checkpoints.finish(s);
         }
         if (decision instanceof Decider.Compensate undo) {
             return runCompensation(s, undo.index(), now);
@@ -183,14 +164,10 @@ class ExecutionRunner {
             try {
                 run = expressions.compile(step.when()).test(s.context);
             } catch (RuntimeException e) {
-                return failed(s, step, record, "`when` " + e.getMessage(), now);
+                return carryOut(s, step, record, null, Decider.failed(s, step, "`when` " + e.getMessage()), now);
             }
             if (!run) {
-                record.output = Map.of("when", step.when(), "value", false);
-                finishStep(s, record, StepStatus.SKIPPED, now);
-                s.currentStep++;
-                LOG.debugf("step %s skipped: `%s` is false", step.name(), step.when());
-                return next(s);
+                return carryOut(s, step, record, null, new Decider.Skip(step.when()), now);
             }
         }
         return attempt(s, step, record);
@@ -203,145 +180,103 @@ class ExecutionRunner {
                 s.id + ":" + step.name(), s.tenantId, started);
         Uni<StepOutcome> outcome = ExecutionContext.resumeHere(handler.execute(invocation))
                 .onFailure().recoverWithItem(FailureClassifier::classify);
-        return (handler.callsOut(step) ? writingWhileItRuns(s, outcome) : outcome)
-                .chain(o -> apply(s, step, record, handler, o, started));
+        return (handler.callsOut(step) ? checkpoints.writingWhileItRuns(s, outcome) : outcome)
+                .chain(o -> withinLimits(s, o))
+                .chain(checked -> carryOut(s, step, record, handler, Decider.after(s, step, record, started, checked.outcome(),
+                        checked.bytes(), retryPolicy(step), config.retry().holdUpTo()), clock.instant()));
+    }
+
+    /** An outcome whose data fits the limits, with the size counted; one that does not is a failure of the step. */
+    private record Checked(StepOutcome outcome, long bytes) {
+    }
+
+    private Uni<Checked> withinLimits(ExecutionState s, StepOutcome outcome) {
+        if (!(outcome instanceof StepOutcome.Completed done)) {
+            return Uni.createFrom().item(new Checked(outcome, 0));
+        }
+        boolean updatesContext = !s.compensating();
+        return LargeData.handle(DataLimits.toCount(s, done), () -> limits.check(s.context, done, updatesContext))
+                .map(verdict -> verdict.problem() != null
+                        ? new Checked(new StepOutcome.Failed(verdict.problem(), false), 0)
+                        : new Checked(done, verdict.bytes()));
     }
 
     /**
-     * The call's outcome; if it runs past the time the unwritten steps before it are due to be
-     * written, they are written meanwhile, so that a call that hangs does not hide what was done
-     * before it. The step goes on once that write has ended: an execution has one write at a time.
+     * Applies the decider's transition, then does what it calls for: log, count, write, go on, wait or
+     * stop. {@code handler} is null for a step that was not attempted (its guard was false, or failed).
      */
-    private Uni<StepOutcome> writingWhileItRuns(ExecutionState s, Uni<StepOutcome> call) {
-        if (s.unwrittenSince == null) {
-            return call;
-        }
-        return Uni.createFrom().deferred(() -> {
-            long delay = Math.max(1, Duration.between(clock.instant(), writeDueAt(s)).toMillis());
-            // Set and read on the execution's context only: the timer fires there, the call's outcome comes back there.
-            AtomicReference<Uni<Void>> written = new AtomicReference<>();
-            long timer = vertx.setTimer(delay, id -> {
-                Uni<Void> write = write(s).invoke(cancel -> s.cancelRequested |= cancel).replaceWithVoid()
-                        .memoize().indefinitely();
-                write.subscribe().with(ignored -> { }, failure -> { });
-                written.set(write);
-            });
-            return call.onTermination().invoke(() -> vertx.cancelTimer(timer))
-                    .call(() -> written.get() == null ? Uni.createFrom().voidItem() : ExecutionContext.resumeHere(written.get()));
-        });
-    }
-
-    private Uni<Void> apply(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler, StepOutcome outcome,
-                            Instant started) {
-        if (outcome instanceof StepOutcome.Completed done) {
-            boolean updatesContext = !s.compensating();
-            return LargeData.handle(DataLimits.toCount(s, done), () -> limits.check(s.context, done, updatesContext))
-                    .chain(verdict -> completed(s, step, record, handler, done, verdict));
-        }
-        Instant now = clock.instant();
-        if (outcome instanceof StepOutcome.Waiting waiting) {
-            if (waiting.wakeEvent() != null) {
-                s.waitEvent = waiting.wakeEvent();
-                s.waitKey = waiting.wakeKey();
+    private Uni<Void> carryOut(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler,
+                               Decider.Transition transition, Instant now) {
+        apply(s, record, transition, now);
+        if (transition instanceof Decider.Advance) {
+            if (s.compensating()) {
+                LOG.infof("execution %s: %s completed", s.id, step.name());
+            } else {
+                LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
             }
-            // The clocks of this instance and the database may differ by a little: a second's margin.
-            s.wakeEventsSince = record.status == StepStatus.WAITING ? started.minusSeconds(1) : Instant.EPOCH;
-            record.status = StepStatus.WAITING;
-            record.waitUntil = waiting.deadline();
-            // Retries count within one check; a long wait must not add up the outages of many checks.
-            record.retryCount = 0;
-            s.markDirty(record);
-            s.status = ExecutionStatus.WAITING;
-            s.nextWakeAt = waiting.recheckAt();
-            LOG.debugf("step %s %s; next check at %s, deadline %s", step.name(), waiting.reason(), waiting.recheckAt(), waiting.deadline());
-            return checkpoint(s);
+            return switch (Decider.writeAfter(s, handler.callsOut(step), () -> handler.answersAlikeWhenSentAgain(step),
+                    () -> checkpoints.writeDueAt(s), now, config.executionTimeout())) {
+                case LATER -> next(s); // if none runs, the finish writes it
+                case CHAINED -> {
+                    s.callsUnwritten = true;
+                    yield checkpoints.readCancelThen(s, () -> next(s));
+                }
+                case NOW -> checkpoints.writeThen(s, () -> next(s));
+            };
         }
-        StepOutcome.Failed failure = (StepOutcome.Failed) outcome;
-        RetryPolicy policy = retryPolicy(step);
-        if (failure.retryable() && record.retryCount + 1 < policy.maxAttempts()) {
-            record.retryCount++;
-            record.error = failure.error();
-            s.markDirty(record);
+        if (transition instanceof Decider.Skip) {
+            LOG.debugf("step %s skipped: `%s` is false", step.name(), step.when());
+            return next(s);
+        }
+        if (transition instanceof Decider.Wait wait) {
+            LOG.debugf("step %s %s; next check at %s, deadline %s", step.name(), wait.waiting().reason(),
+                    wait.waiting().recheckAt(), wait.waiting().deadline());
+            return checkpoints.checkpoint(s);
+        }
+        if (transition instanceof Decider.RetryAfter retry) {
             metrics.stepRetried(s.definition.name(), step.name());
-            Duration backoff = policy.backoffBefore(record.retryCount);
-            LOG.debugf("step %s failed (%s); retry %d of %d in %d ms", step.name(), failure.error(),
-                    record.retryCount, policy.maxAttempts() - 1, backoff.toMillis());
-            if (backoff.compareTo(config.retry().holdUpTo()) > 0) {
-                // A long backoff holds nothing: the lease and the slot go, the claim loop resumes the step when due.
-                s.nextWakeAt = now.plus(backoff);
-                return checkpoint(s);
+            LOG.debugf("step %s failed (%s); retry %d of %d in %d ms", step.name(), retry.error(), record.retryCount,
+                    retryPolicy(step).maxAttempts() - 1, retry.backoff().toMillis());
+            if (retry.releasing()) {
+                return checkpoints.checkpoint(s);
             }
             // A cancel requested during the backoff is read before the next attempt goes out.
-            return checkpointThen(s, () -> ExecutionContext.resumeHere(Uni.createFrom().voidItem().onItem().delayIt().by(backoff))
-                    .chain(() -> noteCancelThen(s, cancelFlag(s), () -> retryOrFinish(s, step, record))));
+            return checkpoints.writeThen(s, () -> ExecutionContext.resumeHere(Uni.createFrom().voidItem().onItem().delayIt()
+                    .by(retry.backoff())).chain(() -> checkpoints.readCancelThen(s, () -> retryOrStop(s, step, record))));
         }
-        return failed(s, step, record, failure.error(), now);
-    }
-
-    private Uni<Void> completed(ExecutionState s, StepDefinition step, StepRecord record, StepHandler handler,
-                                StepOutcome.Completed done, DataLimits.Verdict verdict) {
-        Instant now = clock.instant();
-        if (verdict.problem() != null) {
-            return failed(s, step, record, verdict.problem(), now);
+        Decider.FailStep failure = (Decider.FailStep) transition;
+        switch (failure.then()) {
+            case NEXT_UNDO -> LOG.errorf("execution %s: %s failed, going on with the other undos: %s", s.id, step.name(),
+                    failure.error());
+            case GO_ON -> LOG.warnf("execution %s: non-critical step %s failed, going on: %s", s.id, step.name(), failure.error());
+            case UNDO_COMPLETED -> {
+                LOG.warnf("execution %s failed at step %s: %s", s.id, step.name(), failure.error());
+                // Written as compensating first: the steps completed since the last write (a condition,
+                // a transform) are written with it, so the plan, read from the recorded steps, sees them.
+                return checkpoints.writeThen(s, () -> planCompensation(s).chain(() -> next(s)));
+            }
         }
-        // An undo's output is recorded, not put into the context.
-        s.dataBytes = s.compensating() ? Math.max(s.dataBytes, verdict.bytes()) : verdict.bytes();
-        record.output = done.output();
-        record.error = null;
-        finishStep(s, record, StepStatus.COMPLETED, now);
-        if (s.compensating()) {
-            // An undo's answer is its record's; the context stays what the failed run left.
-            s.compensationStep++;
-            LOG.infof("execution %s: %s completed", s.id, step.name());
-            return checkpointThen(s, () -> next(s));
-        }
-        s.context.putAll(done.contextUpdates());
-        s.currentStep++;
-        LOG.debugf("step %s completed in %d ms", step.name(), record.durationMillis());
-        if (!handler.callsOut(step) || Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish) {
-            return next(s); // if none runs, the finish writes it
-        }
-        // What a call that changes something brought is written before the next step once the oldest
-        // unwritten step is due (a read's answer at once); until then only the cancel flag is read,
-        // so that a cancel still stops the execution before its next step.
-        if (handler.answersAlikeWhenSentAgain(step) && writeDueAt(s).isAfter(now)) {
-            s.callsUnwritten = true;
-            return noteCancelThen(s, cancelFlag(s), () -> next(s));
-        }
-        return checkpointThen(s, () -> next(s));
+        return checkpoints.writeThen(s, () -> next(s));
     }
 
     // A retry is another step start: a cancel or the execution timeout may have come meanwhile.
-    private Uni<Void> retryOrFinish(ExecutionState s, StepDefinition step, StepRecord record) {
+    private Uni<Void> retryOrStop(ExecutionState s, StepDefinition step, StepRecord record) {
         Instant now = clock.instant();
         if (Decider.decide(s, now, config.executionTimeout()) instanceof Decider.Finish) {
-            finishStep(s, record, s.cancelRequested ? StepStatus.CANCELLED : StepStatus.FAILED, now);
+            apply(s, record, new Decider.StopStep(s.cancelRequested ? StepStatus.CANCELLED : StepStatus.FAILED), now);
             return next(s);
         }
         return attempt(s, step, record);
     }
 
-    private Uni<Void> failed(ExecutionState s, StepDefinition step, StepRecord record, String error, Instant now) {
-        record.error = error;
-        finishStep(s, record, StepStatus.FAILED, now);
-        if (s.compensating()) {
-            // The other undos still run; the execution's error says which one failed, for an operator to finish.
-            s.compensationStep++;
-            s.errorMessage = s.errorMessage + "; " + step.name() + " failed: " + error;
-            LOG.errorf("execution %s: %s failed, going on with the other undos: %s", s.id, step.name(), error);
-            return checkpointThen(s, () -> next(s));
+    /** Applies the decider's transition; a step it ended is counted, and is to be written. */
+    private void apply(ExecutionState s, StepRecord record, Decider.Transition transition, Instant now) {
+        boolean open = record != null && record.completedAt == null;
+        transition.applyTo(s, record, now);
+        if (open && record.completedAt != null) {
+            checkpoints.stepEnded(s, now);
+            metrics.stepFinished(s.definition.name(), record);
         }
-        if (!step.critical()) {
-            s.currentStep++;
-            LOG.warnf("execution %s: non-critical step %s failed, going on: %s", s.id, step.name(), error);
-            return checkpointThen(s, () -> next(s));
-        }
-        s.errorMessage = "step '" + step.name() + "' failed: " + error;
-        LOG.warnf("execution %s failed at step %s: %s", s.id, step.name(), error);
-        // Recorded as compensating first: the steps completed since the last checkpoint (a condition,
-        // a transform) are written with it, so the plan, read from the recorded steps, sees them.
-        s.compensationStep = s.definition.steps().size();
-        return checkpointThen(s, () -> planCompensation(s).chain(() -> next(s)));
     }
 
     private RetryPolicy retryPolicy(StepDefinition step) {
@@ -352,60 +287,5 @@ class ExecutionRunner {
         return retry.enabled()
                 ? new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff())
                 : RetryPolicy.none();
-    }
-
-    private void finishStep(ExecutionState s, StepRecord record, StepStatus status, Instant at) {
-        record.finish(status, at);
-        s.markDirty(record);
-        if (s.unwrittenSince == null) {
-            s.unwrittenSince = at;
-        }
-        metrics.stepFinished(s.definition.name(), record);
-    }
-
-    /** When what is unwritten is to be written at the latest (there is some). */
-    private Instant writeDueAt(ExecutionState s) {
-        return s.unwrittenSince.plus(checkpointInterval);
-    }
-
-    /**
-     * Writes the execution as it is now; emits its cancel flag. What it wrote counts as written once
-     * committed: nothing else happens to the execution meanwhile, as its driver waits for the write.
-     */
-    private Uni<Boolean> write(ExecutionState s) {
-        return ExecutionContext.resumeHere(store.checkpoint(s, config.leaseDuration())).invoke(() -> {
-            s.unwrittenSince = null;
-            s.callsUnwritten = false;
-        });
-    }
-
-    private Uni<Void> checkpoint(ExecutionState s) {
-        return write(s).replaceWithVoid();
-    }
-
-    private Uni<Void> finish(ExecutionState s) {
-        return checkpoint(s).invoke(() -> finished.fire(new ExecutionFinished(s.id, s.definition.name(),
-                s.definition.version(), s.tenantId, s.status, s.runningTimeMs)));
-    }
-
-    // A read that fails (a dropped connection) writes instead, which the write batcher tries again:
-    // the failure must not end the execution with its unwritten steps.
-    private Uni<Boolean> cancelFlag(ExecutionState s) {
-        return ExecutionContext.resumeHere(store.cancelRequested(s.id, s.leaseToken))
-                .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithUni(failure -> {
-                    LOG.warnf("execution %s: its cancel flag could not be read (%s); writing it instead", s.id, failure.getMessage());
-                    return write(s);
-                });
-    }
-
-    private Uni<Void> checkpointThen(ExecutionState s, Supplier<Uni<Void>> then) {
-        return noteCancelThen(s, write(s), then);
-    }
-
-    private static Uni<Void> noteCancelThen(ExecutionState s, Uni<Boolean> cancelFlag, Supplier<Uni<Void>> then) {
-        return cancelFlag.chain(cancel -> {
-            s.cancelRequested |= cancel;
-            return then.get();
-        });
     }
 }
