@@ -1,6 +1,6 @@
 package io.dotmac.billing.payment;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Currency;
@@ -21,13 +21,13 @@ public final class Money {
     /** The amount with two decimals; 400 naming {@code amount} if it has more (1.005) or is not positive. */
     public static BigDecimal amount(BigDecimal amount) {
         if (amount == null || amount.signum() <= 0) {
-            throw new ProblemException(400, "amount: must be greater than 0");
+            throw new InvalidRequest("amount: must be greater than 0");
         }
         if (amount.compareTo(MAX_AMOUNT) > 0) {
-            throw new ProblemException(400, "amount: must be at most " + MAX_AMOUNT.toPlainString());
+            throw new InvalidRequest("amount: must be at most " + MAX_AMOUNT.toPlainString());
         }
         if (amount.stripTrailingZeros().scale() > 2) {
-            throw new ProblemException(400, "amount: must have at most 2 decimal places, was " + amount.toPlainString());
+            throw new InvalidRequest("amount: must have at most 2 decimal places, was " + amount.toPlainString());
         }
         return amount.setScale(2, RoundingMode.UNNECESSARY);
     }
@@ -43,10 +43,10 @@ public final class Money {
         try {
             currency = Currency.getInstance(upper);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "currency: '" + code + "' is not an ISO 4217 currency code");
+            throw new InvalidRequest("currency: '" + code + "' is not an ISO 4217 currency code");
         }
         if (currency.getDefaultFractionDigits() != 2) {
-            throw new ProblemException(400, "currency: " + upper + " is not supported (only currencies with cents)");
+            throw new InvalidRequest("currency: " + upper + " is not supported (only currencies with cents)");
         }
         return upper;
     }

@@ -4,11 +4,14 @@ import io.dotmac.billing.stripe.ChargeRequest;
 import io.dotmac.billing.stripe.RefundRequest;
 import io.dotmac.billing.stripe.StripeConfig;
 import io.dotmac.billing.stripe.StripeGateway;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.UpstreamFailed;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -165,7 +168,7 @@ public class PaymentService {
                 .chain(payment -> switch (payment.status) {
                     case REFUNDED -> Uni.createFrom().item(payment);
                     case SUCCEEDED -> refundAtStripe(payment, reason);
-                    default -> throw new ProblemException(409, "Payment " + id + " is " + payment.status.value()
+                    default -> throw new Conflict("Payment " + id + " is " + payment.status.value()
                             + ", not succeeded: only a succeeded payment is refunded");
                 });
     }
@@ -173,14 +176,14 @@ public class PaymentService {
     private Uni<Payment> refundAtStripe(Payment payment, String reason) {
         if (payment.stripePaymentIntentId == null) {
             // Cannot happen for a payment Stripe reported paid, which names its PaymentIntent.
-            throw new ProblemException(409, "Payment " + payment.id + " succeeded without a recorded Stripe PaymentIntent; "
+            throw new Conflict("Payment " + payment.id + " succeeded without a recorded Stripe PaymentIntent; "
                     + "refund it in Stripe's dashboard (its charge.refunded webhook records the refund)");
         }
         return stripe.refund(new RefundRequest(payment.id, payment.tenantId, payment.quoteId, payment.stripePaymentIntentId,
                         Money.minorUnits(payment.amount)))
                 .chain(refund -> {
                     if (!refund.accepted()) {
-                        throw new ProblemException(502, "Stripe refused to refund payment " + payment.id + ": refund "
+                        throw new UpstreamFailed("Stripe refused to refund payment " + payment.id + ": refund "
                                 + refund.refundId() + " is " + refund.status()
                                 + (refund.failureReason() == null ? "" : " (" + refund.failureReason() + ")")
                                 + "; the payment stays succeeded");
@@ -197,15 +200,15 @@ public class PaymentService {
                 .onItem().ifNull().failWith(() -> notFound(id));
     }
 
-    private static ProblemException notFound(String id) {
-        return new ProblemException(404, "Payment " + id + " not found");
+    private static DomainException notFound(String id) {
+        return new NotFound("Payment " + id + " not found");
     }
 
     public Uni<Payment> byQuote(String tenantId, String quoteId) {
         UUID uuid = parse(quoteId);
         // Payments carry crm's spelling of a quote id (lower case); a caller may write it otherwise.
         return payments.findByQuote(tenantId, uuid == null ? quoteId : uuid.toString())
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "No payment for quote " + quoteId));
+                .onItem().ifNull().failWith(() -> new NotFound("No payment for quote " + quoteId));
     }
 
     public Uni<Page<Payment>> list(String tenantId, PageRequest page) {

@@ -1,9 +1,11 @@
 package io.dotmac.billing.payment;
 
 import io.dotmac.billing.payment.PaymentService.NewPayment;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
-import io.dotmac.common.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -35,15 +37,15 @@ public class PaymentTerms {
     static NewPayment terms(Requested request, Quote quote) {
         String name = quote.name(request.quoteId());
         if (quote.totalAmount() == null || quote.currency() == null) {
-            throw new ProblemException(422, "Quote " + name + " has no total_amount or currency to pay");
+            throw new Unprocessable("Quote " + name + " has no total_amount or currency to pay");
         }
         BigDecimal total;
         String currency;
         try {
             total = Money.amount(quote.totalAmount());
             currency = Money.currency(quote.currency());
-        } catch (ProblemException e) {
-            throw new ProblemException(422, "Quote " + name + "'s total " + quote.totalAmount() + " " + quote.currency()
+        } catch (DomainException e) {
+            throw new Unprocessable("Quote " + name + "'s total " + quote.totalAmount() + " " + quote.currency()
                     + " cannot be paid: " + e.getMessage());
         }
         boolean amountDiffers = request.amount() != null && request.amount().compareTo(total) != 0;
@@ -52,16 +54,16 @@ public class PaymentTerms {
             String asked = (request.amount() == null ? "" : "amount " + request.amount().toPlainString())
                     + (request.amount() != null && request.currency() != null ? " " : "")
                     + (request.currency() == null ? "" : "currency " + request.currency());
-            throw new ProblemException(422, "The request's " + asked + " does not match quote " + name + "'s total "
+            throw new Unprocessable("The request's " + asked + " does not match quote " + name + "'s total "
                     + total.toPlainString() + " " + currency + ": a payment is always of the quote's total, in its currency");
         }
         String email = quote.customerEmail() == null ? null : quote.customerEmail().trim().toLowerCase(Locale.ROOT);
         if (request.customerEmail() != null && !request.customerEmail().equals(email)) {
-            throw new ProblemException(422, "The request's customer_email " + request.customerEmail() + " is not quote "
+            throw new Unprocessable("The request's customer_email " + request.customerEmail() + " is not quote "
                     + name + "'s customer" + (email == null ? " (the quote has none)" : " (" + email + ")"));
         }
         if (!Quote.ACCEPTED.equals(quote.status())) {
-            throw new ProblemException(409, "Quote " + name + " is " + quote.status()
+            throw new Conflict("Quote " + name + " is " + quote.status()
                     + ", not accepted: only an accepted quote is paid");
         }
         // crm's spelling of the id, so that the payment is found by it however the caller wrote it.

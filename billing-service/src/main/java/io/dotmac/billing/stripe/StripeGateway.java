@@ -20,7 +20,10 @@ import com.stripe.param.CustomerListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.Unavailable;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -28,8 +31,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -223,7 +226,7 @@ public class StripeGateway {
     /** 503 unless an API key is configured; checked before anything is recorded. */
     public void requireConfigured() {
         if (client == null) {
-            throw new ProblemException(503, "Stripe is not configured on this billing-service (set STRIPE_SECRET_KEY); "
+            throw new Unavailable("Stripe is not configured on this billing-service (set STRIPE_SECRET_KEY); "
                     + "nothing was recorded");
         }
     }
@@ -347,29 +350,29 @@ public class StripeGateway {
         return params.build();
     }
 
-    private static ProblemException translate(UUID paymentId, StripeException e) {
+    private static DomainException translate(UUID paymentId, StripeException e) {
         return translate(paymentId, e, CHARGE_UNCHANGED);
     }
 
     /** Stripe's error as a problem; {@code unchanged} says what stays as it was, and whether to retry. */
-    private static ProblemException translate(UUID paymentId, StripeException e, String unchanged) {
+    private static DomainException translate(UUID paymentId, StripeException e, String unchanged) {
         String message = e.getStripeError() != null && e.getStripeError().getMessage() != null
                 ? e.getStripeError().getMessage() : e.getMessage();
         LOG.warnf("Stripe call for payment %s failed: %s %s (request %s)", paymentId,
                 e.getStatusCode(), message, e.getRequestId());
         if (e instanceof IdempotencyException) {
-            return new ProblemException(409, "Stripe refused the request for payment " + paymentId + ": " + message);
+            return new Conflict("Stripe refused the request for payment " + paymentId + ": " + message);
         }
         if (e instanceof InvalidRequestException) {
-            return new ProblemException(422, "Stripe refused the request for payment " + paymentId + ": " + message);
+            return new Unprocessable("Stripe refused the request for payment " + paymentId + ": " + message);
         }
         if (e instanceof AuthenticationException || e instanceof PermissionException) {
-            return new ProblemException(503, "Stripe refused the configured API key (" + message + "); " + unchanged);
+            return new Unavailable("Stripe refused the configured API key (" + message + "); " + unchanged);
         }
         // Network errors, rate limits and Stripe's 5xx, still failing after stripe-java's retries.
         String what = e instanceof ApiConnectionException ? "Stripe could not be reached"
                 : e instanceof RateLimitException ? "Stripe is rate limiting this account"
                 : "Stripe failed (HTTP " + e.getStatusCode() + ")";
-        return new ProblemException(503, what + ": " + message + "; " + unchanged);
+        return new Unavailable(what + ": " + message + "; " + unchanged);
     }
 }

@@ -14,7 +14,8 @@ import io.dotmac.billing.payment.PaymentRepository;
 import io.dotmac.billing.payment.PaymentService;
 import io.dotmac.billing.payment.PaymentStatus;
 import io.dotmac.billing.stripe.StripeConfig;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
+import io.dotmac.common.error.DomainException.Unavailable;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,18 +82,17 @@ public class StripeWebhooks {
      * with the configured secret within the tolerance; 400 otherwise, 503 without a secret.
      */
     public Event verify(String payload, String signature) {
-        String secret = config.webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new ProblemException(503,
-                "Stripe webhooks are not configured on this billing-service (set STRIPE_WEBHOOK_SECRET)"));
+        String secret = config.webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new Unavailable("Stripe webhooks are not configured on this billing-service (set STRIPE_WEBHOOK_SECRET)"));
         if (signature == null || signature.isBlank()) {
-            throw new ProblemException(400, "Stripe-Signature header is missing");
+            throw new InvalidRequest("Stripe-Signature header is missing");
         }
         try {
             return Webhook.constructEvent(payload == null ? "" : payload, signature, secret, config.webhookTolerance().toSeconds());
         } catch (SignatureVerificationException e) {
-            throw new ProblemException(400, "Stripe-Signature does not verify: " + e.getMessage());
+            throw new InvalidRequest("Stripe-Signature does not verify: " + e.getMessage());
         } catch (RuntimeException e) {
             // Signed, but not JSON that stripe-java reads as an event (Gson's parse errors).
-            throw new ProblemException(400, "The payload is not a Stripe event: " + e.getMessage());
+            throw new InvalidRequest("The payload is not a Stripe event: " + e.getMessage());
         }
     }
 
@@ -190,11 +190,11 @@ public class StripeWebhooks {
             try {
                 object = data.deserializeUnsafe();
             } catch (EventDataObjectDeserializationException | RuntimeException e) {
-                throw new ProblemException(400, "Stripe event " + event.getId() + " has no readable data.object: " + e.getMessage());
+                throw new InvalidRequest("Stripe event " + event.getId() + " has no readable data.object: " + e.getMessage());
             }
         }
         if (!type.isInstance(object)) {
-            throw new ProblemException(400, "Stripe event " + event.getId() + " (" + event.getType() + ") carries "
+            throw new InvalidRequest("Stripe event " + event.getId() + " (" + event.getType() + ") carries "
                     + (object == null ? "no object" : "a " + object.getClass().getSimpleName()));
         }
         return type.cast(object);

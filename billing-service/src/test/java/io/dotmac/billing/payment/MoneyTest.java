@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +23,10 @@ class MoneyTest {
     @Test
     void amountsThatAreNotWholeCentsOrNotPositiveAreRefusedNamingAmount() {
         for (String bad : new String[] {"12.345", "0", "-1.00", "0.001", "1000000000000.00"}) {
-            ProblemException e = assertThrows(ProblemException.class, () -> Money.amount(new BigDecimal(bad)), bad);
-            assertEquals(400, e.status());
+            InvalidRequest e = assertThrows(InvalidRequest.class, () -> Money.amount(new BigDecimal(bad)), bad);
             assertTrue(e.getMessage().startsWith("amount:"), e.getMessage());
         }
-        assertThrows(ProblemException.class, () -> Money.amount(null));
+        assertThrows(InvalidRequest.class, () -> Money.amount(null));
     }
 
     @Test
@@ -35,7 +34,7 @@ class MoneyTest {
         assertEquals("USD", Money.currency("usd"));
         assertEquals("EUR", Money.currency(" EUR "));
         for (String bad : new String[] {"ZZZ", "JPY", "KWD", "XXX", "", "dollars"}) {
-            ProblemException e = assertThrows(ProblemException.class, () -> Money.currency(bad), bad);
+            InvalidRequest e = assertThrows(InvalidRequest.class, () -> Money.currency(bad), bad);
             assertTrue(e.getMessage().startsWith("currency:"), e.getMessage());
         }
     }

@@ -1,7 +1,8 @@
 package io.dotmac.crm.client;
 
 import io.dotmac.common.client.Downstream;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -59,7 +60,7 @@ public class SlugRegistry {
     }
 
     /** The problem a caller gets when the slug is taken at a step that cannot disqualify the lead. */
-    public static ProblemException takenProblem(SlugTakenException e) {
-        return new ProblemException(409, e.getMessage() + " by another customer of the platform");
+    public static DomainException takenProblem(SlugTakenException e) {
+        return new Conflict(e.getMessage() + " by another customer of the platform");
     }
 }

@@ -1,9 +1,11 @@
 package io.dotmac.crm.lead;
 
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.crm.catalog.ProductRepository;
 import io.dotmac.crm.client.SlugRegistry;
 import io.dotmac.crm.config.CrmConfig;
@@ -77,8 +79,7 @@ public class LeadService {
     public Uni<Lead> qualify(String tenantId, UUID id) {
         return leads.lockOf(tenantId, id).onItem().ifNull().failWith(() -> notFound(id)).chain(lead -> switch (lead.status) {
             case QUALIFIED -> Uni.createFrom().item(lead);
-            case CONVERTED -> Uni.createFrom().failure(new ProblemException(409,
-                    "Lead " + id + " is converted; a converted lead cannot be qualified again"));
+            case CONVERTED -> Uni.createFrom().failure(new Conflict("Lead " + id + " is converted; a converted lead cannot be qualified again"));
             case NEW, DISQUALIFIED -> evaluate(tenantId, lead);
         });
     }
@@ -118,8 +119,7 @@ public class LeadService {
     // it without having taken the lock, the unique index refuses the second. Flushed here, so
     // that is a 409 that says why, not a failed commit.
     private Uni<Void> flushClaimingSlug(Lead lead) {
-        return leads.flush().onFailure(LeadService::isUniqueViolation).transform(e -> new ProblemException(409,
-                "organization_slug '" + lead.organizationSlug + "' was taken by another lead qualified at the same time;"
+        return leads.flush().onFailure(LeadService::isUniqueViolation).transform(e -> new Conflict("organization_slug '" + lead.organizationSlug + "' was taken by another lead qualified at the same time;"
                         + " qualifying again will disqualify this lead with that reason"));
     }
 
@@ -136,7 +136,7 @@ public class LeadService {
         return false;
     }
 
-    static ProblemException notFound(UUID id) {
-        return new ProblemException(404, "No lead with id '" + id + "'");
+    static DomainException notFound(UUID id) {
+        return new NotFound("No lead with id '" + id + "'");
     }
 }

@@ -1,6 +1,6 @@
 package io.dotmac.crm.lead;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ public enum LeadStatus {
     /** The status named by a query parameter; 400 naming the parameter if there is none such. */
     public static LeadStatus parse(String parameter, String value) {
         return Arrays.stream(values()).filter(s -> s.value().equals(value)).findFirst()
-                .orElseThrow(() -> new ProblemException(400, parameter + " must be one of "
+                .orElseThrow(() -> new InvalidRequest(parameter + " must be one of "
                         + Arrays.stream(values()).map(LeadStatus::value).collect(Collectors.joining(", "))
                         + ", was '" + value + "'"));
     }

@@ -1,6 +1,7 @@
 package io.dotmac.crm.quote;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.crm.catalog.CatalogPrice;
 import io.dotmac.crm.lead.LeadProduct;
 import java.math.BigDecimal;
@@ -23,13 +24,13 @@ public final class Pricing {
 
     /**
      * @param catalog the catalog prices of the requested products, by code
-     * @throws ProblemException 409 when a product is not in the catalog, a quantity is not positive,
+     * @throws Conflict when a product is not in the catalog, a quantity is not positive,
      *     or the products do not share one currency and billing cycle (qualification prevents all
      *     three; the catalog may have changed since)
      */
     public static PricedQuote price(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
         if (products.isEmpty()) {
-            throw new ProblemException(409, "There are no products to price");
+            throw new Conflict("There are no products to price");
         }
         List<QuoteItem> items = new ArrayList<>();
         BigDecimal total = BigDecimal.ZERO.setScale(SCALE);
@@ -38,16 +39,16 @@ public final class Pricing {
         for (LeadProduct product : products) {
             CatalogPrice price = catalog.get(product.productCode());
             if (price == null) {
-                throw new ProblemException(409, "Product '" + product.productCode() + "' is no longer in the catalog");
+                throw new Conflict("Product '" + product.productCode() + "' is no longer in the catalog");
             }
             if (product.quantity() < 1) {
-                throw new ProblemException(409, "Quantity of '" + product.productCode() + "' must be positive, was " + product.quantity());
+                throw new Conflict("Quantity of '" + product.productCode() + "' must be positive, was " + product.quantity());
             }
             if (currency == null) {
                 currency = price.currency();
                 billingCycle = price.billingCycle();
             } else if (!currency.equals(price.currency()) || !billingCycle.equals(price.billingCycle())) {
-                throw new ProblemException(409, "Products are billed in different currencies or cycles: " + currency + " "
+                throw new Conflict("Products are billed in different currencies or cycles: " + currency + " "
                         + billingCycle + " and " + price.currency() + " " + price.billingCycle() + " (" + price.code() + ")");
             }
             // UNNECESSARY: a price with more than two decimals is a catalog error to fail on, not to round away.

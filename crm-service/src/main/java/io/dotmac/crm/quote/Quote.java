@@ -1,6 +1,6 @@
 package io.dotmac.crm.quote;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.crm.persistence.JsonListConverter;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -132,11 +132,11 @@ public class Quote extends PanacheEntityBase {
     private void require(QuoteStatus from, String to, LocalDate today) {
         QuoteStatus current = statusOn(today);
         if (current == QuoteStatus.EXPIRED) {
-            throw new ProblemException(409, "Quote " + quoteNumber + " is expired; it was valid until " + validUntil
+            throw new Conflict("Quote " + quoteNumber + " is expired; it was valid until " + validUntil
                     + " and an expired quote cannot be " + to);
         }
         if (current != from) {
-            throw new ProblemException(409, "Quote " + quoteNumber + " is " + current.value() + "; only a "
+            throw new Conflict("Quote " + quoteNumber + " is " + current.value() + "; only a "
                     + from.value() + " quote can be " + to);
         }
     }

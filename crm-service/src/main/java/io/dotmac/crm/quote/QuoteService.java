@@ -1,10 +1,12 @@
 package io.dotmac.crm.quote;
 
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.crm.catalog.ProductRepository;
 import io.dotmac.crm.client.SlugRegistry;
 import io.dotmac.crm.config.CrmConfig;
@@ -66,7 +68,7 @@ public class QuoteService {
         // Locked, so that the lead cannot be converted by an acceptance while it is quoted.
         return leads.lockOf(tenantId, leadId).onItem().ifNull().failWith(() -> leadNotFound(leadId)).chain(lead -> {
             if (lead.status != LeadStatus.QUALIFIED) {
-                return Uni.createFrom().failure(new ProblemException(409, "Lead " + leadId + " is " + lead.status.value()
+                return Uni.createFrom().failure(new Conflict("Lead " + leadId + " is " + lead.status.value()
                         + "; only a qualified lead can be quoted"));
             }
             var codes = lead.products.stream().map(LeadProduct::productCode).distinct().toList();
@@ -156,7 +158,7 @@ public class QuoteService {
             quote.accept(acceptedBy, today(), now);
             return leads.lockOf(tenantId, quote.leadId).chain(lead -> {
                 if (lead.status != LeadStatus.QUALIFIED) {
-                    return Uni.createFrom().failure(new ProblemException(409, "Lead " + lead.id + " is " + lead.status.value()
+                    return Uni.createFrom().failure(new Conflict("Lead " + lead.id + " is " + lead.status.value()
                             + "; only a quote of a qualified lead can be accepted"));
                 }
                 lead.convert(now);
@@ -179,11 +181,11 @@ public class QuoteService {
         return quotes.lockOf(tenantId, id).onItem().ifNull().failWith(() -> notFound(id));
     }
 
-    static ProblemException notFound(UUID id) {
-        return new ProblemException(404, "No quote with id '" + id + "'");
+    static DomainException notFound(UUID id) {
+        return new NotFound("No quote with id '" + id + "'");
     }
 
-    static ProblemException leadNotFound(UUID id) {
-        return new ProblemException(404, "No lead with id '" + id + "'");
+    static DomainException leadNotFound(UUID id) {
+        return new NotFound("No lead with id '" + id + "'");
     }
 }

@@ -1,6 +1,6 @@
 package io.dotmac.crm.rest;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.NotFound;
 import java.util.UUID;
 
 /** Ids taken from the URL as text, so that a malformed one is the same 404 as an unknown one, saying so. */
@@ -13,7 +13,7 @@ public final class PathIds {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(404, "No " + kind + " with id '" + id + "'");
+            throw new NotFound("No " + kind + " with id '" + id + "'");
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.crm.catalog.CatalogPrice;
 import io.dotmac.crm.lead.LeadProduct;
 import java.math.BigDecimal;
@@ -52,16 +52,15 @@ class PricingTest {
 
     @Test
     void refusesWhatCannotBePriced() {
-        ProblemException unknown = assertThrows(ProblemException.class,
+        Conflict unknown = assertThrows(Conflict.class,
                 () -> Pricing.price(List.of(new LeadProduct("teleporter", 1)), CATALOG));
-        assertEquals(409, unknown.status());
         assertTrue(unknown.getMessage().contains("teleporter"), unknown.getMessage());
 
-        assertThrows(ProblemException.class, () -> Pricing.price(List.of(new LeadProduct("isp-core", 0)), CATALOG));
-        assertThrows(ProblemException.class, () -> Pricing.price(List.of(), CATALOG));
+        assertThrows(Conflict.class, () -> Pricing.price(List.of(new LeadProduct("isp-core", 0)), CATALOG));
+        assertThrows(Conflict.class, () -> Pricing.price(List.of(), CATALOG));
 
         CatalogPrice annual = new CatalogPrice("annual-thing", "Annual thing", new BigDecimal("10.00"), "USD", "annual");
-        ProblemException mixed = assertThrows(ProblemException.class, () -> Pricing.price(
+        Conflict mixed = assertThrows(Conflict.class, () -> Pricing.price(
                 List.of(new LeadProduct("isp-core", 1), new LeadProduct("annual-thing", 1)), Map.of("isp-core", CORE, "annual-thing", annual)));
         assertTrue(mixed.getMessage().contains("different currencies or cycles"), mixed.getMessage());
     }

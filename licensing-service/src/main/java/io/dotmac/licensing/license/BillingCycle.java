@@ -1,6 +1,6 @@
 package io.dotmac.licensing.license;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.time.Instant;
@@ -30,7 +30,7 @@ public enum BillingCycle {
         }
         BillingCycle cycle = find(code);
         if (cycle == null) {
-            throw new ProblemException(400, "billing_cycle: must be monthly or annual, was '" + code + "'");
+            throw new InvalidRequest("billing_cycle: must be monthly or annual, was '" + code + "'");
         }
         return cycle;
     }

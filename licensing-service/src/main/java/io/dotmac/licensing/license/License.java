@@ -1,6 +1,6 @@
 package io.dotmac.licensing.license;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -94,7 +94,7 @@ public class License extends PanacheEntityBase {
     /** Revocation is final; anything not yet revoked can be. */
     void revoke(Instant now) {
         if (statusAt(now) == LicenseStatus.REVOKED) {
-            throw new ProblemException(409, "License " + id + " is revoked already; revocation is final");
+            throw new Conflict("License " + id + " is revoked already; revocation is final");
         }
         status = LicenseStatus.REVOKED;
         revokedAt = now;
@@ -104,7 +104,7 @@ public class License extends PanacheEntityBase {
     private void require(Instant now, LicenseStatus expected, String action, String rule) {
         LicenseStatus current = statusAt(now);
         if (current != expected) {
-            throw new ProblemException(409, "Cannot " + action + " license " + id + ": it is " + current.code() + "; " + rule);
+            throw new Conflict("Cannot " + action + " license " + id + ": it is " + current.code() + "; " + rule);
         }
     }
 }

@@ -1,12 +1,16 @@
 package io.dotmac.licensing.license;
 
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unprocessable;
+import io.dotmac.common.error.DomainException.UpstreamFailed;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.payment.PaidQuotes;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.licensing.entitlement.ProductEntitlement;
 import io.dotmac.licensing.entitlement.ProductEntitlementRepository;
 import io.dotmac.licensing.license.IssueLicenses.ProductQuantity;
@@ -86,29 +90,29 @@ public class LicenseService {
      */
     private static BillingCycle asBought(IssueLicenses request, Quote quote, String what) {
         if (quote.id() == null || !quote.id().equalsIgnoreCase(request.sourceId())) {
-            throw new ProblemException(502, "crm-service answered quote " + request.sourceId() + " with quote " + quote.id());
+            throw new UpstreamFailed("crm-service answered quote " + request.sourceId() + " with quote " + quote.id());
         }
         if (!request.customerId().equals(quote.organizationSlug())) {
-            throw new ProblemException(422, what + " to customer_id '" + request.customerId() + "': "
+            throw new Unprocessable(what + " to customer_id '" + request.customerId() + "': "
                     + (quote.organizationSlug() == null ? "the quote names no organization_slug"
                             : "the quote is for organization_slug '" + quote.organizationSlug() + "'"));
         }
         SortedMap<String, Integer> asked = seatsByProduct(request.products());
         SortedMap<String, Integer> quoted = quotedSeats(quote, what);
         if (!asked.equals(quoted)) {
-            throw new ProblemException(422, what + " for products " + asked + ": the quote is for " + quoted);
+            throw new Unprocessable(what + " for products " + asked + ": the quote is for " + quoted);
         }
         BillingCycle billed = BillingCycle.find(quote.billingCycle());
         if (billed == null) {
-            throw new ProblemException(422, what + ": the quote's billing_cycle is '" + quote.billingCycle()
+            throw new Unprocessable(what + ": the quote's billing_cycle is '" + quote.billingCycle()
                     + "', not monthly or annual");
         }
         if (request.billingCycle() != null && request.billingCycle() != billed) {
-            throw new ProblemException(422, what + " with billing_cycle '" + request.billingCycle().code()
+            throw new Unprocessable(what + " with billing_cycle '" + request.billingCycle().code()
                     + "': the quote is billed " + quote.billingCycle());
         }
         if (quote.totalAmount() == null || quote.currency() == null) {
-            throw new ProblemException(422, what + ": the quote has no total_amount and currency to check its payment against");
+            throw new Unprocessable(what + ": the quote has no total_amount and currency to check its payment against");
         }
         return billed;
     }
@@ -117,7 +121,7 @@ public class LicenseService {
         SortedMap<String, Integer> seats = new TreeMap<>();
         for (Quote.Item item : quote.items() == null ? List.<Quote.Item>of() : quote.items()) {
             if (item == null || item.productCode() == null || item.quantity() == null) {
-                throw new ProblemException(422, what + ": the quote has an item without product_code or quantity");
+                throw new Unprocessable(what + ": the quote has an item without product_code or quantity");
             }
             seats.merge(item.productCode().trim(), item.quantity(), Math::addExact);
         }
@@ -138,7 +142,7 @@ public class LicenseService {
                     .collect(Collectors.toMap(e -> e.productCode, Function.identity()));
             List<String> unknown = seats.keySet().stream().filter(code -> !byCode.containsKey(code)).toList();
             if (!unknown.isEmpty()) {
-                throw new ProblemException(422, "Unknown product code" + (unknown.size() > 1 ? "s " : " ")
+                throw new Unprocessable("Unknown product code" + (unknown.size() > 1 ? "s " : " ")
                         + String.join(", ", unknown) + "; licensed products are " + String.join(", ", byCode.keySet().stream().sorted().toList()));
             }
             return licenses.claimSet(tenantId, request.customerId(), request.sourceId(), request.billingCycle())
@@ -183,7 +187,7 @@ public class LicenseService {
             SortedMap<String, Integer> issued = new TreeMap<>();
             found.forEach(license -> issued.put(license.productCode, license.seats));
             if (!issued.equals(seats)) {
-                throw new ProblemException(409, "Licenses for source " + request.sourceId() + " of customer "
+                throw new Conflict("Licenses for source " + request.sourceId() + " of customer "
                         + request.customerId() + " were issued already for other products " + issued
                         + " (asked for " + seats + "); a new purchase needs a new source_id");
             }
@@ -280,7 +284,7 @@ public class LicenseService {
         });
     }
 
-    private static ProblemException notFound(UUID id) {
-        return new ProblemException(404, "No license " + id);
+    private static DomainException notFound(UUID id) {
+        return new NotFound("No license " + id);
     }
 }

@@ -1,8 +1,8 @@
 package io.dotmac.notification.client;
 
 import io.dotmac.common.client.Downstream;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.payment.PaidQuotes;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.notification.client.SalesRestClient.Order;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +51,7 @@ public class ActiveOrders {
                             ACTIVE.equals(order.status()) && organizationSlug.equals(order.organizationSlug())
                                     && customerEmail.equalsIgnoreCase(order.customerEmail())).toList();
                     if (active.isEmpty()) {
-                        throw new ProblemException(409, refusal + ": it has no active order to that address (an order "
+                        throw new Conflict(refusal + ": it has no active order to that address (an order "
                                 + "becomes active once its quote is paid and provisioned)");
                     }
                     return paidOne(active, refusal);
@@ -70,13 +70,13 @@ public class ActiveOrders {
 
     private Uni<Void> paid(Order order, String refusal) {
         if (order.quoteId() == null || order.quoteId().isBlank()) {
-            return Uni.createFrom().failure(new ProblemException(409, refusal + ": its active order " + order.id()
+            return Uni.createFrom().failure(new Conflict(refusal + ": its active order " + order.id()
                     + " has no quote to be paid"));
         }
         return paidQuotes.requirePaid(order.quoteId(), order.totalAmount(), order.currency(), refusal).replaceWithVoid();
     }
 
     private static boolean isRefusal(Throwable e) {
-        return e instanceof ProblemException problem && problem.status() == 409;
+        return e instanceof Conflict;
     }
 }

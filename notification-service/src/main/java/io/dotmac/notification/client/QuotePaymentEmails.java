@@ -1,8 +1,8 @@
 package io.dotmac.notification.client;
 
+import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.payment.PaidQuotes;
 import io.dotmac.common.payment.QuotePayment;
-import io.dotmac.common.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -54,7 +54,7 @@ public class QuotePaymentEmails {
                 refused = "its payment " + payment.id() + " has no customer email to write to";
             }
             if (refused != null) {
-                throw new ProblemException(409, email + " for quote " + quoteId + ": " + refused);
+                throw new Conflict(email + " for quote " + quoteId + ": " + refused);
             }
             return payment;
         });

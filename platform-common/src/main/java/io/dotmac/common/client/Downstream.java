@@ -1,7 +1,10 @@
 package io.dotmac.common.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Forbidden;
+import io.dotmac.common.error.DomainException.Unavailable;
+import io.dotmac.common.error.DomainException.UpstreamFailed;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -31,28 +34,28 @@ public final class Downstream {
 
     /**
      * The problem for a call to {@code service} that failed while {@code doing} (e.g. "reading
-     * quote 42"); a {@link ProblemException} raised on this side stays as it is.
+     * quote 42"); a {@link DomainException} raised on this side stays as it is.
      */
-    public static ProblemException failure(String service, String doing, Throwable e) {
-        if (e instanceof ProblemException problem) {
+    public static DomainException failure(String service, String doing, Throwable e) {
+        if (e instanceof DomainException problem) {
             return problem;
         }
         if (e instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
             if (status >= 500) {
-                return new ProblemException(503, service + " is unavailable (HTTP " + status + " " + doing + "); retry later");
+                return new Unavailable(service + " is unavailable (HTTP " + status + " " + doing + "); retry later");
             }
             if (status == 401 || status == 403) {
-                return new ProblemException(403, service + " refused " + doing + " to the caller (HTTP " + status
+                return new Forbidden(service + " refused " + doing + " to the caller (HTTP " + status
                         + "): the caller's token lacks the role it takes");
             }
-            return new ProblemException(502, service + " refused " + doing + " (HTTP " + status + ")");
+            return new UpstreamFailed(service + " refused " + doing + " (HTTP " + status + ")");
         }
         if (causedBy(e, JsonProcessingException.class)) {
-            return new ProblemException(502, service + " answered " + doing + " with what cannot be read: " + rootMessage(e));
+            return new UpstreamFailed(service + " answered " + doing + " with what cannot be read: " + rootMessage(e));
         }
         // Refused connection, reset, timeout: the other service is not there right now.
-        return new ProblemException(503, service + " is unavailable (" + rootMessage(e) + " " + doing + "); retry later");
+        return new Unavailable(service + " is unavailable (" + rootMessage(e) + " " + doing + "); retry later");
     }
 
     /** The innermost message, which names what went wrong rather than who wrapped it. */

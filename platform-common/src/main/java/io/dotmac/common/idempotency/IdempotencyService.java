@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.security.CurrentTenant;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -56,7 +57,7 @@ public class IdempotencyService {
             return Panache.withTransaction(action);
         }
         if (key.length() > MAX_KEY_LENGTH) {
-            throw new ProblemException(400, HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
+            throw new InvalidRequest(HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
         }
         String tenantId = tenant.id();
         String hash = hash(method, path, body);
@@ -98,7 +99,7 @@ public class IdempotencyService {
                 .setParameter(1, tenantId).setParameter(2, key).getSingleResult())
                 .map(row -> {
                     if (!method.equals(row[0]) || !path.equals(row[1]) || !hash.equals(row[2])) {
-                        throw new ProblemException(422, "Idempotency-Key '" + key + "' was already used for another request ("
+                        throw new Unprocessable("Idempotency-Key '" + key + "' was already used for another request ("
                                 + row[0] + " " + row[1] + "); use a new key for a new request");
                     }
                     LOG.debugf("replaying the response stored for Idempotency-Key %s", key);

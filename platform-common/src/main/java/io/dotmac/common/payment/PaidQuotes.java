@@ -1,7 +1,7 @@
 package io.dotmac.common.payment;
 
 import io.dotmac.common.client.Downstream;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -36,15 +36,15 @@ public class PaidQuotes {
         return payment(quoteId)
                 .map(payment -> {
                     if (payment == null) {
-                        throw new ProblemException(409, what + ": quote " + quoteId + " has no payment");
+                        throw new Conflict(what + ": quote " + quoteId + " has no payment");
                     }
                     if (!QuotePayment.SUCCEEDED.equals(payment.status())) {
-                        throw new ProblemException(409, what + ": the payment " + payment.id() + " of quote " + quoteId
+                        throw new Conflict(what + ": the payment " + payment.id() + " of quote " + quoteId
                                 + " is " + payment.status() + ", not succeeded");
                     }
                     if (total != null && (payment.amount() == null || payment.amount().compareTo(total) != 0
                             || currency != null && !currency.equalsIgnoreCase(payment.currency()))) {
-                        throw new ProblemException(409, what + ": the payment " + payment.id() + " of quote " + quoteId
+                        throw new Conflict(what + ": the payment " + payment.id() + " of quote " + quoteId
                                 + " is " + payment.amount() + " " + payment.currency() + ", not the " + total + " " + currency
                                 + " due");
                     }

@@ -1,7 +1,7 @@
 package io.dotmac.common.quote;
 
 import io.dotmac.common.client.Downstream;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -27,7 +27,7 @@ public class CrmQuotes {
 
     public Uni<Quote> quote(String quoteId) {
         return rest.getQuote(quoteId, Downstream.bearer(caller)).onFailure().transform(e -> Downstream.isNotFound(e)
-                ? new ProblemException(422, "quote " + quoteId + " is unknown to crm-service")
+                ? new Unprocessable("quote " + quoteId + " is unknown to crm-service")
                 : Downstream.failure("crm-service", "reading quote " + quoteId, e));
     }
 }

@@ -1,5 +1,7 @@
 package io.dotmac.common.rest;
 
+import io.dotmac.common.error.DomainException.InvalidRequest;
+
 /**
  * The {@code page} and {@code size} query parameters of a list endpoint, checked: pages count from
  * 0, a page holds 1 to {@value #MAX_SIZE} items, {@value #DEFAULT_SIZE} when not given, and a page
@@ -21,14 +23,14 @@ public record PageRequest(int page, int size) {
         int p = number("page", page, 0);
         int s = number("size", size, DEFAULT_SIZE);
         if (p < 0) {
-            throw new ProblemException(400, "page must be 0 or more, was " + p);
+            throw new InvalidRequest("page must be 0 or more, was " + p);
         }
         if (s < 1 || s > MAX_SIZE) {
-            throw new ProblemException(400, "size must be between 1 and " + MAX_SIZE + ", was " + s);
+            throw new InvalidRequest("size must be between 1 and " + MAX_SIZE + ", was " + s);
         }
         long offset = (long) p * s;
         if (offset > MAX_OFFSET) {
-            throw new ProblemException(400, "page " + p + " of size " + s + " starts at item " + offset
+            throw new InvalidRequest("page " + p + " of size " + s + " starts at item " + offset
                     + "; page * size must be at most " + MAX_OFFSET + " (narrow the list with a filter instead)");
         }
         return new PageRequest(p, s);
@@ -45,7 +47,7 @@ public record PageRequest(int page, int size) {
         try {
             return Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
-            throw new ProblemException(400, name + " must be a whole number, was '" + text + "'");
+            throw new InvalidRequest(name + " must be a whole number, was '" + text + "'");
         }
     }
 }

@@ -2,6 +2,15 @@ package io.dotmac.common.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.Forbidden;
+import io.dotmac.common.error.DomainException.InvalidRequest;
+import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.TooLarge;
+import io.dotmac.common.error.DomainException.Unavailable;
+import io.dotmac.common.error.DomainException.Unprocessable;
+import io.dotmac.common.error.DomainException.UpstreamFailed;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -11,6 +20,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hibernate.JDBCException;
@@ -38,14 +48,37 @@ public class ProblemExceptionMapper {
         return Problem.response(status, e.getMessage(), uri);
     }
 
+    /** The one table of what a domain failure is in HTTP. */
+    static final Map<Class<? extends DomainException>, Integer> STATUS = Map.of(
+            InvalidRequest.class, 400,
+            Forbidden.class, 403,
+            NotFound.class, 404,
+            Conflict.class, 409,
+            TooLarge.class, 413,
+            Unprocessable.class, 422,
+            UpstreamFailed.class, 502,
+            Unavailable.class, 503);
+
     @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        if (e.status() >= 500) {
-            LOG.errorf(e, "%s %s", e.status(), uri.getPath());
+    public Response problem(DomainException e, UriInfo uri) {
+        int status = statusOf(e);
+        if (status >= 500) {
+            LOG.errorf(e, "%s %s", status, uri.getPath());
         } else {
-            LOG.warnf("%s %s: %s", e.status(), uri.getPath(), e.getMessage());
+            LOG.warnf("%s %s: %s", status, uri.getPath(), e.getMessage());
         }
-        return Problem.response(e.status(), e.getMessage(), e.errors(), uri);
+        return Problem.response(status, e.getMessage(), e.errors(), uri);
+    }
+
+    /** Its kind's status: the kind is the class it is, or the one it extends (a service's own NotFound). */
+    static int statusOf(DomainException e) {
+        for (Class<?> kind = e.getClass(); kind != DomainException.class; kind = kind.getSuperclass()) {
+            Integer status = STATUS.get(kind);
+            if (status != null) {
+                return status;
+            }
+        }
+        throw new IllegalStateException("no status for " + e.getClass().getName() + " in ProblemExceptionMapper.STATUS");
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -1,8 +1,8 @@
 package io.dotmac.common.idempotency;
 
+import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +39,7 @@ public class IdempotencyTestResource {
         return idempotency.run(key, "POST", "/test/idempotent", command, () -> outbox
                 .persist(OutboxEvent.of("platform.test.idempotency", command.marker(), "test", tenantId, Map.of("marker", command.marker())))
                 .map(event -> switch (command.outcome() == null ? "created" : command.outcome()) {
-                    case "conflict" -> throw new ProblemException(409, "refused after writing");
+                    case "conflict" -> throw new Conflict("refused after writing");
                     case "accepted" -> Response.status(202).entity(Map.of("event_id", event.id.toString())).build();
                     case "not-found" -> Response.status(404).build();
                     default -> Response.status(201).entity(Map.of("event_id", event.id.toString(), "marker", command.marker())).build();

@@ -3,6 +3,7 @@ package io.dotmac.common.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import org.junit.jupiter.api.Test;
 
 class PageRequestTest {
@@ -33,8 +34,7 @@ class PageRequestTest {
     }
 
     private static void assertProblem(String detail, Runnable call) {
-        ProblemException problem = assertThrows(ProblemException.class, call::run);
-        assertEquals(400, problem.status());
+        InvalidRequest problem = assertThrows(InvalidRequest.class, call::run);
         assertEquals(detail, problem.getMessage());
     }
 }

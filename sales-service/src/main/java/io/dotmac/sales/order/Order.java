@@ -1,6 +1,7 @@
 package io.dotmac.sales.order;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -171,7 +172,7 @@ public class Order extends PanacheEntityBase {
         }
     }
 
-    private ProblemException conflict(String what) {
-        return new ProblemException(409, "Order " + id + " is " + status.wire() + ": it cannot be " + what);
+    private DomainException conflict(String what) {
+        return new Conflict("Order " + id + " is " + status.wire() + ": it cannot be " + what);
     }
 }

@@ -1,8 +1,10 @@
 package io.dotmac.sales.order;
 
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.sales.provisioning.Teardown;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -70,7 +72,7 @@ public class OrderService {
     @WithTransaction
     public Uni<OrderView> cancel(String tenantId, UUID id) {
         return orders.lockOwned(tenantId, id)
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "Order " + id + " not found"))
+                .onItem().ifNull().failWith(() -> new NotFound("Order " + id + " not found"))
                 .chain(views::of)
                 .call(view -> view.order().status == OrderStatus.CANCELLED ? Uni.createFrom().voidItem()
                         : teardown.tearDown(view).invoke(() -> view.order().cancel()))
@@ -81,7 +83,7 @@ public class OrderService {
     static Order fromQuote(String tenantId, String quoteId, Quote quote) {
         String number = quote.quoteNumber() == null ? quoteId : quote.quoteNumber();
         if (!Quote.ACCEPTED.equals(quote.status())) {
-            throw new ProblemException(409, "Quote " + number + " is " + quote.status()
+            throw new Conflict("Quote " + number + " is " + quote.status()
                     + ", not accepted: only an accepted quote becomes an order");
         }
         require(quote.quoteNumber(), "quote_number", number);
@@ -91,11 +93,11 @@ public class OrderService {
         require(quote.currency(), "currency", number);
         require(quote.totalAmount(), "total_amount", number);
         if (!SLUG.matcher(quote.organizationSlug()).matches()) {
-            throw new ProblemException(422, "Quote " + number + " has organization_slug '" + quote.organizationSlug()
+            throw new Unprocessable("Quote " + number + " has organization_slug '" + quote.organizationSlug()
                     + "', which is not a valid tenant name (3 to 40 of a-z, 0-9 and inner hyphens, starting with a letter)");
         }
         if (quote.items() == null || quote.items().isEmpty()) {
-            throw new ProblemException(422, "Quote " + number + " has no items: an order needs at least one service");
+            throw new Unprocessable("Quote " + number + " has no items: an order needs at least one service");
         }
 
         Order order = new Order();
@@ -124,7 +126,7 @@ public class OrderService {
             require(item.productCode(), "items[].product_code", quoteNumber);
             int quantity = item.quantity() == null ? 1 : item.quantity();
             if (quantity < 1) {
-                throw new ProblemException(422, "Quote " + quoteNumber + " has quantity " + quantity + " for "
+                throw new Unprocessable("Quote " + quoteNumber + " has quantity " + quantity + " for "
                         + item.productCode() + ": an order needs at least 1");
             }
             byCode.merge(item.productCode(), new OrderedService(item.productCode(), item.productName(), quantity),
@@ -135,7 +137,7 @@ public class OrderService {
 
     private static void require(Object value, String field, String quoteNumber) {
         if (value == null || value instanceof String text && text.isBlank()) {
-            throw new ProblemException(422, "Quote " + quoteNumber + " has no " + field + ": an order needs it");
+            throw new Unprocessable("Quote " + quoteNumber + " has no " + field + ": an order needs it");
         }
     }
 

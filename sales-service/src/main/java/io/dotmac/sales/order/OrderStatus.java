@@ -1,6 +1,6 @@
 package io.dotmac.sales.order;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.sales.support.LowercaseEnumConverter;
 import jakarta.persistence.Converter;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ public enum OrderStatus {
                 return status;
             }
         }
-        throw new ProblemException(400, field + " must be one of "
+        throw new InvalidRequest(field + " must be one of "
                 + Arrays.stream(values()).map(OrderStatus::wire).collect(Collectors.joining(", ")) + ", was '" + text + "'");
     }
 

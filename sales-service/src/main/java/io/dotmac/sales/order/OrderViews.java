@@ -1,8 +1,8 @@
 package io.dotmac.sales.order;
 
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.sales.provisioning.CustomerTenant;
 import io.dotmac.sales.provisioning.CustomerTenantRepository;
 import io.dotmac.sales.provisioning.DeploymentInstance;
@@ -42,14 +42,14 @@ public class OrderViews {
     @WithSession
     public Uni<OrderView> get(String tenantId, UUID id) {
         return orders.findOwned(tenantId, id)
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "Order " + id + " not found"))
+                .onItem().ifNull().failWith(() -> new NotFound("Order " + id + " not found"))
                 .chain(this::of);
     }
 
     @WithSession
     public Uni<OrderView> byExternalId(String tenantId, String externalOrderId) {
         return orders.findByExternalId(tenantId, externalOrderId)
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "No order with external_order_id " + externalOrderId))
+                .onItem().ifNull().failWith(() -> new NotFound("No order with external_order_id " + externalOrderId))
                 .chain(this::of);
     }
 

@@ -1,7 +1,7 @@
 package io.dotmac.sales.provisioning;
 
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.payment.PaidQuotes;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.sales.order.OrderRepository;
 import io.dotmac.sales.order.OrderStatus;
 import io.dotmac.sales.order.OrderView;
@@ -66,7 +66,7 @@ public class OrderProcessor {
     // An active order is answered as it is and a cancelled one refused as before: neither is provisioned now.
     private Uni<Void> requirePaid(String tenantId, UUID orderId, String what) {
         return tx.run(() -> orders.findOwned(tenantId, orderId))
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "Order " + orderId + " not found"))
+                .onItem().ifNull().failWith(() -> new NotFound("Order " + orderId + " not found"))
                 .chain(order -> order.status == OrderStatus.ACTIVE || order.status == OrderStatus.CANCELLED
                         ? Uni.createFrom().voidItem()
                         : paid.requirePaid(order.quoteId, order.totalAmount, order.currency,
@@ -93,7 +93,7 @@ public class OrderProcessor {
                 })
                 .onFailure(ProvisioningFailure.class).transform(e -> {
                     ProvisioningFailure failure = (ProvisioningFailure) e;
-                    return new ProblemException(failure.status(), "Order " + orderId + " failed: " + failure.getMessage()
+                    return failure.answer("Order " + orderId + " failed: " + failure.getMessage()
                             + (failure.retryable() ? "; processing it again resumes where it stopped" : ""));
                 });
     }

@@ -1,10 +1,10 @@
 package io.dotmac.sales.provisioning;
 
 import io.dotmac.common.client.Downstream;
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.sales.order.Order;
 import io.dotmac.sales.order.OrderRepository;
 import io.dotmac.sales.order.OrderStatus;
@@ -198,7 +198,7 @@ public class ProvisioningSteps {
             return activations.ofOrder(order.id).chain(all -> {
                 List<ServiceActivation> unfinished = all.stream().filter(a -> a.status != ActivationStatus.COMPLETED).toList();
                 if (!unfinished.isEmpty()) {
-                    return Uni.createFrom().failure(new ProvisioningFailure(502, unfinished.stream()
+                    return Uni.createFrom().failure(ProvisioningFailure.failed(unfinished.stream()
                             .map(a -> "activation of " + a.serviceCode + " " + a.status.wire()
                                     + (a.error == null ? "" : ": " + a.error))
                             .collect(Collectors.joining("; "))));
@@ -223,12 +223,12 @@ public class ProvisioningSteps {
     }
 
     static ProvisioningFailure slugTaken(String slug) {
-        return new ProvisioningFailure(409, "organization slug '" + slug + "' is already taken by another customer tenant");
+        return ProvisioningFailure.refused("organization slug '" + slug + "' is already taken by another customer tenant");
     }
 
     private Uni<Order> lock(String tenantId, UUID orderId) {
         return orders.lockOwned(tenantId, orderId).onItem().ifNull()
-                .failWith(() -> new ProblemException(404, "Order " + orderId + " not found"));
+                .failWith(() -> new NotFound("Order " + orderId + " not found"));
     }
 
     // A part of processing goes ahead only while the order is not cancelled: a cancel committed since the
@@ -239,7 +239,7 @@ public class ProvisioningSteps {
 
     private static <T> Uni<T> guarded(String what, Supplier<Uni<? extends T>> call) {
         return Uni.createFrom().<T>deferred(call).onFailure().transform(e -> e instanceof ProvisioningFailure
-                ? e : new ProvisioningFailure(502, what + " failed: " + Downstream.rootMessage(e)));
+                ? e : ProvisioningFailure.failed(what + " failed: " + Downstream.rootMessage(e)));
     }
 
     private static ServiceActivation pending(Order order, int position, OrderedService service) {

@@ -1,7 +1,7 @@
 package io.dotmac.sales.provisioning;
 
 import io.dotmac.common.client.Downstream;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.UpstreamFailed;
 import io.dotmac.sales.order.Order;
 import io.dotmac.sales.order.OrderView;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +39,7 @@ public class Teardown {
                 order.organizationSlug, order.region, view.activations().stream().map(a -> a.serviceCode).toList());
         return Uni.createFrom().deferred(() -> provisioner.deprovision(spec))
                 // Retryable like a failed provisioning: nothing was recorded, and the provisioner's calls are safe to repeat.
-                .onFailure().transform(e -> new ProblemException(502, "Order " + order.id
+                .onFailure().transform(e -> new UpstreamFailed("Order " + order.id
                         + " could not be cancelled: tearing down what it provisioned failed: " + Downstream.rootMessage(e)
                         + "; cancelling it again retries"))
                 .invoke(() -> {

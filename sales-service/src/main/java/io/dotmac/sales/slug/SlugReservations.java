@@ -1,6 +1,9 @@
 package io.dotmac.sales.slug;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.InvalidRequest;
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.sales.provisioning.CustomerTenantRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +44,7 @@ public class SlugReservations {
         requireSlug(slug);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw new ProblemException(400, "expires_at: must be in the future (or absent: reserved for good), was " + expiresAt);
+            throw new InvalidRequest("expires_at: must be in the future (or absent: reserved for good), was " + expiresAt);
         }
         return reservations.lock(slug).chain(existing -> customerTenants.findBySlug(slug).chain(provisioned -> {
             if (provisioned != null && !provisioned.tenantId.equals(tenantId)
@@ -74,7 +77,7 @@ public class SlugReservations {
     public Uni<SlugReservation> get(String tenantId, String slug) {
         return reservations.findById(slug).map(found -> {
             if (found == null || !found.tenantId.equals(tenantId)) {
-                throw new ProblemException(404, "No reservation of slug '" + slug + "' in this tenant");
+                throw new NotFound("No reservation of slug '" + slug + "' in this tenant");
             }
             return found;
         });
@@ -89,10 +92,10 @@ public class SlugReservations {
         requireSlug(slug);
         return reservations.lock(slug).chain(existing -> {
             if (existing == null || !existing.heldBy(tenantId, leadId)) {
-                throw new ProblemException(404, "Lead " + leadId + " holds no reservation of slug '" + slug + "'");
+                throw new NotFound("Lead " + leadId + " holds no reservation of slug '" + slug + "'");
             }
             if (existing.expiresAt == null) {
-                throw new ProblemException(409, "Slug '" + slug + "' is held for good: the quote of lead " + leadId
+                throw new Conflict("Slug '" + slug + "' is held for good: the quote of lead " + leadId
                         + " was accepted");
             }
             return reservations.delete(existing);
@@ -113,12 +116,12 @@ public class SlugReservations {
 
     private static void requireSlug(String slug) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw new ProblemException(400, "slug: '" + slug + "' is not an organization slug (3 to 40 of a-z, 0-9 and"
+            throw new InvalidRequest("slug: '" + slug + "' is not an organization slug (3 to 40 of a-z, 0-9 and"
                     + " inner hyphens, starting with a letter)");
         }
     }
 
-    static ProblemException taken(String slug) {
-        return new ProblemException(409, "organization slug '" + slug + "' is taken");
+    static DomainException taken(String slug) {
+        return new Conflict("organization slug '" + slug + "' is taken");
     }
 }

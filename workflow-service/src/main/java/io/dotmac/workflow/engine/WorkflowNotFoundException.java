@@ -1,11 +1,11 @@
 package io.dotmac.workflow.engine;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.NotFound;
 
 /** No active version of the named workflow is visible to the caller. */
-public class WorkflowNotFoundException extends ProblemException {
+public class WorkflowNotFoundException extends NotFound {
 
     public WorkflowNotFoundException(String name) {
-        super(404, "no active workflow named '" + name + "'");
+        super("no active workflow named '" + name + "'");
     }
 }

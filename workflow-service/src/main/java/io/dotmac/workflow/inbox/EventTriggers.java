@@ -1,6 +1,6 @@
 package io.dotmac.workflow.inbox;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
 import io.dotmac.workflow.definition.Trigger;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.JsonCodec;
@@ -56,7 +56,7 @@ public class EventTriggers {
             return !(state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
                     || state.equals("40001") || state.equals("40P01"));
         }
-        return e instanceof MalformedEventException || e instanceof ProblemException || e instanceof UnresolvedPathException
+        return e instanceof MalformedEventException || e instanceof DomainException || e instanceof UnresolvedPathException
                 || e instanceof IllegalArgumentException;
     }
 

@@ -2,7 +2,10 @@ package io.dotmac.workflow.service;
 
 import com.cronutils.model.time.ExecutionTime;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.Forbidden;
+import io.dotmac.common.error.DomainException.InvalidRequest;
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.workflow.definition.DefinitionParser;
 import io.dotmac.workflow.definition.InvalidDefinitionException;
 import io.dotmac.workflow.definition.Schedule;
@@ -54,7 +57,7 @@ public class DefinitionService {
     public Uni<List<WorkflowVersion>> versions(String tenantId, String name) {
         return workflows.versions(tenantId, name).map(versions -> {
             if (versions.isEmpty()) {
-                throw new ProblemException(404, "no workflow '" + name + "'");
+                throw new NotFound("no workflow '" + name + "'");
             }
             return versions;
         });
@@ -62,7 +65,7 @@ public class DefinitionService {
 
     public Uni<WorkflowVersion> get(String tenantId, String name, String version) {
         return workflows.find(tenantId, name, blankToNull(version)).map(found -> found.orElseThrow(() ->
-                new ProblemException(404, "no workflow '" + name + "'" + (blankToNull(version) == null ? "" : " version " + version))));
+                new NotFound("no workflow '" + name + "'" + (blankToNull(version) == null ? "" : " version " + version))));
     }
 
     public Uni<WorkflowVersion> create(String tenantId, JsonNode json) {
@@ -70,27 +73,27 @@ public class DefinitionService {
         try {
             definition = parser.parse(json);
         } catch (InvalidDefinitionException e) {
-            throw new ProblemException(400, e.getMessage(), e.errors().stream().map(ValidationError::toString).toList());
+            throw new InvalidRequest(e.getMessage(), e.errors().stream().map(ValidationError::toString).toList());
         }
         String stored;
         try {
             // As it runs: what the parser filled in is written out, so the stored steps never shift.
             stored = JsonCodec.write(parser.filledIn(definition));
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "definition " + e.getMessage());
+            throw new InvalidRequest("definition " + e.getMessage());
         }
         String cron = definition.schedule() == null ? null : definition.schedule().cron();
         return withinScheduleQuotas(tenantId, definition.name(), cron)
                 .chain(() -> workflows.insert(definition, stored, tenantId))
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
-                .transform(e -> new ProblemException(409, "workflow '" + definition.name() + "' version "
+                .transform(e -> new Conflict("workflow '" + definition.name() + "' version "
                         + definition.version() + " exists; store a new version"))
                 .chain(id -> get(tenantId, definition.name(), definition.version()));
     }
 
     public Uni<WorkflowVersion> setActive(String tenantId, String name, String version, boolean active) {
         if (blankToNull(version) == null) {
-            throw new ProblemException(400, "version is required, e.g. ?version=1.0.0");
+            throw new InvalidRequest("version is required, e.g. ?version=1.0.0");
         }
         Uni<Void> allowed = !active ? Uni.createFrom().voidItem() : workflows.find(tenantId, name, version)
                 // Only the tenant's own versions: activating a built-in is refused below.
@@ -101,7 +104,7 @@ public class DefinitionService {
                 return get(tenantId, name, version);
             }
             return get(tenantId, name, version).map(existing -> {
-                throw new ProblemException(403, "workflow '" + name + "' " + version
+                throw new Forbidden("workflow '" + name + "' " + version
                         + " is built in and shared by every tenant; store a version of your own to change what runs");
             });
         });
@@ -115,7 +118,7 @@ public class DefinitionService {
         TenantQuotas.Limits limits = quotas.of(tenantId);
         Optional<Duration> gap = shortestGap(cron, ZonedDateTime.now(ZoneOffset.UTC));
         if (gap.isPresent() && gap.get().compareTo(limits.minScheduleInterval()) < 0) {
-            throw new ProblemException(400, "schedule.cron '" + cron + "' starts the workflow " + text(gap.get())
+            throw new InvalidRequest("schedule.cron '" + cron + "' starts the workflow " + text(gap.get())
                     + " apart; the tenant's schedules must leave at least " + text(limits.minScheduleInterval())
                     + " between two starts (quota min-schedule-interval)");
         }
@@ -124,7 +127,7 @@ public class DefinitionService {
         // Checked before the insert, not under a lock: two schedules stored at the same moment may both pass.
         return workflows.countScheduled(tenantId, name).map(count -> {
             if (count >= limits.maxSchedules()) {
-                throw new ProblemException(409, "scheduling '" + name + "' would pass the tenant's quota max-schedules ("
+                throw new Conflict("scheduling '" + name + "' would pass the tenant's quota max-schedules ("
                         + limits.maxSchedules() + "): it has " + count + " other scheduled workflow(s); deactivate one first");
             }
             return null;

@@ -1,6 +1,10 @@
 package io.dotmac.workflow.service;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.InvalidRequest;
+import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.TooLarge;
 import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.ExecutionStatus;
@@ -78,7 +82,7 @@ public class ExecutionService {
         }
         Matcher m = WAIT.matcher(text.trim());
         if (!m.matches()) {
-            throw new ProblemException(400, "wait '" + text + "' is not a duration such as 30s, 500ms or 2m");
+            throw new InvalidRequest("wait '" + text + "' is not a duration such as 30s, 500ms or 2m");
         }
         // At most twelve digits: no unit overflows a Duration.
         long amount = Long.parseLong(m.group(1));
@@ -89,7 +93,7 @@ public class ExecutionService {
         };
         if (wait.compareTo(maxWait) > 0) {
             String most = maxWait.toMillis() % 1000 == 0 ? maxWait.toSeconds() + "s" : maxWait.toMillis() + "ms";
-            throw new ProblemException(400, "wait '" + text + "' is longer than this API waits (at most " + most
+            throw new InvalidRequest("wait '" + text + "' is longer than this API waits (at most " + most
                     + "); the execution goes on after the answer, so read it at its Location instead");
         }
         return wait;
@@ -147,16 +151,16 @@ public class ExecutionService {
     public Uni<WorkflowEngine.Started> execute(String tenantId, String user, String workflowName,
                                                Map<String, Object> context, String idempotencyKey) {
         if (JsonCodec.containsNul(context)) {
-            throw new ProblemException(400, "context contains a NUL character (\\u0000), which cannot be stored");
+            throw new InvalidRequest("context contains a NUL character (\\u0000), which cannot be stored");
         }
         int size;
         try {
             size = JsonCodec.write(context).getBytes(StandardCharsets.UTF_8).length;
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "context " + e.getMessage());
+            throw new InvalidRequest("context " + e.getMessage());
         }
         if (size > MAX_CONTEXT_BYTES) {
-            throw new ProblemException(413, "context is " + size + " bytes; at most " + MAX_CONTEXT_BYTES + " are accepted");
+            throw new TooLarge("context is " + size + " bytes; at most " + MAX_CONTEXT_BYTES + " are accepted");
         }
         return engine.start(new WorkflowEngine.StartRequest(workflowName, context, tenantId, "manual", user, idempotencyKey));
     }
@@ -181,7 +185,7 @@ public class ExecutionService {
     public Uni<ExecutionStatus> cancel(String tenantId, UUID id) {
         return get(tenantId, id).chain(execution -> engine.cancel(id).map(status -> {
             if (status == null) {
-                throw new ProblemException(409, ExecutionStatus.stored(execution.summary().status()).isTerminal()
+                throw new Conflict(ExecutionStatus.stored(execution.summary().status()).isTerminal()
                         ? "execution " + id + " has already finished"
                         : "execution " + id + " is undoing what it did (compensating); that is not cancelled half-way");
             }
@@ -193,7 +197,7 @@ public class ExecutionService {
         return get(tenantId, id).chain(execution -> engine.retry(id).map(retried -> {
             if (!retried) {
                 String status = execution.summary().status();
-                throw new ProblemException(409, ExecutionStatus.FAILED.wire().equals(status)
+                throw new Conflict(ExecutionStatus.FAILED.wire().equals(status)
                         ? "execution " + id + " was compensated (what it did is undone), so it cannot go on; start a new one"
                         : "only a failed execution can be retried; execution " + id + " is " + status);
             }
@@ -205,7 +209,7 @@ public class ExecutionService {
         return get(tenantId, id).chain(execution -> engine.compensate(id).map(compensating -> {
             if (!compensating) {
                 String status = execution.summary().status();
-                throw new ProblemException(409, ExecutionStatus.FAILED.wire().equals(status)
+                throw new Conflict(ExecutionStatus.FAILED.wire().equals(status)
                         ? "execution " + id + " has nothing to undo: none of the steps it completed has a compensate"
                         : "only a failed execution can be compensated; execution " + id + " is " + status);
             }
@@ -216,8 +220,8 @@ public class ExecutionService {
     public record Page(List<ExecutionQueries.Summary> items, String nextCursor) {
     }
 
-    private static ProblemException notFound(UUID id) {
-        return new ProblemException(404, "no execution " + id);
+    private static DomainException notFound(UUID id) {
+        return new NotFound("no execution " + id);
     }
 
     private static String status(String status) {
@@ -226,13 +230,13 @@ public class ExecutionService {
         }
         // Any case: a client written against the upper-case statuses of before still filters.
         return ExecutionStatus.of(status).map(ExecutionStatus::wire).orElseThrow(() ->
-                new ProblemException(400, "status '" + status + "' is not one of " + List.of(ExecutionStatus.values())));
+                new InvalidRequest("status '" + status + "' is not one of " + List.of(ExecutionStatus.values())));
     }
 
     private static String key(String key) {
         String trimmed = blankToNull(key);
         if (trimmed != null && trimmed.length() > MAX_KEY_LENGTH) {
-            throw new ProblemException(400, "key is " + trimmed.length() + " characters long; a business key (an id, a number, "
+            throw new InvalidRequest("key is " + trimmed.length() + " characters long; a business key (an id, a number, "
                     + "an email) has at most " + MAX_KEY_LENGTH);
         }
         return trimmed;
@@ -245,7 +249,7 @@ public class ExecutionService {
         try {
             return OffsetDateTime.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new ProblemException(400, name + " '" + value + "' is not an ISO-8601 date-time with offset, e.g. 2026-11-25T10:00:00Z");
+            throw new InvalidRequest(name + " '" + value + "' is not an ISO-8601 date-time with offset, e.g. 2026-11-25T10:00:00Z");
         }
     }
 
@@ -262,7 +266,7 @@ public class ExecutionService {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
             return new ExecutionQueries.Position(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
         } catch (RuntimeException e) {
-            throw new ProblemException(400, "cursor '" + cursor + "' is not one this API returned");
+            throw new InvalidRequest("cursor '" + cursor + "' is not one this API returned");
         }
     }
 
@@ -279,7 +283,7 @@ public class ExecutionService {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ProblemException(400, "limit '" + text + "' must be a whole number from 1 to " + MAX_LIMIT);
+        throw new InvalidRequest("limit '" + text + "' must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static String blankToNull(String value) {

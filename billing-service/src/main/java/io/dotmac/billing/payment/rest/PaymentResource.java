@@ -4,13 +4,13 @@ import io.dotmac.billing.payment.PaymentService;
 import io.dotmac.billing.payment.PaymentTerms;
 import io.dotmac.billing.payment.PaymentTerms.Requested;
 import io.dotmac.billing.payment.mapping.PaymentMapper;
-import io.dotmac.common.security.Roles;
 import io.dotmac.billing.stripe.StripeGateway;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -74,7 +74,7 @@ public class PaymentResource {
         String tenantId = tenant.id();
         Requested request = PaymentMapper.toRequested(body);
         if (key != null && key.length() > MAX_KEY_LENGTH) {
-            throw new ProblemException(400, IdempotencyService.HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
+            throw new InvalidRequest(IdempotencyService.HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
         }
         stripe.requireConfigured();
         // The price comes from the quote; the pending payment is committed first (see PaymentService);

@@ -1,11 +1,12 @@
 package io.dotmac.notification.notification.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
-import io.dotmac.common.rest.ProblemException;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
@@ -102,7 +103,7 @@ public class NotificationResource {
     }
 
     private static boolean isConflict(Throwable e) {
-        return e instanceof ProblemException problem && problem.status() == 409;
+        return e instanceof Conflict;
     }
 
     /**
@@ -182,7 +183,7 @@ public class NotificationResource {
     @Operation(summary = "One notification with its delivery record")
     public Uni<NotificationView> get(@PathParam("id") UUID id) {
         return notifications.get(tenant.id(), id)
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "No notification " + id))
+                .onItem().ifNull().failWith(() -> new NotFound("No notification " + id))
                 .map(NotificationView::of);
     }
 

@@ -1,6 +1,6 @@
 package io.dotmac.sales.slug.rest;
 
-import io.dotmac.common.rest.ProblemException;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.sales.slug.SlugReservation;
@@ -77,7 +77,7 @@ public class SlugReservationResource {
     @Operation(summary = "Release the lead's reservation (?lead_id=): 204; 404 if the lead holds none; 409 if held for good")
     public Uni<Response> release(@PathParam("slug") String slug, @QueryParam("lead_id") String leadId) {
         if (leadId == null || leadId.isBlank()) {
-            throw new ProblemException(400, "lead_id: required, the lead whose reservation is released");
+            throw new InvalidRequest("lead_id: required, the lead whose reservation is released");
         }
         return reservations.release(tenant.id(), slug, leadId.trim()).replaceWith(Response.noContent().build());
     }
