@@ -53,6 +53,8 @@ class ExecutionRunner {
     private final Vertx vertx;
     private final DataLimits limits;
     private final Checkpoints checkpoints;
+    /** What a step without a retry policy of its own is tried by (WORKFLOW_RETRY_*). */
+    private final RetryPolicy defaultRetry;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
                     ExecutionMetrics metrics, Vertx vertx, DataLimits limits, Checkpoints checkpoints) {
@@ -63,6 +65,10 @@ class ExecutionRunner {
         this.vertx = vertx;
         this.limits = limits;
         this.checkpoints = checkpoints;
+        EngineConfig.Retry retry = config.retry();
+        this.defaultRetry = retry.enabled()
+                ? new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff())
+                : RetryPolicy.none();
         all.forEach(handler -> handlers.put(handler.type(), handler));
     }
 
@@ -280,12 +286,6 @@ class ExecutionRunner {
     }
 
     private RetryPolicy retryPolicy(StepDefinition step) {
-        if (step.retry() != null) {
-            return step.retry();
-        }
-        EngineConfig.Retry retry = config.retry();
-        return retry.enabled()
-                ? new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff())
-                : RetryPolicy.none();
+        return step.retry() != null ? step.retry() : defaultRetry;
     }
 }

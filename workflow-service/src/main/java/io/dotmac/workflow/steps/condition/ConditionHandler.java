@@ -62,21 +62,20 @@ class ConditionHandler implements StepHandler {
                             return update;
                         })
                 : Uni.createFrom().item(Map.of());
-        return updates.map(update -> evaluate(invocation, update))
-                .onFailure().recoverWithItem(failure -> refreshFailed(invocation, FailureClassifier.classify(failure)));
+        return updates.map(update -> evaluate(step, invocation, update))
+                .onFailure().recoverWithItem(failure -> refreshFailed(step, invocation, FailureClassifier.classify(failure)));
     }
 
     // A passing outage of the service it polls must not end a wait of days: within the deadline, a
     // transient failure of the refresh is just another "not yet".
-    private StepOutcome refreshFailed(StepInvocation invocation, StepOutcome.Failed failure) {
-        if (!failure.retryable() || !((ConditionStep) invocation.step()).waits() || pastDeadline(invocation)) {
+    private StepOutcome refreshFailed(ConditionStep step, StepInvocation invocation, StepOutcome.Failed failure) {
+        if (!failure.retryable() || !step.waits() || pastDeadline(step, invocation)) {
             return failure;
         }
-        return waitAgain(invocation, "refresh failed (" + failure.error() + "); checking again");
+        return waitAgain(step, invocation, "refresh failed (" + failure.error() + "); checking again");
     }
 
-    private StepOutcome evaluate(StepInvocation invocation, Map<String, Object> update) {
-        ConditionStep step = (ConditionStep) invocation.step();
+    private StepOutcome evaluate(ConditionStep step, StepInvocation invocation, Map<String, Object> update) {
         Map<String, Object> view = update.isEmpty() ? invocation.context() : merged(invocation.context(), update);
         if (expressions.compile(step.condition()).test(view)) {
             return new StepOutcome.Completed(Map.of("condition", step.condition(), "value", true), update);
@@ -84,11 +83,11 @@ class ConditionHandler implements StepHandler {
         if (!step.waits()) {
             return new StepOutcome.Failed(error(step, view, "condition `" + step.condition() + "` is false"), false);
         }
-        if (pastDeadline(invocation)) {
+        if (pastDeadline(step, invocation)) {
             return new StepOutcome.Failed(error(step, view, "condition `" + step.condition() + "` still false after "
                     + step.timeout().toSeconds() + " s"), false);
         }
-        return waitAgain(invocation, "waiting until `" + step.condition() + "`");
+        return waitAgain(step, invocation, "waiting until `" + step.condition() + "`");
     }
 
     /**
@@ -106,20 +105,20 @@ class ConditionHandler implements StepHandler {
         }
     }
 
-    private static Instant deadline(StepInvocation invocation) {
-        return invocation.record().startedAt.plus(((ConditionStep) invocation.step()).timeout());
+    private static Instant deadline(ConditionStep step, StepInvocation invocation) {
+        return invocation.record().startedAt.plus(step.timeout());
     }
 
-    private static boolean pastDeadline(StepInvocation invocation) {
-        return !invocation.now().isBefore(deadline(invocation));
+    private static boolean pastDeadline(ConditionStep step, StepInvocation invocation) {
+        return !invocation.now().isBefore(deadline(step, invocation));
     }
 
     // The next check, never later than the deadline; the event that wakes it sooner, its key resolved
     // against the context before this evaluation (a wait does not keep what the refresh fetched).
-    private StepOutcome waitAgain(StepInvocation invocation, String reason) {
-        Instant deadline = deadline(invocation);
+    private StepOutcome waitAgain(ConditionStep step, StepInvocation invocation, String reason) {
+        Instant deadline = deadline(step, invocation);
         Instant recheck = invocation.now().plus(recheckDelay(Duration.between(invocation.record().startedAt, invocation.now())));
-        WakeOn wakeOn = ((ConditionStep) invocation.step()).wakeOn();
+        WakeOn wakeOn = step.wakeOn();
         String wakeKey = null;
         if (wakeOn != null) {
             try {
