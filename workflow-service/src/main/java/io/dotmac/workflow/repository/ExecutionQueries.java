@@ -1,6 +1,5 @@
 package io.dotmac.workflow.repository;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.execution.RawJson;
 import io.smallrye.mutiny.Uni;
@@ -111,17 +110,7 @@ public class ExecutionQueries {
     public record Position(OffsetDateTime createdAt, UUID id) {
     }
 
-    /**
-     * One execution as a list shows it, with the original guide's fields ({@code id},
-     * {@code workflow_id}, {@code status}, {@code error_message}, {@code started_at},
-     * {@code completed_at}, {@code trigger_type}, {@code trigger_source}, {@code tenant_id},
-     * {@code created_at}, {@code updated_at}) and ours beside them. A waiting one names the event
-     * that wakes it and its key ({@code waitEvent}, {@code waitKey}; null when only the periodic check
-     * wakes it), since when it waits and its deadline; {@code businessKeys} are up to
-     * {@value #MAX_BUSINESS_KEYS} of its context's top-level strings and numbers (mostly its inputs:
-     * lead_id, quote_id, ...). {@code compensated}: it undid, or is undoing, its completed steps (it
-     * cannot be retried or cancelled). {@code workflowId} is the stored definition version it runs.
-     */
+    /** One execution as lists show it; {@link io.dotmac.workflow.rest.ExecutionSummary} is its API form. */
     public record Summary(UUID id, long workflowId, String workflowName, String workflowVersion, String status,
                           String triggerType, String triggerSource, String tenantId, String errorMessage, int currentStep,
                           int runNumber, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
@@ -129,20 +118,15 @@ public class ExecutionQueries {
                           OffsetDateTime waitingSince, OffsetDateTime waitUntil, Object businessKeys, boolean compensated) {
     }
 
-    /**
-     * One step of one run, with the guide's fields ({@code id}, {@code execution_id},
-     * {@code step_name}, {@code step_type}, {@code sequence_number}, {@code status},
-     * {@code input_data}, {@code output_data}, {@code error_message}, {@code retry_count},
-     * {@code started_at}, {@code completed_at}, {@code duration_seconds}) and ours beside them.
-     */
+    /** One step of one run; {@link io.dotmac.workflow.rest.ExecutionStep} is its API form. */
     public record Step(long id, UUID executionId, int runNumber, int sequenceNumber, String stepName, String stepType,
                        String status, RawJson inputData, RawJson outputData, String errorMessage, int retryCount,
                        OffsetDateTime startedAt, OffsetDateTime completedAt, BigDecimal durationSeconds, Long durationMs,
                        OffsetDateTime waitUntil) {
     }
 
-    /** An execution as the guide's {@code GET /executions/{id}} shows it: the summary's fields at the top level. */
-    public record Detail(@JsonUnwrapped Summary summary, RawJson context, RawJson result, List<Step> steps) {
+    /** An execution with its context, result and steps; {@link io.dotmac.workflow.rest.ExecutionDetail} is its API form. */
+    public record Detail(Summary summary, RawJson context, RawJson result, List<Step> steps) {
 
         /** About how large its JSON is: the stored JSON it holds (the rest is a few hundred bytes a step). */
         public long storedChars() {

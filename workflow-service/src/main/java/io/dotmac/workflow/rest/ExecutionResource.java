@@ -6,9 +6,7 @@ import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.LargeData;
-import io.dotmac.workflow.repository.ExecutionQueries;
-import io.dotmac.workflow.rest.ApiModels.ExecutionPage;
-import io.dotmac.workflow.rest.ApiModels.Status;
+import io.dotmac.workflow.mapping.ExecutionMapper;
 import io.dotmac.workflow.service.ExecutionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -56,7 +54,7 @@ public class ExecutionResource {
                                    @QueryParam("to") String to, @QueryParam("key") String key,
                                    @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         return executions.list(tenant.id(), status, workflowName, triggerType, from, to, key, cursor, limit)
-                .map(page -> new ExecutionPage(page.items(), page.nextCursor()));
+                .map(page -> new ExecutionPage(page.items().stream().map(ExecutionMapper::toSummary).toList(), page.nextCursor()));
     }
 
     @GET
@@ -64,15 +62,15 @@ public class ExecutionResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "One execution with its context, result and steps in order (every run of a retried execution)")
     @APIResponse(responseCode = "200", description = "The execution", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = ExecutionQueries.Detail.class)))
+            schema = @Schema(implementation = ExecutionDetail.class)))
     public Uni<Response> get(@PathParam("id") UUID id) {
         // Its steps' data may come to megabytes: written out on a worker thread, the event loop only sends the bytes.
         return executions.get(tenant.id(), id)
-                .chain(detail -> LargeData.handle(detail.storedChars(), () -> written(detail)))
+                .chain(detail -> LargeData.handle(detail.storedChars(), () -> written(ExecutionMapper.toDetail(detail))))
                 .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
     }
 
-    private byte[] written(ExecutionQueries.Detail detail) {
+    private byte[] written(ExecutionDetail detail) {
         try {
             return json.writeValueAsBytes(detail);
         } catch (JsonProcessingException e) {

@@ -3,10 +3,8 @@ package io.dotmac.workflow.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
-import io.dotmac.workflow.rest.ApiModels.ExecuteRequest;
-import io.dotmac.workflow.rest.ApiModels.ExecutionAccepted;
-import io.dotmac.workflow.rest.ApiModels.Workflow;
-import io.dotmac.workflow.rest.ApiModels.WorkflowDetail;
+import io.dotmac.workflow.mapping.ExecutionMapper;
+import io.dotmac.workflow.mapping.WorkflowMapper;
 import io.dotmac.workflow.service.DefinitionService;
 import io.dotmac.workflow.service.ExecutionService;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +24,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,7 +56,7 @@ public class WorkflowResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The workflows this tenant can run (its own and the built-ins): the version that runs for each name, or every version")
     public Uni<List<Workflow>> list(@QueryParam("all_versions") boolean allVersions) {
-        return definitions.list(tenant.id(), allVersions).map(versions -> versions.stream().map(Workflow::of).toList());
+        return definitions.list(tenant.id(), allVersions).map(versions -> versions.stream().map(WorkflowMapper::toWorkflow).toList());
     }
 
     @GET
@@ -65,7 +64,7 @@ public class WorkflowResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "One workflow with its definition: the version that runs, or the one named by ?version=")
     public Uni<WorkflowDetail> get(@PathParam("name") String name, @QueryParam("version") String version) {
-        return definitions.get(tenant.id(), name, version).map(WorkflowDetail::of);
+        return definitions.get(tenant.id(), name, version).map(WorkflowMapper::toDetail);
     }
 
     @GET
@@ -73,7 +72,7 @@ public class WorkflowResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Every version of one workflow: the tenant's own, newest first, then the built-ins; is_active says which may run")
     public Uni<List<Workflow>> versions(@PathParam("name") String name) {
-        return definitions.versions(tenant.id(), name).map(versions -> versions.stream().map(Workflow::of).toList());
+        return definitions.versions(tenant.id(), name).map(versions -> versions.stream().map(WorkflowMapper::toWorkflow).toList());
     }
 
     @POST
@@ -91,7 +90,7 @@ public class WorkflowResource {
                                 @NotNull JsonNode definition, UriInfo uri) {
         return definitions.create(tenant.id(), definition).map(stored -> Response
                 .created(uri.getAbsolutePathBuilder().path(stored.name()).queryParam("version", stored.version()).build())
-                .entity(WorkflowDetail.of(stored)).build());
+                .entity(WorkflowMapper.toDetail(stored)).build());
     }
 
     @POST
@@ -99,7 +98,7 @@ public class WorkflowResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Make ?version= the version of this tenant's workflow that runs")
     public Uni<WorkflowDetail> activate(@PathParam("name") String name, @QueryParam("version") String version) {
-        return definitions.setActive(tenant.id(), name, version, true).map(WorkflowDetail::of);
+        return definitions.setActive(tenant.id(), name, version, true).map(WorkflowMapper::toDetail);
     }
 
     @POST
@@ -107,7 +106,7 @@ public class WorkflowResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Stop ?version= of this tenant's workflow from being started (running executions go on)")
     public Uni<WorkflowDetail> deactivate(@PathParam("name") String name, @QueryParam("version") String version) {
-        return definitions.setActive(tenant.id(), name, version, false).map(WorkflowDetail::of);
+        return definitions.setActive(tenant.id(), name, version, false).map(WorkflowMapper::toDetail);
     }
 
     @POST
@@ -120,12 +119,12 @@ public class WorkflowResource {
                     + "or 202 as without it when the time runs out; the execution goes on either way")
     public Uni<Response> execute(@Valid @NotNull ExecuteRequest request, @QueryParam("wait") String wait, UriInfo uri) {
         Duration waitFor = executions.waitFor(wait);
-        return executions.execute(tenant.id(), token.getName(), request.workflowName(), ApiModels.orEmpty(request.context()),
+        return executions.execute(tenant.id(), token.getName(), request.workflowName(), request.context() == null ? Map.of() : request.context(),
                         request.idempotencyKey())
                 .chain(started -> executions.settled(tenant.id(), started.id(), waitFor).chain(settled -> {
                     URI location = uri.getBaseUriBuilder().path("/api/v1/workflows/executions/{id}").build(started.id());
                     if (settled.isPresent()) {
-                        return Uni.createFrom().item(Response.ok(settled.get()).location(location).build());
+                        return Uni.createFrom().item(Response.ok(ExecutionMapper.toDetail(settled.get())).location(location).build());
                     }
                     return executions.statusOf(tenant.id(), started).map(status -> Response
                             .accepted(new ExecutionAccepted(started.id(), status, started.created())).location(location).build());
