@@ -117,14 +117,23 @@ fetch_jar() {
   echo "$gav" > "$jar.gav"
 }
 
-# jq reads the APIs' JSON; a fresh Debian may not have it.
-ensure_jq() {
-  command -v jq >/dev/null && return
-  [[ $(id -u) -eq 0 ]] || die "jq is not installed; run as root or install Debian's 'jq' package"
-  log "installing Debian's jq package"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+# apt_ensure COMMANDS PACKAGE...: installs Debian's PACKAGEs unless every one of COMMANDS (comma
+# separated) is already there.
+apt_ensure() {
+  local commands=$1 command; shift
+  for command in ${commands//,/ }; do
+    command -v "$command" >/dev/null || {
+      [[ $(id -u) -eq 0 ]] || die "$command is missing; run as root or install Debian's package(s): $*"
+      log "installing Debian's package(s): $*"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+      return
+    }
+  done
 }
+
+# jq reads the APIs' JSON; a fresh Debian may not have it.
+ensure_jq() { apt_ensure jq jq; }
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

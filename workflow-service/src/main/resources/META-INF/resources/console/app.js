@@ -1,7 +1,9 @@
 /*
- * Operator console of the workflow-service, served at /console/. A plain ES module: no build, no
- * libraries, no external assets; what it shares with the other services' pages (sign-in, API
- * calls, notices, confirmation, routing) comes from ../_pages/common.js.
+ * Operator console of the workflow-service, served at /console/: plain ES modules, no build, no
+ * libraries, no external assets. This one routes and draws the lists of executions and workflows;
+ * widgets.js holds what views draw alike, execution/ the page of one execution. What the console
+ * shares with the other services' pages (sign-in, API calls, notices, confirmation, routing) comes
+ * from ../_pages/common.js.
  *
  * It holds no data of its own. Every view reads the workflow API (/api/v1/workflows/...) with the
  * Bearer token the operator pasted at sign-in (kept in this tab's sessionStorage), so the API's
@@ -16,39 +18,20 @@
  */
 
 import {
-  $, api, confirmAction, fact, formatDuration, formatTime, h, hashFor, hideError, navigate, newView,
-  notify, pad, roleHint, roles, showError, SignedOut, start, statusBadge, timeEl,
+  $, api, confirmAction, formatDuration, formatTime, h, hashFor, navigate, newView, notify, pad, roleHint, roles,
+  showError, start, statusBadge, timeEl,
 } from '../_pages/common.js';
+import { isOverdue } from './execution/state.js';
+import { executionView } from './execution/view.js';
+import { agoEl, executionHref, jsonBlock, keyChips, workflowHref } from './widgets.js';
 
-const REFRESH_MS = 2000;
-// Spelt as the API spells them (the product's original guide): lowercase.
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
 const TRIGGER_TYPES = ['manual', 'event', 'scheduled'];
 const PAGE_SIZES = ['25', '50', '100', '200'];
 // Relative to the page, so that the console also works behind a proxy that mounts the service under a prefix.
 const API_ROOT = new URL('../api/v1/workflows', document.baseURI).href;
 
-/* ------------------------------------------------------------------ formatting */
-
-function since(iso) {
-  return Date.now() - Date.parse(iso);
-}
-
-function agoEl(iso, prefix = '', suffix = ' ago') {
-  return h('span', { class: 'muted nowrap', 'data-since': iso, 'data-prefix': prefix, 'data-suffix': suffix },
-    prefix + formatDuration(since(iso)) + suffix);
-}
-
-function refreshRelative(root) {
-  for (const el of root.querySelectorAll('[data-since]')) {
-    el.textContent = el.dataset.prefix + formatDuration(since(el.dataset.since)) + el.dataset.suffix;
-  }
-}
-
-function isOverdue(summary) {
-  return summary.status === 'waiting' && !!summary.wait_until && Date.parse(summary.wait_until) < Date.now();
-}
+/* ------------------------------------------------------------------ filters */
 
 /** datetime-local value (browser time) from an ISO instant, and back. */
 function toLocalInput(iso) {
@@ -63,90 +46,7 @@ function fromLocalInput(value) {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
-/* ------------------------------------------------------------------ JSON blocks */
-
-const JSON_TOKEN = /("(?:\\.|[^"\\])*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
-
-/** Pretty JSON, coloured with spans whose text is set as text: nothing in it is parsed as markup. */
-function jsonPre(value) {
-  const text = JSON.stringify(value, null, 2) ?? 'null';
-  const pre = h('pre', { class: 'json-body' });
-  let last = 0;
-  for (const match of text.matchAll(JSON_TOKEN)) {
-    if (match.index > last) pre.append(text.slice(last, match.index));
-    if (match[1] !== undefined) {
-      pre.append(h('span', { class: match[2] ? 'j-key' : 'j-string' }, match[1]));
-      if (match[2]) pre.append(match[2]);
-    } else if (match[3] !== undefined) {
-      pre.append(h('span', { class: 'j-literal' }, match[3]));
-    } else {
-      pre.append(h('span', { class: 'j-number' }, match[4]));
-    }
-    last = match.index + match[0].length;
-  }
-  if (last < text.length) pre.append(text.slice(last));
-  return pre;
-}
-
-function describeJson(value) {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
-  if (typeof value === 'object') {
-    const n = Object.keys(value).length;
-    return `${n} key${n === 1 ? '' : 's'}`;
-  }
-  return typeof value;
-}
-
-/**
- * A collapsible JSON block. `openKeys` (a Set) remembers which blocks the operator opened, so that
- * an automatic refresh of the page keeps them open.
- */
-function jsonBlock(label, value, { testid, openKey, openKeys, open } = {}) {
-  const details = h('details', { class: 'json', testid, 'data-open-key': openKey });
-  const copy = h('button', {
-    type: 'button', class: 'btn btn-link', title: 'Copy as JSON',
-    onclick: (event) => {
-      event.preventDefault();
-      copyText(JSON.stringify(value, null, 2));
-    },
-  }, 'copy');
-  details.append(h('summary', null, h('span', { class: 'json-label' }, label),
-    h('span', null, describeJson(value)), copy));
-  details.append(jsonPre(value));
-  details.open = openKeys && openKey ? openKeys.has(openKey) || (open && !openKeys.has(`closed:${openKey}`)) : !!open;
-  if (openKeys && openKey) {
-    details.addEventListener('toggle', () => {
-      if (details.open) {
-        openKeys.add(openKey);
-        openKeys.delete(`closed:${openKey}`);
-      } else {
-        openKeys.delete(openKey);
-        openKeys.add(`closed:${openKey}`);
-      }
-    });
-  }
-  return details;
-}
-
-async function copyText(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    notify('Copied to the clipboard.');
-  } catch (e) {
-    notify('The browser did not allow copying here.');
-  }
-}
-
 /* ------------------------------------------------------------------ routing */
-
-function executionHref(id) {
-  return `#/executions/${encodeURIComponent(id)}`;
-}
-
-function workflowHref(name, version) {
-  return hashFor(`/workflows/${encodeURIComponent(name)}`, { version });
-}
 
 function view(parts, query, main) {
   for (const link of document.querySelectorAll('.nav a')) {
@@ -299,26 +199,6 @@ function executionsView(main, query) {
   return view;
 }
 
-function keyChips(keys, onPick, linkMode) {
-  const entries = Object.entries(keys || {});
-  if (!entries.length) return h('span', { class: 'muted' }, '-');
-  return entries.map(([name, value]) => {
-    const content = [h('span', { class: 'chip-key' }, `${name}:`), String(value)];
-    const title = `${name}: ${value} - show the executions with this key`;
-    if (linkMode) {
-      return h('a', { class: 'chip', testid: 'key-chip', 'data-key': name, 'data-value': String(value), title,
-        href: hashFor('/executions', { key: String(value) }) }, content);
-    }
-    return h('button', {
-      type: 'button', class: 'chip', testid: 'key-chip', 'data-key': name, 'data-value': String(value), title,
-      onclick: (event) => {
-        event.stopPropagation();
-        onPick(value);
-      },
-    }, content);
-  });
-}
-
 function whereItIs(x) {
   if (x.status === 'failed') {
     return h('div', { class: 'cell-error', title: x.error_message || '', testid: 'execution-row-error' }, x.error_message || 'failed');
@@ -359,319 +239,6 @@ function executionRow(x, onChip) {
   h('td', { class: 'num nowrap' }, took === null ? '' : formatDuration(took)),
   h('td', null, x.trigger_type),
   h('td', { class: 'cell-id' }, h('a', { href, testid: 'execution-link', title: x.id }, x.id.slice(0, 8))));
-}
-
-/* ------------------------------------------------------------------ one execution */
-
-function executionView(main, id) {
-  const view = {
-    alive: true,
-    timer: null,
-    paused: false,
-    status: null,
-    detail: null,
-    lastJson: null,
-    openKeys: new Set(),
-    definitions: new Map(),
-    refreshFailed: false,
-    dispose() {
-      this.alive = false;
-      clearTimeout(this.timer);
-    },
-  };
-
-  const title = h('div', null, h('div', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ' / ', h('span', { class: 'mono' }, id)),
-    h('h1', { id: 'execution-title' }, 'Execution'));
-  const statusHolder = h('span', null);
-  const retry = h('button', { type: 'button', class: 'btn', id: 'execution-retry', testid: 'execution-retry', disabled: true, onclick: () => act('retry') }, 'Retry');
-  const compensate = h('button', { type: 'button', class: 'btn', id: 'execution-compensate', testid: 'execution-compensate', disabled: true, onclick: () => act('compensate') }, 'Compensate');
-  const cancel = h('button', { type: 'button', class: 'btn btn-danger', id: 'execution-cancel', testid: 'execution-cancel', disabled: true, onclick: () => act('cancel') }, 'Cancel');
-  const refreshNote = h('span', { class: 'refresh-note', id: 'auto-refresh', testid: 'auto-refresh', 'data-active': 'false' }, h('span', { class: 'dot' }), h('span', null, ''));
-  const pause = h('button', {
-    type: 'button', class: 'btn btn-small', id: 'auto-refresh-toggle', testid: 'auto-refresh-toggle', hidden: true,
-    onclick: () => {
-      view.paused = !view.paused;
-      if (view.paused) {
-        clearTimeout(view.timer);
-      } else {
-        load();
-      }
-      updateRefreshNote();
-    },
-  }, 'Pause');
-  const content = h('div', { id: 'execution-content' }, h('div', { class: 'loading' }, 'Loading the execution...'));
-  main.append(h('div', { class: 'page-head' }, title, statusHolder, h('div', { class: 'spacer' }),
-    h('div', { class: 'exec-actions' }, refreshNote, pause, retry, compensate, cancel)), content);
-
-  function updateRefreshNote() {
-    const running = view.status && !TERMINAL.has(view.status);
-    const active = running && !view.paused;
-    refreshNote.dataset.active = String(!!active);
-    refreshNote.lastChild.textContent = !view.status ? '' : !running ? 'Finished: not refreshing'
-      : view.paused ? 'Refresh paused' : `Refreshing every ${REFRESH_MS / 1000} s`;
-    pause.hidden = !running;
-    pause.textContent = view.paused ? 'Resume' : 'Pause';
-  }
-
-  function schedule() {
-    clearTimeout(view.timer);
-    if (view.alive && view.status && !TERMINAL.has(view.status) && !view.paused) {
-      view.timer = setTimeout(load, REFRESH_MS);
-    }
-    updateRefreshNote();
-  }
-
-  async function definitionOf(summary) {
-    const key = `${summary.workflow_name}@${summary.workflow_version}`;
-    if (!view.definitions.has(key)) {
-      view.definitions.set(key, api('GET', `/${encodeURIComponent(summary.workflow_name)}`, { params: { version: summary.workflow_version } })
-        .then((w) => w.definition).catch(() => null));
-    }
-    return view.definitions.get(key);
-  }
-
-  async function load() {
-    clearTimeout(view.timer);
-    if (document.hidden && view.lastJson) {
-      // Nobody looks: check again later instead of polling a hidden tab.
-      schedule();
-      return;
-    }
-    let detail;
-    try {
-      detail = await api('GET', `/executions/${encodeURIComponent(id)}`);
-    } catch (e) {
-      if (!view.alive || e instanceof SignedOut) return;
-      showError(e);
-      if (e.status === 404 || e.status === 403) {
-        content.replaceChildren(h('div', { class: 'empty', testid: 'execution-missing' },
-          e.status === 404 ? 'There is no such execution in your tenant.' : 'Your token may not read executions.'));
-        view.status = null;
-        updateRefreshNote();
-        return;
-      }
-      view.refreshFailed = true;
-      schedule();
-      return;
-    }
-    if (!view.alive) return;
-    if (view.refreshFailed) {
-      hideError();
-      view.refreshFailed = false;
-    }
-    const definition = await definitionOf(detail);
-    if (!view.alive) return;
-    view.status = detail.status;
-    view.detail = detail;
-    const json = JSON.stringify(detail);
-    if (json !== view.lastJson || !content.querySelector('#execution-steps')) {
-      view.lastJson = json;
-      render(detail, definition);
-    } else {
-      refreshRelative(main);
-    }
-    schedule();
-  }
-
-  function render(detail, definition) {
-    // The execution's own fields are at the top level of the detail, beside context, result and steps.
-    const x = detail;
-    const title = main.querySelector('#execution-title');
-    title.replaceChildren(h('a', { href: workflowHref(x.workflow_name, x.workflow_version) }, x.workflow_name), ' ',
-      h('span', { class: 'muted' }, x.workflow_version));
-    statusHolder.replaceChildren(statusBadge(x.status, 'execution-status', true),
-      isOverdue(x) ? h('span', { class: 'badge badge-overdue', testid: 'overdue' }, 'overdue') : '');
-    const operatorHint = roleHint('operator');
-    // What a compensated execution did is undone: it cannot be resumed, nor stopped while undoing.
-    retry.disabled = x.status !== 'failed' || x.compensated || !!operatorHint;
-    retry.title = operatorHint || (x.status !== 'failed' ? 'Only a failed execution can be retried'
-      : x.compensated ? 'What it did was undone: start a new execution' : 'Resume from the failed step as a new run');
-    const undoable = (Array.isArray(definition?.steps) ? definition.steps : []).some((s, i) => s.compensate
-      && (detail.steps || []).some((r) => r.sequence_number === i && r.status === 'completed'));
-    compensate.disabled = x.status !== 'failed' || !undoable || !!operatorHint;
-    compensate.title = operatorHint || (x.status !== 'failed' ? 'Only a failed execution can be compensated'
-      : undoable ? 'Undo its completed steps, latest first, as a new run' : 'None of its completed steps has a compensate');
-    cancel.disabled = TERMINAL.has(x.status) || x.compensated || !!operatorHint;
-    cancel.title = operatorHint || (TERMINAL.has(x.status) ? 'The execution has finished'
-      : x.compensated ? 'It is undoing what it did: that is not stopped half-way' : 'Stop it before its next step');
-
-    const took = x.started_at ? (x.completed_at ? Date.parse(x.completed_at) : Date.now()) - Date.parse(x.started_at) : null;
-    const facts = h('div', { class: 'panel' }, h('div', { class: 'grid-facts' },
-      fact('Execution', h('span', { class: 'mono' }, x.id), 'execution-id'),
-      fact('Workflow', [h('a', { href: workflowHref(x.workflow_name, x.workflow_version) }, x.workflow_name), ` ${x.workflow_version}`], 'execution-workflow'),
-      fact('Trigger', [x.trigger_type, x.trigger_source ? h('span', { class: 'muted' }, ` (${x.trigger_source})`) : ''], 'execution-trigger'),
-      fact('Run', String(x.run_number), 'execution-run'),
-      fact('Created', timeEl(x.created_at), 'execution-created'),
-      fact('Started', timeEl(x.started_at), 'execution-started'),
-      fact('Finished', timeEl(x.completed_at), 'execution-completed'),
-      fact(x.completed_at ? 'Took' : 'Running for', took === null ? '-' : x.completed_at ? formatDuration(took)
-        : agoEl(x.started_at, '', ''), 'execution-duration'),
-      x.next_wake_at && !TERMINAL.has(x.status) ? fact('Next check', timeEl(x.next_wake_at), 'execution-next-check') : null,
-      fact('Business keys', keyChips(x.business_keys, null, true), 'execution-keys')));
-
-    const parts = [facts];
-    if (x.error_message && x.status !== 'completed') {
-      parts.push(h('div', { class: 'panel', id: 'execution-error-panel' },
-        h('div', { class: 'panel-head' }, h('h2', null, x.status === 'cancelled' ? 'Why it stopped' : 'Error')),
-        h('pre', { class: 'error-box', id: 'execution-error', testid: 'execution-error' }, x.error_message)));
-    }
-    const steps = detail.steps || [];
-    const defSteps = Array.isArray(definition?.steps) ? definition.steps : [];
-    if (x.status === 'waiting') parts.push(waitingPanel(x, steps, defSteps));
-    parts.push(stepsPanel(x, steps, defSteps));
-    parts.push(h('div', { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', null, 'Data')),
-      h('div', { class: 'panel-body step-extra' },
-        jsonBlock('Context', detail.context, { testid: 'execution-context', openKey: 'context', openKeys: view.openKeys }),
-        detail.result !== null && detail.result !== undefined
-          ? jsonBlock('Result', detail.result, { testid: 'execution-result', openKey: 'result', openKeys: view.openKeys }) : null,
-        definition ? jsonBlock(`Definition ${x.workflow_version}`, definition, { testid: 'execution-definition', openKey: 'definition', openKeys: view.openKeys }) : null)));
-    content.replaceChildren(...parts);
-  }
-
-  function waitingPanel(x, steps, defSteps) {
-    const current = steps.filter((s) => s.run_number === x.run_number && s.sequence_number === x.current_step)[0];
-    const def = defSteps[x.current_step] || {};
-    const overdue = isOverdue(x);
-    const row = (label, value, testid) => [h('dt', null, label), h('dd', { testid }, value)];
-    return h('div', { class: 'panel', id: 'execution-waiting', testid: 'execution-waiting' },
-      h('div', { class: 'panel-head' }, h('h2', null, 'Waiting'), overdue ? h('span', { class: 'badge badge-overdue' }, 'overdue') : null),
-      h('div', { class: 'waiting-box' }, h('dl', null,
-        row('Step', current?.step_name || def.name || `#${x.current_step + 1}`, 'waiting-step'),
-        def.condition ? row('Until', h('code', null, def.condition), 'waiting-condition') : null,
-        row('Woken by', x.wait_event ? [h('code', null, x.wait_event), ' with key ', h('code', null, x.wait_key ?? '')]
-          : 'its periodic check only', 'waiting-event'),
-        def.refresh?.service ? row('Rechecks with', h('code', null, `${def.refresh.service}.${def.refresh.method}`), 'waiting-refresh') : null,
-        row('Since', x.waiting_since ? [timeEl(x.waiting_since), ' ', agoEl(x.waiting_since, '(', ')')] : '-', 'waiting-since'),
-        row('Deadline', x.wait_until ? [timeEl(x.wait_until), ' ',
-          h('span', { class: overdue ? 'badge badge-overdue' : 'muted' }, overdue
-            ? `overdue by ${formatDuration(since(x.wait_until))}` : `in ${formatDuration(-since(x.wait_until))}`)]
-          : 'none', 'waiting-deadline'),
-        row('Next check', timeEl(x.next_wake_at), 'waiting-next-check'))));
-  }
-
-  function stepsPanel(x, steps, defSteps) {
-    const runs = [...new Set(steps.map((s) => s.run_number))].sort((a, b) => a - b);
-    const rows = [];
-    for (const run of runs) {
-      if (runs.length > 1) {
-        rows.push(h('tr', { class: 'run-head', testid: 'run-head', 'data-run': run },
-          h('td', { colspan: 8 }, `Run ${run}${run === x.run_number ? ' (current)' : ''}`)));
-      }
-      for (const step of steps.filter((s) => s.run_number === run)) {
-        rows.push(...stepRows(x, step, defSteps[step.sequence_number]));
-      }
-    }
-    // The steps the current run has not reached, from the definition: what is still to come (or never came).
-    const reached = steps.filter((s) => s.run_number === x.run_number).map((s) => s.sequence_number);
-    const last = reached.length ? Math.max(...reached) : -1;
-    defSteps.forEach((def, index) => {
-      if (index <= last) return;
-      rows.push(h('tr', { class: 'step-planned', testid: 'step-planned', 'data-step-name': def.name },
-        h('td', { class: 'num' }, String(index + 1)),
-        h('td', null, h('span', { class: 'step-name' }, def.name), ' ', stepKind(def)),
-        h('td', null, statusBadge('not_started')),
-        h('td', { colspan: 5, class: 'muted' }, TERMINAL.has(x.status) ? 'not run' : 'not started yet')));
-    });
-    return h('div', { class: 'panel', id: 'execution-steps', testid: 'execution-steps' },
-      h('div', { class: 'panel-head' }, h('h2', null, 'Steps'), h('span', { class: 'muted' }, `${steps.length} recorded`)),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-        h('thead', null, h('tr', null, ['#', 'Step', 'Status', 'Retries', 'Started', 'Finished', 'Took', ''].map((t) => h('th', null, t)))),
-        h('tbody', null, rows.length ? rows : h('tr', null, h('td', { colspan: 8, class: 'empty' }, 'No step has started yet.'))))));
-  }
-
-  function stepKind(def) {
-    if (!def) return null;
-    const what = def.type === 'service_call' && def.service ? `${def.service}.${def.method}`
-      : def.type === 'condition' && def.condition ? def.condition : def.type;
-    return h('span', { class: 'step-type', title: def.type }, what);
-  }
-
-  function stepRows(x, step, def) {
-    const key = `${step.run_number}:${step.sequence_number}`;
-    const stepOverdue = step.status === 'waiting' && step.wait_until && Date.parse(step.wait_until) < Date.now();
-    const row = h('tr', {
-      class: ['step-row', step.status === 'failed' && 'row-failed', step.status === 'waiting' && 'row-waiting', stepOverdue && 'row-overdue'],
-      testid: 'step-row', 'data-step-name': step.step_name, 'data-status': step.status, 'data-run': step.run_number,
-      'data-sequence': step.sequence_number,
-    },
-    h('td', { class: 'num' }, String(step.sequence_number + 1)),
-    h('td', null, h('span', { class: 'step-name' }, step.step_name), ' ', stepKind(def) || h('span', { class: 'step-type' }, step.step_type)),
-    h('td', null, statusBadge(step.status, 'step-status')),
-    h('td', { class: 'num', testid: 'step-retries', title: 'Attempts after the first' }, String(step.retry_count ?? 0)),
-    h('td', { class: 'nowrap' }, timeEl(step.started_at)),
-    h('td', { class: 'nowrap' }, timeEl(step.completed_at)),
-    h('td', { class: 'num nowrap', testid: 'step-duration' }, step.duration_ms !== null && step.duration_ms !== undefined
-      ? formatDuration(step.duration_ms)
-      : step.started_at && !step.completed_at ? agoEl(step.started_at, '', '') : ''),
-    h('td', null, def && def.critical === false ? h('span', { class: 'badge', title: 'A failure does not stop the execution' }, 'non-critical') : ''));
-    const extra = [];
-    if (step.error_message) {
-      extra.push(h('pre', { class: 'step-error', testid: 'step-error' },
-        step.status === 'failed' ? step.error_message : `last attempt failed: ${step.error_message}`));
-    }
-    if (step.status === 'waiting') {
-      extra.push(h('div', { class: 'step-waiting', testid: 'step-waiting' },
-        'waiting', def?.condition ? [' until ', h('code', null, def.condition)] : '',
-        x.wait_event ? [' (woken by ', h('code', null, x.wait_event), ` ${x.wait_key ?? ''})`] : '',
-        step.wait_until ? [', deadline ', timeEl(step.wait_until), stepOverdue ? h('span', { class: 'badge badge-overdue' }, 'overdue') : ''] : ''));
-    }
-    if (step.input_data !== null && step.input_data !== undefined) {
-      extra.push(jsonBlock('Input', step.input_data, { testid: 'step-input', openKey: `${key}:input`, openKeys: view.openKeys }));
-    }
-    if (step.output_data !== null && step.output_data !== undefined) {
-      extra.push(jsonBlock('Output', step.output_data, { testid: 'step-output', openKey: `${key}:output`, openKeys: view.openKeys }));
-    }
-    if (!extra.length) return [row];
-    return [row, h('tr', { class: 'step-detail', 'data-step-name': step.step_name, 'data-run': step.run_number },
-      h('td', null), h('td', { colspan: 7 }, h('div', { class: 'step-extra' }, extra)))];
-  }
-
-  async function act(kind) {
-    if (!view.detail) return;
-    const x = view.detail;
-    const failedStep = (view.detail.steps || []).filter((s) => s.run_number === x.run_number && s.status === 'failed').pop();
-    const { ok } = await confirmAction(kind === 'retry' ? {
-      title: 'Retry this execution?',
-      message: `${x.workflow_name} ${x.workflow_version} (${x.id}) resumes from its failed step`
-        + `${failedStep ? ` '${failedStep.step_name}'` : ''} as run ${x.run_number + 1}. The steps that completed are not run again; `
-        + 'the earlier run stays recorded.',
-      ok: 'Retry',
-      danger: true,
-    } : kind === 'compensate' ? {
-      title: 'Undo what this execution did?',
-      message: `${x.workflow_name} ${x.workflow_version} (${x.id}) undoes, as run ${x.run_number + 1}, each step it completed `
-        + 'that has a compensate, latest first (an order cancelled, licenses revoked, a payment refunded...). '
-        + 'It cannot be retried afterwards.',
-      ok: 'Compensate',
-      danger: true,
-    } : {
-      title: 'Cancel this execution?',
-      message: `${x.workflow_name} ${x.workflow_version} (${x.id}) stops before its next step (a waiting one at once). `
-        + 'A cancelled execution cannot be resumed or retried.',
-      ok: 'Cancel execution',
-      danger: true,
-    });
-    if (!ok || !view.alive) return;
-    retry.disabled = true;
-    compensate.disabled = true;
-    cancel.disabled = true;
-    try {
-      const answer = await api('POST', `/executions/${encodeURIComponent(id)}/${kind}`);
-      notify(kind === 'retry' ? `Retry started: run ${x.run_number + 1} of the execution.`
-        : kind === 'compensate' ? `Compensation started: run ${x.run_number + 1} undoes the completed steps.`
-        : answer?.status === 'cancelled' ? 'The execution is cancelled.' : 'Cancel requested: it stops before its next step.');
-    } catch (e) {
-      if (!view.alive) return;
-      showError(e);
-    }
-    view.lastJson = null;
-    view.paused = false;
-    if (view.alive) load();
-  }
-
-  load();
-  return view;
 }
 
 /* ------------------------------------------------------------------ workflows */

@@ -45,8 +45,15 @@ class ConsoleTest {
     void theConsoleSpeaksTheApisStatusesAndFieldNames() {
         page("/console/app.js").statusCode(200)
                 .body(containsString("const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];"))
+                .body(containsString("from './execution/view.js'")).body(not(containsString("'COMPLETED'")));
+        // The execution page's modules, served beside it.
+        page("/console/execution/render.js").statusCode(200).contentType(containsString("javascript"))
                 .body(containsString("step.step_name")).body(containsString("step.output_data"))
-                .body(not(containsString(".summary"))).body(not(containsString("'COMPLETED'")));
+                .body(not(containsString(".summary")));
+        page("/console/execution/state.js").statusCode(200)
+                .body(containsString("new Set(['completed', 'failed', 'cancelled'])")).body(not(containsString("'COMPLETED'")));
+        page("/console/execution/view.js").statusCode(200).body(containsString("from './state.js'"));
+        page("/console/widgets.js").statusCode(200).body(containsString("export function jsonBlock"));
         page("/console/console.css").statusCode(200)
                 .body(containsString(".status-completed")).body(containsString(".status-failed"))
                 .body(containsString(".status-waiting")).body(not(containsString(".status-COMPLETED")));
