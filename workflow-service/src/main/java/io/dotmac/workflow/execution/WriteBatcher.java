@@ -140,10 +140,10 @@ final class WriteBatcher {
         List<Write> inserts = batch.stream().filter(w -> w.insert).toList();
         List<Write> updates = batch.stream().filter(w -> !w.insert).toList();
         List<Object> outcomes = new ArrayList<>(batch.size());
-        return executeBatch(conn, PgExecutionStore.INSERT_EXECUTION, inserts)
+        return executeBatch(conn, ExecutionSql.INSERT_EXECUTION, inserts)
                 .chain(insertRows -> {
                     List<Boolean> created = rowCounts(insertRows, inserts.size()).stream().map(n -> n == 1).toList();
-                    return executeBatch(conn, PgExecutionStore.UPDATE_EXECUTION, updates).chain(updateRows -> {
+                    return executeBatch(conn, ExecutionSql.UPDATE_EXECUTION, updates).chain(updateRows -> {
                         // Step rows only of the executions whose fenced update matched: a lost lease writes nothing.
                         List<Tuple> steps = new ArrayList<>();
                         List<Object> updated = new ArrayList<>();
@@ -157,7 +157,7 @@ final class WriteBatcher {
                             }
                             rows = rows == null ? null : rows.next();
                         }
-                        return executeTuples(conn, PgExecutionStore.UPSERT_STEP, steps).map(ignored -> {
+                        return executeTuples(conn, ExecutionSql.UPSERT_STEP, steps).map(ignored -> {
                             int i = 0;
                             int u = 0;
                             for (Write w : batch) {

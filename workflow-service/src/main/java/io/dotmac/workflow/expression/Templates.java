@@ -1,6 +1,5 @@
 package io.dotmac.workflow.expression;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +39,10 @@ public final class Templates {
 
     /** {@link #resolve(Object, Map)} with a result of at most {@code maxBytes} as JSON. */
     public static Object resolve(Object template, Map<String, Object> context, long maxBytes) {
-        return resolve(template, context, new Budget(maxBytes));
+        return resolve(template, context, new TextBudget(maxBytes));
     }
 
-    private static Object resolve(Object template, Map<String, Object> context, Budget budget) {
+    private static Object resolve(Object template, Map<String, Object> context, TextBudget budget) {
         if (template instanceof String text) {
             return resolveString(text, context, budget);
         }
@@ -93,14 +92,14 @@ public final class Templates {
         }
     }
 
-    private static Object resolveString(String template, Map<String, Object> context, Budget budget) {
+    private static Object resolveString(String template, Map<String, Object> context, TextBudget budget) {
         List<Part> parts = parts(template);
         if (parts.size() == 1 && parts.get(0) instanceof Ref ref) {
             Object value = ref.path().resolve(context);
             budget.spend(DataSize.upTo(value, budget.left()));
             return value;
         }
-        Bounded out = new Bounded(budget);
+        BoundedText out = new BoundedText(budget);
         for (Part part : parts) {
             if (part instanceof Text text) {
                 out.append(text.text());
@@ -112,7 +111,7 @@ public final class Templates {
                     throw new UnresolvedPathException(path.text(), "${" + path.text()
                             + "} is null and cannot be put into text \"" + template + "\"");
                 }
-                appendAsText(out, value);
+                out.appendAsText(value);
             }
         }
         String text = out.toString();
@@ -166,141 +165,6 @@ public final class Templates {
 
     private static IllegalArgumentException malformed(String template, String problem, Throwable cause) {
         return new IllegalArgumentException("malformed template \"" + template + "\": " + problem, cause);
-    }
-
-    private static void appendAsText(Bounded out, Object value) {
-        if (value instanceof Map || value instanceof List) {
-            appendJson(out, value);
-        } else if (value instanceof BigDecimal decimal) {
-            // toString() would switch to exponent notation (1E+3) for some amounts.
-            out.append(plain(decimal));
-        } else {
-            out.append(value);
-        }
-    }
-
-    /** Compact JSON for the context's value types; enough for text, not a general serializer. */
-    private static void appendJson(Bounded out, Object value) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof Map<?, ?> map) {
-            out.append('{');
-            String separator = "";
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                out.append(separator);
-                appendJsonString(out, String.valueOf(entry.getKey()));
-                out.append(':');
-                appendJson(out, entry.getValue());
-                separator = ",";
-            }
-            out.append('}');
-        } else if (value instanceof List<?> list) {
-            out.append('[');
-            String separator = "";
-            for (Object element : list) {
-                out.append(separator);
-                appendJson(out, element);
-                separator = ",";
-            }
-            out.append(']');
-        } else if (value instanceof BigDecimal decimal) {
-            out.append(plain(decimal));
-        } else if (value instanceof Number || value instanceof Boolean) {
-            out.append(value);
-        } else {
-            appendJsonString(out, value.toString());
-        }
-    }
-
-    // Plain, as amounts are written, unless that would take more than ten thousand digits (1E+100000000).
-    private static String plain(BigDecimal decimal) {
-        return Math.abs((long) decimal.scale()) > 9_999 ? decimal.toString() : decimal.toPlainString();
-    }
-
-    private static void appendJsonString(Bounded out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    /** What a result may still grow by. */
-    private static final class Budget {
-
-        private final long max;
-        private long left;
-
-        Budget(long max) {
-            this.max = max;
-            this.left = max;
-        }
-
-        long left() {
-            return Math.max(0, left);
-        }
-
-        void spend(long bytes) {
-            left -= bytes;
-            if (left < 0) {
-                throw new TooLargeException("the result of a template would be larger than " + max
-                        + " bytes (workflow.limits.max-template-result)");
-            }
-        }
-    }
-
-    /** A string builder that stops at the budget, so that text written from a huge value is never built whole. */
-    private static final class Bounded {
-
-        private final StringBuilder text = new StringBuilder();
-        private final Budget budget;
-
-        Bounded(Budget budget) {
-            this.budget = budget;
-        }
-
-        Bounded append(Object value) {
-            return append(String.valueOf(value));
-        }
-
-        Bounded append(char c) {
-            fits(1);
-            text.append(c);
-            return this;
-        }
-
-        Bounded append(String value) {
-            fits(value.length());
-            text.append(value);
-            return this;
-        }
-
-        private void fits(long more) {
-            if (text.length() + more > budget.left()) {
-                budget.spend(text.length() + more);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
     }
 
     /** A template whose result would be larger than allowed. */
