@@ -1,10 +1,11 @@
 package io.dotmac.common.idempotency;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.security.CurrentTenant;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -27,6 +29,16 @@ import org.jboss.logging.Logger;
  *
  * <p>The key row is inserted before the work runs: a concurrent request with the same key waits on
  * that row until the first commits (then replays its response) or rolls back (then runs itself).
+ *
+ * <p>Resource methods say {@link Idempotent}; the request it binds is the one keyed. Its body is
+ * compared in a canonical form: key order, absent fields and fields at their default (null, false
+ * or 0 of a primitive or its wrapper, an empty string or list) do not make another request, so no
+ * body and {@code {}} are the same request. A field whose absence means something else than its
+ * default must not be such a type.
+ *
+ * <p>A key stored before that form (its hash without the {@value #HASH_VERSION} prefix) is honoured
+ * for the same method and path whatever the body: a journey's step resent across the upgrade is
+ * answered, not refused.
  */
 @ApplicationScoped
 public class IdempotencyService {
@@ -34,33 +46,39 @@ public class IdempotencyService {
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     static final int MAX_KEY_LENGTH = 255;
+    static final String HASH_VERSION = "v2:";
 
     private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
 
     private final CurrentTenant tenant;
+    private final IdempotentRequest current;
     private final ObjectMapper json;
-    // Canonical form for hashing: the same request body hashes the same whatever its key order.
+    // Canonical form for hashing: see the class comment.
     private final ObjectMapper canonical;
 
-    public IdempotencyService(CurrentTenant tenant, ObjectMapper json) {
+    IdempotencyService(CurrentTenant tenant, IdempotentRequest current, ObjectMapper json) {
         this.tenant = tenant;
+        this.current = current;
         this.json = json;
-        this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                .setDefaultPropertyInclusion(JsonInclude.Value.construct(Include.NON_DEFAULT, Include.NON_DEFAULT));
     }
 
     /**
      * Runs {@code action} in a transaction (services' {@code @WithTransaction} methods join it) unless
-     * {@code key} was seen before for this tenant. Without a key the action simply runs.
+     * the {@link Idempotent} method's request has a key seen before for this tenant. Without a key
+     * the action simply runs. Called by a method that checks first, once its checks have passed.
      */
-    public Uni<Response> run(String key, String method, String path, Object body, Supplier<Uni<Response>> action) {
+    public Uni<Response> run(Supplier<Uni<Response>> action) {
+        IdempotentRequest.Bound request = current.get();
+        String key = request.key();
         if (key == null || key.isBlank()) {
             return Panache.withTransaction(action);
         }
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw new InvalidRequest(HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
-        }
+        String method = request.method();
+        String path = request.path();
         String tenantId = tenant.id();
-        String hash = hash(method, path, body);
+        String hash = hash(method, path, request.body());
         return Panache.withTransaction(() -> claim(tenantId, key, method, path, hash).chain(claimed -> {
             if (!claimed) {
                 return replay(tenantId, key, method, path, hash);
@@ -98,7 +116,9 @@ public class IdempotencyService {
                         FROM idempotency_keys WHERE tenant_id = ?1 AND idempotency_key = ?2""", Object[].class)
                 .setParameter(1, tenantId).setParameter(2, key).getSingleResult())
                 .map(row -> {
-                    if (!method.equals(row[0]) || !path.equals(row[1]) || !hash.equals(row[2])) {
+                    String stored = (String) row[2];
+                    boolean sameBody = !stored.startsWith(HASH_VERSION) || hash.equals(stored);
+                    if (!method.equals(row[0]) || !path.equals(row[1]) || !sameBody) {
                         throw new Unprocessable("Idempotency-Key '" + key + "' was already used for another request ("
                                 + row[0] + " " + row[1] + "); use a new key for a new request");
                     }
@@ -115,8 +135,8 @@ public class IdempotencyService {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
-            digest.update(canonical.writeValueAsBytes(canonical.convertValue(body == null ? "" : body, Object.class)));
-            return HexFormat.of().formatHex(digest.digest());
+            digest.update(canonical.writeValueAsBytes(canonical.convertValue(body == null ? Map.of() : body, Object.class)));
+            return HASH_VERSION + HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException("cannot hash the request", e);
         }

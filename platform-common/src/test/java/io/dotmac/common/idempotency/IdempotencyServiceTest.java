@@ -3,6 +3,7 @@ package io.dotmac.common.idempotency;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -109,6 +110,82 @@ class IdempotencyServiceTest {
     }
 
     @Test
+    void theSameKeyOnAnotherPathIs422() {
+        String key = UUID.randomUUID().toString();
+        String marker = UUID.randomUUID().toString();
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).post("/test/idempotent/" + marker)
+                .then().statusCode(201);
+        String other = UUID.randomUUID().toString();
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).post("/test/idempotent/" + other)
+                .then().statusCode(422).body("detail", containsString("/test/idempotent/" + marker));
+        assertEquals(0, rows(other));
+    }
+
+    @Test
+    void fieldsAtTheirDefaultAreTheSameRequestAsAbsentOnes() {
+        String key = UUID.randomUUID().toString();
+        String marker = UUID.randomUUID().toString();
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).contentType("application/json")
+                .body("{\"marker\":\"" + marker + "\"}").post("/test/idempotent").then().statusCode(201);
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).contentType("application/json")
+                .body("{\"marker\":\"" + marker + "\",\"outcome\":null}").post("/test/idempotent").then().statusCode(201)
+                .header(IdempotencyService.REPLAYED_HEADER, "true");
+        assertEquals(1, rows(marker));
+    }
+
+    @Test
+    void aMethodThatChecksFirstStoresNothingWhenTheCheckRefuses() {
+        String key = UUID.randomUUID().toString();
+        String marker = UUID.randomUUID().toString();
+        checked(key, Map.of("marker", marker, "outcome", "refused-by-check")).then().statusCode(409);
+        // Nothing was stored under the key: the same key with the check passing runs.
+        checked(key, Map.of("marker", marker)).then().statusCode(201).header(IdempotencyService.REPLAYED_HEADER, nullValue());
+        checked(key, Map.of("marker", marker)).then().statusCode(201).header(IdempotencyService.REPLAYED_HEADER, "true");
+        assertEquals(1, rows(marker));
+    }
+
+    @Test
+    void theOpenApiDocumentShowsTheHeaderOnIdempotentOperations() {
+        given().auth().oauth2(token).accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/test/idempotent'.post.parameters.name", hasItem(IdempotencyService.HEADER))
+                .body("paths.'/test/idempotent/checked'.post.parameters.find { it.in == 'header' }.schema.maxLength",
+                        equalTo(255))
+                .body("paths.'/test/idempotent/{marker}'.post.parameters.name", hasItem(IdempotencyService.HEADER))
+                .body("paths.'/test/idempotent/keyed'.post.parameters.findAll { it.name == 'Idempotency-Key' }.size()",
+                        equalTo(1));
+    }
+
+    @Test
+    void anotherQueryIsAnotherRequest() {
+        String key = UUID.randomUUID().toString();
+        String marker = UUID.randomUUID().toString();
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).post("/test/idempotent/" + marker + "?page=1")
+                .then().statusCode(201);
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).post("/test/idempotent/" + marker + "?page=2")
+                .then().statusCode(422);
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).post("/test/idempotent/" + marker + "/?page=1")
+                .then().statusCode(201).header(IdempotencyService.REPLAYED_HEADER, "true");
+        assertEquals(1, rows(marker));
+    }
+
+    @Test
+    void aKeyStoredBeforeTheCanonicalFormIsHonouredForItsMethodAndPath() {
+        String key = UUID.randomUUID().toString();
+        String marker = UUID.randomUUID().toString();
+        // As a release before the canonical form stored it: a bare hex hash of another spelling of the body.
+        pool.preparedQuery("""
+                        INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash,
+                                                      response_status, response_body, completed_at)
+                        VALUES ('tenant-idem', $1, 'POST', '/test/idempotent', 'ab12', 201, '{"marker":"stored"}', now())""")
+                .execute(Tuple.of(key)).await().indefinitely();
+        post(key, Map.of("marker", marker)).then().statusCode(201).header(IdempotencyService.REPLAYED_HEADER, "true")
+                .body("marker", equalTo("stored"));
+        given().auth().oauth2(token).header(IdempotencyService.HEADER, key).post("/test/idempotent/" + marker)
+                .then().statusCode(422);
+        assertEquals(0, rows(marker));
+    }
+
+    @Test
     void anOverlongKeyIs400() {
         post("k".repeat(256), Map.of("marker", "x")).then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("Idempotency-Key"));
@@ -120,6 +197,11 @@ class IdempotencyServiceTest {
             request.header(IdempotencyService.HEADER, key);
         }
         return request.post("/test/idempotent");
+    }
+
+    private Response checked(String key, Map<String, String> body) {
+        return given().auth().oauth2(token).header(IdempotencyService.HEADER, key).contentType("application/json")
+                .body(body).post("/test/idempotent/checked");
     }
 
     private long rows(String marker) {

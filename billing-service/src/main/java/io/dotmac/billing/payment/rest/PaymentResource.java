@@ -5,8 +5,8 @@ import io.dotmac.billing.payment.PaymentTerms;
 import io.dotmac.billing.payment.PaymentTerms.Requested;
 import io.dotmac.billing.payment.mapping.PaymentMapper;
 import io.dotmac.billing.stripe.StripeGateway;
-import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
@@ -40,8 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PaymentResource {
 
     static final String PATH = "/api/v1/billing/payments";
-    /** IdempotencyService's own limit, checked before anything is written. */
-    private static final int MAX_KEY_LENGTH = 255;
 
     private final PaymentService payments;
     private final PaymentTerms terms;
@@ -69,17 +67,16 @@ public class PaymentResource {
             + "the quote's or crm-service does not know it; 409 if the quote is not accepted; 503 (retryable) if Stripe "
             + "or crm-service is unavailable or Stripe is not configured. Honours Idempotency-Key, which also keys the "
             + "calls to Stripe.")
+    @Idempotent(checksFirst = true)
     public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key,
                                  @Valid @NotNull ProcessPaymentRequest body) {
         String tenantId = tenant.id();
         Requested request = PaymentMapper.toRequested(body);
-        if (key != null && key.length() > MAX_KEY_LENGTH) {
-            throw new InvalidRequest(IdempotencyService.HEADER + " is longer than " + MAX_KEY_LENGTH + " characters");
-        }
         stripe.requireConfigured();
-        // The price comes from the quote; the pending payment is committed first (see PaymentService);
-        // the Idempotency-Key's transaction then covers Stripe's answer and the response.
-        return terms.of(request).chain(payment -> payments.reserve(tenantId, payment, key)).chain(reserved -> idempotency.run(key, "POST", PATH, body,
+        // The price comes from the quote; the pending payment is committed first (see PaymentService),
+        // keyed for Stripe by the Idempotency-Key; the key's transaction then covers Stripe's answer
+        // and the response.
+        return terms.of(request).chain(payment -> payments.reserve(tenantId, payment, key)).chain(reserved -> idempotency.run(
                 () -> payments.process(tenantId, reserved.id).map(processed -> Response
                         .status(processed.charged() ? Response.Status.CREATED : Response.Status.OK)
                         .entity(PaymentMapper.toResponse(processed.payment())).build())));
@@ -96,14 +93,10 @@ public class PaymentResource {
             + "tenant's; 400 for an invalid reason; 502 if Stripe refuses the refund and 503 (retryable) if Stripe is "
             + "unavailable or not configured, the payment staying succeeded. Honours Idempotency-Key; Stripe's is "
             + "<payment id>:refund.")
-    public Uni<Response> refund(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
-                                @Valid RefundPaymentRequest body) {
-        String tenantId = tenant.id();
-        String reason = PaymentMapper.reasonOf(body);
-        // The key's request is the payment and the reason as recorded: no body and {} are the same request.
-        return idempotency.run(key, "POST", PATH + "/" + id + "/refund", new RefundPaymentRequest(reason),
-                () -> payments.refund(tenantId, id, reason)
-                        .map(payment -> Response.ok(PaymentMapper.toResponse(payment)).build()));
+    @Idempotent
+    public Uni<Response> refund(@PathParam("id") String id, @Valid RefundPaymentRequest body) {
+        return payments.refund(tenant.id(), id, PaymentMapper.reasonOf(body))
+                .map(payment -> Response.ok(PaymentMapper.toResponse(payment)).build());
     }
 
     @GET

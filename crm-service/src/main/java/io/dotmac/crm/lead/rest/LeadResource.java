@@ -1,16 +1,16 @@
 package io.dotmac.crm.lead.rest;
 
-import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.crm.lead.LeadService;
 import io.dotmac.crm.lead.LeadStatus;
-import io.dotmac.crm.lead.rest.LeadModels.CreateLead;
-import io.dotmac.crm.lead.rest.LeadModels.LeadView;
+import io.dotmac.crm.lead.mapping.LeadMapper;
 import io.dotmac.crm.quote.QuoteService;
-import io.dotmac.crm.quote.rest.QuoteModels.QuoteView;
+import io.dotmac.crm.quote.mapping.QuoteMapper;
+import io.dotmac.crm.quote.rest.QuoteView;
 import io.dotmac.crm.rest.PathIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,7 +18,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,7 +26,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -48,15 +46,12 @@ public class LeadResource {
 
     private final LeadService leads;
     private final QuoteService quotes;
-    private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
     private final JsonWebToken token;
 
-    LeadResource(LeadService leads, QuoteService quotes, IdempotencyService idempotency, CurrentTenant tenant,
-                 JsonWebToken token) {
+    LeadResource(LeadService leads, QuoteService quotes, CurrentTenant tenant, JsonWebToken token) {
         this.leads = leads;
         this.quotes = quotes;
-        this.idempotency = idempotency;
         this.tenant = tenant;
         this.token = token;
     }
@@ -65,11 +60,11 @@ public class LeadResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Take in a lead (status new); 201 with the lead")
-    public Uni<Response> create(@HeaderParam(IdempotencyService.HEADER) String key, @Valid @NotNull CreateLead body) {
-        String tenantId = tenant.id();
+    @Idempotent
+    public Uni<Response> create(@Valid @NotNull CreateLead body) {
         String caller = token.getName() != null ? token.getName() : token.getSubject();
-        return idempotency.run(key, "POST", BASE, body, () -> leads.create(tenantId, body.toLead(caller))
-                .map(lead -> Response.created(URI.create(BASE + "/" + lead.id)).entity(LeadView.of(lead)).build()));
+        return leads.create(tenant.id(), LeadMapper.toLead(body, caller))
+                .map(lead -> Response.created(URI.create(BASE + "/" + lead.id)).entity(LeadMapper.toView(lead)).build());
     }
 
     @GET
@@ -78,7 +73,7 @@ public class LeadResource {
     public Uni<Page<LeadView>> list(@QueryParam("status") String status, @QueryParam("page") String page,
                                     @QueryParam("size") String size) {
         LeadStatus filter = status == null || status.isBlank() ? null : LeadStatus.parse("status", status);
-        return leads.list(tenant.id(), filter, PageRequest.of(page, size)).map(found -> found.map(LeadView::of));
+        return leads.list(tenant.id(), filter, PageRequest.of(page, size)).map(found -> found.map(LeadMapper::toView));
     }
 
     @GET
@@ -86,7 +81,7 @@ public class LeadResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "A lead, with the outcome and reasons of its qualification")
     public Uni<LeadView> get(@PathParam("id") String id) {
-        return leads.get(tenant.id(), PathIds.parse("lead", id)).map(LeadView::of);
+        return leads.get(tenant.id(), PathIds.parse("lead", id)).map(LeadMapper::toView);
     }
 
     @POST
@@ -94,11 +89,9 @@ public class LeadResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Qualify the lead by the vendor's rules: 200 with status qualified, or disqualified with the"
             + " reasons; a qualified lead is returned unchanged; the body, if any, is ignored")
-    public Uni<Response> qualify(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
-        UUID leadId = PathIds.parse("lead", id);
-        String tenantId = tenant.id();
-        return idempotency.run(key, "POST", BASE + "/" + leadId + "/qualify", null,
-                () -> leads.qualify(tenantId, leadId).map(lead -> Response.ok(LeadView.of(lead)).build()));
+    @Idempotent
+    public Uni<Response> qualify(@PathParam("id") String id) {
+        return leads.qualify(tenant.id(), PathIds.parse("lead", id)).map(lead -> Response.ok(LeadMapper.toView(lead)).build());
     }
 
     @POST
@@ -106,13 +99,11 @@ public class LeadResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Generate a draft quote from a qualified lead's products at catalog prices; 201 with the quote,"
             + " 409 if the lead is not qualified; the body, if any, is ignored")
-    public Uni<Response> generateQuote(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
-        UUID leadId = PathIds.parse("lead", id);
-        String tenantId = tenant.id();
-        return idempotency.run(key, "POST", BASE + "/" + leadId + "/quotes", null,
-                () -> quotes.generate(tenantId, leadId).map(quote -> Response
-                        .created(URI.create("/api/v1/crm/quotes/" + quote.id))
-                        .entity(QuoteView.of(quote, quotes.today())).build()));
+    @Idempotent
+    public Uni<Response> generateQuote(@PathParam("id") String id) {
+        return quotes.generate(tenant.id(), PathIds.parse("lead", id)).map(quote -> Response
+                .created(URI.create("/api/v1/crm/quotes/" + quote.id))
+                .entity(QuoteMapper.toView(quote, quotes.today())).build());
     }
 
     @GET
@@ -122,6 +113,6 @@ public class LeadResource {
     public Uni<Page<QuoteView>> listQuotes(@PathParam("id") String id, @QueryParam("page") String page,
                                            @QueryParam("size") String size) {
         return quotes.listOfLead(tenant.id(), PathIds.parse("lead", id), PageRequest.of(page, size))
-                .map(found -> found.map(quote -> QuoteView.of(quote, quotes.today())));
+                .map(found -> found.map(quote -> QuoteMapper.toView(quote, quotes.today())));
     }
 }

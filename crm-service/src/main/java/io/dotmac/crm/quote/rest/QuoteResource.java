@@ -1,13 +1,12 @@
 package io.dotmac.crm.quote.rest;
 
 import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.crm.quote.Quote;
 import io.dotmac.crm.quote.QuoteService;
-import io.dotmac.crm.quote.rest.QuoteModels.AcceptQuote;
-import io.dotmac.crm.quote.rest.QuoteModels.QuoteView;
-import io.dotmac.crm.quote.rest.QuoteModels.RejectQuote;
+import io.dotmac.crm.quote.mapping.QuoteMapper;
 import io.dotmac.crm.rest.PathIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,7 +14,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -66,10 +64,11 @@ public class QuoteResource {
     @Path("/{id}/send")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Send a draft quote to the customer (draft → sent); the body, if any, is ignored")
-    public Uni<Response> send(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
+    @Idempotent(checksFirst = true)
+    public Uni<Response> send(@PathParam("id") String id) {
         UUID quoteId = PathIds.parse("quote", id);
         String tenantId = tenant.id();
-        return transition(key, quoteId, "send", null, () -> quotes.send(tenantId, quoteId));
+        return transition(quoteId, () -> quotes.send(tenantId, quoteId));
     }
 
     @POST
@@ -77,14 +76,9 @@ public class QuoteResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Accept a sent, unexpired quote (sent → accepted): records who and when, converts the lead and emits crm.quote.accepted")
-    public Uni<Response> accept(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
-                                @Valid AcceptQuote body) {
-        UUID quoteId = PathIds.parse("quote", id);
-        String tenantId = tenant.id();
-        // No body and {} are the same request, also to Idempotency-Key.
-        AcceptQuote request = body == null ? new AcceptQuote(null) : body;
-        String acceptedBy = request.acceptedBy() != null && !request.acceptedBy().isBlank() ? request.acceptedBy() : caller();
-        return transition(key, quoteId, "accept", request, () -> quotes.accept(tenantId, quoteId, acceptedBy));
+    @Idempotent(checksFirst = true)
+    public Uni<Response> accept(@PathParam("id") String id, @Valid AcceptQuote body) {
+        return acceptAs(id, body);
     }
 
     /** The same, for a request without a body (and so without a content type): accepted by the caller. */
@@ -92,8 +86,9 @@ public class QuoteResource {
     @Path("/{id}/accept")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(hidden = true)
-    public Uni<Response> acceptWithoutBody(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id) {
-        return accept(key, id, null);
+    @Idempotent(checksFirst = true)
+    public Uni<Response> acceptWithoutBody(@PathParam("id") String id) {
+        return acceptAs(id, null);
     }
 
     @POST
@@ -101,19 +96,24 @@ public class QuoteResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record that the customer declined a sent quote (sent → rejected), with the reason")
-    public Uni<Response> reject(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") String id,
-                                @Valid @NotNull RejectQuote body) {
+    @Idempotent(checksFirst = true)
+    public Uni<Response> reject(@PathParam("id") String id, @Valid @NotNull RejectQuote body) {
         UUID quoteId = PathIds.parse("quote", id);
         String tenantId = tenant.id();
-        return transition(key, quoteId, "reject", body, () -> quotes.reject(tenantId, quoteId, body.reason()));
+        return transition(quoteId, () -> quotes.reject(tenantId, quoteId, body.reason()));
+    }
+
+    private Uni<Response> acceptAs(String id, AcceptQuote body) {
+        UUID quoteId = PathIds.parse("quote", id);
+        String tenantId = tenant.id();
+        String acceptedBy = body != null && body.acceptedBy() != null && !body.acceptedBy().isBlank() ? body.acceptedBy() : caller();
+        return transition(quoteId, () -> quotes.accept(tenantId, quoteId, acceptedBy));
     }
 
     // The expiry of a quote past its date is stored first, in its own transaction, so that it is
     // recorded even though the transition is then refused because of it.
-    private Uni<Response> transition(String key, UUID id, String action, Object body,
-                                     Supplier<Uni<Quote>> change) {
-        return quotes.expireIfDue(tenant.id(), id).chain(() -> idempotency.run(key, "POST",
-                "/api/v1/crm/quotes/" + id + "/" + action, body, () -> change.get().map(ok())));
+    private Uni<Response> transition(UUID id, Supplier<Uni<Quote>> change) {
+        return quotes.expireIfDue(tenant.id(), id).chain(() -> idempotency.run(() -> change.get().map(ok())));
     }
 
     private Function<Quote, Response> ok() {
@@ -121,7 +121,7 @@ public class QuoteResource {
     }
 
     private QuoteView view(Quote quote) {
-        return QuoteView.of(quote, quotes.today());
+        return QuoteMapper.toView(quote, quotes.today());
     }
 
     // The token's name (upn, else preferred_username, else sub).

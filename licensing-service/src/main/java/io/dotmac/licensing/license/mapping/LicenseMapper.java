@@ -6,11 +6,11 @@ import io.dotmac.licensing.license.IssuedLicenses;
 import io.dotmac.licensing.license.License;
 import io.dotmac.licensing.license.RevokedLicenses;
 import io.dotmac.licensing.license.Verification;
-import io.dotmac.licensing.license.rest.ApiModels.IssueRequest;
-import io.dotmac.licensing.license.rest.ApiModels.LicenseSet;
-import io.dotmac.licensing.license.rest.ApiModels.LicenseView;
-import io.dotmac.licensing.license.rest.ApiModels.RevokedSource;
-import io.dotmac.licensing.license.rest.ApiModels.VerifyResponse;
+import io.dotmac.licensing.license.rest.IssueRequest;
+import io.dotmac.licensing.license.rest.LicenseSet;
+import io.dotmac.licensing.license.rest.LicenseView;
+import io.dotmac.licensing.license.rest.RevokedSource;
+import io.dotmac.licensing.license.rest.VerifyResponse;
 import java.time.Instant;
 import java.util.List;
 

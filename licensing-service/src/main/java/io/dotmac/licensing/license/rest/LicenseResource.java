@@ -1,6 +1,7 @@
 package io.dotmac.licensing.license.rest;
 
 import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
@@ -8,12 +9,6 @@ import io.dotmac.common.security.Roles;
 import io.dotmac.licensing.license.License;
 import io.dotmac.licensing.license.LicenseService;
 import io.dotmac.licensing.license.mapping.LicenseMapper;
-import io.dotmac.licensing.license.rest.ApiModels.IssueRequest;
-import io.dotmac.licensing.license.rest.ApiModels.LicenseView;
-import io.dotmac.licensing.license.rest.ApiModels.PublicKey;
-import io.dotmac.licensing.license.rest.ApiModels.RevokeSourceRequest;
-import io.dotmac.licensing.license.rest.ApiModels.VerifyRequest;
-import io.dotmac.licensing.license.rest.ApiModels.VerifyResponse;
 import io.dotmac.licensing.signing.LicenseKeyVerifier;
 import io.dotmac.licensing.signing.SigningKeys;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +18,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -68,11 +62,12 @@ public class LicenseResource {
             + "unknown product; 409 unless billing-service reports a succeeded payment of the quote's total; 503 "
             + "(retryable) if crm-service or billing-service cannot be asked. The set is keyed by crm-service's spelling "
             + "of the quote id")
-    public Uni<Response> issue(@HeaderParam(IdempotencyService.HEADER) String key, @Valid @NotNull IssueRequest body) {
+    @Idempotent(checksFirst = true)
+    public Uni<Response> issue(@Valid @NotNull IssueRequest body) {
         String tenantId = tenant.id();
         // crm-service and billing-service are asked first, outside the Idempotency-Key's transaction:
         // no database connection or key row is held meanwhile, and a refusal stores nothing.
-        return licenses.bought(LicenseMapper.toCommand(body)).chain(bought -> idempotency.run(key, "POST", PATH, body,
+        return licenses.bought(LicenseMapper.toCommand(body)).chain(bought -> idempotency.run(
                 () -> licenses.issue(tenantId, bought)
                         .map(issued -> Response.status(issued.created() ? 201 : 200).entity(LicenseMapper.toSet(issued)).build())));
     }
@@ -102,8 +97,9 @@ public class LicenseResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Suspend an active license (409 otherwise): its key verifies as suspended until reinstated")
-    public Uni<Response> suspend(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
-        return change(key, id, "suspend", licenses::suspend);
+    @Idempotent
+    public Uni<Response> suspend(@PathParam("id") UUID id) {
+        return change(id, licenses::suspend);
     }
 
     @POST
@@ -111,8 +107,9 @@ public class LicenseResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Make a suspended license active again (409 otherwise)")
-    public Uni<Response> reinstate(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
-        return change(key, id, "reinstate", licenses::reinstate);
+    @Idempotent
+    public Uni<Response> reinstate(@PathParam("id") UUID id) {
+        return change(id, licenses::reinstate);
     }
 
     @POST
@@ -120,8 +117,9 @@ public class LicenseResource {
     @RolesAllowed(Roles.ADMIN)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Revoke a license for good (409 if it is revoked already): its key verifies as revoked")
-    public Uni<Response> revoke(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
-        return change(key, id, "revoke", licenses::revoke);
+    @Idempotent
+    public Uni<Response> revoke(@PathParam("id") UUID id) {
+        return change(id, licenses::revoke);
     }
 
     @POST
@@ -134,12 +132,10 @@ public class LicenseResource {
     @Operation(summary = "Revoke for good every license bought with a quote (source_id) that is not revoked yet, in one "
             + "transaction: 200 with how many this call revoked and all the source's licenses. Safe to repeat (then 0 "
             + "are revoked); a source without licenses in this tenant is 200 with none, not an error")
-    public Uni<Response> revokeSource(@HeaderParam(IdempotencyService.HEADER) String key,
-                                      @Valid @NotNull RevokeSourceRequest body) {
-        String tenantId = tenant.id();
-        return idempotency.run(key, "POST", PATH + "/revoke", body,
-                () -> licenses.revokeSource(tenantId, body.sourceId().trim(), body.reason())
-                        .map(revoked -> Response.ok(LicenseMapper.toRevoked(revoked)).build()));
+    @Idempotent
+    public Uni<Response> revokeSource(@Valid @NotNull RevokeSourceRequest body) {
+        return licenses.revokeSource(tenant.id(), body.sourceId().trim(), body.reason())
+                .map(revoked -> Response.ok(LicenseMapper.toRevoked(revoked)).build());
     }
 
     @POST
@@ -159,10 +155,7 @@ public class LicenseResource {
         return new PublicKey(LicenseKeyVerifier.ALGORITHM, keys.keyId(), keys.publicKeyPem());
     }
 
-    private Uni<Response> change(String key, UUID id, String action,
-                                 BiFunction<String, UUID, Uni<License>> transition) {
-        String tenantId = tenant.id();
-        return idempotency.run(key, "POST", PATH + "/" + id + "/" + action, null,
-                () -> transition.apply(tenantId, id).map(license -> Response.ok(LicenseMapper.toView(license)).build()));
+    private Uni<Response> change(UUID id, BiFunction<String, UUID, Uni<License>> transition) {
+        return transition.apply(tenant.id(), id).map(license -> Response.ok(LicenseMapper.toView(license)).build());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
@@ -15,14 +16,13 @@ import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.notification.NotificationService.Welcome;
-import io.dotmac.notification.notification.mapping.NotificationView;
+import io.dotmac.notification.notification.mapping.NotificationMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -51,10 +51,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Notifications")
 @SecurityRequirement(name = "bearer")
 public class NotificationResource {
-
-    static final String WELCOME_PATH = "/api/v1/notifications/welcome-email";
-    static final String PAYMENT_REQUEST_PATH = "/api/v1/notifications/payment-request";
-    static final String JOURNEY_FAILED_PATH = "/api/v1/notifications/journey-failed";
 
     private final NotificationService notifications;
     private final NotificationSender sender;
@@ -89,17 +85,17 @@ public class NotificationResource {
             + "after the customer paid); 503 (retryable) if billing-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
     @APIResponse(responseCode = "200", description = "The page is no longer open, and its link was sent before: that notification")
-    public Uni<Response> sendPaymentRequest(@HeaderParam(IdempotencyService.HEADER) String key,
-            @Valid @NotNull PaymentRequestEmailRequest body) {
+    @Idempotent(checksFirst = true)
+    public Uni<Response> sendPaymentRequest(@Valid @NotNull PaymentRequestEmailRequest body) {
         String tenantId = tenant.id();
         // A repeat of a request that was done (a journey resumed after a crash, once the customer had
         // paid) answers as done: the link went out, which is all it asked.
-        return aboutPayment(key, PAYMENT_REQUEST_PATH, body, quotePayments.requireOpenCheckout(body.quoteId()),
+        return aboutPayment(quotePayments.requireOpenCheckout(body.quoteId()),
                         notifications::recordPaymentRequest)
                 .onFailure(NotificationResource::isConflict).recoverWithUni(refused -> notifications
                         .latestPaymentRequest(tenantId, body.quoteId().strip())
                         .onItem().ifNull().failWith(refused)
-                        .map(sent -> Response.ok(NotificationView.of(sent)).build()));
+                        .map(sent -> Response.ok(NotificationMapper.toView(sent)).build()));
     }
 
     private static boolean isConflict(Throwable e) {
@@ -122,9 +118,9 @@ public class NotificationResource {
             + "retries), one per quote however often asked; 409 unless that payment is refunded or failed (a succeeded "
             + "one is refunded first, a pending one not decided yet), 503 (retryable) if billing-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
-    public Uni<Response> sendJourneyFailed(@HeaderParam(IdempotencyService.HEADER) String key,
-            @Valid @NotNull JourneyFailedEmailRequest body) {
-        return aboutPayment(key, JOURNEY_FAILED_PATH, body, quotePayments.requireUndone(body.quoteId()),
+    @Idempotent(checksFirst = true)
+    public Uni<Response> sendJourneyFailed(@Valid @NotNull JourneyFailedEmailRequest body) {
+        return aboutPayment(quotePayments.requireUndone(body.quoteId()),
                 notifications::recordJourneyFailed);
     }
 
@@ -143,35 +139,33 @@ public class NotificationResource {
             + "retries); 409 unless sales-service has an active order for tenant_subdomain to customer_email whose quote "
             + "billing-service reports paid in full, 503 (retryable) if sales-service or billing-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
-    public Uni<Response> sendWelcome(@HeaderParam(IdempotencyService.HEADER) String key,
-            @Valid @NotNull WelcomeEmailRequest body) {
+    @Idempotent(checksFirst = true)
+    public Uni<Response> sendWelcome(@Valid @NotNull WelcomeEmailRequest body) {
         String tenantId = tenant.id();
         Welcome welcome = new Welcome(body.customerEmail(), body.tenantSubdomain(), body.customerName());
         return activeOrders.requireActive(welcome.tenantSubdomain(), welcome.customerEmail())
-                .chain(() -> recordAndAttempt(tenantId, key, WELCOME_PATH, body, () -> notifications.recordWelcome(tenantId, welcome)));
+                .chain(() -> recordAndAttempt(tenantId, () -> notifications.recordWelcome(tenantId, welcome)));
     }
 
     // An email about a quote's payment: the guard's answer (billing's payment, asked before any
     // transaction; a refusal stores nothing) is what the email is recorded from.
-    private Uni<Response> aboutPayment(String key, String path, Object body, Uni<QuotePayment> guard,
-            BiFunction<String, QuotePayment, Uni<Notification>> record) {
+    private Uni<Response> aboutPayment(Uni<QuotePayment> guard, BiFunction<String, QuotePayment, Uni<Notification>> record) {
         String tenantId = tenant.id();
-        return guard.chain(payment -> recordAndAttempt(tenantId, key, path, body, () -> record.apply(tenantId, payment)));
+        return guard.chain(payment -> recordAndAttempt(tenantId, () -> record.apply(tenantId, payment)));
     }
 
     // Records the notification under the Idempotency-Key and commits it, then makes the first
     // attempt outside that transaction and answers with the notification as it stands then. A
     // replay sends nothing new: the attempt only happens if the notification is still due.
-    private Uni<Response> recordAndAttempt(String tenantId, String key, String path, Object body,
-            Supplier<Uni<Notification>> record) {
-        return idempotency.run(key, "POST", path, body, () -> record.get().map(n -> Response.accepted(NotificationView.of(n)).build()))
+    private Uni<Response> recordAndAttempt(String tenantId, Supplier<Uni<Notification>> record) {
+        return idempotency.run(() -> record.get().map(n -> Response.accepted(NotificationMapper.toView(n)).build()))
                 .chain(recorded -> {
                     UUID id = idOf(recorded.getEntity());
                     boolean replayed = recorded.getHeaderString(IdempotencyService.REPLAYED_HEADER) != null;
                     return sender.attempt(id)
                             .chain(() -> notifications.get(tenantId, id))
                             .map(n -> {
-                                Response.ResponseBuilder response = Response.accepted(NotificationView.of(n));
+                                Response.ResponseBuilder response = Response.accepted(NotificationMapper.toView(n));
                                 return replayed ? response.header(IdempotencyService.REPLAYED_HEADER, "true").build() : response.build();
                             });
                 });
@@ -184,7 +178,7 @@ public class NotificationResource {
     public Uni<NotificationView> get(@PathParam("id") UUID id) {
         return notifications.get(tenant.id(), id)
                 .onItem().ifNull().failWith(() -> new NotFound("No notification " + id))
-                .map(NotificationView::of);
+                .map(NotificationMapper::toView);
     }
 
     @GET
@@ -194,7 +188,7 @@ public class NotificationResource {
             @QueryParam("size") String size) {
         PageRequest request = PageRequest.of(page, size);
         String to = recipient == null || recipient.isBlank() ? null : recipient.strip();
-        return notifications.list(tenant.id(), to, request).map(p -> p.map(NotificationView::of));
+        return notifications.list(tenant.id(), to, request).map(p -> p.map(NotificationMapper::toView));
     }
 
     // The entity of a response just made, or the JSON of a replayed one.

@@ -2,15 +2,17 @@ package io.dotmac.sales.order.mapping;
 
 import io.dotmac.sales.order.Order;
 import io.dotmac.sales.order.OrderView;
+import io.dotmac.sales.order.rest.OrderDto;
 import io.dotmac.sales.provisioning.CustomerTenant;
 import io.dotmac.sales.provisioning.DeploymentInstance;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /** Orders, with what they provisioned, into their API form. */
-@ApplicationScoped
-public class OrderMapper {
+public final class OrderMapper {
 
-    public OrderDto toDto(OrderView view) {
+    private OrderMapper() {
+    }
+
+    public static OrderDto toDto(OrderView view) {
         Order order = view.order();
         CustomerTenant tenant = view.tenant();
         DeploymentInstance deployment = view.deployment();

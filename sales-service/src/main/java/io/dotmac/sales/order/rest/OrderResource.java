@@ -1,6 +1,7 @@
 package io.dotmac.sales.order.rest;
 
 import io.dotmac.common.idempotency.IdempotencyService;
+import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
@@ -9,7 +10,6 @@ import io.dotmac.sales.order.OrderFilter;
 import io.dotmac.sales.order.OrderService;
 import io.dotmac.sales.order.OrderStatus;
 import io.dotmac.sales.order.OrderViews;
-import io.dotmac.sales.order.mapping.OrderDto;
 import io.dotmac.sales.order.mapping.OrderMapper;
 import io.dotmac.sales.order.rest.OrderRequests.CreateOrderFromQuote;
 import io.dotmac.sales.order.rest.OrderRequests.SubmitOrder;
@@ -21,7 +21,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -52,17 +51,15 @@ public class OrderResource {
     private final OrderProcessor processor;
     private final ProvisioningAdmission admission;
     private final OrderViews views;
-    private final OrderMapper mapper;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
 
     OrderResource(OrderService orders, OrderProcessor processor, ProvisioningAdmission admission, OrderViews views,
-                  OrderMapper mapper, IdempotencyService idempotency, CurrentTenant tenant) {
+                  IdempotencyService idempotency, CurrentTenant tenant) {
         this.orders = orders;
         this.processor = processor;
         this.admission = admission;
         this.views = views;
-        this.mapper = mapper;
         this.idempotency = idempotency;
         this.tenant = tenant;
     }
@@ -73,14 +70,11 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The order of an accepted quote (read from crm-service): 201 when made now, 200 when it existed; "
             + "409 if the quote is not accepted, 422 if crm-service does not know it, 503 if crm-service is unavailable")
-    public Uni<Response> createFromQuote(@HeaderParam(IdempotencyService.HEADER) String key,
-                                         @Valid @NotNull CreateOrderFromQuote body) {
-        String tenantId = tenant.id();
-        return idempotency.run(key, "POST", BASE + "/from-quote", body,
-                () -> orders.createFromQuote(tenantId, body.quoteId()).map(created -> created.isNew()
-                        ? Response.created(URI.create(BASE + "/" + created.view().order().id))
-                                .entity(mapper.toDto(created.view())).build()
-                        : Response.ok(mapper.toDto(created.view())).build()));
+    @Idempotent
+    public Uni<Response> createFromQuote(@Valid @NotNull CreateOrderFromQuote body) {
+        return orders.createFromQuote(tenant.id(), body.quoteId()).map(created -> created.isNew()
+                ? Response.created(URI.create(BASE + "/" + created.view().order().id)).entity(OrderMapper.toDto(created.view())).build()
+                : Response.ok(OrderMapper.toDto(created.view())).build());
     }
 
     @GET
@@ -92,7 +86,7 @@ public class OrderResource {
         PageRequest request = PageRequest.of(page, size);
         OrderFilter filter = new OrderFilter(status == null || status.isBlank() ? null : OrderStatus.parse("status", status),
                 slug == null || slug.isBlank() ? null : slug.trim());
-        return views.list(tenant.id(), filter, request).map(found -> found.map(mapper::toDto));
+        return views.list(tenant.id(), filter, request).map(found -> found.map(OrderMapper::toDto));
     }
 
     @GET
@@ -100,7 +94,7 @@ public class OrderResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "One order with its customer tenant, deployment and service activations")
     public Uni<OrderDto> get(@PathParam("id") UUID id) {
-        return views.get(tenant.id(), id).map(mapper::toDto);
+        return views.get(tenant.id(), id).map(OrderMapper::toDto);
     }
 
     @GET
@@ -108,7 +102,7 @@ public class OrderResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "The order with this external_order_id (QUOTE-<quote number>)")
     public Uni<OrderDto> byExternalId(@PathParam("externalOrderId") String externalOrderId) {
-        return views.byExternalId(tenant.id(), externalOrderId).map(mapper::toDto);
+        return views.byExternalId(tenant.id(), externalOrderId).map(OrderMapper::toDto);
     }
 
     @POST
@@ -118,12 +112,12 @@ public class OrderResource {
     @Operation(summary = "Submit a draft; with auto_activate also process it (and resume a failed one). "
             + "Submitting an order that is submitted or active already returns it unchanged; a cancelled one is 409; "
             + "503 with Retry-After when too many orders are submitted or processed at once")
-    public Uni<Response> submit(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id,
-                                SubmitOrder body) {
+    @Idempotent(checksFirst = true) // admission first: a request waiting for it holds no connection
+    public Uni<Response> submit(@PathParam("id") UUID id, SubmitOrder body) {
         String tenantId = tenant.id();
         boolean activate = body != null && body.activate();
-        return admission.admit(idempotency.run(key, "POST", BASE + "/" + id + "/submit", body == null ? new SubmitOrder(false) : body,
-                () -> processor.submit(tenantId, id, activate).map(view -> Response.ok(mapper.toDto(view)).build())));
+        return admission.admit(idempotency.run(
+                () -> processor.submit(tenantId, id, activate).map(view -> Response.ok(OrderMapper.toDto(view)).build())));
     }
 
     @POST
@@ -135,10 +129,11 @@ public class OrderResource {
             + "A provisioning failure leaves the order failed with the reason and answers 502 (retryable), a taken slug 409; "
             + "a cancelled order is 409, also when it was cancelled while being processed (processing stops there); "
             + "503 with Retry-After when too many orders are submitted or processed at once")
-    public Uni<Response> process(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
+    @Idempotent(checksFirst = true)
+    public Uni<Response> process(@PathParam("id") UUID id) {
         String tenantId = tenant.id();
-        return admission.admit(idempotency.run(key, "POST", BASE + "/" + id + "/process", null,
-                () -> processor.process(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build())));
+        return admission.admit(idempotency.run(
+                () -> processor.process(tenantId, id).map(view -> Response.ok(OrderMapper.toDto(view)).build())));
     }
 
     // The undo of a journey that failed for good (its compensation), so any order may be cancelled,
@@ -151,9 +146,8 @@ public class OrderResource {
             + "keeps its slug). 200 with the order cancelled; a cancelled order is returned unchanged, and submitting "
             + "or processing it is 409. 502 if the teardown failed (nothing changed; cancelling again retries); "
             + "403 for a reader")
-    public Uni<Response> cancel(@HeaderParam(IdempotencyService.HEADER) String key, @PathParam("id") UUID id) {
-        String tenantId = tenant.id();
-        return idempotency.run(key, "POST", BASE + "/" + id + "/cancel", null,
-                () -> orders.cancel(tenantId, id).map(view -> Response.ok(mapper.toDto(view)).build()));
+    @Idempotent
+    public Uni<Response> cancel(@PathParam("id") UUID id) {
+        return orders.cancel(tenant.id(), id).map(view -> Response.ok(OrderMapper.toDto(view)).build());
     }
 }

@@ -1,6 +1,5 @@
-package io.dotmac.notification.notification.mapping;
+package io.dotmac.notification.notification.rest;
 
-import io.dotmac.notification.notification.Notification;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -31,10 +30,4 @@ public record NotificationView(
         OffsetDateTime nextAttemptAt,
         OffsetDateTime createdAt,
         OffsetDateTime sentAt) {
-
-    public static NotificationView of(Notification n) {
-        return new NotificationView(n.id, n.kind, n.recipient, n.customerName, n.subject, n.status.value(), n.attempts,
-                n.lastError, n.messageId, n.tenantSubdomain, n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency,
-                n.paymentExpiresAt, n.nextAttemptAt, n.createdAt, n.sentAt);
-    }
 }

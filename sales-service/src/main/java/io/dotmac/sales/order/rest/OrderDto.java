@@ -1,4 +1,4 @@
-package io.dotmac.sales.order.mapping;
+package io.dotmac.sales.order.rest;
 
 import io.dotmac.sales.order.OrderedService;
 import java.math.BigDecimal;

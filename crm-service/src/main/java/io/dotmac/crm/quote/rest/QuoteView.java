@@ -1,0 +1,16 @@
+package io.dotmac.crm.quote.rest;
+
+import io.dotmac.crm.quote.QuoteItem;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A quote on the wire; amounts are JSON numbers with two decimals, status as of today. */
+public record QuoteView(UUID id, String quoteNumber, UUID leadId, String status, String currency, String billingCycle,
+                        BigDecimal totalAmount, List<QuoteItem> items, String customerEmail, String customerName,
+                        String companyName, String organizationSlug, String region, LocalDate validUntil,
+                        OffsetDateTime sentAt, OffsetDateTime acceptedAt, String acceptedBy, OffsetDateTime rejectedAt,
+                        String rejectionReason, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+}
