@@ -97,7 +97,10 @@ export function executionView(main, id) {
       return;
     }
     if (!view.alive) return;
-    if (state.refreshFailed) hideError();
+    if (state.refreshFailed) {
+      hideError();
+      state = { ...state, refreshFailed: false };
+    }
     const definition = await definitionOf(detail);
     if (!view.alive) return;
     const next = State.loaded(state, detail);

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.dotmac.common.testing.StaticPageChecks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,7 +77,9 @@ class ConsoleTest {
     }
 
     @Test
-    void theScriptNeverParsesDataAsMarkup() {
-        StaticPageChecks.neverParsesDataAsMarkup("/console/app.js");
+    void theScriptsNeverParseDataAsMarkup() {
+        for (String script : List.of("app.js", "widgets.js", "execution/state.js", "execution/render.js", "execution/view.js")) {
+            StaticPageChecks.neverParsesDataAsMarkup("/console/" + script);
+        }
     }
 }
