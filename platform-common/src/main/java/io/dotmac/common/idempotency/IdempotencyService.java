@@ -87,6 +87,45 @@ public class IdempotencyService {
         }));
     }
 
+    /**
+     * For work that is idempotent by itself and commits its own parts (sales' order processing, which
+     * resumes where it stopped): no transaction or connection is held around it. A key whose answer
+     * is stored gets it again; otherwise the work runs and a 2xx answer is stored after it. Two
+     * requests with one key at once may both run the work, which is why only such work may use it.
+     */
+    public Uni<Response> runUnlocked(Supplier<Uni<Response>> action) {
+        IdempotentRequest.Bound request = current.get();
+        String key = request.key();
+        if (key == null || key.isBlank()) {
+            return Uni.createFrom().deferred(action::get);
+        }
+        String method = request.method();
+        String path = request.path();
+        String tenantId = tenant.id();
+        String hash = hash(method, path, request.body());
+        return Panache.withSession(() -> stored(tenantId, key)).chain(row -> {
+            if (row != null && (row[3] != null || !sameRequest(row, method, path, hash))) {
+                return Uni.createFrom().item(replayed(row, key, method, path, hash));
+            }
+            return action.get().call(response -> record(tenantId, key, method, path, hash, response));
+        });
+    }
+
+    // Stores a 2xx answer unless one is stored already (a concurrent run's: the first stays).
+    private Uni<Void> record(String tenantId, String key, String method, String path, String hash, Response response) {
+        if (response.getStatus() < 200 || response.getStatus() >= 300) {
+            return Uni.createFrom().voidItem();
+        }
+        String body = serialize(response.getEntity());
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash,
+                                                      response_status, response_body, completed_at)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, CAST(CAST(?7 AS text) AS jsonb), now()) ON CONFLICT DO NOTHING""")
+                .setParameter(1, tenantId).setParameter(2, key).setParameter(3, method).setParameter(4, path)
+                .setParameter(5, hash).setParameter(6, response.getStatus()).setParameter(7, body).executeUpdate()))
+                .replaceWithVoid();
+    }
+
     private Uni<Boolean> claim(String tenantId, String key, String method, String path, String hash) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash)
@@ -111,24 +150,34 @@ public class IdempotencyService {
     }
 
     private Uni<Response> replay(String tenantId, String key, String method, String path, String hash) {
+        return stored(tenantId, key).map(row -> replayed(row, key, method, path, hash));
+    }
+
+    // The key's row: request_method, request_path, request_hash, response_status, response_body; null if none.
+    private static Uni<Object[]> stored(String tenantId, String key) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT request_method, request_path, request_hash, response_status, CAST(response_body AS text)
                         FROM idempotency_keys WHERE tenant_id = ?1 AND idempotency_key = ?2""", Object[].class)
-                .setParameter(1, tenantId).setParameter(2, key).getSingleResult())
-                .map(row -> {
-                    String stored = (String) row[2];
-                    boolean sameBody = !stored.startsWith(HASH_VERSION) || hash.equals(stored);
-                    if (!method.equals(row[0]) || !path.equals(row[1]) || !sameBody) {
-                        throw new Unprocessable("Idempotency-Key '" + key + "' was already used for another request ("
-                                + row[0] + " " + row[1] + "); use a new key for a new request");
-                    }
-                    LOG.debugf("replaying the response stored for Idempotency-Key %s", key);
-                    return Response.status(((Number) row[3]).intValue())
-                            .entity(row[4] == null ? null : parse((String) row[4]))
-                            .type(MediaType.APPLICATION_JSON)
-                            .header(REPLAYED_HEADER, "true")
-                            .build();
-                });
+                .setParameter(1, tenantId).setParameter(2, key).getSingleResultOrNull());
+    }
+
+    private static boolean sameRequest(Object[] row, String method, String path, String hash) {
+        String stored = (String) row[2];
+        boolean sameBody = !stored.startsWith(HASH_VERSION) || hash.equals(stored);
+        return method.equals(row[0]) && path.equals(row[1]) && sameBody;
+    }
+
+    private Response replayed(Object[] row, String key, String method, String path, String hash) {
+        if (!sameRequest(row, method, path, hash)) {
+            throw new Unprocessable("Idempotency-Key '" + key + "' was already used for another request ("
+                    + row[0] + " " + row[1] + "); use a new key for a new request");
+        }
+        LOG.debugf("replaying the response stored for Idempotency-Key %s", key);
+        return Response.status(((Number) row[3]).intValue())
+                .entity(row[4] == null ? null : parse((String) row[4]))
+                .type(MediaType.APPLICATION_JSON)
+                .header(REPLAYED_HEADER, "true")
+                .build();
     }
 
     private String hash(String method, String path, Object body) {

@@ -15,7 +15,9 @@ import java.lang.annotation.Target;
  * <p>By default the key's transaction covers the whole method. A method that must ask other
  * services or wait for admission first, without holding a database connection or the key's row
  * meanwhile, says {@code checksFirst = true} and opens the transaction itself with {@link
- * IdempotencyService#run} once its checks have passed; a refusal by them stores nothing.
+ * IdempotencyService#run} once its checks have passed; a refusal by them stores nothing. Work that
+ * commits its own parts and resumes where it stopped calls {@link IdempotencyService#runUnlocked}
+ * instead, which holds nothing around it and only keeps its answer.
  */
 @InterceptorBinding
 @Target({ElementType.METHOD, ElementType.TYPE}) // on a class: each of its methods

@@ -186,6 +186,19 @@ class IdempotencyServiceTest {
     }
 
     @Test
+    void workThatCommitsByItselfKeepsOnlyItsAnswerUnderTheKey() {
+        String key = UUID.randomUUID().toString();
+        String marker = UUID.randomUUID().toString();
+        unlocked(key, Map.of("marker", marker, "outcome", "not-found")).then().statusCode(404);
+        assertEquals(1, rows(marker), "the work committed by itself: the key held no transaction around it");
+        unlocked(key, Map.of("marker", marker)).then().statusCode(201).header(IdempotencyService.REPLAYED_HEADER, nullValue());
+        assertEquals(2, rows(marker), "a non-2xx answer was not kept: the key ran again");
+        unlocked(key, Map.of("marker", marker)).then().statusCode(201).header(IdempotencyService.REPLAYED_HEADER, "true");
+        assertEquals(2, rows(marker));
+        unlocked(key, Map.of("marker", UUID.randomUUID().toString())).then().statusCode(422);
+    }
+
+    @Test
     void anOverlongKeyIs400() {
         post("k".repeat(256), Map.of("marker", "x")).then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("Idempotency-Key"));
@@ -197,6 +210,11 @@ class IdempotencyServiceTest {
             request.header(IdempotencyService.HEADER, key);
         }
         return request.post("/test/idempotent");
+    }
+
+    private Response unlocked(String key, Map<String, String> body) {
+        return given().auth().oauth2(token).header(IdempotencyService.HEADER, key).contentType("application/json")
+                .body(body).post("/test/idempotent/unlocked");
     }
 
     private Response checked(String key, Map<String, String> body) {

@@ -4,6 +4,7 @@ import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.security.CurrentTenant;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HeaderParam;
@@ -65,6 +66,14 @@ public class IdempotencyTestResource {
                 ? Uni.createFrom().failure(new Conflict("refused by the check"))
                 : Uni.createFrom().voidItem();
         return check.chain(() -> idempotency.run(() -> write(command)));
+    }
+
+    /** Work that commits by itself, as sales' order processing does: the key only keeps its answer. */
+    @POST
+    @Path("/unlocked")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> unlocked(Command command) {
+        return idempotency.runUnlocked(() -> Panache.withTransaction(() -> write(command)));
     }
 
     private Uni<Response> write(Command command) {

@@ -13,14 +13,13 @@ import org.jboss.logging.Logger;
  * Lets order submits and processes run only a few at a time, so that between them they can never
  * take the whole database pool.
  *
- * <p>Why: such a request holds a pooled connection for its {@code Idempotency-Key} transaction and,
- * while holding it, takes a second one for each provisioning part ({@code SeparateTransaction}).
- * With as many of them at once as the pool has connections, each holds one and waits for another
- * that never comes free, until the pool's acquisition timeout (30 s) fails them all. At most
- * {@code (max-size - 1) / 2} at once leaves each its second connection and one for everything
- * else. The rest wait in the bulkhead's queue, holding no connection and not blocking the event
- * loop (a queued request resumes on its own Vert.x context); past the queue they are refused with
- * a 503 that the caller retries ({@code support/BulkheadExceptionMapper}).
+ * <p>Why: such a request takes a pooled connection for each provisioning part in turn ({@code
+ * SeparateTransaction}; its {@code Idempotency-Key} holds none around them, see
+ * {@code IdempotencyService.runUnlocked}), and a part of one order waits on the row locks of
+ * another's. At most {@code max-size - 1} at once leaves one connection for everything else (reads,
+ * the outbox, the key's answer). The rest wait in the bulkhead's queue, holding no connection and
+ * not blocking the event loop (a queued request resumes on its own Vert.x context); past the queue
+ * they are refused with a 503 that the caller retries ({@code support/BulkheadExceptionMapper}).
  */
 @Startup
 @ApplicationScoped
@@ -32,10 +31,10 @@ public class ProvisioningAdmission {
 
     ProvisioningAdmission(@ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolSize,
                           @ConfigProperty(name = "sales.provisioning.max-waiting") int maxWaiting) {
-        int running = (poolSize - 1) / 2;
+        int running = poolSize - 1;
         if (running < 1) {
             throw new IllegalStateException("quarkus.datasource.reactive.max-size is " + poolSize
-                    + "; order processing needs at least 3 (two connections per request and one to spare)");
+                    + "; order processing needs at least 2 (one for a request and one to spare)");
         }
         this.bulkhead = TypedGuard.create(new TypeLiteral<Uni<Response>>() {})
                 .withDescription("order submit and process")

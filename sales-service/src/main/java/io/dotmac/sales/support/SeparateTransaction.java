@@ -13,12 +13,11 @@ import java.util.function.Supplier;
  * Runs work in a Hibernate Reactive session and transaction of its own, committed when the work
  * ends whatever becomes of the caller's transaction.
  *
- * <p>Why: a mutating request runs inside the transaction of its {@code Idempotency-Key}, which rolls
- * back when the request fails; yet order processing must keep each provisioning part it finished
- * (and the failure that stopped it) so that the next attempt resumes after them. Panache keeps one
- * session per Vert.x context, so the work runs on a fresh duplicated context of the same event loop
- * (same thread: the caller's session stays untouched and idle meanwhile) and the result comes back
- * on the caller's context, where the caller's session lives.
+ * <p>Why: order processing must keep each provisioning part it finished (and the failure that
+ * stopped it) so that the next attempt resumes after them, whatever transaction its caller has open
+ * and whatever becomes of it. Panache keeps one session per Vert.x context, so the work runs on a
+ * fresh duplicated context of the same event loop (same thread: a caller's session stays untouched
+ * and idle meanwhile) and the result comes back on the caller's context.
  */
 @ApplicationScoped
 public class SeparateTransaction {

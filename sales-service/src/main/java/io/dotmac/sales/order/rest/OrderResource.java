@@ -112,11 +112,13 @@ public class OrderResource {
     @Operation(summary = "Submit a draft; with auto_activate also process it (and resume a failed one). "
             + "Submitting an order that is submitted or active already returns it unchanged; a cancelled one is 409; "
             + "503 with Retry-After when too many orders are submitted or processed at once")
-    @Idempotent(checksFirst = true) // admission first: a request waiting for it holds no connection
+    // Admission first, then the key: processing resumes where it stopped and commits each part by
+    // itself, so the key holds no transaction around it, only its answer.
+    @Idempotent(checksFirst = true)
     public Uni<Response> submit(@PathParam("id") UUID id, SubmitOrder body) {
         String tenantId = tenant.id();
         boolean activate = body != null && body.activate();
-        return admission.admit(idempotency.run(
+        return admission.admit(idempotency.runUnlocked(
                 () -> processor.submit(tenantId, id, activate).map(view -> Response.ok(OrderMapper.toDto(view)).build())));
     }
 
@@ -132,7 +134,7 @@ public class OrderResource {
     @Idempotent(checksFirst = true)
     public Uni<Response> process(@PathParam("id") UUID id) {
         String tenantId = tenant.id();
-        return admission.admit(idempotency.run(
+        return admission.admit(idempotency.runUnlocked(
                 () -> processor.process(tenantId, id).map(view -> Response.ok(OrderMapper.toDto(view)).build())));
     }
 
