@@ -213,13 +213,16 @@ class IdempotencyServiceTest {
     }
 
     private Response unlocked(String key, Map<String, String> body) {
-        return given().auth().oauth2(token).header(IdempotencyService.HEADER, key).contentType("application/json")
-                .body(body).post("/test/idempotent/unlocked");
+        return postTo("/test/idempotent/unlocked", key, body);
     }
 
     private Response checked(String key, Map<String, String> body) {
+        return postTo("/test/idempotent/checked", key, body);
+    }
+
+    private Response postTo(String path, String key, Map<String, String> body) {
         return given().auth().oauth2(token).header(IdempotencyService.HEADER, key).contentType("application/json")
-                .body(body).post("/test/idempotent/checked");
+                .body(body).post(path);
     }
 
     private long rows(String marker) {
