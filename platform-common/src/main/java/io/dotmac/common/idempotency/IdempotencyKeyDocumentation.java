@@ -55,8 +55,8 @@ public class IdempotencyKeyDocumentation implements OASFilter {
             if (operations.contains(verb.name() + " " + path) && !declared) {
                 operation.addParameter(OASFactory.createParameter().name(IdempotencyService.HEADER).in(Parameter.In.HEADER)
                         .description("Makes a retry safe: the first request with a key runs and its 2xx answer is kept; "
-                                + "a repeat gets that answer again (header " + IdempotencyService.REPLAYED_HEADER
-                                + ": true) without running; the key with another method, path or body is 422")
+                                + "a repeat once it is kept gets it again (header " + IdempotencyService.REPLAYED_HEADER
+                                + ": true) without running; the key with another method, path or body is then 422")
                         .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)
                                 .maxLength(IdempotencyService.MAX_KEY_LENGTH)));
             }

@@ -23,12 +23,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Honours the {@code Idempotency-Key} header of a mutating request: the first request with a key
- * runs, and its 2xx response is stored in the same transaction as the change it made; a later
- * request with the same key gets that response again without running; the same key with another
- * request is 422. A failure or a non-2xx answer stores nothing, so the caller may retry.
+ * runs, and its 2xx response is stored; a later request with the same key gets that response again
+ * without running; the same key with another request is 422. A failure or a non-2xx answer stores
+ * nothing, so the caller may retry.
  *
- * <p>The key row is inserted before the work runs: a concurrent request with the same key waits on
- * that row until the first commits (then replays its response) or rolls back (then runs itself).
+ * <p>{@link #run}: the response is stored in the same transaction as the change it made, and the
+ * key row is inserted before the work runs, so a concurrent request with the same key waits on that
+ * row until the first commits (then replays its response) or rolls back (then runs itself). {@link
+ * #runUnlocked}, for work that commits its own parts and resumes where it stopped: nothing is held
+ * around it and the response is stored after it, so concurrent requests with one key may both run.
  *
  * <p>Resource methods say {@link Idempotent}; the request it binds is the one keyed. Its body is
  * compared in a canonical form: key order, absent fields and fields at their default (null, false

@@ -4,7 +4,8 @@ import jakarta.enterprise.context.RequestScoped;
 
 /**
  * The request an {@link Idempotent} method serves, as its key's row records it: bound by {@link
- * IdempotentInterceptor} before the method runs, read by {@link IdempotencyService#run}.
+ * IdempotentInterceptor} before the method runs, read by {@link IdempotencyService#run} and {@link
+ * IdempotencyService#runUnlocked}.
  */
 @RequestScoped
 class IdempotentRequest {
@@ -20,7 +21,7 @@ class IdempotentRequest {
 
     Bound get() {
         if (bound == null) {
-            throw new IllegalStateException("IdempotencyService.run is called outside a method marked @Idempotent");
+            throw new IllegalStateException("IdempotencyService is asked to run outside a method marked @Idempotent");
         }
         return bound;
     }

@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Why: such a request takes a pooled connection for each provisioning part in turn ({@code
  * SeparateTransaction}; its {@code Idempotency-Key} holds none around them, see
- * {@code IdempotencyService.runUnlocked}), and a part of one order waits on the row locks of
- * another's. At most {@code max-size - 1} at once leaves one connection for everything else (reads,
- * the outbox, the key's answer). The rest wait in the bulkhead's queue, holding no connection and
+ * {@code IdempotencyService.runUnlocked}), holding it while the part waits for the order's row lock
+ * (another attempt at the same order may hold it). At most {@code max-size - 1} at once leaves at
+ * least one connection to everything else (reads, orders from quotes, cancels, the outbox). The rest wait in the bulkhead's queue, holding no connection and
  * not blocking the event loop (a queued request resumes on its own Vert.x context); past the queue
  * they are refused with a 503 that the caller retries ({@code support/BulkheadExceptionMapper}).
  */

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An order submit that finds the bulkhead full and its queue too is refused with 503 problem+json
  * and {@code Retry-After}, and succeeds when sent again; the one that waited runs after the one
- * ahead. With this profile's pool of two connections one submit runs at a time (one is kept
- * spare) and one may wait; a row lock taken by the test keeps the running one busy for as long as
- * the test needs.
+ * ahead. With this profile's pool of two connections one submit is admitted at a time and one may
+ * wait; a row lock taken by the test (on the other connection) keeps the admitted one busy for as
+ * long as the test needs.
  */
 @QuarkusTest
 @TestProfile(OrderAdmissionTest.OneWaiting.class)

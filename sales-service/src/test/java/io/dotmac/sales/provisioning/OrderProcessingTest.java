@@ -156,9 +156,28 @@ class OrderProcessingTest {
     }
 
     @Test
+    void concurrentSubmitsWithOneKeyProvisionOnceAndTheKeyKeepsTheActiveAnswer() {
+        // An engine's call sent again (after a timeout) while the first still runs: the key holds no
+        // transaction around order processing, so both run, one after the other part by part.
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String id = paidOrder(token, quote);
+        Supplier<ExtractableResponse<Response>> keyed = () -> as(token).header("Idempotency-Key", "exec-" + id + ":activate_order")
+                .contentType(ContentType.JSON).body("{\"auto_activate\": true}").when().post(ORDERS + "/" + id + "/submit")
+                .then().extract();
+
+        allActive(List.of(keyed, keyed, keyed, keyed));
+        get(token, ORDERS + "/" + id).statusCode(200).body("activations.attempts", everyItem(equalTo(1)));
+        provisionedOnce(slug, id, quote);
+        ExtractableResponse<Response> repeat = keyed.get();
+        assertEquals("true", repeat.header("Idempotent-Replayed"));
+        assertEquals("active", repeat.path("status"));
+    }
+
+    @Test
     void moreOrdersAtOnceThanThePoolHasConnectionsAllBecomeActive() {
-        // Each submit with auto_activate holds two of the test pool's four connections at once: twelve at
-        // once used to take all four and wait for a second each, until the pool's acquisition timeout.
+        // Twelve submits with auto_activate at once on the test pool of four connections: each takes one
+        // at a time, three are admitted at once, the rest wait their turn in the bulkhead.
         List<String> ids = IntStream.range(0, 12).mapToObj(i -> paidOrder(token, TestQuotes.accepted(TestQuotes.slug()))).toList();
 
         allActive(ids.stream().<Supplier<ExtractableResponse<Response>>>map(id -> () -> as(token)
