@@ -73,21 +73,13 @@ public class IdempotencyService {
      * the action simply runs. Called by a method that checks first, once its checks have passed.
      */
     public Uni<Response> run(Supplier<Uni<Response>> action) {
-        IdempotentRequest.Bound request = current.get();
-        String key = request.key();
-        if (key == null || key.isBlank()) {
+        Keyed keyed = keyed();
+        if (keyed == null) {
             return Panache.withTransaction(action);
         }
-        String method = request.method();
-        String path = request.path();
-        String tenantId = tenant.id();
-        String hash = hash(method, path, request.body());
-        return Panache.withTransaction(() -> claim(tenantId, key, method, path, hash).chain(claimed -> {
-            if (!claimed) {
-                return replay(tenantId, key, method, path, hash);
-            }
-            return action.get().call(response -> complete(tenantId, key, response));
-        }));
+        return Panache.withTransaction(() -> claim(keyed).chain(claimed -> claimed
+                ? action.get().call(response -> complete(keyed, response))
+                : stored(keyed).map(row -> replayed(row, keyed))));
     }
 
     /**
@@ -97,49 +89,49 @@ public class IdempotencyService {
      * requests with one key at once may both run the work, which is why only such work may use it.
      */
     public Uni<Response> runUnlocked(Supplier<Uni<Response>> action) {
-        IdempotentRequest.Bound request = current.get();
-        String key = request.key();
-        if (key == null || key.isBlank()) {
+        Keyed keyed = keyed();
+        if (keyed == null) {
             return Uni.createFrom().deferred(action::get);
         }
-        String method = request.method();
-        String path = request.path();
-        String tenantId = tenant.id();
-        String hash = hash(method, path, request.body());
-        return Panache.withSession(() -> stored(tenantId, key)).chain(row -> {
-            if (row != null && (row[3] != null || !sameRequest(row, method, path, hash))) {
-                return Uni.createFrom().item(replayed(row, key, method, path, hash));
+        return Panache.withSession(() -> stored(keyed)).chain(row -> {
+            if (row != null && (row[3] != null || !keyed.sameAs(row))) {
+                return Uni.createFrom().item(replayed(row, keyed));
             }
-            return action.get().call(response -> record(tenantId, key, method, path, hash, response));
+            return action.get().call(response -> record(keyed, response));
         });
     }
 
-    // Stores a 2xx answer unless one is stored already (a concurrent run's: the first stays).
-    private Uni<Void> record(String tenantId, String key, String method, String path, String hash, Response response) {
-        if (response.getStatus() < 200 || response.getStatus() >= 300) {
-            return Uni.createFrom().voidItem();
+    /** The request's key with what it is compared on; null without a key. */
+    private record Keyed(String tenantId, String key, String method, String path, String hash) {
+
+        // row: request_method, request_path, request_hash (a row stored before HASH_VERSION: any body).
+        boolean sameAs(Object[] row) {
+            String stored = (String) row[2];
+            boolean sameBody = !stored.startsWith(HASH_VERSION) || hash.equals(stored);
+            return method.equals(row[0]) && path.equals(row[1]) && sameBody;
         }
-        String body = serialize(response.getEntity());
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash,
-                                                      response_status, response_body, completed_at)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, CAST(CAST(?7 AS text) AS jsonb), now()) ON CONFLICT DO NOTHING""")
-                .setParameter(1, tenantId).setParameter(2, key).setParameter(3, method).setParameter(4, path)
-                .setParameter(5, hash).setParameter(6, response.getStatus()).setParameter(7, body).executeUpdate()))
-                .replaceWithVoid();
     }
 
-    private Uni<Boolean> claim(String tenantId, String key, String method, String path, String hash) {
+    private Keyed keyed() {
+        IdempotentRequest.Bound request = current.get();
+        if (request.key() == null || request.key().isBlank()) {
+            return null;
+        }
+        return new Keyed(tenant.id(), request.key(), request.method(), request.path(),
+                hash(request.method(), request.path(), request.body()));
+    }
+
+    private static Uni<Boolean> claim(Keyed k) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash)
                         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING""")
-                .setParameter(1, tenantId).setParameter(2, key).setParameter(3, method).setParameter(4, path)
-                .setParameter(5, hash).executeUpdate())
+                .setParameter(1, k.tenantId()).setParameter(2, k.key()).setParameter(3, k.method()).setParameter(4, k.path())
+                .setParameter(5, k.hash()).executeUpdate())
                 .map(inserted -> inserted == 1);
     }
 
-    private Uni<Void> complete(String tenantId, String key, Response response) {
-        if (response.getStatus() < 200 || response.getStatus() >= 300) {
+    private Uni<Void> complete(Keyed k, Response response) {
+        if (!succeeded(response)) {
             // Only successes are remembered: roll back the key with whatever the action wrote.
             return Panache.currentTransaction().invoke(tx -> tx.markForRollback()).replaceWithVoid();
         }
@@ -148,34 +140,43 @@ public class IdempotencyService {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         UPDATE idempotency_keys SET response_status = ?3, response_body = CAST(CAST(?4 AS text) AS jsonb), completed_at = now()
                         WHERE tenant_id = ?1 AND idempotency_key = ?2""")
-                .setParameter(1, tenantId).setParameter(2, key).setParameter(3, response.getStatus())
+                .setParameter(1, k.tenantId()).setParameter(2, k.key()).setParameter(3, response.getStatus())
                 .setParameter(4, body).executeUpdate()).replaceWithVoid();
     }
 
-    private Uni<Response> replay(String tenantId, String key, String method, String path, String hash) {
-        return stored(tenantId, key).map(row -> replayed(row, key, method, path, hash));
+    // Stores a 2xx answer unless one is stored already (a concurrent run's: the first stays).
+    private Uni<Void> record(Keyed k, Response response) {
+        if (!succeeded(response)) {
+            return Uni.createFrom().voidItem();
+        }
+        String body = serialize(response.getEntity());
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_method, request_path, request_hash,
+                                                      response_status, response_body, completed_at)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, CAST(CAST(?7 AS text) AS jsonb), now()) ON CONFLICT DO NOTHING""")
+                .setParameter(1, k.tenantId()).setParameter(2, k.key()).setParameter(3, k.method()).setParameter(4, k.path())
+                .setParameter(5, k.hash()).setParameter(6, response.getStatus()).setParameter(7, body).executeUpdate()))
+                .replaceWithVoid();
+    }
+
+    private static boolean succeeded(Response response) {
+        return response.getStatus() >= 200 && response.getStatus() < 300;
     }
 
     // The key's row: request_method, request_path, request_hash, response_status, response_body; null if none.
-    private static Uni<Object[]> stored(String tenantId, String key) {
+    private static Uni<Object[]> stored(Keyed k) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT request_method, request_path, request_hash, response_status, CAST(response_body AS text)
                         FROM idempotency_keys WHERE tenant_id = ?1 AND idempotency_key = ?2""", Object[].class)
-                .setParameter(1, tenantId).setParameter(2, key).getSingleResultOrNull());
+                .setParameter(1, k.tenantId()).setParameter(2, k.key()).getSingleResultOrNull());
     }
 
-    private static boolean sameRequest(Object[] row, String method, String path, String hash) {
-        String stored = (String) row[2];
-        boolean sameBody = !stored.startsWith(HASH_VERSION) || hash.equals(stored);
-        return method.equals(row[0]) && path.equals(row[1]) && sameBody;
-    }
-
-    private Response replayed(Object[] row, String key, String method, String path, String hash) {
-        if (!sameRequest(row, method, path, hash)) {
-            throw new Unprocessable("Idempotency-Key '" + key + "' was already used for another request ("
+    private Response replayed(Object[] row, Keyed k) {
+        if (!k.sameAs(row)) {
+            throw new Unprocessable("Idempotency-Key '" + k.key() + "' was already used for another request ("
                     + row[0] + " " + row[1] + "); use a new key for a new request");
         }
-        LOG.debugf("replaying the response stored for Idempotency-Key %s", key);
+        LOG.debugf("replaying the response stored for Idempotency-Key %s", k.key());
         return Response.status(((Number) row[3]).intValue())
                 .entity(row[4] == null ? null : parse((String) row[4]))
                 .type(MediaType.APPLICATION_JSON)
