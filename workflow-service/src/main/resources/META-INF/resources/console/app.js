@@ -21,7 +21,7 @@ import {
   $, api, confirmAction, formatDuration, formatTime, h, hashFor, navigate, newView, notify, pad, roleHint, roles,
   showError, start, statusBadge, timeEl,
 } from '../_pages/common.js';
-import { isOverdue } from './execution/state.js';
+import { isOverdue, took } from './execution/state.js';
 import { executionView } from './execution/view.js';
 import { agoEl, executionHref, jsonBlock, keyChips, workflowHref } from './widgets.js';
 
@@ -221,7 +221,7 @@ function whereItIs(x) {
 function executionRow(x, onChip) {
   const overdue = isOverdue(x);
   const href = executionHref(x.id);
-  const took = x.started_at ? (x.completed_at ? Date.parse(x.completed_at) : Date.now()) - Date.parse(x.started_at) : null;
+  const duration = took(x);
   return h('tr', {
     class: ['clickable', `row-${x.status}`, overdue && 'row-overdue'],
     testid: 'execution-row', 'data-execution-id': x.id, 'data-status': x.status, 'data-overdue': overdue ? 'true' : null,
@@ -236,7 +236,7 @@ function executionRow(x, onChip) {
   h('td', null, keyChips(x.business_keys, onChip)),
   h('td', null, whereItIs(x)),
   h('td', { class: 'nowrap' }, timeEl(x.created_at), h('div', null, agoEl(x.created_at))),
-  h('td', { class: 'num nowrap' }, took === null ? '' : formatDuration(took)),
+  h('td', { class: 'num nowrap' }, duration === null ? '' : formatDuration(duration)),
   h('td', null, x.trigger_type),
   h('td', { class: 'cell-id' }, h('a', { href, testid: 'execution-link', title: x.id }, x.id.slice(0, 8))));
 }

@@ -109,7 +109,7 @@ function kindEl(def) {
 
 function stepRows(x, step, def, openKeys) {
   const key = `${step.run_number}:${step.sequence_number}`;
-  const stepOverdue = step.status === 'waiting' && step.wait_until && Date.parse(step.wait_until) < Date.now();
+  const stepOverdue = isOverdue(step);
   const row = h('tr', {
     class: ['step-row', step.status === 'failed' && 'row-failed', step.status === 'waiting' && 'row-waiting', stepOverdue && 'row-overdue'],
     testid: 'step-row', 'data-step-name': step.step_name, 'data-status': step.status, 'data-run': step.run_number,
