@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * The test's own view of the event topics: a consumer in a group of its own, committed at the
- * topics' ends when the tap opens (so it reads only what is published afterwards), that keeps every
+ * The test's own view of the event topics (named by their events; on the broker, the suite's
+ * {@code e2e.*} topics): a consumer in a group of its own, committed at the topics' ends when the tap opens (so it reads only what is published afterwards), that keeps every
  * record it reads; and a producer that puts a record back on its topic byte for byte, as a broker's
  * or a relay's redelivery would.
  */
@@ -41,9 +41,10 @@ final class EventTap implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
 
-    private EventTap(String bootstrapServers, String group, List<String> topics) {
+    private EventTap(String bootstrapServers, String group, List<String> events) {
         this.bootstrapServers = bootstrapServers;
         this.group = group;
+        List<String> topics = events.stream().map(Suite::onBroker).toList();
         KafkaGroups.startAtEnd(bootstrapServers, group, topics);
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -60,9 +61,9 @@ final class EventTap implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** A tap on {@code topics} from now on, in the group {@code e2e-tap-<purpose>-<run>}. */
-    static EventTap open(Suite suite, String purpose, List<String> topics) {
-        return new EventTap(suite.kafkaBootstrapServers(), "e2e-tap-" + purpose + "-" + suite.runId(), topics);
+    /** A tap on the topics of {@code events} from now on, in the group {@code e2e-tap-<purpose>-<run>}. */
+    static EventTap open(Suite suite, String purpose, List<String> events) {
+        return new EventTap(suite.kafkaBootstrapServers(), "e2e-tap-" + purpose + "-" + suite.runId(), events);
     }
 
     /** The first record on {@code topic} with the key {@code key}, waiting for it up to {@code timeout}. */
@@ -78,7 +79,7 @@ final class EventTap implements AutoCloseable {
     /** Every record with the key {@code key} read from {@code topic} so far, reading what has arrived meanwhile. */
     List<ConsumerRecord<byte[], byte[]>> records(String topic, String key) {
         consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
-        return seen.stream().filter(r -> r.topic().equals(topic) && key.equals(key(r))).toList();
+        return seen.stream().filter(r -> r.topic().equals(Suite.onBroker(topic)) && key.equals(key(r))).toList();
     }
 
     /** Publishes {@code record} again: the same topic, partition, timestamp, key, value and headers. */
@@ -92,7 +93,7 @@ final class EventTap implements AutoCloseable {
      * write them: what anyone who can write to the broker could send.
      */
     RecordMetadata forge(String topic, String key, String tenant, String json) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes(key), bytes(json));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Suite.onBroker(topic), bytes(key), bytes(json));
         record.headers()
                 .add("ce_specversion", bytes("1.0"))
                 .add("ce_id", bytes(UUID.randomUUID().toString()))

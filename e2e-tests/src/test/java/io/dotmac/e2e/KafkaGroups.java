@@ -19,8 +19,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The workflow-service's consumer group of a run. The topics are shared with the unit tests and the
- * local demo, so the group is new for every run and is committed at the topics' current ends
+ * The workflow-service's consumer group of a run. The suite's topics (e2e.*) are shared with earlier
+ * runs, so the group is new for every run and is committed at the topics' current ends
  * before the service starts: it sees exactly the events published from then on, with no race
  * between its first poll and the test's first event (which {@code auto.offset.reset=latest} alone
  * would have).

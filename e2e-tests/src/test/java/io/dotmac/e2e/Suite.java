@@ -39,8 +39,10 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>Databases: the services' test databases ({@code <name>_test}, which deploy/local creates),
  *       never the local demo's; tests make their own tenant per run and filter by it.</li>
- *   <li>Kafka: the workflow-service consumes in a consumer group of its own, committed at the
- *       topics' ends before it starts (see {@link KafkaGroups}), so old events start nothing.</li>
+ *   <li>Kafka: the services publish and consume on topics of their own ({@value #TOPIC_PREFIX}*,
+ *       KAFKA_TOPIC_PREFIX), never the local demo's or the module tests'; the workflow-service
+ *       consumes in a consumer group of its own, committed at the topics' ends before it starts
+ *       (see {@link KafkaGroups}), so an earlier run's events start nothing.</li>
  *   <li>Tokens: every service trusts the test-only key of platform-common's test jar (the one
  *       {@link TestTokens} signs with); the workflow-service signs its own service tokens with its
  *       private half. License keys are signed with licensing-service's test-only pair.</li>
@@ -57,7 +59,9 @@ import java.util.stream.Stream;
  */
 public final class Suite implements AutoCloseable {
 
-    /** What the workflow-service consumes. */
+    /** The namespace of the suite's topics on the shared broker (platform-common's EventTopics). */
+    static final String TOPIC_PREFIX = "e2e.";
+    /** What the workflow-service consumes, by event name. */
     static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received",
             "billing.payment.updated");
     public static final String STRIPE_API_KEY = "sk_test_e2e_stub_not_a_secret";
@@ -183,7 +187,7 @@ public final class Suite implements AutoCloseable {
         pagesAllowed = true;
         startSmtp();
         startStripe();
-        KafkaGroups.startAtEnd(kafka, consumerGroup, WORKFLOW_TOPICS);
+        KafkaGroups.startAtEnd(kafka, consumerGroup, WORKFLOW_TOPICS.stream().map(Suite::onBroker).toList());
 
         for (Service service : Service.values()) {
             services.put(service, process(service, ports.get(service)));
@@ -213,6 +217,7 @@ public final class Suite implements AutoCloseable {
         env.put("DB_USER", dbUser);
         env.put("DB_PASSWORD", dbPassword);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+        env.put("KAFKA_TOPIC_PREFIX", TOPIC_PREFIX);
         // People's test tokens and the engine's, each verified with its own key (TestTokens).
         env.put("JWT_PUBLIC_KEY", pem(testResource("platform-common", "jwt/test-public.pem")));
         env.put("JWT_ISSUER", TestTokens.ISSUER);
@@ -351,6 +356,11 @@ public final class Suite implements AutoCloseable {
     /** The Kafka the services use, for tests that read or publish events themselves. */
     public String kafkaBootstrapServers() {
         return kafka;
+    }
+
+    /** The broker's topic for the event {@code topic} in this suite. */
+    static String onBroker(String topic) {
+        return TOPIC_PREFIX + topic;
     }
 
     /** The workflow-service's consumer group of this run: its committed offsets say what it has processed. */

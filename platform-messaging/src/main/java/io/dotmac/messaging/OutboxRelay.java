@@ -1,18 +1,19 @@
 package io.dotmac.messaging;
 
+import io.dotmac.common.config.EventTopics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes the outbox to Kafka: every event row a service committed is sent as a binary-mode
- * CloudEvent (id = the row's id, the tenant in the {@code tenantid} extension) to its topic, keyed
+ * CloudEvent (id = the row's id, the tenant in the {@code tenantid} extension) to its topic (in the
+ * suite's namespace, {@link EventTopics}), keyed
  * by its business id, and marked published once Kafka acknowledged it. Rows are taken with
  * {@code FOR UPDATE SKIP LOCKED}, so replicas share the work, in commit order; the first send that
  * fails ends the batch so that a key's later events never overtake it. A crash after sending and
@@ -47,6 +49,7 @@ public class OutboxRelay {
 
     private final MutinyEmitter<String> emitter;
     private final Pool pool;
+    private final EventTopics topics;
     private final Vertx vertx;
     private final Duration interval;
     private final int batchSize;
@@ -59,7 +62,7 @@ public class OutboxRelay {
     private volatile boolean listening;
     private volatile boolean stopped;
 
-    OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, Pool pool, Vertx vertx,
+    OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, Pool pool, EventTopics topics, Vertx vertx,
                 @ConfigProperty(name = "controlplane.outbox.interval") Duration interval,
                 @ConfigProperty(name = "controlplane.outbox.batch-size") int batchSize,
                 @ConfigProperty(name = "quarkus.application.name") String application,
@@ -68,6 +71,7 @@ public class OutboxRelay {
                 @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.emitter = emitter;
         this.pool = pool;
+        this.topics = topics;
         this.vertx = vertx;
         this.interval = interval;
         this.batchSize = batchSize;
@@ -179,7 +183,8 @@ public class OutboxRelay {
             cloudEvent.withExtension(TENANT_EXTENSION, tenant);
         }
         return Message.of(row.getString("payload"))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withTopic(row.getString("topic")).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key)
+                        .withTopic(topics.onBroker(row.getString("topic"))).build())
                 .addMetadata(cloudEvent.build());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dotmac.common.config.EventTopics;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -40,6 +41,8 @@ class OutboxRelayTest {
     Pool pool;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    EventTopics topics;
 
     KafkaCompanion kafka;
     ConsumerTask<String, String> topic;
@@ -48,7 +51,7 @@ class OutboxRelayTest {
     void connect() {
         kafka = new KafkaCompanion(bootstrapServers);
         // From the start of the topic, which tests share across runs: each test filters by its own key.
-        topic = kafka.consumeStrings().fromTopics(TOPIC);
+        topic = kafka.consumeStrings().fromTopics(topics.onBroker(TOPIC));
     }
 
     @AfterEach

@@ -31,8 +31,9 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
+import io.dotmac.billing.testing.CrmStub;
+import io.dotmac.common.config.EventTopics;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -77,6 +78,8 @@ class PaymentApiTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    EventTopics topics;
 
     final WireMockServer stripe = StripeStub.server();
     final ObjectMapper json = new ObjectMapper();
@@ -102,7 +105,7 @@ class PaymentApiTest {
 
     @Test
     void paymentSucceedsSynchronouslyAndEmitsPaymentReceivedOnce() throws Exception {
-        var received = companion.consumeStrings().fromTopics(TOPIC);
+        var received = companion.consumeStrings().fromTopics(topics.onBroker(TOPIC));
         String quote = UUID.randomUUID().toString();
         String email = unique("buyer") + "@example.com";
         String key = UUID.randomUUID() + ":process_payment";

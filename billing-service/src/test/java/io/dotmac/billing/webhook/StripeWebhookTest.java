@@ -22,8 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
-import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.billing.stripe.StripeStub;
+import io.dotmac.billing.testing.CrmStub;
+import io.dotmac.common.config.EventTopics;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +59,8 @@ class StripeWebhookTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    EventTopics topics;
 
     final WireMockServer stripe = StripeStub.server();
     KafkaCompanion companion;
@@ -103,7 +106,7 @@ class StripeWebhookTest {
 
     @Test
     void aSucceededPaymentIntentMarksThePaymentPaidAndEmitsExactlyOneEvent() throws Exception {
-        var received = companion.consumeStrings().fromTopics("billing.payment.received");
+        var received = companion.consumeStrings().fromTopics(topics.onBroker("billing.payment.received"));
         String quote = UUID.randomUUID().toString();
         String[] payment = pendingPayment(quote);
         String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.dotmac.common.config.EventTopics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -54,6 +55,8 @@ class QuoteAcceptedEventTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    EventTopics topics;
 
     @Inject
     Pool pool;
@@ -70,7 +73,7 @@ class QuoteAcceptedEventTest {
         topic = companion.consumeStrings()
                 .withGroupId("crm-test-" + UUID.randomUUID())
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
-                .fromTopics(TOPIC);
+                .fromTopics(topics.onBroker(TOPIC));
     }
 
     @AfterEach

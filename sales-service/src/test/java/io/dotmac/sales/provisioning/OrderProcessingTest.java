@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dotmac.common.config.EventTopics;
 import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.sales.testing.PeerServicesStub;
@@ -74,6 +75,8 @@ class OrderProcessingTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    EventTopics topics;
 
 
 
@@ -86,7 +89,7 @@ class OrderProcessingTest {
         double active = Metrics.funnel("active");
 
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
-            var events = kafka.consumeStrings().fromTopics(ProvisioningSteps.ORDER_ACTIVATED);
+            var events = kafka.consumeStrings().fromTopics(topics.onBroker(ProvisioningSteps.ORDER_ACTIVATED));
             try {
                 JsonPath order = as(token).header("Idempotency-Key", "exec-" + id + ":submit_order").contentType(ContentType.JSON)
                         .body("{\"auto_activate\": true}").when().post(ORDERS + "/" + id + "/submit")

@@ -1,15 +1,16 @@
 package io.dotmac.workflow.inbox;
 
+import io.dotmac.common.config.EventTopics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -29,10 +30,12 @@ public class TriggerEventConsumer {
 
     private final InboxRepository inbox;
     private final EventTriggers triggers;
+    private final EventTopics topics;
 
-    public TriggerEventConsumer(InboxRepository inbox, EventTriggers triggers) {
+    public TriggerEventConsumer(InboxRepository inbox, EventTriggers triggers, EventTopics topics) {
         this.inbox = inbox;
         this.triggers = triggers;
+        this.topics = topics;
     }
 
     @Incoming("quote-accepted")
@@ -53,7 +56,7 @@ public class TriggerEventConsumer {
     private Uni<Void> record(Message<String> message) {
         // A record that is not a JSON object, or that the workflows it triggers cannot read, fails
         // and is nacked to the dead-letter topic; the consumer goes on with the next.
-        return Uni.createFrom().item(() -> toInboxEvent(message))
+        return Uni.createFrom().item(() -> toInboxEvent(message, topics))
                 .chain(event -> storeUntilCommitted(event).invoke(isNew -> {
                     if (isNew) {
                         LOG.infof("received %s event %s (key %s) from %s", event.type(), event.id(), event.key(), event.source());
@@ -96,26 +99,29 @@ public class TriggerEventConsumer {
      * structured-mode one ({@code application/cloudevents+json}), or a plain JSON record (identified
      * by its topic, partition and offset). The headers are read here rather than by the connector,
      * so that a malformed one sends the record to the dead-letter topic instead of stopping the channel.
+     * The event's topic is the record's without the suite's prefix ({@link EventTopics}).
      */
     @SuppressWarnings("unchecked")
-    static InboxEvent toInboxEvent(Message<String> message) {
+    static InboxEvent toInboxEvent(Message<String> message, EventTopics topics) {
         IncomingKafkaRecordMetadata<String, String> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
+        String topic = topics.ofRecord(kafka.getTopic());
         Headers headers = kafka.getHeaders();
         JsonObject value = new JsonObject(message.getPayload());
         if (header(headers, "content-type").filter(type -> type.startsWith("application/cloudevents+json")).isPresent()) {
             JsonObject data = value.getJsonObject("data", new JsonObject());
             return new InboxEvent(required(value.getString("source"), "source"), required(value.getString("id"), "id"),
-                    kafka.getTopic(), value.getString("type"), kafka.getKey(), time(value.getString("time")),
+                    topic, value.getString("type"), kafka.getKey(), time(value.getString("time")),
                     tenant(value.getString(InboxEvent.TENANT_EXTENSION), data), data);
         }
         Optional<String> id = header(headers, "ce_id");
         if (id.isEmpty()) {
+            // Identified where it is stored: two namespaces' topics number their offsets alike.
             return new InboxEvent("kafka:" + kafka.getTopic(), kafka.getPartition() + "-" + kafka.getOffset(),
-                    kafka.getTopic(), null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC),
+                    topic, null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC),
                     tenant(null, value), value);
         }
-        return new InboxEvent(required(header(headers, "ce_source").orElse(null), "ce_source"), id.get(), kafka.getTopic(),
+        return new InboxEvent(required(header(headers, "ce_source").orElse(null), "ce_source"), id.get(), topic,
                 header(headers, "ce_type").orElse(null), kafka.getKey(), time(header(headers, "ce_time").orElse(null)),
                 tenant(header(headers, "ce_" + InboxEvent.TENANT_EXTENSION).orElse(null), value), value);
     }

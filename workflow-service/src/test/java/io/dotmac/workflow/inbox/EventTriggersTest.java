@@ -156,7 +156,7 @@ class EventTriggersTest {
 
         // A key that is no business key (an object) starts nothing, here nothing at all: the event is set aside.
         String marker = UUID.randomUUID().toString();
-        var dlq = companion.consumeStrings().fromTopics("crm.quote.accepted.dlq");
+        var dlq = companion.consumeStrings().fromTopics(CloudEvents.onBroker("crm.quote.accepted.dlq"));
         try {
             companion.produceStrings().fromRecords(CloudEvents.event("crm.quote.accepted", key, UUID.randomUUID().toString(),
                     tenant, "{\"quote_id\": {\"marker\": \"" + marker + "\"}}")).awaitCompletion(Duration.ofSeconds(30));
@@ -171,7 +171,7 @@ class EventTriggersTest {
     void malformedEventsGoToTheDeadLetterTopicAndTheNextGoodOneIsProcessed() {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String marker = UUID.randomUUID().toString();
-        var dlq = companion.consumeStrings().fromTopics("crm.quote.accepted.dlq");
+        var dlq = companion.consumeStrings().fromTopics(CloudEvents.onBroker("crm.quote.accepted.dlq"));
         try {
             String quote = UUID.randomUUID().toString();
             companion.produceStrings().fromRecords(

@@ -12,8 +12,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +35,8 @@ class TriggerEventConsumerTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @ConfigProperty(name = "kafka.group.id")
+    String group;
 
     @Inject
     AgroalDataSource dataSource;
@@ -89,7 +99,7 @@ class TriggerEventConsumerTest {
     @Test
     void recordThatIsNotJsonGoesToTheDeadLetterTopic() {
         String garbage = "not json " + UUID.randomUUID();
-        var dlq = companion.consumeStrings().fromTopics("crm.quote.accepted.dlq");
+        var dlq = companion.consumeStrings().fromTopics(CloudEvents.onBroker("crm.quote.accepted.dlq"));
         try {
             companion.produceStrings().fromRecords(
                     cloudEvent("crm.quote.accepted", "q-bad", UUID.randomUUID().toString(), garbage))
@@ -99,6 +109,28 @@ class TriggerEventConsumerTest {
         } finally {
             dlq.stop();
         }
+    }
+
+    @Test
+    void consumesTheTestSuitesTopicsOnlyNotThoseOfALocalSuiteOnTheSameBroker() throws Exception {
+        String quoteId = UUID.randomUUID().toString();
+        String local = UUID.randomUUID().toString();
+        String ours = UUID.randomUUID().toString();
+        String data = "{\"quote_id\":\"" + quoteId + "\"}";
+        ProducerRecord<String, String> event = cloudEvent("crm.quote.accepted", quoteId, local, data);
+        ProducerRecord<String, String> onLocalSuitesTopic = new ProducerRecord<>("crm.quote.accepted", null, quoteId, data,
+                event.headers());
+        companion.produceStrings().fromRecords(onLocalSuitesTopic, cloudEvent("crm.quote.accepted", quoteId, ours, data))
+                .awaitCompletion(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(ours) == 1);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> assigned = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members()
+                    .stream().flatMap(m -> m.assignment().topicPartitions().stream()).map(TopicPartition::topic)
+                    .collect(Collectors.toSet());
+            assertEquals(Set.of("test.crm.quote.accepted", "test.billing.payment.received", "test.billing.payment.updated"), assigned);
+        }
+        assertEquals(0, count(local), "an event on the local suite's topic was consumed by the tests' service");
     }
 
     private long count(String eventId) throws SQLException {
