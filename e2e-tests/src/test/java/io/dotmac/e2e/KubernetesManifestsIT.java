@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -361,7 +362,7 @@ class KubernetesManifestsIT {
         for (Service service : Service.values()) {
             for (String line : Files.readAllLines(applicationProperties(service))) {
                 if (line.matches("mp\\.messaging\\..*\\.topic=.*")) {
-                    used.add(line.substring(line.indexOf('=') + 1));
+                    used.add(deployedTopic(line.substring(line.indexOf('=') + 1)));
                 }
             }
         }
@@ -720,6 +721,22 @@ class KubernetesManifestsIT {
         return settings;
     }
 
+    /**
+     * A configured topic as deployed: its namespace ({@code ${controlplane.kafka.topic-prefix:}}) is
+     * KAFKA_TOPIC_PREFIX as base/config.env sets it, none if it leaves it unset.
+     */
+    private static String deployedTopic(String configured) {
+        String prefix;
+        try {
+            prefix = Pattern.compile("^KAFKA_TOPIC_PREFIX=(.*)$", Pattern.MULTILINE)
+                    .matcher(Files.readString(DEPLOY.resolve("base/config.env"))).results().map(m -> m.group(1).trim())
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return configured.replace("${controlplane.kafka.topic-prefix:}", prefix);
+    }
+
     /** Whether the service has a Kafka client: channels of its own, or platform-messaging's outbox relay. */
     private static boolean usesKafka(Service service) throws IOException {
         String pom = Files.readString(ROOT.resolve(service.module() + "/pom.xml"));
@@ -744,11 +761,11 @@ class KubernetesManifestsIT {
         config.forEach((key, value) -> {
             Matcher channel = incoming.matcher(key);
             if (channel.matches()) {
-                read.add(value);
+                read.add(deployedTopic(value));
                 groups.add(config.getOrDefault("mp.messaging.incoming." + channel.group(1) + ".group.id",
                         config.getOrDefault("kafka.group.id", config.get("quarkus.application.name"))));
             } else if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.dead-letter-queue\\.topic|mp\\.messaging\\.outgoing\\.[^.]+\\.topic")) {
-                written.add(value);
+                written.add(deployedTopic(value));
             }
         });
         return new Messaging(written, read, groups);

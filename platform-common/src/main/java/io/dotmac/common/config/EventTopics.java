@@ -1,5 +1,6 @@
 package io.dotmac.common.config;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -11,8 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * namespace of their own ({@code test.crm.quote.accepted}), so that tests, the e2e suite and a
  * running local suite share one broker without consuming each other's events. The outbox relay
  * adds the prefix; a consumer takes it off again, so workflows, the inbox and metrics only ever see
- * the event's name.
+ * the event's name. Made at start, so that a prefix Kafka would refuse stops the service there.
  */
+@Startup
 @ApplicationScoped
 public class EventTopics {
 

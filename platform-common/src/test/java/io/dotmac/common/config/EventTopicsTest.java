@@ -24,7 +24,7 @@ class EventTopicsTest {
     }
 
     @Test
-    void aPrefixThatCannotStartATopicNameStopsTheServiceWithTheReason() {
+    void aPrefixThatCannotStartATopicNameIsRefusedWithTheReason() {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new EventTopics(Optional.of("my suite/")));
         assertTrue(refused.getMessage().contains("controlplane.kafka.topic-prefix=my suite/"), refused.getMessage());
         assertThrows(IllegalStateException.class, () -> new EventTopics(Optional.of("x".repeat(65))));

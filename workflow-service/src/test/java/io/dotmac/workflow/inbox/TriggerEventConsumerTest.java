@@ -112,25 +112,18 @@ class TriggerEventConsumerTest {
     }
 
     @Test
-    void consumesTheTestSuitesTopicsOnlyNotThoseOfALocalSuiteOnTheSameBroker() throws Exception {
-        String quoteId = UUID.randomUUID().toString();
-        String local = UUID.randomUUID().toString();
-        String ours = UUID.randomUUID().toString();
-        String data = "{\"quote_id\":\"" + quoteId + "\"}";
-        ProducerRecord<String, String> event = cloudEvent("crm.quote.accepted", quoteId, local, data);
-        ProducerRecord<String, String> onLocalSuitesTopic = new ProducerRecord<>("crm.quote.accepted", null, quoteId, data,
-                event.headers());
-        companion.produceStrings().fromRecords(onLocalSuitesTopic, cloudEvent("crm.quote.accepted", quoteId, ours, data))
-                .awaitCompletion(Duration.ofSeconds(30));
+    void consumesTheTestSuitesTopicsOnlyNotThoseOfALocalSuiteOnTheSameBroker() {
+        Set<String> ours = Set.of("test.crm.quote.accepted", "test.billing.payment.received", "test.billing.payment.updated");
+        // Nine consumers (three channels, three each) join one by one: asked until the group has settled.
+        await().atMost(Duration.ofSeconds(30)).until(this::assignedTopics, ours::equals);
+    }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(ours) == 1);
+    private Set<String> assignedTopics() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> assigned = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members()
+            return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members()
                     .stream().flatMap(m -> m.assignment().topicPartitions().stream()).map(TopicPartition::topic)
                     .collect(Collectors.toSet());
-            assertEquals(Set.of("test.crm.quote.accepted", "test.billing.payment.received", "test.billing.payment.updated"), assigned);
         }
-        assertEquals(0, count(local), "an event on the local suite's topic was consumed by the tests' service");
     }
 
     private long count(String eventId) throws SQLException {
