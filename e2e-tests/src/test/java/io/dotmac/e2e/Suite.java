@@ -2,10 +2,10 @@ package io.dotmac.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.dotmac.standin.stripe.HostedCheckout;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.dotmac.common.testing.TestTokens;
+import io.dotmac.standin.stripe.HostedCheckout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -55,7 +55,8 @@ import java.util.stream.Stream;
  *
  * <p>System properties (failsafe sets the first two): {@code e2e.project-root}, {@code e2e.output},
  * {@code e2e.database-suffix} (default {@code _test}), {@code e2e.ready-timeout} (seconds, 120),
- * {@code e2e.service-heap} ({@code 256m}).
+ * {@code e2e.service-heap} ({@code 256m}), {@code e2e.service-jvm-options} (more options for the six
+ * JVMs, space-separated: a profiler, say).
  */
 public final class Suite implements AutoCloseable {
 
@@ -93,6 +94,7 @@ public final class Suite implements AutoCloseable {
     private final String databaseSuffix;
     private final Duration readyTimeout;
     private final String heap;
+    private final List<String> jvmOptions;
     private final String dbHost;
     private final String dbPort;
     private final String dbUser;
@@ -122,6 +124,8 @@ public final class Suite implements AutoCloseable {
         databaseSuffix = System.getProperty("e2e.database-suffix", "_test");
         readyTimeout = Duration.ofSeconds(Long.getLong("e2e.ready-timeout", 120));
         heap = System.getProperty("e2e.service-heap", "256m");
+        jvmOptions = Stream.of(System.getProperty("e2e.service-jvm-options", "").trim().split("\\s+"))
+                .filter(option -> !option.isEmpty()).toList();
         dbHost = env("DB_HOST", "127.0.0.1");
         dbPort = env("DB_PORT", "5432");
         dbUser = env("DB_USER", "controlplane");
@@ -289,7 +293,9 @@ public final class Suite implements AutoCloseable {
                 env.put("SALES_SERVICE_URL", urlOf(Service.SALES)); // organization slugs are reserved there
             }
         }
-        List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        // Quick to start on two cores; the full JIT's compilations slowed the journey benchmark down.
+        List<String> jvm = Stream.concat(Stream.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                jvmOptions.stream()).toList();
         return new ServiceProcess(service, port, root.resolve(service.module()), logs.resolve(service.module() + ".log"),
                 pids.resolve(service.module() + ".pid"), jvm, env, props);
     }
