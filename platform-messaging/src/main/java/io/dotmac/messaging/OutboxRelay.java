@@ -30,11 +30,11 @@ import org.jboss.logging.Logger;
 /**
  * Publishes the outbox to Kafka: every event row a service committed is sent as a binary-mode
  * CloudEvent (id = the row's id, the tenant in the {@code tenantid} extension) to its topic (in the
- * suite's namespace, {@link EventTopics}), keyed
- * by its business id, and marked published once Kafka acknowledged it. Rows are taken with
- * {@code FOR UPDATE SKIP LOCKED}, so replicas share the work, in commit order; the first send that
- * fails ends the batch so that a key's later events never overtake it. A crash after sending and
- * before marking publishes the event again, never zero times: consumers de-duplicate by event id.
+ * suite's namespace, {@link EventTopics}), keyed by its business id, and marked published once Kafka
+ * acknowledged it. Rows are taken with {@code FOR UPDATE SKIP LOCKED}, so replicas share the work, in
+ * commit order; the first send that fails ends the batch so that a key's later events never overtake
+ * it. A crash after sending and before marking publishes the event again, never zero times:
+ * consumers de-duplicate by event id.
  * A commit of outbox rows wakes the relay at once (PostgreSQL's LISTEN/NOTIFY); the poll every
  * {@code controlplane.outbox.interval} is the fallback while it cannot listen.
  */
