@@ -9,7 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
-/** A Stripe webhook event already applied to a payment, by Stripe's event id. */
+/** A Stripe webhook event already applied to a payment or a subscription, by Stripe's event id. */
 @Entity
 @Table(name = "stripe_webhook_events")
 public class ProcessedWebhookEvent extends PanacheEntityBase {
@@ -27,15 +27,29 @@ public class ProcessedWebhookEvent extends PanacheEntityBase {
     @Column(name = "payment_id")
     public UUID paymentId;
 
+    @Column(name = "subscription_id")
+    public UUID subscriptionId;
+
     @Column(name = "received_at")
     public OffsetDateTime receivedAt;
 
     static ProcessedWebhookEvent of(String eventId, String eventType, String tenantId, UUID paymentId) {
+        ProcessedWebhookEvent event = received(eventId, eventType, tenantId);
+        event.paymentId = paymentId;
+        return event;
+    }
+
+    static ProcessedWebhookEvent ofSubscription(String eventId, String eventType, String tenantId, UUID subscriptionId) {
+        ProcessedWebhookEvent event = received(eventId, eventType, tenantId);
+        event.subscriptionId = subscriptionId;
+        return event;
+    }
+
+    private static ProcessedWebhookEvent received(String eventId, String eventType, String tenantId) {
         ProcessedWebhookEvent event = new ProcessedWebhookEvent();
         event.eventId = eventId;
         event.eventType = eventType;
         event.tenantId = tenantId;
-        event.paymentId = paymentId;
         event.receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
         return event;
     }

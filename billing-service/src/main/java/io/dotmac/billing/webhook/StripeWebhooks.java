@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * payment of their PaymentIntent or Checkout Session, once per event id. Handles
  * {@code payment_intent.succeeded}, {@code payment_intent.payment_failed}, {@code charge.refunded},
  * {@code checkout.session.completed}, {@code checkout.session.async_payment_succeeded},
- * {@code checkout.session.async_payment_failed} and {@code checkout.session.expired}; acknowledges
+ * {@code checkout.session.async_payment_failed} and {@code checkout.session.expired}, and hands
+ * Stripe Billing's invoice and subscription events to {@link SubscriptionWebhooks}; acknowledges
  * anything else. A declined attempt on the hosted page leaves the payment pending (the customer may
  * try again until the session closes); the session closing unpaid fails it: "payment not received".
  *
@@ -68,13 +69,15 @@ public class StripeWebhooks {
     private final PaymentRepository payments;
     private final PaymentService paymentService;
     private final ProcessedWebhookEventRepository processed;
+    private final SubscriptionWebhooks subscriptions;
 
     StripeWebhooks(StripeConfig config, PaymentRepository payments, PaymentService paymentService,
-                   ProcessedWebhookEventRepository processed) {
+                   ProcessedWebhookEventRepository processed, SubscriptionWebhooks subscriptions) {
         this.config = config;
         this.payments = payments;
         this.paymentService = paymentService;
         this.processed = processed;
+        this.subscriptions = subscriptions;
     }
 
     /**
@@ -96,8 +99,14 @@ public class StripeWebhooks {
         }
     }
 
-    /** Applies a verified event in one transaction: the payment's change and the event's id. */
+    /**
+     * Applies a verified event in one transaction: the payment's change and the event's id; Stripe
+     * Billing's events are {@link SubscriptionWebhooks}'.
+     */
     public Uni<WebhookAck> handle(Event event) {
+        if (SubscriptionWebhooks.TYPES.contains(event.getType())) {
+            return subscriptions.handle(event);
+        }
         Update update = switch (event.getType()) {
             case "payment_intent.succeeded" -> Update.ofIntent(object(event, PaymentIntent.class), PaymentStatus.SUCCEEDED, null);
             case "payment_intent.payment_failed" -> {
@@ -181,9 +190,10 @@ public class StripeWebhooks {
 
     /**
      * The event's object. An event of another API version than stripe-java's is read all the
-     * same: the fields used here (ids, status, metadata, last_payment_error, refunded) are stable.
+     * same: the fields used (ids, status, metadata, last_payment_error, refunded, amounts, periods)
+     * are stable.
      */
-    private static <T extends StripeObject> T object(Event event, Class<T> type) {
+    static <T extends StripeObject> T object(Event event, Class<T> type) {
         EventDataObjectDeserializer data = event.getDataObjectDeserializer();
         StripeObject object = data.getObject().orElse(null);
         if (object == null) {
@@ -202,6 +212,6 @@ public class StripeWebhooks {
 
     private static WebhookAck ack(Event event, String outcome, Payment payment) {
         return new WebhookAck(true, event.getId(), event.getType(), outcome, payment == null ? null : payment.id,
-                payment == null ? null : payment.status.value());
+                payment == null ? null : payment.status.value(), null, null);
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
  * Stripe webhook events as Stripe sends them, and their {@code Stripe-Signature} ({@link StripeSignature}:
  * Stripe's scheme computed by hand, so the test checks the service against it, not against stripe-java).
  */
-final class StripeEvents {
+public final class StripeEvents {
 
     private StripeEvents() {
     }
@@ -22,6 +22,11 @@ final class StripeEvents {
     }
 
     static String event(String id, String type, String object) {
+        return event(id, type, object, now());
+    }
+
+    /** An event Stripe made at {@code created} (Unix seconds): the order reports are applied in. */
+    static String event(String id, String type, String object, long created) {
         return """
                 {
                   "id": "%s",
@@ -33,7 +38,7 @@ final class StripeEvents {
                   "pending_webhooks": 1,
                   "request": {"id": null, "idempotency_key": null},
                   "type": "%s"
-                }""".formatted(id, Stripe.API_VERSION, now(), object, type);
+                }""".formatted(id, Stripe.API_VERSION, created, object, type);
     }
 
     /** A PaymentIntent with its metadata as billing-service sets it; {@code lastError} may be null. */
@@ -70,5 +75,50 @@ final class StripeEvents {
                  "payment_intent": %s, "payment_status": "%s", "status": "%s", "url": null}"""
                 .formatted(id, paymentId, now(), now() + 3600, paymentId, quote, tenant,
                         paymentIntent == null ? "null" : "\"" + paymentIntent + "\"", paymentStatus, status);
+    }
+
+    /**
+     * A subscription of one item with its metadata as billing sets it ({@code tenant} null: none),
+     * its current period (Unix seconds) on the item, as Stripe's API reports it since 2025-03.
+     */
+    public static String subscription(String id, String status, boolean cancelAtPeriodEnd, String quote, String tenant,
+                               long periodStart, long periodEnd) {
+        String metadata = tenant == null ? "{}" : """
+                {"quote_id": "%s", "tenant_id": "%s"}""".formatted(quote, tenant);
+        return """
+                {"id": "%s", "object": "subscription", "cancel_at_period_end": %s, "canceled_at": %s, "created": %d,
+                 "currency": "usd", "customer": "cus_%s", "livemode": false, "metadata": %s, "status": "%s",
+                 "items": {"object": "list", "has_more": false, "url": "/v1/subscription_items?subscription=%s", "data": [
+                   {"id": "si_%s", "object": "subscription_item", "quantity": 3, "subscription": "%s",
+                    "current_period_start": %d, "current_period_end": %d}]}}"""
+                .formatted(id, cancelAtPeriodEnd, "canceled".equals(status) ? String.valueOf(now()) : "null", periodStart,
+                        id.substring(4), metadata, status, id, id.substring(4), id, periodStart, periodEnd);
+    }
+
+    /**
+     * A subscription's invoice as Stripe sends it: its own period ({@code invoicePeriod*}, for a
+     * renewal the period just ended) and one line per given period (start, end pairs: the periods
+     * paid for), the subscription's metadata under {@code parent.subscription_details}.
+     */
+    public static String invoice(String id, String subscription, String status, long amountDue, long amountPaid, int attemptCount,
+                          String quote, String tenant, long invoicePeriodStart, long invoicePeriodEnd, long... linePeriods) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < linePeriods.length; i += 2) {
+            lines.append(i == 0 ? "" : ",").append("""
+                    {"id": "il_%s_%d", "object": "line_item", "amount": %d, "currency": "usd", "quantity": 3,
+                     "period": {"start": %d, "end": %d}}""".formatted(id, i, amountDue, linePeriods[i], linePeriods[i + 1]));
+        }
+        String metadata = tenant == null ? "{}" : """
+                {"quote_id": "%s", "tenant_id": "%s"}""".formatted(quote, tenant);
+        return """
+                {"id": "%s", "object": "invoice", "amount_due": %d, "amount_paid": %d, "amount_remaining": %d, "attempt_count": %d,
+                 "billing_reason": "subscription_cycle", "created": %d, "currency": "usd", "customer": "cus_%s",
+                 "hosted_invoice_url": "https://invoice.stripe.com/i/%s", "livemode": false, "period_start": %d, "period_end": %d,
+                 "status": "%s",
+                 "parent": {"type": "subscription_details", "quote_details": null,
+                            "subscription_details": {"metadata": %s, "subscription": "%s"}},
+                 "lines": {"object": "list", "has_more": false, "url": "/v1/invoices/%s/lines", "data": [%s]}}"""
+                .formatted(id, amountDue, amountPaid, amountDue - amountPaid, attemptCount, invoicePeriodEnd, subscription.substring(4),
+                        id, invoicePeriodStart, invoicePeriodEnd, status, metadata, subscription, id, lines);
     }
 }

@@ -1,0 +1,28 @@
+package io.dotmac.billing.subscription.mapping;
+
+import io.dotmac.billing.subscription.Subscription;
+import io.dotmac.billing.subscription.SubscriptionInvoice;
+import io.dotmac.billing.subscription.rest.InvoiceResponse;
+import io.dotmac.billing.subscription.rest.SubscriptionResponse;
+import java.util.List;
+
+/** API records from the subscription entities, at the edge. */
+public final class SubscriptionMapper {
+
+    private SubscriptionMapper() {
+    }
+
+    /** The subscription with its invoices; {@code invoices} null for a list's row. */
+    public static SubscriptionResponse toResponse(Subscription subscription, List<SubscriptionInvoice> invoices) {
+        return new SubscriptionResponse(subscription.id, subscription.quoteId, subscription.stripeSubscriptionId,
+                subscription.stripeCustomerId, subscription.status, subscription.cancelAtPeriodEnd, subscription.currentPeriodStart,
+                subscription.currentPeriodEnd, subscription.canceledAt, subscription.createdAt, subscription.updatedAt,
+                invoices == null ? null : invoices.stream().map(SubscriptionMapper::toResponse).toList());
+    }
+
+    public static InvoiceResponse toResponse(SubscriptionInvoice invoice) {
+        return new InvoiceResponse(invoice.id, invoice.stripeInvoiceId, invoice.status, invoice.amountDue, invoice.amountPaid,
+                invoice.currency, invoice.periodStart, invoice.periodEnd, invoice.hostedInvoiceUrl, invoice.billingReason,
+                invoice.attemptCount, invoice.paidAt);
+    }
+}

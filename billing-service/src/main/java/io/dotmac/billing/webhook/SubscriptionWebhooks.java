@@ -1,0 +1,67 @@
+package io.dotmac.billing.webhook;
+
+import com.stripe.model.Event;
+import com.stripe.model.Invoice;
+import io.dotmac.billing.stripe.StripeInvoice;
+import io.dotmac.billing.stripe.StripeSubscription;
+import io.dotmac.billing.subscription.Subscription;
+import io.dotmac.billing.subscription.SubscriptionService;
+import io.dotmac.billing.subscription.SubscriptionService.Applied;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Stripe Billing's events, verified by {@link StripeWebhooks}: {@code invoice.paid} and
+ * {@code invoice.payment_failed}, {@code customer.subscription.created}, {@code .updated} and
+ * {@code .deleted}, each applied to its subscription once per event id, in the transaction that
+ * records the event id.
+ */
+@ApplicationScoped
+class SubscriptionWebhooks {
+
+    private static final Logger LOG = Logger.getLogger(SubscriptionWebhooks.class);
+    static final Set<String> TYPES = Set.of("invoice.paid", "invoice.payment_failed", "customer.subscription.created",
+            "customer.subscription.updated", "customer.subscription.deleted");
+
+    private final SubscriptionService subscriptions;
+    private final ProcessedWebhookEventRepository processed;
+
+    SubscriptionWebhooks(SubscriptionService subscriptions, ProcessedWebhookEventRepository processed) {
+        this.subscriptions = subscriptions;
+        this.processed = processed;
+    }
+
+    Uni<WebhookAck> handle(Event event) {
+        long created = event.getCreated() == null ? 0 : event.getCreated();
+        // Read before the transaction: an unreadable object is a 400, not a rolled-back transaction.
+        StripeInvoice invoice = event.getType().startsWith("invoice.")
+                ? StripeInvoice.of(StripeWebhooks.object(event, Invoice.class), created) : null;
+        StripeSubscription subscription = invoice == null
+                ? StripeSubscription.of(StripeWebhooks.object(event, com.stripe.model.Subscription.class), created) : null;
+        return Panache.withTransaction(() -> processed.findById(event.getId()).chain(seen -> {
+            if (seen != null) {
+                LOG.infof("Stripe event %s (%s) was applied before: nothing changes", event.getId(), event.getType());
+                return Uni.createFrom().item(ack(event, "duplicate", null));
+            }
+            Uni<Applied> applied = invoice != null
+                    ? subscriptions.record(invoice, "invoice.payment_failed".equals(event.getType()))
+                    : subscriptions.record(subscription);
+            return applied.chain(result -> {
+                if (result.subscription() == null) {
+                    return Uni.createFrom().item(ack(event, "ignored", null));
+                }
+                Subscription recorded = result.subscription();
+                return processed.persist(ProcessedWebhookEvent.ofSubscription(event.getId(), event.getType(), recorded.tenantId,
+                        recorded.id)).replaceWith(ack(event, result.changed() ? "applied" : "outdated", recorded));
+            });
+        }));
+    }
+
+    private static WebhookAck ack(Event event, String outcome, Subscription subscription) {
+        return new WebhookAck(true, event.getId(), event.getType(), outcome, null, null,
+                subscription == null ? null : subscription.id, subscription == null ? null : subscription.status);
+    }
+}
