@@ -4,6 +4,8 @@ import io.dotmac.billing.stripe.StripeInvoice;
 import io.dotmac.billing.stripe.StripeSubscription;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.metrics.Funnel;
+import io.dotmac.common.metrics.Funnel.Stage;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
@@ -31,6 +33,8 @@ public class SubscriptionService {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionService.class);
     /** The report time of a subscription known only from an invoice: any report of its own is newer. */
+    /** Stripe's billing_reason of an invoice that renews a subscription for its next period. */
+    private static final String RENEWAL = "subscription_cycle";
     private static final OffsetDateTime NO_REPORT = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     /** What a report did: the subscription it concerned (null: none of ours), and whether it changed anything. */
@@ -40,11 +44,14 @@ public class SubscriptionService {
     private final SubscriptionRepository subscriptions;
     private final SubscriptionInvoiceRepository invoices;
     private final OutboxEventRepository outbox;
+    private final Funnel funnel;
 
-    SubscriptionService(SubscriptionRepository subscriptions, SubscriptionInvoiceRepository invoices, OutboxEventRepository outbox) {
+    SubscriptionService(SubscriptionRepository subscriptions, SubscriptionInvoiceRepository invoices, OutboxEventRepository outbox,
+                        Funnel funnel) {
         this.subscriptions = subscriptions;
         this.invoices = invoices;
         this.outbox = outbox;
+        this.funnel = funnel;
     }
 
     /** A subscription's own report (created, updated, deleted). */
@@ -72,7 +79,8 @@ public class SubscriptionService {
             if (ends) {
                 LOG.infof("subscription %s (%s) of quote %s has ended", subscription.id, subscription.stripeSubscriptionId,
                         subscription.quoteId);
-                return outbox.persist(SubscriptionEvents.cancelled(subscription)).replaceWith(new Applied(subscription, true));
+                return outbox.persist(SubscriptionEvents.cancelled(subscription)).invoke(() -> funnel.reached(Stage.CHURNED))
+                        .replaceWith(new Applied(subscription, true));
             }
             return Uni.createFrom().item(new Applied(subscription, true));
         });
@@ -103,6 +111,8 @@ public class SubscriptionService {
     private Uni<Applied> apply(Subscription subscription, SubscriptionInvoice found, StripeInvoice reported, boolean failedAttempt) {
         SubscriptionInvoice invoice = found != null ? found : newInvoice(subscription, reported);
         boolean wasPaid = found != null && found.paid();
+        // The funnel counts an invoice past due once, at the first failed attempt recorded for it.
+        boolean failedBefore = found != null && found.attemptCount > 0;
         boolean stale = found != null && reported.reportedAt().isBefore(found.reportedAt);
         // Paid is where an invoice ends: a report of it is applied even if an older one came last.
         boolean paidNow = !wasPaid && SubscriptionInvoice.PAID.equals(reported.status());
@@ -124,12 +134,20 @@ public class SubscriptionService {
             if (paidNow) {
                 LOG.infof("invoice %s of subscription %s paid %s %s for %s to %s", invoice.stripeInvoiceId,
                         subscription.stripeSubscriptionId, invoice.amountPaid, invoice.currency, invoice.periodStart, invoice.periodEnd);
-                return outbox.persist(SubscriptionEvents.invoicePaid(subscription, invoice));
+                return outbox.persist(SubscriptionEvents.invoicePaid(subscription, invoice)).invoke(() -> {
+                    if (RENEWAL.equals(invoice.billingReason)) {
+                        funnel.reached(Stage.RENEWED);
+                    }
+                });
             }
             if (failedAttempt && !invoice.paid()) {
                 LOG.infof("invoice %s of subscription %s: a payment attempt failed (attempt %d)", invoice.stripeInvoiceId,
                         subscription.stripeSubscriptionId, invoice.attemptCount);
-                return outbox.persist(SubscriptionEvents.invoicePaymentFailed(subscription, invoice));
+                return outbox.persist(SubscriptionEvents.invoicePaymentFailed(subscription, invoice)).invoke(() -> {
+                    if (!failedBefore) {
+                        funnel.reached(Stage.PAST_DUE);
+                    }
+                });
             }
             return Uni.createFrom().voidItem();
         }).replaceWith(new Applied(subscription, true));

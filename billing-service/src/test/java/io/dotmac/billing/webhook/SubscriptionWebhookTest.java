@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.common.config.EventTopics;
+import io.dotmac.common.testing.Metrics;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -95,6 +96,7 @@ class SubscriptionWebhookTest {
         String subscription = id("sub_");
         String invoice = id("in_");
         long now = StripeEvents.now();
+        double renewed = Metrics.funnel("renewed");
         try (KafkaCompanion companion = new KafkaCompanion(bootstrapServers)) {
             var published = companion.consumeStrings().fromTopics(topics.onBroker("billing.invoice.paid"));
             deliver(subscriptionEvent("customer.subscription.created", subscription, "active", false, quote, now - 10))
@@ -120,6 +122,7 @@ class SubscriptionWebhookTest {
                     .body("invoices[0].period_end", equalTo("2028-05-01T00:00:00Z"))
                     .body("invoices[0].paid_at", notNullValue());
             assertEquals(1, outboxRows(pool, "billing.invoice.paid", subscription).size());
+            assertEquals(renewed + 1, Metrics.funnel("renewed"));
             await().atMost(Duration.ofSeconds(30)).until(() -> published.getRecords().stream().anyMatch(r -> subscription.equals(r.key())));
             var records = published.getRecords().stream().filter(r -> subscription.equals(r.key())).toList();
             assertEquals(1, records.size());
@@ -138,6 +141,7 @@ class SubscriptionWebhookTest {
         String subscription = id("sub_");
         String invoice = id("in_");
         long now = StripeEvents.now();
+        double pastDue = Metrics.funnel("past_due");
 
         deliver(invoiceEvent("invoice.payment_failed", invoice, subscription, "open", 0, 1, quote, now))
                 .body("outcome", equalTo("applied")).body("subscription_status", equalTo("past_due"));
@@ -147,6 +151,7 @@ class SubscriptionWebhookTest {
         deliver(invoiceEvent("invoice.payment_failed", invoice, subscription, "open", 0, 1, quote, now));
 
         assertEquals(2, outboxRows(pool, "billing.invoice.payment_failed", subscription).size());
+        assertEquals(pastDue + 1, Metrics.funnel("past_due"), "one invoice past due, however many attempts failed");
         assertEquals(1, outboxRows(pool, "billing.invoice.paid", subscription).size());
         get(READER, SUBSCRIPTIONS + "/" + subscriptionOf(quote)).statusCode(200)
                 .body("invoices[0].status", equalTo("paid")).body("invoices[0].attempt_count", equalTo(3));
@@ -157,6 +162,7 @@ class SubscriptionWebhookTest {
         String quote = UUID.randomUUID().toString();
         String subscription = id("sub_");
         long now = StripeEvents.now();
+        double churned = Metrics.funnel("churned");
 
         deliver(subscriptionEvent("customer.subscription.updated", subscription, "active", true, quote, now))
                 .body("outcome", equalTo("applied"));
@@ -171,6 +177,7 @@ class SubscriptionWebhookTest {
 
         get(READER, SUBSCRIPTIONS + "/" + id).body("status", equalTo("canceled")).body("canceled_at", notNullValue());
         assertEquals(1, outboxRows(pool, "billing.subscription.cancelled", subscription).size());
+        assertEquals(churned + 1, Metrics.funnel("churned"));
     }
 
     @Test

@@ -9,14 +9,16 @@ import java.util.Locale;
  * The sales funnel on {@code /q/metrics}: each service counts the stage it owns as
  * {@code controlplane_funnel_total{stage=...}} when the change that reaches it is recorded (crm:
  * lead, quote, accepted; billing: paid; licensing: licensed; sales: active), so that summing the
- * series across services gives lead → quote → accepted → paid → licensed → active. A replayed
- * request does not count again: its work does not run.
+ * series across services gives lead → quote → accepted → paid → licensed → active. A subscription
+ * goes on from there (billing: renewed for each renewal paid, past_due for each invoice whose
+ * payment failed, churned when it ends). A replayed request or webhook does not count again: its
+ * work does not run.
  */
 @ApplicationScoped
 public class Funnel {
 
     public enum Stage {
-        LEAD, QUOTE, ACCEPTED, PAID, LICENSED, ACTIVE;
+        LEAD, QUOTE, ACCEPTED, PAID, LICENSED, ACTIVE, RENEWED, PAST_DUE, CHURNED;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
