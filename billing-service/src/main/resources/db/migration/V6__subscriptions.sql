@@ -49,3 +49,4 @@ ALTER TABLE stripe_webhook_events
     ALTER COLUMN payment_id DROP NOT NULL,
     ADD COLUMN subscription_id uuid REFERENCES subscriptions (id),
     ADD CONSTRAINT stripe_webhook_events_one_subject CHECK (num_nonnulls(payment_id, subscription_id) = 1);
+CREATE INDEX stripe_webhook_events_subscription ON stripe_webhook_events (subscription_id);

@@ -31,9 +31,10 @@ final class SubscriptionEvents {
                 subscription.tenantId, invoice(subscription, invoice));
     }
 
-    static OutboxEvent cancelled(Subscription subscription) {
+    static OutboxEvent cancelled(Subscription subscription, OffsetDateTime endedAt) {
         Map<String, Object> data = subject(subscription);
         data.put("canceled_at", iso(subscription.canceledAt));
+        data.put("ended_at", iso(endedAt));
         data.put("current_period_end", iso(subscription.currentPeriodEnd));
         return OutboxEvent.of(SUBSCRIPTION_CANCELLED, subscription.stripeSubscriptionId, SUBSCRIPTION_CANCELLED,
                 subscription.tenantId, data);

@@ -9,7 +9,10 @@ import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.UUID;
 
-/** Subscriptions' invoices; looked up by Stripe's id only within a subscription already found. */
+/**
+ * Subscriptions' invoices. The webhook looks one up by Stripe's id, which carries no tenant, only
+ * once it holds the lock of the invoice's subscription, whose row says whose it is.
+ */
 @ApplicationScoped
 @WithSession
 public class SubscriptionInvoiceRepository implements PanacheRepositoryBase<SubscriptionInvoice, UUID> {

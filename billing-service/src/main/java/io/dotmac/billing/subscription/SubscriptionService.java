@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -24,7 +25,8 @@ import org.jboss.logging.Logger;
  * <p>Stripe may deliver its events late and out of order, and more than once (the caller
  * de-duplicates by event id). So every report locks its subscription first (reports of one
  * subscription are applied one at a time), a report older than the one applied last changes
- * nothing, and an invoice once paid stays paid: its {@code billing.invoice.paid} is published once.
+ * nothing, an ended subscription stays ended, and an invoice once paid stays paid: its
+ * {@code billing.invoice.paid} is published once.
  * A report names its tenant and quote through the metadata billing gave the subscription; the first
  * report of a subscription fixes them, and a later one naming another tenant is not applied.
  */
@@ -35,6 +37,10 @@ public class SubscriptionService {
     /** The report time of a subscription known only from an invoice: any report of its own is newer. */
     /** Stripe's billing_reason of an invoice that renews a subscription for its next period. */
     private static final String RENEWAL = "subscription_cycle";
+    /** Stripe's billing_reason of a subscription's first invoice. */
+    private static final String FIRST_INVOICE = "subscription_create";
+    /** Where a subscription ends: Stripe moves it no further. */
+    private static final Set<String> ENDED = Set.of(Subscription.CANCELED, "incomplete_expired");
     private static final OffsetDateTime NO_REPORT = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     /** What a report did: the subscription it concerned (null: none of ours), and whether it changed anything. */
@@ -60,9 +66,10 @@ public class SubscriptionService {
         if (reported.id() == null || reported.status() == null) {
             throw new InvalidRequest("A Stripe subscription without an id or a status");
         }
-        return subscriptionOf(reported.id(), reported.tenantId(), reported.quoteId(), reported.customerId(), reported.status(),
-                reported.reportedAt()).chain(subscription -> {
-            if (subscription == null || reported.reportedAt().isBefore(subscription.reportedAt)) {
+        return subscriptionOf(reported.id(), reported.tenantId(), reported.quoteId(), reported.customerId()).chain(subscription -> {
+            // An ended subscription stays ended: a report made in the same second may be delivered after it.
+            boolean ended = subscription != null && ENDED.contains(subscription.status) && !subscription.reportedAt.isEqual(NO_REPORT);
+            if (subscription == null || ended || reported.reportedAt().isBefore(subscription.reportedAt)) {
                 return Uni.createFrom().item(new Applied(subscription, false));
             }
             boolean ends = Subscription.CANCELED.equals(reported.status()) && !Subscription.CANCELED.equals(subscription.status);
@@ -79,8 +86,8 @@ public class SubscriptionService {
             if (ends) {
                 LOG.infof("subscription %s (%s) of quote %s has ended", subscription.id, subscription.stripeSubscriptionId,
                         subscription.quoteId);
-                return outbox.persist(SubscriptionEvents.cancelled(subscription)).invoke(() -> funnel.reached(Stage.CHURNED))
-                        .replaceWith(new Applied(subscription, true));
+                return outbox.persist(SubscriptionEvents.cancelled(subscription, reported.endedAt()))
+                        .invoke(() -> funnel.reached(Stage.CHURNED)).replaceWith(new Applied(subscription, true));
             }
             return Uni.createFrom().item(new Applied(subscription, true));
         });
@@ -99,13 +106,13 @@ public class SubscriptionService {
                 || reported.currency() == null) {
             throw new InvalidRequest("Stripe invoice " + reported.id() + " has no id, status, period or currency");
         }
-        // Until the subscription's own report arrives, its status is what the invoice implies, and
-        // that report, however old, is applied over it.
-        String implied = failedAttempt ? "past_due" : SubscriptionInvoice.PAID.equals(reported.status()) ? "active" : "incomplete";
-        return subscriptionOf(reported.subscriptionId(), reported.tenantId(), reported.quoteId(), reported.customerId(), implied,
-                NO_REPORT).chain(subscription -> subscription == null
-                ? Uni.createFrom().item(new Applied(null, false))
-                : invoices.lockByStripeId(reported.id()).chain(found -> apply(subscription, found, reported, failedAttempt)));
+        return subscriptionOf(reported.subscriptionId(), reported.tenantId(), reported.quoteId(), reported.customerId())
+                .chain(subscription -> {
+                    if (subscription == null) {
+                        return Uni.createFrom().item(new Applied(null, false));
+                    }
+                    return invoices.lockByStripeId(reported.id()).chain(found -> apply(subscription, found, reported, failedAttempt));
+                });
     }
 
     private Uni<Applied> apply(Subscription subscription, SubscriptionInvoice found, StripeInvoice reported, boolean failedAttempt) {
@@ -116,6 +123,8 @@ public class SubscriptionService {
         boolean stale = found != null && reported.reportedAt().isBefore(found.reportedAt);
         // Paid is where an invoice ends: a report of it is applied even if an older one came last.
         boolean paidNow = !wasPaid && SubscriptionInvoice.PAID.equals(reported.status());
+        // An older failure delivered after a newer one was published in its time.
+        boolean newestFailure = failedAttempt && reported.attemptCount() >= (found == null ? 0 : found.attemptCount);
         if (found != null && (paidNow || !stale && !wasPaid)) {
             invoice.status = reported.status();
             invoice.amountDue = reported.amountDue();
@@ -126,9 +135,14 @@ public class SubscriptionService {
         }
         if (paidNow) {
             invoice.status = SubscriptionInvoice.PAID;
-            invoice.paidAt = reported.reportedAt();
+            invoice.paidAt = reported.paidAt() != null ? reported.paidAt() : reported.reportedAt();
         }
         invoice.updatedAt = now();
+        if (subscription.reportedAt.isEqual(NO_REPORT) && (paidNow || newestFailure && !invoice.paid())) {
+            // Until the subscription's own report arrives (and, however old, is applied over this),
+            // its status is what the latest news of its invoices implies.
+            subscription.status = paidNow ? "active" : FIRST_INVOICE.equals(invoice.billingReason) ? "incomplete" : "past_due";
+        }
         Uni<?> stored = found == null ? invoices.persist(invoice) : Uni.createFrom().item(invoice);
         return stored.chain(() -> {
             if (paidNow) {
@@ -140,7 +154,7 @@ public class SubscriptionService {
                     }
                 });
             }
-            if (failedAttempt && !invoice.paid()) {
+            if (newestFailure && !invoice.paid()) {
                 LOG.infof("invoice %s of subscription %s: a payment attempt failed (attempt %d)", invoice.stripeInvoiceId,
                         subscription.stripeSubscriptionId, invoice.attemptCount);
                 return outbox.persist(SubscriptionEvents.invoicePaymentFailed(subscription, invoice)).invoke(() -> {
@@ -150,7 +164,7 @@ public class SubscriptionService {
                 });
             }
             return Uni.createFrom().voidItem();
-        }).replaceWith(new Applied(subscription, true));
+        }).replaceWith(new Applied(subscription, paidNow || !stale));
     }
 
     private static SubscriptionInvoice newInvoice(Subscription subscription, StripeInvoice reported) {
@@ -174,16 +188,16 @@ public class SubscriptionService {
     }
 
     /**
-     * The subscription of this Stripe id, locked, recorded first if new; null when it is none of
-     * ours (no tenant or quote in the metadata) or the report names another tenant than the record.
+     * The subscription of this Stripe id, locked, recorded first if new (with no report of its own
+     * yet); null when it is none of ours (no tenant or quote in the metadata) or the report names
+     * another tenant than the record.
      */
-    private Uni<Subscription> subscriptionOf(String stripeId, String tenantId, String quoteId, String customerId, String status,
-                                             OffsetDateTime reportedAt) {
+    private Uni<Subscription> subscriptionOf(String stripeId, String tenantId, String quoteId, String customerId) {
         return subscriptions.lockByStripeId(stripeId).chain(found -> {
             if (found != null || tenantId == null || quoteId == null) {
                 return Uni.createFrom().item(found);
             }
-            return subscriptions.insertIfAbsent(stripeId, tenantId, quoteId, customerId, status, reportedAt)
+            return subscriptions.insertIfAbsent(stripeId, tenantId, quoteId, customerId, "incomplete", NO_REPORT)
                     .chain(() -> subscriptions.lockByStripeId(stripeId));
         }).map(subscription -> {
             if (subscription == null) {
@@ -197,6 +211,11 @@ public class SubscriptionService {
             }
             return subscription;
         });
+    }
+
+    /** The subscription of this Stripe id, locked until the transaction ends, if it is recorded. */
+    public Uni<Subscription> lock(String stripeSubscriptionId) {
+        return stripeSubscriptionId == null ? Uni.createFrom().nullItem() : subscriptions.lockByStripeId(stripeSubscriptionId);
     }
 
     public Uni<Subscription> get(String tenantId, String id) {

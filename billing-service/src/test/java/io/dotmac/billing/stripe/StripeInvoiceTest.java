@@ -32,7 +32,7 @@ class StripeInvoiceTest {
         // Renewed on 29 February 2028 (leap year): Stripe's invoice.period is January 31 to February 29 (just
         // ended), the line's period February 29 to March 31 (the anchor day 31 comes back after February).
         StripeInvoice invoice = read(StripeEvents.invoice("in_renewal", "sub_abc", "paid", 119997, 119997, 1, "Q-1", "tenant-a",
-                JAN_31, FEB_29, FEB_29, MAR_31));
+                JAN_31, FEB_29, FEB_29, MAR_31, 0));
 
         assertEquals(OffsetDateTime.of(2028, 2, 29, 9, 30, 0, 0, ZoneOffset.UTC), invoice.periodStart());
         assertEquals(OffsetDateTime.of(2028, 3, 31, 9, 30, 0, 0, ZoneOffset.UTC), invoice.periodEnd());
@@ -49,11 +49,23 @@ class StripeInvoiceTest {
         long change = epoch(2028, 3, 10);
         // A seat change on 10 March: a credit for the unused time and a charge for the rest, both to 31 March.
         StripeInvoice invoice = read(StripeEvents.invoice("in_proration", "sub_abc", "paid", 2258, 2258, 1, "Q-1", "tenant-a",
-                change, change, change, MAR_31, change, MAR_31));
+                change, change, change, MAR_31, 1, change, MAR_31, 1));
 
         assertEquals(change, invoice.periodStart().toEpochSecond());
         assertEquals(MAR_31, invoice.periodEnd().toEpochSecond());
         assertEquals(new BigDecimal("22.58"), invoice.amountDue());
+    }
+
+    @Test
+    void aRenewalCarryingAnEarlierSeatChangesProrationsStillPaysForTheNextPeriod() {
+        long change = epoch(2028, 2, 10);
+        // Stripe's default: a change during February is billed with the next renewal, as prorations from the change.
+        StripeInvoice invoice = read(StripeEvents.invoice("in_carried", "sub_abc", "paid", 121000, 121000, 1, "Q-1", "tenant-a",
+                JAN_31, FEB_29, change, FEB_29, 1, change, FEB_29, 1, FEB_29, MAR_31, 0));
+
+        assertEquals(FEB_29, invoice.periodStart().toEpochSecond());
+        assertEquals(MAR_31, invoice.periodEnd().toEpochSecond());
+        assertEquals(FEB_29, invoice.paidAt().toEpochSecond(), "status_transitions.paid_at");
     }
 
     @Test
@@ -67,11 +79,9 @@ class StripeInvoiceTest {
     }
 
     @Test
-    void minorUnitsBecomeTheCurrencysMajorUnitExactly() {
-        assertEquals(new BigDecimal("10.99"), StripeInvoice.major(1099L, "USD"));
-        assertEquals(new BigDecimal("500"), StripeInvoice.major(500L, "JPY"));
-        assertEquals(new BigDecimal("1.500"), StripeInvoice.major(1500L, "KWD"));
-        assertEquals(BigDecimal.ZERO, StripeInvoice.major(null, "USD"));
+    void centsBecomeTheMajorUnitExactly() {
+        assertEquals(new BigDecimal("10.99"), StripeInvoice.major(1099L));
+        assertEquals(new BigDecimal("0.00"), StripeInvoice.major(null));
     }
 
     @Test
@@ -85,6 +95,7 @@ class StripeInvoiceTest {
         assertEquals(MAR_31, subscription.periodEnd().toEpochSecond());
         assertEquals("tenant-a", subscription.tenantId());
         assertEquals("cus_abc", subscription.customerId());
-        assertNull(subscription.canceledAt());
+        assertEquals(FEB_29 + 60, subscription.canceledAt().toEpochSecond(), "asked to end at the period's end");
+        assertNull(subscription.endedAt());
     }
 }

@@ -27,6 +27,11 @@ public final class StripeEvents {
 
     /** An event Stripe made at {@code created} (Unix seconds): the order reports are applied in. */
     static String event(String id, String type, String object, long created) {
+        return event(id, type, object, created, Stripe.API_VERSION);
+    }
+
+    /** An event of the webhook endpoint's {@code apiVersion}. */
+    static String event(String id, String type, String object, long created, String apiVersion) {
         return """
                 {
                   "id": "%s",
@@ -38,7 +43,7 @@ public final class StripeEvents {
                   "pending_webhooks": 1,
                   "request": {"id": null, "idempotency_key": null},
                   "type": "%s"
-                }""".formatted(id, Stripe.API_VERSION, created, object, type);
+                }""".formatted(id, apiVersion, created, object, type);
     }
 
     /** A PaymentIntent with its metadata as billing-service sets it; {@code lastError} may be null. */
@@ -86,27 +91,31 @@ public final class StripeEvents {
         String metadata = tenant == null ? "{}" : """
                 {"quote_id": "%s", "tenant_id": "%s"}""".formatted(quote, tenant);
         return """
-                {"id": "%s", "object": "subscription", "cancel_at_period_end": %s, "canceled_at": %s, "created": %d,
+                {"id": "%s", "object": "subscription", "cancel_at_period_end": %s, "canceled_at": %s, "ended_at": %s, "created": %d,
                  "currency": "usd", "customer": "cus_%s", "livemode": false, "metadata": %s, "status": "%s",
                  "items": {"object": "list", "has_more": false, "url": "/v1/subscription_items?subscription=%s", "data": [
                    {"id": "si_%s", "object": "subscription_item", "quantity": 3, "subscription": "%s",
                     "current_period_start": %d, "current_period_end": %d}]}}"""
-                .formatted(id, cancelAtPeriodEnd, "canceled".equals(status) ? String.valueOf(now()) : "null", periodStart,
+                .formatted(id, cancelAtPeriodEnd, "canceled".equals(status) || cancelAtPeriodEnd ? String.valueOf(periodStart + 60) : "null",
+                        "canceled".equals(status) ? String.valueOf(periodEnd) : "null", periodStart,
                         id.substring(4), metadata, status, id, id.substring(4), id, periodStart, periodEnd);
     }
 
     /**
      * A subscription's invoice as Stripe sends it: its own period ({@code invoicePeriod*}, for a
-     * renewal the period just ended) and one line per given period (start, end pairs: the periods
-     * paid for), the subscription's metadata under {@code parent.subscription_details}.
+     * renewal the period just ended) and one line per (start, end, proration 0 or 1) triple in
+     * {@code lines}, the subscription's metadata under {@code parent.subscription_details}.
      */
     public static String invoice(String id, String subscription, String status, long amountDue, long amountPaid, int attemptCount,
-                          String quote, String tenant, long invoicePeriodStart, long invoicePeriodEnd, long... linePeriods) {
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < linePeriods.length; i += 2) {
-            lines.append(i == 0 ? "" : ",").append("""
+                                 String quote, String tenant, long invoicePeriodStart, long invoicePeriodEnd, long... lines) {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < lines.length; i += 3) {
+            items.append(i == 0 ? "" : ",").append("""
                     {"id": "il_%s_%d", "object": "line_item", "amount": %d, "currency": "usd", "quantity": 3,
-                     "period": {"start": %d, "end": %d}}""".formatted(id, i, amountDue, linePeriods[i], linePeriods[i + 1]));
+                     "period": {"start": %d, "end": %d},
+                     "parent": {"type": "subscription_item_details", "invoice_item_details": null,
+                                "subscription_item_details": {"proration": %s, "subscription": "%s", "subscription_item": "si_1"}}}"""
+                    .formatted(id, i, amountDue, lines[i], lines[i + 1], lines[i + 2] == 1, subscription));
         }
         String metadata = tenant == null ? "{}" : """
                 {"quote_id": "%s", "tenant_id": "%s"}""".formatted(quote, tenant);
@@ -114,11 +123,12 @@ public final class StripeEvents {
                 {"id": "%s", "object": "invoice", "amount_due": %d, "amount_paid": %d, "amount_remaining": %d, "attempt_count": %d,
                  "billing_reason": "subscription_cycle", "created": %d, "currency": "usd", "customer": "cus_%s",
                  "hosted_invoice_url": "https://invoice.stripe.com/i/%s", "livemode": false, "period_start": %d, "period_end": %d,
-                 "status": "%s",
+                 "status": "%s", "status_transitions": {"paid_at": %s},
                  "parent": {"type": "subscription_details", "quote_details": null,
                             "subscription_details": {"metadata": %s, "subscription": "%s"}},
                  "lines": {"object": "list", "has_more": false, "url": "/v1/invoices/%s/lines", "data": [%s]}}"""
                 .formatted(id, amountDue, amountPaid, amountDue - amountPaid, attemptCount, invoicePeriodEnd, subscription.substring(4),
-                        id, invoicePeriodStart, invoicePeriodEnd, status, metadata, subscription, id, lines);
+                        id, invoicePeriodStart, invoicePeriodEnd, status, "paid".equals(status) ? String.valueOf(invoicePeriodEnd) : "null",
+                        metadata, subscription, id, items);
     }
 }

@@ -5,6 +5,7 @@ import static io.dotmac.billing.BillingTestSupport.outboxRows;
 import static io.dotmac.billing.BillingTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -82,7 +83,7 @@ class SubscriptionWebhookTest {
     private static String invoiceEvent(String type, String invoice, String subscription, String status, long paid, int attempts,
                                        String quote, long created) {
         return StripeEvents.event(id("evt_"), type, StripeEvents.invoice(invoice, subscription, status, 119997, paid, attempts,
-                quote, TENANT, MAR_1, APR_1, APR_1, MAY_1), created);
+                quote, TENANT, MAR_1, APR_1, APR_1, MAY_1, 0), created);
     }
 
     private static String subscriptionOf(String quote) {
@@ -146,7 +147,7 @@ class SubscriptionWebhookTest {
         deliver(invoiceEvent("invoice.payment_failed", invoice, subscription, "open", 0, 1, quote, now))
                 .body("outcome", equalTo("applied")).body("subscription_status", equalTo("past_due"));
         deliver(invoiceEvent("invoice.payment_failed", invoice, subscription, "open", 0, 2, quote, now + 1));
-        // Paid on the third attempt; then the first failure arrives once more, late, as a new delivery.
+        // Paid on the third attempt; then the first failure's event, held up, arrives after all that.
         deliver(invoiceEvent("invoice.paid", invoice, subscription, "paid", 119997, 3, quote, now + 2));
         deliver(invoiceEvent("invoice.payment_failed", invoice, subscription, "open", 0, 1, quote, now));
 
@@ -154,6 +155,7 @@ class SubscriptionWebhookTest {
         assertEquals(pastDue + 1, Metrics.funnel("past_due"), "one invoice past due, however many attempts failed");
         assertEquals(1, outboxRows(pool, "billing.invoice.paid", subscription).size());
         get(READER, SUBSCRIPTIONS + "/" + subscriptionOf(quote)).statusCode(200)
+                .body("status", equalTo("active"))
                 .body("invoices[0].status", equalTo("paid")).body("invoices[0].attempt_count", equalTo(3));
     }
 
@@ -169,15 +171,42 @@ class SubscriptionWebhookTest {
         deliver(subscriptionEvent("customer.subscription.updated", subscription, "active", false, quote, now - 60))
                 .body("outcome", equalTo("outdated"));
         String id = subscriptionOf(quote);
-        get(READER, SUBSCRIPTIONS + "/" + id).body("cancel_at_period_end", equalTo(true)).body("canceled_at", nullValue());
+        get(READER, SUBSCRIPTIONS + "/" + id).body("cancel_at_period_end", equalTo(true)).body("status", equalTo("active"));
 
         deliver(subscriptionEvent("customer.subscription.deleted", subscription, "canceled", true, quote, now + 60))
                 .body("subscription_status", equalTo("canceled"));
         deliver(subscriptionEvent("customer.subscription.deleted", subscription, "canceled", true, quote, now + 61));
+        // An update of the same second delivered after the end does not bring it back.
+        deliver(subscriptionEvent("customer.subscription.updated", subscription, "active", true, quote, now + 61))
+                .body("outcome", equalTo("outdated"));
 
         get(READER, SUBSCRIPTIONS + "/" + id).body("status", equalTo("canceled")).body("canceled_at", notNullValue());
         assertEquals(1, outboxRows(pool, "billing.subscription.cancelled", subscription).size());
         assertEquals(churned + 1, Metrics.funnel("churned"));
+    }
+
+    @Test
+    void anEndFirstHeardOfIsPublishedToo() {
+        String quote = UUID.randomUUID().toString();
+        String subscription = id("sub_");
+
+        deliver(subscriptionEvent("customer.subscription.deleted", subscription, "canceled", false, quote, StripeEvents.now()))
+                .body("outcome", equalTo("applied")).body("subscription_status", equalTo("canceled"));
+
+        assertEquals(1, outboxRows(pool, "billing.subscription.cancelled", subscription).size());
+    }
+
+    @Test
+    void anEventOfAnApiVersionWithoutTheseFieldsIsRefusedSoThatStripeRetries() {
+        String quote = UUID.randomUUID().toString();
+        String payload = StripeEvents.event(id("evt_"), "customer.subscription.created", StripeEvents.subscription(id("sub_"),
+                "active", false, quote, TENANT, APR_1, MAY_1), StripeEvents.now(), "2024-06-20");
+
+        given().contentType("application/json; charset=utf-8").body(payload)
+                .header("Stripe-Signature", StripeEvents.signature(payload, StripeStub.WEBHOOK_SECRET, StripeEvents.now()))
+                .when().post(WEBHOOK).then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("raise the webhook endpoint's API version"));
+        get(READER, SUBSCRIPTIONS + "?quote_id=" + quote).statusCode(200).body("items", hasSize(0));
     }
 
     @Test
