@@ -34,13 +34,13 @@ import org.jboss.logging.Logger;
 public class SubscriptionService {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionService.class);
-    /** The report time of a subscription known only from an invoice: any report of its own is newer. */
     /** Stripe's billing_reason of an invoice that renews a subscription for its next period. */
     private static final String RENEWAL = "subscription_cycle";
     /** Stripe's billing_reason of a subscription's first invoice. */
     private static final String FIRST_INVOICE = "subscription_create";
     /** Where a subscription ends: Stripe moves it no further. */
     private static final Set<String> ENDED = Set.of(Subscription.CANCELED, "incomplete_expired");
+    /** The report time of a subscription recorded before any report of its own: any of its reports is newer. */
     private static final OffsetDateTime NO_REPORT = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     /** What a report did: the subscription it concerned (null: none of ours), and whether it changed anything. */
