@@ -78,8 +78,6 @@ public class PaymentRepository implements PanacheRepositoryBase<Payment, UUID> {
 
     /** The tenant's payments, newest first. */
     public Uni<Page<Payment>> page(String tenantId, PageRequest request) {
-        var query = find("tenantId", Sort.descending("createdAt").and("id", Sort.Direction.Descending), tenantId)
-                .page(request.toPanache());
-        return query.list().chain(items -> query.count().map(total -> new Page<>(items, request.page(), request.size(), total)));
+        return request.fetch(find("tenantId", Sort.descending("createdAt").and("id", Sort.Direction.Descending), tenantId));
     }
 }

@@ -48,8 +48,7 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
     /** The tenant's subscriptions, newest first; only the quote's when {@code quoteId} is not null. */
     public Uni<Page<Subscription>> page(String tenantId, String quoteId, PageRequest request) {
         Sort newestFirst = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        var query = (quoteId == null ? find("tenantId", newestFirst, tenantId)
-                : find("tenantId = ?1 and quoteId = ?2", newestFirst, tenantId, quoteId)).page(request.toPanache());
-        return query.list().chain(items -> query.count().map(total -> new Page<>(items, request.page(), request.size(), total)));
+        return request.fetch(quoteId == null ? find("tenantId", newestFirst, tenantId)
+                : find("tenantId = ?1 and quoteId = ?2", newestFirst, tenantId, quoteId));
     }
 }

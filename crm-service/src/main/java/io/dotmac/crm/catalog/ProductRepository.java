@@ -20,9 +20,7 @@ public class ProductRepository implements PanacheRepositoryBase<Product, String>
 
     /** The active products, by code. */
     public Uni<Page<Product>> listActive(PageRequest page) {
-        var query = find("active = true", Sort.by("code"));
-        return query.count().chain(total -> query.page(page.toPanache()).list()
-                .map(items -> new Page<>(items, page.page(), page.size(), total)));
+        return page.fetch(find("active = true", Sort.by("code")));
     }
 
     /** The active products among these codes, by code; codes not in the catalog are absent. */

@@ -36,8 +36,7 @@ public class LeadRepository implements PanacheRepositoryBase<Lead, UUID> {
         var query = status == null
                 ? find("tenantId = ?1", newestFirst, tenantId)
                 : find("tenantId = ?1 and status = ?2", newestFirst, tenantId, status);
-        return query.count().chain(total -> query.page(page.toPanache()).list()
-                .map(items -> new Page<>(items, page.page(), page.size(), total)));
+        return page.fetch(query);
     }
 
     /**

@@ -30,9 +30,7 @@ public class QuoteRepository implements PanacheRepositoryBase<Quote, UUID> {
 
     /** A lead's quotes, newest first. */
     public Uni<Page<Quote>> listOfLead(String tenantId, UUID leadId, PageRequest page) {
-        var query = find("tenantId = ?1 and leadId = ?2", Sort.descending("createdAt", "id"), tenantId, leadId);
-        return query.count().chain(total -> query.page(page.toPanache()).list()
-                .map(items -> new Page<>(items, page.page(), page.size(), total)));
+        return page.fetch(find("tenantId = ?1 and leadId = ?2", Sort.descending("createdAt", "id"), tenantId, leadId));
     }
 
     /** The next quote number, Q-000001 onwards: from a sequence, so unique however many generate at once. */

@@ -70,8 +70,6 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
                 ? find("tenantId = :tenant", order, Parameters.with("tenant", tenantId))
                 : find("tenantId = :tenant and customerId = :customer", order,
                         Parameters.with("tenant", tenantId).and("customer", customerId));
-        PanacheQuery<License> page = query.page(request.toPanache());
-        return page.list().chain(items -> query.count()
-                .map(total -> new Page<>(items, request.page(), request.size(), total)));
+        return request.fetch(query);
     }
 }

@@ -106,9 +106,7 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
         var query = recipient == null
                 ? find("tenantId = ?1", Sort.descending("createdAt").and("id"), tenantId)
                 : find("tenantId = ?1 and lower(recipient) = lower(?2)", Sort.descending("createdAt").and("id"), tenantId, recipient);
-        var paged = query.page(page.toPanache());
-        // One session: the count runs after the page, not beside it.
-        return paged.list().chain(items -> query.count().map(total -> new Page<>(items, page.page(), page.size(), total)));
+        return page.fetch(query);
     }
 
     /** Takes the notification for one attempt, for {@code lease}; emits false if it is not queued, not due, or taken. */

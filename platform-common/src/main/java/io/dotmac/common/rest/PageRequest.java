@@ -1,5 +1,7 @@
 package io.dotmac.common.rest;
 
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.smallrye.mutiny.Uni;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 
 /**
@@ -38,6 +40,11 @@ public record PageRequest(int page, int size) {
 
     public io.quarkus.panache.common.Page toPanache() {
         return io.quarkus.panache.common.Page.of(page, size);
+    }
+
+    /** This page of {@code query}, with the query's total: one session, so the count runs after the page, not beside it. */
+    public <T> Uni<Page<T>> fetch(PanacheQuery<T> query) {
+        return query.page(toPanache()).list().chain(items -> query.count().map(total -> new Page<>(items, page, size, total)));
     }
 
     private static int number(String name, String text, int otherwise) {
