@@ -37,17 +37,21 @@ final class CheckoutPage {
             body.append("<p class=\"message\" role=\"alert\" data-testid=\"message\">").append(escape(said)).append("</p>\n");
         }
         if ("open".equals(status)) {
-            String action = "/checkout/pay/" + escape(session.id);
-            body.append("<form method=\"post\" action=\"").append(action).append("/pay\">")
-                    .append("<button type=\"submit\" data-testid=\"pay-button\">Pay ").append(escape(amount)).append("</button></form>\n")
-                    .append("<form method=\"post\" action=\"").append(action).append("/decline\">")
-                    .append("<button type=\"submit\" class=\"secondary\" data-testid=\"decline-button\">Decline (a declined card)</button>")
-                    .append("</form>\n");
+            body.append(payOrDecline("/checkout/pay/" + escape(session.id), amount));
             if (session.cancelUrl != null) {
                 body.append("<p><a data-testid=\"cancel-link\" href=\"").append(escape(session.cancelUrl)).append("\">Back</a></p>\n");
             }
         }
         return page("Pay " + amount, body.toString());
+    }
+
+    /** The two forms of an open page: Pay, posting to {@code <action>/pay}, and Decline, to {@code <action>/decline}. */
+    static String payOrDecline(String action, String amount) {
+        return "<form method=\"post\" action=\"" + action + "/pay\">"
+                + "<button type=\"submit\" data-testid=\"pay-button\">Pay " + escape(amount) + "</button></form>\n"
+                + "<form method=\"post\" action=\"" + action + "/decline\">"
+                + "<button type=\"submit\" class=\"secondary\" data-testid=\"decline-button\">Decline (a declined card)</button>"
+                + "</form>\n";
     }
 
     /** The page of a session nobody opened. */
@@ -68,14 +72,15 @@ final class CheckoutPage {
         return BigDecimal.valueOf(minorUnits, digits).toPlainString() + " " + code;
     }
 
-    private static String page(String title, String body) {
+    /** A page of the stand-in: its title, its body in the one style. */
+    static String page(String title, String body) {
         return """
                 <!DOCTYPE html>
                 <html lang="en">
                 <head>
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>%s · Checkout (Stripe stand-in)</title>
+                <title>%s · Stripe stand-in</title>
                 <style>
                 body { font-family: system-ui, sans-serif; background: #f6f9fc; color: #1a1f36; }
                 main { max-width: 28rem; margin: 4rem auto; padding: 2rem; background: #fff; border-radius: 8px;

@@ -9,6 +9,8 @@ import java.util.Map;
  * customer got, {@code open} → {@code complete} (paid) or {@code expired} (its {@code expires_at}
  * passed unpaid), each move made once; and its JSON as Stripe's API and webhooks carry it. Its
  * PaymentIntent ({@code pi_<session id>}) is the one every attempt on the page uses, as on Stripe.
+ * In {@code subscription} mode (one line, priced every month or year) paying it starts a
+ * {@link Subscription}, whose first invoice pays; the session then names those, not a PaymentIntent.
  */
 final class CheckoutSession {
 
@@ -23,12 +25,28 @@ final class CheckoutSession {
         }
     }
 
+    /** A parameter Stripe would refuse: its 400 {@code parameter_invalid_*}, with Stripe's message. */
+    static final class InvalidParam extends RuntimeException {
+
+        final String param;
+
+        InvalidParam(String param, String message) {
+            super(message);
+            this.param = param;
+        }
+    }
+
     private static final long DEFAULT_EXPIRY_SECONDS = 24 * 60 * 60;
 
     final String id;
     final long created;
     final long expiresAt;
     final long amountTotal;
+    /** The first line's unit price and quantity: what a subscription bills each period. */
+    final long unitAmount;
+    final long quantity;
+    /** {@code month} or {@code year} in subscription mode, else null. */
+    final String interval;
     final String currency;
     final String productName;
     final String customerEmail;
@@ -38,10 +56,16 @@ final class CheckoutSession {
     final String mode;
     final Map<String, String> metadata;
     final Map<String, String> paymentIntentMetadata;
+    final Map<String, String> subscriptionMetadata;
     final String paymentIntentDescription;
+    final String baseUrl;
     final String pageUrl;
 
     private String status = "open";
+    /** In subscription mode, once paid: what the payment started. */
+    private String subscriptionId;
+    private String invoiceId;
+    private String customerId;
 
     private CheckoutSession(String id, StripeForm form, String baseUrl, long now) {
         this.id = id;
@@ -57,6 +81,31 @@ final class CheckoutSession {
             total += form.number("line_items[" + i + "][price_data][unit_amount]") * (quantity == null ? 1 : quantity);
         }
         this.amountTotal = total;
+        this.unitAmount = form.number("line_items[0][price_data][unit_amount]");
+        Long quantity = form.number("line_items[0][quantity]");
+        this.quantity = quantity == null ? 1 : quantity;
+        this.interval = form.get("line_items[0][price_data][recurring][interval]");
+        if ("subscription".equals(mode)) {
+            // Stripe's refusals of a subscription-mode session that billing could get wrong.
+            if (interval == null) {
+                throw new InvalidParam("line_items[0][price_data][recurring][interval]",
+                        "You must specify at least one recurring price in `subscription` mode.");
+            }
+            if (!interval.equals("month") && !interval.equals("year")) {
+                throw new InvalidParam("line_items[0][price_data][recurring][interval]",
+                        "This stand-in bills every month or year, not every " + interval + ".");
+            }
+            if (form.get("line_items[1][price_data][unit_amount]") != null) {
+                throw new InvalidParam("line_items[1]", "This stand-in bills one line per subscription.");
+            }
+            if (!form.hash("payment_intent_data[metadata]").isEmpty() || form.get("payment_intent_data[description]") != null) {
+                throw new InvalidParam("payment_intent_data", "You can not pass `payment_intent_data` in `subscription` mode.");
+            }
+        } else if (interval != null) {
+            throw new InvalidParam("line_items[0][price_data][recurring]",
+                    "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only "
+                            + "one-time prices.");
+        }
         this.productName = form.get("line_items[0][price_data][product_data][name]");
         this.customerEmail = form.get("customer_email");
         this.clientReferenceId = form.get("client_reference_id");
@@ -64,11 +113,16 @@ final class CheckoutSession {
         this.cancelUrl = form.get("cancel_url");
         this.metadata = form.hash("metadata");
         this.paymentIntentMetadata = form.hash("payment_intent_data[metadata]");
+        this.subscriptionMetadata = form.hash("subscription_data[metadata]");
         this.paymentIntentDescription = form.get("payment_intent_data[description]");
+        this.baseUrl = baseUrl;
         this.pageUrl = baseUrl + "/checkout/pay/" + id;
     }
 
-    /** The session the form opens; {@link MissingParam} without a mode or a priced first line. */
+    /**
+     * The session the form opens; {@link MissingParam} without a mode or a priced first line,
+     * {@link InvalidParam} for what Stripe refuses in subscription mode.
+     */
     static CheckoutSession open(String id, StripeForm form, String baseUrl, long now) {
         return new CheckoutSession(id, form, baseUrl, now);
     }
@@ -107,6 +161,17 @@ final class CheckoutSession {
         return true;
     }
 
+    boolean subscriptionMode() {
+        return "subscription".equals(mode);
+    }
+
+    /** In subscription mode: what paying the session started. */
+    synchronized void started(Subscription subscription, Invoice invoice) {
+        subscriptionId = subscription.id;
+        invoiceId = invoice.id;
+        customerId = subscription.customer;
+    }
+
     /** The session as Stripe's API returns it now (and a webhook's {@code data.object}). */
     synchronized Map<String, Object> json() {
         boolean paid = "complete".equals(status);
@@ -119,16 +184,19 @@ final class CheckoutSession {
         json.put("client_reference_id", clientReferenceId);
         json.put("created", created);
         json.put("currency", currency);
-        json.put("customer", null);
+        json.put("customer", customerId);
         json.put("customer_email", customerEmail);
         json.put("expires_at", expiresAt);
+        json.put("invoice", invoiceId);
         json.put("livemode", false);
         json.put("metadata", metadata);
         json.put("mode", mode);
-        json.put("payment_intent", paid ? paymentIntentId() : null);
+        // In subscription mode the first invoice's PaymentIntent pays, and the session names none.
+        json.put("payment_intent", paid && !subscriptionMode() ? paymentIntentId() : null);
         json.put("payment_method_types", List.of("card"));
         json.put("payment_status", paid ? "paid" : "unpaid");
         json.put("status", status);
+        json.put("subscription", subscriptionId);
         json.put("success_url", successUrl);
         // Stripe shows the page's URL only while the session is open.
         json.put("url", "open".equals(status) ? pageUrl : null);

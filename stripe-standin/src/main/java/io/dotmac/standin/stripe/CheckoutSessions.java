@@ -21,11 +21,16 @@ final class CheckoutSessions {
 
     private static final System.Logger LOG = System.getLogger(CheckoutSessions.class.getName());
 
+    /** A session's id: this prefix and its client reference. */
+    static final String PREFIX = "cs_test_";
+
     private final Map<String, CheckoutSession> sessions = new ConcurrentHashMap<>();
     private final Webhooks webhooks;
+    private final Subscriptions subscriptions;
 
-    CheckoutSessions(Webhooks webhooks) {
+    CheckoutSessions(Webhooks webhooks, Subscriptions subscriptions) {
         this.webhooks = webhooks;
+        this.subscriptions = subscriptions;
     }
 
     private static long now() {
@@ -38,7 +43,7 @@ final class CheckoutSessions {
      */
     CheckoutSession open(StripeForm form, String baseUrl) {
         String reference = form.get("client_reference_id");
-        String id = "cs_test_" + (reference == null ? UUID.randomUUID().toString().replace("-", "")
+        String id = PREFIX + (reference == null ? UUID.randomUUID().toString().replace("-", "")
                 : reference.replaceAll("[^A-Za-z0-9_-]", "_"));
         return settled(sessions.computeIfAbsent(id, key -> CheckoutSession.open(key, form, baseUrl, now())));
     }
@@ -63,14 +68,18 @@ final class CheckoutSessions {
     }
 
     /**
-     * Pays the session if it is open: {@code checkout.session.completed}, unless the customer is a
-     * {@code lost.} one. Completes with whether a webhook was delivered (false when none was sent).
+     * Pays the session if it is open (in subscription mode: starts its subscription, whose first
+     * invoice pays): {@code checkout.session.completed}, unless the customer is a {@code lost.} one.
+     * Completes with whether a webhook was delivered (false when none was sent).
      */
     CompletableFuture<Boolean> pay(CheckoutSession session) {
         if (!settled(session).pay()) {
             return CompletableFuture.completedFuture(false);
         }
         LOG.log(System.Logger.Level.INFO, "Stripe stand-in: Checkout Session {0} paid", session.id);
+        if (session.subscriptionMode()) {
+            subscriptions.start(session);
+        }
         if (session.customerEmail != null && session.customerEmail.toLowerCase(Locale.ROOT).startsWith("lost.")) {
             LOG.log(System.Logger.Level.INFO, "Stripe stand-in: the webhook of {0} is lost on purpose ({1})", session.id,
                     session.customerEmail);
@@ -81,13 +90,17 @@ final class CheckoutSessions {
 
     /**
      * A declined card on the open session: {@code payment_intent.payment_failed} about its
-     * PaymentIntent; the session stays open for another attempt.
+     * PaymentIntent; the session stays open for another attempt. In subscription mode nothing is
+     * sent: no subscription or invoice exists until the card pays, and the page says it was declined.
      */
     CompletableFuture<Boolean> decline(CheckoutSession session, String message) {
         if (!"open".equals(settled(session).status())) {
             return CompletableFuture.completedFuture(false);
         }
         LOG.log(System.Logger.Level.INFO, "Stripe stand-in: a card was declined on Checkout Session {0}", session.id);
+        if (session.subscriptionMode()) {
+            return CompletableFuture.completedFuture(false);
+        }
         return webhooks.send("payment_intent.payment_failed", session.declinedPaymentIntent(message, now()));
     }
 }

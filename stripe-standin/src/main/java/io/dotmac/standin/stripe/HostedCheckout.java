@@ -1,5 +1,10 @@
 package io.dotmac.standin.stripe;
 
+import static io.dotmac.standin.stripe.Answers.awaitBriefly;
+import static io.dotmac.standin.stripe.Answers.html;
+import static io.dotmac.standin.stripe.Answers.json;
+import static io.dotmac.standin.stripe.Answers.stripeError;
+
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
@@ -7,16 +12,9 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,12 +32,14 @@ import java.util.regex.Pattern;
  *   <li>{@code POST /checkout/pay/{id}/pay}: pays it, sends {@code checkout.session.completed}, 303 to
  *       its success URL;</li>
  *   <li>{@code POST /checkout/pay/{id}/decline}: a declined card, sends
- *       {@code payment_intent.payment_failed}, the page again with the decline (the session stays
- *       open).</li>
+ *       {@code payment_intent.payment_failed} (in payment mode), the page again with the decline
+ *       (the session stays open).</li>
  * </ul>
+ * A session in subscription mode starts a subscription when paid; Stripe Billing's routes, its
+ * test clock and its hosted invoice pages are {@link SubscriptionRoutes}'.
  * A session left unpaid past its {@code expires_at} expires and sends {@code checkout.session.expired}
- * (a sweep every second). The answer to Pay or Decline waits up to {@value #WEBHOOK_WAIT_SECONDS}
- * seconds for its webhook, so a customer sent to the success page usually finds the payment
+ * (a sweep every second). The answer to Pay or Decline waits a few seconds for its webhooks
+ * ({@link Answers#awaitBriefly}), so a customer sent to the success page usually finds the payment
  * recorded; the retries of a failing endpoint go on in the background.
  *
  * <p>In-process: {@code WireMockConfiguration.options().extensions(new HostedCheckout(webhookUrl, secret))}.
@@ -60,12 +60,12 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
     public static final String DECLINED = "Your card was declined.";
 
     private static final System.Logger LOG = System.getLogger(HostedCheckout.class.getName());
-    private static final long WEBHOOK_WAIT_SECONDS = 3;
     private static final Pattern SESSION = Pattern.compile("/v1/checkout/sessions/([^/]+)");
     private static final Pattern PAGE = Pattern.compile("/checkout/pay/([^/]+)(?:/(pay|decline))?");
 
     private final Webhooks webhooks;
     private final CheckoutSessions sessions;
+    private final SubscriptionRoutes subscriptions;
     private ScheduledExecutorService sweeper;
 
     /** Standalone: configured by {@value #WEBHOOK_URL_ENV} and {@value #WEBHOOK_SECRET_ENV}. */
@@ -80,7 +80,9 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
      */
     public HostedCheckout(String webhookUrl, String webhookSecret) {
         this.webhooks = new Webhooks(webhookUrl, webhookSecret);
-        this.sessions = new CheckoutSessions(webhooks);
+        Subscriptions billing = new Subscriptions(webhooks);
+        this.sessions = new CheckoutSessions(webhooks, billing);
+        this.subscriptions = new SubscriptionRoutes(billing);
     }
 
     /** Sends the webhooks from now on to {@code webhookUrl} (null: nowhere), for a receiver whose port is known late. */
@@ -142,7 +144,7 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
         }
         if (method.equals(RequestMethod.GET) && session.matches()) {
             CheckoutSession found = sessions.find(session.group(1));
-            return found == null ? stripeError(404, "resource_missing", "No such checkout.session: '" + session.group(1) + "'", "session")
+            return found == null ? Answers.missing("checkout.session", session.group(1), "session")
                     : json(200, found.json());
         }
         if (page.matches()) {
@@ -161,7 +163,8 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
                 return html(200, CheckoutPage.render(found, "open".equals(found.status()) ? DECLINED : null));
             }
         }
-        return stripeError(404, null, "Unrecognized request URL (" + method + ": " + path + ").", null);
+        ResponseDefinition billing = subscriptions.answer(request, method, path);
+        return billing != null ? billing : stripeError(404, null, "Unrecognized request URL (" + method + ": " + path + ").", null);
     }
 
     private ResponseDefinition create(LoggedRequest request) {
@@ -171,6 +174,8 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
                     url.getScheme() + "://" + url.getRawAuthority()).json());
         } catch (CheckoutSession.MissingParam e) {
             return stripeError(400, "parameter_missing", e.getMessage(), e.param);
+        } catch (CheckoutSession.InvalidParam e) {
+            return stripeError(400, "parameter_invalid", e.getMessage(), e.param);
         } catch (NumberFormatException e) {
             return stripeError(400, "parameter_invalid_integer", "Invalid integer: " + e.getMessage(), null);
         }
@@ -184,39 +189,5 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
         }
         return ResponseDefinitionBuilder.responseDefinition().withStatus(303)
                 .withHeader("Location", session.successUrl.replace("{CHECKOUT_SESSION_ID}", session.id)).build();
-    }
-
-    /** Waits a little for a webhook's delivery; a slow or failing endpoint is retried in the background. */
-    private static void awaitBriefly(CompletableFuture<Boolean> delivery) {
-        try {
-            delivery.get(WEBHOOK_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Logged by the sender; the customer is answered all the same.
-        }
-    }
-
-    private static ResponseDefinition json(int status, Map<String, Object> body) {
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-                .withHeader("Content-Type", "application/json")
-                .withHeader("Request-Id", "req_" + UUID.randomUUID().toString().replace("-", "").substring(0, 14))
-                .withBody(StripeJson.write(body)).build();
-    }
-
-    /** Stripe's error JSON: {@code {"error": {"type": "invalid_request_error", "code", "message", "param"}}}. */
-    private static ResponseDefinition stripeError(int status, String code, String message, String param) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        error.put("param", param);
-        error.put("type", "invalid_request_error");
-        return json(status, Map.of("error", error));
-    }
-
-    private static ResponseDefinition html(int status, String page) {
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-                .withHeader("Content-Type", "text/html; charset=utf-8").withHeader("Cache-Control", "no-store")
-                .withBody(page).build();
     }
 }

@@ -15,6 +15,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.stripe.Stripe;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
+import com.stripe.model.Invoice;
+import com.stripe.model.InvoicePayment;
+import com.stripe.model.InvoicePaymentCollection;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.Webhook;
@@ -29,6 +32,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +47,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,7 +96,8 @@ class HostedCheckoutTest {
         stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(checkout));
         stripe.start();
         // As billing's stripe-stub mappings route them.
-        stripe.stubFor(any(urlPathMatching("/v1/checkout/sessions.*|/checkout/pay/.*"))
+        stripe.stubFor(any(urlPathMatching("/v1/checkout/sessions.*|/checkout/pay/.*|/v1/subscriptions/.*|/v1/invoices/.*"
+                + "|/v1/invoice_payments|/_standin/subscriptions/.*|/invoice/.*"))
                 .willReturn(aResponse().withStatus(500).withTransformers(HostedCheckout.NAME)));
     }
 
@@ -104,24 +111,41 @@ class HostedCheckoutTest {
 
     // -- as stripe-java and a browser call it
 
-    /** The create request's form as stripe-java encodes billing's SessionCreateParams. */
+    /** The create request's form as stripe-java encodes billing's SessionCreateParams for a one-off payment. */
     static String sessionForm(String reference, String email, long expiresAt) {
+        return encode(sessionParams(reference, email, expiresAt, null));
+    }
+
+    /**
+     * The form of a session in payment mode ({@code interval} null) or in subscription mode, billed
+     * every {@code interval}, its metadata on the subscription rather than the PaymentIntent.
+     */
+    static Map<String, String> sessionParams(String reference, String email, long expiresAt, String interval) {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("mode", "payment");
+        form.put("mode", interval == null ? "payment" : "subscription");
         form.put("success_url", SUCCESS);
         form.put("client_reference_id", reference);
         form.put("expires_at", Long.toString(expiresAt));
-        for (String prefix : new String[] {"metadata", "payment_intent_data[metadata]"}) {
+        for (String prefix : new String[] {"metadata", interval == null ? "payment_intent_data[metadata]" : "subscription_data[metadata]"}) {
             form.put(prefix + "[payment_id]", reference);
             form.put(prefix + "[quote_id]", "q-" + reference);
             form.put(prefix + "[tenant_id]", "tenant-a");
         }
-        form.put("payment_intent_data[description]", "Quote q-" + reference);
+        if (interval == null) {
+            form.put("payment_intent_data[description]", "Quote q-" + reference);
+        } else {
+            form.put("subscription_data[description]", "Quote q-" + reference);
+            form.put("line_items[0][price_data][recurring][interval]", interval);
+        }
         form.put("line_items[0][price_data][currency]", "usd");
         form.put("line_items[0][price_data][unit_amount]", "12000");
         form.put("line_items[0][price_data][product_data][name]", "Quote q-" + reference);
         form.put("line_items[0][quantity]", "1");
         form.put("customer_email", email);
+        return form;
+    }
+
+    static String encode(Map<String, String> form) {
         return form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
@@ -302,5 +326,175 @@ class HostedCheckoutTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> received("checkout.session.completed").size() == 1);
         assertEquals(2, calls.get());
+    }
+
+    /** Stripe Billing's part: subscription-mode sessions, the subscriptions they start, their invoices and the test clock. */
+    @Nested
+    class SubscriptionMode {
+
+        /** Opens a monthly session for {@code email} and pays it on its page; the session's JSON after. */
+        Map<String, Object> subscribe(String reference, String email) {
+            HttpResponse<String> created = call("POST", "/v1/checkout/sessions",
+                    encode(sessionParams(reference, email, inAnHour(), "month")));
+            assertEquals(200, created.statusCode(), created.body());
+            String id = (String) json(created).get("id");
+            assertEquals(303, call("POST", "/checkout/pay/" + id + "/pay", "").statusCode());
+            return retrieve(id);
+        }
+
+        <T> T object(Event event, Class<T> type) {
+            // getObject(): stripe-java reads it, at its own API version, or gives nothing.
+            return type.cast(event.getDataObjectDeserializer().getObject().orElseThrow());
+        }
+
+        Map<String, Object> subscription(String id) {
+            HttpResponse<String> answer = call("GET", "/v1/subscriptions/" + id, null);
+            assertEquals(200, answer.statusCode(), answer.body());
+            return json(answer);
+        }
+
+        HttpResponse<String> nextPeriod(String id, String outcome) {
+            return call("POST", "/_standin/subscriptions/" + id + "/next_period", outcome == null ? "" : "outcome=" + outcome);
+        }
+
+        @Test
+        void payingStartsAMonthlySubscriptionWhoseFirstInvoiceIsPaid() {
+            String reference = UUID.randomUUID().toString();
+            Map<String, Object> session = subscribe(reference, "subscriber@example.com");
+
+            String subscriptionId = "sub_" + reference;
+            String invoiceId = "in_" + reference + "_0";
+            assertEquals("subscription", session.get("mode"));
+            assertEquals("paid", session.get("payment_status"));
+            assertEquals(subscriptionId, session.get("subscription"));
+            assertEquals(invoiceId, session.get("invoice"));
+            assertEquals("cus_" + reference, session.get("customer"));
+            assertNull(session.get("payment_intent"), "the first invoice's PaymentIntent pays, the session names none");
+            // Stripe's order here; the answer to Pay waited for the last.
+            assertEquals(List.of("customer.subscription.created", "invoice.paid", "checkout.session.completed"),
+                    events.stream().map(Event::getType).toList());
+
+            com.stripe.model.Subscription created = object(events.get(0), com.stripe.model.Subscription.class);
+            assertEquals(subscriptionId, created.getId());
+            assertEquals("active", created.getStatus());
+            assertEquals(Map.of("payment_id", reference, "quote_id", "q-" + reference, "tenant_id", "tenant-a"), created.getMetadata());
+            var item = created.getItems().getData().get(0);
+            OffsetDateTime start = Instant.ofEpochSecond(item.getCurrentPeriodStart()).atOffset(ZoneOffset.UTC);
+            assertEquals(start.plusMonths(1).toEpochSecond(), item.getCurrentPeriodEnd());
+            assertEquals("month", item.getPrice().getRecurring().getInterval());
+            assertEquals(12000L, item.getPrice().getUnitAmount());
+
+            Invoice invoice = object(events.get(1), Invoice.class);
+            assertEquals(invoiceId, invoice.getId());
+            assertEquals("paid", invoice.getStatus());
+            assertEquals("subscription_create", invoice.getBillingReason());
+            assertEquals(12000L, invoice.getAmountPaid());
+            assertEquals(subscriptionId, invoice.getParent().getSubscriptionDetails().getSubscription());
+            assertEquals("tenant-a", invoice.getParent().getSubscriptionDetails().getMetadata().get("tenant_id"));
+            assertEquals(item.getCurrentPeriodStart(), invoice.getLines().getData().get(0).getPeriod().getStart());
+            assertEquals(item.getCurrentPeriodEnd(), invoice.getLines().getData().get(0).getPeriod().getEnd());
+            assertEquals(stripe.baseUrl() + "/invoice/" + invoiceId, invoice.getHostedInvoiceUrl());
+
+            assertEquals(subscriptionId, subscription(subscriptionId).get("id"));
+            HttpResponse<String> payments = call("GET", "/v1/invoice_payments?invoice=" + invoiceId, null);
+            assertEquals(200, payments.statusCode());
+            InvoicePayment payment = com.stripe.net.ApiResource.GSON.fromJson(payments.body(), InvoicePaymentCollection.class).getData().get(0);
+            assertEquals("pi_" + reference + "_0", payment.getPayment().getPaymentIntent());
+            assertEquals("paid", payment.getStatus());
+            assertEquals(404, call("GET", "/v1/subscriptions/sub_nobody", null).statusCode());
+        }
+
+        @Test
+        void theNextPeriodIsPaidOrDeclinedAndALatePaymentOnTheInvoicePageMakesItActiveAgain() {
+            String reference = UUID.randomUUID().toString();
+            subscribe(reference, "renewing@example.com");
+            String subscriptionId = "sub_" + reference;
+            events.clear();
+
+            assertEquals(200, nextPeriod(subscriptionId, null).statusCode());
+            assertEquals(List.of("customer.subscription.updated", "invoice.paid"), events.stream().map(Event::getType).toList());
+            Invoice renewal = object(events.get(1), Invoice.class);
+            assertEquals("in_" + reference + "_1", renewal.getId());
+            assertEquals("subscription_cycle", renewal.getBillingReason());
+            com.stripe.model.Subscription renewed = object(events.get(0), com.stripe.model.Subscription.class);
+            var item = renewed.getItems().getData().get(0);
+            assertEquals(item.getCurrentPeriodStart(), renewal.getLines().getData().get(0).getPeriod().getStart());
+            assertEquals(item.getCurrentPeriodStart(), renewal.getPeriodEnd(), "Stripe's own period of a renewal is the one ended");
+            events.clear();
+
+            assertEquals(200, nextPeriod(subscriptionId, "declined").statusCode());
+            assertEquals(List.of("customer.subscription.updated", "invoice.payment_failed"), events.stream().map(Event::getType).toList());
+            assertEquals("past_due", object(events.get(0), com.stripe.model.Subscription.class).getStatus());
+            Invoice failed = object(events.get(1), Invoice.class);
+            assertEquals("open", failed.getStatus());
+            assertEquals(1L, failed.getAttemptCount());
+            events.clear();
+
+            String page = call("GET", "/invoice/" + failed.getId(), null).body();
+            assertEquals("120.00 USD", testid(page, "amount"));
+            assertEquals("open", testid(page, "status"));
+            assertEquals("Your card was declined.", testid(call("POST", "/invoice/" + failed.getId() + "/decline", "").body(), "message"));
+            assertEquals("paid", testid(call("POST", "/invoice/" + failed.getId() + "/pay", "").body(), "status"));
+            assertEquals(List.of("invoice.payment_failed", "invoice.paid", "customer.subscription.updated"),
+                    events.stream().map(Event::getType).toList());
+            assertEquals(2L, object(events.get(0), Invoice.class).getAttemptCount());
+            assertEquals("active", object(events.get(2), com.stripe.model.Subscription.class).getStatus());
+            assertEquals("active", subscription(subscriptionId).get("status"));
+            assertEquals(400, nextPeriod(subscriptionId, "maybe").statusCode());
+        }
+
+        @Test
+        void aSubscriptionSetToCancelAtPeriodEndEndsWithItsPeriod() {
+            String reference = UUID.randomUUID().toString();
+            subscribe(reference, "leaving@example.com");
+            String subscriptionId = "sub_" + reference;
+            events.clear();
+
+            HttpResponse<String> set = call("POST", "/v1/subscriptions/" + subscriptionId, "cancel_at_period_end=true");
+            assertEquals(200, set.statusCode());
+            assertEquals(true, json(set).get("cancel_at_period_end"));
+            assertEquals(200, nextPeriod(subscriptionId, null).statusCode());
+            assertEquals(List.of("customer.subscription.updated", "customer.subscription.deleted"),
+                    events.stream().map(Event::getType).toList());
+            com.stripe.model.Subscription ended = object(events.get(1), com.stripe.model.Subscription.class);
+            assertEquals("canceled", ended.getStatus());
+            assertEquals(ended.getItems().getData().get(0).getCurrentPeriodEnd(), ended.getEndedAt());
+            assertEquals(400, nextPeriod(subscriptionId, null).statusCode(), "an ended subscription has no next period");
+            assertEquals(400, call("DELETE", "/v1/subscriptions/" + subscriptionId, null).statusCode());
+        }
+
+        @Test
+        void aSubscriptionCancelledNowEndsAtOnce() {
+            String reference = UUID.randomUUID().toString();
+            subscribe(reference, "gone@example.com");
+            events.clear();
+
+            HttpResponse<String> cancelled = call("DELETE", "/v1/subscriptions/sub_" + reference, null);
+            assertEquals(200, cancelled.statusCode());
+            assertEquals("canceled", json(cancelled).get("status"));
+            assertEquals(List.of("customer.subscription.deleted"), events.stream().map(Event::getType).toList());
+        }
+
+        @Test
+        void whatStripeRefusesInSubscriptionModeIsRefused() {
+            Map<String, String> noInterval = sessionParams(UUID.randomUUID().toString(), "a@example.com", inAnHour(), "month");
+            noInterval.remove("line_items[0][price_data][recurring][interval]");
+            HttpResponse<String> refused = call("POST", "/v1/checkout/sessions", encode(noInterval));
+            assertEquals(400, refused.statusCode());
+            assertEquals("parameter_invalid", ((Map<?, ?>) json(refused).get("error")).get("code"));
+
+            Map<String, String> intentData = sessionParams(UUID.randomUUID().toString(), "a@example.com", inAnHour(), "month");
+            intentData.put("payment_intent_data[metadata][payment_id]", "x");
+            assertEquals(400, call("POST", "/v1/checkout/sessions", encode(intentData)).statusCode());
+
+            Map<String, String> recurringPayment = sessionParams(UUID.randomUUID().toString(), "a@example.com", inAnHour(), null);
+            recurringPayment.put("line_items[0][price_data][recurring][interval]", "month");
+            assertEquals(400, call("POST", "/v1/checkout/sessions", encode(recurringPayment)).statusCode());
+
+            String id = (String) json(call("POST", "/v1/checkout/sessions",
+                    encode(sessionParams(UUID.randomUUID().toString(), "a@example.com", inAnHour(), "year")))).get("id");
+            call("POST", "/checkout/pay/" + id + "/decline", "");
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> events.isEmpty());
+        }
     }
 }
