@@ -1,5 +1,6 @@
 package io.dotmac.e2e;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -104,6 +105,16 @@ final class Checkout implements AutoCloseable {
     /** Presses Decline on the page (a declined card): the page shows the decline and stays open. */
     static void decline(String page) {
         press(page, "decline", 200);
+    }
+
+    /**
+     * How often a card was declined on the payment's page, as the stand-in logged it: in
+     * subscription mode Stripe tells billing nothing of a declined attempt, so a test learns of
+     * it here.
+     */
+    static int declines(Suite suite, String paymentId) {
+        return suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/checkout/pay/cs_test_" + paymentId + "/decline")))
+                .size();
     }
 
     private static void press(String page, String button, int expected) {

@@ -96,6 +96,11 @@ class CompensationIT {
         int refunds = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/refunds"))
                 .withRequestBody(WireMock.containing(intent))).size();
         assertEquals(1, refunds, "refunds asked of Stripe for " + intent);
+        // The subscription the payment started ended at Stripe, which charges nothing more.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> api.to(Service.BILLING)
+                .queryParam("quote_id", customer.quoteId()).get("/api/v1/billing/subscriptions").then().statusCode(200)
+                .body("items[0].stripe_subscription_id", equalTo(payment.getString("stripe_subscription_id")))
+                .body("items[0].status", equalTo("canceled")));
 
         // The licenses revoked, the order cancelled with its tenant torn down.
         List<Map<String, Object>> licenses = api.to(Service.LICENSING).queryParam("customer_id", customer.slug())

@@ -184,13 +184,21 @@ class LeadToCustomerIT {
                 () -> assertEquals(0, total.compareTo(payment.getObject("amount", BigDecimal.class))),
                 () -> assertEquals(currency, payment.getString("currency")),
                 () -> assertEquals(email, payment.getString("customer_email")),
-                () -> assertTrue(payment.getString("stripe_payment_intent_id").startsWith("pi_")),
+                // Paid as the first invoice of a subscription billed every month or year.
+                () -> assertTrue(payment.getString("stripe_subscription_id").startsWith("sub_")),
+                () -> assertTrue(List.of("month", "year").contains(payment.getString("billing_interval"))),
                 () -> assertEquals(done.getString("context.payment.id"), payment.getString("id")));
         assertEquals(1, api.to(Service.BILLING).get("/api/v1/billing/payments").then().statusCode(200)
                 .extract().jsonPath().getInt("total"), "one payment for the tenant");
         List<LoggedRequest> sessions = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/checkout/sessions"))
                 .withRequestBody(WireMock.containing(quoteId)));
         assertEquals(1, sessions.size(), "Checkout Sessions created at Stripe for the quote");
+        // 4c'. The subscription paying started, as Stripe Billing's webhooks told billing: active, its first invoice paid.
+        await("the quote's subscription").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> api.to(Service.BILLING).queryParam("quote_id", quoteId).get("/api/v1/billing/subscriptions")
+                        .then().statusCode(200).body("total", equalTo(1))
+                        .body("items[0].stripe_subscription_id", equalTo(payment.getString("stripe_subscription_id")))
+                        .body("items[0].status", equalTo("active")));
 
         // 4d. One license per product, each verified by licensing-service and offline with its public key.
         JsonPath licenses = api.to(Service.LICENSING).queryParam("customer_id", slug).queryParam("size", 100)

@@ -33,7 +33,7 @@ class LostWebhookIT {
 
         workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
         api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId()).then().statusCode(200)
-                .body("status", equalTo("succeeded")).body("stripe_payment_intent_id", startsWith("pi_"));
+                .body("status", equalTo("succeeded")).body("stripe_subscription_id", startsWith("sub_"));
         Effects.assertExactlyOneEach(Effects.count(suite, api, List.of(customer)));
     }
 }

@@ -77,6 +77,20 @@ public class Payment extends PanacheEntityBase {
     @Column(name = "refund_reason")
     public String refundReason;
 
+    /**
+     * {@code month} or {@code year} for a quote billed so: the customer pays the first invoice of a
+     * subscription; null for a one-off payment.
+     */
+    @Column(name = "billing_interval")
+    public String billingInterval;
+
+    /** The subscription the payment started, and its first invoice, which it paid (recurring payments). */
+    @Column(name = "stripe_subscription_id")
+    public String stripeSubscriptionId;
+
+    @Column(name = "stripe_invoice_id")
+    public String stripeInvoiceId;
+
     /** When the reconciliation job last asked Stripe about it while it stayed pending. */
     @Column(name = "reconciled_at")
     public OffsetDateTime reconciledAt;

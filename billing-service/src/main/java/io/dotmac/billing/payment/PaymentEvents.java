@@ -27,6 +27,9 @@ final class PaymentEvents {
         data.put("customer_email", payment.customerEmail);
         data.put("stripe_customer_id", payment.stripeCustomerId);
         data.put("stripe_payment_intent_id", payment.stripePaymentIntentId);
+        // A quote billed every month or year: the subscription the payment started (its PaymentIntent is the first invoice's).
+        data.put("billing_interval", payment.billingInterval);
+        data.put("stripe_subscription_id", payment.stripeSubscriptionId);
         data.put("tenant_id", payment.tenantId);
         return OutboxEvent.of(PAYMENT_RECEIVED, payment.quoteId, PAYMENT_RECEIVED, payment.tenantId, data);
     }

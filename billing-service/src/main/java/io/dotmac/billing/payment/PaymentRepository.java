@@ -26,15 +26,16 @@ public class PaymentRepository implements PanacheRepositoryBase<Payment, UUID> {
      * insert waits for the other to commit and inserts nothing). Emits how many rows it inserted.
      */
     public Uni<Integer> insertIfAbsent(UUID id, String tenantId, String quoteId, BigDecimal amount, String currency,
-                                       String customerEmail, String stripeIdempotencyKey, OffsetDateTime checkoutExpiresAt) {
+                                       String customerEmail, String billingInterval, String stripeIdempotencyKey,
+                                       OffsetDateTime checkoutExpiresAt) {
         return getSession().chain(session -> session.createNativeQuery("""
                         INSERT INTO payments (id, tenant_id, quote_id, amount, currency, customer_email, status, stripe_idempotency_key,
-                                              checkout_expires_at)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)
+                                              checkout_expires_at, billing_interval)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9)
                         ON CONFLICT (tenant_id, quote_id) DO NOTHING""")
                 .setParameter(1, id).setParameter(2, tenantId).setParameter(3, quoteId).setParameter(4, amount)
                 .setParameter(5, currency).setParameter(6, customerEmail).setParameter(7, stripeIdempotencyKey)
-                .setParameter(8, checkoutExpiresAt)
+                .setParameter(8, checkoutExpiresAt).setParameter(9, billingInterval)
                 .executeUpdate());
     }
 

@@ -58,8 +58,11 @@ public class PaymentService {
     static final int CALLER_KEY_PART = 180;
     private static final Duration LONGEST_CHECKOUT = Duration.ofHours(24).minusMinutes(5);
 
-    /** The payment to take: the quote's total, currency and customer ({@link PaymentTerms}). */
-    public record NewPayment(String quoteId, BigDecimal amount, String currency, String customerEmail) {
+    /**
+     * The payment to take: the quote's total, currency and customer, and how often it is billed
+     * ({@code month} or {@code year}; null: once) ({@link PaymentTerms}).
+     */
+    public record NewPayment(String quoteId, BigDecimal amount, String currency, String customerEmail, String billingInterval) {
     }
 
     /** The payment after a request; {@code charged} if this request had Stripe take it. */
@@ -89,7 +92,7 @@ public class PaymentService {
         // the same session (Stripe refuses an Idempotency-Key reused with other parameters).
         OffsetDateTime checkoutExpiresAt = stripe.confirmsItself() ? null : now().plus(checkoutExpiry()).truncatedTo(ChronoUnit.SECONDS);
         return payments.insertIfAbsent(id, tenantId, request.quoteId(), request.amount(), request.currency(),
-                        request.customerEmail(), stripeKeyPrefix(callerKey, id), checkoutExpiresAt)
+                        request.customerEmail(), request.billingInterval(), stripeKeyPrefix(callerKey, id), checkoutExpiresAt)
                 .chain(inserted -> payments.findByQuote(tenantId, request.quoteId()));
     }
 
@@ -114,8 +117,9 @@ public class PaymentService {
                         payment.checkoutExpiresAt = session.expiresAt().atOffset(ZoneOffset.UTC);
                     }
                     payment.updatedAt = now();
-                    LOG.infof("payment %s for quote %s: the customer pays on Checkout Session %s until %s", payment.id,
-                            payment.quoteId, session.sessionId(), payment.checkoutExpiresAt);
+                    LOG.infof("payment %s for quote %s: the customer pays on Checkout Session %s until %s%s", payment.id,
+                            payment.quoteId, session.sessionId(), payment.checkoutExpiresAt,
+                            payment.billingInterval == null ? "" : ", starting a subscription billed every " + payment.billingInterval);
                     return new Processed(payment, true);
                 });
             }
@@ -132,18 +136,23 @@ public class PaymentService {
     }
 
     /**
-     * What Stripe reported later (a webhook) about a payment locked by the caller: the
-     * PaymentIntent and customer if not known yet, and the new status if it is a legal move.
+     * What Stripe reported later (a webhook, or the reconciliation job asking) about a payment locked
+     * by the caller: the PaymentIntent, customer, subscription and invoice where not known yet, and
+     * the new status if it is a legal move.
      */
     @WithTransaction
-    public Uni<Payment> recordFromStripe(Payment payment, String paymentIntentId, String customerId,
-                                         PaymentStatus reported, String failureMessage) {
-        if (payment.stripePaymentIntentId == null && paymentIntentId != null) {
-            payment.stripePaymentIntentId = paymentIntentId;
+    public Uni<Payment> recordFromStripe(Payment payment, StripeIds ids, PaymentStatus reported, String failureMessage) {
+        if (payment.stripePaymentIntentId == null && ids.paymentIntentId() != null) {
+            payment.stripePaymentIntentId = ids.paymentIntentId();
             payment.updatedAt = now();
         }
-        if (payment.stripeCustomerId == null && customerId != null) {
-            payment.stripeCustomerId = customerId;
+        if (payment.stripeCustomerId == null && ids.customerId() != null) {
+            payment.stripeCustomerId = ids.customerId();
+            payment.updatedAt = now();
+        }
+        if (payment.stripeSubscriptionId == null && ids.subscriptionId() != null) {
+            payment.stripeSubscriptionId = ids.subscriptionId();
+            payment.stripeInvoiceId = ids.invoiceId();
             payment.updatedAt = now();
         }
         if (reported == null && failureMessage != null && payment.status == PaymentStatus.PENDING) {
@@ -174,13 +183,9 @@ public class PaymentService {
     }
 
     private Uni<Payment> refundAtStripe(Payment payment, String reason) {
-        if (payment.stripePaymentIntentId == null) {
-            // Cannot happen for a payment Stripe reported paid, which names its PaymentIntent.
-            throw new Conflict("Payment " + payment.id + " succeeded without a recorded Stripe PaymentIntent; "
-                    + "refund it in Stripe's dashboard (its charge.refunded webhook records the refund)");
-        }
-        return stripe.refund(new RefundRequest(payment.id, payment.tenantId, payment.quoteId, payment.stripePaymentIntentId,
-                        Money.minorUnits(payment.amount)))
+        return paidBy(payment)
+                .chain(intent -> stripe.refund(new RefundRequest(payment.id, payment.tenantId, payment.quoteId, intent,
+                        Money.minorUnits(payment.amount))))
                 .chain(refund -> {
                     if (!refund.accepted()) {
                         throw new UpstreamFailed("Stripe refused to refund payment " + payment.id + ": refund "
@@ -192,6 +197,28 @@ public class PaymentService {
                     payment.refundReason = reason;
                     return transition(payment, PaymentStatus.REFUNDED, null);
                 });
+    }
+
+    /**
+     * The PaymentIntent that took the payment: its own, or, for a payment that started a
+     * subscription, its first invoice's, the subscription cancelled first so that Stripe charges
+     * nothing more for a customer being given the money back (recorded once known).
+     */
+    private Uni<String> paidBy(Payment payment) {
+        Uni<Void> ended = payment.stripeSubscriptionId == null ? Uni.createFrom().voidItem()
+                : stripe.cancelSubscription(payment.id, payment.stripeSubscriptionId);
+        return ended.chain(() -> {
+            if (payment.stripePaymentIntentId != null) {
+                return Uni.createFrom().item(payment.stripePaymentIntentId);
+            }
+            if (payment.stripeInvoiceId == null) {
+                // Cannot happen for a payment Stripe reported paid, which names its PaymentIntent or its invoice.
+                throw new Conflict("Payment " + payment.id + " succeeded without a recorded Stripe PaymentIntent or invoice; "
+                        + "refund it in Stripe's dashboard (its charge.refunded webhook records the refund)");
+            }
+            return stripe.invoicePaymentIntent(payment.id, payment.stripeInvoiceId)
+                    .invoke(intent -> payment.stripePaymentIntentId = intent);
+        });
     }
 
     public Uni<Payment> get(String tenantId, String id) {
@@ -268,7 +295,7 @@ public class PaymentService {
 
     private static ChargeRequest chargeRequest(Payment payment) {
         return new ChargeRequest(payment.id, payment.tenantId, payment.quoteId, Money.minorUnits(payment.amount),
-                payment.currency, payment.customerEmail, payment.stripeIdempotencyKey);
+                payment.currency, payment.customerEmail, payment.billingInterval, payment.stripeIdempotencyKey);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.Locale;
  * What a payment for a quote takes: the quote's own total, currency and customer, read from
  * crm-service, never the caller's. A caller may still say what it expects to pay; if that differs
  * from the quote it is told so (422), so that a stale or forged price is an error, not a charge.
- * Only an accepted quote is paid (409).
+ * Only an accepted quote is paid (409). A quote billed monthly or annually is paid as a
+ * subscription's first invoice, billed every month or year ({@link #intervalOf}).
  */
 @ApplicationScoped
 public class PaymentTerms {
@@ -67,6 +68,23 @@ public class PaymentTerms {
                     + ", not accepted: only an accepted quote is paid");
         }
         // crm's spelling of the id, so that the payment is found by it however the caller wrote it.
-        return new NewPayment(quote.id() == null ? request.quoteId() : quote.id(), total, currency, email);
+        return new NewPayment(quote.id() == null ? request.quoteId() : quote.id(), total, currency, email,
+                intervalOf(quote.billingCycle(), name));
+    }
+
+    /**
+     * Stripe's interval for the quote's billing cycle: {@code month} for monthly, {@code year} for
+     * annual, none (a one-off payment) for a quote without one; 422 for a cycle Stripe is not asked to bill.
+     */
+    static String intervalOf(String billingCycle, String quoteName) {
+        if (billingCycle == null || billingCycle.isBlank()) {
+            return null;
+        }
+        return switch (billingCycle.trim().toLowerCase(Locale.ROOT)) {
+            case "monthly" -> "month";
+            case "annual" -> "year";
+            default -> throw new Unprocessable("Quote " + quoteName + "'s billing cycle " + billingCycle
+                    + " cannot be billed: monthly or annual");
+        };
     }
 }

@@ -3,6 +3,7 @@ package io.dotmac.billing.reconciliation;
 import io.dotmac.billing.payment.PaymentRepository;
 import io.dotmac.billing.payment.PaymentService;
 import io.dotmac.billing.payment.PaymentStatus;
+import io.dotmac.billing.payment.StripeIds;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.billing.webhook.StripeWebhooks;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -91,7 +92,8 @@ public class PaymentReconciler {
                     LOG.infof("payment %s for quote %s pending since %s: its Checkout Session is %s (%s)", payment.id,
                             payment.quoteId, payment.updatedAt, session.status(), session.paymentStatus());
                     PaymentStatus reported = session.paid() ? PaymentStatus.SUCCEEDED : session.expired() ? PaymentStatus.FAILED : null;
-                    return paymentService.recordFromStripe(payment, session.paymentIntentId(), session.customerId(), reported,
+                    return paymentService.recordFromStripe(payment, new StripeIds(session.paymentIntentId(), session.customerId(),
+                                    session.subscriptionId(), session.invoiceId()), reported,
                                     session.expired() ? StripeWebhooks.SESSION_EXPIRED : null)
                             .map(recorded -> recorded.status != PaymentStatus.PENDING);
                 });
@@ -101,7 +103,7 @@ public class PaymentReconciler {
                 payment.reconciledAt = OffsetDateTime.now(ZoneOffset.UTC);
                 LOG.infof("payment %s for quote %s pending since %s: Stripe says %s", payment.id, payment.quoteId,
                         payment.updatedAt, intent.status());
-                return paymentService.recordFromStripe(payment, intent.paymentIntentId(), intent.customerId(),
+                return paymentService.recordFromStripe(payment, StripeIds.ofIntent(intent.paymentIntentId(), intent.customerId()),
                         reported == PaymentStatus.PENDING ? null : reported, intent.failureMessage())
                         .map(recorded -> recorded.status != PaymentStatus.PENDING);
             });

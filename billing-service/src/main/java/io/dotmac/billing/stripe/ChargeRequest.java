@@ -9,7 +9,9 @@ import java.util.UUID;
  * @param idempotencyKey the payment's prefix of Stripe Idempotency-Keys
  * @param amountMinor the amount in minor units (cents)
  * @param customerEmail may be null: then the PaymentIntent has no customer
+ * @param billingInterval {@code month} or {@code year}: the customer pays on Checkout for a
+ *                        subscription billed so; null: once (and always once when confirmed here)
  */
 public record ChargeRequest(UUID paymentId, String tenantId, String quoteId, long amountMinor, String currency,
-                            String customerEmail, String idempotencyKey) {
+                            String customerEmail, String billingInterval, String idempotencyKey) {
 }

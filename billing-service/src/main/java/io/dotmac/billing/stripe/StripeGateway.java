@@ -10,13 +10,16 @@ import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
+import com.stripe.model.InvoicePayment;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
 import com.stripe.model.StripeError;
+import com.stripe.model.Subscription;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerListParams;
+import com.stripe.param.InvoicePaymentListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
@@ -33,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -61,6 +65,8 @@ public class StripeGateway {
     private static final String REFUND_UNCHANGED = "the payment stays succeeded and the refund is retryable: Stripe "
             + "will not refund twice";
     static final String STRIPE_API = "https://api.stripe.com";
+    /** A subscription in these statuses has ended: Stripe charges nothing more for it. */
+    private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
     /** How long Stripe keeps a Checkout Session open, at the least and at the most. */
     static final Duration SHORTEST_CHECKOUT = Duration.ofMinutes(30);
     static final Duration LONGEST_CHECKOUT = Duration.ofHours(24);
@@ -184,29 +190,42 @@ public class StripeGateway {
     public static StripeCheckout checkout(Session session) {
         return new StripeCheckout(session.getId(), session.getUrl(),
                 session.getExpiresAt() == null ? null : Instant.ofEpochSecond(session.getExpiresAt()), session.getStatus(),
-                session.getPaymentStatus(), session.getPaymentIntent(), session.getCustomer());
+                session.getPaymentStatus(), session.getPaymentIntent(), session.getCustomer(), session.getSubscription(),
+                session.getInvoice());
     }
 
+    /**
+     * One line, the quote's total. Billed every month or year, the session is in subscription mode:
+     * paying it starts a Stripe Billing subscription of that price, whose invoices Stripe charges
+     * from then on; the metadata goes on the subscription (and Stripe copies it to its invoices),
+     * not on a PaymentIntent, which subscription mode does not take.
+     */
     private SessionCreateParams checkoutSession(ChargeRequest request, Instant expiresAt) {
         Map<String, String> metadata = Map.of("payment_id", request.paymentId().toString(), "quote_id", request.quoteId(),
                 "tenant_id", request.tenantId());
+        var price = SessionCreateParams.LineItem.PriceData.builder()
+                .setCurrency(request.currency().toLowerCase(Locale.ROOT))
+                .setUnitAmount(request.amountMinor())
+                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder().setName("Quote " + request.quoteId()).build());
         SessionCreateParams.Builder params = SessionCreateParams.builder()
-                .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(successUrl(config.checkout().successUrl()))
                 .setClientReferenceId(request.paymentId().toString())
                 .setExpiresAt(expiresAt.getEpochSecond())
-                // The session's and its PaymentIntent's: how a webhook of either finds the payment.
-                .putAllMetadata(metadata)
-                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder().putAllMetadata(metadata)
-                        .setDescription("Quote " + request.quoteId()).build())
-                .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
-                        .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
-                                .setCurrency(request.currency().toLowerCase(Locale.ROOT))
-                                .setUnitAmount(request.amountMinor())
-                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
-                                        .setName("Quote " + request.quoteId()).build())
-                                .build())
-                        .build());
+                // The session's and its PaymentIntent's or subscription's: how a webhook of either finds the payment.
+                .putAllMetadata(metadata);
+        if (request.billingInterval() == null) {
+            params.setMode(SessionCreateParams.Mode.PAYMENT)
+                    .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder().putAllMetadata(metadata)
+                            .setDescription("Quote " + request.quoteId()).build());
+        } else {
+            price.setRecurring(SessionCreateParams.LineItem.PriceData.Recurring.builder()
+                    .setInterval("year".equals(request.billingInterval()) ? SessionCreateParams.LineItem.PriceData.Recurring.Interval.YEAR
+                            : SessionCreateParams.LineItem.PriceData.Recurring.Interval.MONTH).build());
+            params.setMode(SessionCreateParams.Mode.SUBSCRIPTION)
+                    .setSubscriptionData(SessionCreateParams.SubscriptionData.builder().putAllMetadata(metadata)
+                            .setDescription("Quote " + request.quoteId()).build());
+        }
+        params.addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L).setPriceData(price.build()).build());
         config.checkout().cancelUrl().filter(url -> !url.isBlank()).ifPresent(params::setCancelUrl);
         if (request.customerEmail() != null) {
             params.setCustomerEmail(request.customerEmail());
@@ -317,6 +336,44 @@ public class StripeGateway {
                 throw translate(request.paymentId(), e, REFUND_UNCHANGED);
             } catch (StripeException e) {
                 throw translate(request.paymentId(), e, REFUND_UNCHANGED);
+            }
+        }), false);
+    }
+
+    /**
+     * Ends the subscription now, unless it has ended already (asked first: Stripe refuses to cancel
+     * a cancelled one). A refund's first step: Stripe then charges nothing more for it.
+     */
+    public Uni<Void> cancelSubscription(UUID paymentId, String subscriptionId) {
+        requireConfigured();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                Subscription subscription = client.v1().subscriptions().retrieve(subscriptionId);
+                if (!ENDED.contains(subscription.getStatus())) {
+                    client.v1().subscriptions().cancel(subscriptionId);
+                    LOG.infof("Stripe subscription %s of payment %s cancelled", subscriptionId, paymentId);
+                }
+                return null;
+            } catch (StripeException e) {
+                throw translate(paymentId, e, REFUND_UNCHANGED);
+            }
+        }), false).replaceWithVoid();
+    }
+
+    /** The PaymentIntent that paid the invoice (a subscription's first): what a refund of it names. */
+    public Uni<String> invoicePaymentIntent(UUID paymentId, String invoiceId) {
+        requireConfigured();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                List<InvoicePayment> paid = client.v1().invoicePayments()
+                        .list(InvoicePaymentListParams.builder().setInvoice(invoiceId).build()).getData();
+                return paid.stream().filter(payment -> "paid".equals(payment.getStatus()) && payment.getPayment() != null
+                                && payment.getPayment().getPaymentIntent() != null)
+                        .map(payment -> payment.getPayment().getPaymentIntent()).findFirst()
+                        .orElseThrow(() -> new Conflict("Stripe names no PaymentIntent that paid invoice " + invoiceId + " of payment "
+                                + paymentId + "; refund it in Stripe's dashboard (its charge.refunded webhook records the refund)"));
+            } catch (StripeException e) {
+                throw translate(paymentId, e, REFUND_UNCHANGED);
             }
         }), false);
     }

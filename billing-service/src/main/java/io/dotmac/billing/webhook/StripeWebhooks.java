@@ -13,6 +13,7 @@ import io.dotmac.billing.payment.Payment;
 import io.dotmac.billing.payment.PaymentRepository;
 import io.dotmac.billing.payment.PaymentService;
 import io.dotmac.billing.payment.PaymentStatus;
+import io.dotmac.billing.payment.StripeIds;
 import io.dotmac.billing.stripe.StripeConfig;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.Unavailable;
@@ -47,16 +48,22 @@ public class StripeWebhooks {
      * metadata's payment id). {@code reported} null: nothing to change (a partial refund, a session
      * completed but not paid yet).
      */
-    private record Update(String paymentIntentId, String checkoutSessionId, Map<String, String> metadata, String customerId,
-                          PaymentStatus reported, String failureMessage) {
+    private record Update(StripeIds ids, String checkoutSessionId, Map<String, String> metadata, PaymentStatus reported,
+                          String failureMessage) {
 
         static Update ofIntent(PaymentIntent intent, PaymentStatus reported, String failureMessage) {
-            return new Update(intent.getId(), null, intent.getMetadata(), intent.getCustomer(), reported, failureMessage);
+            return new Update(StripeIds.ofIntent(intent.getId(), intent.getCustomer()), null, intent.getMetadata(), reported,
+                    failureMessage);
         }
 
+        /** A session in subscription mode names, once paid, the subscription and first invoice instead of a PaymentIntent. */
         static Update ofSession(Session session, PaymentStatus reported, String failureMessage) {
-            return new Update(session.getPaymentIntent(), session.getId(), session.getMetadata(), session.getCustomer(),
-                    reported, failureMessage);
+            return new Update(new StripeIds(session.getPaymentIntent(), session.getCustomer(), session.getSubscription(),
+                    session.getInvoice()), session.getId(), session.getMetadata(), reported, failureMessage);
+        }
+
+        String paymentIntentId() {
+            return ids.paymentIntentId();
         }
     }
 
@@ -117,7 +124,7 @@ public class StripeWebhooks {
             case "charge.refunded" -> {
                 Charge charge = object(event, Charge.class);
                 // Sent for partial refunds too; only a full refund refunds the payment.
-                yield new Update(charge.getPaymentIntent(), null, charge.getMetadata(), charge.getCustomer(),
+                yield new Update(StripeIds.ofIntent(charge.getPaymentIntent(), charge.getCustomer()), null, charge.getMetadata(),
                         Boolean.TRUE.equals(charge.getRefunded()) ? PaymentStatus.REFUNDED : null, null);
             }
             case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> {
@@ -148,8 +155,8 @@ public class StripeWebhooks {
                 // On the hosted page a declined attempt is not the end: the session stays open for another.
                 boolean retryable = payment.checkoutSessionId != null && update.checkoutSessionId() == null
                         && update.reported() == PaymentStatus.FAILED;
-                return paymentService.recordFromStripe(payment, update.paymentIntentId(), update.customerId(),
-                                retryable ? null : update.reported(), update.failureMessage())
+                return paymentService.recordFromStripe(payment, update.ids(), retryable ? null : update.reported(),
+                                update.failureMessage())
                         .call(recorded -> processed.persist(ProcessedWebhookEvent.of(event.getId(), event.getType(),
                                 recorded.tenantId, recorded.id)))
                         .map(recorded -> ack(event, "applied", recorded));

@@ -9,17 +9,21 @@ import static io.dotmac.billing.BillingTestSupport.outboxRows;
 import static io.dotmac.billing.BillingTestSupport.paymentBody;
 import static io.dotmac.billing.BillingTestSupport.processPayment;
 import static io.dotmac.billing.BillingTestSupport.reconcile;
+import static io.dotmac.billing.BillingTestSupport.requestBody;
 import static io.dotmac.billing.BillingTestSupport.unique;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dotmac.billing.reconciliation.PaymentReconciler;
 import io.dotmac.billing.stripe.StripeStub;
+import io.dotmac.billing.testing.CrmStub;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -102,9 +106,14 @@ class CheckoutTest {
         String form = form(created1.get(0));
         assertTrue(form.contains("line_items[0][price_data][unit_amount]=12000"), form);
         assertTrue(form.contains("line_items[0][price_data][currency]=usd"), form);
-        assertTrue(form.contains("mode=payment"), form);
+        // A monthly quote: a subscription billed every month, the metadata on it, not on a PaymentIntent.
+        assertTrue(form.contains("mode=subscription"), form);
+        assertTrue(form.contains("line_items[0][price_data][recurring][interval]=month"), form);
         assertTrue(form.contains("success_url=https://controlplane.local/checkout/paid?session_id={CHECKOUT_SESSION_ID}"), form);
-        assertTrue(form.contains("metadata[payment_id]=" + id) && form.contains("payment_intent_data[metadata][quote_id]=" + quote), form);
+        assertTrue(form.contains("metadata[payment_id]=" + id) && form.contains("subscription_data[metadata][quote_id]=" + quote)
+                && form.contains("subscription_data[metadata][tenant_id]=" + TENANT), form);
+        assertFalse(form.contains("payment_intent_data"), form);
+        assertEquals("month", payment.getString("billing_interval"));
         assertTrue(created1.get(0).getHeader("Idempotency-Key").endsWith("/payment-" + id + ":checkout_session"));
 
         // Asked again (another request, another key): the same page, and Stripe is not asked again.
@@ -113,6 +122,34 @@ class CheckoutTest {
         assertEquals(1, sessionsCreated(id).size());
         assertEquals(0, StripeStub.server().findAll(postRequestedFor(urlPathEqualTo("/v1/payment_intents"))).stream()
                 .filter(request -> form(request).contains(id)).count(), "no PaymentIntent is confirmed by billing itself");
+    }
+
+    @Test
+    void anAnnualQuoteIsBilledEveryYearAndAQuoteWithoutACycleIsPaidOnce() {
+        String annual = UUID.randomUUID().toString();
+        Map<String, Object> yearly = CrmStub.quote(annual, "accepted", "1200.00", "USD", "buyer@example.com");
+        yearly.put("billing_cycle", "annual");
+        CrmStub.serve(yearly);
+        String id = processPayment(OPERATOR, null, requestBody(annual, null, null, null)).statusCode(201)
+                .body("billing_interval", equalTo("year")).extract().path("id");
+        assertTrue(form(sessionsCreated(id).get(0)).contains("line_items[0][price_data][recurring][interval]=year"));
+
+        String once = UUID.randomUUID().toString();
+        Map<String, Object> oneOff = CrmStub.quote(once, "accepted", "30.00", "USD", "buyer@example.com");
+        oneOff.put("billing_cycle", null);
+        CrmStub.serve(oneOff);
+        String paymentId = processPayment(OPERATOR, null, requestBody(once, null, null, null)).statusCode(201)
+                .body("billing_interval", nullValue()).extract().path("id");
+        String form = form(sessionsCreated(paymentId).get(0));
+        assertTrue(form.contains("mode=payment") && form.contains("payment_intent_data[metadata][quote_id]=" + once), form);
+        assertFalse(form.contains("recurring"), form);
+
+        String weekly = UUID.randomUUID().toString();
+        Map<String, Object> everyWeek = CrmStub.quote(weekly, "accepted", "5.00", "USD", "buyer@example.com");
+        everyWeek.put("billing_cycle", "weekly");
+        CrmStub.serve(everyWeek);
+        processPayment(OPERATOR, null, requestBody(weekly, null, null, null)).statusCode(422)
+                .body("detail", containsString("billing cycle weekly cannot be billed"));
     }
 
     @Test

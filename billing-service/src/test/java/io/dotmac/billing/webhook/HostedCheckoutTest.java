@@ -1,6 +1,9 @@
 package io.dotmac.billing.webhook;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.dotmac.billing.BillingTestSupport.age;
 import static io.dotmac.billing.BillingTestSupport.get;
@@ -12,6 +15,7 @@ import static io.dotmac.billing.BillingTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,12 +43,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A customer on the hosted Checkout page, end to end through billing's API: the payment opens a
- * session on the stand-in ({@link HostedCheckout}), the customer follows its {@code checkout_url},
- * declines, pays, or leaves the page open until it closes, and billing learns each outcome from
- * the signed webhook the stand-in sends to its endpoint (or, when that webhook is lost, from the
- * session, asked by the reconciliation job). Sessions close after 12 seconds here, an expiry
- * billing accepts because the API is a stand-in, not Stripe's.
+ * A customer on the hosted Checkout page, end to end through billing's API: the payment for a
+ * monthly quote opens a session in subscription mode on the stand-in ({@link HostedCheckout}),
+ * the customer follows its {@code checkout_url}, declines, pays, or leaves the page open until it
+ * closes, and billing learns each outcome from the signed webhooks the stand-in sends to its
+ * endpoint (or, when that webhook is lost, from the session, asked by the reconciliation job).
+ * The subscription paying starts renews on the stand-in's test clock, and a refund ends it.
+ * Sessions close after 12 seconds here, an expiry billing accepts because the API is a stand-in.
  */
 @QuarkusTest
 @TestProfile(HostedCheckoutTest.OnAShortCheckout.class)
@@ -116,6 +121,21 @@ class HostedCheckoutTest {
         assertEquals(Stripe.API_VERSION, HostedCheckout.API_VERSION);
     }
 
+    /** The stand-in's test clock: the subscription's next period, paid or declined. */
+    private static void nextPeriod(String subscription, String outcome) {
+        given().contentType("application/x-www-form-urlencoded").formParam("outcome", outcome)
+                .when().post(StripeStub.server().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period")
+                .then().statusCode(200);
+    }
+
+    /** A payment for a new monthly quote, paid on its page: its id. */
+    private static String paid(String quote, String amount) {
+        String[] payment = newPayment(quote, amount, "buyer." + quote.substring(0, 8) + "@example.com");
+        assertEquals(303, press(payment[1], "pay").statusCode());
+        awaitPayment(payment[0], "succeeded", null);
+        return payment[0];
+    }
+
     @Test
     void aCustomerDeclinedOnThePageTriesAgainAndPaysAndBillingHearsItByWebhook() {
         String quote = UUID.randomUUID().toString();
@@ -129,17 +149,24 @@ class HostedCheckoutTest {
         assertEquals("Quote " + quote, testid(html, "product"));
         assertTrue(html.contains("data-testid=\"pay-button\"") && html.contains("data-testid=\"decline-button\""), html);
 
+        // In subscription mode Stripe tells billing nothing of a declined attempt: the page does the customer.
         Response declined = press(page, "decline");
         assertEquals(200, declined.statusCode());
         assertEquals("Your card was declined.", testid(declined.asString(), "message"));
-        awaitPayment(id, "pending", "Your card was declined.");
+        get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("pending"));
 
         Response paid = press(page, "pay");
         assertEquals(303, paid.statusCode());
         assertEquals("https://controlplane.local/checkout/paid?session_id=cs_test_" + id, paid.header("Location"));
         awaitPayment(id, "succeeded", null);
-        get(OPERATOR, "/api/v1/billing/payments/" + id).body("stripe_payment_intent_id", equalTo("pi_cs_test_" + id));
+        get(OPERATOR, "/api/v1/billing/payments/" + id).body("billing_interval", equalTo("month"))
+                .body("stripe_subscription_id", equalTo("sub_" + id)).body("stripe_invoice_id", equalTo("in_" + id + "_0"))
+                .body("stripe_customer_id", equalTo("cus_" + id)).body("stripe_payment_intent_id", nullValue());
         assertEquals(1, outboxRows(pool, quote).size(), "billing.payment.received written once");
+        // The subscription it started, as Stripe Billing's webhooks told billing: active, its first invoice paid.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(OPERATOR).queryParam("quote_id", quote)
+                .when().get("/api/v1/billing/subscriptions").then().statusCode(200).body("total", equalTo(1))
+                .body("items[0].stripe_subscription_id", equalTo("sub_" + id)).body("items[0].status", equalTo("active")));
 
         // Paid again on a completed page: the customer is sent on, nothing else happens.
         assertEquals(303, press(page, "pay").statusCode());
@@ -161,7 +188,8 @@ class HostedCheckoutTest {
 
         assertEquals(1, StripeStub.server().findAll(getRequestedFor(urlPathEqualTo("/v1/checkout/sessions/cs_test_" + id))).size());
         get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("succeeded"))
-                .body("stripe_payment_intent_id", equalTo("pi_cs_test_" + id)).body("failure_message", nullValue());
+                .body("stripe_subscription_id", equalTo("sub_" + id)).body("stripe_invoice_id", equalTo("in_" + id + "_0"))
+                .body("failure_message", nullValue());
         assertEquals(1, outboxRows(pool, quote).size());
     }
 
@@ -175,5 +203,44 @@ class HostedCheckoutTest {
                         .body("failure_message", equalTo(StripeWebhooks.SESSION_EXPIRED)));
         assertEquals("expired", testid(given().when().get(payment[1]).asString(), "status"));
         assertEquals(0, outboxRows(pool, quote).size());
+    }
+
+    @Test
+    void theSubscriptionAPaymentStartedRenewsOnTheTestClockAndBillingPublishesEachPaidInvoiceOnce() {
+        String quote = UUID.randomUUID().toString();
+        String id = paid(quote, "99.00");
+        String subscription = "sub_" + id;
+
+        nextPeriod(subscription, "paid");
+        nextPeriod(subscription, "declined");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(2,
+                outboxRows(pool, "billing.invoice.paid", subscription).size(), "the first invoice and the renewal's"));
+        assertEquals(1, outboxRows(pool, "billing.invoice.payment_failed", subscription).size());
+        String recorded = given().auth().oauth2(OPERATOR).queryParam("quote_id", quote).when().get("/api/v1/billing/subscriptions")
+                .then().statusCode(200).body("items[0].status", equalTo("past_due")).extract().path("items[0].id");
+        given().auth().oauth2(OPERATOR).when().get("/api/v1/billing/subscriptions/" + recorded).then().statusCode(200)
+                .body("invoices.size()", equalTo(3)).body("invoices.status", hasItems("paid", "open"));
+    }
+
+    @Test
+    void refundingAPaymentThatStartedASubscriptionEndsItAndGivesBackWhatItsFirstInvoiceTook() {
+        String quote = UUID.randomUUID().toString();
+        String id = paid(quote, "60.00");
+
+        given().auth().oauth2(OPERATOR).contentType("application/json").body("{\"reason\": \"provisioning failed\"}")
+                .when().post("/api/v1/billing/payments/" + id + "/refund").then().statusCode(200)
+                .body("status", equalTo("refunded")).body("stripe_payment_intent_id", equalTo("pi_" + id + "_0"));
+        given().auth().oauth2(OPERATOR).when().post("/api/v1/billing/payments/" + id + "/refund").then().statusCode(200)
+                .body("status", equalTo("refunded"));
+
+        assertEquals(1, StripeStub.server().findAll(deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/sub_" + id))).size(),
+                "the subscription cancelled once");
+        assertEquals(1, StripeStub.server().findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))
+                .withRequestBody(containing("payment_intent=pi_" + id + "_0"))).size(), "one refund, of the invoice's PaymentIntent");
+        given().when().get(StripeStub.server().baseUrl() + "/v1/subscriptions/sub_" + id).then().statusCode(200)
+                .body("status", equalTo("canceled"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(1,
+                outboxRows(pool, "billing.subscription.cancelled", "sub_" + id).size()));
     }
 }

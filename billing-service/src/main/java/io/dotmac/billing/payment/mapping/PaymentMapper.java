@@ -29,7 +29,8 @@ public final class PaymentMapper {
 
     public static PaymentResponse toResponse(Payment payment) {
         return new PaymentResponse(payment.id, payment.quoteId, payment.amount, payment.currency, payment.customerEmail,
-                payment.status.value(), payment.stripeCustomerId, payment.stripePaymentIntentId, payment.failureMessage,
+                payment.status.value(), payment.billingInterval, payment.stripeCustomerId, payment.stripeSubscriptionId,
+                payment.stripeInvoiceId, payment.stripePaymentIntentId, payment.failureMessage,
                 payment.checkoutUrl, payment.checkoutExpiresAt, payment.createdAt, payment.updatedAt, payment.succeededAt,
                 payment.refundedAt, payment.stripeRefundId, payment.refundReason);
     }
