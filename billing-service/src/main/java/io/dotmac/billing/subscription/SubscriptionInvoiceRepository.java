@@ -22,6 +22,10 @@ public class SubscriptionInvoiceRepository implements PanacheRepositoryBase<Subs
         return find("stripeInvoiceId", stripeInvoiceId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    public Uni<SubscriptionInvoice> findForTenant(String tenantId, UUID id) {
+        return find("tenantId = ?1 and id = ?2", tenantId, id).firstResult();
+    }
+
     /** The subscription's invoices, the latest period first. */
     public Uni<List<SubscriptionInvoice>> ofSubscription(UUID subscriptionId) {
         return find("subscriptionId", Sort.descending("periodStart").and("createdAt", Sort.Direction.Descending), subscriptionId)

@@ -224,6 +224,19 @@ public class SubscriptionService {
                 .onItem().ifNull().failWith(() -> new NotFound("Subscription " + id + " not found"));
     }
 
+    /** The tenant's invoice with its subscription (404 if unknown or another tenant's). */
+    public Uni<InvoiceOf> invoice(String tenantId, String id) {
+        UUID uuid = parse(id);
+        return (uuid == null ? Uni.createFrom().<SubscriptionInvoice>nullItem() : invoices.findForTenant(tenantId, uuid))
+                .onItem().ifNull().failWith(() -> new NotFound("Invoice " + id + " not found"))
+                .chain(invoice -> subscriptions.findForTenant(tenantId, invoice.subscriptionId)
+                        .map(subscription -> new InvoiceOf(subscription, invoice)));
+    }
+
+    /** An invoice and the subscription it bills. */
+    public record InvoiceOf(Subscription subscription, SubscriptionInvoice invoice) {
+    }
+
     public Uni<List<SubscriptionInvoice>> invoicesOf(Subscription subscription) {
         return invoices.ofSubscription(subscription.id);
     }

@@ -10,9 +10,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A customer's license for one product, from one purchase (the source), with its signed key. The
- * key is made once, at issue; suspension and revocation change the record, which verification
- * consults, never the key the customer holds.
+ * A customer's license for one product, from one purchase (the source), with its signed key. A
+ * key is made at issue and at each renewal (which extends the expiry: the earlier key is kept as a
+ * {@link SupersededKey}); suspension and revocation change the record, which verification
+ * consults, never a key the customer holds.
  */
 @Entity
 @Table(name = "licenses")
@@ -73,6 +74,24 @@ public class License extends PanacheEntityBase {
             return status;
         }
         return now.isBefore(expiresAt) ? status : LicenseStatus.EXPIRED;
+    }
+
+    /** Whether a renewal to {@code periodEnd} extends it: it is not revoked, and runs out before. */
+    boolean renewableTo(Instant periodEnd) {
+        return status != LicenseStatus.REVOKED && periodEnd.isAfter(expiresAt);
+    }
+
+    /**
+     * Runs until {@code periodEnd} under {@code newKey}, signed so ({@link #renewableTo} first); the
+     * key it had is returned, to stay valid until its own expiry.
+     */
+    SupersededKey extendTo(Instant periodEnd, String newKeyId, String newKey, Instant now) {
+        SupersededKey old = SupersededKey.of(this, now);
+        expiresAt = periodEnd;
+        keyId = newKeyId;
+        licenseKey = newKey;
+        updatedAt = now;
+        return old;
     }
 
     /** Only an active license can be suspended. */

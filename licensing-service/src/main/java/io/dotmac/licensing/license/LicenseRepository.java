@@ -10,6 +10,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,6 +45,19 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
      * once. A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
      * The fixed order makes concurrent callers lock the rows in the same order, never each other's first.
      */
+    /**
+     * Claims the renewal of the source's set by the invoice: true for the first claim; a concurrent
+     * second waits for the first's transaction and then finds it taken.
+     */
+    public Uni<Boolean> claimRenewal(String tenantId, String invoiceId, String sourceId, Instant periodEnd) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO license_renewals (tenant_id, invoice_id, source_id, period_end)
+                        VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING""")
+                .setParameter(1, tenantId).setParameter(2, invoiceId).setParameter(3, sourceId).setParameter(4, periodEnd)
+                .executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
     public Uni<List<License>> lockSource(String tenantId, String sourceId) {
         return find("tenantId = ?1 and lower(sourceId) = lower(?2)", Sort.by("customerId").and("productCode").and("id"),
                 tenantId, sourceId).withLock(LockModeType.PESSIMISTIC_WRITE).list();

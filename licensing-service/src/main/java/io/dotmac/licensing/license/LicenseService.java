@@ -6,7 +6,9 @@ import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.error.DomainException.UpstreamFailed;
 import io.dotmac.common.metrics.Funnel;
+import io.dotmac.common.payment.PaidInvoices;
 import io.dotmac.common.payment.PaidQuotes;
+import io.dotmac.common.payment.SubscriptionInvoice;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
 import io.dotmac.common.rest.Page;
@@ -49,11 +51,15 @@ public class LicenseService {
     private final SigningKeys keys;
     private final Funnel funnel;
     private final PaidQuotes paid;
+    private final PaidInvoices paidInvoices;
     private final CrmQuotes crm;
+    private final SupersededKeyRepository supersededKeys;
 
     LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys, Funnel funnel,
-                   PaidQuotes paid, CrmQuotes crm) {
+                   PaidQuotes paid, PaidInvoices paidInvoices, CrmQuotes crm, SupersededKeyRepository supersededKeys) {
         this.licenses = licenses;
+        this.paidInvoices = paidInvoices;
+        this.supersededKeys = supersededKeys;
         this.entitlements = entitlements;
         this.keys = keys;
         this.funnel = funnel;
@@ -195,6 +201,52 @@ public class LicenseService {
         });
     }
 
+    /**
+     * The invoice that renews the licenses bought with {@code sourceId}: billing-service must report
+     * it paid (409 otherwise) and billing that quote (422 otherwise, or for an invoice it does not
+     * know); 503 if it cannot be asked. Not transactional, like {@link #bought}.
+     */
+    public Uni<SubscriptionInvoice> paidFor(String sourceId, String invoiceId) {
+        return paidInvoices.requirePaid(invoiceId, sourceId, "Licenses of quote " + sourceId + " cannot be renewed");
+    }
+
+    /**
+     * Extends, once per invoice, every license of {@code sourceId} that is not revoked to the end of
+     * the period {@code invoice} paid for, each under a new key signed with that expiry; a license
+     * running longer already is left as it is (an invoice delivered late never shortens one). The
+     * renewal is claimed first, so that of two requests for one invoice the second finds it done
+     * (and returns the licenses as they are). 409 if the source has no licenses in this tenant.
+     */
+    @WithTransaction
+    public Uni<RenewedLicenses> renew(String tenantId, String sourceId, SubscriptionInvoice invoice) {
+        Instant periodEnd = invoice.periodEnd().toInstant().truncatedTo(ChronoUnit.SECONDS);
+        return licenses.lockSource(tenantId, sourceId).chain(found -> {
+            if (found.isEmpty()) {
+                throw new Conflict("Quote " + sourceId + " has no licenses in this tenant to renew");
+            }
+            // The source as licensing spells it, whatever the caller's case.
+            String source = found.get(0).sourceId;
+            return licenses.claimRenewal(tenantId, invoice.id(), source, periodEnd).chain(claimed -> {
+                if (!claimed) {
+                    return Uni.createFrom().item(new RenewedLicenses(source, invoice.id(), periodEnd, false, found));
+                }
+                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                List<SupersededKey> replaced = new ArrayList<>();
+                for (License license : found) {
+                    if (license.renewableTo(periodEnd)) {
+                        String key = keys.signer().sign(new LicenseKeyVerifier.Claims(keys.keyId(), license.id, tenantId,
+                                license.customerId, license.productCode, license.seats, List.of(license.features), now, periodEnd));
+                        replaced.add(license.extendTo(periodEnd, keys.keyId(), key, now));
+                    }
+                }
+                LOG.infof("Invoice %s renewed %d of %d license(s) of quote %s in tenant %s until %s", invoice.id(), replaced.size(),
+                        found.size(), source, tenantId, periodEnd);
+                RenewedLicenses renewed = new RenewedLicenses(source, invoice.id(), periodEnd, true, found);
+                return replaced.isEmpty() ? Uni.createFrom().item(renewed) : supersededKeys.persist(replaced).replaceWith(renewed);
+            });
+        });
+    }
+
     private static SortedMap<String, Integer> seatsByProduct(List<ProductQuantity> products) {
         SortedMap<String, Integer> seats = new TreeMap<>();
         for (ProductQuantity product : products) {
@@ -267,21 +319,34 @@ public class LicenseService {
                     ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SIGNATURE));
         }
         LicenseKeyVerifier.Claims claims = signed.claims();
-        return licenses.findForVerification(claims.licenseId()).map(license -> {
-            // Another deployment's license under the same key, or one this database lost.
-            if (license == null || !license.licenseKey.equals(key.trim())) {
-                return new Verification(Verification.Reason.UNKNOWN, claims.licenseId(), claims.tenantId(),
-                        claims.productCode(), claims.customerId(), claims.expiresAt());
+        return licenses.findForVerification(claims.licenseId()).chain(license -> {
+            if (license == null) {
+                return Uni.createFrom().item(unknown(claims));
             }
-            Verification.Reason reason = switch (license.statusAt(Instant.now())) {
-                case ACTIVE -> Verification.Reason.VALID;
-                case SUSPENDED -> Verification.Reason.SUSPENDED;
-                case REVOKED -> Verification.Reason.REVOKED;
-                case EXPIRED -> Verification.Reason.EXPIRED;
-            };
-            return new Verification(reason, license.id, license.tenantId, license.productCode, license.customerId,
-                    license.expiresAt);
+            if (license.licenseKey.equals(key.trim())) {
+                return Uni.createFrom().item(verified(license, license.expiresAt));
+            }
+            // A key a renewal replaced: valid until its own expiry, with the license's status.
+            return supersededKeys.find(license.id, key.trim())
+                    .map(earlier -> earlier == null ? unknown(claims) : verified(license, earlier.expiresAt));
         });
+    }
+
+    /** Another deployment's license under the same key, or one this database lost. */
+    private static Verification unknown(LicenseKeyVerifier.Claims claims) {
+        return new Verification(Verification.Reason.UNKNOWN, claims.licenseId(), claims.tenantId(), claims.productCode(),
+                claims.customerId(), claims.expiresAt());
+    }
+
+    /** A key of the license that runs until {@code expiresAt}: revoked, expired, suspended or valid. */
+    private static Verification verified(License license, Instant expiresAt) {
+        Instant now = Instant.now();
+        LicenseStatus status = license.statusAt(now);
+        Verification.Reason reason = status == LicenseStatus.REVOKED ? Verification.Reason.REVOKED
+                : !now.isBefore(expiresAt) ? Verification.Reason.EXPIRED
+                : status == LicenseStatus.SUSPENDED ? Verification.Reason.SUSPENDED
+                : Verification.Reason.VALID;
+        return new Verification(reason, license.id, license.tenantId, license.productCode, license.customerId, expiresAt);
     }
 
     private static DomainException notFound(UUID id) {

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stands in for billing-service: a WireMock server on a free loopback port that the billing REST
@@ -43,6 +44,16 @@ public class BillingStub extends StandIn {
     /** billing-service has no payment for the quote: its 404 problem. */
     public static void noPayment(String quoteId) {
         serveNoPayment(server(), quoteId);
+    }
+
+    /**
+     * billing-service has an invoice of the quote's subscription in this status, paying for the
+     * period from {@code periodStart} to {@code periodEnd} (ISO 8601); returns it (its id: {@code id}).
+     */
+    public static Map<String, Object> invoice(String quoteId, String status, String periodStart, String periodEnd) {
+        Map<String, Object> invoice = billingInvoice(quoteId, status, periodStart, periodEnd);
+        serveInvoice(server(), invoice);
+        return invoice;
     }
 
     /** billing-service answers this for the quote. */

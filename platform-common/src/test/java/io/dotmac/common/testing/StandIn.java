@@ -101,6 +101,36 @@ public abstract class StandIn implements QuarkusTestResourceLifecycleManager {
         return payment;
     }
 
+    /**
+     * A subscription's invoice of the quote as billing-service's API shows it (its InvoiceResponse,
+     * snake_case): {@code status} (paid, open...), 99.00 USD, for the period from {@code periodStart}
+     * to {@code periodEnd} (ISO 8601).
+     */
+    public static Map<String, Object> billingInvoice(String quoteId, String status, String periodStart, String periodEnd) {
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> invoice = new LinkedHashMap<>();
+        invoice.put("id", id);
+        invoice.put("subscription_id", UUID.randomUUID().toString());
+        invoice.put("quote_id", quoteId);
+        invoice.put("stripe_invoice_id", "in_" + id.replace("-", ""));
+        invoice.put("status", status);
+        invoice.put("amount_due", new BigDecimal("99.00"));
+        invoice.put("amount_paid", "paid".equals(status) ? new BigDecimal("99.00") : new BigDecimal("0.00"));
+        invoice.put("currency", "USD");
+        invoice.put("period_start", periodStart);
+        invoice.put("period_end", periodEnd);
+        invoice.put("hosted_invoice_url", "https://invoice.stripe.test/i/" + id);
+        invoice.put("billing_reason", "subscription_cycle");
+        invoice.put("attempt_count", 1);
+        invoice.put("paid_at", "paid".equals(status) ? periodStart : null);
+        return invoice;
+    }
+
+    /** billing-service serves the invoice (a map as {@link #billingInvoice} makes) at its id. */
+    protected static void serveInvoice(WireMockServer server, Map<String, Object> invoice) {
+        server.stubFor(get(urlEqualTo("/api/v1/billing/invoices/" + invoice.get("id"))).willReturn(okJson(json(invoice))));
+    }
+
     /** Where crm-service serves a quote. */
     public static String quotePath(String quoteId) {
         return "/api/v1/crm/quotes/" + quoteId;

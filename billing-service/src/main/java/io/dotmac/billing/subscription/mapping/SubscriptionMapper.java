@@ -17,11 +17,12 @@ public final class SubscriptionMapper {
         return new SubscriptionResponse(subscription.id, subscription.quoteId, subscription.stripeSubscriptionId,
                 subscription.stripeCustomerId, subscription.status, subscription.cancelAtPeriodEnd, subscription.currentPeriodStart,
                 subscription.currentPeriodEnd, subscription.canceledAt, subscription.createdAt, subscription.updatedAt,
-                invoices == null ? null : invoices.stream().map(SubscriptionMapper::toResponse).toList());
+                invoices == null ? null : invoices.stream().map(invoice -> toInvoiceResponse(subscription, invoice)).toList());
     }
 
-    public static InvoiceResponse toResponse(SubscriptionInvoice invoice) {
-        return new InvoiceResponse(invoice.id, invoice.stripeInvoiceId, invoice.status, invoice.amountDue, invoice.amountPaid,
+    public static InvoiceResponse toInvoiceResponse(Subscription subscription, SubscriptionInvoice invoice) {
+        return new InvoiceResponse(invoice.id, subscription.id, subscription.quoteId, invoice.stripeInvoiceId, invoice.status,
+                invoice.amountDue, invoice.amountPaid,
                 invoice.currency, invoice.periodStart, invoice.periodEnd, invoice.hostedInvoiceUrl, invoice.billingReason,
                 invoice.attemptCount, invoice.paidAt);
     }

@@ -4,8 +4,12 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** An invoice of a subscription: what it asks and what was paid, for which period, and where the customer pays it. */
-public record InvoiceResponse(UUID id, String stripeInvoiceId, String status, BigDecimal amountDue, BigDecimal amountPaid,
+/**
+ * An invoice of a subscription: what it asks and what was paid, for which period, and where the
+ * customer pays it; the subscription and quote it bills.
+ */
+public record InvoiceResponse(UUID id, UUID subscriptionId, String quoteId, String stripeInvoiceId, String status,
+                              BigDecimal amountDue, BigDecimal amountPaid,
                               String currency, OffsetDateTime periodStart, OffsetDateTime periodEnd, String hostedInvoiceUrl,
                               String billingReason, int attemptCount, OffsetDateTime paidAt) {
 }

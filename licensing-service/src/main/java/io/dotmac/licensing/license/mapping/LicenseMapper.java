@@ -4,9 +4,11 @@ import io.dotmac.licensing.license.BillingCycle;
 import io.dotmac.licensing.license.IssueLicenses;
 import io.dotmac.licensing.license.IssuedLicenses;
 import io.dotmac.licensing.license.License;
+import io.dotmac.licensing.license.RenewedLicenses;
 import io.dotmac.licensing.license.RevokedLicenses;
 import io.dotmac.licensing.license.Verification;
 import io.dotmac.licensing.license.rest.IssueRequest;
+import io.dotmac.licensing.license.rest.LicenseRenewal;
 import io.dotmac.licensing.license.rest.LicenseSet;
 import io.dotmac.licensing.license.rest.LicenseView;
 import io.dotmac.licensing.license.rest.RevokedSource;
@@ -30,6 +32,11 @@ public final class LicenseMapper {
 
     public static LicenseSet toSet(IssuedLicenses issued) {
         return new LicenseSet(issued.customerId(), issued.sourceId(), toViews(issued.licenses()));
+    }
+
+    public static LicenseRenewal toRenewal(RenewedLicenses renewed) {
+        return new LicenseRenewal(renewed.sourceId(), renewed.invoiceId(), renewed.periodEnd(), renewed.renewed(),
+                toViews(renewed.licenses()));
     }
 
     public static RevokedSource toRevoked(RevokedLicenses revoked) {

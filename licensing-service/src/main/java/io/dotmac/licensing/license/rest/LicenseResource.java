@@ -139,6 +139,25 @@ public class LicenseResource {
     }
 
     @POST
+    @Path("/renew")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Renew the licenses bought with a quote (source_id) for the period a paid invoice of its "
+            + "subscription covers: each license not revoked that runs out before the invoice's period_end gets a new key "
+            + "signed with that expiry (its earlier key stays valid until its own). billing-service must report the invoice "
+            + "paid (409 otherwise) and billing that quote (422 otherwise); 409 if the quote has no licenses here; 503 "
+            + "(retryable) if billing-service cannot be asked. Once per invoice: asked again, 200 with renewed false")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> renew(@Valid @NotNull RenewRequest body) {
+        String tenantId = tenant.id();
+        String sourceId = body.sourceId().trim();
+        // billing-service is asked first, outside the Idempotency-Key's transaction, as for issue.
+        return licenses.paidFor(sourceId, body.invoiceId().toString()).chain(invoice -> idempotency.run(
+                () -> licenses.renew(tenantId, sourceId, invoice).map(renewed -> Response.ok(LicenseMapper.toRenewal(renewed)).build())));
+    }
+
+    @POST
     @Path("/verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
