@@ -13,8 +13,8 @@ import java.util.UUID;
  * One email and the record of its delivery. It is written before the first send attempt, so that
  * every attempt (the API's, the background retrier's, another replica's) works from the same row
  * and the same Message-ID. Its kind says which of the kind-specific columns it has: the welcome
- * email's tenant platform, the payment request's quote and checkout page, or the journey-failed
- * email's quote and what became of its payment.
+ * email's tenant platform, the payment request's quote and checkout page, the journey-failed
+ * email's quote and what became of its payment, or the receipt's quote and paid invoice.
  */
 @Entity
 @Table(name = "notifications")
@@ -23,6 +23,7 @@ public class Notification extends PanacheEntityBase {
     public static final String WELCOME_EMAIL = "welcome_email";
     public static final String PAYMENT_REQUEST = "payment_request";
     public static final String JOURNEY_FAILED = "journey_failed";
+    public static final String RECEIPT = "receipt";
 
     @Id
     public UUID id;
@@ -65,6 +66,20 @@ public class Notification extends PanacheEntityBase {
     /** Why that payment failed, as billing-service said it (Stripe's message, say); null if it did not say. */
     @Column(name = "failure_message")
     public String failureMessage;
+
+    /** The receipt's invoice (billing-service's id) and its page on Stripe. */
+    @Column(name = "invoice_id")
+    public String invoiceId;
+
+    @Column(name = "invoice_url")
+    public String invoiceUrl;
+
+    /** The period the receipt's invoice paid for. */
+    @Column(name = "period_start")
+    public OffsetDateTime periodStart;
+
+    @Column(name = "period_end")
+    public OffsetDateTime periodEnd;
 
     public String subject;
 

@@ -27,8 +27,9 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     private static final String INSERT_IF_ABSENT = """
             INSERT INTO notifications (id, tenant_id, kind, recipient, customer_name, tenant_subdomain, tenant_url,
                                        quote_id, payment_url, amount, currency, payment_expires_at,
-                                       payment_status, failure_message, subject, status, message_id, next_attempt_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'queued', ?16, now())
+                                       payment_status, failure_message, invoice_id, invoice_url, period_start, period_end,
+                                       subject, status, message_id, next_attempt_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, 'queued', ?20, now())
             ON CONFLICT DO NOTHING""";
 
     // An attempt is claimed by the one statement that finds it queued, due and not leased; the
@@ -65,7 +66,7 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     public Uni<Boolean> insertIfAbsent(Notification n) {
         return execute(INSERT_IF_ABSENT, n.id, n.tenantId, n.kind, n.recipient, n.customerName, n.tenantSubdomain,
                 n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency, n.paymentExpiresAt, n.paymentStatus,
-                n.failureMessage, n.subject, n.messageId);
+                n.failureMessage, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.subject, n.messageId);
     }
 
     public Uni<Notification> findWelcome(String tenantId, String recipient, String tenantSubdomain) {
@@ -93,6 +94,13 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     public Uni<Notification> findJourneyFailed(String tenantId, String quoteId) {
         return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
                 Parameters.with("tenant", tenantId).and("kind", Notification.JOURNEY_FAILED).and("quote", quoteId))
+                .firstResult();
+    }
+
+    /** The receipt of the invoice: there is one per tenant and invoice. */
+    public Uni<Notification> findReceipt(String tenantId, String invoiceId) {
+        return find("tenantId = :tenant and kind = :kind and invoiceId = :invoice",
+                Parameters.with("tenant", tenantId).and("kind", Notification.RECEIPT).and("invoice", invoiceId))
                 .firstResult();
     }
 

@@ -1,11 +1,13 @@
 package io.dotmac.notification.notification;
 
 import io.dotmac.common.payment.QuotePayment;
+import io.dotmac.common.payment.SubscriptionInvoice;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.notification.config.NotificationConfig;
 import io.dotmac.notification.journeyfailed.JourneyFailedEmail;
 import io.dotmac.notification.paymentrequest.PaymentRequestEmail;
+import io.dotmac.notification.receipt.ReceiptEmail;
 import io.dotmac.notification.welcome.WelcomeEmail;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -81,6 +83,24 @@ public class NotificationService {
         n.failureMessage = payment.failureMessage() == null || payment.failureMessage().isBlank()
                 ? null : payment.failureMessage().strip();
         return recordOnce(n, () -> notifications.findJourneyFailed(tenantId, payment.quoteId()));
+    }
+
+    /**
+     * The queued receipt of a paid invoice of the quote's subscription, to the customer of the
+     * quote's payment, recorded now, or the one recorded before for the same tenant and invoice: a
+     * repeated request never makes a second email. All of it is billing-service's.
+     */
+    @WithTransaction
+    public Uni<Notification> recordReceipt(String tenantId, SubscriptionInvoice invoice, QuotePayment payment) {
+        Notification n = queued(tenantId, Notification.RECEIPT, payment.customerEmail(), ReceiptEmail.subject(invoice.periodEnd()));
+        n.quoteId = payment.quoteId();
+        n.invoiceId = invoice.id();
+        n.invoiceUrl = invoice.hostedInvoiceUrl();
+        n.amount = invoice.amountPaid();
+        n.currency = invoice.currency();
+        n.periodStart = invoice.periodStart();
+        n.periodEnd = invoice.periodEnd();
+        return recordOnce(n, () -> notifications.findReceipt(tenantId, invoice.id()));
     }
 
     // An email about the quote's payment, to its customer, of its amount and currency.

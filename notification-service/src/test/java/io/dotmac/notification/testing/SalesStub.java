@@ -175,6 +175,16 @@ public class SalesStub extends StandIn {
         answerPayment(server(), quoteId, response);
     }
 
+    /**
+     * billing-service has an invoice of the quote's subscription in this status, for the period from
+     * {@code periodStart} to {@code periodEnd} (ISO 8601); returns it (its id: {@code id}).
+     */
+    public static Map<String, Object> invoice(String quoteId, String status, String periodStart, String periodEnd) {
+        Map<String, Object> invoice = billingInvoice(quoteId, status, periodStart, periodEnd);
+        serveInvoice(server(), invoice);
+        return invoice;
+    }
+
     @Override
     protected List<String> clients() {
         return List.of("sales-service", "billing-service");

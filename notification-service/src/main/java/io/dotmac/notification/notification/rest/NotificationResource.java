@@ -11,6 +11,7 @@ import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
+import io.dotmac.notification.client.InvoiceReceipts;
 import io.dotmac.notification.client.QuotePaymentEmails;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.Notification;
@@ -58,9 +59,11 @@ public class NotificationResource {
     private final CurrentTenant tenant;
     private final ActiveOrders activeOrders;
     private final QuotePaymentEmails quotePayments;
+    private final InvoiceReceipts receipts;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
-            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments) {
+            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments, InvoiceReceipts receipts) {
+        this.receipts = receipts;
         this.notifications = notifications;
         this.sender = sender;
         this.idempotency = idempotency;
@@ -122,6 +125,28 @@ public class NotificationResource {
     public Uni<Response> sendJourneyFailed(@Valid @NotNull JourneyFailedEmailRequest body) {
         return aboutPayment(quotePayments.requireUndone(body.quoteId()),
                 notifications::recordJourneyFailed);
+    }
+
+    /**
+     * Asks billing-service for the invoice and its quote's payment before any transaction, as
+     * sendPaymentRequest does; a refusal stores nothing. Recipient, amount, period and invoice page
+     * are billing's: a caller cannot have anyone told they paid what they did not.
+     */
+    @POST
+    @Path("/receipt")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Send the receipt of a paid invoice of a subscription (a renewal): to the customer of the quote's "
+            + "payment, of the amount paid, for the period the invoice covers, with its invoice page, all as billing-service "
+            + "reports invoice_id; 202 with the notification (sent, or queued for retries), one per invoice however often "
+            + "asked; 409 unless billing-service reports the invoice paid and its quote's payment has a customer email; 503 "
+            + "(retryable) if billing-service cannot be asked")
+    @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> sendReceipt(@Valid @NotNull ReceiptEmailRequest body) {
+        String tenantId = tenant.id();
+        return receipts.requirePaid(body.invoiceId().toString()).chain(receipt -> recordAndAttempt(tenantId,
+                () -> notifications.recordReceipt(tenantId, receipt.invoice(), receipt.payment())));
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.UUID;
  * A notification as the API shows it (snake_case JSON). The fields of the other kinds are null: a
  * welcome email has no quote, a payment request no tenant platform yet, and a journey-failed email
  * (kind {@code journey_failed}) shows its quote, amount and currency but has neither a platform nor
- * a page to pay on; its subject says what became of the payment.
+ * a page to pay on; its subject says what became of the payment. A receipt (kind {@code receipt})
+ * shows its quote, the paid invoice (billing-service's id, and its page), amount, currency and period.
  */
 public record NotificationView(
         UUID id,
@@ -27,6 +28,10 @@ public record NotificationView(
         BigDecimal amount,
         String currency,
         OffsetDateTime paymentExpiresAt,
+        String invoiceId,
+        String invoiceUrl,
+        OffsetDateTime periodStart,
+        OffsetDateTime periodEnd,
         OffsetDateTime nextAttemptAt,
         OffsetDateTime createdAt,
         OffsetDateTime sentAt) {
