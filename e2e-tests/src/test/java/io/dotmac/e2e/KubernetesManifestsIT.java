@@ -130,6 +130,9 @@ class KubernetesManifestsIT {
                     for (String field : List.of("/apiVersion", "/kind", "/metadata/name")) {
                         assertFalse(object.at(field).asText().isEmpty(), path + ": an object without " + field);
                     }
+                    // What the API server takes as a name (RFC 1123: no underscore, no capital).
+                    assertTrue(object.at("/metadata/name").asText().matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?"),
+                            path + ": " + object.at("/metadata/name").asText() + " is no Kubernetes object name");
                 }
             }
             checked.add(resource.asText());

@@ -64,7 +64,7 @@ public final class Suite implements AutoCloseable {
     static final String TOPIC_PREFIX = "e2e.";
     /** What the workflow-service consumes, by event name. */
     static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received",
-            "billing.payment.updated");
+            "billing.payment.updated", "billing.invoice.paid", "billing.invoice.payment_failed", "billing.subscription.cancelled");
     public static final String STRIPE_API_KEY = "sk_test_e2e_stub_not_a_secret";
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_only_not_a_secret";
     /**

@@ -14,33 +14,39 @@ import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The billing-service's API as the workflow engine calls it: taking a payment for a quote and
- * reading payments back. Used only through {@link ServiceRegistry}.
+ * The billing-service's API as the workflow engine calls it: taking a payment for a quote,
+ * reading payments back, and reading a subscription's invoice. Used only through {@link ServiceRegistry}.
  */
 @RegisterRestClient(configKey = "billing-service")
-@Path("/api/v1/billing/payments")
+@Path("/api/v1/billing")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 interface BillingRestClient {
 
     @POST
+    @Path("/payments")
     Uni<JsonNode> processPayment(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @POST
-    @Path("/{paymentId}/refund")
+    @Path("/payments/{paymentId}/refund")
     Uni<JsonNode> refundPayment(@PathParam("paymentId") String paymentId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @GET
-    @Path("/{paymentId}")
+    @Path("/payments/{paymentId}")
     Uni<JsonNode> getPayment(@PathParam("paymentId") String paymentId,
             @HeaderParam("Authorization") String authorization);
 
     @GET
-    @Path("/by-quote/{quoteId}")
+    @Path("/payments/by-quote/{quoteId}")
     Uni<JsonNode> getPaymentByQuote(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/invoices/{invoiceId}")
+    Uni<JsonNode> getInvoice(@PathParam("invoiceId") String invoiceId,
             @HeaderParam("Authorization") String authorization);
 }

@@ -29,6 +29,12 @@ interface LicensingRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/renew")
+    Uni<JsonNode> renewLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/revoke")
     Uni<JsonNode> revokeLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,

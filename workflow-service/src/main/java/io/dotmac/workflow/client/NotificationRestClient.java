@@ -29,6 +29,12 @@ interface NotificationRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/receipt")
+    Uni<JsonNode> sendReceipt(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/journey-failed")
     Uni<JsonNode> sendJourneyFailed(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,

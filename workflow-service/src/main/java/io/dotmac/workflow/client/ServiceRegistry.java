@@ -103,10 +103,13 @@ public class ServiceRegistry implements ServiceCatalog {
                 read(BILLING, "get_payment", "payment_id", billing::getPayment)
                         .with(payment.changedBy("billing.payment.updated", "${" + Conventions.RESULT + ".quote_id}")),
                 read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote).with(payment),
+                read(BILLING, "get_invoice", "invoice_id", billing::getInvoice).with(Conventions.result("invoice")),
 
                 write(LICENSING, "issue_license", Set.of("customer_id", "products", "source_id"), Set.of("billing_cycle"),
                         licensing::issueLicense).with(licenses.withDefaults(Map.of("source_id", "${quote.id}"))),
                 write(LICENSING, "revoke_licenses", Set.of("source_id"), Set.of("reason"), licensing::revokeLicenses)
+                        .with(licenses),
+                write(LICENSING, "renew_licenses", Set.of("source_id", "invoice_id"), Set.of(), licensing::renewLicenses)
                         .with(licenses),
                 read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses).with(licenses),
 
@@ -114,6 +117,8 @@ public class ServiceRegistry implements ServiceCatalog {
                         .with(Conventions.result("journey_failed_email")),
                 write(NOTIFICATION, "send_payment_request", Set.of("quote_id"), Set.of(), notification::sendPaymentRequest)
                         .with(Conventions.result("payment_request")),
+                write(NOTIFICATION, "send_receipt", Set.of("invoice_id"), Set.of(), notification::sendReceipt)
+                        .with(Conventions.result("receipt")),
                 write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
                         Set.of("customer_name"), notification::sendWelcomeEmail).with(Conventions.result("welcome_email")));
     }

@@ -92,7 +92,7 @@ public final class DefinitionParser {
             }
         }
         List<String> inputs = declaredInputs != null ? declaredInputs : References.inferredInputs(steps);
-        List<Trigger> triggers = TriggerReader.triggers(workflow, json.get("triggers"), inputs);
+        List<Trigger> triggers = TriggerReader.triggers(workflow, json.get("triggers"), inputs, expressions);
         Schedule schedule = TriggerReader.schedule(workflow, json.get("schedule"), inputs);
         References.check(inputs, steps);
         problems.throwIfAny();

@@ -50,6 +50,9 @@ public final class DefinitionWriter {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("event", trigger.event());
         json.put("context", trigger.context());
+        if (trigger.when() != null) {
+            json.put("when", trigger.when());
+        }
         if (trigger.unlessRunning() != null) {
             Map<String, Object> unlessRunning = new LinkedHashMap<>();
             unlessRunning.put("workflow", trigger.unlessRunning().workflow());

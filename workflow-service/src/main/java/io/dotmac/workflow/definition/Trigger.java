@@ -15,8 +15,12 @@ import java.util.Set;
  * workflow drives the same business object (or drove it to completion): an accepted quote whose
  * lead's {@code lead_to_customer} runs is that execution's to finish, so {@code quote_accepted}
  * does not start a second journey for it.
+ *
+ * <p>{@code when}, when set, is an expression over the event ({@code data}, {@code event}): the
+ * event starts nothing unless it is true. {@code subscription_renewed} starts only for a renewal's
+ * invoice, not for the first, which the customer's journey paid.
  */
-public record Trigger(String event, Map<String, Object> context, UnlessRunning unlessRunning) {
+public record Trigger(String event, Map<String, Object> context, UnlessRunning unlessRunning, String when) {
 
     /**
      * No start while an execution of {@code workflow} (pending, running, waiting or completed) in
@@ -30,7 +34,8 @@ public record Trigger(String event, Map<String, Object> context, UnlessRunning u
     }
 
     /** The events a workflow can be started or woken by. */
-    public static final Set<String> EVENTS = Set.of("crm.quote.accepted", "billing.payment.received", "billing.payment.updated");
+    public static final Set<String> EVENTS = Set.of("crm.quote.accepted", "billing.payment.received", "billing.payment.updated",
+            "billing.invoice.paid", "billing.invoice.payment_failed", "billing.subscription.cancelled");
 
     /** The context roots a trigger's templates can read. */
     public static final Set<String> ROOTS = Set.of("data", "event");

@@ -10,6 +10,8 @@ import static io.dotmac.workflow.definition.JsonFields.unknownFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.workflow.definition.Problems.Place;
 import io.dotmac.workflow.definition.References.Reference;
+import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.expression.ExpressionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +22,18 @@ import java.util.Map;
  */
 public final class TriggerReader {
 
-    private static final List<String> TRIGGER_FIELDS = List.of("event", "context", "unless_running");
+    private static final List<String> TRIGGER_FIELDS = List.of("event", "context", "unless_running", "when");
     private static final List<String> UNLESS_RUNNING_FIELDS = List.of("workflow", "key");
     private static final List<String> SCHEDULE_FIELDS = List.of("cron", "context");
 
     private TriggerReader() {
     }
 
-    /** Each trigger names a known event and builds every input from the event's data and envelope. */
-    static List<Trigger> triggers(Place at, JsonNode node, List<String> inputs) {
+    /**
+     * Each trigger names a known event and builds every input from the event's data and envelope;
+     * its {@code when}, if any, is an expression that reads only the event.
+     */
+    static List<Trigger> triggers(Place at, JsonNode node, List<String> inputs, ExpressionEngine expressions) {
         List<Trigger> triggers = new ArrayList<>();
         if (!present(node)) {
             return triggers;
@@ -59,11 +64,36 @@ public final class TriggerReader {
                 }
             }
             Trigger.UnlessRunning unlessRunning = unlessRunning(in, item.get("unless_running"));
+            String when = when(in, item.get("when"), expressions);
             if (event != null) {
-                triggers.add(new Trigger(event, context, unlessRunning));
+                triggers.add(new Trigger(event, context, unlessRunning, when));
             }
         }
         return triggers;
+    }
+
+    /** An expression over the event (its data and envelope only), or absent. */
+    private static String when(Place at, JsonNode node, ExpressionEngine expressions) {
+        if (!present(node)) {
+            return null;
+        }
+        if (!node.isTextual() || node.textValue().isBlank()) {
+            at.error("when", "must be an expression over the event, e.g. \"data.billing_reason != 'subscription_create'\" (got "
+                    + describe(node) + ")");
+            return null;
+        }
+        try {
+            for (String root : expressions.compile(node.textValue()).roots()) {
+                if (!Trigger.ROOTS.contains(root)) {
+                    at.error("when", "reads '" + root + "': a trigger's when reads only the event, data.… or event.…");
+                    return null;
+                }
+            }
+        } catch (ExpressionException e) {
+            at.error("when", e.getMessage());
+            return null;
+        }
+        return node.textValue();
     }
 
     /** {"workflow": a workflow's name, "key": a template over the event}, or absent. */

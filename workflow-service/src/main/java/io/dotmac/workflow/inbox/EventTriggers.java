@@ -4,6 +4,7 @@ import io.dotmac.common.error.DomainException;
 import io.dotmac.workflow.definition.Trigger;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.JsonCodec;
+import io.dotmac.workflow.expression.ExpressionEngine;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
 import io.dotmac.workflow.metrics.EventLag;
@@ -37,8 +38,11 @@ public class EventTriggers {
     private final ExecutionQueries executions;
     private final WorkflowEngine engine;
     private final EventLag lag;
+    private final ExpressionEngine expressions;
 
-    EventTriggers(WorkflowRepository workflows, ExecutionQueries executions, WorkflowEngine engine, EventLag lag) {
+    EventTriggers(WorkflowRepository workflows, ExecutionQueries executions, WorkflowEngine engine, EventLag lag,
+                  ExpressionEngine expressions) {
+        this.expressions = expressions;
         this.workflows = workflows;
         this.executions = executions;
         this.engine = engine;
@@ -122,8 +126,15 @@ public class EventTriggers {
     // One workflow that cannot use the event (a tenant's own trigger reading a field this event
     // lacks) must not keep the others from starting, nor the waiting executions from waking.
     private Uni<Boolean> start(InboxEvent event, StoredWorkflow workflow) {
-        return Uni.createFrom().deferred(() -> drivenElsewhere(event, workflow))
-                .chain(drivenBy -> drivenBy != null ? skipped(event, workflow, drivenBy) : started(event, workflow))
+        return Uni.createFrom().deferred(() -> {
+                    if (!wanted(event, workflow)) {
+                        LOG.debugf("event %s on %s: %s not started, its trigger's when is false", event.id(), event.topic(),
+                                workflow.definition().name());
+                        return Uni.createFrom().item(true);
+                    }
+                    return drivenElsewhere(event, workflow)
+                            .chain(drivenBy -> drivenBy != null ? skipped(event, workflow, drivenBy) : started(event, workflow));
+                })
                 .onFailure(EventTriggers::isPermanent).recoverWithItem(failure -> {
                     LOG.errorf("event %s on %s cannot start workflow %s: %s", event.id(), event.topic(),
                             workflow.definition().name(), failure.getMessage());
@@ -152,6 +163,20 @@ public class EventTriggers {
         String key = resolved.toString();
         return executions.drivingKey(event.tenant(), unless.workflow(), key)
                 .map(driven -> driven ? unless.workflow() + " (" + key + ")" : null);
+    }
+
+    /** Whether the trigger's {@code when}, if it has one, holds for the event; one that cannot be evaluated starts nothing. */
+    private boolean wanted(InboxEvent event, StoredWorkflow workflow) {
+        String when = workflow.definition().trigger(event.topic()).orElseThrow().when();
+        if (when == null) {
+            return true;
+        }
+        try {
+            return expressions.compile(when).test(scope(event));
+        } catch (RuntimeException e) {
+            throw new MalformedEventException("event " + event.id() + " on " + event.topic() + ": the when of workflow '"
+                    + workflow.definition().name() + "' cannot be evaluated on it: " + e.getMessage());
+        }
     }
 
     private static String describe(Object value) {

@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Receives the events that drive workflows ({@code crm.quote.accepted},
- * {@code billing.payment.received}, {@code billing.payment.updated}), records each once in the inbox, and hands it to
+ * {@code billing.payment.received}, {@code billing.payment.updated}, and a subscription's
+ * {@code billing.invoice.paid}, {@code billing.invoice.payment_failed} and
+ * {@code billing.subscription.cancelled}), records each once in the inbox, and hands it to
  * {@link EventTriggers}. A message is acknowledged only after all of that is committed, so a
  * crash redelivers it instead of losing it; the redelivery's effects happen once.
  */
@@ -50,6 +52,21 @@ public class TriggerEventConsumer {
 
     @Incoming("payment-updated")
     public Uni<Void> paymentUpdated(Message<String> message) {
+        return record(message);
+    }
+
+    @Incoming("invoice-paid")
+    public Uni<Void> invoicePaid(Message<String> message) {
+        return record(message);
+    }
+
+    @Incoming("invoice-payment-failed")
+    public Uni<Void> invoicePaymentFailed(Message<String> message) {
+        return record(message);
+    }
+
+    @Incoming("subscription-cancelled")
+    public Uni<Void> subscriptionCancelled(Message<String> message) {
         return record(message);
     }
 

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BuiltinWorkflows {
 
-    static final List<String> NAMES = List.of("lead_to_customer", "quote_accepted", "payment_received");
+    static final List<String> NAMES = List.of("lead_to_customer", "quote_accepted", "payment_received", "subscription_renewed");
     private static final Logger LOG = Logger.getLogger(BuiltinWorkflows.class);
 
     private final WorkflowRepository repository;

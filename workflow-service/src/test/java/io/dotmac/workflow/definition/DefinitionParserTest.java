@@ -624,6 +624,22 @@ class DefinitionParserTest {
     }
 
     @Test
+    void aTriggersWhenIsAnExpressionThatReadsOnlyTheEvent() {
+        String template = """
+                {"name": "renewal", "version": "1.0.0", "inputs": ["invoice_id"],
+                 "triggers": [{"event": "billing.invoice.paid", "context": {"invoice_id": "${data.invoice_id}"}, "when": %s}],
+                 "steps": [{"name": "note", "type": "transform", "set": {"seen": "${invoice_id}"}}]}""";
+
+        assertEquals("data.billing_reason != 'subscription_create'", parse(template.formatted(
+                "\"data.billing_reason != 'subscription_create'\"")).trigger("billing.invoice.paid").orElseThrow().when());
+        assertEquals(List.of("field 'triggers[0].when': reads 'invoice_id': a trigger's when reads only the event, data.… or event.…"),
+                errors(template.formatted("\"invoice_id != ''\"")));
+        assertEquals(1, errors(template.formatted("\"data.billing_reason ==\"")).size(), "not an expression");
+        assertEquals(1, errors(template.formatted("true")).size(), "not a string");
+        assertEquals(1, errors(template.formatted("\"  \"")).size(), "blank");
+    }
+
+    @Test
     void aConditionsErrorIsATemplateOverWhatTheConditionSees() {
         WorkflowDefinition definition = parse(withSteps("""
                 {"name": "check", "type": "condition", "condition": "lead_id != ''", "error": "no lead: ${lead_id}"}"""));

@@ -2,6 +2,7 @@ package io.dotmac.workflow.inbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -165,6 +166,46 @@ class EventTriggersTest {
             dlq.stop();
         }
         org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "follower").size());
+    }
+
+    @Test
+    void aPaidInvoiceStartsTheBuiltInSubscriptionRenewedOnlyForARenewalAndItRenewsAndSendsTheReceipt() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String quote = UUID.randomUUID().toString();
+        String first = UUID.randomUUID().toString();
+        String renewal = UUID.randomUUID().toString();
+        String subscription = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        stub.stubFor(get(urlEqualTo("/api/v1/billing/invoices/" + renewal)).willReturn(okJson("""
+                {"id": "%s", "quote_id": "%s", "status": "paid", "billing_reason": "subscription_cycle",
+                 "period_start": "2031-04-30T10:00:00Z", "period_end": "2031-05-30T10:00:00Z"}""".formatted(renewal, quote))));
+        stub.stubFor(post(urlEqualTo("/api/v1/licenses/renew"))
+                .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"invoice_id\": \"" + renewal + "\"}"))
+                .willReturn(okJson("{\"source_id\": \"" + quote + "\", \"renewed\": true, \"licenses\": []}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/notifications/receipt"))
+                .withRequestBody(equalToJson("{\"invoice_id\": \"" + renewal + "\"}"))
+                .willReturn(okJson("{\"kind\": \"receipt\", \"status\": \"sent\"}")));
+        String data = "{\"invoice_id\": \"%s\", \"quote_id\": \"" + quote + "\", \"stripe_subscription_id\": \"" + subscription
+                + "\", \"billing_reason\": \"%s\"}";
+
+        // The first invoice (the journey's payment) is consumed before the renewal's: same key, same partition.
+        companion.produceStrings().fromRecords(
+                CloudEvents.event("billing.invoice.paid", subscription, UUID.randomUUID().toString(), tenant,
+                        data.formatted(first, "subscription_create")),
+                CloudEvents.event("billing.invoice.paid", subscription, UUID.randomUUID().toString(), tenant,
+                        data.formatted(renewal, "subscription_cycle"))).awaitCompletion(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> executions(tenant, "subscription_renewed").size() == 1);
+        String id = executions(tenant, "subscription_renewed").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(given().auth().oauth2(TestTokens.token(tenant, "reader"))
+                .when().get("/api/v1/workflows/executions/" + id).then().extract().path("status")));
+        given().auth().oauth2(TestTokens.token(tenant, "reader")).when().get("/api/v1/workflows/executions/" + id)
+                .then().statusCode(200).body("context.invoice_id", equalTo(renewal))
+                .body("steps.step_name", equalTo(List.of("verify_invoice", "invoice_paid", "renew_licenses", "send_receipt")))
+                .body("steps.status", equalTo(List.of("completed", "completed", "completed", "completed")));
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/licenses/renew"))
+                .withHeader("Idempotency-Key", WireMock.equalTo(id + ":renew_licenses")));
+        stub.verify(0, getRequestedFor(urlEqualTo("/api/v1/billing/invoices/" + first)));
+        org.junit.jupiter.api.Assertions.assertEquals(1, executions(tenant, "subscription_renewed").size());
     }
 
     @Test

@@ -1,0 +1,125 @@
+package io.dotmac.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.oneOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dotmac.common.testing.TestTokens;
+import io.dotmac.standin.stripe.HostedCheckout;
+import io.dotmac.standin.stripe.StripeSignature;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A monthly customer's subscription renews: once their journey has made them a customer, the Stripe
+ * stand-in's test clock moves their subscription to its next period, its card paying. Stripe's
+ * invoice.paid reaches billing (and once more, under another event id, as Stripe may send it),
+ * billing publishes billing.invoice.paid once, the built-in subscription_renewed renews the quote's
+ * licenses to the end of the period paid for (new keys; the old ones still valid) and sends one
+ * receipt. Everything is read through the services' public APIs and the SMTP server.
+ */
+@ExtendWith(SuiteExtension.class)
+class RenewalIT {
+
+    @Test
+    void aPaidRenewalExtendsTheLicensesToTheEndOfThePeriodOnceAndSendsOneReceipt(Suite suite) throws Exception {
+        String tenant = suite.newTenant("renewal");
+        Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, api);
+        Onboarding onboarding = new Onboarding(api, workflows);
+        Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("renewing"), Duration.ofSeconds(60));
+        onboarding.accept(customer);
+        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
+
+        String subscription = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
+                .then().statusCode(200).body("billing_interval", equalTo("month")).extract().path("stripe_subscription_id");
+        Map<String, String> keysBefore = licenses(api, customer).stream()
+                .collect(Collectors.toMap(l -> (String) l.get("id"), l -> (String) l.get("license_key")));
+
+        // The test clock: the next period begins and the card pays its invoice.
+        RestAssured.given().contentType("application/x-www-form-urlencoded").formParam("outcome", "paid")
+                .post(suite.stripe().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period").then().statusCode(200);
+
+        String recorded = api.to(Service.BILLING).queryParam("quote_id", customer.quoteId()).get("/api/v1/billing/subscriptions")
+                .then().statusCode(200).extract().path("items[0].id");
+        JsonPath renewal = await("billing's record of the renewal").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.to(Service.BILLING).get("/api/v1/billing/subscriptions/{id}", recorded).then().statusCode(200)
+                        .extract().jsonPath(), subscriptionNow -> subscriptionNow.getList("invoices").size() == 2
+                        && "paid".equals(subscriptionNow.getString("invoices[0].status")));
+        String stripeInvoice = renewal.getString("invoices[0].stripe_invoice_id");
+        Instant periodEnd = OffsetDateTime.parse(renewal.getString("invoices[0].period_end")).toInstant();
+        assertEquals("subscription_cycle", renewal.getString("invoices[0].billing_reason"));
+
+        // Stripe may deliver an event again, under another id: billing has published the invoice's payment once already.
+        String payload = invoicePaid(RestAssured.given().get(suite.stripe().baseUrl() + "/v1/invoices/" + stripeInvoice)
+                .then().statusCode(200).extract().asString());
+        api.anonymous(Service.BILLING).header("Stripe-Signature", StripeSignature.of(payload, Suite.STRIPE_WEBHOOK_SECRET,
+                        Instant.now().getEpochSecond())).body(payload).post("/api/v1/billing/webhooks/stripe")
+                .then().statusCode(200).body("outcome", oneOf("applied", "outdated"));
+
+        await("the licenses renewed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (Map<String, Object> license : licenses(api, customer)) {
+                assertEquals(periodEnd, OffsetDateTime.parse((String) license.get("expires_at")).toInstant(), license.toString());
+            }
+        });
+        for (Map<String, Object> license : licenses(api, customer)) {
+            String before = keysBefore.get((String) license.get("id"));
+            assertNotEquals(before, license.get("license_key"), "a new key for " + license.get("product_code"));
+            for (String key : List.of(before, (String) license.get("license_key"))) {
+                api.anonymous(Service.LICENSING).body(Map.of("key", key)).post("/api/v1/licenses/verify").then().statusCode(200)
+                        .body("valid", equalTo(true));
+            }
+        }
+
+        // One renewal: one execution of subscription_renewed (none for the first invoice), one receipt, one email of it.
+        List<Map<String, Object>> renewals = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> workflows.list(null).stream().filter(e -> "subscription_renewed".equals(e.get("workflow_name"))).toList(),
+                        found -> found.size() == 1 && "completed".equals(found.get(0).get("status")));
+        assertEquals(renewal.getString("invoices[0].id"), api.to(Service.WORKFLOW)
+                .get("/api/v1/workflows/executions/{id}", renewals.get(0).get("id")).then().extract().path("context.invoice_id"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> api.to(Service.NOTIFICATION)
+                .queryParam("recipient", customer.email()).get("/api/v1/notifications").then().statusCode(200)
+                .body("items.findAll { it.kind == 'receipt' }.size()", equalTo(1))
+                .body("items.find { it.kind == 'receipt' }.status", equalTo("sent")));
+        List<MimeMessage> receipts = Effects.messagesTo(suite, customer.email()).stream()
+                .filter(m -> subject(m).startsWith("Your DotMac subscription is renewed until")).toList();
+        assertEquals(1, receipts.size(), "receipts emailed");
+        assertTrue(Checkout.text(receipts.get(0)).contains(stripeInvoice), "the receipt links the invoice");
+        assertEquals(3, Effects.messagesTo(suite, customer.email()).size(), "pay here, welcome, receipt");
+    }
+
+    private static List<Map<String, Object>> licenses(Api api, Onboarding.Customer customer) {
+        return api.to(Service.LICENSING).queryParam("customer_id", customer.slug()).get("/api/v1/licenses").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An {@code invoice.paid} event of a new id about the invoice, as Stripe sends one. */
+    private static String invoicePaid(String invoice) {
+        return """
+                {"id": "evt_e2e_%s", "object": "event", "api_version": "%s", "created": %d, "data": {"object": %s},
+                 "livemode": false, "pending_webhooks": 1, "request": {"id": null, "idempotency_key": null}, "type": "invoice.paid"}"""
+                .formatted(UUID.randomUUID().toString().replace("-", ""), HostedCheckout.API_VERSION, Instant.now().getEpochSecond(),
+                        invoice);
+    }
+}
