@@ -39,6 +39,18 @@ public class PaymentRepository implements PanacheRepositoryBase<Payment, UUID> {
                 .executeUpdate());
     }
 
+    /**
+     * How many invoices of the subscription, other than {@code firstInvoiceId}, billing has recorded
+     * paid: renewals the payment's refund would not give back.
+     */
+    public Uni<Long> paidRenewals(String stripeSubscriptionId, String firstInvoiceId) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        SELECT count(*) FROM subscription_invoices i JOIN subscriptions s ON s.id = i.subscription_id
+                        WHERE s.stripe_subscription_id = ?1 AND i.status = 'paid' AND i.stripe_invoice_id <> ?2""", Long.class)
+                .setParameter(1, stripeSubscriptionId).setParameter(2, firstInvoiceId == null ? "" : firstInvoiceId)
+                .getSingleResult());
+    }
+
     public Uni<Payment> findForTenant(String tenantId, UUID id) {
         return find("tenantId = ?1 and id = ?2", tenantId, id).firstResult();
     }

@@ -91,8 +91,10 @@ public class PaymentService {
         // The Checkout Session's closing time is fixed with the row: every attempt then asks Stripe for
         // the same session (Stripe refuses an Idempotency-Key reused with other parameters).
         OffsetDateTime checkoutExpiresAt = stripe.confirmsItself() ? null : now().plus(checkoutExpiry()).truncatedTo(ChronoUnit.SECONDS);
+        // Confirmed here (tests, STRIPE_PAYMENT_METHOD), a payment is one PaymentIntent: no subscription bills again.
+        String interval = stripe.confirmsItself() ? null : request.billingInterval();
         return payments.insertIfAbsent(id, tenantId, request.quoteId(), request.amount(), request.currency(),
-                        request.customerEmail(), request.billingInterval(), stripeKeyPrefix(callerKey, id), checkoutExpiresAt)
+                        request.customerEmail(), interval, stripeKeyPrefix(callerKey, id), checkoutExpiresAt)
                 .chain(inserted -> payments.findByQuote(tenantId, request.quoteId()));
     }
 
@@ -152,6 +154,9 @@ public class PaymentService {
         }
         if (payment.stripeSubscriptionId == null && ids.subscriptionId() != null) {
             payment.stripeSubscriptionId = ids.subscriptionId();
+            payment.updatedAt = now();
+        }
+        if (payment.stripeInvoiceId == null && ids.invoiceId() != null) {
             payment.stripeInvoiceId = ids.invoiceId();
             payment.updatedAt = now();
         }
@@ -183,15 +188,26 @@ public class PaymentService {
     }
 
     private Uni<Payment> refundAtStripe(Payment payment, String reason) {
-        return paidBy(payment)
+        Uni<Long> renewals = payment.stripeSubscriptionId == null ? Uni.createFrom().item(0L)
+                : payments.paidRenewals(payment.stripeSubscriptionId, payment.stripeInvoiceId);
+        return renewals.chain(paid -> {
+                    if (paid > 0) {
+                        // Refunding the first invoice and ending the subscription would keep what the renewals took.
+                        throw new Conflict("Payment " + payment.id + " started subscription " + payment.stripeSubscriptionId
+                                + ", which has renewed since (" + paid + " more invoice(s) paid): refund those in Stripe's "
+                                + "dashboard; nothing was changed");
+                    }
+                    return paidBy(payment);
+                })
                 .chain(intent -> stripe.refund(new RefundRequest(payment.id, payment.tenantId, payment.quoteId, intent,
-                        Money.minorUnits(payment.amount))))
+                        Money.minorUnits(payment.amount), payment.stripeSubscriptionId != null)))
                 .chain(refund -> {
                     if (!refund.accepted()) {
                         throw new UpstreamFailed("Stripe refused to refund payment " + payment.id + ": refund "
                                 + refund.refundId() + " is " + refund.status()
                                 + (refund.failureReason() == null ? "" : " (" + refund.failureReason() + ")")
-                                + "; the payment stays succeeded");
+                                + "; the payment stays succeeded"
+                                + (payment.stripeSubscriptionId == null ? "" : " (its subscription is cancelled: Stripe charges nothing more)"));
                     }
                     payment.stripeRefundId = refund.refundId();
                     payment.refundReason = reason;

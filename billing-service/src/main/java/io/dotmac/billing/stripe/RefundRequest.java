@@ -8,6 +8,8 @@ import java.util.UUID;
  *
  * @param paymentIntentId the PaymentIntent Stripe took the payment on
  * @param amountMinor the payment's whole amount in minor units (cents)
+ * @param subscriptionEnded whether the refund's first step ended the subscription the payment started
  */
-public record RefundRequest(UUID paymentId, String tenantId, String quoteId, String paymentIntentId, long amountMinor) {
+public record RefundRequest(UUID paymentId, String tenantId, String quoteId, String paymentIntentId, long amountMinor,
+                            boolean subscriptionEnded) {
 }

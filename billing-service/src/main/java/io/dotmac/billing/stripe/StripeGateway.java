@@ -22,6 +22,7 @@ import com.stripe.param.CustomerListParams;
 import com.stripe.param.InvoicePaymentListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.RefundCreateParams;
+import com.stripe.param.SubscriptionCancelParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
@@ -64,6 +65,9 @@ public class StripeGateway {
             + "Idempotency-Key, Stripe will not charge twice";
     private static final String REFUND_UNCHANGED = "the payment stays succeeded and the refund is retryable: Stripe "
             + "will not refund twice";
+    /** The same, once the refund of a subscription's first payment has ended the subscription. */
+    private static final String REFUND_AFTER_CANCEL = "the subscription is cancelled, Stripe charges nothing more; the payment "
+            + "stays succeeded and the refund is retryable: Stripe will not refund twice";
     static final String STRIPE_API = "https://api.stripe.com";
     /** A subscription in these statuses has ended: Stripe charges nothing more for it. */
     private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
@@ -322,6 +326,7 @@ public class StripeGateway {
                 .putMetadata("quote_id", request.quoteId())
                 .putMetadata("tenant_id", request.tenantId())
                 .build();
+        String unchanged = request.subscriptionEnded() ? REFUND_AFTER_CANCEL : REFUND_UNCHANGED;
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             try {
                 Refund refund = client.v1().refunds().create(params,
@@ -333,9 +338,9 @@ public class StripeGateway {
                             request.paymentId());
                     return new StripeRefund(null, "succeeded", null);
                 }
-                throw translate(request.paymentId(), e, REFUND_UNCHANGED);
+                throw translate(request.paymentId(), e, unchanged);
             } catch (StripeException e) {
-                throw translate(request.paymentId(), e, REFUND_UNCHANGED);
+                throw translate(request.paymentId(), e, unchanged);
             }
         }), false);
     }
@@ -350,7 +355,9 @@ public class StripeGateway {
             try {
                 Subscription subscription = client.v1().subscriptions().retrieve(subscriptionId);
                 if (!ENDED.contains(subscription.getStatus())) {
-                    client.v1().subscriptions().cancel(subscriptionId);
+                    // The payment's key: asked again (a retried refund), Stripe answers with the cancellation it made.
+                    client.v1().subscriptions().cancel(subscriptionId, SubscriptionCancelParams.builder().build(),
+                            RequestOptions.builder().setIdempotencyKey(paymentId + ":cancel_subscription").build());
                     LOG.infof("Stripe subscription %s of payment %s cancelled", subscriptionId, paymentId);
                 }
                 return null;
@@ -360,7 +367,10 @@ public class StripeGateway {
         }), false).replaceWithVoid();
     }
 
-    /** The PaymentIntent that paid the invoice (a subscription's first): what a refund of it names. */
+    /**
+     * The PaymentIntent that paid the invoice (a subscription's first): what a refund of it names,
+     * and what a refund made in Stripe's dashboard names.
+     */
     public Uni<String> invoicePaymentIntent(UUID paymentId, String invoiceId) {
         requireConfigured();
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
@@ -373,7 +383,7 @@ public class StripeGateway {
                         .orElseThrow(() -> new Conflict("Stripe names no PaymentIntent that paid invoice " + invoiceId + " of payment "
                                 + paymentId + "; refund it in Stripe's dashboard (its charge.refunded webhook records the refund)"));
             } catch (StripeException e) {
-                throw translate(paymentId, e, REFUND_UNCHANGED);
+                throw translate(paymentId, e, REFUND_AFTER_CANCEL);
             }
         }), false);
     }

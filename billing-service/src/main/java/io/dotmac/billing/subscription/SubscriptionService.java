@@ -230,6 +230,7 @@ public class SubscriptionService {
         return (uuid == null ? Uni.createFrom().<SubscriptionInvoice>nullItem() : invoices.findForTenant(tenantId, uuid))
                 .onItem().ifNull().failWith(() -> new NotFound("Invoice " + id + " not found"))
                 .chain(invoice -> subscriptions.findForTenant(tenantId, invoice.subscriptionId)
+                        .onItem().ifNull().failWith(() -> new NotFound("Invoice " + id + " not found"))
                         .map(subscription -> new InvoiceOf(subscription, invoice)));
     }
 

@@ -15,6 +15,7 @@ import io.dotmac.billing.payment.PaymentService;
 import io.dotmac.billing.payment.PaymentStatus;
 import io.dotmac.billing.payment.StripeIds;
 import io.dotmac.billing.stripe.StripeConfig;
+import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.Unavailable;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -65,6 +66,11 @@ public class StripeWebhooks {
         String paymentIntentId() {
             return ids.paymentIntentId();
         }
+
+        Update paidBy(String paymentIntentId) {
+            return new Update(new StripeIds(paymentIntentId, ids.customerId(), ids.subscriptionId(), ids.invoiceId()),
+                    checkoutSessionId, metadata, reported, failureMessage);
+        }
     }
 
     /** How a payment whose customer never paid says so. */
@@ -77,9 +83,11 @@ public class StripeWebhooks {
     private final PaymentService paymentService;
     private final ProcessedWebhookEventRepository processed;
     private final SubscriptionWebhooks subscriptions;
+    private final StripeGateway stripe;
 
     StripeWebhooks(StripeConfig config, PaymentRepository payments, PaymentService paymentService,
-                   ProcessedWebhookEventRepository processed, SubscriptionWebhooks subscriptions) {
+                   ProcessedWebhookEventRepository processed, SubscriptionWebhooks subscriptions, StripeGateway stripe) {
+        this.stripe = stripe;
         this.config = config;
         this.payments = payments;
         this.paymentService = paymentService;
@@ -141,6 +149,30 @@ public class StripeWebhooks {
             LOG.debugf("Stripe event %s (%s) acknowledged and ignored", event.getId(), event.getType());
             return Uni.createFrom().item(ack(event, "ignored", null));
         }
+        return withFirstInvoicesIntent(event, update).chain(known -> applied(event, known));
+    }
+
+    /**
+     * A session in subscription mode names its first invoice, not the PaymentIntent that paid it:
+     * that one is asked of Stripe (before the transaction) and recorded too, so that a refund made
+     * in Stripe's dashboard ({@code charge.refunded}, which names only the PaymentIntent) finds the
+     * payment. Asking is best effort: without an answer the payment is recorded all the same, and
+     * billing's own refund asks again.
+     */
+    private Uni<Update> withFirstInvoicesIntent(Event event, Update update) {
+        StripeIds ids = update.ids();
+        if (ids.paymentIntentId() != null || ids.invoiceId() == null || ids.subscriptionId() == null || !stripe.configured()) {
+            return Uni.createFrom().item(update);
+        }
+        return stripe.invoicePaymentIntent(metadataPaymentId(update.metadata()), ids.invoiceId()).map(update::paidBy)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Stripe event %s: the PaymentIntent of invoice %s is not known (%s); the payment is recorded "
+                            + "without it", event.getId(), ids.invoiceId(), e.getMessage());
+                    return update;
+                });
+    }
+
+    private Uni<WebhookAck> applied(Event event, Update update) {
         return Panache.withTransaction(() -> paymentOf(update).chain(payment -> {
             if (payment == null) {
                 LOG.infof("Stripe event %s (%s) is about PaymentIntent %s, which is no payment of ours: ignored",

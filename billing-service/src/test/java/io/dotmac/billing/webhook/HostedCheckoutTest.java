@@ -14,8 +14,10 @@ import static io.dotmac.billing.BillingTestSupport.reconcile;
 import static io.dotmac.billing.BillingTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,7 +163,9 @@ class HostedCheckoutTest {
         awaitPayment(id, "succeeded", null);
         get(OPERATOR, "/api/v1/billing/payments/" + id).body("billing_interval", equalTo("month"))
                 .body("stripe_subscription_id", equalTo("sub_" + id)).body("stripe_invoice_id", equalTo("in_" + id + "_0"))
-                .body("stripe_customer_id", equalTo("cus_" + id)).body("stripe_payment_intent_id", nullValue());
+                .body("stripe_customer_id", equalTo("cus_" + id))
+                // Asked of Stripe when the session completed: the PaymentIntent that paid the first invoice.
+                .body("stripe_payment_intent_id", equalTo("pi_" + id + "_0"));
         assertEquals(1, outboxRows(pool, quote).size(), "billing.payment.received written once");
         // The subscription it started, as Stripe Billing's webhooks told billing: active, its first invoice paid.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(OPERATOR).queryParam("quote_id", quote)
@@ -219,8 +223,25 @@ class HostedCheckoutTest {
         assertEquals(1, outboxRows(pool, "billing.invoice.payment_failed", subscription).size());
         String recorded = given().auth().oauth2(OPERATOR).queryParam("quote_id", quote).when().get("/api/v1/billing/subscriptions")
                 .then().statusCode(200).body("items[0].status", equalTo("past_due")).extract().path("items[0].id");
-        given().auth().oauth2(OPERATOR).when().get("/api/v1/billing/subscriptions/" + recorded).then().statusCode(200)
-                .body("invoices.size()", equalTo(3)).body("invoices.status", hasItems("paid", "open"));
+        String renewal = given().auth().oauth2(OPERATOR).when().get("/api/v1/billing/subscriptions/" + recorded).then().statusCode(200)
+                .body("invoices.size()", equalTo(3)).body("invoices.status", hasItems("paid", "open"))
+                .body("invoices[1].stripe_invoice_id", equalTo("in_" + id + "_1")).extract().path("invoices[1].id");
+
+        // One invoice by billing's id, as the renewal's readers (licensing, notification) ask for it.
+        given().auth().oauth2(TestTokens.token(TENANT, "reader")).when().get("/api/v1/billing/invoices/" + renewal).then()
+                .statusCode(200).body("id", equalTo(renewal)).body("subscription_id", equalTo(recorded))
+                .body("quote_id", equalTo(quote)).body("status", equalTo("paid")).body("billing_reason", equalTo("subscription_cycle"))
+                .body("period_end", notNullValue());
+        given().auth().oauth2(TestTokens.token(unique("tenant"), "reader")).when().get("/api/v1/billing/invoices/" + renewal)
+                .then().statusCode(404);
+        given().auth().oauth2(OPERATOR).when().get("/api/v1/billing/invoices/not-an-id").then().statusCode(404);
+        given().when().get("/api/v1/billing/invoices/" + renewal).then().statusCode(401);
+
+        // Refunding the first payment now would keep what the renewal took: refused, nothing changed at Stripe.
+        given().auth().oauth2(OPERATOR).contentType("application/json").body("{}")
+                .when().post("/api/v1/billing/payments/" + id + "/refund").then().statusCode(409)
+                .body("detail", containsString("has renewed since"));
+        assertEquals(0, StripeStub.server().findAll(deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/" + subscription))).size());
     }
 
     @Test
@@ -242,5 +263,20 @@ class HostedCheckoutTest {
                 .body("status", equalTo("canceled"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(1,
                 outboxRows(pool, "billing.subscription.cancelled", "sub_" + id).size()));
+    }
+
+    @Test
+    void aRefundMadeInStripesDashboardOfAPaymentThatStartedASubscriptionIsRecorded() {
+        String quote = UUID.randomUUID().toString();
+        String id = paid(quote, "45.00");
+        String payload = StripeEvents.event("evt_" + UUID.randomUUID().toString().replace("-", ""), "charge.refunded",
+                StripeEvents.charge("pi_" + id + "_0", 4500, 4500));
+
+        given().contentType("application/json; charset=utf-8").body(payload)
+                .header("Stripe-Signature", StripeEvents.signature(payload, StripeStub.WEBHOOK_SECRET, StripeEvents.now()))
+                .when().post(webhooks.toString()).then().statusCode(200).body("outcome", equalTo("applied"));
+
+        get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("refunded"))
+                .body("stripe_refund_id", nullValue());
     }
 }

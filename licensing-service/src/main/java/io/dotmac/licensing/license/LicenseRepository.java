@@ -39,13 +39,6 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
     }
 
     /**
-     * Every license of this tenant bought with {@code sourceId}, whatever its customer or status,
-     * locked (SELECT ... FOR UPDATE) until the transaction ends: of two concurrent revocations of one
-     * source the second waits and then reads the first one's revoked rows, so each license is revoked
-     * once. A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
-     * The fixed order makes concurrent callers lock the rows in the same order, never each other's first.
-     */
-    /**
      * Claims the renewal of the source's set by the invoice: true for the first claim; a concurrent
      * second waits for the first's transaction and then finds it taken.
      */
@@ -58,6 +51,13 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
                 .map(inserted -> inserted == 1);
     }
 
+    /**
+     * Every license of this tenant bought with {@code sourceId}, whatever its customer or status,
+     * locked (SELECT ... FOR UPDATE) until the transaction ends: of two concurrent revocations of one
+     * source the second waits and then reads the first one's revoked rows, so each license is revoked
+     * once. A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
+     * The fixed order makes concurrent callers lock the rows in the same order, never each other's first.
+     */
     public Uni<List<License>> lockSource(String tenantId, String sourceId) {
         return find("tenantId = ?1 and lower(sourceId) = lower(?2)", Sort.by("customerId").and("productCode").and("id"),
                 tenantId, sourceId).withLock(LockModeType.PESSIMISTIC_WRITE).list();

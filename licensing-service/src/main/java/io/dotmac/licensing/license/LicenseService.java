@@ -21,6 +21,7 @@ import io.dotmac.licensing.signing.SigningKeys;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,9 +56,21 @@ public class LicenseService {
     private final PaidInvoices paidInvoices;
     private final CrmQuotes crm;
     private final SupersededKeyRepository supersededKeys;
+    /**
+     * How long a key outlives the period paid for: Stripe charges a renewal about an hour after its
+     * period began and retries a declined card for days, and the customer's platform must not stop
+     * meanwhile (dunning suspends it, by its status, if the money never comes).
+     */
+    private final Duration grace;
 
     LicenseService(LicenseRepository licenses, ProductEntitlementRepository entitlements, SigningKeys keys, Funnel funnel,
-                   PaidQuotes paid, PaidInvoices paidInvoices, CrmQuotes crm, SupersededKeyRepository supersededKeys) {
+                   PaidQuotes paid, PaidInvoices paidInvoices, CrmQuotes crm, SupersededKeyRepository supersededKeys,
+                   @ConfigProperty(name = "licensing.expiry-grace") Duration grace) {
+        if (grace.isNegative() || grace.compareTo(Duration.ofDays(31)) > 0) {
+            throw new IllegalStateException("licensing.expiry-grace (LICENSE_EXPIRY_GRACE) is " + grace
+                    + "; it must be 0 to 31 days");
+        }
+        this.grace = grace;
         this.licenses = licenses;
         this.paidInvoices = paidInvoices;
         this.supersededKeys = supersededKeys;
@@ -162,7 +176,7 @@ public class LicenseService {
                                        Map<String, ProductEntitlement> catalog) {
         // Whole seconds: the key and the row then carry the very same instants.
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Instant expiresAt = request.billingCycle().expiryFrom(now);
+        Instant expiresAt = request.billingCycle().expiryFrom(now).plus(grace);
         List<License> issued = new ArrayList<>();
         seats.forEach((code, count) -> {
             License license = new License();
@@ -212,7 +226,7 @@ public class LicenseService {
 
     /**
      * Extends, once per invoice, every license of {@code sourceId} that is not revoked to the end of
-     * the period {@code invoice} paid for, each under a new key signed with that expiry; a license
+     * the period {@code invoice} paid for (and the grace), each under a new key signed with that expiry; a license
      * running longer already is left as it is (an invoice delivered late never shortens one). The
      * renewal is claimed first, so that of two requests for one invoice the second finds it done
      * (and returns the licenses as they are). 409 if the source has no licenses in this tenant.
@@ -231,16 +245,17 @@ public class LicenseService {
                     return Uni.createFrom().item(new RenewedLicenses(source, invoice.id(), periodEnd, false, found));
                 }
                 Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                Instant expiresAt = periodEnd.plus(grace);
                 List<SupersededKey> replaced = new ArrayList<>();
                 for (License license : found) {
-                    if (license.renewableTo(periodEnd)) {
+                    if (license.renewableTo(expiresAt)) {
                         String key = keys.signer().sign(new LicenseKeyVerifier.Claims(keys.keyId(), license.id, tenantId,
-                                license.customerId, license.productCode, license.seats, List.of(license.features), now, periodEnd));
-                        replaced.add(license.extendTo(periodEnd, keys.keyId(), key, now));
+                                license.customerId, license.productCode, license.seats, List.of(license.features), now, expiresAt));
+                        replaced.add(license.extendTo(expiresAt, keys.keyId(), key, now));
                     }
                 }
-                LOG.infof("Invoice %s renewed %d of %d license(s) of quote %s in tenant %s until %s", invoice.id(), replaced.size(),
-                        found.size(), source, tenantId, periodEnd);
+                LOG.infof("Invoice %s renewed %d of %d license(s) of quote %s in tenant %s until %s (the period's end %s and %s "
+                        + "of grace)", invoice.id(), replaced.size(), found.size(), source, tenantId, expiresAt, periodEnd, grace);
                 RenewedLicenses renewed = new RenewedLicenses(source, invoice.id(), periodEnd, true, found);
                 return replaced.isEmpty() ? Uni.createFrom().item(renewed) : supersededKeys.persist(replaced).replaceWith(renewed);
             });

@@ -27,6 +27,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -40,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +64,11 @@ class LicenseApiTest {
 
     @Inject
     Pool database;
+
+    /** How long a key outlives the period paid for (licensing.expiry-grace, as configured). */
+    static Duration grace() {
+        return ConfigProvider.getConfig().getValue("licensing.expiry-grace", Duration.class);
+    }
 
     static String customer() {
         return "cust-" + UUID.randomUUID().toString().substring(0, 8);
@@ -148,7 +155,7 @@ class LicenseApiTest {
         // The quote's cycle (annual here), none being asked for.
         Instant issuedAt = Instant.parse(issued.path("licenses[0].issued_at"));
         Instant expiresAt = Instant.parse(issued.path("licenses[0].expires_at"));
-        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusYears(1).toInstant(), expiresAt);
+        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusYears(1).toInstant().plus(grace()), expiresAt);
         assertTrue(Math.abs(Instant.now().getEpochSecond() - issuedAt.getEpochSecond()) < 300);
 
         String id = issued.path("licenses[1].id");
@@ -185,7 +192,7 @@ class LicenseApiTest {
         var issued = post(SERVICE, PATH, issueBody(customer, quote, "monthly")).statusCode(201)
                 .body("licenses.billing_cycle", everyItem(equalTo("monthly"))).extract();
         Instant issuedAt = Instant.parse(issued.path("licenses[0].issued_at"));
-        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant(),
+        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant().plus(grace()),
                 Instant.parse(issued.path("licenses[0].expires_at")));
     }
 

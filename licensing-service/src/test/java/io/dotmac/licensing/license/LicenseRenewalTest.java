@@ -23,6 +23,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -87,13 +88,15 @@ class LicenseRenewalTest {
                 .body("source_id", equalTo(quote)).body("invoice_id", equalTo(invoice)).body("renewed", equalTo(true))
                 .body("licenses", hasSize(2)).body("licenses.status", everyItem(equalTo("active")))
                 .body("licenses.id", equalTo(issued.path("licenses.id"))).extract();
+        // The period's end and the grace, for the renewal's payment of the period after.
+        Instant until = end.toInstant().plus(LicenseApiTest.grace());
         for (String expires : renewed.<List<String>>path("licenses.expires_at")) {
-            assertEquals(end.toInstant(), OffsetDateTime.parse(expires).toInstant());
+            assertEquals(until, OffsetDateTime.parse(expires).toInstant());
         }
         List<String> newKeys = renewed.path("licenses.license_key");
         for (int i = 0; i < newKeys.size(); i++) {
             assertNotEquals(oldKeys.get(i), newKeys.get(i));
-            verify(newKeys.get(i)).body("valid", equalTo(true)).body("expires_at", equalTo(end.toInstant().toString()));
+            verify(newKeys.get(i)).body("valid", equalTo(true)).body("expires_at", equalTo(until.toString()));
             verify(oldKeys.get(i)).body("valid", equalTo(true)).body("reason", equalTo("valid"))
                     .body("expires_at", equalTo(issued.path("licenses[" + i + "].expires_at").toString()));
         }

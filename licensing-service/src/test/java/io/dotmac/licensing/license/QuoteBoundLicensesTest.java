@@ -149,9 +149,9 @@ class QuoteBoundLicensesTest {
         var issued = issue(SERVICE, LicenseApiTest.issueBody(customer, quote, null)).statusCode(201)
                 .body("licenses.billing_cycle", everyItem(equalTo("monthly"))).extract();
         Instant issuedAt = Instant.parse(issued.path("licenses[0].issued_at"));
-        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant(),
+        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant().plus(LicenseApiTest.grace()),
                 Instant.parse(issued.path("licenses[0].expires_at")));
-        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant(),
+        assertEquals(issuedAt.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant().plus(LicenseApiTest.grace()),
                 Instant.parse(issued.path("licenses[1].expires_at")));
     }
 

@@ -31,9 +31,9 @@ public class ReceiptEmail implements NotificationEmail {
         static native TemplateInstance text(String quoteId, String amount, String from, String until, String invoiceUrl);
     }
 
-    /** "Your DotMac subscription is renewed until 4 April 2031". */
+    /** "Your DotMac subscription is paid until 4 April 2031": what the invoice paid for, nothing billing did not say. */
     public static String subject(OffsetDateTime periodEnd) {
-        return "Your DotMac subscription is renewed until " + day(periodEnd);
+        return "Your DotMac subscription is paid until " + day(periodEnd);
     }
 
     @Override

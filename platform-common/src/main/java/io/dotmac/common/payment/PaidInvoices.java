@@ -37,8 +37,11 @@ public class PaidInvoices {
             if (!invoice.bills(quoteId)) {
                 throw new Unprocessable(what + ": invoice " + invoiceId + " bills quote " + invoice.quoteId() + ", not " + quoteId);
             }
-            if (!SubscriptionInvoice.PAID.equals(invoice.status()) || invoice.periodEnd() == null) {
+            if (!SubscriptionInvoice.PAID.equals(invoice.status())) {
                 throw new Conflict(what + ": invoice " + invoiceId + " is " + invoice.status() + ", not paid");
+            }
+            if (invoice.periodEnd() == null) {
+                throw new Conflict(what + ": invoice " + invoiceId + " names no period it pays for");
             }
             return invoice;
         });

@@ -78,7 +78,7 @@ public final class TriggerReader {
             return null;
         }
         if (!node.isTextual() || node.textValue().isBlank()) {
-            at.error("when", "must be an expression over the event, e.g. \"data.billing_reason != 'subscription_create'\" (got "
+            at.error("when", "must be an expression over the event, e.g. \"data.billing_reason == 'subscription_cycle'\" (got "
                     + describe(node) + ")");
             return null;
         }

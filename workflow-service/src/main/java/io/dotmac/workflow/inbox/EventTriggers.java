@@ -4,7 +4,9 @@ import io.dotmac.common.error.DomainException;
 import io.dotmac.workflow.definition.Trigger;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.JsonCodec;
+import io.dotmac.workflow.expression.CompiledExpression;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.expression.ExpressionException;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
 import io.dotmac.workflow.metrics.EventLag;
@@ -165,14 +167,27 @@ public class EventTriggers {
                 .map(driven -> driven ? unless.workflow() + " (" + key + ")" : null);
     }
 
-    /** Whether the trigger's {@code when}, if it has one, holds for the event; one that cannot be evaluated starts nothing. */
+    /**
+     * Whether the trigger's {@code when}, if it has one, holds for the event; one that cannot be
+     * evaluated starts nothing. One out of its time budget is tried once more (a busy machine can be
+     * the cause), not until it passes: the partition's other tenants' events wait behind it.
+     */
     private boolean wanted(InboxEvent event, StoredWorkflow workflow) {
         String when = workflow.definition().trigger(event.topic()).orElseThrow().when();
         if (when == null) {
             return true;
         }
         try {
-            return expressions.compile(when).test(scope(event));
+            CompiledExpression expression = expressions.compile(when);
+            Map<String, Object> scope = scope(event);
+            try {
+                return expression.test(scope);
+            } catch (ExpressionException e) {
+                if (!e.outOfTime()) {
+                    throw e;
+                }
+                return expression.test(scope);
+            }
         } catch (RuntimeException e) {
             throw new MalformedEventException("event " + event.id() + " on " + event.topic() + ": the when of workflow '"
                     + workflow.definition().name() + "' cannot be evaluated on it: " + e.getMessage());

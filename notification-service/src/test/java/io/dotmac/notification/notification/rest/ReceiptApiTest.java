@@ -61,7 +61,7 @@ class ReceiptApiTest {
                 .body("quote_id", equalTo(quote)).body("invoice_id", equalTo(invoice))
                 .body("amount", comparesEqualTo(new BigDecimal("99.00"))).body("currency", equalTo("USD"))
                 .body("invoice_url", equalTo("https://invoice.stripe.test/i/" + invoice))
-                .body("subject", equalTo("Your DotMac subscription is renewed until 30 April 2031"))
+                .body("subject", equalTo("Your DotMac subscription is paid until 30 April 2031"))
                 .extract().path("id");
         assertEquals(OffsetDateTime.parse("2031-04-30T10:00:00Z").toInstant(), OffsetDateTime.parse(
                 QuotePaymentEmailContract.post(PATH, ENGINE, null, body(invoice)).statusCode(202).body("id", equalTo(id))
