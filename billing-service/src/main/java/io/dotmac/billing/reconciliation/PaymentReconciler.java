@@ -92,9 +92,13 @@ public class PaymentReconciler {
                     LOG.infof("payment %s for quote %s pending since %s: its Checkout Session is %s (%s)", payment.id,
                             payment.quoteId, payment.updatedAt, session.status(), session.paymentStatus());
                     PaymentStatus reported = session.paid() ? PaymentStatus.SUCCEEDED : session.expired() ? PaymentStatus.FAILED : null;
-                    return paymentService.recordFromStripe(payment, new StripeIds(session.paymentIntentId(), session.customerId(),
+                    // A subscription's first invoice names the PaymentIntent that paid it, as the webhook records it.
+                    Uni<String> paidBy = session.paymentIntentId() != null || session.invoiceId() == null ? Uni.createFrom().nullItem()
+                            : stripe.invoicePaymentIntent(payment.id, session.invoiceId()).onFailure().recoverWithNull();
+                    return paidBy.chain(intent -> paymentService.recordFromStripe(payment, new StripeIds(
+                                    intent != null ? intent : session.paymentIntentId(), session.customerId(),
                                     session.subscriptionId(), session.invoiceId()), reported,
-                                    session.expired() ? StripeWebhooks.SESSION_EXPIRED : null)
+                                    session.expired() ? StripeWebhooks.SESSION_EXPIRED : null))
                             .map(recorded -> recorded.status != PaymentStatus.PENDING);
                 });
             }

@@ -193,7 +193,7 @@ class HostedCheckoutTest {
         assertEquals(1, StripeStub.server().findAll(getRequestedFor(urlPathEqualTo("/v1/checkout/sessions/cs_test_" + id))).size());
         get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("succeeded"))
                 .body("stripe_subscription_id", equalTo("sub_" + id)).body("stripe_invoice_id", equalTo("in_" + id + "_0"))
-                .body("failure_message", nullValue());
+                .body("stripe_payment_intent_id", equalTo("pi_" + id + "_0")).body("failure_message", nullValue());
         assertEquals(1, outboxRows(pool, quote).size());
     }
 
