@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SuiteExtension.class)
 class RenewalIT {
 
-    /** licensing-service's default LICENSE_EXPIRY_GRACE: how long a key outlives the period paid for. */
+    /** LICENSE_EXPIRY_GRACE, as the suite gives licensing-service (its default): how long a key outlives the period paid for. */
     static final Duration EXPIRY_GRACE = Duration.ofDays(7);
 
     @Test

@@ -40,14 +40,15 @@ public class PaymentRepository implements PanacheRepositoryBase<Payment, UUID> {
     }
 
     /**
-     * How many invoices of the subscription, other than {@code firstInvoiceId}, billing has recorded
-     * paid: renewals the payment's refund would not give back.
+     * How many invoices of the subscription after its first billing has recorded paid with money:
+     * renewals the payment's refund would not give back.
      */
-    public Uni<Long> paidRenewals(String stripeSubscriptionId, String firstInvoiceId) {
+    public Uni<Long> paidRenewals(String stripeSubscriptionId) {
         return getSession().chain(session -> session.createNativeQuery("""
                         SELECT count(*) FROM subscription_invoices i JOIN subscriptions s ON s.id = i.subscription_id
-                        WHERE s.stripe_subscription_id = ?1 AND i.status = 'paid' AND i.stripe_invoice_id <> ?2""", Long.class)
-                .setParameter(1, stripeSubscriptionId).setParameter(2, firstInvoiceId == null ? "" : firstInvoiceId)
+                        WHERE s.stripe_subscription_id = ?1 AND i.status = 'paid' AND i.amount_paid > 0
+                          AND i.billing_reason IS DISTINCT FROM 'subscription_create'""", Long.class)
+                .setParameter(1, stripeSubscriptionId)
                 .getSingleResult());
     }
 

@@ -180,7 +180,9 @@ public class PaymentService {
         return (uuid == null ? Uni.createFrom().<Payment>nullItem() : payments.lockForTenant(tenantId, uuid))
                 .onItem().ifNull().failWith(() -> notFound(id))
                 .chain(payment -> switch (payment.status) {
-                    case REFUNDED -> Uni.createFrom().item(payment);
+                    // Refunded in Stripe's dashboard, say: a subscription it started may still run, and is ended.
+                    case REFUNDED -> payment.stripeSubscriptionId == null ? Uni.createFrom().item(payment)
+                            : stripe.cancelSubscription(payment.id, payment.stripeSubscriptionId).replaceWith(payment);
                     case SUCCEEDED -> refundAtStripe(payment, reason);
                     default -> throw new Conflict("Payment " + id + " is " + payment.status.value()
                             + ", not succeeded: only a succeeded payment is refunded");
@@ -189,7 +191,7 @@ public class PaymentService {
 
     private Uni<Payment> refundAtStripe(Payment payment, String reason) {
         Uni<Long> renewals = payment.stripeSubscriptionId == null ? Uni.createFrom().item(0L)
-                : payments.paidRenewals(payment.stripeSubscriptionId, payment.stripeInvoiceId);
+                : payments.paidRenewals(payment.stripeSubscriptionId);
         return renewals.chain(paid -> {
                     if (paid > 0) {
                         // Refunding the first invoice and ending the subscription would keep what the renewals took.

@@ -22,7 +22,6 @@ import com.stripe.param.CustomerListParams;
 import com.stripe.param.InvoicePaymentListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.RefundCreateParams;
-import com.stripe.param.SubscriptionCancelParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
@@ -353,12 +352,16 @@ public class StripeGateway {
         requireConfigured();
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             try {
-                Subscription subscription = client.v1().subscriptions().retrieve(subscriptionId);
-                if (!ENDED.contains(subscription.getStatus())) {
-                    // The payment's key: asked again (a retried refund), Stripe answers with the cancellation it made.
-                    client.v1().subscriptions().cancel(subscriptionId, SubscriptionCancelParams.builder().build(),
-                            RequestOptions.builder().setIdempotencyKey(paymentId + ":cancel_subscription").build());
-                    LOG.infof("Stripe subscription %s of payment %s cancelled", subscriptionId, paymentId);
+                if (!ENDED.contains(client.v1().subscriptions().retrieve(subscriptionId).getStatus())) {
+                    try {
+                        client.v1().subscriptions().cancel(subscriptionId);
+                        LOG.infof("Stripe subscription %s of payment %s cancelled", subscriptionId, paymentId);
+                    } catch (InvalidRequestException refused) {
+                        // Ended meanwhile (its period's end, another cancellation): what was asked is done.
+                        if (!ENDED.contains(client.v1().subscriptions().retrieve(subscriptionId).getStatus())) {
+                            throw refused;
+                        }
+                    }
                 }
                 return null;
             } catch (StripeException e) {

@@ -36,6 +36,7 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -225,7 +226,8 @@ class HostedCheckoutTest {
                 .then().statusCode(200).body("items[0].status", equalTo("past_due")).extract().path("items[0].id");
         String renewal = given().auth().oauth2(OPERATOR).when().get("/api/v1/billing/subscriptions/" + recorded).then().statusCode(200)
                 .body("invoices.size()", equalTo(3)).body("invoices.status", hasItems("paid", "open"))
-                .body("invoices[1].stripe_invoice_id", equalTo("in_" + id + "_1")).extract().path("invoices[1].id");
+                .body("invoices.stripe_invoice_id", equalTo(List.of("in_" + id + "_2", "in_" + id + "_1", "in_" + id + "_0")))
+                .extract().path("invoices[1].id");
 
         // One invoice by billing's id, as the renewal's readers (licensing, notification) ask for it.
         given().auth().oauth2(TestTokens.token(TENANT, "reader")).when().get("/api/v1/billing/invoices/" + renewal).then()
@@ -278,5 +280,12 @@ class HostedCheckoutTest {
 
         get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("refunded"))
                 .body("stripe_refund_id", nullValue());
+
+        // Billing's own refund then (the journey's undo) ends the subscription the dashboard left running, refunds nothing.
+        given().auth().oauth2(OPERATOR).contentType("application/json").body("{}")
+                .when().post("/api/v1/billing/payments/" + id + "/refund").then().statusCode(200).body("status", equalTo("refunded"));
+        assertEquals(1, StripeStub.server().findAll(deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/sub_" + id))).size());
+        assertEquals(0, StripeStub.server().findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))
+                .withRequestBody(containing("payment_intent=pi_" + id + "_0"))).size());
     }
 }

@@ -20,6 +20,7 @@ import io.dotmac.licensing.signing.LicenseKeyVerifier;
 import io.dotmac.licensing.signing.SigningKeys;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,7 @@ import org.jboss.logging.Logger;
  * against the signature and then the stored license.
  */
 @ApplicationScoped
+@Startup // a grace out of range stops the service at start, not at its first license
 public class LicenseService {
 
     private static final Logger LOG = Logger.getLogger(LicenseService.class);
