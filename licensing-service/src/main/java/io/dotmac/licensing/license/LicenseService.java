@@ -32,6 +32,8 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -303,23 +305,49 @@ public class LicenseService {
      * The rows are locked first, so concurrent calls revoke each license once between them.
      */
     @WithTransaction
-    public Uni<RevokedLicenses> revokeSource(String tenantId, String sourceId, String reason) {
+    public Uni<SourceLicenses> revokeSource(String tenantId, String sourceId, String reason) {
+        return changeSource(tenantId, sourceId, reason, "Revoked", (license, now) -> license.status != LicenseStatus.REVOKED,
+                License::revoke);
+    }
+
+    /**
+     * Suspends, in one transaction, every license of this tenant bought with {@code sourceId} that is
+     * active now: a customer whose subscription went unpaid past its grace (dunning), or an
+     * operator's decision. Expired and revoked licenses are left as they are. Safe to repeat, like
+     * {@link #revokeSource}.
+     */
+    @WithTransaction
+    public Uni<SourceLicenses> suspendSource(String tenantId, String sourceId, String reason) {
+        return changeSource(tenantId, sourceId, reason, "Suspended",
+                (license, now) -> license.statusAt(now) == LicenseStatus.ACTIVE, License::suspend);
+    }
+
+    /** Makes every suspended license of the source active again (a late payment); safe to repeat. */
+    @WithTransaction
+    public Uni<SourceLicenses> reinstateSource(String tenantId, String sourceId, String reason) {
+        return changeSource(tenantId, sourceId, reason, "Reinstated",
+                (license, now) -> license.statusAt(now) == LicenseStatus.SUSPENDED, License::reinstate);
+    }
+
+    /** Locks the source's licenses and changes each that {@code applies} to; concurrent calls change each once. */
+    private Uni<SourceLicenses> changeSource(String tenantId, String sourceId, String reason, String done,
+                                             BiPredicate<License, Instant> applies, BiConsumer<License, Instant> change) {
         return licenses.lockSource(tenantId, sourceId).map(found -> {
             Instant now = Instant.now();
-            int revoked = 0;
+            int changed = 0;
             for (License license : found) {
-                if (license.status != LicenseStatus.REVOKED) {
-                    license.revoke(now);
-                    revoked++;
+                if (applies.test(license, now)) {
+                    change.accept(license, now);
+                    changed++;
                 }
             }
-            if (revoked > 0) {
-                // No column holds a revocation's reason (nor does the per-license revoke take one):
-                // the log is where it is kept, on one line whatever the caller sent.
-                LOG.infof("Revoked %d license(s) of source %s in tenant %s; reason: %s", revoked, sourceId, tenantId,
+            if (changed > 0) {
+                // No column holds the reason of a change to a whole source: the log is where it is kept,
+                // on one line whatever the caller sent.
+                LOG.infof("%s %d license(s) of source %s in tenant %s; reason: %s", done, changed, sourceId, tenantId,
                         reason == null || reason.isBlank() ? "none given" : reason.replaceAll("\\p{Cntrl}", " "));
             }
-            return new RevokedLicenses(sourceId, revoked, found);
+            return new SourceLicenses(sourceId, changed, found);
         });
     }
 

@@ -29,6 +29,18 @@ interface LicensingRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/suspend")
+    Uni<JsonNode> suspendLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/reinstate")
+    Uni<JsonNode> reinstateLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/renew")
     Uni<JsonNode> renewLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,

@@ -111,6 +111,10 @@ public class ServiceRegistry implements ServiceCatalog {
                         .with(licenses),
                 write(LICENSING, "renew_licenses", Set.of("source_id", "invoice_id"), Set.of(), licensing::renewLicenses)
                         .with(licenses),
+                write(LICENSING, "suspend_licenses", Set.of("source_id"), Set.of("reason"), licensing::suspendLicenses)
+                        .with(licenses),
+                write(LICENSING, "reinstate_licenses", Set.of("source_id"), Set.of("reason"), licensing::reinstateLicenses)
+                        .with(licenses),
                 read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses).with(licenses),
 
                 write(NOTIFICATION, "send_journey_failed", Set.of("quote_id"), Set.of(), notification::sendJourneyFailed)

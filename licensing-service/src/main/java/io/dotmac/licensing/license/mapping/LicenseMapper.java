@@ -5,13 +5,14 @@ import io.dotmac.licensing.license.IssueLicenses;
 import io.dotmac.licensing.license.IssuedLicenses;
 import io.dotmac.licensing.license.License;
 import io.dotmac.licensing.license.RenewedLicenses;
-import io.dotmac.licensing.license.RevokedLicenses;
+import io.dotmac.licensing.license.SourceLicenses;
 import io.dotmac.licensing.license.Verification;
 import io.dotmac.licensing.license.rest.IssueRequest;
 import io.dotmac.licensing.license.rest.LicenseRenewal;
 import io.dotmac.licensing.license.rest.LicenseSet;
 import io.dotmac.licensing.license.rest.LicenseView;
 import io.dotmac.licensing.license.rest.RevokedSource;
+import io.dotmac.licensing.license.rest.SourceStatusChange;
 import io.dotmac.licensing.license.rest.VerifyResponse;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +40,12 @@ public final class LicenseMapper {
                 toViews(renewed.licenses()));
     }
 
-    public static RevokedSource toRevoked(RevokedLicenses revoked) {
-        return new RevokedSource(revoked.sourceId(), revoked.revoked(), toViews(revoked.licenses()));
+    public static RevokedSource toRevoked(SourceLicenses revoked) {
+        return new RevokedSource(revoked.sourceId(), revoked.changed(), toViews(revoked.licenses()));
+    }
+
+    public static SourceStatusChange toStatusChange(SourceLicenses changed) {
+        return new SourceStatusChange(changed.sourceId(), changed.changed(), toViews(changed.licenses()));
     }
 
     // One instant for the whole list, so its licenses' statuses agree.

@@ -158,6 +158,33 @@ public class LicenseResource {
     }
 
     @POST
+    @Path("/suspend")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Suspend every active license bought with a quote (source_id), in one transaction: their keys verify "
+            + "as suspended until reinstated (dunning, when a subscription's invoice stays unpaid past its grace). 200 with "
+            + "how many this call suspended and all the source's licenses; safe to repeat; expired and revoked ones are left")
+    @Idempotent
+    public Uni<Response> suspendSource(@Valid @NotNull SourceLicensesRequest body) {
+        return licenses.suspendSource(tenant.id(), body.sourceId().trim(), body.reason())
+                .map(changed -> Response.ok(LicenseMapper.toStatusChange(changed)).build());
+    }
+
+    @POST
+    @Path("/reinstate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Make every suspended license bought with a quote (source_id) active again, in one transaction (a "
+            + "late payment): 200 with how many this call reinstated and all the source's licenses; safe to repeat")
+    @Idempotent
+    public Uni<Response> reinstateSource(@Valid @NotNull SourceLicensesRequest body) {
+        return licenses.reinstateSource(tenant.id(), body.sourceId().trim(), body.reason())
+                .map(changed -> Response.ok(LicenseMapper.toStatusChange(changed)).build());
+    }
+
+    @POST
     @Path("/verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
