@@ -93,10 +93,8 @@ public class PaymentReconciler {
                             payment.quoteId, payment.updatedAt, session.status(), session.paymentStatus());
                     PaymentStatus reported = session.paid() ? PaymentStatus.SUCCEEDED : session.expired() ? PaymentStatus.FAILED : null;
                     // A subscription's first invoice names the PaymentIntent that paid it, as the webhook records it.
-                    Uni<String> paidBy = session.paymentIntentId() != null || session.invoiceId() == null ? Uni.createFrom().nullItem()
-                            : stripe.invoicePaymentIntent(payment.id, session.invoiceId()).onFailure().recoverWithNull();
-                    return paidBy.chain(intent -> paymentService.recordFromStripe(payment, new StripeIds(
-                                    intent != null ? intent : session.paymentIntentId(), session.customerId(),
+                    return stripe.paidBy(payment.id, session.paymentIntentId(), session.invoiceId())
+                            .chain(intent -> paymentService.recordFromStripe(payment, new StripeIds(intent, session.customerId(),
                                     session.subscriptionId(), session.invoiceId()), reported,
                                     session.expired() ? StripeWebhooks.SESSION_EXPIRED : null))
                             .map(recorded -> recorded.status != PaymentStatus.PENDING);

@@ -391,6 +391,23 @@ public class StripeGateway {
         }), false);
     }
 
+    /**
+     * The PaymentIntent that took a payment, as a Stripe answer about it names it: the one it gives,
+     * or, for a subscription's first invoice (a session in subscription mode names no other), the
+     * one that paid that invoice, asked of Stripe. Best effort: null when Stripe cannot say (logged),
+     * and billing's own refund asks again.
+     */
+    public Uni<String> paidBy(UUID paymentId, String paymentIntentId, String invoiceId) {
+        if (paymentIntentId != null || invoiceId == null || !configured()) {
+            return Uni.createFrom().item(paymentIntentId);
+        }
+        return invoicePaymentIntent(paymentId, invoiceId).onFailure().recoverWithItem(e -> {
+            LOG.warnf("payment %s: the PaymentIntent of invoice %s is not known (%s); recorded without it", paymentId, invoiceId,
+                    e.getMessage());
+            return null;
+        });
+    }
+
     private String customerFor(String email, String idempotencyKey) throws StripeException {
         // List, not search: search is eventually consistent and would miss a customer created a moment ago.
         List<Customer> existing = client.v1().customers()

@@ -149,7 +149,7 @@ public class StripeWebhooks {
             LOG.debugf("Stripe event %s (%s) acknowledged and ignored", event.getId(), event.getType());
             return Uni.createFrom().item(ack(event, "ignored", null));
         }
-        return withFirstInvoicesIntent(event, update).chain(known -> applied(event, known));
+        return withFirstInvoicesIntent(update).chain(known -> applied(event, known));
     }
 
     /**
@@ -159,17 +159,10 @@ public class StripeWebhooks {
      * payment. Asking is best effort: without an answer the payment is recorded all the same, and
      * billing's own refund asks again.
      */
-    private Uni<Update> withFirstInvoicesIntent(Event event, Update update) {
+    private Uni<Update> withFirstInvoicesIntent(Update update) {
         StripeIds ids = update.ids();
-        if (ids.paymentIntentId() != null || ids.invoiceId() == null || ids.subscriptionId() == null || !stripe.configured()) {
-            return Uni.createFrom().item(update);
-        }
-        return stripe.invoicePaymentIntent(metadataPaymentId(update.metadata()), ids.invoiceId()).map(update::paidBy)
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Stripe event %s: the PaymentIntent of invoice %s is not known (%s); the payment is recorded "
-                            + "without it", event.getId(), ids.invoiceId(), e.getMessage());
-                    return update;
-                });
+        return stripe.paidBy(metadataPaymentId(update.metadata()), ids.paymentIntentId(), ids.invoiceId())
+                .map(intent -> intent == null ? update : update.paidBy(intent));
     }
 
     private Uni<WebhookAck> applied(Event event, Update update) {

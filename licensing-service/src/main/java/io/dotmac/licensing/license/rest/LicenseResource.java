@@ -8,6 +8,7 @@ import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.licensing.license.License;
 import io.dotmac.licensing.license.LicenseService;
+import io.dotmac.licensing.license.SourceLicenses;
 import io.dotmac.licensing.license.mapping.LicenseMapper;
 import io.dotmac.licensing.signing.LicenseKeyVerifier;
 import io.dotmac.licensing.signing.SigningKeys;
@@ -167,8 +168,7 @@ public class LicenseResource {
             + "how many this call suspended and all the source's licenses; safe to repeat; expired and revoked ones are left")
     @Idempotent
     public Uni<Response> suspendSource(@Valid @NotNull SourceLicensesRequest body) {
-        return licenses.suspendSource(tenant.id(), body.sourceId().trim(), body.reason())
-                .map(changed -> Response.ok(LicenseMapper.toStatusChange(changed)).build());
+        return changeSource(body, licenses::suspendSource);
     }
 
     @POST
@@ -180,8 +180,7 @@ public class LicenseResource {
             + "late payment): 200 with how many this call reinstated and all the source's licenses; safe to repeat")
     @Idempotent
     public Uni<Response> reinstateSource(@Valid @NotNull SourceLicensesRequest body) {
-        return licenses.reinstateSource(tenant.id(), body.sourceId().trim(), body.reason())
-                .map(changed -> Response.ok(LicenseMapper.toStatusChange(changed)).build());
+        return changeSource(body, licenses::reinstateSource);
     }
 
     @POST
@@ -199,6 +198,17 @@ public class LicenseResource {
     @Operation(summary = "The Ed25519 public key that verifies license keys offline (public)")
     public PublicKey publicKey() {
         return new PublicKey(LicenseKeyVerifier.ALGORITHM, keys.keyId(), keys.publicKeyPem());
+    }
+
+    /** A change to every license of a source, in the caller's tenant; its answer. */
+    private Uni<Response> changeSource(SourceLicensesRequest body, SourceChange change) {
+        return change.apply(tenant.id(), body.sourceId().trim(), body.reason())
+                .map(changed -> Response.ok(LicenseMapper.toStatusChange(changed)).build());
+    }
+
+    @FunctionalInterface
+    private interface SourceChange {
+        Uni<SourceLicenses> apply(String tenantId, String sourceId, String reason);
     }
 
     private Uni<Response> change(UUID id, BiFunction<String, UUID, Uni<License>> transition) {
