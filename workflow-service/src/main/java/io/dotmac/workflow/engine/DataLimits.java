@@ -38,12 +38,18 @@ public class DataLimits {
 
     /**
      * About how much data checking {@code done} would walk: the context as last counted and the
-     * outcome, counted up to {@link LargeData#INLINE_BYTES} each (so this is cheap wherever it runs).
+     * outcome, counted only until the sum passes {@link LargeData#INLINE_BYTES} (so this is cheap
+     * wherever it runs).
      */
     static long toCount(ExecutionState s, StepOutcome.Completed done) {
-        long output = DataSize.upTo(done.output(), LargeData.INLINE_BYTES);
-        long updates = done.contextUpdates() == done.output() ? 0 : DataSize.upTo(done.contextUpdates(), LargeData.INLINE_BYTES);
-        return s.dataBytes + output + updates;
+        long bytes = s.dataBytes;
+        if (!LargeData.large(bytes)) {
+            bytes += DataSize.upTo(done.output(), LargeData.INLINE_BYTES - bytes);
+        }
+        if (!LargeData.large(bytes) && done.contextUpdates() != done.output()) {
+            bytes += DataSize.upTo(done.contextUpdates(), LargeData.INLINE_BYTES - bytes);
+        }
+        return bytes;
     }
 
     /**
