@@ -15,40 +15,53 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
  * The sales-service's API as the workflow engine calls it: orders from quotes, their submission and
- * processing (which provisions the customer tenant). Used only through {@link ServiceRegistry}.
+ * processing (which provisions the customer tenant), and the suspension of a customer tenant whose
+ * subscription went unpaid. Used only through {@link ServiceRegistry}.
  */
 @RegisterRestClient(configKey = "sales-service")
-@Path("/api/v1/sales/orders")
+@Path("/api/v1/sales")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 interface SalesRestClient {
 
     @POST
-    @Path("/from-quote")
+    @Path("/orders/from-quote")
     Uni<JsonNode> createOrderFromQuote(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @POST
-    @Path("/{orderId}/submit")
+    @Path("/orders/{orderId}/submit")
     Uni<JsonNode> submitOrder(@PathParam("orderId") String orderId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @POST
-    @Path("/{orderId}/cancel")
+    @Path("/orders/{orderId}/cancel")
     Uni<JsonNode> cancelOrder(@PathParam("orderId") String orderId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @POST
-    @Path("/{orderId}/process")
+    @Path("/orders/{orderId}/process")
     Uni<JsonNode> processOrder(@PathParam("orderId") String orderId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @GET
-    @Path("/{orderId}")
+    @Path("/orders/{orderId}")
     Uni<JsonNode> getOrder(@PathParam("orderId") String orderId,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/tenants/suspend")
+    Uni<JsonNode> suspendCustomer(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/tenants/reinstate")
+    Uni<JsonNode> reinstateCustomer(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 }

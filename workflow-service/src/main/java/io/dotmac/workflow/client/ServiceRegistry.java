@@ -96,6 +96,10 @@ public class ServiceRegistry implements ServiceCatalog {
                 writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder).with(order),
                 writeOn(SALES, "cancel_order", "order_id", Set.of(), sales::cancelOrder).with(order),
                 read(SALES, "get_order", "order_id", sales::getOrder).with(order),
+                write(SALES, "suspend_customer", Set.of("quote_id"), Set.of("reason"), sales::suspendCustomer)
+                        .with(Conventions.result("customer_tenant")),
+                write(SALES, "reinstate_customer", Set.of("quote_id"), Set.of("reason"), sales::reinstateCustomer)
+                        .with(Conventions.result("customer_tenant")),
 
                 write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
                         billing::processPayment).with(payment.awaiting(PAYMENT_OUTCOME)),
@@ -123,6 +127,8 @@ public class ServiceRegistry implements ServiceCatalog {
                         .with(Conventions.result("payment_request")),
                 write(NOTIFICATION, "send_receipt", Set.of("invoice_id"), Set.of(), notification::sendReceipt)
                         .with(Conventions.result("receipt")),
+                write(NOTIFICATION, "send_payment_failed", Set.of("invoice_id", "stage"), Set.of(), notification::sendPaymentFailed)
+                        .with(Conventions.result("payment_failed_email")),
                 write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
                         Set.of("customer_name"), notification::sendWelcomeEmail).with(Conventions.result("welcome_email")));
     }

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BuiltinWorkflows {
 
-    static final List<String> NAMES = List.of("lead_to_customer", "quote_accepted", "payment_received", "subscription_renewed");
+    static final List<String> NAMES = List.of("lead_to_customer", "quote_accepted", "payment_received", "subscription_renewed",
+            "payment_failed");
     private static final Logger LOG = Logger.getLogger(BuiltinWorkflows.class);
 
     private final WorkflowRepository repository;

@@ -10,6 +10,7 @@ import io.dotmac.workflow.client.ServiceRegistry;
 import io.dotmac.workflow.execution.JsonCodec;
 import io.dotmac.workflow.expression.CompiledExpression;
 import io.dotmac.workflow.expression.ExpressionEngine;
+import io.dotmac.workflow.expression.ExpressionLimits;
 import io.dotmac.workflow.expression.ExpressionException;
 import io.dotmac.workflow.expression.Templates;
 import io.dotmac.workflow.expression.UnresolvedPathException;
@@ -20,6 +21,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +57,13 @@ public class DslReferenceTest {
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*)$");
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 
-    private static final ExpressionEngine EXPRESSIONS = new ExpressionEngine();
+    /**
+     * The document's results, not their speed: the first evaluation in a cold JVM on a busy machine
+     * took longer than the default 100 ms budget (seen while another build ran).
+     */
+    private static final ExpressionEngine EXPRESSIONS = new ExpressionEngine(new ExpressionLimits(ExpressionLimits.DEFAULTS.maxLength(),
+            Duration.ofSeconds(10), ExpressionLimits.DEFAULTS.maxStringLength(), ExpressionLimits.DEFAULTS.maxRegexSize(),
+            ExpressionLimits.DEFAULTS.maxRegexInput()));
 
     private static ServiceRegistry registry;
     private static DefinitionParser parser;

@@ -80,6 +80,27 @@ class BuiltinWorkflowsTest {
     }
 
     @Test
+    void paymentFailedRemindsOnDayThreeAndSuspendsAfterAGraceOfSevenDaysEachWaitWokenByThePayment() {
+        var definition = workflows.findActive("payment_failed", "any-tenant").await().atMost(Duration.ofSeconds(10))
+                .orElseThrow().definition();
+        ConditionStep reminding = (ConditionStep) definition.step("wait_before_reminding").orElseThrow();
+        ConditionStep suspending = (ConditionStep) definition.step("wait_before_suspending").orElseThrow();
+
+        assertEquals(Duration.ofDays(3), reminding.timeout());
+        assertEquals(Duration.ofDays(7), reminding.timeout().plus(suspending.timeout()));
+        assertTrue(definition.indexOf("remind_customer") > definition.indexOf("wait_before_reminding"));
+        assertTrue(definition.indexOf("suspend_licenses") > definition.indexOf("wait_before_suspending"));
+        for (String wait : List.of("wait_before_reminding", "wait_before_suspending", "wait_for_payment")) {
+            ConditionStep step = (ConditionStep) definition.step(wait).orElseThrow();
+            assertEquals("billing.invoice.paid", step.wakeOn().event(), wait);
+            assertEquals("${stripe_subscription_id}", step.wakeOn().key(), wait);
+            assertEquals("get_invoice", step.refresh().method(), wait);
+        }
+        assertEquals("data.billing_reason != 'subscription_create'",
+                definition.trigger("billing.invoice.payment_failed").orElseThrow().when());
+    }
+
+    @Test
     void leadToCustomerWaitsForAcceptanceAndPaymentBeforeIssuingLicenses() {
         var definition = workflows.findActive("lead_to_customer", "any-tenant").await().atMost(Duration.ofSeconds(10))
                 .orElseThrow().definition();
