@@ -107,6 +107,11 @@ final class Checkout implements AutoCloseable {
         press(page, "decline", 200);
     }
 
+    /** Presses Pay on an open invoice's hosted page (a late payment): the page shows it paid. */
+    static void payInvoice(String page) {
+        press(page, "pay", 200);
+    }
+
     /**
      * How often a card was declined on the payment's page, as the stand-in logged it: in
      * subscription mode Stripe tells billing nothing of a declined attempt, so a test learns of
@@ -154,6 +159,14 @@ final class Checkout implements AutoCloseable {
     }
 
     /** The message's text, every part of it (a multipart's parts, decoded). */
+    static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String text(Part part) {
         try {
             if (part.isMimeType("text/*")) {

@@ -102,7 +102,7 @@ class RenewalIT {
                 .body("items.findAll { it.kind == 'receipt' }.size()", equalTo(1))
                 .body("items.find { it.kind == 'receipt' }.status", equalTo("sent")));
         List<MimeMessage> receipts = Effects.messagesTo(suite, customer.email()).stream()
-                .filter(m -> subject(m).startsWith("Your DotMac subscription is paid until")).toList();
+                .filter(m -> Checkout.subject(m).startsWith("Your DotMac subscription is paid until")).toList();
         assertEquals(1, receipts.size(), "receipts emailed");
         assertTrue(Checkout.text(receipts.get(0)).contains(stripeInvoice), "the receipt links the invoice");
         assertEquals(3, Effects.messagesTo(suite, customer.email()).size(), "pay here, welcome, receipt");
@@ -111,14 +111,6 @@ class RenewalIT {
     private static List<Map<String, Object>> licenses(Api api, Onboarding.Customer customer) {
         return api.to(Service.LICENSING).queryParam("customer_id", customer.slug()).get("/api/v1/licenses").then().statusCode(200)
                 .extract().jsonPath().getList("items");
-    }
-
-    private static String subject(MimeMessage message) {
-        try {
-            return message.getSubject();
-        } catch (jakarta.mail.MessagingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** An {@code invoice.paid} event of a new id about the invoice, as Stripe sends one. */

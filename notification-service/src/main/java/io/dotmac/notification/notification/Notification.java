@@ -14,7 +14,8 @@ import java.util.UUID;
  * every attempt (the API's, the background retrier's, another replica's) works from the same row
  * and the same Message-ID. Its kind says which of the kind-specific columns it has: the welcome
  * email's tenant platform, the payment request's quote and checkout page, the journey-failed
- * email's quote and what became of its payment, or the receipt's quote and paid invoice.
+ * email's quote and what became of its payment, the receipt's quote and paid invoice, or the
+ * dunning email's quote, unpaid invoice and stage.
  */
 @Entity
 @Table(name = "notifications")
@@ -24,6 +25,7 @@ public class Notification extends PanacheEntityBase {
     public static final String PAYMENT_REQUEST = "payment_request";
     public static final String JOURNEY_FAILED = "journey_failed";
     public static final String RECEIPT = "receipt";
+    public static final String PAYMENT_FAILED = "payment_failed";
 
     @Id
     public UUID id;
@@ -67,19 +69,23 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "failure_message")
     public String failureMessage;
 
-    /** The receipt's invoice (billing-service's id) and its page on Stripe. */
+    /** The invoice (billing-service's id) of a receipt or dunning email, and its page on Stripe. */
     @Column(name = "invoice_id")
     public String invoiceId;
 
     @Column(name = "invoice_url")
     public String invoiceUrl;
 
-    /** The period the receipt's invoice paid for. */
+    /** The period that invoice is for. */
     @Column(name = "period_start")
     public OffsetDateTime periodStart;
 
     @Column(name = "period_end")
     public OffsetDateTime periodEnd;
+
+    /** How far dunning had come when its email was recorded: failed, reminder or suspended. */
+    @Column(name = "dunning_stage")
+    public String dunningStage;
 
     public String subject;
 

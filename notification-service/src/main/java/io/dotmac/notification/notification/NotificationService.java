@@ -6,6 +6,8 @@ import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.notification.config.NotificationConfig;
 import io.dotmac.notification.journeyfailed.JourneyFailedEmail;
+import io.dotmac.notification.paymentfailed.DunningStage;
+import io.dotmac.notification.paymentfailed.PaymentFailedEmail;
 import io.dotmac.notification.paymentrequest.PaymentRequestEmail;
 import io.dotmac.notification.receipt.ReceiptEmail;
 import io.dotmac.notification.welcome.WelcomeEmail;
@@ -13,6 +15,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -92,15 +95,24 @@ public class NotificationService {
      */
     @WithTransaction
     public Uni<Notification> recordReceipt(String tenantId, SubscriptionInvoice invoice, QuotePayment payment) {
-        Notification n = queued(tenantId, Notification.RECEIPT, payment.customerEmail(), ReceiptEmail.subject(invoice.periodEnd()));
-        n.quoteId = payment.quoteId();
-        n.invoiceId = invoice.id();
-        n.invoiceUrl = invoice.hostedInvoiceUrl();
-        n.amount = invoice.amountPaid();
-        n.currency = invoice.currency();
-        n.periodStart = invoice.periodStart();
-        n.periodEnd = invoice.periodEnd();
+        Notification n = aboutInvoice(tenantId, Notification.RECEIPT, invoice, invoice.amountPaid(), payment,
+                ReceiptEmail.subject(invoice.periodEnd()));
         return recordOnce(n, () -> notifications.findReceipt(tenantId, invoice.id()));
+    }
+
+    /**
+     * The queued dunning email of an unpaid invoice of the quote's subscription at this stage, to
+     * the customer of the quote's payment, of the amount due, recorded now, or the one recorded
+     * before for the same tenant, invoice and stage: a repeated request never makes a second email,
+     * the next stage does. All of it but the stage is billing-service's.
+     */
+    @WithTransaction
+    public Uni<Notification> recordPaymentFailed(String tenantId, SubscriptionInvoice invoice, QuotePayment payment,
+            DunningStage stage) {
+        Notification n = aboutInvoice(tenantId, Notification.PAYMENT_FAILED, invoice, invoice.amountDue(), payment,
+                PaymentFailedEmail.subject(stage, invoice.amountDue(), invoice.currency()));
+        n.dunningStage = stage.value();
+        return recordOnce(n, () -> notifications.findPaymentFailed(tenantId, invoice.id(), stage.value()));
     }
 
     // An email about the quote's payment, to its customer, of its amount and currency.
@@ -109,6 +121,21 @@ public class NotificationService {
         n.quoteId = payment.quoteId();
         n.amount = payment.amount();
         n.currency = payment.currency();
+        return n;
+    }
+
+    // An email about the invoice of the quote's subscription, to the customer of the quote's payment,
+    // of the amount paid or due in the invoice's currency, for its period, with its page.
+    private Notification aboutInvoice(String tenantId, String kind, SubscriptionInvoice invoice, BigDecimal amount,
+            QuotePayment payment, String subject) {
+        Notification n = queued(tenantId, kind, payment.customerEmail(), subject);
+        n.quoteId = payment.quoteId();
+        n.invoiceId = invoice.id();
+        n.invoiceUrl = invoice.hostedInvoiceUrl();
+        n.amount = amount;
+        n.currency = invoice.currency();
+        n.periodStart = invoice.periodStart();
+        n.periodEnd = invoice.periodEnd();
         return n;
     }
 

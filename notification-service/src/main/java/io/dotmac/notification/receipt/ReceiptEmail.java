@@ -53,7 +53,8 @@ public class ReceiptEmail implements NotificationEmail {
                 n.invoiceUrl);
     }
 
-    static String day(OffsetDateTime time) {
+    /** "4 March 2031", in UTC: how every email about an invoice writes the days of its period. */
+    public static String day(OffsetDateTime time) {
         return DAY.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

@@ -3,6 +3,7 @@ package io.dotmac.notification.testing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -26,6 +27,8 @@ import java.util.UUID;
 public class SalesStub extends StandIn {
 
     public static final String ORDERS_PATH = "/api/v1/sales/orders";
+    /** Where billing-service serves an invoice, by its id. */
+    public static final String INVOICES_PATH = "/api/v1/billing/invoices/";
     /** What {@link #order} costs: its total_amount, in its currency. */
     public static final BigDecimal TOTAL = new BigDecimal("465.65");
     public static final String CURRENCY = "USD";
@@ -183,6 +186,21 @@ public class SalesStub extends StandIn {
         Map<String, Object> invoice = billingInvoice(quoteId, status, periodStart, periodEnd);
         serveInvoice(server(), invoice);
         return invoice;
+    }
+
+    /**
+     * billing-service has a succeeded payment of the quote, of 99.00 USD, to {@code customerEmail}
+     * (null: it names none), and an invoice of its subscription in this status (paid, open, void...)
+     * for the period from 31 March to 30 April 2031; returns the invoice's id.
+     */
+    public static String invoiceTo(String quoteId, String customerEmail, String status) {
+        checkout(quoteId, "succeeded", new BigDecimal("99.00"), "USD", customerEmail, null, null);
+        return (String) invoice(quoteId, status, "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z").get("id");
+    }
+
+    /** billing-service answers this when asked for the invoice (e.g. a 500). */
+    public static void answerInvoice(String invoiceId, ResponseDefinitionBuilder response) {
+        server().stubFor(get(urlEqualTo(INVOICES_PATH + invoiceId)).willReturn(response));
     }
 
     @Override

@@ -11,14 +11,14 @@ import java.util.Locale;
  * lead, quote, accepted; billing: paid; licensing: licensed; sales: active), so that summing the
  * series across services gives lead → quote → accepted → paid → licensed → active. A subscription
  * goes on from there (billing: renewed for each renewal paid, past_due for each invoice whose
- * payment failed, churned when it ends). A replayed request or webhook does not count again: its
- * work does not run.
+ * payment failed, churned when it ends; sales: suspended for each customer tenant suspended for an
+ * unpaid invoice). A replayed request or webhook does not count again: its work does not run.
  */
 @ApplicationScoped
 public class Funnel {
 
     public enum Stage {
-        LEAD, QUOTE, ACCEPTED, PAID, LICENSED, ACTIVE, RENEWED, PAST_DUE, CHURNED;
+        LEAD, QUOTE, ACCEPTED, PAID, LICENSED, ACTIVE, RENEWED, PAST_DUE, SUSPENDED, CHURNED;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -29,6 +29,11 @@ public class OrderRepository implements PanacheRepositoryBase<Order, UUID> {
         return find("tenantId = ?1 and quoteId = ?2", tenantId, quoteId).firstResult();
     }
 
+    /** The quote's order, locked like {@link #lockOwned}. */
+    public Uni<Order> lockByQuote(String tenantId, String quoteId) {
+        return find("tenantId = ?1 and quoteId = ?2", tenantId, quoteId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
     public Uni<Order> findByExternalId(String tenantId, String externalOrderId) {
         return find("tenantId = ?1 and externalOrderId = ?2", tenantId, externalOrderId).firstResult();
     }

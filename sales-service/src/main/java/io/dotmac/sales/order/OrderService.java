@@ -141,8 +141,11 @@ public class OrderService {
         }
     }
 
-    // crm-service's ids are UUIDs: one spelling of each, so that the quote's order is found however it is written.
-    private static String normalized(String quoteId) {
+    /**
+     * A quote id as orders keep it. crm-service's ids are UUIDs: one spelling of each, so that the
+     * quote's order is found however it is written.
+     */
+    public static String normalized(String quoteId) {
         String trimmed = quoteId.trim();
         return UUID_TEXT.matcher(trimmed).matches() ? trimmed.toLowerCase(Locale.ROOT) : trimmed;
     }

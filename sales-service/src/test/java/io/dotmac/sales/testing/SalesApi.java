@@ -14,6 +14,7 @@ import java.util.Map;
 public final class SalesApi {
 
     public static final String ORDERS = "/api/v1/sales/orders";
+    public static final String TENANTS = "/api/v1/sales/tenants";
 
     private SalesApi() {
     }
@@ -46,6 +47,20 @@ public final class SalesApi {
 
     public static ValidatableResponse cancel(String token, String orderId) {
         return as(token).when().post(ORDERS + "/" + orderId + "/cancel").then();
+    }
+
+    /** Suspends the customer tenant of the quote's order, for the reason (null: none given). */
+    public static ValidatableResponse suspendTenant(String token, String quoteId, String reason) {
+        return changeTenant(token, "suspend", reason == null ? Map.of("quote_id", quoteId)
+                : Map.of("quote_id", quoteId, "reason", reason));
+    }
+
+    public static ValidatableResponse reinstateTenant(String token, String quoteId) {
+        return changeTenant(token, "reinstate", Map.of("quote_id", quoteId));
+    }
+
+    private static ValidatableResponse changeTenant(String token, String change, Map<String, String> body) {
+        return as(token).contentType(ContentType.JSON).body(body).when().post(TENANTS + "/" + change).then();
     }
 
     public static ValidatableResponse get(String token, String path) {

@@ -5,13 +5,12 @@ import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.idempotency.Idempotent;
-import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
-import io.dotmac.notification.client.InvoiceReceipts;
+import io.dotmac.notification.client.InvoiceEmails;
 import io.dotmac.notification.client.QuotePaymentEmails;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.Notification;
@@ -40,12 +39,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Notifications of the caller's tenant: sending the payment request, the welcome email and the
- * journey-failed email, and reading delivery records. Each email is sent at most once per what it is
- * about, however often the engine asks. What an email says about money (to whom, how much, where to
- * pay, whether it was refunded) is read from the service that owns it, before any transaction,
- * never taken from the caller: the engine's context can be wrong, and an email is what a customer
- * acts on.
+ * Notifications of the caller's tenant: sending the payment request, the welcome email, the
+ * journey-failed email, a renewal's receipt and the dunning emails of an unpaid invoice, and reading
+ * delivery records. Each email is sent at most once per what it is about, however often the engine
+ * asks. What an email says about money (to whom, how much, where to pay, whether it was refunded) is
+ * read from the service that owns it, before any transaction, never taken from the caller: the
+ * engine's context can be wrong, and an email is what a customer acts on.
  */
 @Path("/api/v1/notifications")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,11 +58,11 @@ public class NotificationResource {
     private final CurrentTenant tenant;
     private final ActiveOrders activeOrders;
     private final QuotePaymentEmails quotePayments;
-    private final InvoiceReceipts receipts;
+    private final InvoiceEmails invoices;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
-            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments, InvoiceReceipts receipts) {
-        this.receipts = receipts;
+            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments, InvoiceEmails invoices) {
+        this.invoices = invoices;
         this.notifications = notifications;
         this.sender = sender;
         this.idempotency = idempotency;
@@ -93,8 +92,7 @@ public class NotificationResource {
         String tenantId = tenant.id();
         // A repeat of a request that was done (a journey resumed after a crash, once the customer had
         // paid) answers as done: the link went out, which is all it asked.
-        return aboutPayment(quotePayments.requireOpenCheckout(body.quoteId()),
-                        notifications::recordPaymentRequest)
+        return guarded(quotePayments.requireOpenCheckout(body.quoteId()), notifications::recordPaymentRequest)
                 .onFailure(NotificationResource::isConflict).recoverWithUni(refused -> notifications
                         .latestPaymentRequest(tenantId, body.quoteId().strip())
                         .onItem().ifNull().failWith(refused)
@@ -123,8 +121,7 @@ public class NotificationResource {
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
     @Idempotent(checksFirst = true)
     public Uni<Response> sendJourneyFailed(@Valid @NotNull JourneyFailedEmailRequest body) {
-        return aboutPayment(quotePayments.requireUndone(body.quoteId()),
-                notifications::recordJourneyFailed);
+        return guarded(quotePayments.requireUndone(body.quoteId()), notifications::recordJourneyFailed);
     }
 
     /**
@@ -144,9 +141,30 @@ public class NotificationResource {
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
     @Idempotent(checksFirst = true)
     public Uni<Response> sendReceipt(@Valid @NotNull ReceiptEmailRequest body) {
-        String tenantId = tenant.id();
-        return receipts.requirePaid(body.invoiceId().toString()).chain(receipt -> recordAndAttempt(tenantId,
-                () -> notifications.recordReceipt(tenantId, receipt.invoice(), receipt.payment())));
+        return guarded(invoices.requirePaid(body.invoiceId().toString()),
+                (tenantId, paid) -> notifications.recordReceipt(tenantId, paid.invoice(), paid.payment()));
+    }
+
+    /**
+     * Asks billing-service for the invoice and its quote's payment before any transaction, as
+     * sendReceipt does; a refusal stores nothing. Only the stage is the caller's: recipient, amount
+     * due, period and the page to pay on are billing's, so nobody is asked to pay what is paid.
+     */
+    @POST
+    @Path("/payment-failed")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Send a dunning email of an unpaid invoice of a subscription, by stage: failed (the payment did "
+            + "not go through), reminder (still unpaid) or suspended (access blocked until it is paid); to the customer "
+            + "of the quote's payment, of the amount due, for the period the invoice covers, with a link to pay on its "
+            + "invoice page, all as billing-service reports invoice_id; 202 with the notification (sent, or queued for "
+            + "retries), one per invoice and stage however often asked; 409 unless billing-service reports the invoice "
+            + "open and its quote's payment has a customer email; 503 (retryable) if billing-service cannot be asked")
+    @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> sendPaymentFailed(@Valid @NotNull PaymentFailedEmailRequest body) {
+        return guarded(invoices.requireUnpaid(body.invoiceId().toString()), (tenantId, unpaid) ->
+                notifications.recordPaymentFailed(tenantId, unpaid.invoice(), unpaid.payment(), body.stage()));
     }
 
     /**
@@ -172,11 +190,11 @@ public class NotificationResource {
                 .chain(() -> recordAndAttempt(tenantId, () -> notifications.recordWelcome(tenantId, welcome)));
     }
 
-    // An email about a quote's payment: the guard's answer (billing's payment, asked before any
+    // An email about money: the guard's answer (what billing-service has, asked before any
     // transaction; a refusal stores nothing) is what the email is recorded from.
-    private Uni<Response> aboutPayment(Uni<QuotePayment> guard, BiFunction<String, QuotePayment, Uni<Notification>> record) {
+    private <T> Uni<Response> guarded(Uni<T> guard, BiFunction<String, T, Uni<Notification>> record) {
         String tenantId = tenant.id();
-        return guard.chain(payment -> recordAndAttempt(tenantId, () -> record.apply(tenantId, payment)));
+        return guard.chain(answer -> recordAndAttempt(tenantId, () -> record.apply(tenantId, answer)));
     }
 
     // Records the notification under the Idempotency-Key and commits it, then makes the first

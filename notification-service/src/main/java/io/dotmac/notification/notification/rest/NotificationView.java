@@ -9,7 +9,9 @@ import java.util.UUID;
  * welcome email has no quote, a payment request no tenant platform yet, and a journey-failed email
  * (kind {@code journey_failed}) shows its quote, amount and currency but has neither a platform nor
  * a page to pay on; its subject says what became of the payment. A receipt (kind {@code receipt})
- * shows its quote, the paid invoice (billing-service's id, and its page), amount, currency and period.
+ * shows its quote, the paid invoice (billing-service's id, and its page), amount, currency and period;
+ * a dunning email (kind {@code payment_failed}) the same of its unpaid invoice, the amount being the
+ * amount due, and its {@code dunning_stage}, which is null for every other kind.
  */
 public record NotificationView(
         UUID id,
@@ -32,6 +34,7 @@ public record NotificationView(
         String invoiceUrl,
         OffsetDateTime periodStart,
         OffsetDateTime periodEnd,
+        String dunningStage,
         OffsetDateTime nextAttemptAt,
         OffsetDateTime createdAt,
         OffsetDateTime sentAt) {

@@ -3,6 +3,7 @@ package io.dotmac.notification.notification.rest;
 import static org.hamcrest.Matchers.comparesEqualTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,12 +36,6 @@ class ReceiptApiTest {
     static final String TENANT = "tenant-receipt-" + UUID.randomUUID().toString().substring(0, 8);
     static final String ENGINE = TestTokens.engine(TENANT);
 
-    /** A paid invoice of a new quote whose payment's customer is {@code email}: its id. */
-    static String paidInvoice(String quote, String email) {
-        SalesStub.checkout(quote, "succeeded", new BigDecimal("99.00"), "USD", email, null, null);
-        return (String) SalesStub.invoice(quote, "paid", "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z").get("id");
-    }
-
     static Map<String, Object> body(Object invoiceId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("invoice_id", invoiceId);
@@ -51,7 +46,7 @@ class ReceiptApiTest {
     void aPaidInvoicesCustomerGetsOneReceiptOfWhatBillingSays() throws Exception {
         String quote = "Q-" + UUID.randomUUID().toString().substring(0, 8);
         String email = WelcomeEmailApiTest.email();
-        String invoice = paidInvoice(quote, email);
+        String invoice = SalesStub.invoiceTo(quote, email, "paid");
         Map<String, Object> forged = body(invoice);
         forged.put("customer_email", WelcomeEmailApiTest.email());
         forged.put("amount", 1);
@@ -62,6 +57,7 @@ class ReceiptApiTest {
                 .body("amount", comparesEqualTo(new BigDecimal("99.00"))).body("currency", equalTo("USD"))
                 .body("invoice_url", equalTo("https://invoice.stripe.test/i/" + invoice))
                 .body("subject", equalTo("Your DotMac subscription is paid until 30 April 2031"))
+                .body("dunning_stage", nullValue())
                 .extract().path("id");
         assertEquals(OffsetDateTime.parse("2031-04-30T10:00:00Z").toInstant(), OffsetDateTime.parse(
                 QuotePaymentEmailContract.post(PATH, ENGINE, null, body(invoice)).statusCode(202).body("id", equalTo(id))
@@ -79,21 +75,17 @@ class ReceiptApiTest {
 
     @Test
     void noReceiptForAnInvoiceThatIsNotPaidOrUnknownOrWithoutACustomerAndOnlyForTheEngineOrAnOperator() {
-        String quote = "Q-" + UUID.randomUUID().toString().substring(0, 8);
-        SalesStub.checkout(quote, "succeeded", new BigDecimal("99.00"), "USD", WelcomeEmailApiTest.email(), null, null);
-        String open = (String) SalesStub.invoice(quote, "open", "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z").get("id");
+        String open = SalesStub.invoiceTo("Q-" + UUID.randomUUID().toString().substring(0, 8), WelcomeEmailApiTest.email(), "open");
         QuotePaymentEmailContract.post(PATH, ENGINE, null, body(open)).statusCode(409).body("detail", containsString("is open, not paid"));
         QuotePaymentEmailContract.post(PATH, ENGINE, null, body(UUID.randomUUID())).statusCode(409)
                 .body("detail", containsString("has no such invoice"));
-        String nobodys = "Q-" + UUID.randomUUID().toString().substring(0, 8);
-        SalesStub.checkout(nobodys, "succeeded", new BigDecimal("99.00"), "USD", null, null, null);
-        String unaddressed = (String) SalesStub.invoice(nobodys, "paid", "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z").get("id");
+        String unaddressed = SalesStub.invoiceTo("Q-" + UUID.randomUUID().toString().substring(0, 8), null, "paid");
         QuotePaymentEmailContract.post(PATH, ENGINE, null, body(unaddressed)).statusCode(409)
                 .body("detail", containsString("no payment with a customer email"));
 
         QuotePaymentEmailContract.post(PATH, ENGINE, null, body("in_not_a_uuid")).statusCode(400);
         QuotePaymentEmailContract.post(PATH, ENGINE, null, new LinkedHashMap<>()).statusCode(400);
-        String paid = paidInvoice("Q-" + UUID.randomUUID().toString().substring(0, 8), WelcomeEmailApiTest.email());
+        String paid = SalesStub.invoiceTo("Q-" + UUID.randomUUID().toString().substring(0, 8), WelcomeEmailApiTest.email(), "paid");
         QuotePaymentEmailContract.post(PATH, TestTokens.token(TENANT, "reader"), null, body(paid)).statusCode(403);
     }
 }

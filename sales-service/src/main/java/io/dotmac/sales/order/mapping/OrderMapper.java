@@ -21,7 +21,7 @@ public final class OrderMapper {
                 order.region, order.currency, order.billingCycle, order.totalAmount, order.services.items(),
                 order.customerTenantId, order.deploymentInstanceId,
                 tenant == null ? null : new OrderDto.Tenant(tenant.id, tenant.slug, tenant.status, tenant.createdAt,
-                        tenant.deprovisionedAt),
+                        tenant.suspendedAt, tenant.deprovisionedAt),
                 deployment == null ? null : new OrderDto.Deployment(deployment.id, deployment.region, deployment.status,
                         deployment.endpointUrl, deployment.createdAt, deployment.deprovisionedAt),
                 view.activations().stream().map(a -> new OrderDto.Activation(a.id, a.serviceCode, a.status.wire(),

@@ -10,7 +10,8 @@ import java.util.UUID;
  * An order as the API shows it (JSON snake_case): {@code tenant_id} is the provisioned customer
  * tenant's id, null until provisioned, like {@code tenant} and {@code deployment}. A cancelled
  * order shows when ({@code cancelled_at}), and what it had provisioned stays shown, torn down:
- * status {@code deprovisioned} with {@code deprovisioned_at}.
+ * status {@code deprovisioned} with {@code deprovisioned_at}. A customer tenant suspended for an
+ * unpaid invoice shows status {@code suspended} with {@code suspended_at}.
  */
 public record OrderDto(UUID id, String externalOrderId, String quoteId, String status, String failureReason, String source,
                        String customerEmail, String customerName, String companyName, String organizationSlug,
@@ -20,7 +21,8 @@ public record OrderDto(UUID id, String externalOrderId, String quoteId, String s
                        OffsetDateTime updatedAt, OffsetDateTime activatedAt, OffsetDateTime cancelledAt) {
 
     /** The customer tenant the order provisioned. */
-    public record Tenant(UUID id, String slug, String status, OffsetDateTime createdAt, OffsetDateTime deprovisionedAt) {
+    public record Tenant(UUID id, String slug, String status, OffsetDateTime createdAt, OffsetDateTime suspendedAt,
+                         OffsetDateTime deprovisionedAt) {
     }
 
     public record Deployment(UUID id, String region, String status, String endpointUrl, OffsetDateTime createdAt,

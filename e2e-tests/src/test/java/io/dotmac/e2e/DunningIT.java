@@ -1,0 +1,124 @@
+package io.dotmac.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dotmac.common.testing.TestTokens;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A monthly customer's renewal is declined and they pay late: the Stripe stand-in's test clock moves
+ * their subscription to its next period with the card declining, Stripe's invoice.payment_failed
+ * reaches billing, billing publishes billing.invoice.payment_failed, and the built-in dunning
+ * workflow payment_failed (published by the tenant with waits of seconds instead of days, as a
+ * tenant chooses its grace) emails the customer the invoice's page, reminds them, then suspends the
+ * quote's licenses and the customer's platform and tells them. The customer pays on Stripe's invoice
+ * page: billing.invoice.paid wakes the dunning, which reinstates both, and renews the licenses
+ * (subscription_renewed). Everything is read through the services' public APIs and the SMTP server.
+ */
+@ExtendWith(SuiteExtension.class)
+class DunningIT {
+
+    @Test
+    void aDeclinedRenewalSuspendsTheCustomerAfterTheGraceAndTheirLatePaymentReinstatesThem(Suite suite) throws Exception {
+        String tenant = suite.newTenant("dunning");
+        Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, api);
+        workflows.store(withWaits(workflows.definition("payment_failed"), 2, 2));
+        Onboarding onboarding = new Onboarding(api, workflows);
+        Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("dunned"), Duration.ofSeconds(60));
+        onboarding.accept(customer);
+        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
+        String subscription = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
+                .then().statusCode(200).extract().path("stripe_subscription_id");
+
+        // The test clock: the next period begins and the card is declined.
+        RestAssured.given().contentType("application/x-www-form-urlencoded").formParam("outcome", "declined")
+                .post(suite.stripe().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period").then().statusCode(200);
+
+        String dunning = await("the dunning of the declined invoice").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> ofWorkflow(workflows, "payment_failed"), found -> found.size() == 1).get(0);
+        workflows.awaitState(dunning, Duration.ofSeconds(60), "waiting for the late payment, the customer suspended",
+                execution -> "wait_for_payment".equals(execution.getString("steps.find { it.status == 'waiting' }.step_name")));
+        String invoiceId = workflows.execution(dunning).getString("context.invoice_id");
+        JsonPath invoice = api.to(Service.BILLING).get("/api/v1/billing/invoices/{id}", invoiceId).then().statusCode(200)
+                .body("status", equalTo("open")).body("billing_reason", equalTo("subscription_cycle")).extract().jsonPath();
+        String page = invoice.getString("hosted_invoice_url");
+
+        for (Map<String, Object> license : licenses(api, customer)) {
+            assertEquals("suspended", license.get("status"), license.toString());
+            api.anonymous(Service.LICENSING).body(Map.of("key", license.get("license_key"))).post("/api/v1/licenses/verify")
+                    .then().statusCode(200).body("valid", equalTo(false)).body("reason", equalTo("suspended"));
+        }
+        assertEquals("suspended", platform(api, customer).get("status"));
+        List<MimeMessage> dunningEmails = dunningEmails(suite, customer, 3);
+        for (MimeMessage email : dunningEmails) {
+            assertTrue(Checkout.text(email).contains(page), "each dunning email links the invoice's page: " + email.getSubject());
+        }
+
+        // Paid late, on Stripe's page for the invoice: the dunning wakes at once (its wait would run for minutes).
+        Checkout.payInvoice(page);
+        workflows.awaitStatus(dunning, Duration.ofSeconds(60), "completed");
+        assertEquals("active", platform(api, customer).get("status"));
+        await("the licenses renewed and reinstated").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (Map<String, Object> license : licenses(api, customer)) {
+                        assertEquals("active", license.get("status"), license.toString());
+                        api.anonymous(Service.LICENSING).body(Map.of("key", license.get("license_key"))).post("/api/v1/licenses/verify")
+                                .then().statusCode(200).body("valid", equalTo(true));
+                    }
+                });
+        JsonPath done = workflows.execution(dunning);
+        assertEquals(List.of("completed", "completed", "failed", "completed", "failed", "completed", "completed", "completed",
+                "completed", "completed", "completed"), done.getList("steps.status"), Workflows.describe(done));
+        assertEquals(3, dunningEmails(suite, customer, 3).size(), "no dunning email after the payment");
+        assertEquals(1, ofWorkflow(workflows, "payment_failed").size());
+    }
+
+    /** The definition with its reminder and suspension waits shortened to the seconds given (the last one stays long). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withWaits(Map<String, Object> definition, int beforeReminding, int beforeSuspending) {
+        definition.put("version", "1.0.1");
+        for (Map<String, Object> step : (List<Map<String, Object>>) definition.get("steps")) {
+            switch ((String) step.get("name")) {
+                case "wait_before_reminding" -> step.put("timeout_seconds", beforeReminding);
+                case "wait_before_suspending" -> step.put("timeout_seconds", beforeSuspending);
+                default -> {
+                }
+            }
+        }
+        return definition;
+    }
+
+    private static List<String> ofWorkflow(Workflows workflows, String name) {
+        return workflows.list(null).stream().filter(e -> name.equals(e.get("workflow_name"))).map(e -> (String) e.get("id")).toList();
+    }
+
+    private static List<Map<String, Object>> licenses(Api api, Onboarding.Customer customer) {
+        return api.to(Service.LICENSING).queryParam("customer_id", customer.slug()).get("/api/v1/licenses").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+    }
+
+    /** The customer tenant sales-service provisioned for the order. */
+    private static Map<String, Object> platform(Api api, Onboarding.Customer customer) {
+        return api.to(Service.SALES).queryParam("organization_slug", customer.slug()).get("/api/v1/sales/orders")
+                .then().statusCode(200).extract().jsonPath().getMap("items[0].tenant");
+    }
+
+    /** The dunning emails the customer received, once there are {@code expected}: failed, reminder, suspended. */
+    private static List<MimeMessage> dunningEmails(Suite suite, Onboarding.Customer customer, int expected) {
+        List<String> subjects = List.of("Your DotMac payment of", "Reminder: your DotMac invoice of", "Your DotMac platform is suspended");
+        return await("the dunning emails").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Effects.messagesTo(suite, customer.email()).stream()
+                        .filter(m -> subjects.stream().anyMatch(Checkout.subject(m)::startsWith)).toList(), found -> found.size() >= expected);
+    }
+}
