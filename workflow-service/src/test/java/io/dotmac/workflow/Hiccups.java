@@ -8,15 +8,17 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Pauses of the whole process or machine, as a thread that only sleeps sees them (after jHiccup), and
- * the CPU time each event loop had: a garbage-collection pause holds every thread, a starved core holds
- * a loop that has work but no processor, while an event loop's own work holds its loop and uses its
- * processor. A blocked-thread warning within such a pause, or for a loop that ran for less than the
- * checker's limit, says nothing of what the loop did.
+ * the CPU time and state of each event loop: a garbage-collection pause holds every thread, a starved
+ * core holds a loop that is runnable but has no processor, while an event loop's own work holds its
+ * loop and uses its processor (or waits on something it took). A blocked-thread warning within such
+ * a pause, or for a loop runnable throughout that ran for less than the checker's limit, says nothing
+ * of what the loop did.
  */
 public final class Hiccups implements AutoCloseable {
 
@@ -29,8 +31,8 @@ public final class Hiccups implements AutoCloseable {
 
     /** Each pause as {from, to}, in epoch milliseconds (the clock of log records). */
     private final List<long[]> pauses = new CopyOnWriteArrayList<>();
-    /** Per event loop, {epoch millis, its CPU time in nanoseconds} at each tick. */
-    private final Map<String, List<long[]>> cpu = new ConcurrentHashMap<>();
+    /** Per event loop, what each tick saw of it. */
+    private final Map<String, List<Sample>> samples = new ConcurrentHashMap<>();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Thread sleeper;
     private volatile boolean running = true;
@@ -53,16 +55,30 @@ public final class Hiccups implements AutoCloseable {
                     pauses.add(new long[] {before, after});
                 }
                 for (Map.Entry<Long, String> loop : loops.entrySet()) {
-                    long nanos = threads.getThreadCpuTime(loop.getKey());
-                    if (nanos >= 0) {
-                        cpu.computeIfAbsent(loop.getValue(), name -> Collections.synchronizedList(new ArrayList<>()))
-                                .add(new long[] {after, nanos});
-                    }
+                    sample(loop.getKey()).ifPresent(sample -> samples.computeIfAbsent(loop.getValue(),
+                            name -> Collections.synchronizedList(new ArrayList<>())).add(sample));
                 }
             }
         }, "hiccups");
         sleeper.setDaemon(true);
         sleeper.start();
+    }
+
+    /**
+     * The loop's CPU time and state, with the wall-clock time just before and just after reading them
+     * (this thread may itself wait for a core in between).
+     */
+    private Optional<Sample> sample(long id) {
+        long before = System.currentTimeMillis();
+        long nanos = threads.getThreadCpuTime(id);
+        ThreadInfo info = threads.getThreadInfo(id, 0);
+        long after = System.currentTimeMillis();
+        return nanos < 0 || info == null ? Optional.empty()
+                : Optional.of(new Sample(before, after, nanos, info.getThreadState() == Thread.State.RUNNABLE));
+    }
+
+    /** An event loop as one tick saw it: read from {@code before} to {@code after} (epoch millis). */
+    private record Sample(long before, long after, long cpuNanos, boolean runnable) {
     }
 
     /** The event loops' thread ids and names (none when the JVM cannot tell a thread's CPU time). */
@@ -88,28 +104,35 @@ public final class Hiccups implements AutoCloseable {
     }
 
     /**
-     * Whether the thread named {@code thread} ran for less than {@code limitMillis} of processor time from
-     * {@code fromMillis} to {@code toMillis} (as far as the ticks around them tell): held that long, it
-     * waited for a core. False when its CPU time is not known.
+     * Whether the thread named {@code thread} waited for a core from {@code fromMillis} to
+     * {@code toMillis}: runnable at every tick in between (not waiting on a lock, a condition or a
+     * sleep, which would be the loop's own doing), yet it had less than {@code limitMillis} of
+     * processor time, counted between the last tick read wholly before and the first read wholly
+     * after. False when the ticks cannot tell.
      */
-    public boolean ranLessThan(String thread, long limitMillis, long fromMillis, long toMillis) {
-        List<long[]> ticks = cpu.get(thread);
+    public boolean starved(String thread, long limitMillis, long fromMillis, long toMillis) {
+        List<Sample> ticks = samples.get(thread);
         if (ticks == null) {
             return false;
         }
-        long[] first = null;
-        long[] last = null;
+        Sample first = null;
+        Sample last = null;
+        int within = 0;
         synchronized (ticks) {
-            for (long[] tick : ticks) {
-                if (tick[0] <= fromMillis) {
+            for (Sample tick : ticks) {
+                if (tick.after() <= fromMillis) {
                     first = tick;
-                } else if (tick[0] >= toMillis) {
+                } else if (tick.before() >= toMillis) {
                     last = tick;
                     break;
+                } else if (tick.runnable()) {
+                    within++;
+                } else {
+                    return false;
                 }
             }
         }
-        return first != null && last != null && (last[1] - first[1]) / 1_000_000 < limitMillis;
+        return first != null && last != null && within > 0 && (last.cpuNanos() - first.cpuNanos()) / 1_000_000 < limitMillis;
     }
 
     @Override

@@ -46,6 +46,11 @@ interface BillingRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @GET
+    @Path("/subscriptions/{subscriptionId}")
+    Uni<JsonNode> getSubscription(@PathParam("subscriptionId") String subscriptionId,
+            @HeaderParam("Authorization") String authorization);
+
+    @GET
     @Path("/invoices/{invoiceId}")
     Uni<JsonNode> getInvoice(@PathParam("invoiceId") String invoiceId,
             @HeaderParam("Authorization") String authorization);

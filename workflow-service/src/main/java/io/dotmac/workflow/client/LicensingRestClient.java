@@ -29,6 +29,12 @@ interface LicensingRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/expire")
+    Uni<JsonNode> expireLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/suspend")
     Uni<JsonNode> suspendLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,

@@ -64,4 +64,15 @@ interface SalesRestClient {
     Uni<JsonNode> reinstateCustomer(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/tenants/deprovision")
+    Uni<JsonNode> deprovisionCustomer(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/tenants/by-quote/{quoteId}")
+    Uni<JsonNode> getCustomerTenant(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Authorization") String authorization);
 }

@@ -96,10 +96,13 @@ public class ServiceRegistry implements ServiceCatalog {
                 writeOn(SALES, "process_order", "order_id", Set.of(), sales::processOrder).with(order),
                 writeOn(SALES, "cancel_order", "order_id", Set.of(), sales::cancelOrder).with(order),
                 read(SALES, "get_order", "order_id", sales::getOrder).with(order),
-                write(SALES, "suspend_customer", Set.of("quote_id"), Set.of("reason"), sales::suspendCustomer)
+                write(SALES, "suspend_customer", Set.of("quote_id"), Set.of("reason", "hold"), sales::suspendCustomer)
                         .with(Conventions.result("customer_tenant")),
-                write(SALES, "reinstate_customer", Set.of("quote_id"), Set.of("reason"), sales::reinstateCustomer)
+                write(SALES, "reinstate_customer", Set.of("quote_id"), Set.of("reason", "hold"), sales::reinstateCustomer)
                         .with(Conventions.result("customer_tenant")),
+                write(SALES, "deprovision_customer", Set.of("quote_id"), Set.of("reason"), sales::deprovisionCustomer)
+                        .with(Conventions.result("customer_tenant")),
+                read(SALES, "get_customer_tenant", "quote_id", sales::getCustomerTenant).with(Conventions.result("customer_tenant")),
 
                 write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
                         billing::processPayment).with(payment.awaiting(PAYMENT_OUTCOME)),
@@ -108,6 +111,8 @@ public class ServiceRegistry implements ServiceCatalog {
                         .with(payment.changedBy("billing.payment.updated", "${" + Conventions.RESULT + ".quote_id}")),
                 read(BILLING, "get_payment_by_quote", "quote_id", billing::getPaymentByQuote).with(payment),
                 read(BILLING, "get_invoice", "invoice_id", billing::getInvoice).with(Conventions.result("invoice")),
+                read(BILLING, "get_subscription", "subscription_id", billing::getSubscription)
+                        .with(Conventions.result("subscription")),
 
                 write(LICENSING, "issue_license", Set.of("customer_id", "products", "source_id"), Set.of("billing_cycle"),
                         licensing::issueLicense).with(licenses.withDefaults(Map.of("source_id", "${quote.id}"))),
@@ -115,9 +120,11 @@ public class ServiceRegistry implements ServiceCatalog {
                         .with(licenses),
                 write(LICENSING, "renew_licenses", Set.of("source_id", "invoice_id"), Set.of(), licensing::renewLicenses)
                         .with(licenses),
-                write(LICENSING, "suspend_licenses", Set.of("source_id"), Set.of("reason"), licensing::suspendLicenses)
+                write(LICENSING, "expire_licenses", Set.of("source_id"), Set.of("reason"), licensing::expireLicenses)
                         .with(licenses),
-                write(LICENSING, "reinstate_licenses", Set.of("source_id"), Set.of("reason"), licensing::reinstateLicenses)
+                write(LICENSING, "suspend_licenses", Set.of("source_id"), Set.of("reason", "hold"), licensing::suspendLicenses)
+                        .with(licenses),
+                write(LICENSING, "reinstate_licenses", Set.of("source_id"), Set.of("reason", "hold"), licensing::reinstateLicenses)
                         .with(licenses),
                 read(LICENSING, "get_licenses", "customer_id", licensing::getLicenses).with(licenses),
 

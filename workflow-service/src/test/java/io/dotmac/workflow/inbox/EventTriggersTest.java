@@ -169,7 +169,7 @@ class EventTriggersTest {
     }
 
     @Test
-    void aPaidInvoiceStartsTheBuiltInSubscriptionRenewedOnlyForARenewalAndItRenewsAndSendsTheReceipt() {
+    void aPaidInvoiceStartsTheBuiltInSubscriptionRenewedOnlyForARenewalAndItRenewsLiftsItsDunningHoldAndSendsTheReceipt() {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String quote = UUID.randomUUID().toString();
         String first = UUID.randomUUID().toString();
@@ -181,6 +181,14 @@ class EventTriggersTest {
         stub.stubFor(post(urlEqualTo("/api/v1/licenses/renew"))
                 .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"invoice_id\": \"" + renewal + "\"}"))
                 .willReturn(okJson("{\"source_id\": \"" + quote + "\", \"renewed\": true, \"licenses\": []}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/sales/tenants/reinstate"))
+                .withRequestBody(equalToJson("{\"quote_id\": \"" + quote + "\", \"hold\": \"invoice:" + renewal
+                        + "\", \"reason\": \"invoice " + renewal + " paid\"}"))
+                .willReturn(okJson("{\"quote_id\": \"" + quote + "\", \"status\": \"active\", \"changed\": false}")));
+        stub.stubFor(post(urlEqualTo("/api/v1/licenses/reinstate"))
+                .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"hold\": \"invoice:" + renewal
+                        + "\", \"reason\": \"invoice " + renewal + " paid\"}"))
+                .willReturn(okJson("{\"source_id\": \"" + quote + "\", \"changed\": 0, \"licenses\": []}")));
         stub.stubFor(post(urlEqualTo("/api/v1/notifications/receipt"))
                 .withRequestBody(equalToJson("{\"invoice_id\": \"" + renewal + "\"}"))
                 .willReturn(okJson("{\"kind\": \"receipt\", \"status\": \"sent\"}")));
@@ -200,8 +208,9 @@ class EventTriggersTest {
                 .when().get("/api/v1/workflows/executions/" + id).then().extract().path("status")));
         given().auth().oauth2(TestTokens.token(tenant, "reader")).when().get("/api/v1/workflows/executions/" + id)
                 .then().statusCode(200).body("context.invoice_id", equalTo(renewal))
-                .body("steps.step_name", equalTo(List.of("verify_invoice", "invoice_paid", "renew_licenses", "send_receipt")))
-                .body("steps.status", equalTo(List.of("completed", "completed", "completed", "completed")));
+                .body("steps.step_name", equalTo(List.of("verify_invoice", "invoice_paid", "renew_licenses",
+                        "lift_dunning_hold_on_platform", "lift_dunning_hold_on_licenses", "send_receipt")))
+                .body("steps.status", equalTo(List.of("completed", "completed", "completed", "completed", "completed", "completed")));
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/licenses/renew"))
                 .withHeader("Idempotency-Key", WireMock.equalTo(id + ":renew_licenses")));
         stub.verify(0, getRequestedFor(urlEqualTo("/api/v1/billing/invoices/" + first)));

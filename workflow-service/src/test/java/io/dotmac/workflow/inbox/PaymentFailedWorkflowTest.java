@@ -7,25 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
-import io.dotmac.common.testing.TestTokens;
 import io.dotmac.workflow.engine.DownstreamStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +36,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(DownstreamStub.class)
 class PaymentFailedWorkflowTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> STEPS = List.of("get_invoice", "tell_payment_failed", "wait_before_reminding",
-            "remind_customer", "wait_before_suspending", "suspend_licenses", "suspend_customer", "tell_suspended",
-            "wait_for_payment", "reinstate_licenses", "reinstate_customer");
+            "remind_customer", "wait_before_suspending", "recheck_invoice", "suspend_customer", "suspend_licenses", "tell_suspended",
+            "wait_for_payment", "reinstate_customer", "reinstate_licenses");
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -60,6 +50,7 @@ class PaymentFailedWorkflowTest {
     final String quote = UUID.randomUUID().toString();
     final String invoice = UUID.randomUUID().toString();
     final String subscription = "sub_" + UUID.randomUUID().toString().replace("-", "");
+    final TenantWorkflows workflows = new TenantWorkflows(tenant);
 
     @BeforeEach
     void connect() {
@@ -75,7 +66,7 @@ class PaymentFailedWorkflowTest {
         }
         for (String path : List.of("/api/v1/sales/tenants/suspend", "/api/v1/sales/tenants/reinstate")) {
             stub.stubFor(post(urlEqualTo(path)).withRequestBody(matchingJsonPath("$.quote_id", WireMock.equalTo(quote)))
-                    .willReturn(okJson("{\"changed\": true}")));
+                    .willReturn(okJson("{\"status\": \"" + (path.endsWith("suspend") ? "suspended" : "active") + "\", \"changed\": true}")));
         }
     }
 
@@ -92,33 +83,64 @@ class PaymentFailedWorkflowTest {
         failedAttempt("subscription_cycle");
         failedAttempt("subscription_cycle");
 
-        String id = await().atMost(Duration.ofSeconds(30)).until(() -> executions("payment_failed"), ids -> ids.size() == 1).get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "wait_for_payment".equals(waitingAt(id)));
+        String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("payment_failed"), ids -> ids.size() == 1).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "wait_for_payment".equals(workflows.waitingAt(id)));
         for (String stage : List.of("failed", "reminder", "suspended")) {
             stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/notifications/payment-failed"))
                     .withRequestBody(equalToJson("{\"invoice_id\": \"" + invoice + "\", \"stage\": \"" + stage + "\"}")));
         }
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/licenses/suspend"))
                 .withHeader("Idempotency-Key", WireMock.equalTo(id + ":suspend_licenses"))
-                .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"reason\": \"invoice " + invoice + " unpaid\"}")));
+                .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"hold\": \"invoice:" + invoice
+                        + "\", \"reason\": \"invoice " + invoice + " unpaid\"}")));
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/tenants/suspend"))
-                .withRequestBody(equalToJson("{\"quote_id\": \"" + quote + "\", \"reason\": \"invoice " + invoice + " unpaid\"}")));
+                .withRequestBody(equalToJson("{\"quote_id\": \"" + quote + "\", \"hold\": \"invoice:" + invoice
+                        + "\", \"reason\": \"invoice " + invoice + " unpaid\"}")));
         stub.verify(0, postRequestedFor(urlEqualTo("/api/v1/licenses/reinstate"))
                 .withRequestBody(matchingJsonPath("$.source_id", WireMock.equalTo(quote))));
 
         // Paid on the invoice page: billing's invoice.paid wakes the wait at once, long before its timeout.
         invoiceIs("paid");
         paid();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(execution(id).getString("status")));
-        JsonPath done = execution(id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        JsonPath done = workflows.execution(id);
         assertEquals(STEPS, done.getList("steps.step_name"));
         assertEquals(List.of("completed", "completed", "failed", "completed", "failed", "completed", "completed", "completed",
-                "completed", "completed", "completed"), done.getList("steps.status"));
+                "completed", "completed", "completed", "completed"), done.getList("steps.status"));
+        // Its own hold lifted (subscription_renewed, started by the same payment, lifts it too: no change then).
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/licenses/reinstate"))
-                .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"reason\": \"invoice " + invoice + " paid\"}")));
+                .withHeader("Idempotency-Key", WireMock.equalTo(id + ":reinstate_licenses"))
+                .withRequestBody(equalToJson("{\"source_id\": \"" + quote + "\", \"hold\": \"invoice:" + invoice
+                        + "\", \"reason\": \"invoice " + invoice + " paid\"}")));
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/tenants/reinstate"))
-                .withRequestBody(matchingJsonPath("$.quote_id", WireMock.equalTo(quote))));
-        assertEquals(1, executions("payment_failed").size());
+                .withHeader("Idempotency-Key", WireMock.equalTo(id + ":reinstate_customer"))
+                .withRequestBody(matchingJsonPath("$.hold", WireMock.equalTo("invoice:" + invoice))));
+        assertEquals(1, workflows.executions("payment_failed").size());
+    }
+
+    @Test
+    void aPaymentAfterTheDunningEndedStillLiftsItsHoldThroughTheRenewal() {
+        publishWithWaits(1, 1, 1);
+        invoiceIs("open");
+        failedAttempt("subscription_cycle");
+        String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("payment_failed"), ids -> ids.size() == 1).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        assertEquals(List.of("failed", "skipped", "skipped"), workflows.execution(id).getList("steps.status").subList(9, 12));
+        stub.verify(0, postRequestedFor(urlEqualTo("/api/v1/licenses/reinstate"))
+                .withRequestBody(matchingJsonPath("$.source_id", WireMock.equalTo(quote))));
+
+        // Paid weeks later: the renewal the payment starts lifts this invoice's hold.
+        invoiceIs("paid");
+        paid();
+        String renewal = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("subscription_renewed"),
+                ids -> ids.size() == 1).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(renewal).getString("status")));
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/licenses/reinstate"))
+                .withHeader("Idempotency-Key", WireMock.equalTo(renewal + ":lift_dunning_hold_on_licenses"))
+                .withRequestBody(matchingJsonPath("$.hold", WireMock.equalTo("invoice:" + invoice))));
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/tenants/reinstate"))
+                .withHeader("Idempotency-Key", WireMock.equalTo(renewal + ":lift_dunning_hold_on_platform"))
+                .withRequestBody(matchingJsonPath("$.hold", WireMock.equalTo("invoice:" + invoice))));
     }
 
     @Test
@@ -126,14 +148,14 @@ class PaymentFailedWorkflowTest {
         publishWithWaits(120, 120, 120);
         invoiceIs("open");
         failedAttempt("subscription_cycle");
-        String id = await().atMost(Duration.ofSeconds(30)).until(() -> executions("payment_failed"), ids -> ids.size() == 1).get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "wait_before_reminding".equals(waitingAt(id)));
+        String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("payment_failed"), ids -> ids.size() == 1).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "wait_before_reminding".equals(workflows.waitingAt(id)));
 
         invoiceIs("paid");
         paid();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(execution(id).getString("status")));
-        assertEquals(List.of("completed", "completed", "completed", "skipped", "completed", "skipped", "skipped", "skipped",
-                "completed", "skipped", "skipped"), execution(id).getList("steps.status"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        assertEquals(List.of("completed", "completed", "completed", "skipped", "completed", "skipped", "skipped", "skipped", "skipped",
+                "completed", "skipped", "skipped"), workflows.execution(id).getList("steps.status"));
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/notifications/payment-failed"))
                 .withRequestBody(matchingJsonPath("$.invoice_id", WireMock.equalTo(invoice))));
         stub.verify(0, postRequestedFor(urlEqualTo("/api/v1/licenses/suspend"))
@@ -143,39 +165,22 @@ class PaymentFailedWorkflowTest {
     }
 
     @Test
-    void aSubscriptionsFirstInvoiceIsTheJourneysToCollectNotDunning() {
+    void onlyANewPeriodsInvoiceIsDunnedNotASubscriptionsFirstNorASeatChangesProration() {
         publishWithWaits(120, 120, 120);
         invoiceIs("open");
         failedAttempt("subscription_create");
+        failedAttempt("subscription_update");
         String marker = UUID.randomUUID().toString();
-        // A later event of the same key is consumed after it: once it has started its dunning, the first was passed over.
+        // A later event of the same key is consumed after them: once it has started its dunning, they were passed over.
         companion.produceStrings().fromRecords(CloudEvents.event("billing.invoice.payment_failed", subscription,
                 UUID.randomUUID().toString(), tenant, event(marker, "subscription_cycle"))).awaitCompletion(Duration.ofSeconds(30));
-        await().atMost(Duration.ofSeconds(30)).until(() -> executions("payment_failed").size() == 1);
-        given().auth().oauth2(TestTokens.token(tenant, "reader")).when()
-                .get("/api/v1/workflows/executions/" + executions("payment_failed").get(0))
-                .then().statusCode(200).body("context.invoice_id", equalTo(marker));
+        await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("payment_failed").size() == 1);
+        assertEquals(marker, workflows.execution(workflows.executions("payment_failed").get(0)).getString("context.invoice_id"));
     }
 
-    /** The built-in as this tenant's own version, its three waits shortened to the seconds given. */
     private void publishWithWaits(int beforeReminding, int beforeSuspending, int forPayment) {
-        ObjectNode definition;
-        try (InputStream in = getClass().getResourceAsStream("/workflows/payment_failed.json")) {
-            definition = (ObjectNode) JSON.readTree(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        definition.put("version", "1.0.1");
-        Map<String, Integer> waits = Map.of("wait_before_reminding", beforeReminding, "wait_before_suspending", beforeSuspending,
-                "wait_for_payment", forPayment);
-        for (JsonNode step : definition.get("steps")) {
-            Integer seconds = waits.get(step.get("name").asText());
-            if (seconds != null) {
-                ((ObjectNode) step).put("timeout_seconds", seconds);
-            }
-        }
-        given().auth().oauth2(TestTokens.token(tenant, "admin")).contentType(ContentType.JSON).body(definition.toString())
-                .when().post("/api/v1/workflows").then().statusCode(201);
+        workflows.publishBuiltin("payment_failed", Map.of("wait_before_reminding", beforeReminding,
+                "wait_before_suspending", beforeSuspending, "wait_for_payment", forPayment));
     }
 
     private void invoiceIs(String status) {
@@ -198,21 +203,5 @@ class PaymentFailedWorkflowTest {
         return """
                 {"invoice_id": "%s", "quote_id": "%s", "stripe_subscription_id": "%s", "billing_reason": "%s"}"""
                 .formatted(invoiceId, quote, subscription, billingReason);
-    }
-
-    private List<String> executions(String workflow) {
-        return given().auth().oauth2(TestTokens.token(tenant, "reader"))
-                .when().get("/api/v1/workflows/executions?workflow_name=" + workflow)
-                .then().statusCode(200).extract().path("items.id");
-    }
-
-    /** The step the execution waits at, or null. */
-    private String waitingAt(String id) {
-        return execution(id).getString("steps.find { it.status == 'waiting' }.step_name");
-    }
-
-    private JsonPath execution(String id) {
-        return given().auth().oauth2(TestTokens.token(tenant, "reader")).when().get("/api/v1/workflows/executions/" + id)
-                .then().statusCode(200).extract().jsonPath();
     }
 }

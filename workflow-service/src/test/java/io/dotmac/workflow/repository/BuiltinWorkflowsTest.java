@@ -96,8 +96,21 @@ class BuiltinWorkflowsTest {
             assertEquals("${stripe_subscription_id}", step.wakeOn().key(), wait);
             assertEquals("get_invoice", step.refresh().method(), wait);
         }
-        assertEquals("data.billing_reason != 'subscription_create'",
+        assertEquals("data.billing_reason == 'subscription_cycle'",
                 definition.trigger("billing.invoice.payment_failed").orElseThrow().when());
+    }
+
+    @Test
+    void subscriptionCancelledExpiresTheLicensesAtOnceAndKeepsThePlatformThirtyDays() {
+        var definition = workflows.findActive("subscription_cancelled", "any-tenant").await().atMost(Duration.ofSeconds(10))
+                .orElseThrow().definition();
+
+        assertTrue(definition.indexOf("subscription_ended") < definition.indexOf("expire_licenses"));
+        assertTrue(definition.indexOf("expire_licenses") < definition.indexOf("keep_for_retention"));
+        assertTrue(definition.indexOf("keep_for_retention") < definition.indexOf("deprovision_platform"));
+        assertEquals(Duration.ofDays(30), ((ConditionStep) definition.step("keep_for_retention").orElseThrow()).timeout());
+        assertEquals("${data.subscription_id}", definition.trigger("billing.subscription.cancelled").orElseThrow()
+                .unlessRunning().key());
     }
 
     @Test
