@@ -1,6 +1,7 @@
 package io.dotmac.e2e;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import io.restassured.RestAssured;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -105,6 +106,15 @@ final class Checkout implements AutoCloseable {
     /** Presses Decline on the page (a declined card): the page shows the decline and stays open. */
     static void decline(String page) {
         press(page, "decline", 200);
+    }
+
+    /**
+     * The stand-in's test clock: the subscription's next period begins now, its invoice paid or
+     * declined ({@code outcome}), or the subscription ends if it was set to end with its period.
+     */
+    static void nextPeriod(Suite suite, String subscription, String outcome) {
+        RestAssured.given().contentType("application/x-www-form-urlencoded").formParam("outcome", outcome)
+                .post(suite.stripe().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period").then().statusCode(200);
     }
 
     /** Presses Pay on an open invoice's hosted page (a late payment): the page shows it paid. */

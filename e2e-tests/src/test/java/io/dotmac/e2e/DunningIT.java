@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.testing.TestTokens;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
@@ -33,7 +32,8 @@ class DunningIT {
         String tenant = suite.newTenant("dunning");
         Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
         Workflows workflows = new Workflows(suite, api);
-        workflows.store(withWaits(workflows.definition("payment_failed"), 2, 2));
+        workflows.store(Workflows.withTimeouts(workflows.definition("payment_failed"),
+                Map.of("wait_before_reminding", 2, "wait_before_suspending", 2)));
         Onboarding onboarding = new Onboarding(api, workflows);
         Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("dunned"), Duration.ofSeconds(60));
         onboarding.accept(customer);
@@ -42,11 +42,10 @@ class DunningIT {
                 .then().statusCode(200).extract().path("stripe_subscription_id");
 
         // The test clock: the next period begins and the card is declined.
-        RestAssured.given().contentType("application/x-www-form-urlencoded").formParam("outcome", "declined")
-                .post(suite.stripe().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period").then().statusCode(200);
+        Checkout.nextPeriod(suite, subscription, "declined");
 
         String dunning = await("the dunning of the declined invoice").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ofWorkflow(workflows, "payment_failed"), found -> found.size() == 1).get(0);
+                .until(() -> workflows.ofWorkflow("payment_failed"), found -> found.size() == 1).get(0);
         workflows.awaitState(dunning, Duration.ofSeconds(60), "waiting for the late payment, the customer suspended",
                 execution -> "wait_for_payment".equals(execution.getString("steps.find { it.status == 'waiting' }.step_name")));
         String invoiceId = workflows.execution(dunning).getString("context.invoice_id");
@@ -54,7 +53,7 @@ class DunningIT {
                 .body("status", equalTo("open")).body("billing_reason", equalTo("subscription_cycle")).extract().jsonPath();
         String page = invoice.getString("hosted_invoice_url");
 
-        for (Map<String, Object> license : licenses(api, customer)) {
+        for (Map<String, Object> license : Effects.licenses(api, customer.slug())) {
             assertEquals("suspended", license.get("status"), license.toString());
             api.anonymous(Service.LICENSING).body(Map.of("key", license.get("license_key"))).post("/api/v1/licenses/verify")
                     .then().statusCode(200).body("valid", equalTo(false)).body("reason", equalTo("suspended"));
@@ -71,7 +70,7 @@ class DunningIT {
         assertEquals("active", platform(api, customer).get("status"));
         await("the licenses renewed and reinstated").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
-                    for (Map<String, Object> license : licenses(api, customer)) {
+                    for (Map<String, Object> license : Effects.licenses(api, customer.slug())) {
                         assertEquals("active", license.get("status"), license.toString());
                         api.anonymous(Service.LICENSING).body(Map.of("key", license.get("license_key"))).post("/api/v1/licenses/verify")
                                 .then().statusCode(200).body("valid", equalTo(true));
@@ -79,33 +78,9 @@ class DunningIT {
                 });
         JsonPath done = workflows.execution(dunning);
         assertEquals(List.of("completed", "completed", "failed", "completed", "failed", "completed", "completed", "completed",
-                "completed", "completed", "completed"), done.getList("steps.status"), Workflows.describe(done));
+                "completed", "completed", "completed", "completed"), done.getList("steps.status"), Workflows.describe(done));
         assertEquals(3, dunningEmails(suite, customer, 3).size(), "no dunning email after the payment");
-        assertEquals(1, ofWorkflow(workflows, "payment_failed").size());
-    }
-
-    /** The definition with its reminder and suspension waits shortened to the seconds given (the last one stays long). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> withWaits(Map<String, Object> definition, int beforeReminding, int beforeSuspending) {
-        definition.put("version", "1.0.1");
-        for (Map<String, Object> step : (List<Map<String, Object>>) definition.get("steps")) {
-            switch ((String) step.get("name")) {
-                case "wait_before_reminding" -> step.put("timeout_seconds", beforeReminding);
-                case "wait_before_suspending" -> step.put("timeout_seconds", beforeSuspending);
-                default -> {
-                }
-            }
-        }
-        return definition;
-    }
-
-    private static List<String> ofWorkflow(Workflows workflows, String name) {
-        return workflows.list(null).stream().filter(e -> name.equals(e.get("workflow_name"))).map(e -> (String) e.get("id")).toList();
-    }
-
-    private static List<Map<String, Object>> licenses(Api api, Onboarding.Customer customer) {
-        return api.to(Service.LICENSING).queryParam("customer_id", customer.slug()).get("/api/v1/licenses").then().statusCode(200)
-                .extract().jsonPath().getList("items");
+        assertEquals(1, workflows.ofWorkflow("payment_failed").size());
     }
 
     /** The customer tenant sales-service provisioned for the order. */

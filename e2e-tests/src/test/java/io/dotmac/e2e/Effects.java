@@ -144,6 +144,12 @@ final class Effects {
     }
 
     /** Whether {@code email} is among the message's To recipients. */
+    /** The licenses licensing-service issued to the customer organization {@code slug}. */
+    static List<Map<String, Object>> licenses(Api api, String slug) {
+        return api.to(Service.LICENSING).queryParam("customer_id", slug).get("/api/v1/licenses").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+    }
+
     /** What the SMTP server received for {@code recipient}. */
     static List<MimeMessage> messagesTo(Suite suite, String recipient) {
         return Arrays.stream(suite.smtp().getReceivedMessages()).filter(m -> addressedTo(m, recipient)).toList();

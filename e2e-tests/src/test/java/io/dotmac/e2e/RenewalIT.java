@@ -49,12 +49,11 @@ class RenewalIT {
 
         String subscription = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
                 .then().statusCode(200).body("billing_interval", equalTo("month")).extract().path("stripe_subscription_id");
-        Map<String, String> keysBefore = licenses(api, customer).stream()
+        Map<String, String> keysBefore = Effects.licenses(api, customer.slug()).stream()
                 .collect(Collectors.toMap(l -> (String) l.get("id"), l -> (String) l.get("license_key")));
 
         // The test clock: the next period begins and the card pays its invoice.
-        RestAssured.given().contentType("application/x-www-form-urlencoded").formParam("outcome", "paid")
-                .post(suite.stripe().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period").then().statusCode(200);
+        Checkout.nextPeriod(suite, subscription, "paid");
 
         String recorded = api.to(Service.BILLING).queryParam("quote_id", customer.quoteId()).get("/api/v1/billing/subscriptions")
                 .then().statusCode(200).extract().path("items[0].id");
@@ -74,12 +73,12 @@ class RenewalIT {
                 .then().statusCode(200).body("outcome", oneOf("applied", "outdated"));
 
         await("the licenses renewed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            for (Map<String, Object> license : licenses(api, customer)) {
+            for (Map<String, Object> license : Effects.licenses(api, customer.slug())) {
                 assertEquals(periodEnd.plus(EXPIRY_GRACE), OffsetDateTime.parse((String) license.get("expires_at")).toInstant(),
                         license.toString());
             }
         });
-        for (Map<String, Object> license : licenses(api, customer)) {
+        for (Map<String, Object> license : Effects.licenses(api, customer.slug())) {
             String before = keysBefore.get((String) license.get("id"));
             assertNotEquals(before, license.get("license_key"), "a new key for " + license.get("product_code"));
             for (String key : List.of(before, (String) license.get("license_key"))) {
@@ -106,11 +105,6 @@ class RenewalIT {
         assertEquals(1, receipts.size(), "receipts emailed");
         assertTrue(Checkout.text(receipts.get(0)).contains(stripeInvoice), "the receipt links the invoice");
         assertEquals(3, Effects.messagesTo(suite, customer.email()).size(), "pay here, welcome, receipt");
-    }
-
-    private static List<Map<String, Object>> licenses(Api api, Onboarding.Customer customer) {
-        return api.to(Service.LICENSING).queryParam("customer_id", customer.slug()).get("/api/v1/licenses").then().statusCode(200)
-                .extract().jsonPath().getList("items");
     }
 
     /** An {@code invoice.paid} event of a new id about the invoice, as Stripe sends one. */

@@ -71,6 +71,29 @@ public final class Workflows {
         return request.get("/api/v1/workflows/executions").then().statusCode(200).extract().jsonPath().getList("items");
     }
 
+    /** The ids of the caller's executions of {@code workflow}, newest first. */
+    public List<String> ofWorkflow(String workflow) {
+        return list(null).stream().filter(e -> workflow.equals(e.get("workflow_name"))).map(e -> (String) e.get("id")).toList();
+    }
+
+    /**
+     * {@code definition} as the caller's next version, its steps named in {@code timeouts} waiting
+     * the seconds given: a built-in's logic with waits of seconds instead of days, as a tenant
+     * publishes its own grace or retention.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withTimeouts(Map<String, Object> definition, Map<String, Integer> timeouts) {
+        String[] version = ((String) definition.get("version")).split("\\.");
+        definition.put("version", version[0] + "." + version[1] + "." + (Integer.parseInt(version[2]) + 1));
+        for (Map<String, Object> step : (List<Map<String, Object>>) definition.get("steps")) {
+            Integer seconds = timeouts.get((String) step.get("name"));
+            if (seconds != null) {
+                step.put("timeout_seconds", seconds);
+            }
+        }
+        return definition;
+    }
+
     /**
      * Polls the execution until its status is one of {@code wanted}; fails at once, with its steps'
      * errors and where the logs are, if it ends in another status, and after {@code timeout}.
