@@ -165,6 +165,9 @@ class PaymentFailedApiTest {
         send(ENGINE, null, invoice, "overdue").statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("overdue"));
         send(ENGINE, null, invoice, "FAILED").statusCode(400);
+        Map<String, Object> byPosition = body(invoice, null);
+        byPosition.put("stage", 2);
+        QuotePaymentEmailContract.post(PATH, ENGINE, null, byPosition).statusCode(400).contentType("application/problem+json");
         send(ENGINE, null, invoice, null).statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("stage"));
         send(ENGINE, null, null, "failed").statusCode(400).body("detail", containsString("invoice_id"));
