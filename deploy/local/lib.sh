@@ -92,6 +92,16 @@ ensure_stripe_webhook_secret() {
   chmod 600 "$SECRETS/stripe-webhook-secret"
 }
 
+# The key that signs the links with which customers cancel their own subscription (in receipts),
+# made on first use like the secret above.
+ensure_billing_link_secret() {
+  [[ -f $SECRETS/billing-link-secret ]] && return
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  openssl rand -base64 48 | tr -d '\n' > "$SECRETS/billing-link-secret"
+  chmod 600 "$SECRETS/billing-link-secret"
+}
+
 # The version of ARTIFACT that the root pom's dependencyManagement names, so that the stand-ins
 # run the very versions the tests use.
 managed_version() {

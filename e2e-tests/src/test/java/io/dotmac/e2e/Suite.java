@@ -269,6 +269,9 @@ public final class Suite implements AutoCloseable {
                 // Where the page sends a customer who paid: somewhere the browser test can load.
                 env.put("CHECKOUT_SUCCESS_URL", urlOf(Service.WORKFLOW) + "/console/");
                 env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+                // Receipts carry a link to billing's own page, where a customer cancels (CancellationIT).
+                env.put("BILLING_LINK_SECRET", "e2e-test-only-billing-link-secret-not-a-secret");
+                env.put("BILLING_PUBLIC_URL", urlOf(Service.BILLING));
                 // A payment whose webhook is lost is asked about within a minute (LostWebhookIT); long
                 // enough after the request that the job never races a payment still being taken (the
                 // crash test's requests can take seconds), and the others' webhooks come first.

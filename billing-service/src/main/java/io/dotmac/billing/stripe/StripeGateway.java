@@ -22,6 +22,7 @@ import com.stripe.param.CustomerListParams;
 import com.stripe.param.InvoicePaymentListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.RefundCreateParams;
+import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
@@ -33,6 +34,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +69,8 @@ public class StripeGateway {
     /** The same, once the refund of a subscription's first payment has ended the subscription. */
     private static final String REFUND_AFTER_CANCEL = "the subscription is cancelled, Stripe charges nothing more; the payment "
             + "stays succeeded and the refund is retryable: Stripe will not refund twice";
+    /** A subscription's cancellation at its period's end, or its undoing. */
+    private static final String SUBSCRIPTION_UNCHANGED = "the subscription stays as it was and the request is retryable";
     static final String STRIPE_API = "https://api.stripe.com";
     /** A subscription in these statuses has ended: Stripe charges nothing more for it. */
     private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
@@ -345,29 +349,70 @@ public class StripeGateway {
     }
 
     /**
-     * Ends the subscription now, unless it has ended already (asked first: Stripe refuses to cancel
-     * a cancelled one). A refund's first step: Stripe then charges nothing more for it.
+     * Ends the subscription now, unless it has ended already. A refund's first step: Stripe then
+     * charges nothing more for it.
      */
     public Uni<Void> cancelSubscription(UUID paymentId, String subscriptionId) {
         requireConfigured();
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             try {
-                if (!ENDED.contains(client.v1().subscriptions().retrieve(subscriptionId).getStatus())) {
-                    try {
-                        client.v1().subscriptions().cancel(subscriptionId);
-                        LOG.infof("Stripe subscription %s of payment %s cancelled", subscriptionId, paymentId);
-                    } catch (InvalidRequestException refused) {
-                        // Ended meanwhile (its period's end, another cancellation): what was asked is done.
-                        if (!ENDED.contains(client.v1().subscriptions().retrieve(subscriptionId).getStatus())) {
-                            throw refused;
-                        }
-                    }
-                }
-                return null;
+                return unlessEnded(subscriptionId, current -> {
+                    Subscription cancelled = client.v1().subscriptions().cancel(subscriptionId);
+                    LOG.infof("Stripe subscription %s of payment %s cancelled", subscriptionId, paymentId);
+                    return cancelled;
+                });
             } catch (StripeException e) {
                 throw translate(paymentId, e, REFUND_UNCHANGED);
             }
         }), false).replaceWithVoid();
+    }
+
+    /**
+     * Sets the subscription to end at its period's end ({@code cancel}), or to renew again, unless
+     * Stripe says so already or it has ended: Stripe's answer, as a report made at {@code asOf}
+     * (no later than the request, so that the webhook of this change is applied after it, as the
+     * same news). An ended subscription is answered as it is.
+     */
+    public Uni<StripeSubscription> cancelAtPeriodEnd(String subscriptionId, boolean cancel, OffsetDateTime asOf) {
+        requireConfigured();
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(cancel).build();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                // No Idempotency-Key of ours: cancel, resume and cancel again are three requests (stripe-java keys its own retries).
+                Subscription answer = unlessEnded(subscriptionId, current -> Boolean.valueOf(cancel).equals(current.getCancelAtPeriodEnd())
+                        ? current : client.v1().subscriptions().update(subscriptionId, params));
+                return StripeSubscription.of(answer, asOf.toEpochSecond());
+            } catch (StripeException e) {
+                throw translate("subscription " + subscriptionId, e, SUBSCRIPTION_UNCHANGED);
+            }
+        }), false);
+    }
+
+    /** A change of a subscription at Stripe, given the subscription as Stripe has it now: the subscription after it. */
+    @FunctionalInterface
+    private interface SubscriptionChange {
+        Subscription apply(Subscription current) throws StripeException;
+    }
+
+    /**
+     * The subscription after {@code change}, made unless it has ended (asked first: Stripe refuses
+     * to change an ended one); refused because it ended meanwhile (its period's end, a
+     * cancellation), it is returned as it is then.
+     */
+    private Subscription unlessEnded(String subscriptionId, SubscriptionChange change) throws StripeException {
+        Subscription current = client.v1().subscriptions().retrieve(subscriptionId);
+        if (ENDED.contains(current.getStatus())) {
+            return current;
+        }
+        try {
+            return change.apply(current);
+        } catch (InvalidRequestException refused) {
+            Subscription now = client.v1().subscriptions().retrieve(subscriptionId);
+            if (!ENDED.contains(now.getStatus())) {
+                throw refused;
+            }
+            return now;
+        }
     }
 
     /**
@@ -441,17 +486,24 @@ public class StripeGateway {
         return translate(paymentId, e, CHARGE_UNCHANGED);
     }
 
-    /** Stripe's error as a problem; {@code unchanged} says what stays as it was, and whether to retry. */
     private static DomainException translate(UUID paymentId, StripeException e, String unchanged) {
+        return translate("payment " + paymentId, e, unchanged);
+    }
+
+    /**
+     * Stripe's error as a problem about {@code subject} ("payment ..."); {@code unchanged} says what
+     * stays as it was, and whether to retry.
+     */
+    private static DomainException translate(String subject, StripeException e, String unchanged) {
         String message = e.getStripeError() != null && e.getStripeError().getMessage() != null
                 ? e.getStripeError().getMessage() : e.getMessage();
-        LOG.warnf("Stripe call for payment %s failed: %s %s (request %s)", paymentId,
+        LOG.warnf("Stripe call for %s failed: %s %s (request %s)", subject,
                 e.getStatusCode(), message, e.getRequestId());
         if (e instanceof IdempotencyException) {
-            return new Conflict("Stripe refused the request for payment " + paymentId + ": " + message);
+            return new Conflict("Stripe refused the request for " + subject + ": " + message);
         }
         if (e instanceof InvalidRequestException) {
-            return new Unprocessable("Stripe refused the request for payment " + paymentId + ": " + message);
+            return new Unprocessable("Stripe refused the request for " + subject + ": " + message);
         }
         if (e instanceof AuthenticationException || e instanceof PermissionException) {
             return new Unavailable("Stripe refused the configured API key (" + message + "); " + unchanged);

@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,8 @@ import java.util.UUID;
 public class Subscription extends PanacheEntityBase {
 
     public static final String CANCELED = "canceled";
+    /** Where a subscription ends: Stripe moves it no further. */
+    private static final Set<String> ENDED = Set.of(CANCELED, "incomplete_expired");
 
     @Id
     public UUID id;
@@ -57,4 +60,9 @@ public class Subscription extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    /** Whether it has ended, as last reported: Stripe charges nothing more for it and changes it no more. */
+    public boolean ended() {
+        return ENDED.contains(status);
+    }
 }

@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -38,8 +37,6 @@ public class SubscriptionService {
     private static final String RENEWAL = "subscription_cycle";
     /** Stripe's billing_reason of a subscription's first invoice. */
     private static final String FIRST_INVOICE = "subscription_create";
-    /** Where a subscription ends: Stripe moves it no further. */
-    private static final Set<String> ENDED = Set.of(Subscription.CANCELED, "incomplete_expired");
     /** The report time of a subscription recorded before any report of its own: any of its reports is newer. */
     private static final OffsetDateTime NO_REPORT = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
@@ -68,7 +65,7 @@ public class SubscriptionService {
         }
         return subscriptionOf(reported.id(), reported.tenantId(), reported.quoteId(), reported.customerId()).chain(subscription -> {
             // An ended subscription stays ended: a report made in the same second may be delivered after it.
-            boolean ended = subscription != null && ENDED.contains(subscription.status) && !subscription.reportedAt.isEqual(NO_REPORT);
+            boolean ended = subscription != null && subscription.ended() && !subscription.reportedAt.isEqual(NO_REPORT);
             if (subscription == null || ended || reported.reportedAt().isBefore(subscription.reportedAt)) {
                 return Uni.createFrom().item(new Applied(subscription, false));
             }

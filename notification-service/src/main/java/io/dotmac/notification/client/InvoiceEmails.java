@@ -22,21 +22,31 @@ public class InvoiceEmails {
     /** Stripe's status of an invoice that is due and not paid: the one whose collection failed. */
     private static final String OPEN = "open";
 
-    /** What an email about an invoice is written from: the invoice, and the payment of its quote (its customer). */
-    public record Billed(SubscriptionInvoice invoice, QuotePayment payment) {
+    /**
+     * What an email about an invoice is written from: the invoice, the payment of its quote (its
+     * customer), and for a receipt the link that cancels the subscription (null when billing gives none).
+     */
+    public record Billed(SubscriptionInvoice invoice, QuotePayment payment, String cancelUrl) {
     }
 
     private final PaidInvoices invoices;
     private final PaidQuotes payments;
+    private final CancelLinks cancelLinks;
 
-    InvoiceEmails(PaidInvoices invoices, PaidQuotes payments) {
+    InvoiceEmails(PaidInvoices invoices, PaidQuotes payments, CancelLinks cancelLinks) {
         this.invoices = invoices;
         this.payments = payments;
+        this.cancelLinks = cancelLinks;
     }
 
-    /** For the receipt: the paid invoice, with the amount paid and the period it pays for. */
+    /**
+     * For the receipt: the paid invoice, with the amount paid and the period it pays for, and the
+     * link with which the customer may cancel before the next one.
+     */
     public Uni<Billed> requirePaid(String invoiceId) {
-        return require(invoiceId, "No receipt", InvoiceEmails::whyNotPaid);
+        return require(invoiceId, "No receipt", InvoiceEmails::whyNotPaid)
+                .chain(paid -> cancelLinks.of(paid.invoice().subscriptionId())
+                        .map(link -> new Billed(paid.invoice(), paid.payment(), link)));
     }
 
     /**
@@ -64,7 +74,7 @@ public class InvoiceEmails {
                 if (payment == null || payment.customerEmail() == null || payment.customerEmail().isBlank()) {
                     throw new Conflict(refusal + "quote " + invoice.quoteId() + " has no payment with a customer email to write to");
                 }
-                return new Billed(invoice, payment);
+                return new Billed(invoice, payment, null);
             });
         });
     }

@@ -83,6 +83,10 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "period_end")
     public OffsetDateTime periodEnd;
 
+    /** A receipt's link to cancel the subscription at its period's end (never shown by the API: it cancels). */
+    @Column(name = "cancel_url")
+    public String cancelUrl;
+
     /** How far dunning had come when its email was recorded: failed, reminder or suspended. */
     @Column(name = "dunning_stage")
     public String dunningStage;

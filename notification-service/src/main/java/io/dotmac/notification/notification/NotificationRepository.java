@@ -28,8 +28,8 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
             INSERT INTO notifications (id, tenant_id, kind, recipient, customer_name, tenant_subdomain, tenant_url,
                                        quote_id, payment_url, amount, currency, payment_expires_at,
                                        payment_status, failure_message, invoice_id, invoice_url, period_start, period_end,
-                                       dunning_stage, subject, status, message_id, next_attempt_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'queued', ?21, now())
+                                       dunning_stage, cancel_url, subject, status, message_id, next_attempt_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 'queued', ?22, now())
             ON CONFLICT DO NOTHING""";
 
     // An attempt is claimed by the one statement that finds it queued, due and not leased; the
@@ -66,7 +66,7 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     public Uni<Boolean> insertIfAbsent(Notification n) {
         return execute(INSERT_IF_ABSENT, n.id, n.tenantId, n.kind, n.recipient, n.customerName, n.tenantSubdomain,
                 n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency, n.paymentExpiresAt, n.paymentStatus,
-                n.failureMessage, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.dunningStage, n.subject, n.messageId);
+                n.failureMessage, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.dunningStage, n.cancelUrl, n.subject, n.messageId);
     }
 
     public Uni<Notification> findWelcome(String tenantId, String recipient, String tenantSubdomain) {

@@ -91,12 +91,14 @@ public class NotificationService {
     /**
      * The queued receipt of a paid invoice of the quote's subscription, to the customer of the
      * quote's payment, recorded now, or the one recorded before for the same tenant and invoice: a
-     * repeated request never makes a second email. All of it is billing-service's.
+     * repeated request never makes a second email. All of it is billing-service's, the link to cancel
+     * (may be null) included.
      */
     @WithTransaction
-    public Uni<Notification> recordReceipt(String tenantId, SubscriptionInvoice invoice, QuotePayment payment) {
+    public Uni<Notification> recordReceipt(String tenantId, SubscriptionInvoice invoice, QuotePayment payment, String cancelUrl) {
         Notification n = aboutInvoice(tenantId, Notification.RECEIPT, invoice, invoice.amountPaid(), payment,
                 ReceiptEmail.subject(invoice.periodEnd()));
+        n.cancelUrl = cancelUrl;
         return recordOnce(n, () -> notifications.findReceipt(tenantId, invoice.id()));
     }
 

@@ -25,10 +25,12 @@ public class ReceiptEmail implements NotificationEmail {
 
     @CheckedTemplate
     static class Templates {
-        /** {@code invoiceUrl} may be null: the email then links to no invoice. */
-        static native TemplateInstance html(String quoteId, String amount, String from, String until, String invoiceUrl);
+        /** {@code invoiceUrl} and {@code cancelUrl} may be null: the email then has no such link. */
+        static native TemplateInstance html(String quoteId, String amount, String from, String until, String invoiceUrl,
+                String cancelUrl);
 
-        static native TemplateInstance text(String quoteId, String amount, String from, String until, String invoiceUrl);
+        static native TemplateInstance text(String quoteId, String amount, String from, String until, String invoiceUrl,
+                String cancelUrl);
     }
 
     /** "Your DotMac subscription is paid until 4 April 2031": what the invoice paid for, nothing billing did not say. */
@@ -44,13 +46,13 @@ public class ReceiptEmail implements NotificationEmail {
     @Override
     public TemplateInstance html(Notification n) {
         return Templates.html(n.quoteId, PaymentRequestEmail.money(n.amount, n.currency), day(n.periodStart), day(n.periodEnd),
-                n.invoiceUrl);
+                n.invoiceUrl, n.cancelUrl);
     }
 
     @Override
     public TemplateInstance text(Notification n) {
         return Templates.text(n.quoteId, PaymentRequestEmail.money(n.amount, n.currency), day(n.periodStart), day(n.periodEnd),
-                n.invoiceUrl);
+                n.invoiceUrl, n.cancelUrl);
     }
 
     /** "4 March 2031", in UTC: how every email about an invoice writes the days of its period. */

@@ -3,6 +3,7 @@ package io.dotmac.notification.testing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
@@ -194,8 +195,18 @@ public class SalesStub extends StandIn {
      * for the period from 31 March to 30 April 2031; returns the invoice's id.
      */
     public static String invoiceTo(String quoteId, String customerEmail, String status) {
+        return (String) billedTo(quoteId, customerEmail, status).get("id");
+    }
+
+    /** As {@link #invoiceTo}, the whole invoice (its {@code subscription_id} too). */
+    public static Map<String, Object> billedTo(String quoteId, String customerEmail, String status) {
         checkout(quoteId, "succeeded", new BigDecimal("99.00"), "USD", customerEmail, null, null);
-        return (String) invoice(quoteId, status, "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z").get("id");
+        return invoice(quoteId, status, "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z");
+    }
+
+    /** billing-service answers this when asked for the link that cancels the subscription (a 200 with its url, a 403). */
+    public static void answerCancelLink(String subscriptionId, ResponseDefinitionBuilder response) {
+        server().stubFor(post(urlEqualTo("/api/v1/billing/subscriptions/" + subscriptionId + "/cancel-link")).willReturn(response));
     }
 
     /** billing-service answers this when asked for the invoice (e.g. a 500). */

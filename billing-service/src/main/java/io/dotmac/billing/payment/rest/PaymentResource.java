@@ -84,7 +84,7 @@ public class PaymentResource {
 
     @POST
     @Path("/{id}/refund")
-    @Consumes(MediaType.APPLICATION_JSON) // or no body and no Content-Type: RefundWithoutBody
+    @Consumes(MediaType.APPLICATION_JSON) // or no body and no Content-Type: OptionalJsonBody
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Refund a succeeded payment in full through Stripe (optional body {\"reason\": at most 500 "
             + "characters, no control characters}): 200 with the payment, refunded, with refunded_at and stripe_refund_id; "

@@ -1,8 +1,11 @@
 package io.dotmac.billing.subscription.mapping;
 
+import io.dotmac.billing.subscription.CancelLinks;
 import io.dotmac.billing.subscription.Subscription;
 import io.dotmac.billing.subscription.SubscriptionInvoice;
+import io.dotmac.billing.subscription.rest.CancelLinkResponse;
 import io.dotmac.billing.subscription.rest.InvoiceResponse;
+import io.dotmac.billing.subscription.rest.SubscriptionChangeRequest;
 import io.dotmac.billing.subscription.rest.SubscriptionResponse;
 import java.util.List;
 
@@ -25,5 +28,14 @@ public final class SubscriptionMapper {
                 invoice.amountDue, invoice.amountPaid,
                 invoice.currency, invoice.periodStart, invoice.periodEnd, invoice.hostedInvoiceUrl, invoice.billingReason,
                 invoice.attemptCount, invoice.paidAt);
+    }
+
+    /** The request's reason, trimmed; null when none is given. */
+    public static String reasonOf(SubscriptionChangeRequest request) {
+        return request == null || request.reason() == null || request.reason().isBlank() ? null : request.reason().trim();
+    }
+
+    public static CancelLinkResponse toLinkResponse(CancelLinks.Issued link) {
+        return new CancelLinkResponse(link.url(), link.expiresAt());
     }
 }

@@ -142,7 +142,7 @@ public class NotificationResource {
     @Idempotent(checksFirst = true)
     public Uni<Response> sendReceipt(@Valid @NotNull ReceiptEmailRequest body) {
         return guarded(invoices.requirePaid(body.invoiceId().toString()),
-                (tenantId, paid) -> notifications.recordReceipt(tenantId, paid.invoice(), paid.payment()));
+                (tenantId, paid) -> notifications.recordReceipt(tenantId, paid.invoice(), paid.payment(), paid.cancelUrl()));
     }
 
     /**

@@ -1,10 +1,15 @@
 package io.dotmac.notification.notification.rest;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.hamcrest.Matchers.comparesEqualTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.testing.TestTokens;
@@ -46,7 +51,10 @@ class ReceiptApiTest {
     void aPaidInvoicesCustomerGetsOneReceiptOfWhatBillingSays() throws Exception {
         String quote = "Q-" + UUID.randomUUID().toString().substring(0, 8);
         String email = WelcomeEmailApiTest.email();
-        String invoice = SalesStub.invoiceTo(quote, email, "paid");
+        Map<String, Object> billed = SalesStub.billedTo(quote, email, "paid");
+        String invoice = (String) billed.get("id");
+        String cancel = "https://billing.controlplane.test/billing/cancel?token=" + UUID.randomUUID();
+        SalesStub.answerCancelLink((String) billed.get("subscription_id"), okJson("{\"url\": \"" + cancel + "\"}"));
         Map<String, Object> forged = body(invoice);
         forged.put("customer_email", WelcomeEmailApiTest.email());
         forged.put("amount", 1);
@@ -58,6 +66,7 @@ class ReceiptApiTest {
                 .body("invoice_url", equalTo("https://invoice.stripe.test/i/" + invoice))
                 .body("subject", equalTo("Your DotMac subscription is paid until 30 April 2031"))
                 .body("dunning_stage", nullValue())
+                .body("$", not(hasKey("cancel_url"))) // whoever reads notifications must not be able to cancel
                 .extract().path("id");
         assertEquals(OffsetDateTime.parse("2031-04-30T10:00:00Z").toInstant(), OffsetDateTime.parse(
                 QuotePaymentEmailContract.post(PATH, ENGINE, null, body(invoice)).statusCode(202).body("id", equalTo(id))
@@ -70,7 +79,19 @@ class ReceiptApiTest {
             assertTrue(part.contains("USD 99.00"), part);
             assertTrue(part.contains("31 March 2031") && part.contains("30 April 2031"), part);
             assertTrue(part.contains("https://invoice.stripe.test/i/" + invoice), part);
+            assertTrue(part.contains(cancel), part);
         }
+    }
+
+    @Test
+    void aReceiptGoesWithoutTheLinkToCancelWhenBillingGivesNone() throws Exception {
+        String email = WelcomeEmailApiTest.email();
+        Map<String, Object> billed = SalesStub.billedTo("Q-" + UUID.randomUUID().toString().substring(0, 8), email, "paid");
+        SalesStub.answerCancelLink((String) billed.get("subscription_id"), aResponse().withStatus(403));
+
+        QuotePaymentEmailContract.post(PATH, ENGINE, null, body(billed.get("id"))).statusCode(202).body("status", equalTo("sent"));
+        String text = WelcomeEmailApiTest.part(SmtpServer.messagesTo(email).get(0), "text/plain");
+        assertFalse(text.contains("/billing/cancel"), text);
     }
 
     @Test
