@@ -15,8 +15,9 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Stripe Billing's events, verified by {@link StripeWebhooks}: {@code invoice.paid} and
- * {@code invoice.payment_failed}, {@code customer.subscription.created}, {@code .updated} and
+ * Stripe Billing's events, verified by {@link StripeWebhooks}: {@code invoice.paid},
+ * {@code invoice.payment_failed}, {@code invoice.voided}, {@code invoice.marked_uncollectible},
+ * {@code customer.subscription.created}, {@code .updated} and
  * {@code .deleted}, each applied to its subscription once per event id, in the transaction that
  * records the event id, under the subscription's lock (so two deliveries of one event at once
  * apply it once). An event of an API version before 2025-03-31 is refused (400, so Stripe
@@ -29,8 +30,9 @@ class SubscriptionWebhooks {
     private static final Logger LOG = Logger.getLogger(SubscriptionWebhooks.class);
     /** The first API version whose invoices and subscription items carry what is read here. */
     static final String OLDEST_API_VERSION = "2025-03-31";
-    static final Set<String> TYPES = Set.of("invoice.paid", "invoice.payment_failed", "customer.subscription.created",
-            "customer.subscription.updated", "customer.subscription.deleted");
+    /** An invoice voided or written off is recorded so: dunning stops asking for it, and nobody is suspended for it. */
+    static final Set<String> TYPES = Set.of("invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible",
+            "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted");
 
     private final SubscriptionService subscriptions;
     private final ProcessedWebhookEventRepository processed;

@@ -160,6 +160,33 @@ class SubscriptionWebhookTest {
     }
 
     @Test
+    void aVoidedOrUncollectibleInvoiceIsRecordedSoNobodyIsDunnedForItAndAPaymentOfItStillCounts() {
+        String quote = UUID.randomUUID().toString();
+        String subscription = id("sub_");
+        String voided = id("in_");
+        String writtenOff = id("in_");
+        long now = StripeEvents.now();
+
+        deliver(invoiceEvent("invoice.payment_failed", voided, subscription, "open", 0, 1, quote, now));
+        deliver(invoiceEvent("invoice.voided", voided, subscription, "void", 0, 1, quote, now + 1))
+                .body("outcome", equalTo("applied"));
+        deliver(invoiceEvent("invoice.payment_failed", writtenOff, subscription, "open", 0, 1, quote, now + 2));
+        deliver(invoiceEvent("invoice.marked_uncollectible", writtenOff, subscription, "uncollectible", 0, 1, quote, now + 3))
+                .body("outcome", equalTo("applied"));
+        String path = SUBSCRIPTIONS + "/" + subscriptionOf(quote);
+        get(READER, path).statusCode(200)
+                .body("invoices.find { it.stripe_invoice_id == '" + voided + "' }.status", equalTo("void"))
+                .body("invoices.find { it.stripe_invoice_id == '" + writtenOff + "' }.status", equalTo("uncollectible"));
+
+        // Stripe still takes a payment of an invoice written off: it is paid, and published once.
+        deliver(invoiceEvent("invoice.paid", writtenOff, subscription, "paid", 119997, 2, quote, now + 4));
+        get(READER, path).statusCode(200)
+                .body("invoices.find { it.stripe_invoice_id == '" + writtenOff + "' }.status", equalTo("paid"));
+        assertEquals(1, outboxRows(pool, "billing.invoice.paid", subscription).size());
+        assertEquals(2, outboxRows(pool, "billing.invoice.payment_failed", subscription).size());
+    }
+
+    @Test
     void anOlderReportArrivingLateChangesNothingAndTheEndIsPublishedOnce() {
         String quote = UUID.randomUUID().toString();
         String subscription = id("sub_");

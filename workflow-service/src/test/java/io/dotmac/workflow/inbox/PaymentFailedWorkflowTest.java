@@ -144,6 +144,24 @@ class PaymentFailedWorkflowTest {
     }
 
     @Test
+    void aVoidedInvoiceOwesNothingSoItsHoldIsLifted() {
+        publishWithWaits(1, 1, 120);
+        invoiceIs("open");
+        failedAttempt("subscription_cycle");
+        String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("payment_failed"), ids -> ids.size() == 1).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "wait_for_payment".equals(workflows.waitingAt(id)));
+
+        // Voided in Stripe's dashboard: no event wakes the wait, its next check finds it.
+        invoiceIs("void");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/sales/tenants/reinstate"))
+                .withRequestBody(equalToJson("{\"quote_id\": \"" + quote + "\", \"hold\": \"invoice:" + invoice
+                        + "\", \"reason\": \"invoice " + invoice + " void\"}")));
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/licenses/reinstate"))
+                .withRequestBody(matchingJsonPath("$.hold", WireMock.equalTo("invoice:" + invoice))));
+    }
+
+    @Test
     void anInvoicePaidWithinTheGraceEndsTheDunningWithoutSuspendingAnything() {
         publishWithWaits(120, 120, 120);
         invoiceIs("open");

@@ -32,7 +32,8 @@ public class StripeWebhookResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Stripe events (payment_intent.succeeded, payment_intent.payment_failed, charge.refunded, "
-            + "checkout.session.*, invoice.paid, invoice.payment_failed, customer.subscription.*), signed "
+            + "checkout.session.*, invoice.paid, invoice.payment_failed, invoice.voided, invoice.marked_uncollectible, "
+            + "customer.subscription.*), signed "
             + "with the endpoint secret: 200 once applied, or when replayed or of another type (then nothing changes); "
             + "400 if the signature is missing, wrong or outside the tolerance")
     public Uni<WebhookAck> receive(String payload, @HeaderParam("Stripe-Signature") String signature) {
