@@ -1,19 +1,29 @@
 package io.dotmac.licensing.license;
 
 import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.rest.PageRequest;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.hibernate.annotations.BatchSize;
+import org.hibernate.annotations.SortNatural;
 
 /**
  * A customer's license for one product, from one purchase (the source), with its signed key. A
  * key is made at issue and at each renewal (which extends the expiry: the earlier key is kept as a
- * {@link SupersededKey}); suspension and revocation change the record, which verification
- * consults, never a key the customer holds.
+ * {@link SupersededKey}); suspension (by holds), revocation and expiry at a subscription's end
+ * change the record, which verification consults, never a key the customer holds.
  */
 @Entity
 @Table(name = "licenses")
@@ -40,8 +50,20 @@ public class License extends PanacheEntityBase {
     /** The product's features when the license was issued. */
     public String[] features;
 
-    /** As stored: active, suspended or revoked; see {@link #statusAt}. */
+    /** As stored: active, suspended (while it has {@link #holds}), revoked or expired; see {@link #statusAt}. */
     public LicenseStatus status;
+
+    /**
+     * The holds on it, by name ({@code invoice:<id>}, {@code operator}): an active license is
+     * suspended while any is on it. Read with every license (every view shows them), a page's at
+     * once; a revoked or expired license keeps those it had until they are lifted.
+     */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "license_holds", joinColumns = @JoinColumn(name = "license_id"))
+    @MapKeyColumn(name = "hold")
+    @SortNatural
+    @BatchSize(size = PageRequest.MAX_SIZE)
+    public SortedMap<String, Hold> holds = new TreeMap<>();
 
     @Column(name = "billing_cycle")
     public BillingCycle billingCycle;
@@ -59,6 +81,7 @@ public class License extends PanacheEntityBase {
     @Column(name = "license_key")
     public String licenseKey;
 
+    /** When the current suspension began, by the first of its holds. */
     @Column(name = "suspended_at")
     public Instant suspendedAt;
 
@@ -68,17 +91,20 @@ public class License extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** The status in force at {@code now}: revoked stays revoked; otherwise past its expiry a license is expired. */
+    /** The status in force at {@code now}: revoked and expired stay so; otherwise past its expiry a license is expired. */
     public LicenseStatus statusAt(Instant now) {
-        if (status == LicenseStatus.REVOKED) {
+        if (status == LicenseStatus.REVOKED || status == LicenseStatus.EXPIRED) {
             return status;
         }
         return now.isBefore(expiresAt) ? status : LicenseStatus.EXPIRED;
     }
 
-    /** Whether a renewal to {@code periodEnd} extends it: it is not revoked, and runs out before. */
+    /**
+     * Whether a renewal to {@code periodEnd} extends it: it is not revoked nor expired with its
+     * subscription (an invoice delivered after the end must not revive it), and runs out before.
+     */
     boolean renewableTo(Instant periodEnd) {
-        return status != LicenseStatus.REVOKED && periodEnd.isAfter(expiresAt);
+        return status != LicenseStatus.REVOKED && status != LicenseStatus.EXPIRED && periodEnd.isAfter(expiresAt);
     }
 
     /**
@@ -94,19 +120,56 @@ public class License extends PanacheEntityBase {
         return old;
     }
 
-    /** Only an active license can be suspended. */
-    void suspend(Instant now) {
-        require(now, LicenseStatus.ACTIVE, "suspend", "only an active license can be suspended");
-        status = LicenseStatus.SUSPENDED;
-        suspendedAt = now;
-        updatedAt = now;
+    /**
+     * Whether a hold can be put on it: active or suspended as stored, whatever its expiry says (a
+     * renewal may extend it, and must find it suspended then); not revoked, nor expired with its
+     * subscription.
+     */
+    boolean holdable() {
+        return status == LicenseStatus.ACTIVE || status == LicenseStatus.SUSPENDED;
     }
 
-    /** Back to active, from suspended only (an expired license stays expired). */
-    void reinstate(Instant now) {
-        require(now, LicenseStatus.SUSPENDED, "reinstate", "only a suspended license can be reinstated");
-        status = LicenseStatus.ACTIVE;
-        suspendedAt = null;
+    /** Puts the hold on, suspending it; false when that hold is on already. 409 unless {@link #holdable}. */
+    boolean hold(String hold, String reason, Instant now) {
+        if (!holdable()) {
+            throw new Conflict("Cannot suspend license " + id + ": it is " + status.code()
+                    + "; a revoked license, or one expired with its subscription, stays so");
+        }
+        if (holds.containsKey(hold)) {
+            return false;
+        }
+        holds.put(hold, new Hold(reason, now));
+        if (status == LicenseStatus.ACTIVE) {
+            status = LicenseStatus.SUSPENDED;
+            suspendedAt = now;
+        }
+        updatedAt = now;
+        return true;
+    }
+
+    /**
+     * Lifts the hold, whatever the license's status; false when it is not on (nothing to lift). A
+     * suspended license is active again once no hold is left.
+     */
+    boolean lift(String hold, Instant now) {
+        if (holds.remove(hold) == null) {
+            return false;
+        }
+        if (holds.isEmpty() && status == LicenseStatus.SUSPENDED) {
+            status = LicenseStatus.ACTIVE;
+            suspendedAt = null;
+        }
+        updatedAt = now;
+        return true;
+    }
+
+    /**
+     * Runs out now and stays expired: its subscription ended. For an active or suspended license,
+     * which runs later. Its earlier keys stop with it, as none verifies past its license's expiry.
+     */
+    void expire(Instant now) {
+        status = LicenseStatus.EXPIRED;
+        expiresAt = now;
         updatedAt = now;
     }
 
@@ -118,12 +181,5 @@ public class License extends PanacheEntityBase {
         status = LicenseStatus.REVOKED;
         revokedAt = now;
         updatedAt = now;
-    }
-
-    private void require(Instant now, LicenseStatus expected, String action, String rule) {
-        LicenseStatus current = statusAt(now);
-        if (current != expected) {
-            throw new Conflict("Cannot " + action + " license " + id + ": it is " + current.code() + "; " + rule);
-        }
     }
 }

@@ -55,7 +55,9 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
      * Every license of this tenant bought with {@code sourceId}, whatever its customer or status,
      * locked (SELECT ... FOR UPDATE) until the transaction ends: of two concurrent revocations of one
      * source the second waits and then reads the first one's revoked rows, so each license is revoked
-     * once. A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
+     * once. Their holds are read after the lock, by a query of their own, so that the second sees the
+     * holds the first put on or lifted (one query reading both would see them as it began, before the wait).
+     * A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
      * The fixed order makes concurrent callers lock the rows in the same order, never each other's first.
      */
     public Uni<List<License>> lockSource(String tenantId, String sourceId) {
@@ -70,6 +72,11 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
     /** This tenant's license, or null (another tenant's is as unknown as none). */
     public Uni<License> findOwned(String tenantId, UUID id) {
         return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+    }
+
+    /** This tenant's license locked like {@link #lockSource}, or null. */
+    public Uni<License> lockOwned(String tenantId, UUID id) {
+        return find("id = ?1 and tenantId = ?2", id, tenantId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     /** Any tenant's license: verification is public and a key names no tenant. */

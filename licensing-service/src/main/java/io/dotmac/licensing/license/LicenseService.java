@@ -229,11 +229,12 @@ public class LicenseService {
     }
 
     /**
-     * Extends, once per invoice, every license of {@code sourceId} that is not revoked to the end of
-     * the period {@code invoice} paid for (and the grace), each under a new key signed with that expiry; a license
-     * running longer already is left as it is (an invoice delivered late never shortens one). The
-     * renewal is claimed first, so that of two requests for one invoice the second finds it done
-     * (and returns the licenses as they are). 409 if the source has no licenses in this tenant.
+     * Extends, once per invoice, every license of {@code sourceId} that is not revoked, nor expired
+     * with its subscription, to the end of the period {@code invoice} paid for (and the grace), each
+     * under a new key signed with that expiry; a license running longer already is left as it is (an
+     * invoice delivered late never shortens one). The renewal is claimed first, so that of two
+     * requests for one invoice the second finds it done (and returns the licenses as they are). 409
+     * if the source has no licenses in this tenant.
      */
     @WithTransaction
     public Uni<RenewedLicenses> renew(String tenantId, String sourceId, SubscriptionInvoice invoice) {
@@ -282,14 +283,21 @@ public class LicenseService {
         return licenses.page(tenantId, customerId, page);
     }
 
+    /** Puts an operator's hold on the license, suspending it; safe to repeat. 409 if it is revoked or expired with its subscription. */
     @WithTransaction
     public Uni<License> suspend(String tenantId, UUID id) {
-        return get(tenantId, id).invoke(license -> license.suspend(Instant.now()));
+        return locked(tenantId, id).invoke(license -> license.hold(Hold.OPERATOR, null, now()));
     }
 
+    /** Lifts the operator's hold from the license, active again if no other hold remains; lifting none is no change. */
     @WithTransaction
     public Uni<License> reinstate(String tenantId, UUID id) {
-        return get(tenantId, id).invoke(license -> license.reinstate(Instant.now()));
+        return locked(tenantId, id).invoke(license -> license.lift(Hold.OPERATOR, now()));
+    }
+
+    // Locked: of two concurrent changes, the second reads the holds the first put on or lifted.
+    private Uni<License> locked(String tenantId, UUID id) {
+        return licenses.lockOwned(tenantId, id).onItem().ifNull().failWith(() -> notFound(id));
     }
 
     @WithTransaction
@@ -306,49 +314,88 @@ public class LicenseService {
      */
     @WithTransaction
     public Uni<SourceLicenses> revokeSource(String tenantId, String sourceId, String reason) {
-        return changeSource(tenantId, sourceId, reason, "Revoked", (license, now) -> license.status != LicenseStatus.REVOKED,
-                License::revoke);
+        return changeSource(tenantId, sourceId, reason, "Revoked",
+                when((license, now) -> license.status != LicenseStatus.REVOKED, License::revoke));
     }
 
     /**
-     * Suspends, in one transaction, every license of this tenant bought with {@code sourceId} that is
-     * active now: a customer whose subscription went unpaid past its grace (dunning), or an
-     * operator's decision. Expired and revoked licenses are left as they are. Safe to repeat, like
-     * {@link #revokeSource}.
+     * Puts {@code hold} (the operator's when null) on every license of this tenant bought with
+     * {@code sourceId} that is active or suspended as stored, whatever its expiry says, in one
+     * transaction: a customer whose subscription's invoice went unpaid past its grace (dunning, with
+     * the invoice's hold), or an operator's decision. Each is suspended while any hold is on it.
+     * Revoked licenses and those expired with their subscription are left as they are. Counts the
+     * licenses the hold was put on: none when it is on already. Safe to repeat, like {@link #revokeSource}.
      */
     @WithTransaction
-    public Uni<SourceLicenses> suspendSource(String tenantId, String sourceId, String reason) {
-        return changeSource(tenantId, sourceId, reason, "Suspended",
-                (license, now) -> license.statusAt(now) == LicenseStatus.ACTIVE, License::suspend);
+    public Uni<SourceLicenses> suspendSource(String tenantId, String sourceId, String hold, String reason) {
+        String name = Hold.named(hold);
+        String why = reason == null || reason.isBlank() ? null : reason.trim();
+        return changeSource(tenantId, sourceId, reason, "Put hold " + name + " on",
+                (license, now) -> license.holdable() && license.hold(name, why, now));
     }
 
-    /** Makes every suspended license of the source active again (a late payment); safe to repeat. */
+    /**
+     * Lifts {@code hold} (the operator's when null) from every license of the source that has it,
+     * whatever its status or expiry (a late payment lifts the invoice's hold); each is active again
+     * once no hold is left on it. Counts the licenses it was lifted from: none when none had it.
+     */
     @WithTransaction
-    public Uni<SourceLicenses> reinstateSource(String tenantId, String sourceId, String reason) {
-        return changeSource(tenantId, sourceId, reason, "Reinstated",
-                (license, now) -> license.statusAt(now) == LicenseStatus.SUSPENDED, License::reinstate);
+    public Uni<SourceLicenses> reinstateSource(String tenantId, String sourceId, String hold, String reason) {
+        String name = Hold.named(hold);
+        return changeSource(tenantId, sourceId, reason, "Lifted hold " + name + " from", (license, now) -> license.lift(name, now));
     }
 
-    /** Locks the source's licenses and changes each that {@code applies} to; concurrent calls change each once. */
+    /**
+     * Expires at once, in one transaction, every license of this tenant bought with {@code sourceId}
+     * that is active or suspended now: its subscription ended. Each runs out now if it ran longer,
+     * under every key it has had, and no renewal extends it again. Revoked and expired licenses are
+     * left as they are. Safe to repeat, like {@link #revokeSource}.
+     */
+    @WithTransaction
+    public Uni<SourceLicenses> expireSource(String tenantId, String sourceId, String reason) {
+        return changeSource(tenantId, sourceId, reason, "Expired", when((license, now) -> {
+            LicenseStatus status = license.statusAt(now);
+            return status == LicenseStatus.ACTIVE || status == LicenseStatus.SUSPENDED;
+        }, License::expire));
+    }
+
+    /** A change made to each license that {@code applies} to. */
+    private static BiPredicate<License, Instant> when(BiPredicate<License, Instant> applies, BiConsumer<License, Instant> change) {
+        return (license, now) -> {
+            if (!applies.test(license, now)) {
+                return false;
+            }
+            change.accept(license, now);
+            return true;
+        };
+    }
+
+    /**
+     * Locks the source's licenses and makes {@code change} to each, which says whether it changed
+     * that one; concurrent calls change each once.
+     */
     private Uni<SourceLicenses> changeSource(String tenantId, String sourceId, String reason, String done,
-                                             BiPredicate<License, Instant> applies, BiConsumer<License, Instant> change) {
+                                             BiPredicate<License, Instant> change) {
         return licenses.lockSource(tenantId, sourceId).map(found -> {
-            Instant now = Instant.now();
+            Instant now = now();
             int changed = 0;
             for (License license : found) {
-                if (applies.test(license, now)) {
-                    change.accept(license, now);
+                if (change.test(license, now)) {
                     changed++;
                 }
             }
             if (changed > 0) {
-                // No column holds the reason of a change to a whole source: the log is where it is kept,
-                // on one line whatever the caller sent.
+                // On one line, whatever the caller sent. A hold keeps its reason too; the log has every change's.
                 LOG.infof("%s %d license(s) of source %s in tenant %s; reason: %s", done, changed, sourceId, tenantId,
                         reason == null || reason.isBlank() ? "none given" : reason.replaceAll("\\p{Cntrl}", " "));
             }
             return new SourceLicenses(sourceId, changed, found);
         });
+    }
+
+    // In microseconds, as PostgreSQL keeps it: an expiry brought forward reads later as answered now.
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     /**
@@ -371,9 +418,10 @@ public class LicenseService {
             if (license.licenseKey.equals(key.trim())) {
                 return Uni.createFrom().item(verified(license, license.expiresAt));
             }
-            // A key a renewal replaced: valid until its own expiry, with the license's status.
-            return supersededKeys.find(license.id, key.trim())
-                    .map(earlier -> earlier == null ? unknown(claims) : verified(license, earlier.expiresAt));
+            // A key a renewal replaced: valid until its own expiry, with the license's status, and never
+            // past the license's (which a subscription's end brings forward to that moment).
+            return supersededKeys.find(license.id, key.trim()).map(earlier -> earlier == null ? unknown(claims)
+                    : verified(license, earlier.expiresAt.isBefore(license.expiresAt) ? earlier.expiresAt : license.expiresAt));
         });
     }
 
@@ -388,7 +436,7 @@ public class LicenseService {
         Instant now = Instant.now();
         LicenseStatus status = license.statusAt(now);
         Verification.Reason reason = status == LicenseStatus.REVOKED ? Verification.Reason.REVOKED
-                : !now.isBefore(expiresAt) ? Verification.Reason.EXPIRED
+                : status == LicenseStatus.EXPIRED || !now.isBefore(expiresAt) ? Verification.Reason.EXPIRED
                 : status == LicenseStatus.SUSPENDED ? Verification.Reason.SUSPENDED
                 : Verification.Reason.VALID;
         return new Verification(reason, license.id, license.tenantId, license.productCode, license.customerId, expiresAt);

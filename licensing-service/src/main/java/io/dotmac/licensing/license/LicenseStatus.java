@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Where a license stands. Active, suspended and revoked are stored; expired is what an active or
- * suspended license becomes when its expiry passes, derived when read. Revoked is final.
+ * suspended license becomes when its expiry passes, derived when read, or stored when its
+ * subscription ends (then no renewal extends it). Revoked is final.
  */
 public enum LicenseStatus {
     ACTIVE, SUSPENDED, REVOKED, EXPIRED;

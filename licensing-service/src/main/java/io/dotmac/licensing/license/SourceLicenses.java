@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The licenses bought with one source after a change made to all of them at once (revoked,
- * suspended, reinstated): how many this request changed, and all of them.
+ * suspended, reinstated, expired): how many this request changed, and all of them.
  */
 public record SourceLicenses(String sourceId, int changed, List<License> licenses) {
 }

@@ -9,8 +9,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A key a license was given before a renewal replaced it. It still verifies until its own expiry,
- * with the license's status (a suspended or revoked license is so under every key it has had).
+ * A key a license was given before a renewal replaced it. It still verifies until its own expiry, or
+ * its license's if that comes first, with the license's status (a suspended, revoked or expired
+ * license is so under every key it has had).
  */
 @Entity
 @Table(name = "license_keys")

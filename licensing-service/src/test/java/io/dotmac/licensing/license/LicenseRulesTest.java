@@ -1,12 +1,15 @@
 package io.dotmac.licensing.license;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -49,33 +52,73 @@ class LicenseRulesTest {
     }
 
     @Test
-    void transitions() {
-        Instant later = NOW.plusSeconds(3600);
-        License license = license(LicenseStatus.ACTIVE, later);
+    void suspendedWhileAnyHoldIsOn() {
+        License license = license(LicenseStatus.ACTIVE, NOW.plusSeconds(3600));
 
-        license.suspend(NOW);
+        assertTrue(license.hold(Hold.OPERATOR, "abuse", NOW));
         assertEquals(LicenseStatus.SUSPENDED, license.status);
         assertEquals(NOW, license.suspendedAt);
-        assertThrows(Conflict.class, () -> license.suspend(NOW), "suspended twice");
+        assertFalse(license.hold(Hold.OPERATOR, "again", NOW.plusSeconds(1)), "a hold on already changes nothing");
+        assertEquals(new Hold("abuse", NOW), license.holds.get(Hold.OPERATOR));
 
-        license.reinstate(NOW);
+        assertTrue(license.hold("invoice:a", null, NOW.plusSeconds(5)));
+        assertEquals(NOW, license.suspendedAt, "the suspension began with the first hold");
+        assertEquals(List.of("invoice:a", "operator"), List.copyOf(license.holds.keySet()));
+
+        assertTrue(license.lift("invoice:a", NOW));
+        assertEquals(LicenseStatus.SUSPENDED, license.status, "the operator's hold remains");
+        assertFalse(license.lift("invoice:a", NOW), "nothing to lift");
+        assertTrue(license.lift(Hold.OPERATOR, NOW));
         assertEquals(LicenseStatus.ACTIVE, license.status);
-        assertEquals(null, license.suspendedAt);
+        assertNull(license.suspendedAt);
+        assertFalse(license.lift(Hold.OPERATOR, NOW));
+    }
+
+    @Test
+    void aLicensePastItsExpiryIsHeldAndLiftedByItsStoredStatus() {
+        License license = license(LicenseStatus.ACTIVE, NOW.minusSeconds(60));
+        assertTrue(license.hold("invoice:a", null, NOW));
+        assertEquals(LicenseStatus.EXPIRED, license.statusAt(NOW));
+        assertTrue(license.lift("invoice:a", NOW));
+        assertEquals(LicenseStatus.ACTIVE, license.status, "a renewal finds it active");
+    }
+
+    @Test
+    void revocationIsFinalAndKeepsTheHoldsUntilLifted() {
+        License license = license(LicenseStatus.ACTIVE, NOW.plusSeconds(3600));
+        license.hold("invoice:a", null, NOW);
 
         license.revoke(NOW);
         assertEquals(LicenseStatus.REVOKED, license.status);
         assertEquals(NOW, license.revokedAt);
-        for (Runnable change : new Runnable[] {() -> license.revoke(NOW), () -> license.suspend(NOW), () -> license.reinstate(NOW)}) {
-            Conflict refused = assertThrows(Conflict.class, change::run);
-            assertEquals(true, refused.getMessage().contains("revoked"), refused.getMessage());
-        }
+        Conflict refused = assertThrows(Conflict.class, () -> license.revoke(NOW));
+        assertTrue(refused.getMessage().contains("revoked"), refused.getMessage());
+        refused = assertThrows(Conflict.class, () -> license.hold(Hold.OPERATOR, null, NOW));
+        assertTrue(refused.getMessage().contains("it is revoked"), refused.getMessage());
+        assertFalse(license.holdable());
+
+        assertFalse(license.lift(Hold.OPERATOR, NOW));
+        assertTrue(license.lift("invoice:a", NOW));
+        assertEquals(LicenseStatus.REVOKED, license.status);
     }
 
     @Test
-    void anExpiredLicenseCanBeRevokedButNotSuspendedOrReinstated() {
+    void aLicenseExpiredWithItsSubscriptionEndsThenAndStaysExpired() {
+        License license = license(LicenseStatus.SUSPENDED, NOW.plusSeconds(3600));
+        license.expire(NOW);
+        assertEquals(LicenseStatus.EXPIRED, license.status);
+        assertEquals(NOW, license.expiresAt);
+        // Stored, not only derived: whatever the clock of whoever reads it, and no renewal extends it.
+        assertEquals(LicenseStatus.EXPIRED, license.statusAt(NOW.minusSeconds(1)));
+        assertFalse(license.renewableTo(NOW.plusSeconds(86_400)));
+        assertThrows(Conflict.class, () -> license.hold(Hold.OPERATOR, null, NOW));
+        assertFalse(license.lift(Hold.OPERATOR, NOW));
+        assertEquals(LicenseStatus.EXPIRED, license.status);
+    }
+
+    @Test
+    void anExpiredLicenseCanBeRevoked() {
         License expired = license(LicenseStatus.SUSPENDED, NOW.minusSeconds(60));
-        assertThrows(Conflict.class, () -> expired.reinstate(NOW));
-        assertThrows(Conflict.class, () -> expired.suspend(NOW));
         expired.revoke(NOW);
         assertEquals(LicenseStatus.REVOKED, expired.statusAt(NOW));
     }

@@ -2,13 +2,20 @@ package io.dotmac.sales.provisioning;
 
 import io.dotmac.common.error.DomainException.Conflict;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.SortNatural;
 
 /**
  * A customer's workspace that an order provisioned, at {@code https://<slug>.<base domain>}. Its
@@ -20,7 +27,7 @@ import org.hibernate.annotations.CreationTimestamp;
 public class CustomerTenant extends PanacheEntityBase {
 
     public static final String ACTIVE = "active";
-    /** Its access blocked for an unpaid invoice (dunning); its deployment stays, until it is reinstated. */
+    /** Its access blocked while any hold is on it (an unpaid invoice's, an operator's); its deployment stays. */
     public static final String SUSPENDED = "suspended";
     /** Torn down when its order was cancelled; the row stays, and so does its claim on the slug. */
     public static final String DEPROVISIONED = "deprovisioned";
@@ -47,47 +54,56 @@ public class CustomerTenant extends PanacheEntityBase {
     @Column(name = "deprovisioned_at")
     public OffsetDateTime deprovisionedAt;
 
-    /** When the current suspension began; null unless suspended. */
+    /** When the current suspension began, by the first of its holds; null unless suspended (kept once torn down). */
     @Column(name = "suspended_at")
     public OffsetDateTime suspendedAt;
 
-    @Column(name = "suspension_reason")
-    public String suspensionReason;
+    /**
+     * The holds on it, by name ({@code invoice:<id>}, {@code operator}). Read only where they are
+     * shown ({@link CustomerTenantRepository#withHolds}): an order's view does without them.
+     */
+    @ElementCollection
+    @CollectionTable(name = "customer_tenant_holds", joinColumns = @JoinColumn(name = "customer_tenant_id"))
+    @MapKeyColumn(name = "hold")
+    @SortNatural
+    public SortedMap<String, Hold> holds = new TreeMap<>();
 
-    /** Suspends an active tenant; false when it is suspended already. 409 once deprovisioned. */
-    public boolean suspend(String reason, OffsetDateTime at) {
-        if (!moves(ACTIVE, SUSPENDED, "suspended")) {
+    /**
+     * Puts the hold on, suspending an active tenant; false when that hold is on already. 409 once
+     * deprovisioned.
+     */
+    public boolean hold(String hold, String reason, OffsetDateTime at) {
+        if (!ACTIVE.equals(status) && !SUSPENDED.equals(status)) {
+            throw new Conflict("Customer tenant " + slug + " is " + status + ": it cannot be suspended");
+        }
+        if (holds.containsKey(hold)) {
             return false;
         }
-        suspendedAt = at;
-        suspensionReason = reason;
+        holds.put(hold, new Hold(reason, at));
+        if (ACTIVE.equals(status)) {
+            status = SUSPENDED;
+            suspendedAt = at;
+        }
         return true;
     }
 
-    /** Makes a suspended tenant active again; false when it is active already. 409 once deprovisioned. */
-    public boolean reinstate() {
-        if (!moves(SUSPENDED, ACTIVE, "reinstated")) {
+    /**
+     * Lifts the hold, whatever the tenant's status; false when it is not on (nothing to lift). A
+     * suspended tenant is active again once no hold is left.
+     */
+    public boolean lift(String hold) {
+        if (holds.remove(hold) == null) {
             return false;
         }
-        suspendedAt = null;
-        suspensionReason = null;
+        if (holds.isEmpty() && SUSPENDED.equals(status)) {
+            status = ACTIVE;
+            suspendedAt = null;
+        }
         return true;
     }
 
     void deprovisioned(OffsetDateTime at) {
         status = DEPROVISIONED;
         deprovisionedAt = at;
-    }
-
-    // From one status to the other; false when it is there already (a repeated request), 409 from any other.
-    private boolean moves(String from, String to, String what) {
-        if (status.equals(to)) {
-            return false;
-        }
-        if (!status.equals(from)) {
-            throw new Conflict("Customer tenant " + slug + " is " + status + ": it cannot be " + what);
-        }
-        status = to;
-        return true;
     }
 }

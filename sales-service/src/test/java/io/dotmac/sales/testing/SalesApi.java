@@ -1,6 +1,7 @@
 package io.dotmac.sales.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
@@ -36,6 +37,19 @@ public final class SalesApi {
         return createFromQuote(token, (String) quote.get("id")).statusCode(201).extract().path("id");
     }
 
+    /** An active order and the customer tenant it provisioned. */
+    public record ActiveOrder(String quoteId, String slug, String orderId) {
+    }
+
+    /** A paid order of a new quote, submitted and processed: its customer tenant is active. */
+    public static ActiveOrder activeOrder(String token) {
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String id = paidOrder(token, quote);
+        submit(token, id, true).statusCode(200).body("status", equalTo("active")).body("tenant.status", equalTo("active"));
+        return new ActiveOrder((String) quote.get("id"), slug, id);
+    }
+
     public static ValidatableResponse submit(String token, String orderId, boolean autoActivate) {
         return as(token).contentType(ContentType.JSON).body("{\"auto_activate\": " + autoActivate + "}")
                 .when().post(ORDERS + "/" + orderId + "/submit").then();
@@ -57,6 +71,21 @@ public final class SalesApi {
 
     public static ValidatableResponse reinstateTenant(String token, String quoteId) {
         return changeTenant(token, "reinstate", Map.of("quote_id", quoteId));
+    }
+
+    /** Puts the hold on the customer tenant of the quote's order ({@code suspend}) or lifts it ({@code reinstate}). */
+    public static ValidatableResponse changeHold(String token, String change, String quoteId, String hold) {
+        return changeTenant(token, change, Map.of("quote_id", quoteId, "hold", hold, "reason", "invoice " + hold + " unpaid"));
+    }
+
+    /** The customer tenant of the quote's order, read. */
+    public static ValidatableResponse tenantOf(String token, String quoteId) {
+        return get(token, TENANTS + "/by-quote/" + quoteId);
+    }
+
+    /** Tears down the customer tenant of the quote's order, by cancelling the order. */
+    public static ValidatableResponse deprovisionTenant(String token, String quoteId) {
+        return changeTenant(token, "deprovision", Map.of("quote_id", quoteId, "reason", "subscription sub_123 ended"));
     }
 
     private static ValidatableResponse changeTenant(String token, String change, Map<String, String> body) {

@@ -60,7 +60,8 @@ public final class LicenseMapper {
 
     private static LicenseView toView(License license, Instant now) {
         return new LicenseView(license.id, license.customerId, license.sourceId, license.productCode, license.seats,
-                List.of(license.features), license.statusAt(now).code(), license.billingCycle.code(), license.issuedAt,
+                List.of(license.features), license.statusAt(now).code(), List.copyOf(license.holds.keySet()),
+                license.billingCycle.code(), license.issuedAt,
                 license.expiresAt, license.keyId, license.licenseKey);
     }
 

@@ -32,7 +32,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Licenses: issue, read, suspend, reinstate, revoke one or a quote's (Bearer token); verify a key and get the public key (public). */
+/**
+ * Licenses: issue, read, suspend, reinstate, revoke one or a quote's, expire a quote's (Bearer token); verify a key and
+ * get the public key (public).
+ */
 @Path(LicenseResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Licenses")
@@ -97,7 +100,8 @@ public class LicenseResource {
     @Path("/{id}/suspend")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Suspend an active license (409 otherwise): its key verifies as suspended until reinstated")
+    @Operation(summary = "Put an operator's hold on a license (holds: operator): its key verifies as suspended until every hold "
+            + "is lifted. Safe to repeat; 409 if it is revoked or expired with its subscription")
     @Idempotent
     public Uni<Response> suspend(@PathParam("id") UUID id) {
         return change(id, licenses::suspend);
@@ -107,7 +111,8 @@ public class LicenseResource {
     @Path("/{id}/reinstate")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Make a suspended license active again (409 otherwise)")
+    @Operation(summary = "Lift the operator's hold from a license: active again unless another hold (an unpaid invoice's) "
+            + "remains. Without that hold, whatever its status, 200 and nothing changes")
     @Idempotent
     public Uni<Response> reinstate(@PathParam("id") UUID id) {
         return change(id, licenses::reinstate);
@@ -146,9 +151,10 @@ public class LicenseResource {
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Renew the licenses bought with a quote (source_id) for the period a paid invoice of its "
             + "subscription covers: each license not revoked that runs out before the invoice's period_end gets a new key "
-            + "signed with that expiry (its earlier key stays valid until its own). billing-service must report the invoice "
-            + "paid (409 otherwise) and billing that quote (422 otherwise); 409 if the quote has no licenses here; 503 "
-            + "(retryable) if billing-service cannot be asked. Once per invoice: asked again, 200 with renewed false")
+            + "signed with that expiry (its earlier key stays valid until its own); one expired with its subscription stays "
+            + "expired. billing-service must report the invoice paid (409 otherwise) and billing that quote (422 otherwise); "
+            + "409 if the quote has no licenses here; 503 (retryable) if billing-service cannot be asked. Once per invoice: "
+            + "asked again, 200 with renewed false")
     @Idempotent(checksFirst = true)
     public Uni<Response> renew(@Valid @NotNull RenewRequest body) {
         String tenantId = tenant.id();
@@ -163,12 +169,14 @@ public class LicenseResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Suspend every active license bought with a quote (source_id), in one transaction: their keys verify "
-            + "as suspended until reinstated (dunning, when a subscription's invoice stays unpaid past its grace). 200 with "
-            + "how many this call suspended and all the source's licenses; safe to repeat; expired and revoked ones are left")
+    @Operation(summary = "Put a hold (hold, operator when not given; dunning's is invoice:<id>) on every license bought with a "
+            + "quote (source_id) that is active or suspended as stored, whatever its expires_at, in one transaction: each is "
+            + "suspended, its keys verify as suspended, while any hold is on it. 200 with how many this call put the hold on "
+            + "(0 when it is on already: safe to repeat) and all the source's licenses with their holds; revoked ones and "
+            + "those expired with their subscription are left")
     @Idempotent
-    public Uni<Response> suspendSource(@Valid @NotNull SourceLicensesRequest body) {
-        return changeSource(body, licenses::suspendSource);
+    public Uni<Response> suspendSource(@Valid @NotNull SourceHoldRequest body) {
+        return licenses.suspendSource(tenant.id(), body.sourceId().trim(), body.hold(), body.reason()).map(LicenseResource::changed);
     }
 
     @POST
@@ -176,11 +184,27 @@ public class LicenseResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Make every suspended license bought with a quote (source_id) active again, in one transaction (a "
-            + "late payment): 200 with how many this call reinstated and all the source's licenses; safe to repeat")
+    @Operation(summary = "Lift a hold (hold, operator when not given) from every license bought with a quote (source_id) that "
+            + "has it, whatever its status or expiry, in one transaction (a late payment lifts its invoice's): each is active "
+            + "again once no hold is left on it. 200 with how many this call lifted it from (0 when none had it: nothing to "
+            + "lift is no error) and all the source's licenses with their holds")
     @Idempotent
-    public Uni<Response> reinstateSource(@Valid @NotNull SourceLicensesRequest body) {
-        return changeSource(body, licenses::reinstateSource);
+    public Uni<Response> reinstateSource(@Valid @NotNull SourceHoldRequest body) {
+        return licenses.reinstateSource(tenant.id(), body.sourceId().trim(), body.hold(), body.reason()).map(LicenseResource::changed);
+    }
+
+    @POST
+    @Path("/expire")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Expire at once every active or suspended license bought with a quote (source_id), in one transaction "
+            + "(its subscription ended): expires_at becomes now if it was later, its keys, earlier ones too, verify as expired, "
+            + "and no renewal extends it again. 200 with how many this call expired and all the source's licenses; safe to "
+            + "repeat; revoked and expired ones are left")
+    @Idempotent
+    public Uni<Response> expireSource(@Valid @NotNull SourceLicensesRequest body) {
+        return licenses.expireSource(tenant.id(), body.sourceId().trim(), body.reason()).map(LicenseResource::changed);
     }
 
     @POST
@@ -200,15 +224,9 @@ public class LicenseResource {
         return new PublicKey(LicenseKeyVerifier.ALGORITHM, keys.keyId(), keys.publicKeyPem());
     }
 
-    /** A change to every license of a source, in the caller's tenant; its answer. */
-    private Uni<Response> changeSource(SourceLicensesRequest body, SourceChange change) {
-        return change.apply(tenant.id(), body.sourceId().trim(), body.reason())
-                .map(changed -> Response.ok(LicenseMapper.toStatusChange(changed)).build());
-    }
-
-    @FunctionalInterface
-    private interface SourceChange {
-        Uni<SourceLicenses> apply(String tenantId, String sourceId, String reason);
+    /** The answer to a change made to every license of a source. */
+    private static Response changed(SourceLicenses changed) {
+        return Response.ok(LicenseMapper.toStatusChange(changed)).build();
     }
 
     private Uni<Response> change(UUID id, BiFunction<String, UUID, Uni<License>> transition) {

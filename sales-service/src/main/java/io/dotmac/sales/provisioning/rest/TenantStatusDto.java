@@ -1,13 +1,16 @@
 package io.dotmac.sales.provisioning.rest;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * A quote's customer tenant after a suspension or reinstatement was asked for (JSON snake_case):
- * {@code changed} is false when it was in that state already. {@code suspended_at} and
- * {@code suspension_reason} are the current suspension's, null once reinstated.
+ * A quote's customer tenant (JSON snake_case): status active, suspended (while any of its
+ * {@code holds}, sorted, is on it) or deprovisioned. {@code suspended_at} is when the current
+ * suspension began (kept when a suspended tenant is deprovisioned), null once active again. Only a
+ * deprovisioning answers an order that provisioned no customer tenant: slug, status, holds and
+ * suspended_at are then null.
  */
-public record TenantStatusDto(String quoteId, UUID orderId, String slug, String status, OffsetDateTime suspendedAt,
-                              String suspensionReason, boolean changed) {
+public record TenantStatusDto(String quoteId, UUID orderId, String slug, String status, List<String> holds,
+                              OffsetDateTime suspendedAt) {
 }

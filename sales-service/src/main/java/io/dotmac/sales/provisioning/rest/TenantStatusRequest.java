@@ -5,8 +5,8 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * {@code {"quote_id": ..., "reason": ...}}: suspend, or reinstate, the customer tenant of the order
- * made from this crm-service quote; the reason (optional) is kept with a suspension and logged.
+ * {@code {"quote_id": ..., "reason": ...}}: deprovision the customer tenant of the order made from
+ * this crm-service quote; the reason (optional) is logged.
  */
 public record TenantStatusRequest(
         @NotBlank @Size(max = 100) @Pattern(regexp = "^[A-Za-z0-9_-]*$", message = "must be a quote id (letters, digits, - and _)")
