@@ -34,12 +34,9 @@ class DunningIT {
         Workflows workflows = new Workflows(suite, api);
         workflows.store(Workflows.withTimeouts(workflows.definition("payment_failed"),
                 Map.of("wait_before_reminding", 2, "wait_before_suspending", 2)));
-        Onboarding onboarding = new Onboarding(api, workflows);
-        Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("dunned"), Duration.ofSeconds(60));
-        onboarding.accept(customer);
-        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
-        String subscription = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
-                .then().statusCode(200).extract().path("stripe_subscription_id");
+        Onboarding.Subscriber subscriber = new Onboarding(api, workflows).subscriber("dunned");
+        Onboarding.Customer customer = subscriber.customer();
+        String subscription = subscriber.stripeSubscription();
 
         // The test clock: the next period begins and the card is declined.
         Checkout.nextPeriod(suite, subscription, "declined");
@@ -55,10 +52,12 @@ class DunningIT {
 
         for (Map<String, Object> license : Effects.licenses(api, customer.slug())) {
             assertEquals("suspended", license.get("status"), license.toString());
+            assertEquals(List.of("invoice:" + invoiceId), license.get("holds"), license.toString());
             api.anonymous(Service.LICENSING).body(Map.of("key", license.get("license_key"))).post("/api/v1/licenses/verify")
                     .then().statusCode(200).body("valid", equalTo(false)).body("reason", equalTo("suspended"));
         }
         assertEquals("suspended", platform(api, customer).get("status"));
+        assertEquals(List.of("invoice:" + invoiceId), platform(api, customer).get("holds"), "suspended for this invoice");
         List<MimeMessage> dunningEmails = dunningEmails(suite, customer, 3);
         for (MimeMessage email : dunningEmails) {
             assertTrue(Checkout.text(email).contains(page), "each dunning email links the invoice's page: " + email.getSubject());
@@ -68,6 +67,7 @@ class DunningIT {
         Checkout.payInvoice(page);
         workflows.awaitStatus(dunning, Duration.ofSeconds(60), "completed");
         assertEquals("active", platform(api, customer).get("status"));
+        assertEquals(List.of(), platform(api, customer).get("holds"));
         await("the licenses renewed and reinstated").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
                     for (Map<String, Object> license : Effects.licenses(api, customer.slug())) {
@@ -83,10 +83,10 @@ class DunningIT {
         assertEquals(1, workflows.ofWorkflow("payment_failed").size());
     }
 
-    /** The customer tenant sales-service provisioned for the order. */
+    /** The customer's platform as sales-service has it: status and holds. */
     private static Map<String, Object> platform(Api api, Onboarding.Customer customer) {
-        return api.to(Service.SALES).queryParam("organization_slug", customer.slug()).get("/api/v1/sales/orders")
-                .then().statusCode(200).extract().jsonPath().getMap("items[0].tenant");
+        return api.to(Service.SALES).get("/api/v1/sales/tenants/by-quote/{id}", customer.quoteId()).then().statusCode(200)
+                .extract().jsonPath().getMap("$");
     }
 
     /** The dunning emails the customer received, once there are {@code expected}: failed, reminder, suspended. */

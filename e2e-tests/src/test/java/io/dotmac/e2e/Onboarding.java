@@ -97,4 +97,20 @@ final class Onboarding {
                 .body(Map.of("accepted_by", customer.email())).post("/api/v1/crm/quotes/{id}/accept", customer.quoteId())
                 .then().statusCode(200).body("status", equalTo("accepted")).body("accepted_by", equalTo(customer.email()));
     }
+
+    /**
+     * A lead walked to a live customer (its lead_to_customer completed, the quote paid by the payer
+     * on the stand-in's Checkout page) and the Stripe subscription their payment started.
+     */
+    Subscriber subscriber(String emailPrefix) {
+        Customer customer = awaitQuote(start(emailPrefix), Duration.ofSeconds(60));
+        accept(customer);
+        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
+        String subscription = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
+                .then().statusCode(200).body("billing_interval", equalTo("month")).extract().path("stripe_subscription_id");
+        return new Subscriber(customer, subscription);
+    }
+
+    record Subscriber(Customer customer, String stripeSubscription) {
+    }
 }

@@ -42,13 +42,9 @@ class RenewalIT {
         String tenant = suite.newTenant("renewal");
         Api api = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
         Workflows workflows = new Workflows(suite, api);
-        Onboarding onboarding = new Onboarding(api, workflows);
-        Onboarding.Customer customer = onboarding.awaitQuote(onboarding.start("renewing"), Duration.ofSeconds(60));
-        onboarding.accept(customer);
-        workflows.awaitStatus(customer.executionId(), Duration.ofSeconds(90), "completed");
-
-        String subscription = api.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", customer.quoteId())
-                .then().statusCode(200).body("billing_interval", equalTo("month")).extract().path("stripe_subscription_id");
+        Onboarding.Subscriber subscriber = new Onboarding(api, workflows).subscriber("renewing");
+        Onboarding.Customer customer = subscriber.customer();
+        String subscription = subscriber.stripeSubscription();
         Map<String, String> keysBefore = Effects.licenses(api, customer.slug()).stream()
                 .collect(Collectors.toMap(l -> (String) l.get("id"), l -> (String) l.get("license_key")));
 

@@ -204,6 +204,12 @@ public class SalesStub extends StandIn {
         return invoice(quoteId, status, "2031-03-31T10:00:00Z", "2031-04-30T10:00:00Z");
     }
 
+    /** sales-service reports the quote's platform in this status (suspended, active...). */
+    public static void platformIs(String quoteId, String status) {
+        server().stubFor(get(urlEqualTo("/api/v1/sales/tenants/by-quote/" + quoteId))
+                .willReturn(okJson("{\"quote_id\": \"" + quoteId + "\", \"status\": \"" + status + "\"}")));
+    }
+
     /** billing-service answers this when asked for the link that cancels the subscription (a 200 with its url, a 403). */
     public static void answerCancelLink(String subscriptionId, ResponseDefinitionBuilder response) {
         server().stubFor(post(urlEqualTo("/api/v1/billing/subscriptions/" + subscriptionId + "/cancel-link")).willReturn(response));

@@ -12,11 +12,13 @@ import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
 import io.dotmac.notification.client.InvoiceEmails;
 import io.dotmac.notification.client.QuotePaymentEmails;
+import io.dotmac.notification.client.SuspendedPlatforms;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.Notification;
 import io.dotmac.notification.notification.NotificationService;
 import io.dotmac.notification.notification.NotificationService.Welcome;
 import io.dotmac.notification.notification.mapping.NotificationMapper;
+import io.dotmac.notification.paymentfailed.DunningStage;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -59,10 +61,13 @@ public class NotificationResource {
     private final ActiveOrders activeOrders;
     private final QuotePaymentEmails quotePayments;
     private final InvoiceEmails invoices;
+    private final SuspendedPlatforms platforms;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
-            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments, InvoiceEmails invoices) {
+            CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments, InvoiceEmails invoices,
+            SuspendedPlatforms platforms) {
         this.invoices = invoices;
+        this.platforms = platforms;
         this.notifications = notifications;
         this.sender = sender;
         this.idempotency = idempotency;
@@ -159,12 +164,15 @@ public class NotificationResource {
             + "of the quote's payment, of the amount due, for the period the invoice covers, with a link to pay on its "
             + "invoice page, all as billing-service reports invoice_id; 202 with the notification (sent, or queued for "
             + "retries), one per invoice and stage however often asked; 409 unless billing-service reports the invoice "
-            + "open and its quote's payment has a customer email; 503 (retryable) if billing-service cannot be asked")
+            + "open and its quote's payment has a customer email, and for suspended unless sales-service reports the quote's "
+            + "platform suspended; 503 (retryable) if billing-service or sales-service cannot be asked")
     @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
     @Idempotent(checksFirst = true)
     public Uni<Response> sendPaymentFailed(@Valid @NotNull PaymentFailedEmailRequest body) {
-        return guarded(invoices.requireUnpaid(body.invoiceId().toString()), (tenantId, unpaid) ->
-                notifications.recordPaymentFailed(tenantId, unpaid.invoice(), unpaid.payment(), body.stage()));
+        String invoiceId = body.invoiceId().toString();
+        return guarded(invoices.requireUnpaid(invoiceId).call(unpaid -> body.stage() == DunningStage.SUSPENDED
+                        ? platforms.requireSuspended(invoiceId, unpaid.invoice().quoteId()) : Uni.createFrom().voidItem()),
+                (tenantId, unpaid) -> notifications.recordPaymentFailed(tenantId, unpaid.invoice(), unpaid.payment(), body.stage()));
     }
 
     /**

@@ -84,6 +84,7 @@ class PaymentFailedApiTest {
         String quote = quote();
         String email = WelcomeEmailApiTest.email();
         String invoice = SalesStub.invoiceTo(quote, email, "open");
+        SalesStub.platformIs(quote, "suspended");
         Map<String, Object> forged = body(invoice, stage);
         forged.put("customer_email", WelcomeEmailApiTest.email());
         forged.put("amount", 1);
@@ -120,7 +121,9 @@ class PaymentFailedApiTest {
     @Test
     void eachStageOfOneInvoiceIsAnEmailOfItsOwn() {
         String email = WelcomeEmailApiTest.email();
-        String invoice = SalesStub.invoiceTo(quote(), email, "open");
+        String quote = quote();
+        String invoice = SalesStub.invoiceTo(quote, email, "open");
+        SalesStub.platformIs(quote, "suspended");
 
         String failed = send(ENGINE, null, invoice, "failed").statusCode(202).extract().path("id");
         String reminder = send(ENGINE, null, invoice, "reminder").statusCode(202).extract().path("id");
@@ -129,6 +132,25 @@ class PaymentFailedApiTest {
 
         assertEquals(3, Set.of(failed, reminder, suspended).size());
         assertEquals(3, SmtpServer.messagesTo(email).size());
+    }
+
+    @Test
+    void nobodyIsToldTheirPlatformIsSuspendedUnlessSalesReportsItSo() {
+        String email = WelcomeEmailApiTest.email();
+        String quote = quote();
+        String invoice = SalesStub.invoiceTo(quote, email, "open");
+
+        SalesStub.platformIs(quote, "active");
+        refused(send(ENGINE, null, invoice, "suspended"), invoice,
+                "sales-service reports the platform of quote " + quote + " active, not suspended", email);
+        String unprovisioned = quote();
+        String other = SalesStub.invoiceTo(unprovisioned, email, "open");
+        refused(send(ENGINE, null, other, "suspended"), other, "sales-service has no platform of quote " + unprovisioned, email);
+
+        // Once it is: the email, once.
+        SalesStub.platformIs(quote, "suspended");
+        send(ENGINE, null, invoice, "suspended").statusCode(202).body("dunning_stage", equalTo("suspended"));
+        assertEquals(1, SmtpServer.messagesTo(email).size());
     }
 
     @Test
