@@ -180,27 +180,33 @@ public class PaymentService {
         return (uuid == null ? Uni.createFrom().<Payment>nullItem() : payments.lockForTenant(tenantId, uuid))
                 .onItem().ifNull().failWith(() -> notFound(id))
                 .chain(payment -> switch (payment.status) {
-                    // Refunded in Stripe's dashboard, say: a subscription it started may still run, and is ended.
+                    // Refunded in Stripe's dashboard during the journey, say: a subscription it started may still
+                    // run, and is ended. Not one that has renewed since: that customer pays, and a goodwill refund
+                    // of the first month must not end their platform.
                     case REFUNDED -> payment.stripeSubscriptionId == null ? Uni.createFrom().item(payment)
-                            : stripe.cancelSubscription(payment.id, payment.stripeSubscriptionId).replaceWith(payment);
+                            : refusedIfRenewed(payment).chain(() -> stripe.cancelSubscription(payment.id, payment.stripeSubscriptionId))
+                                    .replaceWith(payment);
                     case SUCCEEDED -> refundAtStripe(payment, reason);
                     default -> throw new Conflict("Payment " + id + " is " + payment.status.value()
                             + ", not succeeded: only a succeeded payment is refunded");
                 });
     }
 
-    private Uni<Payment> refundAtStripe(Payment payment, String reason) {
+    /** 409 if the payment's subscription has renewed since: refunding and ending it would keep what the renewals took. */
+    private Uni<Void> refusedIfRenewed(Payment payment) {
         Uni<Long> renewals = payment.stripeSubscriptionId == null ? Uni.createFrom().item(0L)
                 : payments.paidRenewals(payment.stripeSubscriptionId);
-        return renewals.chain(paid -> {
-                    if (paid > 0) {
-                        // Refunding the first invoice and ending the subscription would keep what the renewals took.
-                        throw new Conflict("Payment " + payment.id + " started subscription " + payment.stripeSubscriptionId
-                                + ", which has renewed since (" + paid + " more invoice(s) paid): refund those in Stripe's "
-                                + "dashboard; nothing was changed");
-                    }
-                    return paidBy(payment);
-                })
+        return renewals.invoke(paid -> {
+            if (paid > 0) {
+                throw new Conflict("Payment " + payment.id + " started subscription " + payment.stripeSubscriptionId
+                        + ", which has renewed since (" + paid + " more invoice(s) paid): refund those in Stripe's "
+                        + "dashboard, or cancel the subscription; nothing was changed");
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Payment> refundAtStripe(Payment payment, String reason) {
+        return refusedIfRenewed(payment).chain(() -> paidBy(payment))
                 .chain(intent -> stripe.refund(new RefundRequest(payment.id, payment.tenantId, payment.quoteId, intent,
                         Money.minorUnits(payment.amount), payment.stripeSubscriptionId != null)))
                 .chain(refund -> {

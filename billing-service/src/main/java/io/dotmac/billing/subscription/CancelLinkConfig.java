@@ -16,8 +16,8 @@ public interface CancelLinkConfig {
     /** The HMAC-SHA256 key of the links ({@code BILLING_LINK_SECRET}), 32 characters at least; absent: no links. */
     Optional<String> secret();
 
-    /** Where customers reach this service's public pages ({@code BILLING_PUBLIC_URL}), e.g. https://billing.example.com. */
-    String baseUrl();
+    /** Where customers reach this service's public pages ({@code BILLING_PUBLIC_URL}), e.g. https://billing.example.com; required with a secret. */
+    Optional<String> baseUrl();
 
     /** How long a link is honoured ({@code BILLING_LINK_VALIDITY}). */
     @WithDefault("30d")

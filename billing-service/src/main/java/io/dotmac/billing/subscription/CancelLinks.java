@@ -66,7 +66,15 @@ public class CancelLinks {
         if (key.isEmpty()) {
             LOG.warn("Customers' cancellation links are off: set BILLING_LINK_SECRET (receipts then carry none)");
         }
-        this.pageUrl = config.baseUrl().replaceAll("/+$", "") + PATH;
+        this.pageUrl = config.baseUrl().filter(url -> !url.isBlank()).map(url -> url.replaceAll("/+$", "") + PATH)
+                .orElseGet(() -> {
+                    if (key.isPresent()) {
+                        throw new IllegalStateException("billing.links.base-url (BILLING_PUBLIC_URL) must say where customers reach "
+                                + "billing's pages, e.g. https://billing.example.com: BILLING_LINK_SECRET is set, and receipts would "
+                                + "carry links to nowhere");
+                    }
+                    return null;
+                });
         this.validity = config.validity();
     }
 

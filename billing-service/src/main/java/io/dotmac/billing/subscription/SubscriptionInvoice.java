@@ -15,6 +15,8 @@ import java.util.UUID;
 public class SubscriptionInvoice extends PanacheEntityBase {
 
     public static final String PAID = "paid";
+    /** Voided: nothing is owed, and Stripe takes no payment of it. */
+    public static final String VOID = "void";
 
     @Id
     public UUID id;

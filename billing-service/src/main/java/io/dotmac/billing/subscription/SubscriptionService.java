@@ -115,14 +115,16 @@ public class SubscriptionService {
     private Uni<Applied> apply(Subscription subscription, SubscriptionInvoice found, StripeInvoice reported, boolean failedAttempt) {
         SubscriptionInvoice invoice = found != null ? found : newInvoice(subscription, reported);
         boolean wasPaid = found != null && found.paid();
+        // Void is final too (Stripe takes no payment of it): a failed attempt's report delivered after it must not re-open it.
+        boolean wasVoid = found != null && SubscriptionInvoice.VOID.equals(found.status);
         // The funnel counts an invoice past due once, at the first failed attempt recorded for it.
         boolean failedBefore = found != null && found.attemptCount > 0;
         boolean stale = found != null && reported.reportedAt().isBefore(found.reportedAt);
         // Paid is where an invoice ends: a report of it is applied even if an older one came last.
-        boolean paidNow = !wasPaid && SubscriptionInvoice.PAID.equals(reported.status());
+        boolean paidNow = !wasPaid && !wasVoid && SubscriptionInvoice.PAID.equals(reported.status());
         // An older failure delivered after a newer one was published in its time.
-        boolean newestFailure = failedAttempt && reported.attemptCount() >= (found == null ? 0 : found.attemptCount);
-        if (found != null && (paidNow || !stale && !wasPaid)) {
+        boolean newestFailure = failedAttempt && !wasVoid && reported.attemptCount() >= (found == null ? 0 : found.attemptCount);
+        if (found != null && (paidNow || !stale && !wasPaid && !wasVoid)) {
             invoice.status = reported.status();
             invoice.amountDue = reported.amountDue();
             invoice.amountPaid = reported.amountPaid();

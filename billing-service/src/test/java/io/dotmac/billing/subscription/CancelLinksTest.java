@@ -39,12 +39,19 @@ class CancelLinksTest {
         assertThrows(Unavailable.class, () -> off.verify("eyJ4Ijoi.c2ln"));
 
         String secret = "s".repeat(CancelLinks.SHORTEST_SECRET);
-        CancelLinkConfig prod = config("prod", Map.of("BILLING_LINK_SECRET", secret)).getConfigMapping(CancelLinkConfig.class);
+        // A key but no public address: receipts would mail links to nowhere (or to loopback), so billing does not start.
+        IllegalStateException nowhere = assertThrows(IllegalStateException.class, () -> new CancelLinks(
+                config("prod", Map.of("BILLING_LINK_SECRET", secret)).getConfigMapping(CancelLinkConfig.class)));
+        assertTrue(nowhere.getMessage().contains("BILLING_PUBLIC_URL"), nowhere.getMessage());
+
+        CancelLinkConfig prod = config("prod", Map.of("BILLING_LINK_SECRET", secret, "BILLING_PUBLIC_URL", "https://billing.example.com/"))
+                .getConfigMapping(CancelLinkConfig.class);
         assertEquals(secret, prod.secret().orElseThrow());
         assertEquals(Duration.ofDays(30), prod.validity());
         CancelLinks on = new CancelLinks(prod);
         UUID subscription = UUID.randomUUID();
         String url = on.issue("t-1", subscription).url();
+        assertTrue(url.startsWith("https://billing.example.com/billing/cancel?token="), url);
         assertEquals(new CancelLinks.Link("t-1", subscription), on.verify(url.substring(url.indexOf("token=") + "token=".length())));
         for (String profile : new String[] {"dev", "test"}) {
             assertDoesNotThrow(() -> CancelLinks.refuseWeakSecret(config(profile, Map.of()).getConfigMapping(CancelLinkConfig.class)

@@ -243,6 +243,17 @@ class HostedCheckoutTest {
         given().auth().oauth2(OPERATOR).contentType("application/json").body("{}")
                 .when().post("/api/v1/billing/payments/" + id + "/refund").then().statusCode(409)
                 .body("detail", containsString("has renewed since"));
+        // Nor, once the first month was refunded in Stripe's dashboard (goodwill), does a refund call end the paying
+        // customer's subscription.
+        String payload = StripeEvents.event("evt_" + UUID.randomUUID().toString().replace("-", ""), "charge.refunded",
+                StripeEvents.charge("pi_" + id + "_0", 9900, 9900));
+        given().contentType("application/json; charset=utf-8").body(payload)
+                .header("Stripe-Signature", StripeEvents.signature(payload, StripeStub.WEBHOOK_SECRET, StripeEvents.now()))
+                .when().post(webhooks.toString()).then().statusCode(200);
+        get(OPERATOR, "/api/v1/billing/payments/" + id).statusCode(200).body("status", equalTo("refunded"));
+        given().auth().oauth2(OPERATOR).contentType("application/json").body("{}")
+                .when().post("/api/v1/billing/payments/" + id + "/refund").then().statusCode(409)
+                .body("detail", containsString("has renewed since"));
         assertEquals(0, StripeStub.server().findAll(deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/" + subscription))).size());
     }
 

@@ -164,12 +164,13 @@ public class License extends PanacheEntityBase {
     }
 
     /**
-     * Runs out now and stays expired: its subscription ended. For an active or suspended license,
-     * which runs later. Its earlier keys stop with it, as none verifies past its license's expiry.
+     * Runs out now (or stays run out, if its date has passed) and stays expired: its subscription
+     * ended. For an active or suspended license by stored status. Its earlier keys stop with it, as
+     * none verifies past its license's expiry.
      */
     void expire(Instant now) {
         status = LicenseStatus.EXPIRED;
-        expiresAt = now;
+        expiresAt = expiresAt.isBefore(now) ? expiresAt : now;
         updatedAt = now;
     }
 

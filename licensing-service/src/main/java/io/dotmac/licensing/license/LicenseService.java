@@ -353,10 +353,9 @@ public class LicenseService {
      */
     @WithTransaction
     public Uni<SourceLicenses> expireSource(String tenantId, String sourceId, String reason) {
-        return changeSource(tenantId, sourceId, reason, "Expired", when((license, now) -> {
-            LicenseStatus status = license.statusAt(now);
-            return status == LicenseStatus.ACTIVE || status == LicenseStatus.SUSPENDED;
-        }, License::expire));
+        // By stored status, whatever the clock says: one that ran out by its date would otherwise stay
+        // renewable, and a late payment of an invoice of the ended subscription would revive it.
+        return changeSource(tenantId, sourceId, reason, "Expired", when((license, now) -> license.holdable(), License::expire));
     }
 
     /** A change made to each license that {@code applies} to. */

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.licensing.testing.BillingStub;
@@ -101,6 +102,27 @@ class ExpireBySourceTest {
     }
 
     @Test
+    void aLicenseRunOutByItsDateIsExpiredToo_SoALatePaymentOfTheEndedSubscriptionRevivesNothing() {
+        String customer = customer();
+        String quote = paidQuote(customer);
+        issue(SERVICE, customer, quote);
+        // Stripe ended the subscription after its retries, days after the keys ran out by their date.
+        database.preparedQuery("UPDATE licenses SET expires_at = now() - interval '3 days' WHERE tenant_id = $1 AND source_id = $2")
+                .execute(Tuple.of(TENANT, quote)).await().atMost(Duration.ofSeconds(10));
+
+        var expired = post(SERVICE, EXPIRE, body(quote)).statusCode(200).body("changed", equalTo(2))
+                .body("licenses.status", everyItem(equalTo("expired"))).extract();
+        for (String expiresAt : expired.<List<String>>path("licenses.expires_at")) {
+            assertTrue(Instant.parse(expiresAt).isBefore(Instant.now().minusSeconds(86_400)), "its own, earlier date is kept");
+        }
+        // The customer pays the ended subscription's open invoice from its dunning email: nothing comes back.
+        post(SERVICE, PATH + "/renew", LicenseRenewalTest.body(quote,
+                LicenseRenewalTest.paidInvoice(quote, LicenseRenewalTest.inTwoYears()))).statusCode(200)
+                .body("licenses.status", everyItem(equalTo("expired")))
+                .body("licenses.expires_at", equalTo(expired.path("licenses.expires_at")));
+    }
+
+    @Test
     void aRevokedLicenseStaysRevokedAndAnotherTenantsLicensesForTheSameQuoteAreUntouched() {
         String customer = customer();
         String quote = paidQuote(customer);
@@ -109,7 +131,8 @@ class ExpireBySourceTest {
         String otherTenant = "lic-expire-other-" + UUID.randomUUID().toString().substring(0, 8);
         var theirs = issue(TestTokens.engine(otherTenant), customer, quote);
 
-        post(OPERATOR, EXPIRE, body(quote)).statusCode(200).body("changed", equalTo(1))
+        post(OPERATOR, EXPIRE, body(quote)).statusCode(403).contentType("application/problem+json"); // final: not an operator's
+        post(SERVICE, EXPIRE, body(quote)).statusCode(200).body("changed", equalTo(1))
                 .body("licenses.status", equalTo(List.of("revoked", "expired")));
         verify(issued.path("licenses[0].license_key")).body("reason", equalTo("revoked"));
         verify(issued.path("licenses[1].license_key")).body("reason", equalTo("expired"));

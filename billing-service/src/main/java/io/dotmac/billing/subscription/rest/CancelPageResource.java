@@ -45,7 +45,7 @@ public class CancelPageResource {
         this.links = links;
         this.subscriptions = subscriptions;
         this.cancellation = cancellation;
-        this.publicOrigin = originOf(URI.create(config.baseUrl()));
+        this.publicOrigin = config.baseUrl().filter(url -> !url.isBlank()).map(url -> originOf(URI.create(url))).orElse(null);
     }
 
     @GET

@@ -196,12 +196,12 @@ public class LicenseResource {
     @POST
     @Path("/expire")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE}) // final, like a revocation: nothing un-expires a license
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Expire at once every active or suspended license bought with a quote (source_id), in one transaction "
             + "(its subscription ended): expires_at becomes now if it was later, its keys, earlier ones too, verify as expired, "
             + "and no renewal extends it again. 200 with how many this call expired and all the source's licenses; safe to "
-            + "repeat; revoked and expired ones are left")
+            + "repeat; revoked and expired ones are left; one past its date stays at its date")
     @Idempotent
     public Uni<Response> expireSource(@Valid @NotNull SourceLicensesRequest body) {
         return licenses.expireSource(tenant.id(), body.sourceId().trim(), body.reason()).map(LicenseResource::changed);
