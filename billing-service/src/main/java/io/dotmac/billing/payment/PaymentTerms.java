@@ -37,6 +37,11 @@ public class PaymentTerms {
 
     static NewPayment terms(Requested request, Quote quote) {
         String name = quote.name(request.quoteId());
+        if (quote.change()) {
+            // Its figure is the subscription's new price: what is owed now is Stripe's proration of it.
+            throw new Unprocessable("Quote " + name + " changes the seats of quote " + quote.changesQuoteId()
+                    + "'s subscription; it is paid through POST /api/v1/billing/subscriptions/changes, not as a payment of its own");
+        }
         if (quote.totalAmount() == null || quote.currency() == null) {
             throw new Unprocessable("Quote " + name + " has no total_amount or currency to pay");
         }

@@ -68,7 +68,8 @@ public final class Qualification {
         return reasons;
     }
 
-    private static List<String> productReasons(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
+    /** What is wrong with a list of products to buy (empty when nothing): also a seat change's. */
+    public static List<String> productReasons(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
         List<String> reasons = new ArrayList<>();
         if (products.isEmpty()) {
             reasons.add("products: at least one product is required");

@@ -24,6 +24,11 @@ import org.hibernate.annotations.ColumnTransformer;
 @Table(name = "quotes")
 public class Quote extends PanacheEntityBase {
 
+    /** A quote that sells what it lists; accepting it makes a customer of its lead. */
+    public static final String NEW = "new";
+    /** A quote that changes the seats of the subscription {@link #changesQuoteId} started; its items are the new whole. */
+    public static final String CHANGE = "change";
+
     @Id
     public UUID id;
 
@@ -38,6 +43,13 @@ public class Quote extends PanacheEntityBase {
 
     @Convert(converter = QuoteStatus.DbConverter.class)
     public QuoteStatus status;
+
+    /** {@link #NEW} or {@link #CHANGE}. */
+    public String kind;
+
+    /** For a change: the accepted new quote whose subscription it changes (also its license set's source). */
+    @Column(name = "changes_quote_id")
+    public UUID changesQuoteId;
 
     public String currency;
 
@@ -89,6 +101,10 @@ public class Quote extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    public boolean change() {
+        return CHANGE.equals(kind);
+    }
 
     /** The status as of {@code today}: an open quote past its validity date is expired, stored so or not yet. */
     public QuoteStatus statusOn(LocalDate today) {

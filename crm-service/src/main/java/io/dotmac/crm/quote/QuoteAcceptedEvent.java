@@ -28,6 +28,9 @@ public final class QuoteAcceptedEvent {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("quote_id", quote.id.toString());
         data.put("quote_number", quote.quoteNumber);
+        // A change's consumers are not a new customer's: the triggers tell them apart by kind.
+        data.put("kind", quote.kind);
+        data.put("changes_quote_id", quote.changesQuoteId == null ? null : quote.changesQuoteId.toString());
         data.put("lead_id", quote.leadId.toString());
         data.put("customer_email", quote.customerEmail);
         data.put("customer_name", quote.customerName);

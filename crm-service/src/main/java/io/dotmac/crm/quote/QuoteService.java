@@ -3,6 +3,7 @@ package io.dotmac.crm.quote;
 import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.outbox.OutboxEventRepository;
 import io.dotmac.common.rest.Page;
@@ -15,6 +16,7 @@ import io.dotmac.crm.lead.Lead;
 import io.dotmac.crm.lead.LeadProduct;
 import io.dotmac.crm.lead.LeadRepository;
 import io.dotmac.crm.lead.LeadStatus;
+import io.dotmac.crm.lead.Qualification;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -82,25 +85,78 @@ public class QuoteService {
     }
 
     private Quote newQuote(Lead lead, PricedQuote priced, String number) {
+        Quote quote = draft(lead.tenantId, lead.id, priced, number);
+        quote.kind = Quote.NEW;
+        quote.customerEmail = lead.customerEmail;
+        quote.customerName = lead.customerName;
+        quote.companyName = lead.companyName;
+        quote.organizationSlug = lead.organizationSlug;
+        quote.region = lead.region;
+        return quote;
+    }
+
+    /** A draft of these prices, valid for the configured days; its kind and customer are the caller's to set. */
+    private Quote draft(String tenantId, UUID leadId, PricedQuote priced, String number) {
         OffsetDateTime now = Timestamps.now(clock);
         Quote quote = new Quote();
         quote.id = UUID.randomUUID();
-        quote.tenantId = lead.tenantId;
-        quote.leadId = lead.id;
+        quote.tenantId = tenantId;
+        quote.leadId = leadId;
         quote.quoteNumber = number;
         quote.status = QuoteStatus.DRAFT;
         quote.currency = priced.currency();
         quote.billingCycle = priced.billingCycle();
         quote.totalAmount = priced.total();
         quote.items = priced.items();
-        quote.customerEmail = lead.customerEmail;
-        quote.customerName = lead.customerName;
-        quote.companyName = lead.companyName;
-        quote.organizationSlug = lead.organizationSlug;
-        quote.region = lead.region;
         quote.validUntil = LocalDate.now(clock).plusDays(config.quote().validityDays());
         quote.createdAt = now;
         quote.updatedAt = now;
+        return quote;
+    }
+
+    /**
+     * A draft quote of kind change: the subscription that {@code quoteId} started (or, given a change,
+     * the one that change changes) with {@code seats} as its new whole, priced from today's
+     * catalog, for its customer. 409 unless that quote is accepted; 422 for products a lead could not
+     * ask for (unknown, listed twice, out of range) or billed in another currency or cycle than the
+     * subscription. Whether the subscription is still there is billing's to say when it is accepted.
+     */
+    @WithTransaction
+    public Uni<Quote> proposeChange(String tenantId, UUID quoteId, List<LeadProduct> seats) {
+        return quotes.findOf(tenantId, quoteId).onItem().ifNull().failWith(() -> notFound(quoteId))
+                .chain(named -> named.change() ? quotes.findOf(tenantId, named.changesQuoteId) : Uni.createFrom().item(named))
+                .chain(subscribed -> {
+                    if (subscribed.status != QuoteStatus.ACCEPTED) {
+                        return Uni.createFrom().failure(new Conflict("Quote " + subscribed.quoteNumber + " is "
+                                + subscribed.statusOn(today()).value() + "; only the seats of an accepted quote's subscription can be changed"));
+                    }
+                    var codes = seats.stream().map(LeadProduct::productCode).distinct().toList();
+                    return products.pricesOf(codes).chain(catalog -> {
+                        List<String> reasons = Qualification.productReasons(seats, catalog);
+                        if (!reasons.isEmpty()) {
+                            return Uni.createFrom().failure(new Unprocessable("The seat change cannot be quoted: " + String.join("; ", reasons)));
+                        }
+                        PricedQuote priced = Pricing.price(seats, catalog);
+                        if (!priced.currency().equals(subscribed.currency) || !priced.billingCycle().equals(subscribed.billingCycle)) {
+                            return Uni.createFrom().failure(new Unprocessable("The subscription of quote " + subscribed.quoteNumber
+                                    + " is billed " + subscribed.currency + " " + subscribed.billingCycle + "; the products asked for are billed "
+                                    + priced.currency() + " " + priced.billingCycle()));
+                        }
+                        return quotes.nextQuoteNumber().chain(number -> quotes.persist(changeQuote(subscribed, priced, number)));
+                    });
+                }).invoke(quote -> LOG.infof("quote %s (%s) of tenant %s changes the subscription of quote %s: %s %s", quote.quoteNumber,
+                        quote.id, tenantId, quote.changesQuoteId, quote.totalAmount.toPlainString(), quote.currency));
+    }
+
+    private Quote changeQuote(Quote subscribed, PricedQuote priced, String number) {
+        Quote quote = draft(subscribed.tenantId, subscribed.leadId, priced, number);
+        quote.kind = Quote.CHANGE;
+        quote.changesQuoteId = subscribed.id;
+        quote.customerEmail = subscribed.customerEmail;
+        quote.customerName = subscribed.customerName;
+        quote.companyName = subscribed.companyName;
+        quote.organizationSlug = subscribed.organizationSlug;
+        quote.region = subscribed.region;
         return quote;
     }
 
@@ -141,7 +197,8 @@ public class QuoteService {
     @WithTransaction
     public Uni<Quote> reject(String tenantId, UUID id, String reason) {
         return locked(tenantId, id).invoke(quote -> quote.reject(reason, today(), Timestamps.now(clock)))
-                .call(quote -> quotes.otherOpenQuote(tenantId, quote.leadId, quote.id).chain(open -> open
+                // A change's customer keeps their slug: it is their platform's.
+                .call(quote -> quote.change() ? Uni.createFrom().voidItem() : quotes.otherOpenQuote(tenantId, quote.leadId, quote.id).chain(open -> open
                         ? Uni.createFrom().voidItem()
                         : slugs.release(quote.organizationSlug, quote.leadId)));
     }
@@ -156,6 +213,10 @@ public class QuoteService {
         return locked(tenantId, id).chain(quote -> {
             OffsetDateTime now = Timestamps.now(clock);
             quote.accept(acceptedBy, today(), now);
+            if (quote.change()) {
+                // The lead is a customer already, their slug theirs: billing and licensing apply the change.
+                return outbox.persist(QuoteAcceptedEvent.of(quote)).replaceWith(quote);
+            }
             return leads.lockOf(tenantId, quote.leadId).chain(lead -> {
                 if (lead.status != LeadStatus.QUALIFIED) {
                     return Uni.createFrom().failure(new Conflict("Lead " + lead.id + " is " + lead.status.value()

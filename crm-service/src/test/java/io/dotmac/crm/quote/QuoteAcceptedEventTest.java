@@ -125,11 +125,13 @@ class QuoteAcceptedEventTest {
         assertEquals("/crm-service", header(record, "ce_source"));
 
         JsonNode data = JSON.readTree(record.value());
-        assertEquals(Set.of("quote_id", "quote_number", "lead_id", "customer_email", "customer_name", "company_name",
+        assertEquals(Set.of("quote_id", "quote_number", "kind", "changes_quote_id", "lead_id", "customer_email", "customer_name", "company_name",
                 "organization_slug", "region", "total_amount", "currency", "billing_cycle", "items", "accepted_at",
                 "accepted_by", "tenant_id"), fieldNames(data));
         assertEquals(quote, data.get("quote_id").asText());
         assertEquals(number, data.get("quote_number").asText());
+        assertEquals("new", data.get("kind").asText());
+        assertTrue(data.get("changes_quote_id").isNull());
         assertEquals(leadId, data.get("lead_id").asText());
         assertEquals(body.get("customer_email"), data.get("customer_email").asText());
         assertEquals("Ada Lovelace", data.get("customer_name").asText());

@@ -86,6 +86,10 @@ public class OrderService {
             throw new Conflict("Quote " + number + " is " + quote.status()
                     + ", not accepted: only an accepted quote becomes an order");
         }
+        if (quote.change()) {
+            throw new Unprocessable("Quote " + number + " changes the seats of quote " + quote.changesQuoteId()
+                    + "'s subscription; it becomes no order of its own");
+        }
         require(quote.quoteNumber(), "quote_number", number);
         require(quote.customerEmail(), "customer_email", number);
         require(quote.organizationSlug(), "organization_slug", number);

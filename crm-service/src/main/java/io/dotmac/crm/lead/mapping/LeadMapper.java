@@ -4,6 +4,8 @@ import io.dotmac.crm.lead.Lead;
 import io.dotmac.crm.lead.LeadProduct;
 import io.dotmac.crm.lead.rest.CreateLead;
 import io.dotmac.crm.lead.rest.LeadView;
+import io.dotmac.crm.lead.rest.RequestedProduct;
+import java.util.List;
 
 /** Leads between their API form and the entity. */
 public final class LeadMapper {
@@ -19,12 +21,16 @@ public final class LeadMapper {
         lead.companyName = request.companyName();
         lead.organizationSlug = request.organizationSlug();
         lead.region = request.region();
-        lead.products = request.products().stream()
-                .map(p -> new LeadProduct(p.productCode(), p.quantity().intValueExact())).toList();
+        lead.products = toProducts(request.products());
         lead.source = request.source() == null || request.source().isBlank() ? "api" : request.source();
         lead.owner = request.owner() == null || request.owner().isBlank() ? caller : request.owner();
         lead.notes = request.notes();
         return lead;
+    }
+
+    /** Whole numbers of units as asked for (their range is checked where they are priced). */
+    public static List<LeadProduct> toProducts(List<RequestedProduct> requested) {
+        return requested.stream().map(p -> new LeadProduct(p.productCode(), p.quantity().intValueExact())).toList();
     }
 
     public static LeadView toView(Lead lead) {

@@ -4,6 +4,7 @@ import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
+import io.dotmac.crm.lead.mapping.LeadMapper;
 import io.dotmac.crm.quote.Quote;
 import io.dotmac.crm.quote.QuoteService;
 import io.dotmac.crm.quote.mapping.QuoteMapper;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -58,6 +60,19 @@ public class QuoteResource {
     public Uni<QuoteView> get(@PathParam("id") String id) {
         UUID quoteId = PathIds.parse("quote", id);
         return quotes.get(tenant.id(), quoteId).map(this::view);
+    }
+
+    @POST
+    @Path("/{id}/changes")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Quote a change of the seats of the subscription an accepted quote started: a draft quote of kind change, "
+            + "its products the subscription's new whole at today's prices; accepted, billing prorates it and licensing applies it")
+    @Idempotent
+    public Uni<Response> proposeChange(@PathParam("id") String id, @Valid @NotNull ChangeSeats body) {
+        UUID quoteId = PathIds.parse("quote", id);
+        return quotes.proposeChange(tenant.id(), quoteId, LeadMapper.toProducts(body.products())).map(quote -> Response
+                .created(URI.create("/api/v1/crm/quotes/" + quote.id)).entity(view(quote)).build());
     }
 
     @POST

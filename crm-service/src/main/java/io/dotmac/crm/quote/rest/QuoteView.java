@@ -7,8 +7,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A quote on the wire; amounts are JSON numbers with two decimals, status as of today. */
-public record QuoteView(UUID id, String quoteNumber, UUID leadId, String status, String currency, String billingCycle,
+/**
+ * A quote on the wire; amounts are JSON numbers with two decimals, status as of today. {@code kind}
+ * is {@code new} or {@code change} (then {@code changes_quote_id} names the quote whose subscription it changes).
+ */
+public record QuoteView(UUID id, String quoteNumber, UUID leadId, String kind, UUID changesQuoteId, String status, String currency, String billingCycle,
                         BigDecimal totalAmount, List<QuoteItem> items, String customerEmail, String customerName,
                         String companyName, String organizationSlug, String region, LocalDate validUntil,
                         OffsetDateTime sentAt, OffsetDateTime acceptedAt, String acceptedBy, OffsetDateTime rejectedAt,
