@@ -2,10 +2,8 @@ package io.dotmac.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.dotmac.common.testing.TestTokens;
-import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +85,7 @@ class CrashRecoveryIT {
             assertEquals(Map.of(L2C, Map.of("completed", (long) CUSTOMERS), "payment_received", Map.of("completed", (long) CUSTOMERS)),
                     statuses,
                     "executions per workflow and status: " + Workflows.summaries(executions));
-            assertEachStepCompletedOnce(workflows, executions);
+            workflows.assertEachStepCompletedOnce(executions.stream().map(e -> (String) e.get("id")).toList());
             Effects.assertExactlyOneEach(counts);
         } finally {
             pool.shutdownNow();
@@ -128,23 +126,6 @@ class CrashRecoveryIT {
 
     private static int step(Map<String, Object> execution) {
         return ((Number) execution.get("current_step")).intValue();
-    }
-
-    /** Every step of every execution recorded once, completed: nothing ran twice to a result, nothing was left behind. */
-    private static void assertEachStepCompletedOnce(Workflows workflows, List<Map<String, Object>> executions) {
-        List<String> problems = new ArrayList<>();
-        for (Map<String, Object> execution : executions) {
-            JsonPath detail = workflows.execution((String) execution.get("id"));
-            List<Map<String, Object>> steps = detail.getList("steps");
-            Map<Object, List<Object>> byName = steps.stream().collect(Collectors.groupingBy(s -> s.get("step_name"), TreeMap::new,
-                    Collectors.mapping(s -> s.get("status"), Collectors.toList())));
-            if (!byName.values().stream().allMatch(List.of("completed")::equals)) {
-                problems.add(byName + "\n" + Workflows.describe(detail));
-            }
-        }
-        if (!problems.isEmpty()) {
-            fail(problems.size() + " executions have a step recorded other than completed once:\n" + String.join("\n", problems));
-        }
     }
 
     /** {@code count} calls of {@code task} at once on {@code pool}, their results in order. */

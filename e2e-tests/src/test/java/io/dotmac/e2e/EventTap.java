@@ -125,15 +125,23 @@ final class EventTap implements AutoCloseable {
      * committed).
      */
     void awaitConsumed(String consumerGroup, RecordMetadata published, Duration timeout) {
-        TopicPartition partition = new TopicPartition(published.topic(), published.partition());
+        awaitConsumed(consumerGroup, new TopicPartition(published.topic(), published.partition()), published.offset(), timeout);
+    }
+
+    /** The same for a record the tap read (one a service published). */
+    void awaitConsumed(String consumerGroup, ConsumerRecord<byte[], byte[]> record, Duration timeout) {
+        awaitConsumed(consumerGroup, new TopicPartition(record.topic(), record.partition()), record.offset(), timeout);
+    }
+
+    private void awaitConsumed(String consumerGroup, TopicPartition partition, long offset, Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
                 OffsetAndMetadata committed = admin.listConsumerGroupOffsets(consumerGroup).partitionsToOffsetAndMetadata()
                         .get(10, TimeUnit.SECONDS).get(partition);
-                return committed != null && committed.offset() > published.offset();
+                return committed != null && committed.offset() > offset;
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(consumerGroup + " has not committed past " + partition + "@" + published.offset()
+            throw new AssertionError(consumerGroup + " has not committed past " + partition + "@" + offset
                     + " within " + timeout.toSeconds() + " s", e);
         }
     }

@@ -1,15 +1,19 @@
 package io.dotmac.e2e;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -83,8 +87,7 @@ public final class Workflows {
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> withTimeouts(Map<String, Object> definition, Map<String, Integer> timeouts) {
-        String[] version = ((String) definition.get("version")).split("\\.");
-        definition.put("version", version[0] + "." + version[1] + "." + (Integer.parseInt(version[2]) + 1));
+        nextVersion(definition);
         for (Map<String, Object> step : (List<Map<String, Object>>) definition.get("steps")) {
             Integer seconds = timeouts.get((String) step.get("name"));
             if (seconds != null) {
@@ -92,6 +95,28 @@ public final class Workflows {
             }
         }
         return definition;
+    }
+
+    /**
+     * {@code definition} as the caller's next version, {@code step} run right after the step named
+     * {@code after}: a built-in with a step of the test's own (a wait to land a crash in, say).
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withStepAfter(Map<String, Object> definition, String after, Map<String, Object> step) {
+        nextVersion(definition);
+        List<Map<String, Object>> steps = new ArrayList<>((List<Map<String, Object>>) definition.get("steps"));
+        int at = steps.stream().map(s -> s.get("name")).toList().indexOf(after);
+        if (at < 0) {
+            throw new IllegalArgumentException(definition.get("name") + " has no step " + after);
+        }
+        steps.add(at + 1, step);
+        definition.put("steps", steps);
+        return definition;
+    }
+
+    private static void nextVersion(Map<String, Object> definition) {
+        String[] version = ((String) definition.get("version")).split("\\.");
+        definition.put("version", version[0] + "." + version[1] + "." + (Integer.parseInt(version[2]) + 1));
     }
 
     /**
@@ -157,6 +182,23 @@ public final class Workflows {
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("not every execution ended, or fewer than " + expected + " started, within "
                     + timeout.toSeconds() + " s: " + summaries(last.get()) + "\n" + suite.logPaths(), e);
+        }
+    }
+
+    /** Fails unless every step of each execution is recorded once, completed: nothing ran twice to a result, nothing was left behind. */
+    public void assertEachStepCompletedOnce(Collection<String> executionIds) {
+        List<String> problems = new ArrayList<>();
+        for (String id : executionIds) {
+            JsonPath detail = execution(id);
+            List<Map<String, Object>> steps = detail.getList("steps");
+            Map<Object, List<Object>> byName = steps.stream().collect(Collectors.groupingBy(s -> s.get("step_name"), TreeMap::new,
+                    Collectors.mapping(s -> s.get("status"), Collectors.toList())));
+            if (!byName.values().stream().allMatch(List.of("completed")::equals)) {
+                problems.add(byName + "\n" + describe(detail));
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail(problems.size() + " executions have a step recorded other than completed once:\n" + String.join("\n", problems));
         }
     }
 
