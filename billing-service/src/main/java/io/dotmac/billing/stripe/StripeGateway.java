@@ -10,11 +10,14 @@ import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
+import com.stripe.model.Invoice;
 import com.stripe.model.InvoicePayment;
 import com.stripe.model.PaymentIntent;
+import com.stripe.model.Price;
 import com.stripe.model.Refund;
 import com.stripe.model.StripeError;
 import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
@@ -71,6 +74,9 @@ public class StripeGateway {
             + "stays succeeded and the refund is retryable: Stripe will not refund twice";
     /** A subscription's cancellation at its period's end, or its undoing. */
     private static final String SUBSCRIPTION_UNCHANGED = "the subscription stays as it was and the request is retryable";
+    /** A seat change that failed at Stripe. */
+    private static final String SEATS_UNCHANGED = "the subscription's seats stay as they were and the change is retryable: "
+            + "Stripe will not make it twice";
     static final String STRIPE_API = "https://api.stripe.com";
     /** A subscription in these statuses has ended: Stripe charges nothing more for it. */
     private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
@@ -384,6 +390,59 @@ public class StripeGateway {
                 return StripeSubscription.of(answer, asOf.toEpochSecond());
             } catch (StripeException e) {
                 throw translate("subscription " + subscriptionId, e, SUBSCRIPTION_UNCHANGED);
+            }
+        }), false);
+    }
+
+    /**
+     * Re-prices the subscription's one item (billing opens subscriptions with one) to
+     * {@code amountMinor} per period from now: prorated and invoiced at once ({@code always_invoice}),
+     * and applied only if that invoice is paid ({@code pending_if_incomplete}: a declined card leaves
+     * the subscription as it was, the change pending on the open invoice). The Idempotency-Key is
+     * the change's, so a retry after a lost answer gets Stripe's first answer, not a second change.
+     * 409 if the subscription has ended, 422 if Stripe bills it in another currency.
+     */
+    public Uni<StripeSeatChange> changeSeats(String subscriptionId, long amountMinor, String currency, String idempotencyKey) {
+        requireConfigured();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                Subscription current = client.v1().subscriptions().retrieve(subscriptionId);
+                if (ENDED.contains(current.getStatus())) {
+                    throw new Conflict("Stripe says subscription " + subscriptionId + " has ended (" + current.getStatus()
+                            + "): its seats cannot change");
+                }
+                SubscriptionItem item = current.getItems().getData().get(0);
+                Price price = item.getPrice();
+                if (!price.getCurrency().equalsIgnoreCase(currency)) {
+                    throw new Unprocessable("Stripe bills subscription " + subscriptionId + " in " + price.getCurrency()
+                            + ", not " + currency);
+                }
+                var interval = "year".equals(price.getRecurring().getInterval())
+                        ? SubscriptionUpdateParams.Item.PriceData.Recurring.Interval.YEAR
+                        : SubscriptionUpdateParams.Item.PriceData.Recurring.Interval.MONTH;
+                SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
+                        .addItem(SubscriptionUpdateParams.Item.builder().setId(item.getId()).setQuantity(1L)
+                                .setPriceData(SubscriptionUpdateParams.Item.PriceData.builder()
+                                        .setCurrency(price.getCurrency()).setProduct(price.getProduct()).setUnitAmount(amountMinor)
+                                        .setRecurring(SubscriptionUpdateParams.Item.PriceData.Recurring.builder().setInterval(interval).build())
+                                        .build())
+                                .build())
+                        .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE)
+                        .setPaymentBehavior(SubscriptionUpdateParams.PaymentBehavior.PENDING_IF_INCOMPLETE)
+                        .build();
+                long sent = Instant.now().getEpochSecond();
+                Subscription answer = client.v1().subscriptions().update(subscriptionId, params,
+                        RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
+                Invoice latest = answer.getLatestInvoice() == null ? null : client.v1().invoices().retrieve(answer.getLatestInvoice());
+                // Nothing to prorate makes no invoice: the latest is then the period's own.
+                Invoice invoice = latest != null && "subscription_update".equals(latest.getBillingReason()) ? latest : null;
+                StripeSeatChange change = StripeSeatChange.of(answer, invoice, sent);
+                LOG.infof("Stripe subscription %s re-priced to %d %s a period: %s, prorated %s (invoice %s %s)", subscriptionId,
+                        amountMinor, currency, change.applied() ? "applied" : "pending its invoice's payment", change.prorated(),
+                        change.invoiceId(), change.invoiceStatus());
+                return change;
+            } catch (StripeException e) {
+                throw translate("subscription " + subscriptionId, e, SEATS_UNCHANGED);
             }
         }), false);
     }

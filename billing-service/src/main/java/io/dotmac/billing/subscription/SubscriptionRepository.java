@@ -41,6 +41,11 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
         return find("stripeSubscriptionId", stripeSubscriptionId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** The tenant's subscription that the quote started, locked until the transaction ends. */
+    public Uni<Subscription> lockOfQuote(String tenantId, String quoteId) {
+        return find("tenantId = ?1 and quoteId = ?2", tenantId, quoteId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
     public Uni<Subscription> findForTenant(String tenantId, UUID id) {
         return find("tenantId = ?1 and id = ?2", tenantId, id).firstResult();
     }

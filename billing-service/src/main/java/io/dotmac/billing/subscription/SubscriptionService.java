@@ -46,13 +46,15 @@ public class SubscriptionService {
 
     private final SubscriptionRepository subscriptions;
     private final SubscriptionInvoiceRepository invoices;
+    private final SubscriptionChangeRepository changes;
     private final OutboxEventRepository outbox;
     private final Funnel funnel;
 
-    SubscriptionService(SubscriptionRepository subscriptions, SubscriptionInvoiceRepository invoices, OutboxEventRepository outbox,
-                        Funnel funnel) {
+    SubscriptionService(SubscriptionRepository subscriptions, SubscriptionInvoiceRepository invoices,
+                        SubscriptionChangeRepository changes, OutboxEventRepository outbox, Funnel funnel) {
         this.subscriptions = subscriptions;
         this.invoices = invoices;
+        this.changes = changes;
         this.outbox = outbox;
         this.funnel = funnel;
     }
@@ -143,6 +145,12 @@ public class SubscriptionService {
             subscription.status = paidNow ? "active" : FIRST_INVOICE.equals(invoice.billingReason) ? "incomplete" : "past_due";
         }
         Uni<?> stored = found == null ? invoices.persist(invoice) : Uni.createFrom().item(invoice);
+        // A seat change held on this invoice (its card declined) is applied by Stripe once it is paid, dropped once voided.
+        boolean voidNow = !wasVoid && SubscriptionInvoice.VOID.equals(invoice.status);
+        if (paidNow || voidNow) {
+            stored = stored.call(() -> changes.settle(invoice.stripeInvoiceId,
+                    paidNow ? SubscriptionChange.APPLIED : SubscriptionChange.EXPIRED, now()));
+        }
         return stored.chain(() -> {
             if (paidNow) {
                 LOG.infof("invoice %s of subscription %s paid %s %s for %s to %s", invoice.stripeInvoiceId,

@@ -16,14 +16,13 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dotmac.billing.stripe.ChargeRequest;
-import io.dotmac.billing.stripe.StripeCheckout;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.billing.stripe.StripeStub;
+import io.dotmac.billing.testing.Subscribers;
+import io.dotmac.billing.testing.Subscribers.Subscribed;
 import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -60,10 +59,6 @@ class SubscriptionCancellationTest {
     static final String PUBLIC_URL = "https://billing.controlplane.test";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM uuuu", Locale.ENGLISH);
 
-    /** A subscription as billing and the stand-in know it. */
-    record Started(String id, String stripeId) {
-    }
-
     @TestHTTPResource("/api/v1/billing/webhooks/stripe")
     URL webhooks;
     @Inject
@@ -83,20 +78,8 @@ class SubscriptionCancellationTest {
         StripeStub.checkout().sendWebhooksTo(null);
     }
 
-    /** A monthly subscription of the tenant: a Checkout Session billing's gateway opens, paid on the stand-in's page. */
-    private Started started(String tenant) throws Throwable {
-        UUID reference = UUID.randomUUID();
-        String quote = UUID.randomUUID().toString();
-        ChargeRequest request = new ChargeRequest(reference, tenant, quote, 4900, "USD", "buyer@example.com", "month",
-                reference.toString());
-        StripeCheckout session = VertxContextSupport.subscribeAndAwait(() -> stripe.openCheckout(request,
-                Instant.now().plus(Duration.ofHours(1))));
-        given().redirects().follow(false).contentType("application/x-www-form-urlencoded").when().post(session.url() + "/pay")
-                .then().statusCode(303);
-        String reader = TestTokens.token(tenant, "reader");
-        String id = await().atMost(Duration.ofSeconds(10)).until(() -> get(reader, SUBSCRIPTIONS + "?quote_id=" + quote)
-                .statusCode(200).extract().path("items[0].id"), notNullValue());
-        return new Started(id, "sub_" + reference);
+    private Subscribed started(String tenant) throws Throwable {
+        return Subscribers.started(stripe, tenant, 4900);
     }
 
     private static ValidatableResponse post(String token, String path, String body) {
@@ -108,23 +91,20 @@ class SubscriptionCancellationTest {
     }
 
     /** The requests that changed the subscription at Stripe. */
-    private static int stripeWrites(Started subscription) {
+    private static int stripeWrites(Subscribed subscription) {
         return StripeStub.server().findAll(postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + subscription.stripeId()))).size();
     }
 
-    private static ValidatableResponse atStripe(Started subscription) {
+    private static ValidatableResponse atStripe(Subscribed subscription) {
         return given().when().get(StripeStub.server().baseUrl() + "/v1/subscriptions/" + subscription.stripeId()).then().statusCode(200);
     }
 
-    /** The stand-in's test clock: the subscription's period ends now. */
-    private static void periodEnds(Started subscription) {
-        given().contentType("application/x-www-form-urlencoded").when()
-                .post(StripeStub.server().baseUrl() + "/_standin/subscriptions/" + subscription.stripeId() + "/next_period")
-                .then().statusCode(200);
+    private static void periodEnds(Subscribed subscription) {
+        Subscribers.periodEnds(subscription, "paid");
     }
 
     /** The cancellation link's token, made for the tenant's subscription by the API. */
-    private static String linkToken(Started subscription) {
+    private static String linkToken(Subscribed subscription) {
         String url = post(ENGINE, subscription.id() + "/cancel-link", null).statusCode(200).extract().path("url");
         return url.substring(url.indexOf("?token=") + "?token=".length());
     }
@@ -137,14 +117,14 @@ class SubscriptionCancellationTest {
         return given().contentType("application/x-www-form-urlencoded").formParam("token", token).when().post(CancelLinks.PATH).then();
     }
 
-    private static String periodEnd(Started subscription) {
+    private static String periodEnd(Subscribed subscription) {
         String end = get(READER, SUBSCRIPTIONS + "/" + subscription.id()).statusCode(200).extract().path("current_period_end");
         return DAY.format(OffsetDateTime.parse(end).withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     @Test
     void cancelledAtItsPeriodsEndOnceHoweverOftenAskedTheSubscriptionEndsThen() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
         String token = linkToken(subscription);
 
         post(OPERATOR, subscription.id() + "/cancel", "{\"reason\": \"the customer moves to another plan\"}").statusCode(200)
@@ -174,7 +154,7 @@ class SubscriptionCancellationTest {
 
     @Test
     void resumedBeforeItsPeriodsEndTheSubscriptionRenewsAgain() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
 
         post(OPERATOR, subscription.id() + "/cancel", null).statusCode(200).body("cancel_at_period_end", equalTo(true));
         post(OPERATOR, subscription.id() + "/resume", "{\"reason\": \"changed their mind\"}").statusCode(200)
@@ -190,7 +170,7 @@ class SubscriptionCancellationTest {
 
     @Test
     void twoCancellationsAtOnceBothAnswerItIsSetAndLeaveTheRowAsStripeHasIt() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
 
         List<CompletableFuture<ValidatableResponse>> both = List.of(
                 CompletableFuture.supplyAsync(() -> post(OPERATOR, subscription.id() + "/cancel", null)),
@@ -207,7 +187,7 @@ class SubscriptionCancellationTest {
 
     @Test
     void onlyTheTenantsOperatorsAndAdminsCancelOrResume() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
         String stranger = TestTokens.token(unique("tenant"), "admin");
 
         for (String change : new String[] {"/cancel", "/resume"}) {
@@ -228,7 +208,7 @@ class SubscriptionCancellationTest {
 
     @Test
     void aCancellationLinkIsTheServicesAndAdminsToAskFor() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
 
         ValidatableResponse link = post(ENGINE, subscription.id() + "/cancel-link", null).statusCode(200)
                 .body("url", startsWith(PUBLIC_URL + CancelLinks.PATH + "?token=")).body("expires_at", notNullValue());
@@ -247,7 +227,7 @@ class SubscriptionCancellationTest {
 
     @Test
     void theCustomerCancelsAtThePeriodsEndOnTheLinksPage() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
         String token = linkToken(subscription);
         String periodEnd = periodEnd(subscription);
 
@@ -273,9 +253,9 @@ class SubscriptionCancellationTest {
 
     @Test
     void aLinkAlteredExpiredForgedOrPostedFromAnotherSiteCancelsNothing() throws Throwable {
-        Started subscription = started(TENANT);
+        Subscribed subscription = started(TENANT);
         String otherTenant = unique("tenant");
-        Started anothers = started(otherTenant);
+        Subscribed anothers = started(otherTenant);
         String token = linkToken(subscription);
         char changed = token.charAt(5) == 'A' ? 'B' : 'A';
         String altered = token.substring(0, 5) + changed + token.substring(6);

@@ -2,6 +2,7 @@ package io.dotmac.licensing.license;
 
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.rest.PageRequest;
+import io.dotmac.licensing.entitlement.ProductEntitlement;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -21,9 +22,10 @@ import org.hibernate.annotations.SortNatural;
 
 /**
  * A customer's license for one product, from one purchase (the source), with its signed key. A
- * key is made at issue and at each renewal (which extends the expiry: the earlier key is kept as a
- * {@link SupersededKey}); suspension (by holds), revocation and expiry at a subscription's end
- * change the record, which verification consults, never a key the customer holds.
+ * key is made at issue, at each renewal (which extends the expiry) and at each seat change (which
+ * changes the seats); the earlier key is kept as a {@link SupersededKey}. Suspension (by holds),
+ * revocation and expiry at a subscription's end change the record, which verification consults,
+ * never a key the customer holds.
  */
 @Entity
 @Table(name = "licenses")
@@ -88,8 +90,38 @@ public class License extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public Instant revokedAt;
 
+    /**
+     * The change quote whose seat change no longer bought its product, which revoked it; null for a
+     * license revoked otherwise, or not at all. A product removed so may be bought again by a later
+     * change, as a new license; one revoked otherwise stays revoked.
+     */
+    @Column(name = "removed_by_change")
+    public String removedByChange;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /**
+     * A new active license of {@code product} for {@code seats} in the set of (tenant, customer,
+     * source), with the product's features as they are now; its key is the caller's to sign and set.
+     */
+    static License issued(String tenantId, String customerId, String sourceId, ProductEntitlement product, int seats,
+                          BillingCycle cycle, Instant now, Instant expiresAt) {
+        License license = new License();
+        license.id = UUID.randomUUID();
+        license.tenantId = tenantId;
+        license.customerId = customerId;
+        license.sourceId = sourceId;
+        license.productCode = product.productCode;
+        license.seats = seats;
+        license.features = product.features.clone();
+        license.status = LicenseStatus.ACTIVE;
+        license.billingCycle = cycle;
+        license.issuedAt = now;
+        license.expiresAt = expiresAt;
+        license.updatedAt = now;
+        return license;
+    }
 
     /** The status in force at {@code now}: revoked and expired stay so; otherwise past its expiry a license is expired. */
     public LicenseStatus statusAt(Instant now) {
@@ -112,12 +144,31 @@ public class License extends PanacheEntityBase {
      * key it had is returned, to stay valid until its own expiry.
      */
     SupersededKey extendTo(Instant periodEnd, String newKeyId, String newKey, Instant now) {
-        SupersededKey old = SupersededKey.of(this, now);
+        SupersededKey old = SupersededKey.renewed(this, now);
         expiresAt = periodEnd;
         keyId = newKeyId;
         licenseKey = newKey;
         updatedAt = now;
         return old;
+    }
+
+    /**
+     * Grants {@code newSeats} from now on under {@code newKey}, signed so with its expiry; the key it
+     * had is returned, to stop verifying now: it grants seats the license no longer has.
+     */
+    SupersededKey reseat(int newSeats, String newKeyId, String newKey, Instant now) {
+        SupersededKey old = SupersededKey.reseated(this, now);
+        seats = newSeats;
+        keyId = newKeyId;
+        licenseKey = newKey;
+        updatedAt = now;
+        return old;
+    }
+
+    /** Revoked because the seat change of the quote {@code changeId} no longer buys its product. */
+    void remove(String changeId, Instant now) {
+        revoke(now);
+        removedByChange = changeId;
     }
 
     /**

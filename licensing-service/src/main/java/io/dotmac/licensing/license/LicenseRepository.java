@@ -52,17 +52,44 @@ public class LicenseRepository implements PanacheRepositoryBase<License, UUID> {
     }
 
     /**
+     * The sequence of the latest seat change applied to the source (as licensing spells it), 0 before
+     * any; read with the source's licenses locked, so that it is still the latest when the next is recorded.
+     */
+    public Uni<Integer> latestChange(String tenantId, String sourceId) {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "SELECT coalesce(max(sequence), 0) FROM license_changes WHERE tenant_id = ?1 AND source_id = ?2", Integer.class)
+                .setParameter(1, tenantId).setParameter(2, sourceId).getSingleResult());
+    }
+
+    /** Records the seat change of the quote {@code changeId} as the latest applied to the source. */
+    public Uni<Void> recordChange(String tenantId, String changeId, String sourceId, int sequence) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO license_changes (tenant_id, change_id, source_id, sequence)
+                        VALUES (?1, ?2, ?3, ?4)""")
+                .setParameter(1, tenantId).setParameter(2, changeId).setParameter(3, sourceId).setParameter(4, sequence)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
      * Every license of this tenant bought with {@code sourceId}, whatever its customer or status,
      * locked (SELECT ... FOR UPDATE) until the transaction ends: of two concurrent revocations of one
      * source the second waits and then reads the first one's revoked rows, so each license is revoked
      * once. Their holds are read after the lock, by a query of their own, so that the second sees the
      * holds the first put on or lifted (one query reading both would see them as it began, before the wait).
+     * The set's row is locked first, and the licenses read once it is held: a license a concurrent seat
+     * change added is then among them (a query that waited on the licenses' rows alone would not see a
+     * row inserted meanwhile, and a hold put on the source would miss it).
      * A quote id is a UUID, so any spelling of it matches the one issuing stored (crm-service's).
      * The fixed order makes concurrent callers lock the rows in the same order, never each other's first.
      */
     public Uni<List<License>> lockSource(String tenantId, String sourceId) {
-        return find("tenantId = ?1 and lower(sourceId) = lower(?2)", Sort.by("customerId").and("productCode").and("id"),
-                tenantId, sourceId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        return getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id FROM license_sets WHERE tenant_id = ?1 AND lower(source_id) = lower(?2)
+                        ORDER BY customer_id FOR UPDATE""", String.class)
+                .setParameter(1, tenantId).setParameter(2, sourceId).getResultList())
+                .chain(() -> find("tenantId = ?1 and lower(sourceId) = lower(?2)", Sort.by("customerId").and("productCode").and("id"),
+                        tenantId, sourceId).withLock(LockModeType.PESSIMISTIC_WRITE).list());
     }
 
     public Uni<Void> persistAll(List<License> licenses) {

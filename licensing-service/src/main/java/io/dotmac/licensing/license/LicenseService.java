@@ -116,6 +116,11 @@ public class LicenseService {
         if (quote.id() == null || !quote.id().equalsIgnoreCase(request.sourceId())) {
             throw new UpstreamFailed("crm-service answered quote " + request.sourceId() + " with quote " + quote.id());
         }
+        if (quote.change()) {
+            // Its items are the subscription's new whole, not a purchase: they re-seat the licenses of the quote it changes.
+            throw new Unprocessable("Quote " + quote.name(request.sourceId()) + " changes the subscription of quote "
+                    + quote.changesQuoteId() + "; its seats are applied with POST /api/v1/licenses/change");
+        }
         if (!request.customerId().equals(quote.organizationSlug())) {
             throw new Unprocessable(what + " to customer_id '" + request.customerId() + "': "
                     + (quote.organizationSlug() == null ? "the quote names no organization_slug"
@@ -141,11 +146,12 @@ public class LicenseService {
         return billed;
     }
 
-    private static SortedMap<String, Integer> quotedSeats(Quote quote, String what) {
+    /** The quote's seats by product (lines of one product add up); 422 for a line without a product or a positive quantity. */
+    static SortedMap<String, Integer> quotedSeats(Quote quote, String what) {
         SortedMap<String, Integer> seats = new TreeMap<>();
         for (Quote.Item item : quote.items() == null ? List.<Quote.Item>of() : quote.items()) {
-            if (item == null || item.productCode() == null || item.quantity() == null) {
-                throw new Unprocessable(what + ": the quote has an item without product_code or quantity");
+            if (item == null || item.productCode() == null || item.quantity() == null || item.quantity() < 1) {
+                throw new Unprocessable(what + ": the quote has an item without product_code or a positive quantity");
             }
             seats.merge(item.productCode().trim(), item.quantity(), Math::addExact);
         }
@@ -183,19 +189,8 @@ public class LicenseService {
         Instant expiresAt = request.billingCycle().expiryFrom(now).plus(grace);
         List<License> issued = new ArrayList<>();
         seats.forEach((code, count) -> {
-            License license = new License();
-            license.id = UUID.randomUUID();
-            license.tenantId = tenantId;
-            license.customerId = request.customerId();
-            license.sourceId = request.sourceId();
-            license.productCode = code;
-            license.seats = count;
-            license.features = catalog.get(code).features.clone();
-            license.status = LicenseStatus.ACTIVE;
-            license.billingCycle = request.billingCycle();
-            license.issuedAt = now;
-            license.expiresAt = expiresAt;
-            license.updatedAt = now;
+            License license = License.issued(tenantId, request.customerId(), request.sourceId(), catalog.get(code), count,
+                    request.billingCycle(), now, expiresAt);
             license.keyId = keys.keyId();
             license.licenseKey = keys.signer().sign(new LicenseKeyVerifier.Claims(keys.keyId(), license.id, tenantId,
                     license.customerId, code, count, List.of(license.features), now, expiresAt));
@@ -417,10 +412,10 @@ public class LicenseService {
             if (license.licenseKey.equals(key.trim())) {
                 return Uni.createFrom().item(verified(license, license.expiresAt));
             }
-            // A key a renewal replaced: valid until its own expiry, with the license's status, and never
-            // past the license's (which a subscription's end brings forward to that moment).
+            // A key a renewal replaced runs to its own expiry, one a seat change replaced stopped then;
+            // either with the license's status, and never past the license's expiry.
             return supersededKeys.find(license.id, key.trim()).map(earlier -> earlier == null ? unknown(claims)
-                    : verified(license, earlier.expiresAt.isBefore(license.expiresAt) ? earlier.expiresAt : license.expiresAt));
+                    : verified(license, earlier.verifiesUntil(license)));
         });
     }
 

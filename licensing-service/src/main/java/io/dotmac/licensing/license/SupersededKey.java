@@ -9,9 +9,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A key a license was given before a renewal replaced it. It still verifies until its own expiry, or
- * its license's if that comes first, with the license's status (a suspended, revoked or expired
- * license is so under every key it has had).
+ * A key a license was given before a new one replaced it. It still verifies until {@link
+ * #verifiesUntil}, with the license's status (a suspended, revoked or expired license is so under
+ * every key it has had). How long depends on why it was replaced: a renewal's runs to its own expiry,
+ * a seat change's stops at once.
  */
 @Entity
 @Table(name = "license_keys")
@@ -35,14 +36,41 @@ public class SupersededKey extends PanacheEntityBase {
     @Column(name = "superseded_at")
     public Instant supersededAt;
 
-    static SupersededKey of(License license, Instant now) {
+    /**
+     * When it stopped verifying before its own expiry: once the seats it grants were no longer the
+     * license's (a seat change). Null while it runs to {@link #expiresAt}.
+     */
+    @Column(name = "valid_until")
+    public Instant validUntil;
+
+    /**
+     * The license's key, replaced by a renewal's: valid until its own expiry, so that a platform
+     * holding it is not cut off while the new key is rolled out.
+     */
+    static SupersededKey renewed(License license, Instant now) {
+        return of(license, null, now);
+    }
+
+    /** The license's key, replaced by a seat change's: it grants seats the license no longer has, so it stops now. */
+    static SupersededKey reseated(License license, Instant now) {
+        return of(license, now, now);
+    }
+
+    private static SupersededKey of(License license, Instant validUntil, Instant now) {
         SupersededKey key = new SupersededKey();
         key.id = UUID.randomUUID();
         key.licenseId = license.id;
         key.keyId = license.keyId;
         key.licenseKey = license.licenseKey;
         key.expiresAt = license.expiresAt;
+        key.validUntil = validUntil;
         key.supersededAt = now;
         return key;
+    }
+
+    /** The earliest of its own expiry, {@link #validUntil} and its license's expiry (which a subscription's end brings forward). */
+    Instant verifiesUntil(License license) {
+        Instant until = validUntil != null && validUntil.isBefore(expiresAt) ? validUntil : expiresAt;
+        return until.isBefore(license.expiresAt) ? until : license.expiresAt;
     }
 }

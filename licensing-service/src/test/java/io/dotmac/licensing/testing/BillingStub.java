@@ -1,11 +1,17 @@
 package io.dotmac.licensing.testing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Stands in for billing-service: a WireMock server on a free loopback port that the billing REST
@@ -54,6 +60,36 @@ public class BillingStub extends StandIn {
         Map<String, Object> invoice = billingInvoice(quoteId, status, periodStart, periodEnd);
         serveInvoice(server(), invoice);
         return invoice;
+    }
+
+    /**
+     * billing-service made the seat change of the change quote {@code changeQuoteId} to the subscription
+     * the quote {@code subscriptionQuoteId} started, as the {@code sequence}th of its changes, and it is
+     * {@code status} (pending, applied, declined); returns it as served (its SubscriptionChange, snake_case).
+     */
+    public static Map<String, Object> seatChange(String changeQuoteId, String subscriptionQuoteId, int sequence, String status) {
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("id", id);
+        change.put("quote_id", changeQuoteId);
+        change.put("subscription_id", UUID.randomUUID().toString());
+        change.put("subscription_quote_id", subscriptionQuoteId);
+        change.put("sequence", sequence);
+        change.put("status", status);
+        change.put("amount", new BigDecimal("632.30"));
+        change.put("currency", "USD");
+        change.put("prorated_amount", new BigDecimal("83.27"));
+        change.put("invoice_id", UUID.randomUUID().toString());
+        change.put("stripe_invoice_id", "in_" + id.replace("-", ""));
+        change.put("failure_message", "declined".equals(status) ? "Your card was declined." : null);
+        change.put("created_at", "2031-03-02T10:00:00Z");
+        server().stubFor(get(urlEqualTo(seatChangePath(changeQuoteId))).willReturn(okJson(json(change))));
+        return change;
+    }
+
+    /** Where billing-service serves the seat change of a change quote. */
+    public static String seatChangePath(String changeQuoteId) {
+        return "/api/v1/billing/subscriptions/changes/" + changeQuoteId;
     }
 
     /** billing-service answers this for the quote. */

@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Stands in for crm-service: a WireMock server on a free loopback port that the crm REST client
@@ -31,6 +32,18 @@ public class CrmStub extends StandIn {
      */
     public static Map<String, Object> quote(String quoteId, String slug, String billingCycle, List<Map<String, Object>> items) {
         return crmQuote(quoteId, "accepted", slug, billingCycle, items);
+    }
+
+    /**
+     * An accepted quote of kind change, served by crm-service: the subscription the quote {@code changesQuoteId}
+     * started, for the organization {@code slug}, billed {@code billingCycle}, is to have these items from now on.
+     */
+    public static Map<String, Object> changeQuote(String changesQuoteId, String slug, String billingCycle,
+                                                  List<Map<String, Object>> items) {
+        Map<String, Object> quote = quote(UUID.randomUUID().toString(), slug, billingCycle, items);
+        quote.put("kind", "change");
+        quote.put("changes_quote_id", changesQuoteId);
+        return serve(quote);
     }
 
     /** crm-service serves this quote (a map in the contract's snake_case JSON) at its id. */

@@ -41,11 +41,16 @@ final class Answers {
 
     /** Stripe's error JSON: {@code {"error": {"type": "invalid_request_error", "code", "message", "param"}}}. */
     static ResponseDefinition stripeError(int status, String code, String message, String param) {
+        return stripeError(status, "invalid_request_error", code, message, param);
+    }
+
+    /** Stripe's error JSON of another type ({@code idempotency_error}: stripe-java's IdempotencyException). */
+    static ResponseDefinition stripeError(int status, String type, String code, String message, String param) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
         error.put("param", param);
-        error.put("type", "invalid_request_error");
+        error.put("type", type);
         return json(status, Map.of("error", error));
     }
 

@@ -37,10 +37,11 @@ import java.util.regex.Pattern;
  * </ul>
  * A session in subscription mode starts a subscription when paid; Stripe Billing's routes, its
  * test clock and its hosted invoice pages are {@link SubscriptionRoutes}'.
- * A session left unpaid past its {@code expires_at} expires and sends {@code checkout.session.expired}
- * (a sweep every second). The answer to Pay or Decline waits a few seconds for its webhooks
- * ({@link Answers#awaitBriefly}), so a customer sent to the success page usually finds the payment
- * recorded; the retries of a failing endpoint go on in the background.
+ * A session left unpaid past its {@code expires_at} expires and sends {@code checkout.session.expired},
+ * and a subscription's pending update lapses likewise (a sweep every second). The answer to Pay or
+ * Decline waits a few seconds for its webhooks ({@link Answers#awaitBriefly}), so a customer sent
+ * to the success page usually finds the payment recorded; the retries of a failing endpoint go on
+ * in the background.
  *
  * <p>In-process: {@code WireMockConfiguration.options().extensions(new HostedCheckout(webhookUrl, secret))}.
  * Standalone ({@code wiremock.Run --extensions io.dotmac.standin.stripe.HostedCheckout}): the
@@ -65,6 +66,7 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
 
     private final Webhooks webhooks;
     private final CheckoutSessions sessions;
+    private final Subscriptions billing;
     private final SubscriptionRoutes subscriptions;
     private ScheduledExecutorService sweeper;
 
@@ -80,7 +82,7 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
      */
     public HostedCheckout(String webhookUrl, String webhookSecret) {
         this.webhooks = new Webhooks(webhookUrl, webhookSecret);
-        Subscriptions billing = new Subscriptions(webhooks);
+        this.billing = new Subscriptions(webhooks);
         this.sessions = new CheckoutSessions(webhooks, billing);
         this.subscriptions = new SubscriptionRoutes(billing);
     }
@@ -111,6 +113,7 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
             sweeper.scheduleWithFixedDelay(() -> {
                 try {
                     sessions.sweep();
+                    billing.sweep();
                 } catch (RuntimeException e) {
                     // One failed round must not end the schedule.
                     LOG.log(System.Logger.Level.WARNING, "Stripe stand-in: the expiry sweep failed", e);

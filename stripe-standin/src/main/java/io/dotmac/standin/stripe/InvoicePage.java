@@ -6,9 +6,10 @@ import static io.dotmac.standin.stripe.CheckoutPage.page;
 import static io.dotmac.standin.stripe.CheckoutPage.payOrDecline;
 
 /**
- * An invoice's hosted page, where Stripe sends a customer whose renewal was declined: what is
- * owed, for what, and while it is open two plain forms, Pay and Decline. {@code data-testid}s as
- * on the Checkout page: amount, product, customer-email, status, message, pay-button, decline-button.
+ * An invoice's hosted page, where Stripe sends a customer whose renewal or seat change was
+ * declined: what is owed (the invoice's amount due), for what, and while it is open two plain
+ * forms, Pay and Decline. {@code data-testid}s as on the Checkout page: amount, product,
+ * customer-email, status, message, pay-button, decline-button.
  */
 final class InvoicePage {
 
@@ -19,7 +20,7 @@ final class InvoicePage {
     static String render(Invoice invoice, String message) {
         Subscription subscription = invoice.subscription;
         String status = invoice.status();
-        String amount = amount(subscription.amount(), subscription.currency);
+        String amount = amount(invoice.amountDue, subscription.currency);
         StringBuilder body = new StringBuilder()
                 .append("<p class=\"test\">Test mode: a stand-in of Stripe's hosted invoice page. No card is charged.</p>\n")
                 .append("<h1 data-testid=\"product\">")

@@ -45,6 +45,11 @@ final class StripeForm {
         return value == null ? null : Long.valueOf(value);
     }
 
+    /** Whether any parameter's key starts with {@code prefix} ({@code items[0][price_data]}: any part of that hash). */
+    boolean hasAny(String prefix) {
+        return params.keySet().stream().anyMatch(key -> key.startsWith(prefix));
+    }
+
     /** The hash under {@code prefix} ({@code metadata} → {@code metadata[k]=v}), one level deep. */
     Map<String, String> hash(String prefix) {
         Map<String, String> hash = new LinkedHashMap<>();

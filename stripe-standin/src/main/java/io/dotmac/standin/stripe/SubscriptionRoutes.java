@@ -19,12 +19,21 @@ import java.util.regex.Pattern;
  * Stripe Billing's part of the stand-in, over {@link Subscriptions}:
  * <ul>
  *   <li>{@code GET /v1/subscriptions/{id}}; {@code POST /v1/subscriptions/{id}} with
- *       {@code cancel_at_period_end}; {@code DELETE /v1/subscriptions/{id}} (cancel now);</li>
+ *       {@code cancel_at_period_end}, or with {@code items} (a seat change: its one item's new
+ *       {@code price_data} and/or {@code quantity}, {@code proration_behavior},
+ *       {@code payment_behavior}, {@code proration_date}; see {@link SubscriptionUpdate} and
+ *       {@link Subscriptions#update}); {@code DELETE /v1/subscriptions/{id}} (cancel now). A POST or
+ *       DELETE sent again with its {@code Idempotency-Key} is answered as the first time, not done
+ *       twice ({@link IdempotentRequests});</li>
  *   <li>{@code GET /v1/invoices/{id}}; {@code GET /v1/invoice_payments?invoice=} (the
- *       PaymentIntent that paid it, which a refund names);</li>
+ *       PaymentIntent that paid it, which a refund names; none for an invoice with nothing due);</li>
  *   <li>the test clock: {@code POST /_standin/subscriptions/{id}/next_period} moves the
- *       subscription to its next period at once, its card paying ({@code outcome=paid}, the
- *       default) or declined ({@code outcome=declined});</li>
+ *       subscription to its next period at once, its card paying ({@code outcome=paid}) or
+ *       declined ({@code outcome=declined}); without an outcome, as the card does;</li>
+ *   <li>the customer's card: {@code POST /_standin/subscriptions/{id}/card} with
+ *       {@code outcome=paid} (as it starts) or {@code outcome=declined} sets what it does with
+ *       every charge from then on: a seat change's proration invoice, and a renewal that names no
+ *       outcome of its own;</li>
  *   <li>an invoice's hosted page, {@code GET /invoice/{id}}, where the customer pays an open
  *       invoice ({@code POST .../pay}) or is declined again ({@code POST .../decline}).</li>
  * </ul>
@@ -35,9 +44,11 @@ final class SubscriptionRoutes {
     private static final Pattern SUBSCRIPTION = Pattern.compile("/v1/subscriptions/([^/]+)");
     private static final Pattern INVOICE = Pattern.compile("/v1/invoices/([^/]+)");
     private static final Pattern NEXT_PERIOD = Pattern.compile("/_standin/subscriptions/([^/]+)/next_period");
+    private static final Pattern CARD = Pattern.compile("/_standin/subscriptions/([^/]+)/card");
     private static final Pattern PAGE = Pattern.compile("/invoice/([^/]+)(?:/(pay|decline))?");
 
     private final Subscriptions subscriptions;
+    private final IdempotentRequests idempotent = new IdempotentRequests();
 
     SubscriptionRoutes(Subscriptions subscriptions) {
         this.subscriptions = subscriptions;
@@ -48,10 +59,12 @@ final class SubscriptionRoutes {
         Matcher subscription = SUBSCRIPTION.matcher(path);
         Matcher invoice = INVOICE.matcher(path);
         Matcher nextPeriod = NEXT_PERIOD.matcher(path);
+        Matcher card = CARD.matcher(path);
         Matcher page = PAGE.matcher(path);
         try {
             if (subscription.matches()) {
-                return subscription(request, method, subscription.group(1));
+                return method.equals(RequestMethod.GET) ? subscription(request, method, subscription.group(1))
+                        : idempotent.answer(request, path, () -> subscription(request, method, subscription.group(1)));
             }
             if (invoice.matches() && method.equals(RequestMethod.GET)) {
                 Invoice found = subscriptions.invoice(invoice.group(1));
@@ -69,7 +82,19 @@ final class SubscriptionRoutes {
                 if (outcome != null && !outcome.equals("paid") && !outcome.equals("declined")) {
                     return stripeError(400, "parameter_invalid", "outcome: paid or declined, not " + outcome, "outcome");
                 }
-                awaitBriefly(subscriptions.nextPeriod(found, "declined".equals(outcome)));
+                awaitBriefly(subscriptions.nextPeriod(found, outcome == null ? null : outcome.equals("declined")));
+                return json(200, found.json());
+            }
+            if (card.matches() && method.equals(RequestMethod.POST)) {
+                Subscription found = subscriptions.find(card.group(1));
+                if (found == null) {
+                    return missing("subscription", card.group(1), "subscription");
+                }
+                String outcome = StripeForm.parse(request.getBodyAsString()).get("outcome");
+                if (!"paid".equals(outcome) && !"declined".equals(outcome)) {
+                    return stripeError(400, "parameter_invalid", "outcome: paid or declined, not " + outcome, "outcome");
+                }
+                subscriptions.card(found, outcome.equals("declined"));
                 return json(200, found.json());
             }
             if (page.matches()) {
@@ -77,6 +102,8 @@ final class SubscriptionRoutes {
             }
         } catch (Subscriptions.Ended e) {
             return stripeError(400, null, e.getMessage(), null);
+        } catch (SubscriptionUpdate.Refused e) {
+            return stripeError(400, e.code, e.getMessage(), e.param);
         }
         return null;
     }
@@ -87,8 +114,11 @@ final class SubscriptionRoutes {
             return missing("subscription", id, "id");
         }
         if (method.equals(RequestMethod.POST)) {
-            String cancel = StripeForm.parse(request.getBodyAsString()).get("cancel_at_period_end");
-            if (cancel != null) {
+            StripeForm form = StripeForm.parse(request.getBodyAsString());
+            String cancel = form.get("cancel_at_period_end");
+            if (SubscriptionUpdate.asked(form)) {
+                awaitBriefly(subscriptions.update(found, SubscriptionUpdate.of(form, found, subscriptions::productExists)));
+            } else if (cancel != null) {
                 awaitBriefly(subscriptions.cancelAtPeriodEnd(found, Boolean.parseBoolean(cancel)));
             }
         } else if (method.equals(RequestMethod.DELETE)) {
@@ -104,7 +134,7 @@ final class SubscriptionRoutes {
         Invoice found = subscriptions.invoice(invoiceId);
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("object", "list");
-        list.put("data", found == null ? List.of() : List.of(found.paymentJson()));
+        list.put("data", found == null || found.amountDue == 0 ? List.of() : List.of(found.paymentJson()));
         list.put("has_more", false);
         list.put("url", "/v1/invoice_payments");
         return json(200, list);

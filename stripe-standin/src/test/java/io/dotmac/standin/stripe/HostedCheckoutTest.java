@@ -1,33 +1,20 @@
 package io.dotmac.standin.stripe;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Json;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.stripe.Stripe;
-import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
 import com.stripe.model.Invoice;
 import com.stripe.model.InvoicePayment;
 import com.stripe.model.InvoicePaymentCollection;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.checkout.Session;
-import com.stripe.net.Webhook;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,75 +24,27 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stand-in in a WireMock server, driven over HTTP as stripe-java and a customer's browser
- * drive it, its webhooks received by a small HTTP server that reads them with stripe-java's own
- * {@link Webhook#constructEvent}: the signature must verify and the object must deserialize.
+ * Hosted Checkout and Stripe Billing on the stand-in, driven over HTTP as stripe-java and a
+ * customer's browser drive it, its webhooks read as {@link StandInFixture} reads them.
  */
-class HostedCheckoutTest {
+class HostedCheckoutTest extends StandInFixture {
 
-    static final String SECRET = "whsec_standin_test_only_not_a_secret";
     static final String SUCCESS = "https://shop.example/paid?session_id={CHECKOUT_SESSION_ID}";
-    static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    /** The webhook endpoint: what it received (verified events), what failed to verify, how often it was called. */
-    HttpServer receiver;
-    final List<Event> events = new CopyOnWriteArrayList<>();
-    final List<String> refused = new CopyOnWriteArrayList<>();
-    final AtomicInteger calls = new AtomicInteger();
-    /** Statuses the endpoint answers with first (then 200), to make the stand-in retry. */
-    final Queue<Integer> failFirst = new ConcurrentLinkedQueue<>();
-
-    HostedCheckout checkout;
-    WireMockServer stripe;
-
-    @BeforeEach
-    void start() throws IOException {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/webhooks", exchange -> {
-            calls.incrementAndGet();
-            String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Integer status = failFirst.poll();
-            if (status == null) {
-                try {
-                    events.add(Webhook.constructEvent(payload, exchange.getRequestHeaders().getFirst("Stripe-Signature"), SECRET));
-                    status = 200;
-                } catch (SignatureVerificationException e) {
-                    refused.add(e.getMessage());
-                    status = 400;
-                }
-            }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-        });
-        receiver.start();
-        checkout = new HostedCheckout("http://127.0.0.1:" + receiver.getAddress().getPort() + "/webhooks", SECRET);
-        stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(checkout));
-        stripe.start();
-        // As billing's stripe-stub mappings route them.
-        stripe.stubFor(any(urlPathMatching("/v1/checkout/sessions.*|/checkout/pay/.*|/v1/subscriptions/.*|/v1/invoices/.*"
-                + "|/v1/invoice_payments|/_standin/subscriptions/.*|/invoice/.*"))
-                .willReturn(aResponse().withStatus(500).withTransformers(HostedCheckout.NAME)));
-    }
-
+    // Checked once the endpoint is stopped, so that no webhook still on its way goes uncounted.
     @AfterEach
+    @Override
     void stop() {
-        stripe.stop();
-        checkout.stop();
-        receiver.stop(0);
+        super.stop();
         assertEquals(List.of(), refused, "every webhook's signature verifies");
     }
 
@@ -149,20 +88,6 @@ class HostedCheckoutTest {
         return form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-    }
-
-    HttpResponse<String> call(String method, String path, String form) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(stripe.baseUrl() + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
@@ -43,6 +44,28 @@ interface BillingRestClient {
     @GET
     @Path("/payments/by-quote/{quoteId}")
     Uni<JsonNode> getPaymentByQuote(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/subscriptions/changes")
+    Uni<JsonNode> changeSubscription(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/subscriptions/changes/{quoteId}")
+    Uni<JsonNode> getSubscriptionChange(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/subscriptions")
+    Uni<JsonNode> listSubscriptions(@QueryParam("quote_id") String quoteId, @QueryParam("size") int size,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/subscriptions/{subscriptionId}/{action}")
+    Uni<JsonNode> endAtPeriodEnd(@PathParam("subscriptionId") String subscriptionId, @PathParam("action") String action,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
     @GET

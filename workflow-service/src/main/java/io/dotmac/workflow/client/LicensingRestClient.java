@@ -47,6 +47,12 @@ interface LicensingRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/change")
+    Uni<JsonNode> changeLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/renew")
     Uni<JsonNode> renewLicenses(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,

@@ -113,12 +113,18 @@ public class ServiceRegistry implements ServiceCatalog {
                 read(BILLING, "get_invoice", "invoice_id", billing::getInvoice).with(Conventions.result("invoice")),
                 read(BILLING, "get_subscription", "subscription_id", billing::getSubscription)
                         .with(Conventions.result("subscription")),
+                write(BILLING, "change_subscription", Set.of("quote_id"), Set.of(), billing::changeSubscription)
+                        .with(Conventions.result("change")),
+                read(BILLING, "get_subscription_change", "quote_id", billing::getSubscriptionChange)
+                        .with(Conventions.result("change")),
 
                 write(LICENSING, "issue_license", Set.of("customer_id", "products", "source_id"), Set.of("billing_cycle"),
                         licensing::issueLicense).with(licenses.withDefaults(Map.of("source_id", "${quote.id}"))),
                 write(LICENSING, "revoke_licenses", Set.of("source_id"), Set.of("reason"), licensing::revokeLicenses)
                         .with(licenses),
                 write(LICENSING, "renew_licenses", Set.of("source_id", "invoice_id"), Set.of(), licensing::renewLicenses)
+                        .with(licenses),
+                write(LICENSING, "change_licenses", Set.of("source_id", "change_id"), Set.of(), licensing::changeLicenses)
                         .with(licenses),
                 write(LICENSING, "expire_licenses", Set.of("source_id"), Set.of("reason"), licensing::expireLicenses)
                         .with(licenses),

@@ -43,7 +43,7 @@ class BuiltinWorkflowsTest {
     void builtInsAreSeededOnceAndValid() {
         List<String> before = stored();
         assertTrue(before.containsAll(List.of("lead_to_customer 1.6.0 true", "payment_received 1.4.0 true",
-                "quote_accepted 1.6.0 true")), before.toString());
+                "quote_accepted 1.7.0 true")), before.toString());
 
         builtins.seed(null);
 

@@ -2,9 +2,11 @@ package io.dotmac.billing.subscription.mapping;
 
 import io.dotmac.billing.subscription.CancelLinks;
 import io.dotmac.billing.subscription.Subscription;
+import io.dotmac.billing.subscription.SubscriptionChange;
 import io.dotmac.billing.subscription.SubscriptionInvoice;
 import io.dotmac.billing.subscription.rest.CancelLinkResponse;
 import io.dotmac.billing.subscription.rest.InvoiceResponse;
+import io.dotmac.billing.subscription.rest.SeatChangeResponse;
 import io.dotmac.billing.subscription.rest.SubscriptionChangeRequest;
 import io.dotmac.billing.subscription.rest.SubscriptionResponse;
 import java.util.List;
@@ -31,6 +33,12 @@ public final class SubscriptionMapper {
     }
 
     /** The request's reason, trimmed; null when none is given. */
+    public static SeatChangeResponse toChangeResponse(SubscriptionChange change) {
+        return new SeatChangeResponse(change.id, change.quoteId, change.subscriptionId, change.subscriptionQuoteId,
+                change.stripeSubscriptionId, change.sequence, change.status, change.amount, change.currency, change.proratedAmount,
+                change.creditedAmount, change.chargedAmount, change.stripeInvoiceId, change.createdAt, change.updatedAt);
+    }
+
     public static String reasonOf(SubscriptionChangeRequest request) {
         return request == null || request.reason() == null || request.reason().isBlank() ? null : request.reason().trim();
     }

@@ -1,6 +1,7 @@
 package io.dotmac.licensing.license.mapping;
 
 import io.dotmac.licensing.license.BillingCycle;
+import io.dotmac.licensing.license.ChangedLicenses;
 import io.dotmac.licensing.license.IssueLicenses;
 import io.dotmac.licensing.license.IssuedLicenses;
 import io.dotmac.licensing.license.License;
@@ -8,6 +9,7 @@ import io.dotmac.licensing.license.RenewedLicenses;
 import io.dotmac.licensing.license.SourceLicenses;
 import io.dotmac.licensing.license.Verification;
 import io.dotmac.licensing.license.rest.IssueRequest;
+import io.dotmac.licensing.license.rest.LicenseChange;
 import io.dotmac.licensing.license.rest.LicenseRenewal;
 import io.dotmac.licensing.license.rest.LicenseSet;
 import io.dotmac.licensing.license.rest.LicenseView;
@@ -38,6 +40,11 @@ public final class LicenseMapper {
     public static LicenseRenewal toRenewal(RenewedLicenses renewed) {
         return new LicenseRenewal(renewed.sourceId(), renewed.invoiceId(), renewed.periodEnd(), renewed.renewed(),
                 toViews(renewed.licenses()));
+    }
+
+    public static LicenseChange toChange(ChangedLicenses changed) {
+        return new LicenseChange(changed.sourceId(), changed.changeId(), changed.sequence(), changed.changed(),
+                toViews(changed.licenses()));
     }
 
     public static RevokedSource toRevoked(SourceLicenses revoked) {

@@ -8,6 +8,7 @@ import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.licensing.license.License;
 import io.dotmac.licensing.license.LicenseService;
+import io.dotmac.licensing.license.SeatChangeService;
 import io.dotmac.licensing.license.SourceLicenses;
 import io.dotmac.licensing.license.mapping.LicenseMapper;
 import io.dotmac.licensing.signing.LicenseKeyVerifier;
@@ -33,8 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Licenses: issue, read, suspend, reinstate, revoke one or a quote's, expire a quote's (Bearer token); verify a key and
- * get the public key (public).
+ * Licenses: issue, read, suspend, reinstate, revoke one or a quote's, renew, change the seats of or expire a quote's
+ * (Bearer token); verify a key and get the public key (public).
  */
 @Path(LicenseResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,12 +45,15 @@ public class LicenseResource {
     static final String PATH = "/api/v1/licenses";
 
     private final LicenseService licenses;
+    private final SeatChangeService seatChanges;
     private final SigningKeys keys;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
 
-    LicenseResource(LicenseService licenses, SigningKeys keys, IdempotencyService idempotency, CurrentTenant tenant) {
+    LicenseResource(LicenseService licenses, SeatChangeService seatChanges, SigningKeys keys, IdempotencyService idempotency,
+                    CurrentTenant tenant) {
         this.licenses = licenses;
+        this.seatChanges = seatChanges;
         this.keys = keys;
         this.idempotency = idempotency;
         this.tenant = tenant;
@@ -162,6 +166,29 @@ public class LicenseResource {
         // billing-service is asked first, outside the Idempotency-Key's transaction, as for issue.
         return licenses.paidFor(sourceId, body.invoiceId().toString()).chain(invoice -> idempotency.run(
                 () -> licenses.renew(tenantId, sourceId, invoice).map(renewed -> Response.ok(LicenseMapper.toRenewal(renewed)).build())));
+    }
+
+    @POST
+    @Path("/change")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Give the licenses bought with a quote (source_id) the products and seats of a paid seat change of its "
+            + "subscription (change_id, a quote of kind change), in one transaction: a license whose seats differ gets them under "
+            + "a new key with the same expiry, and its earlier keys stop verifying at once; a product new to the quote gets a "
+            + "license with the others' expiry and holds; one no longer bought is revoked; revoked and expired licenses stay as "
+            + "they are. crm-service must have the change quote accepted and changing source_id's subscription, and "
+            + "billing-service must have made it to that subscription (422 otherwise), and applied, its proration paid (409 "
+            + "otherwise); 409 if the quote has no licenses here, or none active or suspended; 503 (retryable) if crm-service "
+            + "or billing-service cannot be asked. Changes apply in billing's order (sequence): one not newer than the latest "
+            + "applied, or the same again, changes nothing (200 with changed false)")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> change(@Valid @NotNull ChangeRequest body) {
+        String tenantId = tenant.id();
+        String sourceId = body.sourceId().trim();
+        // crm-service and billing-service are asked first, outside the Idempotency-Key's transaction, as for issue.
+        return seatChanges.paid(sourceId, body.changeId().toString()).chain(change -> idempotency.run(
+                () -> seatChanges.apply(tenantId, change).map(changed -> Response.ok(LicenseMapper.toChange(changed)).build())));
     }
 
     @POST

@@ -1,0 +1,168 @@
+package io.dotmac.billing.subscription;
+
+import io.dotmac.billing.payment.Money;
+import io.dotmac.billing.stripe.StripeGateway;
+import io.dotmac.billing.stripe.StripeSeatChange;
+import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unprocessable;
+import io.dotmac.common.quote.CrmQuotes;
+import io.dotmac.common.quote.Quote;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The seats of a subscription changed by an accepted quote of kind change: its total becomes the
+ * subscription's price per period through Stripe, prorated for the rest of the period and applied
+ * only once that is paid ({@link StripeGateway#changeSeats}). What is charged comes from the quote
+ * as crm-service has it, never from the caller.
+ *
+ * <p>A change is claimed first, in a transaction of its own with the subscription's row locked: it
+ * takes the subscription's next sequence number and is pending while Stripe is asked (no lock held
+ * then, so that Stripe's webhooks are not kept waiting). While one change of a subscription is
+ * pending, another is refused (409): Stripe must apply them in the order billing numbered them. A
+ * change found pending again (a lost answer, a crash) asks Stripe again with the same
+ * Idempotency-Key, which answers as the first time.
+ */
+@ApplicationScoped
+public class SeatChanges {
+
+    private static final Logger LOG = Logger.getLogger(SeatChanges.class);
+    /** The statuses in which Stripe takes a seat change: a subscription past due pays its open invoice first. */
+    private static final Set<String> CHANGEABLE = Set.of("active", "trialing");
+
+    private final CrmQuotes crm;
+    private final SubscriptionRepository subscriptions;
+    private final SubscriptionChangeRepository changes;
+    private final SubscriptionInvoiceRepository invoices;
+    private final StripeGateway stripe;
+
+    SeatChanges(CrmQuotes crm, SubscriptionRepository subscriptions, SubscriptionChangeRepository changes,
+                SubscriptionInvoiceRepository invoices, StripeGateway stripe) {
+        this.crm = crm;
+        this.subscriptions = subscriptions;
+        this.changes = changes;
+        this.invoices = invoices;
+        this.stripe = stripe;
+    }
+
+    /**
+     * Makes the change quote's seat change, once: the change as recorded. 422 unless the quote is a
+     * change of a subscription of this tenant's, in its currency (Stripe's word); 409 unless the quote is accepted,
+     * while the subscription has ended or is past due, or while another change of it is being made;
+     * 503 if crm-service or Stripe cannot be asked (retryable: nothing is made twice).
+     */
+    public Uni<SubscriptionChange> change(String tenantId, String quoteId) {
+        return crm.quote(quoteId).chain(quote -> {
+            String name = quote.name(quoteId);
+            if (!quote.change()) {
+                throw new Unprocessable("Quote " + name + " is no seat change (kind " + quote.kind() + "); it is paid with "
+                        + "POST /api/v1/billing/payments");
+            }
+            if (!Quote.ACCEPTED.equals(quote.status())) {
+                throw new Conflict("Quote " + name + " is " + quote.status() + ", not accepted: only an accepted seat change is made");
+            }
+            BigDecimal amount = Money.amount(quote.totalAmount());
+            String currency = Money.currency(quote.currency());
+            return claim(tenantId, quote.id(), quote.changesQuoteId(), amount, currency).chain(claimed -> {
+                if (!SubscriptionChange.PENDING.equals(claimed.status)) {
+                    return Uni.createFrom().item(claimed);
+                }
+                UUID id = claimed.id;
+                return stripe.changeSeats(claimed.stripeSubscriptionId, Money.minorUnits(amount), currency, "seat_change:" + id)
+                        // Refused for good, Stripe made no change: nor does billing, so that a later one is not kept waiting on it.
+                        .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
+                        .chain(answer -> record(id, answer));
+            });
+        });
+    }
+
+    @WithTransaction
+    Uni<SubscriptionChange> claim(String tenantId, String quoteId, String subscribedQuoteId, BigDecimal amount, String currency) {
+        return subscriptions.lockOfQuote(tenantId, subscribedQuoteId).chain(subscription -> {
+            if (subscription == null) {
+                throw new Unprocessable("Quote " + subscribedQuoteId + ", whose seats quote " + quoteId
+                        + " changes, has no subscription in this tenant");
+            }
+            return changes.findOf(tenantId, quoteId).chain(found -> {
+                if (found != null) {
+                    return Uni.createFrom().item(found);
+                }
+                if (subscription.ended() || !CHANGEABLE.contains(subscription.status)) {
+                    throw new Conflict("Subscription " + subscription.id + " is " + subscription.status
+                            + (subscription.ended() ? ": its seats cannot change" : ": its open invoice is paid before its seats change"));
+                }
+                return changes.pendingOf(subscription.id).chain(pending -> {
+                    if (pending != null) {
+                        throw new Conflict("Seat change " + pending.quoteId + " of subscription " + subscription.id
+                                + " is being made; retry once it is done");
+                    }
+                    return changes.nextSequence(subscription.id).chain(sequence -> {
+                        OffsetDateTime now = now();
+                        SubscriptionChange change = new SubscriptionChange();
+                        change.id = UUID.randomUUID();
+                        change.tenantId = tenantId;
+                        change.quoteId = quoteId;
+                        change.subscriptionId = subscription.id;
+                        change.subscriptionQuoteId = subscription.quoteId;
+                        change.stripeSubscriptionId = subscription.stripeSubscriptionId;
+                        change.sequence = sequence;
+                        change.status = SubscriptionChange.PENDING;
+                        change.amount = amount;
+                        change.currency = currency;
+                        change.createdAt = now;
+                        change.updatedAt = now;
+                        return changes.persist(change);
+                    });
+                });
+            });
+        });
+    }
+
+    @WithTransaction
+    Uni<Void> release(UUID id) {
+        return changes.delete("id = ?1 and status = ?2", id, SubscriptionChange.PENDING).replaceWithVoid();
+    }
+
+    @WithTransaction
+    Uni<SubscriptionChange> record(UUID id, StripeSeatChange answer) {
+        return changes.lock(id).chain(change -> {
+            if (!SubscriptionChange.PENDING.equals(change.status)) {
+                return Uni.createFrom().item(change);
+            }
+            // Held on an invoice whose payment was recorded meanwhile (its webhook came first): Stripe has applied it.
+            Uni<Boolean> paidMeanwhile = answer.applied() || answer.invoiceId() == null ? Uni.createFrom().item(false)
+                    : invoices.lockByStripeId(answer.invoiceId()).map(invoice -> invoice != null && invoice.paid());
+            return paidMeanwhile.map(paid -> {
+                change.status = answer.applied() || paid ? SubscriptionChange.APPLIED : SubscriptionChange.AWAITING_PAYMENT;
+                change.stripeInvoiceId = answer.invoiceId();
+                change.proratedAmount = answer.prorated();
+                change.creditedAmount = answer.credited();
+                change.chargedAmount = answer.charged();
+                change.updatedAt = now();
+                LOG.infof("seat change %s (quote %s) of subscription %s: %s, %s %s a period, prorated %s (invoice %s)", change.id,
+                        change.quoteId, change.subscriptionId, change.status, change.amount, change.currency, change.proratedAmount,
+                        change.stripeInvoiceId);
+                return change;
+            });
+        });
+    }
+
+    @WithSession
+    public Uni<SubscriptionChange> get(String tenantId, String quoteId) {
+        return changes.findOf(tenantId, quoteId).onItem().ifNull()
+                .failWith(() -> new NotFound("No seat change for quote " + quoteId));
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,44 @@
+package io.dotmac.billing.subscription;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** Seat changes, within one tenant, except for the webhook's settling of one by its invoice. */
+@ApplicationScoped
+@WithSession
+public class SubscriptionChangeRepository implements PanacheRepositoryBase<SubscriptionChange, UUID> {
+
+    public Uni<SubscriptionChange> findOf(String tenantId, String quoteId) {
+        return find("tenantId = ?1 and lower(quoteId) = lower(?2)", tenantId, quoteId).firstResult();
+    }
+
+    public Uni<SubscriptionChange> lock(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** The change of the subscription being made now, if any. */
+    public Uni<SubscriptionChange> pendingOf(UUID subscriptionId) {
+        return find("subscriptionId = ?1 and status = ?2", subscriptionId, SubscriptionChange.PENDING).firstResult();
+    }
+
+    /** The sequence number the subscription's next change takes (its row locked by the caller). */
+    public Uni<Integer> nextSequence(UUID subscriptionId) {
+        return getSession().chain(session -> session.createQuery(
+                        "select coalesce(max(c.sequence), 0) + 1 from SubscriptionChange c where c.subscriptionId = ?1", Integer.class)
+                .setParameter(1, subscriptionId).getSingleResult());
+    }
+
+    /**
+     * Settles the change that waits on this invoice: applied when it was paid (Stripe applies a
+     * pending update then), expired when voided (the pending update expired). The count settled.
+     */
+    public Uni<Integer> settle(String stripeInvoiceId, String status, OffsetDateTime now) {
+        return update("status = ?1, updatedAt = ?2 where stripeInvoiceId = ?3 and status = ?4", status, now, stripeInvoiceId,
+                SubscriptionChange.AWAITING_PAYMENT);
+    }
+}
