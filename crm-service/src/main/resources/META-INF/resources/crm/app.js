@@ -21,8 +21,8 @@
  */
 
 import {
-  $, api, ApiError, confirmAction, fact, h, hashFor, hideError, navigate, newView, notify, Quiet, roleHint, showError, SignedOut,
-  start, statusBadge, timeEl,
+  $, api, ApiError, confirmAction, fact, h, hashFor, hideError, navigate, newKey, newView, notify, Quiet, roleHint, showError,
+  SignedOut, start, statusBadge, timeEl,
 } from '../_pages/common.js';
 
 const LEAD_STATUSES = ['new', 'qualified', 'disqualified', 'converted'];
@@ -110,16 +110,6 @@ function consoleHref(consoleUrl, quoteId) {
 
 /** Thrown when an action is asked for again while it is in flight: nothing to do or to show. */
 class Busy extends Quiet {
-}
-
-/** A random UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
-function newKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 // The key of each action whose last attempt got no answer (or a 5xx): its retry sends the same key,

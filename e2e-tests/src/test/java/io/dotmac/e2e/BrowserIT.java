@@ -177,6 +177,29 @@ class BrowserIT {
         assertTrue(statuses.stream().allMatch(s -> s.endsWith("=completed")), "every step completed: " + statuses);
         assertFalse(visible("execution-retry").isEnabled(), "a completed execution cannot be retried");
         assertFalse(visible("execution-cancel").isEnabled(), "a completed execution cannot be cancelled");
+
+        // The customer's subscription beside their journeys (billing's, read with the operator's token): the
+        // quote's first invoice paid. Billing may record it a moment after the journey: the page is read again.
+        browser.get(console);
+        until(EXECUTION_WAIT, d -> {
+            if (d.findElements(testId("subscription-panel")).isEmpty()) {
+                d.navigate().refresh();
+                return null;
+            }
+            return true;
+        });
+        status("subscription-status", "active");
+        List<WebElement> invoices = browser.findElements(testId("invoice-row"));
+        assertEquals(1, invoices.size(), "the subscription's first invoice");
+        assertEquals("paid", invoices.get(0).getAttribute("data-status"));
+        shot("console-subscription");
+        // The operator cancels it at its period's end there; it runs until then.
+        click("subscription-cancel");
+        confirm();
+        visible("subscription-ending");
+        visible("subscription-resume");
+        status("subscription-status", "active");
+        shot("console-subscription-ending");
     }
 
     @Test

@@ -132,6 +132,16 @@ export function roleHint(role) {
   return hasRole(role) ? null : `Needs the ${role} role; your token has ${(roles() || []).join(', ') || 'none'}`;
 }
 
+/** A random UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /* ------------------------------------------------------------------ API */
 
 export class ApiError extends Error {

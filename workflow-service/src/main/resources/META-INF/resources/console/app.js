@@ -11,7 +11,7 @@
  * page only as text (text nodes, textContent, setAttribute), never parsed as HTML.
  *
  * Routes (location.hash):
- *   #/executions[?status=&workflow_name=&key=&trigger_type=&from=&to=&limit=&cursor=]
+ *   #/executions[?status=&workflow_name=&key=&trigger_type=&from=&to=&limit=&cursor=] (with key=<quote id>: its subscription too)
  *   #/executions/<id>
  *   #/workflows[?all_versions=true]
  *   #/workflows/<name>[?version=]
@@ -23,6 +23,7 @@ import {
 } from '../_pages/common.js';
 import { isOverdue, took } from './execution/state.js';
 import { executionView } from './execution/view.js';
+import { subscriptionPanel } from './subscription.js';
 import { agoEl, executionHref, jsonBlock, keyChips, workflowHref } from './widgets.js';
 
 const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
@@ -146,12 +147,16 @@ function executionsView(main, query) {
     onclick: () => go({}),
   }, 'Newest');
 
+  // A quote's key: its subscription, if it started one, above its journeys.
+  const subscription = h('div', { id: 'subscription-holder' });
+
   main.append(
     h('div', { class: 'page-head' },
       h('div', null, h('h1', null, 'Executions'), h('div', { class: 'muted' }, 'Newest first, in your tenant. Failed rows are red; waiting ones say for how long.')),
       h('div', { class: 'spacer' }),
       h('button', { type: 'button', class: 'btn', id: 'executions-refresh', testid: 'executions-refresh', onclick: () => load() }, 'Refresh')),
     h('div', { class: 'panel' }, form),
+    subscription,
     h('div', { class: 'panel' },
       h('div', { class: 'panel-head' }, count, h('span', { class: 'spacer' })),
       body,
@@ -191,6 +196,7 @@ function executionsView(main, query) {
   }
 
   load();
+  if (filter.key) subscriptionPanel(subscription, filter.key, view);
   // The names for the workflow filter: every version the tenant sees, once per name.
   api('GET', '', { params: { all_versions: 'true' } }).then((versions) => {
     if (!view.alive) return;
