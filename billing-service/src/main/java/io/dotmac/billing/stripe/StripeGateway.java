@@ -417,7 +417,14 @@ public class StripeGateway {
                     throw new Unprocessable("Stripe bills subscription " + subscriptionId + " in " + price.getCurrency()
                             + ", not " + currency);
                 }
-                var interval = "year".equals(price.getRecurring().getInterval())
+                Price.Recurring recurring = price.getRecurring();
+                if (recurring == null || !Long.valueOf(1).equals(recurring.getIntervalCount())
+                        || !Set.of("month", "year").contains(recurring.getInterval())) {
+                    throw new Unprocessable("Stripe bills subscription " + subscriptionId + " every "
+                            + (recurring == null ? "once" : recurring.getIntervalCount() + " " + recurring.getInterval())
+                            + "; billing changes the seats of monthly and annual ones only");
+                }
+                var interval = "year".equals(recurring.getInterval())
                         ? SubscriptionUpdateParams.Item.PriceData.Recurring.Interval.YEAR
                         : SubscriptionUpdateParams.Item.PriceData.Recurring.Interval.MONTH;
                 SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
@@ -430,13 +437,9 @@ public class StripeGateway {
                         .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE)
                         .setPaymentBehavior(SubscriptionUpdateParams.PaymentBehavior.PENDING_IF_INCOMPLETE)
                         .build();
-                long sent = Instant.now().getEpochSecond();
                 Subscription answer = client.v1().subscriptions().update(subscriptionId, params,
                         RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
-                Invoice latest = answer.getLatestInvoice() == null ? null : client.v1().invoices().retrieve(answer.getLatestInvoice());
-                // Nothing to prorate makes no invoice: the latest is then the period's own.
-                Invoice invoice = latest != null && "subscription_update".equals(latest.getBillingReason()) ? latest : null;
-                StripeSeatChange change = StripeSeatChange.of(answer, invoice, sent);
+                StripeSeatChange change = StripeSeatChange.of(answer, prorationOf(answer));
                 LOG.infof("Stripe subscription %s re-priced to %d %s a period: %s, prorated %s (invoice %s %s)", subscriptionId,
                         amountMinor, currency, change.applied() ? "applied" : "pending its invoice's payment", change.prorated(),
                         change.invoiceId(), change.invoiceStatus());
@@ -445,6 +448,26 @@ public class StripeGateway {
                 throw translate("subscription " + subscriptionId, e, SEATS_UNCHANGED);
             }
         }), false);
+    }
+
+    /**
+     * The invoice of the change Stripe answered with, or null when there was nothing to prorate (the
+     * latest is then the period's own). Asked after the change was made: failing, it is a 503, so
+     * that the change is asked for again (the same answer, by its Idempotency-Key), never forgotten.
+     */
+    private Invoice prorationOf(Subscription answer) {
+        if (answer.getLatestInvoice() == null) {
+            return null;
+        }
+        try {
+            Invoice latest = client.v1().invoices().retrieve(answer.getLatestInvoice());
+            return "subscription_update".equals(latest.getBillingReason()) ? latest : null;
+        } catch (StripeException e) {
+            LOG.warnf("Stripe's invoice %s of subscription %s could not be read: %s", answer.getLatestInvoice(), answer.getId(),
+                    e.getMessage());
+            throw new Unavailable("Stripe made the seat change of subscription " + answer.getId() + " but its invoice "
+                    + answer.getLatestInvoice() + " could not be read; ask again: Stripe answers the same");
+        }
     }
 
     /** A change of a subscription at Stripe, given the subscription as Stripe has it now: the subscription after it. */

@@ -20,21 +20,20 @@ import java.util.List;
  * @param credited the unused time at the old price, as a positive amount
  * @param charged the remaining time at the new price
  */
-public record StripeSeatChange(boolean applied, StripeSubscription subscription, String invoiceId, String invoiceStatus,
-                               BigDecimal prorated, BigDecimal credited, BigDecimal charged) {
+public record StripeSeatChange(boolean applied, String invoiceId, String invoiceStatus, BigDecimal prorated, BigDecimal credited,
+                               BigDecimal charged) {
 
-    public static StripeSeatChange of(Subscription answer, Invoice invoice, long asOf) {
+    public static StripeSeatChange of(Subscription answer, Invoice invoice) {
         boolean applied = answer.getPendingUpdate() == null;
-        StripeSubscription subscription = StripeSubscription.of(answer, asOf);
         if (invoice == null) {
             BigDecimal none = StripeInvoice.major(0L);
-            return new StripeSeatChange(applied, subscription, null, null, none, none, none);
+            return new StripeSeatChange(applied, null, null, none, none, none);
         }
         List<InvoiceLineItem> prorations = invoice.getLines() == null || invoice.getLines().getData() == null ? List.of()
                 : invoice.getLines().getData().stream().filter(StripeSeatChange::proration).toList();
         long credited = prorations.stream().mapToLong(line -> amount(line)).filter(cents -> cents < 0).sum();
         long charged = prorations.stream().mapToLong(line -> amount(line)).filter(cents -> cents > 0).sum();
-        return new StripeSeatChange(applied, subscription, invoice.getId(), invoice.getStatus(), StripeInvoice.major(invoice.getTotal()),
+        return new StripeSeatChange(applied, invoice.getId(), invoice.getStatus(), StripeInvoice.major(invoice.getTotal()),
                 StripeInvoice.major(-credited), StripeInvoice.major(charged));
     }
 

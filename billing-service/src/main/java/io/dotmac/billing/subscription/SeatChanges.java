@@ -5,6 +5,7 @@ import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.billing.stripe.StripeSeatChange;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unavailable;
 import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
@@ -57,8 +58,9 @@ public class SeatChanges {
     /**
      * Makes the change quote's seat change, once: the change as recorded. 422 unless the quote is a
      * change of a subscription of this tenant's, in its currency (Stripe's word); 409 unless the quote is accepted,
-     * while the subscription has ended or is past due, or while another change of it is being made;
-     * 503 if crm-service or Stripe cannot be asked (retryable: nothing is made twice).
+     * while the subscription has ended or is past due, or while another change of it awaits its
+     * payment; 503 if crm-service or Stripe cannot be asked, or while another change of it is being
+     * made at Stripe (retryable: nothing is made twice).
      */
     public Uni<SubscriptionChange> change(String tenantId, String quoteId) {
         return crm.quote(quoteId).chain(quote -> {
@@ -80,7 +82,7 @@ public class SeatChanges {
                 return stripe.changeSeats(claimed.stripeSubscriptionId, Money.minorUnits(amount), currency, "seat_change:" + id)
                         // Refused for good, Stripe made no change: nor does billing, so that a later one is not kept waiting on it.
                         .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
-                        .chain(answer -> record(id, answer));
+                        .chain(answer -> record(id, claimed.stripeSubscriptionId, answer));
             });
         });
     }
@@ -100,10 +102,17 @@ public class SeatChanges {
                     throw new Conflict("Subscription " + subscription.id + " is " + subscription.status
                             + (subscription.ended() ? ": its seats cannot change" : ": its open invoice is paid before its seats change"));
                 }
-                return changes.pendingOf(subscription.id).chain(pending -> {
-                    if (pending != null) {
-                        throw new Conflict("Seat change " + pending.quoteId + " of subscription " + subscription.id
-                                + " is being made; retry once it is done");
+                return changes.unsettledOf(subscription.id).chain(unsettled -> {
+                    if (unsettled != null && SubscriptionChange.PENDING.equals(unsettled.status)) {
+                        // A moment's wait: the engine retries a 503.
+                        throw new Unavailable("Seat change " + unsettled.quoteId + " of subscription " + subscription.id
+                                + " is being made at Stripe; retry in a few seconds");
+                    }
+                    if (unsettled != null) {
+                        // Stripe holds one pending update at a time: this one would replace it, unseen by its journey.
+                        throw new Conflict("Seat change " + unsettled.quoteId + " of subscription " + subscription.id
+                                + " awaits the payment of invoice " + unsettled.stripeInvoiceId + "; this one is made once that is "
+                                + "paid or expires");
                     }
                     return changes.nextSequence(subscription.id).chain(sequence -> {
                         OffsetDateTime now = now();
@@ -133,16 +142,22 @@ public class SeatChanges {
     }
 
     @WithTransaction
-    Uni<SubscriptionChange> record(UUID id, StripeSeatChange answer) {
-        return changes.lock(id).chain(change -> {
+    Uni<SubscriptionChange> record(UUID id, String stripeSubscriptionId, StripeSeatChange answer) {
+        // The subscription first, as its webhooks lock it: an invoice's report is then either seen here or settles this after.
+        return subscriptions.lockByStripeId(stripeSubscriptionId).chain(() -> changes.lock(id)).chain(change -> {
+            if (change == null) {
+                throw new Conflict("Seat change " + id + " was released while Stripe answered; ask again");
+            }
             if (!SubscriptionChange.PENDING.equals(change.status)) {
                 return Uni.createFrom().item(change);
             }
-            // Held on an invoice whose payment was recorded meanwhile (its webhook came first): Stripe has applied it.
-            Uni<Boolean> paidMeanwhile = answer.applied() || answer.invoiceId() == null ? Uni.createFrom().item(false)
-                    : invoices.lockByStripeId(answer.invoiceId()).map(invoice -> invoice != null && invoice.paid());
-            return paidMeanwhile.map(paid -> {
-                change.status = answer.applied() || paid ? SubscriptionChange.APPLIED : SubscriptionChange.AWAITING_PAYMENT;
+            // Held on an invoice whose report came first: paid, Stripe has applied it; voided, it has dropped it.
+            Uni<SubscriptionInvoice> reported = answer.applied() || answer.invoiceId() == null ? Uni.createFrom().nullItem()
+                    : invoices.lockByStripeId(answer.invoiceId());
+            return reported.map(invoice -> {
+                change.status = answer.applied() || invoice != null && invoice.paid() ? SubscriptionChange.APPLIED
+                        : invoice != null && SubscriptionInvoice.VOID.equals(invoice.status) ? SubscriptionChange.EXPIRED
+                        : SubscriptionChange.AWAITING_PAYMENT;
                 change.stripeInvoiceId = answer.invoiceId();
                 change.proratedAmount = answer.prorated();
                 change.creditedAmount = answer.credited();

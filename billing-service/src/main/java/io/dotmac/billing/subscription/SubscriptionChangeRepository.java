@@ -21,9 +21,10 @@ public class SubscriptionChangeRepository implements PanacheRepositoryBase<Subsc
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** The change of the subscription being made now, if any. */
-    public Uni<SubscriptionChange> pendingOf(UUID subscriptionId) {
-        return find("subscriptionId = ?1 and status = ?2", subscriptionId, SubscriptionChange.PENDING).firstResult();
+    /** The change of the subscription being made at Stripe or awaiting its payment, if any. */
+    public Uni<SubscriptionChange> unsettledOf(UUID subscriptionId) {
+        return find("subscriptionId = ?1 and status in (?2, ?3) order by sequence", subscriptionId, SubscriptionChange.PENDING,
+                SubscriptionChange.AWAITING_PAYMENT).firstResult();
     }
 
     /** The sequence number the subscription's next change takes (its row locked by the caller). */

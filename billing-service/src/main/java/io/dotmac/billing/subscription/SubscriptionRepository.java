@@ -41,9 +41,13 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
         return find("stripeSubscriptionId", stripeSubscriptionId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
-    /** The tenant's subscription that the quote started, locked until the transaction ends. */
+    /**
+     * The tenant's subscription that the quote started, locked until the transaction ends: the
+     * newest that has not ended (a refund's ended one may sit beside it), else the newest.
+     */
     public Uni<Subscription> lockOfQuote(String tenantId, String quoteId) {
-        return find("tenantId = ?1 and quoteId = ?2", tenantId, quoteId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        return find("tenantId = ?1 and quoteId = ?2 order by case when status in ('canceled', 'incomplete_expired') then 1 else 0 end, "
+                + "createdAt desc, id", tenantId, quoteId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     public Uni<Subscription> findForTenant(String tenantId, UUID id) {

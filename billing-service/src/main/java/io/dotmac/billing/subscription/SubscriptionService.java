@@ -165,7 +165,8 @@ public class SubscriptionService {
                 LOG.infof("invoice %s of subscription %s: a payment attempt failed (attempt %d)", invoice.stripeInvoiceId,
                         subscription.stripeSubscriptionId, invoice.attemptCount);
                 return outbox.persist(SubscriptionEvents.invoicePaymentFailed(subscription, invoice)).invoke(() -> {
-                    if (!failedBefore) {
+                    // A seat change's declined proration leaves the subscription as it was: not past due.
+                    if (!failedBefore && RENEWAL.equals(invoice.billingReason)) {
                         funnel.reached(Stage.PAST_DUE);
                     }
                 });

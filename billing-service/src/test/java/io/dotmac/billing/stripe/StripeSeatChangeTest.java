@@ -65,7 +65,7 @@ class StripeSeatChangeTest {
 
     @Test
     void moreSeatsAreTheChargeForTheRestOfThePeriodLessTheCreditForItsUnusedPart() {
-        StripeSeatChange change = StripeSeatChange.of(subscription(9800, "null"), proration("paid", -3319, 6639), MAR_10);
+        StripeSeatChange change = StripeSeatChange.of(subscription(9800, "null"), proration("paid", -3319, 6639));
 
         assertTrue(change.applied());
         assertEquals("in_change", change.invoiceId());
@@ -74,14 +74,12 @@ class StripeSeatChangeTest {
         assertEquals(new BigDecimal("66.39"), change.charged());
         assertEquals(new BigDecimal("33.20"), change.prorated());
         assertEquals(change.charged().subtract(change.credited()), change.prorated());
-        assertEquals("sub_abc", change.subscription().id());
-        assertEquals(MAR_31, change.subscription().periodEnd().toEpochSecond());
     }
 
     @Test
     void fewerSeatsAreACreditTheInvoiceTotalsNegative() {
         // Back from 98.00 to 49.00: the unused part at 98.00 credited, the rest at 49.00 charged; nothing is due now.
-        StripeSeatChange change = StripeSeatChange.of(subscription(4900, "null"), proration("paid", -6639, 3319), MAR_10);
+        StripeSeatChange change = StripeSeatChange.of(subscription(4900, "null"), proration("paid", -6639, 3319));
 
         assertTrue(change.applied());
         assertEquals(new BigDecimal("-33.20"), change.prorated());
@@ -95,7 +93,7 @@ class StripeSeatChangeTest {
                 {"expires_at": %d, "subscription_items": [{"id": "si_abc", "object": "subscription_item", "quantity": 1,
                   "price": {"id": "price_y", "object": "price", "currency": "usd", "product": "prod_abc", "unit_amount": 9800}}]}"""
                 .formatted(MAR_10 + 23 * 3600);
-        StripeSeatChange change = StripeSeatChange.of(subscription(4900, pending), proration("open", -3319, 6639), MAR_10);
+        StripeSeatChange change = StripeSeatChange.of(subscription(4900, pending), proration("open", -3319, 6639));
 
         assertFalse(change.applied());
         assertEquals("open", change.invoiceStatus());
@@ -104,7 +102,7 @@ class StripeSeatChangeTest {
 
     @Test
     void nothingToProrateIsNoInvoice() {
-        StripeSeatChange change = StripeSeatChange.of(subscription(4900, "null"), null, MAR_10);
+        StripeSeatChange change = StripeSeatChange.of(subscription(4900, "null"), null);
 
         assertTrue(change.applied());
         assertNull(change.invoiceId());

@@ -137,6 +137,9 @@ class SeatChangeTest {
         JsonPath atStripe = atStripe("/v1/subscriptions/" + subscription.stripeId());
         assertEquals(4900, atStripe.getInt("items.data[0].price.unit_amount"));
         assertTrue(atStripe.get("pending_update") != null, atStripe.prettify());
+        // Stripe holds one pending update: another change waits until this one is paid or expires.
+        change(ENGINE, acceptedChange(subscription, "98.00")).statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("awaits the payment of invoice " + invoice));
 
         // The customer pays on the invoice's page: Stripe applies the change, its webhook tells billing.
         given().redirects().follow(false).contentType("application/x-www-form-urlencoded").when()

@@ -157,7 +157,8 @@ public class License extends PanacheEntityBase {
      * had is returned, to stop verifying now: it grants seats the license no longer has.
      */
     SupersededKey reseat(int newSeats, String newKeyId, String newKey, Instant now) {
-        SupersededKey old = SupersededKey.reseated(this, now);
+        // Fewer seats: the old key grants seats no longer paid for. More: it grants fewer, and is rolled out like a renewal's.
+        SupersededKey old = newSeats < seats ? SupersededKey.reseated(this, now) : SupersededKey.renewed(this, now);
         seats = newSeats;
         keyId = newKeyId;
         licenseKey = newKey;

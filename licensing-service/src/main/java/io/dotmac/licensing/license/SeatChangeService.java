@@ -123,7 +123,8 @@ public class SeatChangeService {
      * answered as they are, so the same change twice, or an older one after a newer, changes nothing.
      * Only active and suspended licenses change; revoked and expired ones stay as they are. Of those:
      * a license whose seats differ from the change's gets them, under a new key signed with its
-     * expiry, and every earlier key of it stops verifying (they grant the seats it had); a license of
+     * expiry; of fewer seats, every earlier key of it stops verifying (they grant seats no longer paid
+     * for), of more, they stay valid until their own expiry, as a renewal's do; a license of
      * a product the change no longer buys is revoked; a product with no license in the set, or only
      * one a seat change removed, gets a new license with the set's customer, cycle, expiry and holds
      * (a suspended set gains no active license). 409 if the source has no licenses in this tenant, or
@@ -170,6 +171,8 @@ public class SeatChangeService {
         Instant expiresAt = live.stream().map(license -> license.expiresAt).max(Comparator.naturalOrder()).orElseThrow();
 
         List<SupersededKey> replaced = new ArrayList<>();
+        // Licenses of fewer seats: every earlier key of theirs stops (each grants more than is paid for).
+        List<UUID> fewer = new ArrayList<>();
         int removed = 0;
         for (License license : live) {
             Integer seats = change.seats().get(license.productCode);
@@ -177,6 +180,9 @@ public class SeatChangeService {
                 license.remove(change.changeId(), now);
                 removed++;
             } else if (seats != license.seats) {
+                if (seats < license.seats) {
+                    fewer.add(license.id);
+                }
                 replaced.add(license.reseat(seats, keys.keyId(), key(license, seats, now), now));
             }
         }
@@ -207,10 +213,9 @@ public class SeatChangeService {
         set.addAll(added);
         set.sort(SET_ORDER);
         ChangedLicenses changed = new ChangedLicenses(source, change.changeId(), change.sequence(), true, set);
-        List<UUID> reseated = replaced.stream().map(key -> key.licenseId).toList();
         return licenses.recordChange(tenantId, change.changeId(), source, change.sequence())
-                .chain(() -> reseated.isEmpty() ? Uni.createFrom().voidItem()
-                        : supersededKeys.withdraw(reseated, now).chain(() -> supersededKeys.persist(replaced)))
+                .chain(() -> fewer.isEmpty() ? Uni.createFrom().voidItem() : supersededKeys.withdraw(fewer, now).replaceWithVoid())
+                .chain(() -> replaced.isEmpty() ? Uni.createFrom().voidItem() : supersededKeys.persist(replaced))
                 .chain(() -> added.isEmpty() ? Uni.createFrom().voidItem() : licenses.persistAll(added))
                 .replaceWith(changed);
     }

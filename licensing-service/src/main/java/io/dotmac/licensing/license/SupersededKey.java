@@ -44,14 +44,14 @@ public class SupersededKey extends PanacheEntityBase {
     public Instant validUntil;
 
     /**
-     * The license's key, replaced by a renewal's: valid until its own expiry, so that a platform
-     * holding it is not cut off while the new key is rolled out.
+     * The license's key, replaced by a renewal's or by one of more seats: valid until its own expiry,
+     * so that a platform holding it is not cut off while the new key is rolled out.
      */
     static SupersededKey renewed(License license, Instant now) {
         return of(license, null, now);
     }
 
-    /** The license's key, replaced by a seat change's: it grants seats the license no longer has, so it stops now. */
+    /** The license's key, replaced by one of fewer seats: it grants seats the license no longer has, so it stops now. */
     static SupersededKey reseated(License license, Instant now) {
         return of(license, now, now);
     }

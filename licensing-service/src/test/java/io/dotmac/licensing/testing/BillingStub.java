@@ -65,7 +65,7 @@ public class BillingStub extends StandIn {
     /**
      * billing-service made the seat change of the change quote {@code changeQuoteId} to the subscription
      * the quote {@code subscriptionQuoteId} started, as the {@code sequence}th of its changes, and it is
-     * {@code status} (pending, applied, declined); returns it as served (its SubscriptionChange, snake_case).
+     * {@code status} (pending, awaiting_payment, applied, expired); returns it as billing's SeatChangeResponse serves it.
      */
     public static Map<String, Object> seatChange(String changeQuoteId, String subscriptionQuoteId, int sequence, String status) {
         String id = UUID.randomUUID().toString();
@@ -74,15 +74,17 @@ public class BillingStub extends StandIn {
         change.put("quote_id", changeQuoteId);
         change.put("subscription_id", UUID.randomUUID().toString());
         change.put("subscription_quote_id", subscriptionQuoteId);
+        change.put("stripe_subscription_id", "sub_" + id.replace("-", ""));
         change.put("sequence", sequence);
         change.put("status", status);
         change.put("amount", new BigDecimal("632.30"));
         change.put("currency", "USD");
         change.put("prorated_amount", new BigDecimal("83.27"));
-        change.put("invoice_id", UUID.randomUUID().toString());
+        change.put("credited_amount", new BigDecimal("233.03"));
+        change.put("charged_amount", new BigDecimal("316.30"));
         change.put("stripe_invoice_id", "in_" + id.replace("-", ""));
-        change.put("failure_message", "declined".equals(status) ? "Your card was declined." : null);
         change.put("created_at", "2031-03-02T10:00:00Z");
+        change.put("updated_at", "2031-03-02T10:00:01Z");
         server().stubFor(get(urlEqualTo(seatChangePath(changeQuoteId))).willReturn(okJson(json(change))));
         return change;
     }

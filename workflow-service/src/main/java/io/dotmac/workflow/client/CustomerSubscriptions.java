@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.common.client.Downstream;
 import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
+import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +54,7 @@ public class CustomerSubscriptions {
                 .onFailure().transform(e -> failure((cancel ? "cancelling" : "resuming") + " subscription " + subscriptionId, e));
     }
 
-    // billing's own refusals (none such, ended, an invalid reason) are the caller's, in billing's words.
+    // billing's own refusals (none such, ended, an invalid reason or key) are the caller's, in billing's words.
     private static DomainException failure(String doing, Throwable e) {
         if (e instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
@@ -60,17 +62,23 @@ public class CustomerSubscriptions {
                 return new NotFound("billing-service knows no such subscription (" + doing + ")");
             }
             if (status == 409) {
-                return new Conflict("billing-service refused " + doing + ": " + detail(web));
+                return new Conflict("billing-service refused " + doing + ": " + detail(web, "the subscription has ended"));
+            }
+            if (status == 400) {
+                return new InvalidRequest("billing-service refused " + doing + ": " + detail(web, "the request is invalid"));
+            }
+            if (status == 422) {
+                return new Unprocessable("billing-service refused " + doing + ": " + detail(web, "it cannot be done"));
             }
         }
         return Downstream.failure("billing-service", doing, e);
     }
 
-    private static String detail(WebApplicationException web) {
+    private static String detail(WebApplicationException web, String otherwise) {
         try {
-            return web.getResponse().readEntity(JsonNode.class).path("detail").asText("the subscription has ended");
+            return web.getResponse().readEntity(JsonNode.class).path("detail").asText(otherwise);
         } catch (RuntimeException unreadable) {
-            return "the subscription has ended";
+            return otherwise;
         }
     }
 }

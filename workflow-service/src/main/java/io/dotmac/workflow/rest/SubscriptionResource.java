@@ -7,6 +7,7 @@ import io.dotmac.common.security.Roles;
 import io.dotmac.workflow.client.CustomerSubscriptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
@@ -69,7 +70,7 @@ public class SubscriptionResource {
     @Operation(summary = "Cancel the subscription at its period's end, through billing-service (POST "
             + "/api/v1/billing/subscriptions/{id}/cancel, with the caller's token and Idempotency-Key): billing's answer; "
             + "404 if unknown, 409 if it has ended")
-    public Uni<JsonNode> cancel(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key, Reason body) {
+    public Uni<JsonNode> cancel(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key, @Valid Reason body) {
         return subscriptions.endAtPeriodEnd(subscriptionId(id), true, key, body == null ? null : body.reason());
     }
 
@@ -78,7 +79,7 @@ public class SubscriptionResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Undo a cancellation at the period's end, through billing-service (POST "
             + "/api/v1/billing/subscriptions/{id}/resume): billing's answer; 404 if unknown, 409 if it has ended")
-    public Uni<JsonNode> resume(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key, Reason body) {
+    public Uni<JsonNode> resume(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key, @Valid Reason body) {
         return subscriptions.endAtPeriodEnd(subscriptionId(id), false, key, body == null ? null : body.reason());
     }
 

@@ -82,6 +82,15 @@ class SubscriptionApiTest {
         act(OPERATOR, ended, "resume").statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("has ended (canceled)"));
 
+        String refused = UUID.randomUUID().toString();
+        DownstreamStub.server().stubFor(post(urlEqualTo(BILLING + "/" + refused + "/cancel")).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"status\": 422, \"detail\": \"Idempotency-Key reused with another body\"}")));
+        act(OPERATOR, refused, "cancel").statusCode(422).body("detail", containsString("Idempotency-Key reused"));
+        given().auth().oauth2(OPERATOR).contentType("application/json").body("{\"reason\": \"" + "x".repeat(501) + "\"}")
+                .when().post("/api/v1/workflows/subscriptions/" + id + "/cancel").then().statusCode(400)
+                .contentType("application/problem+json");
+
         String down = UUID.randomUUID().toString();
         DownstreamStub.server().stubFor(post(urlEqualTo(BILLING + "/" + down + "/cancel")).willReturn(aResponse().withStatus(503)));
         act(OPERATOR, down, "cancel").statusCode(503).contentType("application/problem+json");

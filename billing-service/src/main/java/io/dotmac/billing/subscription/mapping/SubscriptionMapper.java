@@ -32,13 +32,13 @@ public final class SubscriptionMapper {
                 invoice.attemptCount, invoice.paidAt);
     }
 
-    /** The request's reason, trimmed; null when none is given. */
     public static SeatChangeResponse toChangeResponse(SubscriptionChange change) {
         return new SeatChangeResponse(change.id, change.quoteId, change.subscriptionId, change.subscriptionQuoteId,
                 change.stripeSubscriptionId, change.sequence, change.status, change.amount, change.currency, change.proratedAmount,
                 change.creditedAmount, change.chargedAmount, change.stripeInvoiceId, change.createdAt, change.updatedAt);
     }
 
+    /** The request's reason, trimmed; null when none is given. */
     public static String reasonOf(SubscriptionChangeRequest request) {
         return request == null || request.reason() == null || request.reason().isBlank() ? null : request.reason().trim();
     }
