@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How billing asks Stripe about payments whose webhook has not come ({@code billing.reconciliation.*}). */
+/**
+ * How billing asks Stripe about payments whose webhook has not come, and seat changes whose answer
+ * was lost ({@code billing.reconciliation.*}).
+ */
 @ConfigMapping(prefix = "billing.reconciliation")
 public interface ReconciliationConfig {
 

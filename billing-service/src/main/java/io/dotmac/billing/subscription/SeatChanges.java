@@ -87,6 +87,38 @@ public class SeatChanges {
         });
     }
 
+    /**
+     * Asks Stripe again for a change left pending since before {@code before}, with its own
+     * Idempotency-Key (Stripe answers as the first time) and its recorded figures (no caller, no
+     * crm): true if it is settled now. Its row is touched first, so that replicas ask about it once
+     * a round, and one that keeps failing waits its turn.
+     */
+    public Uni<Boolean> redrive(UUID id, OffsetDateTime before) {
+        return touchStale(id, before).chain(change -> {
+            if (change == null) {
+                return Uni.createFrom().item(false);
+            }
+            LOG.infof("seat change %s (quote %s) of subscription %s has been pending since %s: asking Stripe again", change.id,
+                    change.quoteId, change.stripeSubscriptionId, before);
+            return stripe.changeSeats(change.stripeSubscriptionId, Money.minorUnits(change.amount), change.currency,
+                            "seat_change:" + change.id)
+                    .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
+                    .chain(answer -> record(id, change.stripeSubscriptionId, answer))
+                    .map(recorded -> !SubscriptionChange.PENDING.equals(recorded.status));
+        });
+    }
+
+    @WithTransaction
+    Uni<SubscriptionChange> touchStale(UUID id, OffsetDateTime before) {
+        return changes.lock(id).map(change -> {
+            if (change == null || !SubscriptionChange.PENDING.equals(change.status) || change.updatedAt.isAfter(before)) {
+                return null; // settled, or asked about by another replica, meanwhile
+            }
+            change.updatedAt = now();
+            return change;
+        });
+    }
+
     @WithTransaction
     Uni<SubscriptionChange> claim(String tenantId, String quoteId, String subscribedQuoteId, BigDecimal amount, String currency) {
         return subscriptions.lockOfQuote(tenantId, subscribedQuoteId).chain(subscription -> {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /** Seat changes, within one tenant, except for the webhook's settling of one by its invoice. */
@@ -25,6 +26,12 @@ public class SubscriptionChangeRepository implements PanacheRepositoryBase<Subsc
     public Uni<SubscriptionChange> unsettledOf(UUID subscriptionId) {
         return find("subscriptionId = ?1 and status in (?2, ?3) order by sequence", subscriptionId, SubscriptionChange.PENDING,
                 SubscriptionChange.AWAITING_PAYMENT).firstResult();
+    }
+
+    /** Changes left pending since before {@code before} (their answer lost, their journey's retries spent), oldest first. */
+    public Uni<List<UUID>> stalePending(OffsetDateTime before, int limit) {
+        return find("status = ?1 and updatedAt < ?2 order by updatedAt", SubscriptionChange.PENDING, before)
+                .range(0, limit - 1).list().map(found -> found.stream().map(change -> change.id).toList());
     }
 
     /** The sequence number the subscription's next change takes (its row locked by the caller). */

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dotmac.billing.reconciliation.SeatChangeReconciler;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.billing.stripe.StripeStub;
 import io.dotmac.billing.testing.CrmStub;
@@ -21,7 +22,10 @@ import io.dotmac.common.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.net.URL;
@@ -49,6 +53,10 @@ class SeatChangeTest {
     URL webhooks;
     @Inject
     StripeGateway stripe;
+    @Inject
+    SeatChangeReconciler reconciler;
+    @Inject
+    Pool pool;
 
     @BeforeEach
     void routeTheStandInsWebhooksHere() {
@@ -146,6 +154,29 @@ class SeatChangeTest {
                 .post(StripeStub.server().baseUrl() + "/invoice/" + invoice + "/pay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> get(READER, CHANGES + "/" + quote).statusCode(200)
                 .body("status", equalTo("applied")));
+    }
+
+    @Test
+    void aChangeWhoseAnswerWasLostIsAskedOfStripeAgainWithItsOwnKeyAndHoldsTheNextMeanwhile() throws Throwable {
+        Subscribed subscription = Subscribers.started(stripe, TENANT, 4900);
+        String quote = acceptedChange(subscription, "98.00");
+        JsonPath made = change(ENGINE, quote).statusCode(200).body("status", equalTo("applied")).extract().jsonPath();
+        // As if billing had stopped before Stripe's answer was recorded: the change still pending, since an hour.
+        pool.preparedQuery("""
+                        UPDATE subscription_changes SET status = 'pending', stripe_invoice_id = NULL, prorated_amount = NULL,
+                               credited_amount = NULL, charged_amount = NULL, updated_at = now() - interval '1 hour'
+                        WHERE quote_id = $1""").execute(Tuple.of(quote)).await().atMost(Duration.ofSeconds(10));
+
+        // The next change of the subscription waits for it: a 503, which the engine retries.
+        change(ENGINE, acceptedChange(subscription, "49.00")).statusCode(503).contentType("application/problem+json")
+                .body("detail", containsString("is being made at Stripe"));
+
+        VertxContextSupport.subscribeAndAwait(() -> reconciler.reconcile(Duration.ofMinutes(10)));
+        // Stripe answered as the first time (its Idempotency-Key): the same invoice and figures, no second change.
+        get(READER, CHANGES + "/" + quote).statusCode(200).body("status", equalTo("applied"))
+                .body("stripe_invoice_id", equalTo(made.getString("stripe_invoice_id")))
+                .body("prorated_amount", equalTo(made.get("prorated_amount")));
+        assertEquals(made.getString("stripe_invoice_id"), atStripe("/v1/subscriptions/" + subscription.stripeId()).getString("latest_invoice"));
     }
 
     @Test
