@@ -7,7 +7,6 @@ import io.dotmac.billing.payment.StripeIds;
 import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.billing.webhook.StripeWebhooks;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,15 +43,6 @@ public class PaymentReconciler {
         this.paymentService = paymentService;
         this.stripe = stripe;
         this.config = config;
-    }
-
-    @Scheduled(every = "${billing.reconciliation.every:60s}", delayed = "${billing.reconciliation.every:60s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        if (!stripe.configured()) {
-            return Uni.createFrom().voidItem();
-        }
-        return reconcile(config.after()).replaceWithVoid();
     }
 
     /** Asks Stripe about the payments pending, without news, for longer than {@code after}; emits how many changed. */

@@ -1,10 +1,8 @@
 package io.dotmac.billing.reconciliation;
 
-import io.dotmac.billing.stripe.StripeGateway;
 import io.dotmac.billing.subscription.SeatChanges;
 import io.dotmac.billing.subscription.SubscriptionChangeRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +16,8 @@ import org.jboss.logging.Logger;
 /**
  * Settles the seat changes left pending: one whose answer from Stripe was lost (billing stopped, or
  * the caller gave up) would otherwise block every later change of its subscription. Each is asked
- * of Stripe again with its own Idempotency-Key ({@link SeatChanges#redrive}), on the payments'
- * schedule and after the same quiet time; a failure leaves it for the next round.
+ * of Stripe again with its own Idempotency-Key ({@link SeatChanges#redrive}) by
+ * {@link ReconciliationSchedule}, after the payments' quiet time; a failure leaves it for the next round.
  */
 @ApplicationScoped
 public class SeatChangeReconciler {
@@ -28,24 +26,12 @@ public class SeatChangeReconciler {
 
     private final SubscriptionChangeRepository changes;
     private final SeatChanges seatChanges;
-    private final StripeGateway stripe;
     private final ReconciliationConfig config;
 
-    SeatChangeReconciler(SubscriptionChangeRepository changes, SeatChanges seatChanges, StripeGateway stripe,
-                         ReconciliationConfig config) {
+    SeatChangeReconciler(SubscriptionChangeRepository changes, SeatChanges seatChanges, ReconciliationConfig config) {
         this.changes = changes;
         this.seatChanges = seatChanges;
-        this.stripe = stripe;
         this.config = config;
-    }
-
-    @Scheduled(every = "${billing.reconciliation.every:60s}", delayed = "${billing.reconciliation.every:60s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        if (!stripe.configured()) {
-            return Uni.createFrom().voidItem();
-        }
-        return reconcile(config.after()).replaceWithVoid();
     }
 
     /** Asks Stripe again about the changes pending for longer than {@code after}; emits how many are settled now. */
