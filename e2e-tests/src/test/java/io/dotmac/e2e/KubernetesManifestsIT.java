@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +36,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,7 +52,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its public half), only the services with pages get the identity provider's client secret, and no
  * Deployment names a Secret that deploy/kubernetes/secrets does not make; Kafka takes each service's
  * own login, allowed the topics the service writes and reads and no others; and the network
- * policies let in the calls the services' REST clients make and no other calls between them.
+ * policies let in the calls the services' REST clients make and no other calls between them. For the operators
+ * (deploy/kubernetes/monitoring): the PodMonitor scrapes every service where its Deployment says, the Grafana
+ * dashboard parses and its panels, like the alerts, query only metrics the running services export (or a few named
+ * ones of Prometheus, kube-state-metrics and the Kafka exporter), and the alerts are complete and the needed ones there.
  */
 class KubernetesManifestsIT {
 
@@ -72,6 +80,42 @@ class KubernetesManifestsIT {
     private static final Pattern FROM_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::[^}]*)?}");
     /** Kafka's operations that a KafkaUser's ACLs may grant a service; Describe goes with Read or Write. */
     private static final Set<String> CLIENT_OPERATIONS = Set.of("Read", "Write", "Describe");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path MONITORING = DEPLOY.resolve("monitoring");
+    /** The PodMonitor of the six services. */
+    private static final String SERVICES_MONITOR = "controlplane-services";
+    /**
+     * The metrics of others that the dashboard and the rules may query, beside the services' own, by name: Prometheus's
+     * own {@code up}; kube-state-metrics' (kube_*: a Deployment's wanted and ready pods); and the Kafka exporter's
+     * (kafka_*, Strimzi's kafkaExporter or kafka_exporter: topics' offsets for the DLQ depth, which no consumer's lag
+     * shows, and the consumer group's lag, which it reports even while the group's pods are down). Nothing else: the
+     * services' own Kafka clients export kafka_consumer_* and kafka_producer_* too, checked as the services' metrics.
+     */
+    private static final Set<String> EXTERNAL_METRICS = Set.of("up",
+            "kube_deployment_spec_replicas", "kube_deployment_status_replicas_available",
+            "kafka_topic_partition_current_offset", "kafka_topic_partition_oldest_offset", "kafka_consumergroup_lag");
+    /** What the dashboard shows, by a metric of each: health, requests, the engine, steps, waits, events, outbox, DLQ, funnel. */
+    private static final Set<String> DASHBOARD_SHOWS = Set.of("up", "kube_deployment_status_replicas_available",
+            "http_server_requests_seconds_count", "workflow_executions_started_total", "workflow_executions_finished_seconds_count",
+            "workflow_step_duration_seconds_bucket", "workflow_step_retries_total", "workflow_executions_waiting",
+            "workflow_event_lag_seconds_bucket", "controlplane_outbox_backlog", "kafka_topic_partition_current_offset",
+            "controlplane_funnel_total");
+    /** The alerts operators need (issue 20), each with the metric that measures its trouble. */
+    private static final Map<String, String> ALERTS = Map.of(
+            "WorkflowFailureRateHigh", "workflow_executions_finished_seconds_count",
+            "WorkflowWaitsPastDeadline", "workflow_step_duration_seconds_count",
+            "DeadLetterTopicNotEmpty", "kafka_topic_partition_current_offset",
+            "OutboxBacklogGrowing", "controlplane_outbox_backlog",
+            "EventLagHigh", "workflow_event_lag_seconds_bucket",
+            "ServiceNotReady", "kube_deployment_status_replicas_available");
+    /** A sample line of Prometheus's text format: the series name. */
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]", Pattern.MULTILINE);
+    /** An identifier of PromQL not followed by a parenthesis (a function's). */
+    private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(?!\\s*\\()");
+    private static final Set<String> PROMQL_KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
+            "ignoring", "group_left", "group_right", "inf", "nan", "atan2");
+    /** A Micrometer meter built in code: its type and name. */
+    private static final Pattern METER_BUILDER = Pattern.compile("\\b(Counter|FunctionCounter|Timer|Gauge|TimeGauge|DistributionSummary)\\.builder\\(\\s*\"([^\"]+)\"");
 
     @ParameterizedTest
     @EnumSource(Service.class)
@@ -116,7 +160,7 @@ class KubernetesManifestsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "in-cluster", "external", "secrets"})
+    @ValueSource(strings = {"base", "in-cluster", "external", "secrets", "monitoring"})
     void everyFileAKustomizationNamesIsThereAndParses(String name) throws IOException {
         Path dir = DEPLOY.resolve(name);
         JsonNode kustomization = kustomization(dir);
@@ -491,6 +535,270 @@ class KubernetesManifestsIT {
                     .anyMatch(peer -> peerSelects(peer, pod.labels())), service.module() + " and the Kafka listener"));
         }
         assertAll(checks);
+    }
+
+    // --- monitoring: the PodMonitors, the Grafana dashboard and the alerts (deploy/kubernetes/monitoring)
+
+    /**
+     * The one PodMonitor of the services selects the service's pods (its Deployment's template labels), in the job
+     * named after it, and scrapes the path and port that the generated Deployment's prometheus.io annotations name
+     * (its container port named http); base's NetworkPolicies let Prometheus's pods in on that port.
+     */
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void theServicesPodMonitorScrapesEachServicesMetricsWhereItsDeploymentSays(Service service) {
+        JsonNode monitor = one(objects(MONITORING), "PodMonitor", SERVICES_MONITOR);
+        JsonNode deployment = one(documents(generated(service)), "Deployment", service.module());
+        JsonNode annotations = deployment.at("/spec/template/metadata/annotations");
+        Pod pod = pod(service);
+        int port = Integer.parseInt(annotations.path("prometheus.io/port").asText());
+        String path = annotations.path("prometheus.io/path").asText();
+        List<JsonNode> endpoints = new ArrayList<>();
+        monitor.at("/spec/podMetricsEndpoints").forEach(endpoints::add);
+        List<JsonNode> policies = objects(DEPLOY.resolve("base")).stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
+        assertAll(service.module(),
+                () -> assertEquals("/q/metrics", path, "prometheus.io/path"),
+                () -> assertEquals("true", annotations.path("prometheus.io/scrape").asText(), "prometheus.io/scrape"),
+                () -> assertTrue(selects(monitor.at("/spec/selector"), pod.labels()), "the PodMonitor does not select the pods " + pod.labels()),
+                () -> assertTrue(monitor.at("/spec/namespaceSelector").isMissingNode(), "the services are in the PodMonitor's own namespace"),
+                () -> assertEquals(service.module(), pod.labels().get(monitor.at("/spec/jobLabel").asText()),
+                        "the job (the PodMonitor's jobLabel), which the dashboard and the rules select"),
+                () -> assertEquals(1, endpoints.size(), "podMetricsEndpoints " + endpoints),
+                () -> assertEquals(path, endpoints.get(0).path("path").asText(), "the path scraped"),
+                () -> assertEquals(port, pod.ports().get(endpoints.get(0).path("port").asText()), "the port scraped, by name, " + pod.ports()),
+                () -> assertTrue(admits(policies, new Pod(Map.of("app.kubernetes.io/name", "prometheus"), Map.of()), pod, port),
+                        "no NetworkPolicy lets Prometheus scrape the pods"));
+    }
+
+    /** The DLQ depth and the consumer lag come from the Kafka exporter that Strimzi runs for in-cluster's Kafka. */
+    @Test
+    void theKafkaExporterRunsInClusterAndIsScraped() {
+        List<JsonNode> inCluster = objects(DEPLOY.resolve("in-cluster"));
+        JsonNode kafka = only(inCluster, "Kafka");
+        JsonNode monitor = one(objects(MONITORING), "PodMonitor", "controlplane-kafka-exporter");
+        // As Strimzi labels the exporter's pod, and names its metrics port.
+        Pod exporter = new Pod(Map.of("strimzi.io/cluster", kafka.at("/metadata/name").asText(), "strimzi.io/kind", "Kafka",
+                "strimzi.io/name", kafka.at("/metadata/name").asText() + "-kafka-exporter"), Map.of("tcp-prometheus", 9404));
+        List<JsonNode> policies = inCluster.stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
+        assertAll(
+                () -> assertTrue(kafka.at("/spec/kafkaExporter").isObject(), "in-cluster's Kafka runs no exporter (spec.kafkaExporter)"),
+                () -> assertTrue(selects(monitor.at("/spec/selector"), exporter.labels()), "the PodMonitor does not select the exporter"),
+                () -> assertEquals("tcp-prometheus", monitor.at("/spec/podMetricsEndpoints/0/port").asText()),
+                () -> assertEquals("/metrics", monitor.at("/spec/podMetricsEndpoints/0/path").asText()),
+                () -> assertTrue(admits(policies, new Pod(Map.of("app.kubernetes.io/name", "prometheus"), Map.of()), exporter, 9404),
+                        "no NetworkPolicy lets Prometheus scrape the exporter"));
+    }
+
+    /**
+     * The dashboard: a ConfigMap Grafana's sidecar loads (grafana_dashboard: "1"), whose JSON parses, every panel
+     * queries Prometheus (the datasource variable), and together they show what operators need: service health,
+     * requests, the engine, steps, waits, event lag, the outbox, the DLQ and the funnel.
+     */
+    @Test
+    void theDashboardParsesAndEveryPanelQueriesPrometheus() {
+        JsonNode generator = dashboardGenerator();
+        JsonNode dashboard = dashboard();
+        List<JsonNode> panels = panels(dashboard);
+        Set<String> queried = new TreeSet<>();
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> assertEquals("1", generator.at("/options/labels/grafana_dashboard").asText(), "the ConfigMap's label grafana_dashboard"));
+        checks.add(() -> assertFalse(dashboard.path("uid").asText().isEmpty(), "the dashboard's uid"));
+        checks.add(() -> assertFalse(dashboard.path("title").asText().isEmpty(), "the dashboard's title"));
+        checks.add(() -> assertTrue(StreamSupport.stream(dashboard.at("/templating/list").spliterator(), false)
+                .anyMatch(v -> v.path("type").asText().equals("datasource") && v.path("query").asText().equals("prometheus")
+                        && v.path("name").asText().equals("datasource")), "no Prometheus datasource variable"));
+        checks.add(() -> assertTrue(panels.size() >= 10, "panels: " + panels.size()));
+        Set<Integer> ids = new TreeSet<>();
+        for (JsonNode panel : panels) {
+            String title = "panel " + panel.path("title").asText();
+            checks.add(() -> assertTrue(ids.add(panel.path("id").asInt()), title + ": its id is another panel's"));
+            checks.add(() -> assertEquals("${datasource}", panel.at("/datasource/uid").asText(), title + ": datasource"));
+            checks.add(() -> assertFalse(panel.path("targets").isEmpty(), title + ": no query"));
+            for (JsonNode target : panel.path("targets")) {
+                checks.add(() -> assertFalse(target.path("expr").asText().isBlank(), title + ": a query without expr"));
+                queried.addAll(metricNames(target.path("expr").asText()));
+            }
+        }
+        checks.add(() -> assertTrue(queried.containsAll(DASHBOARD_SHOWS), "the dashboard queries " + queried + ", not all of " + DASHBOARD_SHOWS));
+        assertAll(checks);
+    }
+
+    /**
+     * Every alert has a query, holds for a while before it fires ({@code for}), a severity and a summary and
+     * description; the alerts the operators need are there, each on the metric that measures its trouble.
+     */
+    @Test
+    void theRulesAlertOnWhatMatters() {
+        Map<String, JsonNode> alerts = new TreeMap<>();
+        List<Executable> checks = new ArrayList<>();
+        JsonNode rule = only(objects(MONITORING), "PrometheusRule");
+        for (JsonNode group : rule.at("/spec/groups")) {
+            checks.add(() -> assertFalse(group.path("name").asText().isEmpty(), "a group without name"));
+            for (JsonNode alert : group.path("rules")) {
+                String name = alert.path("alert").asText();
+                checks.add(() -> assertFalse(name.isEmpty(), "a rule that is no alert (a recording rule?): " + alert));
+                checks.add(() -> assertNull(alerts.put(name, alert), "two alerts " + name));
+                checks.add(() -> assertFalse(metricNames(alert.path("expr").asText()).isEmpty(), name + ": expr " + alert.path("expr")));
+                checks.add(() -> assertTrue(alert.path("for").asText().matches("([0-9]+[smhd])+") && !alert.path("for").asText().matches("0+[smhd]"),
+                        name + ": for " + alert.path("for")));
+                checks.add(() -> assertTrue(Set.of("critical", "warning", "info").contains(alert.at("/labels/severity").asText()),
+                        name + ": severity " + alert.at("/labels/severity")));
+                for (String annotation : List.of("summary", "description")) {
+                    checks.add(() -> assertFalse(alert.at("/annotations/" + annotation).asText().isBlank(), name + ": annotation " + annotation));
+                }
+            }
+        }
+        assertAll(checks);
+        assertAll(ALERTS.entrySet().stream().<Executable>map(needed -> () -> {
+            JsonNode alert = alerts.get(needed.getKey());
+            assertNotNull(alert, "no alert " + needed.getKey() + " among " + alerts.keySet());
+            assertTrue(metricNames(alert.path("expr").asText()).contains(needed.getValue()), needed.getKey() + " does not query " + needed.getValue());
+        }));
+    }
+
+    /**
+     * Every query of the dashboard and the rules names metrics the services export, or one of the few of Prometheus,
+     * kube-state-metrics and the Kafka exporter that {@link #EXTERNAL_METRICS} names. What the services export is
+     * read from the six running services' /q/metrics, and, for the meters they register only once something happened
+     * (a step's duration, a funnel stage), from the Micrometer builders of their code with Micrometer's Prometheus names;
+     * the two agree on every controlplane_* and workflow_* series the scrape shows.
+     */
+    @Test
+    @ExtendWith(SuiteExtension.class)
+    void everyQueryNamesAMetricTheServicesExport(Suite suite) throws Exception {
+        Set<String> scraped = new TreeSet<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        for (Service service : Service.values()) {
+            // A request of the API's, so that the HTTP server's timer has a series (/q/* are not counted).
+            http.send(HttpRequest.newBuilder(URI.create(suite.url(service) + "/api/v1/monitoring-check")).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(suite.url(service) + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode(), service.module() + "/q/metrics");
+            Matcher sample = SAMPLE.matcher(metrics.body());
+            while (sample.find()) {
+                scraped.add(sample.group(1));
+            }
+        }
+        Set<String> registered = registeredMetrics();
+        Set<String> ours = scraped.stream().filter(name -> name.startsWith("controlplane_") || name.startsWith("workflow_"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> exported = new TreeSet<>(scraped);
+        exported.addAll(registered);
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> assertTrue(scraped.containsAll(List.of("controlplane_outbox_backlog", "http_server_requests_seconds_count", "jvm_memory_used_bytes")),
+                "the scrape: " + scraped));
+        checks.add(() -> assertTrue(registered.containsAll(ours), "series on /q/metrics the code's builders do not explain: "
+                + ours.stream().filter(name -> !registered.contains(name)).toList()));
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (JsonNode panel : panels(dashboard())) {
+            panel.path("targets").forEach(t -> queries.put("dashboard panel " + panel.path("title").asText() + " " + t.path("refId").asText(), t.path("expr").asText()));
+        }
+        for (JsonNode group : only(objects(MONITORING), "PrometheusRule").at("/spec/groups")) {
+            group.path("rules").forEach(r -> queries.put("alert " + r.path("alert").asText(), r.path("expr").asText()));
+        }
+        queries.forEach((where, expr) -> checks.add(() -> {
+            Set<String> unknown = metricNames(expr).stream()
+                    .filter(name -> !exported.contains(name) && !EXTERNAL_METRICS.contains(name))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(Set.of(), unknown, where + ": metrics no service exports, in " + expr);
+        }));
+        assertAll(checks);
+    }
+
+    private static JsonNode dashboardGenerator() {
+        List<JsonNode> dashboards = new ArrayList<>();
+        kustomization(MONITORING).path("configMapGenerator").forEach(dashboards::add);
+        assertEquals(1, dashboards.size(), "monitoring/kustomization.yaml's configMapGenerator: the dashboard");
+        return dashboards.get(0);
+    }
+
+    private static JsonNode dashboard() {
+        JsonNode files = dashboardGenerator().path("files");
+        assertEquals(1, files.size(), "the dashboard's files");
+        String entry = files.get(0).asText();
+        Path file = MONITORING.resolve(entry.substring(entry.indexOf('=') + 1));
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new AssertionError(file + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** A dashboard's panels, those in rows included, rows themselves not. */
+    private static List<JsonNode> panels(JsonNode dashboard) {
+        List<JsonNode> panels = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            if (panel.path("type").asText().equals("row")) {
+                panel.path("panels").forEach(panels::add);
+            } else {
+                panels.add(panel);
+            }
+        }
+        return panels;
+    }
+
+    /**
+     * The metrics a PromQL expression names: its identifiers, once strings, label matchers, ranges, Grafana's
+     * variables and the label lists of by/without/on/ignoring/group_* are taken out, that are neither a function
+     * (followed by a parenthesis) nor a keyword.
+     */
+    static Set<String> metricNames(String expr) {
+        String bare = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+                .replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^\\]]*]", " ")
+                .replaceAll("\\$\\{?\\w+}?", " ")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+        Set<String> names = new TreeSet<>();
+        Matcher identifier = IDENTIFIER.matcher(bare);
+        while (identifier.find()) {
+            if (!PROMQL_KEYWORDS.contains(identifier.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                names.add(identifier.group(1));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The series names of the meters the modules' code builds (Counter, Timer, Gauge, DistributionSummary), as
+     * Micrometer's Prometheus registry names them: dots become underscores; a counter ends in _total; a timer is
+     * _seconds_count, _sum and _max, with _bucket when it publishes a histogram (SLOs or percentiles); a summary
+     * likewise without the unit.
+     */
+    private static Set<String> registeredMetrics() throws IOException {
+        Set<String> names = new TreeSet<>();
+        List<Path> sources;
+        try (Stream<Path> modules = Files.list(ROOT)) {
+            sources = modules.filter(m -> !m.getFileName().toString().equals("e2e-tests")).map(m -> m.resolve("src/main/java"))
+                    .filter(Files::isDirectory).toList();
+        }
+        for (Path source : sources) {
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String code = Files.readString(file);
+                    Matcher builder = METER_BUILDER.matcher(code);
+                    while (builder.find()) {
+                        int end = code.indexOf(".register(", builder.end());
+                        String chain = end < 0 ? "" : code.substring(builder.end(), end);
+                        boolean histogram = chain.contains("serviceLevelObjectives(") || chain.contains("publishPercentileHistogram(");
+                        String name = builder.group(2).replace('.', '_');
+                        switch (builder.group(1)) {
+                            case "Counter", "FunctionCounter" -> names.add(name.endsWith("_total") ? name : name + "_total");
+                            case "Gauge", "TimeGauge" -> names.add(name);
+                            case "Timer", "DistributionSummary" -> {
+                                String base = builder.group(1).equals("Timer") ? name + "_seconds" : name;
+                                List.of("_count", "_sum", "_max").forEach(suffix -> names.add(base + suffix));
+                                if (histogram) {
+                                    names.add(base + "_bucket");
+                                }
+                            }
+                            default -> throw new AssertionError(file + ": a meter this check does not name: " + builder.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        assertFalse(names.isEmpty(), "no Micrometer builder found in " + sources);
+        return names;
     }
 
     // --- reading the manifests and kustomizations
