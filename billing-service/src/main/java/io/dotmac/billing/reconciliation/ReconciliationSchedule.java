@@ -4,6 +4,7 @@ import io.dotmac.billing.stripe.StripeGateway;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 /**
  * One round of asking Stripe about what billing has heard nothing of for too long: payments
@@ -12,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class ReconciliationSchedule {
+
+    private static final Logger LOG = Logger.getLogger(ReconciliationSchedule.class);
 
     private final PaymentReconciler payments;
     private final SeatChangeReconciler seatChanges;
@@ -32,6 +35,13 @@ public class ReconciliationSchedule {
         if (!stripe.configured()) {
             return Uni.createFrom().voidItem();
         }
-        return payments.reconcile(config.after()).chain(() -> seatChanges.reconcile(config.after())).replaceWithVoid();
+        // Each half on its own: one that fails as a whole (its query) leaves the other to run.
+        return payments.reconcile(config.after()).onFailure().recoverWithItem(e -> {
+            LOG.warnf("reconciling payments failed (%s); again next round", e.getMessage());
+            return 0;
+        }).chain(() -> seatChanges.reconcile(config.after())).onFailure().recoverWithItem(e -> {
+            LOG.warnf("reconciling seat changes failed (%s); again next round", e.getMessage());
+            return 0;
+        }).replaceWithVoid();
     }
 }

@@ -444,6 +444,11 @@ public class StripeGateway {
                         amountMinor, currency, change.applied() ? "applied" : "pending its invoice's payment", change.prorated(),
                         change.invoiceId(), change.invoiceStatus());
                 return change;
+            } catch (IdempotencyException e) {
+                // The same change is in flight at Stripe (its key in use): its answer comes to whoever asks again.
+                LOG.infof("Stripe is making the seat change %s of subscription %s already: %s", idempotencyKey, subscriptionId,
+                        e.getMessage());
+                throw new Unavailable("Stripe is making this seat change of subscription " + subscriptionId + " already; retry");
             } catch (StripeException e) {
                 throw translate("subscription " + subscriptionId, e, SEATS_UNCHANGED);
             }

@@ -14,6 +14,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
@@ -39,6 +40,8 @@ public class SeatChanges {
     private static final Logger LOG = Logger.getLogger(SeatChanges.class);
     /** The statuses in which Stripe takes a seat change: a subscription past due pays its open invoice first. */
     private static final Set<String> CHANGEABLE = Set.of("active", "trialing");
+    /** How long Stripe keeps an Idempotency-Key's answer (a day), less an hour's margin. */
+    static final Duration KEY_LIFETIME = Duration.ofHours(23);
 
     private final CrmQuotes crm;
     private final SubscriptionRepository subscriptions;
@@ -80,7 +83,8 @@ public class SeatChanges {
                 }
                 UUID id = claimed.id;
                 return stripe.changeSeats(claimed.stripeSubscriptionId, Money.minorUnits(amount), currency, "seat_change:" + id)
-                        // Refused for good, Stripe made no change: nor does billing, so that a later one is not kept waiting on it.
+                        // Refused for good (its parameters, an ended subscription), Stripe made no change: nor does billing, so that
+                        // a later one is not kept waiting on it. A key in use at Stripe is a 503: the change is being made.
                         .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
                         .chain(answer -> record(id, claimed.stripeSubscriptionId, answer));
             });
@@ -96,6 +100,13 @@ public class SeatChanges {
     public Uni<Boolean> redrive(UUID id, OffsetDateTime before) {
         return touchStale(id, before).chain(change -> {
             if (change == null) {
+                return Uni.createFrom().item(false);
+            }
+            if (change.createdAt.isBefore(now().minus(KEY_LIFETIME))) {
+                // Stripe has forgotten its key: asked again, it would make the change a second time.
+                LOG.errorf("seat change %s (quote %s) of subscription %s has been pending since %s, longer than Stripe keeps its "
+                        + "Idempotency-Key: not asked again; see at Stripe whether it was made, and settle it by hand", change.id,
+                        change.quoteId, change.stripeSubscriptionId, change.createdAt);
                 return Uni.createFrom().item(false);
             }
             LOG.infof("seat change %s (quote %s) of subscription %s has been pending since %s: asking Stripe again", change.id,
@@ -128,6 +139,10 @@ public class SeatChanges {
             }
             return changes.findOf(tenantId, quoteId).chain(found -> {
                 if (found != null) {
+                    if (SubscriptionChange.PENDING.equals(found.status)) {
+                        // Asked again by its journey: the reconciler leaves it alone a while more.
+                        found.updatedAt = now();
+                    }
                     return Uni.createFrom().item(found);
                 }
                 if (subscription.ended() || !CHANGEABLE.contains(subscription.status)) {

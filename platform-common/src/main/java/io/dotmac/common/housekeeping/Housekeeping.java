@@ -58,15 +58,18 @@ public class Housekeeping {
         this.vertx = vertx;
         this.registry = registry;
         this.config = config;
+        // By created_at, which its index serves: a row published long after it was written waits the longer.
         targets.add(new PruneTarget("outbox_events", """
                 DELETE FROM outbox_events WHERE id IN (
-                    SELECT id FROM outbox_events WHERE published_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""",
+                    SELECT id FROM outbox_events WHERE created_at < $1 AND published_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""",
                 config.outboxRetention()));
         targets.add(new PruneTarget("idempotency_keys", """
                 DELETE FROM idempotency_keys WHERE (tenant_id, idempotency_key) IN (
                     SELECT tenant_id, idempotency_key FROM idempotency_keys WHERE created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""",
                 config.idempotencyRetention()));
         own.forEach(targets::add);
+        // Registered at 0 before anything is deleted: the first round's deletions count in increase() too.
+        targets.forEach(target -> deleted(target).increment(0));
         Gauge.builder("controlplane.outbox.backlog", backlog, AtomicLong::get)
                 .description("Outbox events committed and not yet published to Kafka, as last counted").register(registry);
         Gauge.builder("controlplane.outbox.backlog.age.seconds", backlogAge, AtomicLong::get)
@@ -74,6 +77,9 @@ public class Housekeeping {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
         timers.add(vertx.setPeriodic(config.backlogRefresh().toMillis(), id -> countBacklog().subscribe().with(x -> { }, failure ->
                 LOG.debugf("counting the outbox's backlog failed: %s", failure.getMessage()))));
         timers.add(vertx.setPeriodic(config.every().toMillis(), id -> {
@@ -107,11 +113,15 @@ public class Housekeeping {
     private Uni<Long> prune(PruneTarget target, OffsetDateTime before, int round, long sofar) {
         return pool.preparedQuery(target.delete()).execute(Tuple.of(before, config.batch())).chain(rows -> {
             int deleted = rows.rowCount();
-            Counter.builder("controlplane.housekeeping.deleted").description("Rows deleted by housekeeping, by table")
-                    .tag("table", target.table()).register(registry).increment(deleted);
+            deleted(target).increment(deleted);
             return deleted < config.batch() || round + 1 >= ROUNDS ? Uni.createFrom().item(sofar + deleted)
                     : prune(target, before, round + 1, sofar + deleted);
         });
+    }
+
+    private Counter deleted(PruneTarget target) {
+        return Counter.builder("controlplane.housekeeping.deleted").description("Rows deleted by housekeeping, by table")
+                .tag("table", target.table()).register(registry);
     }
 
     /** Counts the outbox's backlog for its gauges. */

@@ -8,6 +8,10 @@ import java.time.Duration;
 @ConfigMapping(prefix = "controlplane.housekeeping")
 public interface HousekeepingConfig {
 
+    /** Whether it runs on its own; tests call it (off in the test profile, so that it never races their rows). */
+    @WithDefault("true")
+    boolean enabled();
+
     /** How often old rows are deleted. */
     @WithDefault("10m")
     Duration every();
@@ -27,6 +31,13 @@ public interface HousekeepingConfig {
      */
     @WithDefault("P30D")
     Duration idempotencyRetention();
+
+    /**
+     * How long workflow-service keeps an inbox event it has handled: what a wait begun later may still
+     * find (a wake-up to check again), nothing more; duplicates are caught by the executions' own keys.
+     */
+    @WithDefault("P45D")
+    Duration inboxRetention();
 
     /** The most rows one statement deletes, so that no round holds locks or the WAL for long. */
     @WithDefault("5000")

@@ -54,7 +54,7 @@ class HousekeepingTest {
 
     @Test
     void publishedEventsAndAnswersPastTheirRetentionAreDeletedAndNothingElse() {
-        UUID oldPublished = outbox("8 days", "8 days");
+        UUID oldPublished = outbox("8 days", "9 days");
         UUID recentPublished = outbox("6 days", "6 days");
         UUID oldUnpublished = outbox(null, "9 days");
         String oldKey = key("31 days", true);

@@ -20,7 +20,9 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
@@ -89,7 +91,9 @@ public class EventTriggers {
                         // Its waiting executions are woken; the starts wait, in the inbox, for the tenant's quota.
                         throw new EventDeferredException(deferral.reason, deferral.retryAfter);
                     }
-                    if (!started.isEmpty() && started.stream().noneMatch(Boolean::booleanValue)) {
+                    // A workflow whose when is false (null) is not one the event should start: it neither counts as taken nor refused.
+                    List<Boolean> meant = started.stream().filter(Objects::nonNull).toList();
+                    if (!meant.isEmpty() && meant.stream().noneMatch(Boolean::booleanValue)) {
                         // Every workflow it should start refused it: the event goes aside, for an operator to look at.
                         throw new MalformedEventException("event " + event.id() + " on " + event.topic()
                                 + " started none of the workflows that it triggers; see the log for why");
@@ -127,12 +131,13 @@ public class EventTriggers {
 
     // One workflow that cannot use the event (a tenant's own trigger reading a field this event
     // lacks) must not keep the others from starting, nor the waiting executions from waking.
+    // True: started (or driven by another execution); false: refused; null: its when says it is not meant to start.
     private Uni<Boolean> start(InboxEvent event, StoredWorkflow workflow) {
         return Uni.createFrom().deferred(() -> {
                     if (!wanted(event, workflow)) {
                         LOG.debugf("event %s on %s: %s not started, its trigger's when is false", event.id(), event.topic(),
                                 workflow.definition().name());
-                        return Uni.createFrom().item(true);
+                        return Uni.createFrom().<Boolean>nullItem();
                     }
                     return drivenElsewhere(event, workflow)
                             .chain(drivenBy -> drivenBy != null ? skipped(event, workflow, drivenBy) : started(event, workflow));

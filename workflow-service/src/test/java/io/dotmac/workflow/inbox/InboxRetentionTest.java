@@ -14,7 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine's inbox under the shared housekeeping: processed events past their retention go, unprocessed ones stay. */
+/** The engine's inbox under the shared housekeeping: events past their retention go (handled ones never mark processed_at), deferred ones stay. */
 @QuarkusTest
 class InboxRetentionTest {
 
@@ -23,12 +23,12 @@ class InboxRetentionTest {
     @Inject
     Pool pool;
 
-    private String event(String received, boolean processed) {
+    private String event(String received, boolean deferred) {
         String id = UUID.randomUUID().toString();
-        pool.preparedQuery("INSERT INTO inbox_events (source, event_id, topic, payload, received_at, processed_at) "
+        pool.preparedQuery("INSERT INTO inbox_events (source, event_id, topic, payload, received_at, deferred_until) "
                         + "VALUES ('/housekeeping-test', $1, 'housekeeping.test', '{}'::jsonb, now() - $2::text::interval, "
-                        + "CASE WHEN $3 THEN now() - $2::text::interval END)")
-                .execute(Tuple.of(id, received, processed)).await().atMost(Duration.ofSeconds(10));
+                        + "CASE WHEN $3 THEN now() + interval '1 hour' END)")
+                .execute(Tuple.of(id, received, deferred)).await().atMost(Duration.ofSeconds(10));
         return id;
     }
 
@@ -38,15 +38,15 @@ class InboxRetentionTest {
     }
 
     @Test
-    void processedEventsPastTheRetentionAreDeletedAndUnprocessedOnesKept() {
-        String old = event("46 days", true);
-        String recent = event("44 days", true);
-        String unprocessed = event("60 days", false);
+    void eventsPastTheRetentionAreDeletedAndDeferredOnesKept() {
+        String old = event("46 days", false);
+        String recent = event("44 days", false);
+        String deferred = event("60 days", true);
 
         var deleted = housekeeping.prune().await().atMost(Duration.ofSeconds(30));
 
         assertTrue(deleted.get("inbox_events") >= 1, deleted.toString());
-        assertEquals(List.of(false, true, true), List.of(kept(old), kept(recent), kept(unprocessed)));
+        assertEquals(List.of(false, true, true), List.of(kept(old), kept(recent), kept(deferred)));
     }
 
     @AfterEach
