@@ -81,12 +81,7 @@ public class SeatChanges {
                 if (!SubscriptionChange.PENDING.equals(claimed.status)) {
                     return Uni.createFrom().item(claimed);
                 }
-                UUID id = claimed.id;
-                return stripe.changeSeats(claimed.stripeSubscriptionId, Money.minorUnits(amount), currency, "seat_change:" + id)
-                        // Refused for good (its parameters, an ended subscription), Stripe made no change: nor does billing, so that
-                        // a later one is not kept waiting on it. A key in use at Stripe is a 503: the change is being made.
-                        .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
-                        .chain(answer -> record(id, claimed.stripeSubscriptionId, answer));
+                return askStripe(claimed);
             });
         });
     }
@@ -111,12 +106,21 @@ public class SeatChanges {
             }
             LOG.infof("seat change %s (quote %s) of subscription %s has been pending since %s: asking Stripe again", change.id,
                     change.quoteId, change.stripeSubscriptionId, before);
-            return stripe.changeSeats(change.stripeSubscriptionId, Money.minorUnits(change.amount), change.currency,
-                            "seat_change:" + change.id)
-                    .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
-                    .chain(answer -> record(id, change.stripeSubscriptionId, answer))
-                    .map(recorded -> !SubscriptionChange.PENDING.equals(recorded.status));
+            return askStripe(change).map(recorded -> !SubscriptionChange.PENDING.equals(recorded.status));
         });
+    }
+
+    /**
+     * Asks Stripe to make the pending change, with its own Idempotency-Key and recorded figures, and
+     * records the answer. Refused for good (its parameters, an ended subscription), Stripe made no
+     * change: nor does billing, so that a later one is not kept waiting on it. A key in use at Stripe
+     * is a 503: the change is being made.
+     */
+    private Uni<SubscriptionChange> askStripe(SubscriptionChange change) {
+        UUID id = change.id;
+        return stripe.changeSeats(change.stripeSubscriptionId, Money.minorUnits(change.amount), change.currency, "seat_change:" + id)
+                .onFailure(e -> e instanceof Unprocessable || e instanceof Conflict).call(() -> release(id))
+                .chain(answer -> record(id, change.stripeSubscriptionId, answer));
     }
 
     @WithTransaction

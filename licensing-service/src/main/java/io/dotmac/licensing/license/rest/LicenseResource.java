@@ -175,7 +175,8 @@ public class LicenseResource {
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Give the licenses bought with a quote (source_id) the products and seats of a paid seat change of its "
             + "subscription (change_id, a quote of kind change), in one transaction: a license whose seats differ gets them under "
-            + "a new key with the same expiry, and its earlier keys stop verifying at once; a product new to the quote gets a "
+            + "a new key with the same expiry; its earlier keys stop verifying at once if it has fewer seats, and stay valid "
+            + "until their own expiry if it has more (as a renewal's); a product new to the quote gets a "
             + "license with the others' expiry and holds; one no longer bought is revoked; revoked and expired licenses stay as "
             + "they are. crm-service must have the change quote accepted and changing source_id's subscription, and "
             + "billing-service must have made it to that subscription (422 otherwise), and applied, its proration paid (409 "
