@@ -258,6 +258,10 @@ public final class Suite implements AutoCloseable {
                 env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
                 env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
                 env.put("SALES_PROVISIONING_FAIL_SERVICES", "");
+                // The shop over plain HTTP on loopback; every test's requests come from one address,
+                // so the per-address limit is sales-service's own test's (ShopRateLimitTest).
+                env.put("SHOP_COOKIE_SECURE", "false");
+                env.put("SHOP_RATE_LIMIT_REQUESTS", "100000");
             }
             case BILLING -> {
                 env.put("CRM_SERVICE_URL", urlOf(Service.CRM));

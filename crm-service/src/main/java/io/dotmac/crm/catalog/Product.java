@@ -17,6 +17,9 @@ public class Product extends PanacheEntityBase {
 
     public String name;
 
+    /** One or two sentences, as the shop shows them; empty if none was written. */
+    public String description;
+
     /** Exact, two decimals, in {@link #currency}. */
     @Column(name = "unit_price")
     public BigDecimal unitPrice;
@@ -25,6 +28,13 @@ public class Product extends PanacheEntityBase {
 
     @Column(name = "billing_cycle")
     public String billingCycle;
+
+    /**
+     * The price of a year, exact, for a product billed monthly that can also be bought annually; null
+     * if it cannot. A product billed annually has its annual price in {@link #unitPrice} and none here.
+     */
+    @Column(name = "annual_unit_price")
+    public BigDecimal annualUnitPrice;
 
     public boolean active;
 

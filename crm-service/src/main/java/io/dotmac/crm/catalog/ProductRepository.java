@@ -23,6 +23,11 @@ public class ProductRepository implements PanacheRepositoryBase<Product, String>
         return page.fetch(find("active = true", Sort.by("code")));
     }
 
+    /** The first {@code atMost} active products, by code: the whole catalog, unpaged, for the shop. */
+    public Uni<List<Product>> firstActive(int atMost) {
+        return find("active = true", Sort.by("code")).range(0, atMost - 1).list();
+    }
+
     /** The active products among these codes, by code; codes not in the catalog are absent. */
     public Uni<Map<String, CatalogPrice>> pricesOf(Collection<String> codes) {
         if (codes.isEmpty()) {

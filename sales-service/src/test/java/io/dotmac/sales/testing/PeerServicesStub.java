@@ -8,16 +8,19 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.dotmac.common.testing.StandIn;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Stands in for the services sales-service reads: crm-service (the quote an order is made from) and
+ * Stands in for the services sales-service reads: crm-service (the quote an order is made from, the shop's catalog) and
  * billing-service (whether the order's quote is paid). One WireMock server on a free loopback port
  * serves both services' paths, and both REST clients are pointed at it, so that quotes and payments
  * are read over real HTTP with the contracts' JSON.
  */
 public class PeerServicesStub extends StandIn {
+
+    public static final String CATALOG_PATH = "/api/v1/crm/catalog";
 
     public static WireMockServer server() {
         return server(PeerServicesStub.class);
@@ -34,6 +37,22 @@ public class PeerServicesStub extends StandIn {
     /** crm-service answers this for the quote. */
     public static void answer(String quoteId, ResponseDefinitionBuilder response) {
         server().stubFor(get(urlEqualTo(quotePath(quoteId))).willReturn(response));
+    }
+
+    /** crm-service's public catalog (the shop's): these products, as its {"products": [...]} answer. */
+    public static void serveCatalog(List<Map<String, Object>> products) {
+        server().stubFor(get(urlEqualTo(CATALOG_PATH)).willReturn(okJson(json(Map.of("products", products)))));
+    }
+
+    /** A product of crm-service's public catalog; {@code annual} null: not sold annually. */
+    public static Map<String, Object> catalogProduct(String code, String name, String currency, String monthly, String annual) {
+        Map<String, Object> prices = new LinkedHashMap<>();
+        prices.put("monthly", new BigDecimal(monthly));
+        if (annual != null) {
+            prices.put("annual", new BigDecimal(annual));
+        }
+        return Map.of("code", code, "name", name, "description", name + ", described", "currency", currency,
+                "unit_prices", prices);
     }
 
     // billing-service

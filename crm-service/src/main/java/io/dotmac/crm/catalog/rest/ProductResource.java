@@ -25,9 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ProductResource {
 
     /** A catalog product on the wire. */
-    public record ProductView(String code, String name, BigDecimal unitPrice, String currency, String billingCycle) {
+    public record ProductView(String code, String name, String description, BigDecimal unitPrice, String currency,
+                              String billingCycle) {
         static ProductView of(Product p) {
-            return new ProductView(p.code, p.name, p.unitPrice, p.currency, p.billingCycle);
+            return new ProductView(p.code, p.name, p.description, p.unitPrice, p.currency, p.billingCycle);
         }
     }
 

@@ -1,0 +1,17 @@
+-- The shop's carts (issue 18): a visitor's cart kept server-side, found by its id and proven by
+-- the secret in the visitor's HttpOnly cookie, of which only a SHA-256 hash is stored (a copy of
+-- this table opens no cart). Its lines are one small JSON list (bounded by sales.shop.max-lines),
+-- changed under the cart row's lock; each keeps the price the visitor agreed to, so a catalog
+-- change shows before paying and is never applied silently. A cart idle longer than
+-- sales.shop.cart-idle-timeout is expired, and deleted by housekeeping (updated_at, BRIN).
+CREATE TABLE shop_carts (
+    id             uuid        PRIMARY KEY,
+    tenant_id      text        NOT NULL,
+    secret_hash    bytea       NOT NULL CHECK (length(secret_hash) = 32),
+    status         text        NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'checked_out')),
+    billing_cycle  text        NOT NULL CHECK (billing_cycle IN ('monthly', 'annual')),
+    lines          jsonb       NOT NULL DEFAULT '{"items": []}',
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    updated_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX shop_carts_updated_at ON shop_carts USING brin (updated_at);
