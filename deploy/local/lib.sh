@@ -31,7 +31,7 @@ declare -A SERVICE_PORT=(
 # `platform` serves the tests of the shared modules (platform-common, platform-messaging).
 DATABASES=(workflow crm sales billing licensing notification platform)
 TOPICS=(crm.quote.accepted billing.payment.received billing.payment.updated billing.invoice.paid
-  billing.invoice.payment_failed billing.subscription.cancelled sales.order.activated)
+  billing.invoice.payment_failed billing.subscription.cancelled sales.order.activated sales.cart.checked_out)
 
 # The local stand-ins (deploy/local/standins.sh): an SMTP server whose mail the demo reads back
 # over its HTTP API, and Stripe's API stub when no STRIPE_SECRET_KEY is set. Loopback only.

@@ -9,6 +9,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +72,34 @@ public final class CrmApi {
         body.put("region", "eu-west");
         body.put("products", products(productsAndQuantities));
         return body;
+    }
+
+    /**
+     * A shop cart at checkout, as the workflow engine sends it to from-cart: a new cart id, a valid
+     * contact and a fresh slug, two ISP Core at 299.00 and three desk seats at 33.33 a month, 697.99 USD.
+     */
+    public static Map<String, Object> cart() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cart_id", UUID.randomUUID().toString());
+        body.put("customer_name", "Ada Lovelace");
+        body.put("customer_email", unique("ada") + "@example.net");
+        body.put("company_name", "Analytical Networks");
+        body.put("organization_slug", unique("shop"));
+        body.put("region", "eu-west");
+        body.put("billing_cycle", "monthly");
+        body.put("currency", "USD");
+        body.put("products", List.of(line("isp-core", 2, "299.00"), line("support-desk", 3, "33.33")));
+        body.put("total_amount", new BigDecimal("697.99"));
+        return body;
+    }
+
+    /** A cart line: a product, how many, and the unit price the visitor was shown. */
+    public static Map<String, Object> line(String code, int quantity, String unitPrice) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("product_code", code);
+        line.put("quantity", quantity);
+        line.put("unit_price", new BigDecimal(unitPrice));
+        return line;
     }
 
     public static List<Map<String, Object>> products(Object... productsAndQuantities) {

@@ -23,6 +23,7 @@ class OpenApiTest {
                 .body("paths", hasKey("/api/v1/crm/quotes/{id}/send"))
                 .body("paths", hasKey("/api/v1/crm/quotes/{id}/accept"))
                 .body("paths", hasKey("/api/v1/crm/quotes/{id}/reject"))
+                .body("paths", hasKey("/api/v1/crm/quotes/from-cart"))
                 .body("paths", hasKey("/api/v1/crm/products"))
                 .body("paths.'/api/v1/crm/quotes/{id}/accept'.post.summary", org.hamcrest.Matchers.containsString("Accept"));
     }

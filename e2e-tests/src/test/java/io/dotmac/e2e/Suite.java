@@ -64,7 +64,8 @@ public final class Suite implements AutoCloseable {
     static final String TOPIC_PREFIX = "e2e.";
     /** What the workflow-service consumes, by event name. */
     static final List<String> WORKFLOW_TOPICS = List.of("crm.quote.accepted", "billing.payment.received",
-            "billing.payment.updated", "billing.invoice.paid", "billing.invoice.payment_failed", "billing.subscription.cancelled");
+            "billing.payment.updated", "billing.invoice.paid", "billing.invoice.payment_failed", "billing.subscription.cancelled",
+            "sales.cart.checked_out");
     public static final String STRIPE_API_KEY = "sk_test_e2e_stub_not_a_secret";
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_only_not_a_secret";
     /**
@@ -270,8 +271,9 @@ public final class Suite implements AutoCloseable {
                 // Customers pay on the stand-in's hosted Checkout page (Checkout's payer, or the test),
                 // which sends its webhooks here; a page left unpaid closes after this.
                 env.put("CHECKOUT_EXPIRY", CHECKOUT_EXPIRY.toSeconds() + "s");
-                // Where the page sends a customer who paid: somewhere the browser test can load.
-                env.put("CHECKOUT_SUCCESS_URL", urlOf(Service.WORKFLOW) + "/console/");
+                // Where the page sends a customer who paid: the shop's thank-you page, which sends a
+                // shop visitor's browser on to their order.
+                env.put("CHECKOUT_SUCCESS_URL", urlOf(Service.SALES) + "/shop/#/paid");
                 env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
                 // Receipts carry a link to billing's own page, where a customer cancels (CancellationIT).
                 env.put("BILLING_LINK_SECRET", "e2e-test-only-billing-link-secret-not-a-secret");

@@ -40,6 +40,6 @@ public class Product extends PanacheEntityBase {
 
     /** What pricing and qualification need of it, apart from the entity. */
     public CatalogPrice price() {
-        return new CatalogPrice(code, name, unitPrice, currency, billingCycle);
+        return new CatalogPrice(code, name, unitPrice, currency, billingCycle, annualUnitPrice);
     }
 }

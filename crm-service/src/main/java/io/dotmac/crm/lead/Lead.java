@@ -20,6 +20,9 @@ import org.hibernate.annotations.ColumnTransformer;
 @Table(name = "leads")
 public class Lead extends PanacheEntityBase {
 
+    /** The source of a lead that the self-serve shop's checkout made from a cart (its {@link #sourceRef}). */
+    public static final String SHOP = "shop";
+
     @Id
     public UUID id;
 
@@ -45,6 +48,17 @@ public class Lead extends PanacheEntityBase {
     public List<LeadProduct> products;
 
     public String source;
+
+    /**
+     * What the lead is in its source's own terms (the shop: the cart's id); null for leads taken in
+     * by hand. At most one lead of a tenant has a given one, so a source sending it again finds it.
+     */
+    @Column(name = "source_ref")
+    public String sourceRef;
+
+    /** The cycle the customer chose to be billed with ({@code monthly}, {@code annual}); null: each product's own. */
+    @Column(name = "billing_cycle")
+    public String billingCycle;
 
     @Convert(converter = LeadStatus.DbConverter.class)
     public LeadStatus status;
@@ -83,6 +97,33 @@ public class Lead extends PanacheEntityBase {
      */
     public String customerId() {
         return status == LeadStatus.QUALIFIED || status == LeadStatus.CONVERTED ? organizationSlug : null;
+    }
+
+    /** The shop's cart this lead was made from, or null. */
+    public UUID cartId() {
+        return SHOP.equals(source) && sourceRef != null ? UUID.fromString(sourceRef) : null;
+    }
+
+    /**
+     * The same lead sent again by its source, before it was qualified (nothing is reserved or quoted
+     * for it yet): what was sent now replaces what was sent before.
+     */
+    void resubmitted(Lead sent, OffsetDateTime now) {
+        customerName = sent.customerName;
+        customerEmail = sent.customerEmail;
+        companyName = sent.companyName;
+        organizationSlug = sent.organizationSlug;
+        region = sent.region;
+        products = sent.products;
+        billingCycle = sent.billingCycle;
+        updatedAt = now;
+    }
+
+    /** What a qualified lead is to buy changed before any quote of it was accepted (its customer stays). */
+    void productsChanged(List<LeadProduct> now, String cycle, OffsetDateTime at) {
+        products = now;
+        billingCycle = cycle;
+        updatedAt = at;
     }
 
     /** A quote of this lead was accepted: the lead became a customer. */

@@ -30,6 +30,21 @@ public class LeadRepository implements PanacheRepositoryBase<Lead, UUID> {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** The tenant's lead with this reference of its source (a shop cart's id), locked for this transaction, or null. */
+    public Uni<Lead> lockBySourceRef(String tenantId, String sourceRef) {
+        return find("tenantId = :tenant and sourceRef = :ref", Parameters.with("tenant", tenantId).and("ref", sourceRef))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /**
+     * Takes a lock on the tenant's source reference until this transaction ends (an advisory lock,
+     * nothing is written): two requests with one cart take turns, so the later one finds the lead the
+     * first one made instead of failing on the unique index.
+     */
+    public Uni<Void> lockSourceRef(String tenantId, String sourceRef) {
+        return advisoryLock("crm.lead.source-ref/" + tenantId + "/" + sourceRef);
+    }
+
     /** The tenant's leads, newest first, of one status or all (null). */
     public Uni<Page<Lead>> listOf(String tenantId, LeadStatus status, PageRequest page) {
         Sort newestFirst = Sort.descending("createdAt", "id");
@@ -45,9 +60,13 @@ public class LeadRepository implements PanacheRepositoryBase<Lead, UUID> {
      * held and is disqualified with that reason.
      */
     public Uni<Void> lockSlug(String tenantId, String slug) {
+        return advisoryLock("crm.lead.slug/" + tenantId + "/" + slug);
+    }
+
+    private Uni<Void> advisoryLock(String name) {
         return getSession().chain(session -> session.createNativeQuery(
                         "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) AS locked", Long.class)
-                .setParameter(1, "crm.lead.slug/" + tenantId + "/" + slug).getSingleResult()).replaceWithVoid();
+                .setParameter(1, name).getSingleResult()).replaceWithVoid();
     }
 
     /** Whether a lead of the tenant other than this one holds the slug (is qualified or converted with it). */

@@ -3,6 +3,7 @@ package io.dotmac.crm.lead;
 import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.metrics.Funnel;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.hibernate.JDBCException;
 import org.jboss.logging.Logger;
@@ -58,6 +60,47 @@ public class LeadService {
         lead.createdAt = now;
         lead.updatedAt = now;
         return leads.persist(lead).invoke(() -> funnel.reached(Funnel.Stage.LEAD));
+    }
+
+    /**
+     * The lead a source sends for one of its references (the shop: a cart at checkout): made the first
+     * time, found again after, so a retried or doubled request goes on with the same lead. Until the
+     * lead is qualified, what was sent last replaces it (nothing is reserved or quoted for it yet).
+     * Once qualified, its customer is fixed (the slug is reserved for it; other details sent are
+     * found out when the quote is checked against them), and only its products and billing cycle
+     * follow what is sent, under the same product rules (422 otherwise), until a quote is accepted.
+     * A converted lead is returned as it is.
+     */
+    @WithTransaction
+    public Uni<Lead> fromSource(String tenantId, Lead sent) {
+        return leads.lockSourceRef(tenantId, sent.sourceRef)
+                .chain(() -> leads.lockBySourceRef(tenantId, sent.sourceRef))
+                .chain(found -> found == null ? create(tenantId, sent) : resubmitted(found, sent));
+    }
+
+    private Uni<Lead> resubmitted(Lead lead, Lead sent) {
+        if (!Objects.equals(lead.source, sent.source)) {
+            return Uni.createFrom().failure(new Conflict("source_ref '" + sent.sourceRef + "' is lead " + lead.id
+                    + "'s, which came from " + lead.source + ", not " + sent.source));
+        }
+        OffsetDateTime now = Timestamps.now(clock);
+        return switch (lead.status) {
+            case NEW, DISQUALIFIED -> {
+                lead.resubmitted(sent, now);
+                yield Uni.createFrom().item(lead);
+            }
+            case CONVERTED -> Uni.createFrom().item(lead);
+            case QUALIFIED -> lead.products.equals(sent.products) && Objects.equals(lead.billingCycle, sent.billingCycle)
+                    ? Uni.createFrom().item(lead)
+                    : products.pricesOf(sent.products.stream().map(LeadProduct::productCode).distinct().toList()).map(catalog -> {
+                        List<String> reasons = Qualification.productReasons(sent.products, catalog, sent.billingCycle);
+                        if (!reasons.isEmpty()) {
+                            throw new Unprocessable("Lead " + lead.id + "'s products cannot be changed so: " + String.join("; ", reasons));
+                        }
+                        lead.productsChanged(sent.products, sent.billingCycle, now);
+                        return lead;
+                    });
+        };
     }
 
     @WithSession

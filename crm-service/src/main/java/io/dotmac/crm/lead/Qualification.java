@@ -21,6 +21,8 @@ public final class Qualification {
     public static final Pattern SLUG = Pattern.compile("^[a-z][a-z0-9-]{1,38}[a-z0-9]$");
     /** The reason of a lead whose slug another customer of the platform holds (sales-service said so). */
     public static final String SLUG_TAKEN = "organization slug taken";
+    /** How the reason ends of a lead whose slug another lead of the tenant holds. */
+    private static final String SLUG_HELD = "' is already taken by another qualified or converted lead";
     public static final int MIN_QUANTITY = 1;
     public static final int MAX_QUANTITY = 10_000;
 
@@ -59,17 +61,31 @@ public final class Qualification {
             reasons.add("organization_slug '" + lead.organizationSlug + "' must be 3 to 40 lower-case letters, digits"
                     + " or hyphens, starting with a letter and not ending with a hyphen");
         } else if (slugHeldElsewhere) {
-            reasons.add("organization_slug '" + lead.organizationSlug + "' is already taken by another qualified or converted lead");
+            reasons.add("organization_slug '" + lead.organizationSlug + SLUG_HELD);
         }
         if (!regions.contains(lead.region)) {
             reasons.add("region '" + lead.region + "' is not offered; offered regions: " + String.join(", ", regions));
         }
-        reasons.addAll(productReasons(lead.products == null ? List.of() : lead.products, catalog));
+        reasons.addAll(productReasons(lead.products == null ? List.of() : lead.products, catalog, lead.billingCycle));
         return reasons;
+    }
+
+    /** Whether one of these reasons is that the slug is someone else's: a conflict, not a lead to correct. */
+    public static boolean slugTaken(List<String> reasons) {
+        return reasons.stream().anyMatch(r -> r.startsWith(SLUG_TAKEN) || r.endsWith(SLUG_HELD));
     }
 
     /** What is wrong with a list of products to buy (empty when nothing): also a seat change's. */
     public static List<String> productReasons(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
+        return productReasons(products, catalog, null);
+    }
+
+    /**
+     * The same, for products bought with {@code billingCycle} (null: each with its own): a product
+     * not sold with it is a reason, as pricing would refuse it.
+     */
+    public static List<String> productReasons(List<LeadProduct> products, Map<String, CatalogPrice> catalog,
+                                              String billingCycle) {
         List<String> reasons = new ArrayList<>();
         if (products.isEmpty()) {
             reasons.add("products: at least one product is required");
@@ -83,9 +99,13 @@ public final class Qualification {
                 reasons.add("product_code '" + code + "' is listed more than once");
                 continue;
             }
-            CatalogPrice price = catalog.get(code);
-            if (price == null) {
+            CatalogPrice listed = catalog.get(code);
+            CatalogPrice price = listed == null ? null : listed.at(billingCycle);
+            if (listed == null) {
                 reasons.add("product_code '" + code + "' is not in the catalog");
+            } else if (price == null) {
+                reasons.add("product_code '" + code + "' is not sold with " + billingCycle + " billing (it is billed "
+                        + listed.billingCycle() + ")");
             } else {
                 billing.add(price.currency() + " " + price.billingCycle());
             }

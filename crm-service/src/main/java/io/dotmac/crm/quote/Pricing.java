@@ -22,13 +22,20 @@ public final class Pricing {
     private Pricing() {
     }
 
+    /** Each product at its own billing cycle: {@link #price(List, Map, String)} without a chosen one. */
+    public static PricedQuote price(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
+        return price(products, catalog, null);
+    }
+
     /**
      * @param catalog the catalog prices of the requested products, by code
-     * @throws Conflict when a product is not in the catalog, a quantity is not positive,
-     *     or the products do not share one currency and billing cycle (qualification prevents all
-     *     three; the catalog may have changed since)
+     * @param chosenCycle the cycle the lead chose ({@code monthly}, {@code annual}): every product at
+     *     its price for that cycle ({@link CatalogPrice#at}); null: each at its own, as the catalog lists it
+     * @throws Conflict when a product is not in the catalog or not sold with the chosen cycle, a
+     *     quantity is not positive, or the products do not share one currency and billing cycle
+     *     (qualification prevents all four; the catalog may have changed since)
      */
-    public static PricedQuote price(List<LeadProduct> products, Map<String, CatalogPrice> catalog) {
+    public static PricedQuote price(List<LeadProduct> products, Map<String, CatalogPrice> catalog, String chosenCycle) {
         if (products.isEmpty()) {
             throw new Conflict("There are no products to price");
         }
@@ -37,9 +44,14 @@ public final class Pricing {
         String currency = null;
         String billingCycle = null;
         for (LeadProduct product : products) {
-            CatalogPrice price = catalog.get(product.productCode());
-            if (price == null) {
+            CatalogPrice listed = catalog.get(product.productCode());
+            if (listed == null) {
                 throw new Conflict("Product '" + product.productCode() + "' is no longer in the catalog");
+            }
+            CatalogPrice price = listed.at(chosenCycle);
+            if (price == null) {
+                throw new Conflict("Product '" + product.productCode() + "' is not sold with " + chosenCycle
+                        + " billing (it is billed " + listed.billingCycle() + ")");
             }
             if (product.quantity() < 1) {
                 throw new Conflict("Quantity of '" + product.productCode() + "' must be positive, was " + product.quantity());

@@ -51,6 +51,13 @@ public class Quote extends PanacheEntityBase {
     @Column(name = "changes_quote_id")
     public UUID changesQuoteId;
 
+    /**
+     * The shop's cart the quote was made from (copied from its lead, like the customer fields, so that
+     * the quote alone says it); null for quotes of leads taken in by hand, and for changes.
+     */
+    @Column(name = "cart_id")
+    public UUID cartId;
+
     public String currency;
 
     @Column(name = "billing_cycle")

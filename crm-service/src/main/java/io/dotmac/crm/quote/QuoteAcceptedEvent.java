@@ -1,6 +1,7 @@
 package io.dotmac.crm.quote;
 
 import io.dotmac.common.outbox.OutboxEvent;
+import io.dotmac.crm.lead.Lead;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * The {@code crm.quote.accepted} event: everything the order, the payment and the licenses are made
  * from, so that its consumers need not call back. Topic and CloudEvent type are both the name; the
- * key is the quote id, so all events of one quote stay in order on one partition.
+ * key is the quote id, so all events of one quote stay in order on one partition. A quote made from
+ * a shop cart also says so: {@code source} "shop" and the {@code cart_id}.
  */
 public final class QuoteAcceptedEvent {
 
@@ -44,6 +46,11 @@ public final class QuoteAcceptedEvent {
         data.put("accepted_at", quote.acceptedAt.toString());
         data.put("accepted_by", quote.acceptedBy);
         data.put("tenant_id", quote.tenantId);
+        if (quote.cartId != null) {
+            // A purchase in the shop: its journey is the cart's too (the business key the console shows).
+            data.put("source", Lead.SHOP);
+            data.put("cart_id", quote.cartId.toString());
+        }
         return data;
     }
 

@@ -9,6 +9,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,13 +34,26 @@ public class QuoteRepository implements PanacheRepositoryBase<Quote, UUID> {
         return page.fetch(find("tenantId = ?1 and leadId = ?2", Sort.descending("createdAt", "id"), tenantId, leadId));
     }
 
-    /** The next quote number, Q-000001 onwards: from a sequence, so unique however many generate at once. */
+    /** The lead's accepted quote of kind new (the one that made it a customer), or null. */
+    public Uni<Quote> acceptedOf(String tenantId, UUID leadId) {
+        return find("tenantId = ?1 and leadId = ?2 and kind = ?3 and status = ?4", tenantId, leadId, Quote.NEW,
+                QuoteStatus.ACCEPTED).firstResult();
+    }
+
+    /** The lead's newest quote of kind new that is open (draft or sent) and valid on {@code today}, or null. */
+    public Uni<Quote> newestOpenOf(String tenantId, UUID leadId, LocalDate today) {
+        return find("tenantId = ?1 and leadId = ?2 and kind = ?3 and status in ?4 and validUntil >= ?5",
+                Sort.descending("createdAt", "id"), tenantId, leadId, Quote.NEW, List.of(QuoteStatus.DRAFT, QuoteStatus.SENT), today)
+                .firstResult();
+    }
+
     /** Whether the lead has another quote still open (draft or sent): its slug is still needed. */
     public Uni<Boolean> otherOpenQuote(String tenantId, UUID leadId, UUID quoteId) {
         return count("tenantId = ?1 and leadId = ?2 and id <> ?3 and status in ?4", tenantId, leadId, quoteId,
                 List.of(QuoteStatus.DRAFT, QuoteStatus.SENT)).map(open -> open > 0);
     }
 
+    /** The next quote number, Q-000001 onwards: from a sequence, so unique however many generate at once. */
     public Uni<String> nextQuoteNumber() {
         return getSession().chain(session -> session.createNativeQuery("SELECT nextval('quote_number_seq')", Long.class)
                 .getSingleResult()).map(n -> String.format("Q-%06d", n));

@@ -74,8 +74,7 @@ public class QuoteService {
                 return Uni.createFrom().failure(new Conflict("Lead " + leadId + " is " + lead.status.value()
                         + "; only a qualified lead can be quoted"));
             }
-            var codes = lead.products.stream().map(LeadProduct::productCode).distinct().toList();
-            return products.pricesOf(codes).map(catalog -> Pricing.price(lead.products, catalog))
+            return priceOf(lead)
                     .chain(priced -> quotes.nextQuoteNumber().chain(number -> quotes.persist(newQuote(lead, priced, number))))
                     // The slug stays the lead's for as long as its quote may be accepted.
                     .call(quote -> holdSlug(quote, quote.validUntil.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)))
@@ -84,9 +83,53 @@ public class QuoteService {
                 leadId, tenantId, quote.totalAmount.toPlainString(), quote.currency));
     }
 
+    /** The lead's products at today's catalog prices, for the billing cycle it chose (or each its own). */
+    private Uni<PricedQuote> priceOf(Lead lead) {
+        var codes = lead.products.stream().map(LeadProduct::productCode).distinct().toList();
+        return products.pricesOf(codes).map(catalog -> Pricing.price(lead.products, catalog, lead.billingCycle));
+    }
+
+    /**
+     * The quote a checkout of the lead (the shop's, from a cart) goes on with: once the lead is
+     * converted, its accepted quote; else its newest open quote, if today's catalog still prices the
+     * lead's products as it does; else a new draft ({@link #generate}, 409 unless the lead is
+     * qualified). The lead is locked first, so two checkouts of one cart take turns and the second
+     * goes on with the first one's quote rather than making another.
+     */
+    @WithTransaction
+    public Uni<Quote> currentOf(String tenantId, UUID leadId) {
+        return leads.lockOf(tenantId, leadId).onItem().ifNull().failWith(() -> leadNotFound(leadId)).chain(lead -> {
+            if (lead.status == LeadStatus.CONVERTED) {
+                return quotes.acceptedOf(tenantId, leadId).onItem().ifNull().failWith(() -> new Conflict("Lead " + leadId
+                        + " is converted, but has no accepted quote"));
+            }
+            return quotes.newestOpenOf(tenantId, leadId, today()).chain(open -> open == null || lead.status != LeadStatus.QUALIFIED
+                    ? generate(tenantId, leadId)
+                    : priceOf(lead).chain(priced -> pricedAs(open, priced) ? Uni.createFrom().item(open) : generate(tenantId, leadId)));
+        });
+    }
+
+    // Whether the quote is exactly these prices: the same lines in the same order, currency, cycle and total.
+    private static boolean pricedAs(Quote quote, PricedQuote priced) {
+        if (!quote.currency.equals(priced.currency()) || !quote.billingCycle.equals(priced.billingCycle())
+                || quote.totalAmount.compareTo(priced.total()) != 0 || quote.items.size() != priced.items().size()) {
+            return false;
+        }
+        for (int i = 0; i < quote.items.size(); i++) {
+            QuoteItem have = quote.items.get(i);
+            QuoteItem want = priced.items().get(i);
+            if (!have.productCode().equals(want.productCode()) || have.quantity() != want.quantity()
+                    || have.unitPrice().compareTo(want.unitPrice()) != 0 || have.lineTotal().compareTo(want.lineTotal()) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Quote newQuote(Lead lead, PricedQuote priced, String number) {
         Quote quote = draft(lead.tenantId, lead.id, priced, number);
         quote.kind = Quote.NEW;
+        quote.cartId = lead.cartId();
         quote.customerEmail = lead.customerEmail;
         quote.customerName = lead.customerName;
         quote.companyName = lead.companyName;
@@ -210,14 +253,43 @@ public class QuoteService {
      */
     @WithTransaction
     public Uni<Quote> accept(String tenantId, UUID id, String acceptedBy) {
+        return locked(tenantId, id).chain(quote -> acceptLocked(tenantId, quote, acceptedBy));
+    }
+
+    /** A quote accepted by this call ({@code now}), or found accepted already. */
+    public record Acceptance(Quote quote, boolean now) {
+    }
+
+    /**
+     * Accepts the quote a checkout goes on with ({@link #currentOf}), on the customer's word given at
+     * the checkout: a draft is sent and accepted at once, a sent one accepted, both by {@link #accept}'s
+     * rules, path and event; one found accepted already (a concurrent checkout of the same cart) is
+     * returned as it is, with {@code now} false.
+     */
+    @WithTransaction
+    public Uni<Acceptance> acceptAtCheckout(String tenantId, UUID id, String acceptedBy) {
         return locked(tenantId, id).chain(quote -> {
-            OffsetDateTime now = Timestamps.now(clock);
-            quote.accept(acceptedBy, today(), now);
-            if (quote.change()) {
-                // The lead is a customer already, their slug theirs: billing and licensing apply the change.
-                return outbox.persist(QuoteAcceptedEvent.of(quote)).replaceWith(quote);
+            if (quote.status == QuoteStatus.ACCEPTED) {
+                return Uni.createFrom().item(new Acceptance(quote, false));
             }
-            return leads.lockOf(tenantId, quote.leadId).chain(lead -> {
+            if (quote.statusOn(today()) == QuoteStatus.DRAFT) {
+                quote.send(today(), Timestamps.now(clock));
+            }
+            return acceptLocked(tenantId, quote, acceptedBy).map(accepted -> new Acceptance(accepted, true));
+        });
+    }
+
+    // The acceptance of a quote locked by the caller's transaction: the quote's state rules, the lead
+    // converted, the slug held for good and the event in the outbox, or a failure and nothing of it.
+    private Uni<Quote> acceptLocked(String tenantId, Quote quote, String acceptedBy) {
+        OffsetDateTime now = Timestamps.now(clock);
+        quote.accept(acceptedBy, today(), now);
+        Uni<Quote> accepted;
+        if (quote.change()) {
+            // The lead is a customer already, their slug theirs: billing and licensing apply the change.
+            accepted = outbox.persist(QuoteAcceptedEvent.of(quote)).replaceWith(quote);
+        } else {
+            accepted = leads.lockOf(tenantId, quote.leadId).chain(lead -> {
                 if (lead.status != LeadStatus.QUALIFIED) {
                     return Uni.createFrom().failure(new Conflict("Lead " + lead.id + " is " + lead.status.value()
                             + "; only a quote of a qualified lead can be accepted"));
@@ -228,8 +300,9 @@ public class QuoteService {
                         .chain(() -> outbox.persist(QuoteAcceptedEvent.of(quote)))
                         .invoke(() -> funnel.reached(Funnel.Stage.ACCEPTED)).replaceWith(quote);
             });
-        }).invoke(quote -> LOG.infof("quote %s (%s) of tenant %s accepted by %s", quote.quoteNumber, quote.id, tenantId,
-                quote.acceptedBy));
+        }
+        return accepted.invoke(() -> LOG.infof("quote %s (%s) of tenant %s accepted by %s", quote.quoteNumber, quote.id,
+                tenantId, quote.acceptedBy));
     }
 
     // A slug taken meanwhile (the lead's reservation had expired) is a 409: nothing is written.

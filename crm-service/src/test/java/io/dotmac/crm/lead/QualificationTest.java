@@ -29,6 +29,23 @@ class QualificationTest {
     }
 
     @Test
+    void aProductNotSoldWithTheChosenCycleIsAReasonAndASlugTakenIsTold() {
+        Map<String, CatalogPrice> catalog = Map.of(
+                "isp-core", new CatalogPrice("isp-core", "ISP Core Platform", new BigDecimal("299.00"), "USD", "monthly", new BigDecimal("2990.00")),
+                "support-desk", new CatalogPrice("support-desk", "Support Desk", new BigDecimal("33.33"), "USD", "monthly"));
+        Lead annual = lead("ada@example.net", "acme-isp", "eu-west", List.of(new LeadProduct("isp-core", 1)));
+        annual.billingCycle = "annual";
+        assertEquals(List.of(), Qualification.reasonsAgainst(annual, catalog, REGIONS, false));
+
+        annual.products = List.of(new LeadProduct("isp-core", 1), new LeadProduct("support-desk", 2));
+        List<String> reasons = Qualification.reasonsAgainst(annual, catalog, REGIONS, true);
+        assertTrue(reasons.contains("product_code 'support-desk' is not sold with annual billing (it is billed monthly)"), reasons.toString());
+        assertTrue(Qualification.slugTaken(reasons), reasons.toString());
+        assertTrue(Qualification.slugTaken(List.of(Qualification.SLUG_TAKEN + ": 'acme-isp' is reserved for another customer")));
+        assertFalse(Qualification.slugTaken(List.of("region 'mars' is not offered; offered regions: eu-west")));
+    }
+
+    @Test
     void aGoodLeadHasNoReasonsAgainstIt() {
         assertEquals(List.of(), Qualification.reasonsAgainst(
                 lead("ada@example.net", "acme-isp", "eu-west", List.of(new LeadProduct("isp-core", 1))), CATALOG, REGIONS, false));

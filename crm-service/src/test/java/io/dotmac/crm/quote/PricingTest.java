@@ -66,6 +66,33 @@ class PricingTest {
     }
 
     @Test
+    void aChosenCyclePricesEveryProductAtItsPriceForThatCycle() {
+        CatalogPrice core = new CatalogPrice("isp-core", "ISP Core Platform", new BigDecimal("299.00"), "USD", "monthly",
+                new BigDecimal("2990.00"));
+        CatalogPrice yearly = new CatalogPrice("annual-thing", "Annual thing", new BigDecimal("10.00"), "USD", "annual");
+        Map<String, CatalogPrice> catalog = Map.of(core.code(), core, yearly.code(), yearly, DESK.code(), DESK);
+
+        // Annual: a monthly product at its annual price, an annual one at its own; one cycle, so they mix.
+        PricedQuote annual = Pricing.price(List.of(new LeadProduct("isp-core", 2), new LeadProduct("annual-thing", 1)), catalog, "annual");
+        assertEquals(new BigDecimal("2990.00"), annual.items().get(0).unitPrice());
+        assertEquals(new BigDecimal("5980.00"), annual.items().get(0).lineTotal());
+        assertEquals(new BigDecimal("10.00"), annual.items().get(1).unitPrice());
+        assertEquals(new BigDecimal("5990.00"), annual.total());
+        assertEquals("annual", annual.billingCycle());
+
+        PricedQuote monthly = Pricing.price(List.of(new LeadProduct("isp-core", 1)), catalog, "monthly");
+        assertEquals(new BigDecimal("299.00"), monthly.total());
+        assertEquals("monthly", monthly.billingCycle());
+        // No cycle chosen: each product's own, as before.
+        assertEquals(monthly, Pricing.price(List.of(new LeadProduct("isp-core", 1)), catalog, null));
+
+        Conflict notAnnual = assertThrows(Conflict.class, () -> Pricing.price(List.of(new LeadProduct("support-desk", 1)), catalog, "annual"));
+        assertTrue(notAnnual.getMessage().contains("'support-desk' is not sold with annual billing"), notAnnual.getMessage());
+        Conflict notMonthly = assertThrows(Conflict.class, () -> Pricing.price(List.of(new LeadProduct("annual-thing", 1)), catalog, "monthly"));
+        assertTrue(notMonthly.getMessage().contains("'annual-thing' is not sold with monthly billing"), notMonthly.getMessage());
+    }
+
+    @Test
     void aCatalogPriceWithMoreThanTwoDecimalsIsAnErrorNotRounded() {
         CatalogPrice odd = new CatalogPrice("odd", "Odd", new BigDecimal("1.005"), "USD", "monthly");
         assertThrows(ArithmeticException.class, () -> Pricing.price(List.of(new LeadProduct("odd", 1)), Map.of("odd", odd)));

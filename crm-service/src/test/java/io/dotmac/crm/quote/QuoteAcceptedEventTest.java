@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.dotmac.common.config.EventTopics;
+import io.dotmac.common.testing.TestTokens;
+import io.dotmac.crm.CrmApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -158,6 +160,26 @@ class QuoteAcceptedEventTest {
 
         // The relay marked it published once Kafka had it.
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxRowsOf(quote).get(0).getOffsetDateTime("published_at") != null);
+    }
+
+    @Test
+    void aQuoteMadeFromAShopCartSaysSoAndKeepsTheOtherFields() throws Exception {
+        Map<String, Object> cart = CrmApi.cart();
+        String quote = post(TestTokens.engine(tenant), "/api/v1/crm/quotes/from-cart", cart).statusCode(201).extract().path("id");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> recordsOf(quote).size() == 1);
+        JsonNode data = JSON.readTree(recordsOf(quote).get(0).value());
+        assertEquals(Set.of("quote_id", "quote_number", "kind", "changes_quote_id", "lead_id", "customer_email", "customer_name", "company_name",
+                "organization_slug", "region", "total_amount", "currency", "billing_cycle", "items", "accepted_at",
+                "accepted_by", "tenant_id", "source", "cart_id"), fieldNames(data));
+        assertEquals("shop", data.get("source").asText());
+        assertEquals(cart.get("cart_id"), data.get("cart_id").asText());
+        assertEquals("new", data.get("kind").asText());
+        assertEquals(cart.get("customer_email"), data.get("customer_email").asText());
+        assertEquals(cart.get("customer_email"), data.get("accepted_by").asText());
+        assertEquals(new BigDecimal("697.99"), data.get("total_amount").decimalValue());
+        assertEquals(2, data.get("items").size());
+        assertEquals(1, outboxRowsOf(quote).size());
     }
 
     @Test

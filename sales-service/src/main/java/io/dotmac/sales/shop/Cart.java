@@ -20,6 +20,7 @@ public class Cart extends PanacheEntityBase {
 
     public static final String OPEN = "open";
     public static final String CHECKED_OUT = "checked_out";
+    public static final String FAILED = "failed";
 
     @Id
     public UUID id;
@@ -38,6 +39,34 @@ public class Cart extends PanacheEntityBase {
 
     @JdbcTypeCode(SqlTypes.JSON)
     public CartLines lines;
+
+    @Column(name = "customer_name")
+    public String customerName;
+
+    @Column(name = "customer_email")
+    public String customerEmail;
+
+    @Column(name = "company_name")
+    public String companyName;
+
+    @Column(name = "organization_slug")
+    public String organizationSlug;
+
+    public String region;
+
+    @Column(name = "checked_out_at")
+    public OffsetDateTime checkedOutAt;
+
+    /** crm's accepted quote for this cart, once the engine made it. */
+    @Column(name = "quote_id")
+    public String quoteId;
+
+    /** Stripe's hosted page where the visitor pays, once billing opened it. */
+    @Column(name = "checkout_url")
+    public String checkoutUrl;
+
+    @Column(name = "failure_reason")
+    public String failureReason;
 
     @Column(name = "created_at")
     public OffsetDateTime createdAt;

@@ -10,6 +10,10 @@ import java.math.BigDecimal;
 @RegisterForReflection
 public record CartLine(String productCode, int quantity, BigDecimal unitPrice, String currency) {
 
+    public BigDecimal lineTotal() {
+        return unitPrice.multiply(BigDecimal.valueOf(quantity));
+    }
+
     CartLine withQuantity(int newQuantity) {
         return new CartLine(productCode, newQuantity, unitPrice, currency);
     }

@@ -150,17 +150,24 @@ public class Carts {
         UUID cartId = parse(id);
         return catalog.read().chain(products -> Panache.withTransaction(() -> carts.lock(cartId).map(found -> {
             Cart cart = reachable(found, secret);
-            if (!Cart.OPEN.equals(cart.status)) {
-                throw new Conflict("This cart was checked out; it can no longer change");
-            }
+            requireOpen(cart);
             change.apply(cart, products);
             cart.updatedAt = now();
             return new PricedCart(cart, products);
         })));
     }
 
+    static void requireOpen(Cart cart) {
+        if (Cart.FAILED.equals(cart.status)) {
+            throw new Conflict("This cart's checkout failed; start a new cart with its products");
+        }
+        if (!Cart.OPEN.equals(cart.status)) {
+            throw new Conflict("This cart was checked out; it can no longer change");
+        }
+    }
+
     /** The cart if the secret is its own and it has not expired; else the one 404. */
-    private Cart reachable(Cart cart, String secret) {
+    Cart reachable(Cart cart, String secret) {
         if (cart == null || !CartSecret.matches(secret, cart.secretHash)
                 || cart.updatedAt.plus(config.cartIdleTimeout()).isBefore(now())) {
             throw noSuchCart();
@@ -196,7 +203,7 @@ public class Carts {
         return billingCycle;
     }
 
-    private static UUID parse(String id) {
+    static UUID parse(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException | NullPointerException e) {

@@ -35,6 +35,9 @@ public interface ShopConfig {
      */
     Optional<List<String>> allowedOrigins();
 
+    /** The deployment regions a visitor may choose (as crm-service offers them: crm.regions). */
+    List<String> regions();
+
     RateLimit rateLimit();
 
     /** Requests to /api/v1/shop from one client address: at most {@code requests} per {@code window}. */

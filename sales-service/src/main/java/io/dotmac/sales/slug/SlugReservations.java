@@ -5,6 +5,7 @@ import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.sales.provisioning.CustomerTenantRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,6 +113,19 @@ public class SlugReservations {
                 throw failure;
             }
         }).replaceWithVoid();
+    }
+
+    /**
+     * Whether no lead holds the slug now and no customer tenant has it, of any vendor tenant (the
+     * shop's check as a visitor types; reserving it is still what decides).
+     */
+    @WithSession
+    public Uni<Boolean> isFree(String slug) {
+        requireSlug(slug);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return reservations.findById(slug).chain(reservation -> reservation != null && reservation.inForce(now)
+                ? Uni.createFrom().item(false)
+                : customerTenants.findBySlug(slug).map(tenant -> tenant == null));
     }
 
     private static void requireSlug(String slug) {

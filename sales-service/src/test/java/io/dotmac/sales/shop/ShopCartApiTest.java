@@ -107,7 +107,7 @@ class ShopCartApiTest {
         Response created = given().contentType(ContentType.JSON).body("{}").when().post(SHOP + "/carts");
         String setCookie = created.getHeader("Set-Cookie");
         assertTrue(setCookie.startsWith(COOKIE + "=") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict")
-                && setCookie.contains("Path=" + SHOP), setCookie);
+                && setCookie.matches(".*Path=" + SHOP + "/carts/" + created.path("id") + "(;.*|$)"), setCookie);
         assertEquals(SHOP + "/carts/" + created.path("id"), created.getHeader("Location").replaceFirst("^https?://[^/]+", ""));
         Visitor visitor = new Visitor(created.path("id"), created.getCookie(COOKIE));
         assertEquals(43, visitor.secret().length(), "256 random bits, base64url");

@@ -41,6 +41,11 @@ interface CrmRestClient {
     Uni<JsonNode> getLead(@PathParam("leadId") String leadId,
             @HeaderParam("Authorization") String authorization);
 
+    @POST
+    @Path("/quotes/from-cart")
+    Uni<JsonNode> quoteFromCart(@HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
     @GET
     @Path("/quotes/{quoteId}")
     Uni<JsonNode> getQuote(@PathParam("quoteId") String quoteId,

@@ -54,6 +54,24 @@ interface SalesRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/shop-checkouts/{cartId}/start")
+    Uni<JsonNode> startShopCheckout(@PathParam("cartId") String cartId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/shop-checkouts/{cartId}/payment")
+    Uni<JsonNode> recordShopCheckout(@PathParam("cartId") String cartId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/shop-checkouts/{cartId}/fail")
+    Uni<JsonNode> failShopCheckout(@PathParam("cartId") String cartId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/tenants/suspend")
     Uni<JsonNode> suspendCustomer(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,

@@ -84,10 +84,14 @@ public class ServiceRegistry implements ServiceCatalog {
         Conventions order = Conventions.result("order");
         Conventions payment = Conventions.result("payment");
         Conventions licenses = Conventions.result("licenses");
+        Conventions checkout = Conventions.result("checkout");
         this.operations = table(
                 writeOn(CRM, "qualify_lead", "lead_id", Set.of(), crm::qualifyLead).with(lead),
                 writeOn(CRM, "generate_quote", "lead_id", Set.of(), crm::generateQuote).with(quote),
                 read(CRM, "get_lead", "lead_id", crm::getLead).with(lead),
+                write(CRM, "quote_from_cart", Set.of("cart_id", "customer_name", "customer_email", "company_name",
+                        "organization_slug", "region", "billing_cycle", "currency", "products", "total_amount"), Set.of(),
+                        crm::quoteFromCart).with(quote),
                 read(CRM, "get_quote", "quote_id", crm::getQuote)
                         .with(quote.changedBy("crm.quote.accepted", "${" + Conventions.RESULT + ".id}")),
 
@@ -103,6 +107,10 @@ public class ServiceRegistry implements ServiceCatalog {
                 write(SALES, "deprovision_customer", Set.of("quote_id"), Set.of("reason"), sales::deprovisionCustomer)
                         .with(Conventions.result("customer_tenant")),
                 read(SALES, "get_customer_tenant", "quote_id", sales::getCustomerTenant).with(Conventions.result("customer_tenant")),
+                writeOn(SALES, "start_shop_checkout", "cart_id", Set.of(), sales::startShopCheckout).with(checkout),
+                writeOn(SALES, "record_shop_checkout", "cart_id", Set.of("quote_id", "checkout_url"), sales::recordShopCheckout)
+                        .with(checkout),
+                writeOn(SALES, "fail_shop_checkout", "cart_id", Set.of("reason"), sales::failShopCheckout).with(checkout),
 
                 write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
                         billing::processPayment).with(payment.awaiting(PAYMENT_OUTCOME)),

@@ -35,7 +35,7 @@ public record Trigger(String event, Map<String, Object> context, UnlessRunning u
 
     /** The events a workflow can be started or woken by. */
     public static final Set<String> EVENTS = Set.of("crm.quote.accepted", "billing.payment.received", "billing.payment.updated",
-            "billing.invoice.paid", "billing.invoice.payment_failed", "billing.subscription.cancelled");
+            "billing.invoice.paid", "billing.invoice.payment_failed", "billing.subscription.cancelled", "sales.cart.checked_out");
 
     /** The context roots a trigger's templates can read. */
     public static final Set<String> ROOTS = Set.of("data", "event");

@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * Receives the events that drive workflows ({@code crm.quote.accepted},
  * {@code billing.payment.received}, {@code billing.payment.updated}, and a subscription's
  * {@code billing.invoice.paid}, {@code billing.invoice.payment_failed} and
- * {@code billing.subscription.cancelled}), records each once in the inbox, and hands it to
+ * {@code billing.subscription.cancelled}, and the shop's {@code sales.cart.checked_out}), records each once in the inbox, and hands it to
  * {@link EventTriggers}. A message is acknowledged only after all of that is committed, so a
  * crash redelivers it instead of losing it; the redelivery's effects happen once.
  */
@@ -67,6 +67,11 @@ public class TriggerEventConsumer {
 
     @Incoming("subscription-cancelled")
     public Uni<Void> subscriptionCancelled(Message<String> message) {
+        return record(message);
+    }
+
+    @Incoming("cart-checked-out")
+    public Uni<Void> cartCheckedOut(Message<String> message) {
         return record(message);
     }
 

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
 public class BuiltinWorkflows {
 
     static final List<String> NAMES = List.of("lead_to_customer", "quote_accepted", "payment_received", "subscription_renewed",
-            "payment_failed", "subscription_cancelled", "subscription_changed");
+            "payment_failed", "subscription_cancelled", "subscription_changed", "shop_checkout");
     private static final Logger LOG = Logger.getLogger(BuiltinWorkflows.class);
 
     private final WorkflowRepository repository;

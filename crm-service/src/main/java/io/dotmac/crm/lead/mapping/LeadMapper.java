@@ -35,7 +35,8 @@ public final class LeadMapper {
 
     public static LeadView toView(Lead lead) {
         return new LeadView(lead.id, lead.customerName, lead.customerEmail, lead.customerId(), lead.companyName,
-                lead.organizationSlug, lead.region, lead.products, lead.source, lead.status.value(), lead.owner, lead.notes,
-                lead.qualificationReasons, lead.qualifiedAt, lead.createdAt, lead.updatedAt);
+                lead.organizationSlug, lead.region, lead.products, lead.billingCycle, lead.source, lead.sourceRef,
+                lead.status.value(), lead.owner, lead.notes, lead.qualificationReasons, lead.qualifiedAt, lead.createdAt,
+                lead.updatedAt);
     }
 }

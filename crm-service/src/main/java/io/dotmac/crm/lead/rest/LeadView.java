@@ -14,7 +14,15 @@ public record LeadView(UUID id, String customerName, String customerEmail,
                                + " disqualified", nullable = true)
                        String customerId,
                        String companyName, String organizationSlug,
-                       String region, List<LeadProduct> products, String source, String status, String owner, String notes,
+                       String region, List<LeadProduct> products,
+                       @Schema(description = "The billing cycle the customer chose (monthly, annual); null: each product's own",
+                               nullable = true)
+                       String billingCycle,
+                       String source,
+                       @Schema(description = "What the lead is in its source's terms (source shop: the cart's id); null for"
+                               + " leads taken in by hand", nullable = true)
+                       String sourceRef,
+                       String status, String owner, String notes,
                        List<String> qualificationReasons, OffsetDateTime qualifiedAt, OffsetDateTime createdAt,
                        OffsetDateTime updatedAt) {
 }

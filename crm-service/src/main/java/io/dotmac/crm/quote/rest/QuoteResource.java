@@ -5,6 +5,7 @@ import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.crm.lead.mapping.LeadMapper;
+import io.dotmac.crm.quote.CartCheckoutService;
 import io.dotmac.crm.quote.Quote;
 import io.dotmac.crm.quote.QuoteService;
 import io.dotmac.crm.quote.mapping.QuoteMapper;
@@ -33,7 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Quotes by id and their transitions. Every transition honours {@code Idempotency-Key}; an illegal
  * one is 409 with the quote's status in the detail. (Generating and listing a lead's quotes live
- * under the lead: {@code /api/v1/crm/leads/{id}/quotes}.)
+ * under the lead: {@code /api/v1/crm/leads/{id}/quotes}.) The shop's checkout makes its accepted
+ * quote from a cart here ({@code from-cart}).
  */
 @Path("/api/v1/crm/quotes")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,12 +44,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class QuoteResource {
 
     private final QuoteService quotes;
+    private final CartCheckoutService checkouts;
     private final IdempotencyService idempotency;
     private final CurrentTenant tenant;
     private final JsonWebToken token;
 
-    QuoteResource(QuoteService quotes, IdempotencyService idempotency, CurrentTenant tenant, JsonWebToken token) {
+    QuoteResource(QuoteService quotes, CartCheckoutService checkouts, IdempotencyService idempotency, CurrentTenant tenant,
+                  JsonWebToken token) {
         this.quotes = quotes;
+        this.checkouts = checkouts;
         this.idempotency = idempotency;
         this.tenant = tenant;
         this.token = token;
@@ -60,6 +65,26 @@ public class QuoteResource {
     public Uni<QuoteView> get(@PathParam("id") String id) {
         UUID quoteId = PathIds.parse("quote", id);
         return quotes.get(tenant.id(), quoteId).map(this::view);
+    }
+
+    @POST
+    @Path("/from-cart")
+    @RolesAllowed(Roles.SERVICE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The shop's checkout (the workflow engine's call): the cart becomes a lead (source shop) and a quote "
+            + "priced from crm's catalog, qualified and accepted as any; crm.quote.accepted carries source and cart_id. "
+            + "One quote per cart: a call again resumes or answers with it. 201 when accepted now, 200 when it was already; "
+            + "409 when the cart's prices, quantities, total or currency are not the quote's (naming the first difference; "
+            + "nothing is accepted), when the slug is someone else's, or when the cart was checked out with another customer; "
+            + "422 when qualification refuses the cart (with the reasons)")
+    // Each step commits by itself and the next call resumes after it, so the key holds no
+    // transaction around the work, only its answer (two calls at once take turns on the cart's lead).
+    @Idempotent(checksFirst = true)
+    public Uni<Response> fromCart(@Valid @NotNull QuoteFromCart body) {
+        String tenantId = tenant.id();
+        return idempotency.runUnlocked(() -> checkouts.checkout(tenantId, QuoteMapper.toCart(body)).map(done -> done.now()
+                ? Response.created(URI.create("/api/v1/crm/quotes/" + done.quote().id)).entity(view(done.quote())).build()
+                : Response.ok(view(done.quote())).build()));
     }
 
     @POST

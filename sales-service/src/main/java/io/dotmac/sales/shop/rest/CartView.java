@@ -1,9 +1,7 @@
 package io.dotmac.sales.shop.rest;
 
 import io.dotmac.sales.shop.Cart;
-import io.dotmac.sales.shop.CartLine;
 import io.dotmac.sales.shop.PricedCart;
-import io.dotmac.sales.shop.catalog.CatalogProduct;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -27,19 +25,10 @@ public record CartView(UUID id, String status, String billingCycle, String curre
 
     static CartView of(PricedCart priced, int maxQuantity, int maxLines, OffsetDateTime expiresAt) {
         Cart cart = priced.cart();
-        List<Line> lines = cart.items().stream().map(line -> line(line, priced)).toList();
-        BigDecimal total = lines.stream().map(Line::lineTotal).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
+        List<Line> lines = cart.items().stream().map(line -> new Line(line.productCode(), priced.name(line), line.quantity(),
+                line.unitPrice(), line.lineTotal(), priced.todaysPrice(line), priced.priceChanged(line))).toList();
         String currency = cart.items().isEmpty() ? null : cart.items().get(0).currency();
-        return new CartView(cart.id, cart.status, cart.billingCycle, currency, lines, total,
-                lines.stream().anyMatch(Line::priceChanged), maxQuantity, maxLines, expiresAt);
-    }
-
-    private static Line line(CartLine line, PricedCart priced) {
-        CatalogProduct product = priced.catalog().product(line.productCode()).orElse(null);
-        BigDecimal today = product == null || !line.currency().equals(product.currency()) ? null
-                : product.unitPrice(priced.cart().billingCycle);
-        BigDecimal lineTotal = line.unitPrice().multiply(BigDecimal.valueOf(line.quantity()));
-        return new Line(line.productCode(), product == null ? line.productCode() : product.name(), line.quantity(),
-                line.unitPrice(), lineTotal, today, today == null || today.compareTo(line.unitPrice()) != 0);
+        return new CartView(cart.id, cart.status, cart.billingCycle, currency, lines, priced.total(),
+                priced.pricesChanged(), maxQuantity, maxLines, expiresAt);
     }
 }

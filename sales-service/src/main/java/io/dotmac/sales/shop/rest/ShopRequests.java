@@ -1,6 +1,8 @@
 package io.dotmac.sales.shop.rest;
 
 import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
@@ -23,5 +25,25 @@ final class ShopRequests {
 
     @Schema(name = "CartBillingCycle", example = "{\"billing_cycle\": \"annual\"}")
     record BillingCycle(@NotNull @Size(max = 20) String billingCycle) {
+    }
+
+    @Schema(name = "CartCheckout", example = """
+            {"customer_name": "Ada Lovelace", "customer_email": "ada@example.net", "company_name": "Analytical Networks",
+             "organization_slug": "analytical-networks", "region": "eu-west", "total": 697.99}""")
+    record Checkout(@NotBlank @Size(max = 200) String customerName,
+                    @NotBlank @Email @Size(max = 254) String customerEmail,
+                    @NotBlank @Size(max = 200) String companyName,
+                    @NotBlank @Size(max = 100) String organizationSlug,
+                    @NotBlank @Size(max = 50) String region,
+                    @NotNull @Schema(description = "The cart's total as the visitor saw it; another is a 409") BigDecimal total) {
+    }
+
+    /** What the engine records of a checkout: crm's quote and Stripe's page for it. */
+    @Schema(name = "ShopCheckoutPayment")
+    record Payment(@NotBlank @Size(max = 100) String quoteId, @Size(max = 2000) String checkoutUrl) {
+    }
+
+    @Schema(name = "ShopCheckoutFailure")
+    record Failure(@Size(max = 2000) String reason) {
     }
 }

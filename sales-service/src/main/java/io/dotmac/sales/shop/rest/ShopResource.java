@@ -2,10 +2,13 @@ package io.dotmac.sales.shop.rest;
 
 import io.dotmac.sales.shop.CartSecret;
 import io.dotmac.sales.shop.Carts;
+import io.dotmac.sales.shop.Checkouts;
+import io.dotmac.sales.shop.Contact;
 import io.dotmac.sales.shop.PricedCart;
 import io.dotmac.sales.shop.ShopConfig;
 import io.dotmac.sales.shop.catalog.Catalog;
 import io.dotmac.sales.shop.catalog.CrmCatalog;
+import io.dotmac.sales.slug.SlugReservations;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -22,6 +25,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -35,23 +40,38 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/api/v1/shop")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Shop", description = "Public: the catalog and carts of the self-serve shop. A cart is reached with the "
-        + "HttpOnly, SameSite=Strict cookie " + ShopResource.COOKIE + " its creation set (another browser's cart is a 404). "
+        + "HttpOnly, SameSite=Strict cookie " + ShopResource.COOKIE + " its creation set, on the cart's own path (another browser's cart is a 404). "
         + "Changes are accepted only from the shop's own origin (403 otherwise); each client address may send a "
         + "bounded number of requests a minute (429 with Retry-After past it).")
 @PermitAll
 public class ShopResource {
 
     static final String COOKIE = "shop_cart";
-    private static final String COOKIE_PATH = "/api/v1/shop";
+    private static final String CARTS = "/api/v1/shop/carts/";
 
     private final Carts carts;
+    private final Checkouts checkouts;
     private final CrmCatalog catalog;
+    private final SlugReservations slugs;
     private final ShopConfig config;
+    private final String tenantBaseDomain;
 
-    ShopResource(Carts carts, CrmCatalog catalog, ShopConfig config) {
+    ShopResource(Carts carts, Checkouts checkouts, CrmCatalog catalog, SlugReservations slugs, ShopConfig config,
+                 @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
         this.carts = carts;
+        this.checkouts = checkouts;
         this.catalog = catalog;
+        this.slugs = slugs;
         this.config = config;
+        this.tenantBaseDomain = tenantBaseDomain;
+    }
+
+    /** The regions a visitor may choose. */
+    public record Regions(List<String> regions) {
+    }
+
+    /** Whether an organization name may be chosen now, and if not, why (never whose it is). */
+    public record SlugAvailability(String slug, boolean available, String reason) {
     }
 
     @GET
@@ -61,6 +81,25 @@ public class ShopResource {
         return catalog.read();
     }
 
+    @GET
+    @Path("/regions")
+    @Operation(summary = "The deployment regions a visitor may choose at checkout")
+    public Regions regions() {
+        return new Regions(config.regions());
+    }
+
+    @GET
+    @Path("/slugs/{slug}")
+    @Operation(summary = "Whether an organization name (the platform's subdomain) is free now, checked as the visitor types; "
+            + "checkout reserves it")
+    public Uni<SlugAvailability> slug(@PathParam("slug") String slug) {
+        if (slug.length() > 100 || !SlugReservations.SLUG.matcher(slug).matches()) {
+            return Uni.createFrom().item(new SlugAvailability(slug.length() > 100 ? slug.substring(0, 100) : slug, false,
+                    "not a valid organization name: 3 to 40 of a-z, 0-9 and inner hyphens, starting with a letter"));
+        }
+        return slugs.isFree(slug).map(free -> new SlugAvailability(slug, free, free ? null : "taken"));
+    }
+
     @POST
     @Path("/carts")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -68,9 +107,9 @@ public class ShopResource {
     public Uni<RestResponse<CartView>> create(@Valid ShopRequests.NewCart body) {
         String secret = CartSecret.generate();
         return carts.create(body == null ? null : body.billingCycle(), secret).map(created ->
-                RestResponse.ResponseBuilder.<CartView>created(URI.create(COOKIE_PATH + "/carts/" + created.cart().id))
+                RestResponse.ResponseBuilder.<CartView>created(URI.create(CARTS + created.cart().id))
                         .entity(view(created))
-                        .cookie(cookie(secret))
+                        .cookie(cookie(created.cart().id.toString(), secret))
                         .build());
     }
 
@@ -115,17 +154,46 @@ public class ShopResource {
         return changed(carts.acceptPrices(id, secret), secret);
     }
 
+    @POST
+    @Path("/carts/{id}/checkout")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Checks the cart out: 202, then the purchase is prepared (GET …/checkout shows it, and Stripe's "
+            + "payment page when it is ready). The same details again are the same checkout; 409 when prices changed, the "
+            + "total is not the one given, the cart is empty, the organization name is taken, or it was checked out otherwise")
+    public Uni<RestResponse<CheckoutView>> checkout(@PathParam("id") String id, @Valid @NotNull ShopRequests.Checkout body,
+                                                    @Parameter(hidden = true) @CookieParam(COOKIE) String secret) {
+        Contact contact = new Contact(body.customerName().strip(), body.customerEmail().strip(), body.companyName().strip(),
+                body.organizationSlug(), body.region());
+        return checkouts.checkout(id, secret, contact, body.total()).map(checkout ->
+                RestResponse.ResponseBuilder.<CheckoutView>accepted().entity(CheckoutView.of(checkout, tenantBaseDomain))
+                        .type(MediaType.APPLICATION_JSON_TYPE).cookie(cookie(checkout.cart().id.toString(), secret)).build());
+    }
+
+    @GET
+    @Path("/carts/{id}/checkout")
+    @Operation(summary = "Where the cart's purchase stands: preparing, awaiting_payment (with Stripe's page), paid, live "
+            + "(with the platform's URL) or failed (with why); 404 before checkout")
+    public Uni<CheckoutView> checkoutStatus(@PathParam("id") String id, @Parameter(hidden = true) @CookieParam(COOKIE) String secret) {
+        return checkouts.status(id, secret).map(checkout -> CheckoutView.of(checkout, tenantBaseDomain));
+    }
+
     // A change renews the cookie with the cart's idle time, which the change restarted.
     private Uni<RestResponse<CartView>> changed(Uni<PricedCart> change, String secret) {
-        return change.map(priced -> RestResponse.ResponseBuilder.ok(view(priced), MediaType.APPLICATION_JSON_TYPE).cookie(cookie(secret)).build());
+        return change.map(priced -> RestResponse.ResponseBuilder.ok(view(priced), MediaType.APPLICATION_JSON_TYPE)
+                .cookie(cookie(priced.cart().id.toString(), secret)).build());
     }
 
     private CartView view(PricedCart priced) {
         return CartView.of(priced, config.maxQuantity(), config.maxLines(), carts.expiresAt(priced.cart()));
     }
 
-    private NewCookie cookie(String secret) {
-        return new NewCookie.Builder(COOKIE).value(secret).path(COOKIE_PATH).httpOnly(true).secure(config.cookieSecure())
+    /**
+     * The cart's cookie, on its own path: a browser keeps one per cart and sends each only with
+     * that cart's requests, so a new cart never loses the visitor an earlier one (an order still
+     * followed). The path is the cart's id as the service made it, never the caller's spelling.
+     */
+    private NewCookie cookie(String cartId, String secret) {
+        return new NewCookie.Builder(COOKIE).value(secret).path(CARTS + cartId).httpOnly(true).secure(config.cookieSecure())
                 .sameSite(NewCookie.SameSite.STRICT).maxAge((int) Math.min(Integer.MAX_VALUE, config.cartIdleTimeout().toSeconds()))
                 .build();
     }

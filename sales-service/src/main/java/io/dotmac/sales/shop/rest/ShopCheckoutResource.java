@@ -1,0 +1,78 @@
+package io.dotmac.sales.shop.rest;
+
+import io.dotmac.common.idempotency.Idempotent;
+import io.dotmac.common.security.CurrentTenant;
+import io.dotmac.common.security.Roles;
+import io.dotmac.sales.shop.CheckoutStatus;
+import io.dotmac.sales.shop.Checkouts;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The shop's checkouts as the workflow engine moves them (built-in shop_checkout, as
+ * {@code sales_service.*_shop_checkout}): taken up, paid through crm's quote and Stripe's page, or
+ * failed. A checked-out cart of the caller's tenant only; an operator may repair one by hand.
+ */
+@Path("/api/v1/sales/shop-checkouts/{cartId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Shop checkouts")
+@SecurityRequirement(name = "bearer")
+@RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+public class ShopCheckoutResource {
+
+    private final Checkouts checkouts;
+    private final CurrentTenant tenant;
+    private final String tenantBaseDomain;
+
+    ShopCheckoutResource(Checkouts checkouts, CurrentTenant tenant,
+                         @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
+        this.checkouts = checkouts;
+        this.tenant = tenant;
+        this.tenantBaseDomain = tenantBaseDomain;
+    }
+
+    @POST
+    @Path("/start")
+    @Operation(summary = "The checked-out cart, taken up by the engine (its contact and lines are in the event); 404 for none")
+    @Idempotent
+    public Uni<Response> start(@PathParam("cartId") String cartId) {
+        return checkouts.started(tenant.id(), cartId).map(cart -> view(new CheckoutStatus(cart, null)));
+    }
+
+    @POST
+    @Path("/payment")
+    @Operation(summary = "Records crm's accepted quote and Stripe's payment page for the cart: the visitor is sent there; "
+            + "the same again is harmless, another quote a 409")
+    @Idempotent
+    public Uni<Response> payment(@PathParam("cartId") String cartId, @Valid @NotNull ShopRequests.Payment body) {
+        return checkouts.recordPayment(tenant.id(), cartId, body.quoteId(), body.checkoutUrl())
+                .map(cart -> view(new CheckoutStatus(cart, null)));
+    }
+
+    @POST
+    @Path("/fail")
+    @Operation(summary = "The checkout could not be completed: the visitor is told why and starts again")
+    @Idempotent
+    public Uni<Response> fail(@PathParam("cartId") String cartId, @Valid @NotNull ShopRequests.Failure body) {
+        return checkouts.fail(tenant.id(), cartId, body.reason()).map(cart -> view(new CheckoutStatus(cart, null)));
+    }
+
+    // @Idempotent answers are Responses, kept and replayed whole for a repeated Idempotency-Key.
+    private Response view(CheckoutStatus status) {
+        return Response.ok(CheckoutView.of(status, tenantBaseDomain)).build();
+    }
+}
