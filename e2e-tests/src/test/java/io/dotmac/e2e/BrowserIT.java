@@ -1,12 +1,20 @@
 package io.dotmac.e2e;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dotmac.common.testing.TestTokens;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,13 +30,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -40,7 +51,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * accepted quote on the CRM pages, then follows the execution that starts in the console (signed in
  * there by the same Keycloak session); an operator retries a failed execution from the console
  * (signed in with a pasted token, as scripts' users do); a reader signed in at Keycloak finds the
- * CRM's actions off, and the API refuses them.
+ * CRM's actions off, and the API refuses them. A visitor buys from the self-serve shop (no sign-in):
+ * two products, a quantity changed in the cart, checkout with a double click on Pay, a declined card
+ * then a payment on Stripe's hosted page (the stand-in's), and the order page followed to live.
  *
  * <p>Each page is saved as a PNG in {@code e2e-tests/target/browser-screenshots/} (numbered in the
  * order taken, prefixed with the test), also when a wait fails. Elements are found by their
@@ -165,7 +178,10 @@ class BrowserIT {
         assertFalse(visible("amount").getText().isBlank(), "the Checkout page shows the amount");
         shot("stripe-checkout");
         click("pay-button");
-        until(EXECUTION_WAIT, d -> d.getCurrentUrl().startsWith(suite.url(Service.WORKFLOW)) ? d.getCurrentUrl() : null);
+        // Stripe sends every payer to the shop's thank-you page; one who did not buy there is thanked.
+        until(EXECUTION_WAIT, d -> d.getCurrentUrl().startsWith(suite.url(Service.SALES) + "/shop/#/paid") ? d.getCurrentUrl() : null);
+        visible("paid-thanks");
+        shot("shop-paid-thanks");
 
         browser.get(execution);
         status("execution-status", "completed", EXECUTION_WAIT); // the page refreshes itself
@@ -287,6 +303,159 @@ class BrowserIT {
         shot("keycloak-asks-again");
     }
 
+    @Test
+    void aVisitorBuysFromTheShopDeclinedFirstThenPaidOnce(Suite suite) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String slug = "e2e-shop-" + run;
+        // "manual.": the visitor pays in this browser, not the suite's payer.
+        String email = "manual.shop-browser." + run + "@example.net";
+
+        // The catalog, without signing in: two products into a new cart.
+        browser.get(suite.url(Service.SALES) + "/shop/");
+        visible("product-isp-core");
+        visible("product-support-desk");
+        assertFalse(visible("description-isp-core").getText().isBlank(), "the catalog describes its products");
+        assertFalse(visible("price-amount-isp-core").getAttribute("data-amount").isBlank(), "the catalog shows prices");
+        shot("shop-catalog");
+        click("add-isp-core");
+        until(WAIT, ExpectedConditions.textToBe(testId("in-cart-isp-core"), "In your cart: 1"));
+        click("add-support-desk");
+        until(WAIT, ExpectedConditions.textToBe(testId("in-cart-support-desk"), "In your cart: 1"));
+        String cartId = (String) browser.executeScript("return localStorage.getItem('shop.cart')");
+        assertTrue(cartId != null && !cartId.isBlank(), "the page remembers its cart");
+
+        // The cart: support-desk's quantity to 3 (typed, then the field left), its line and the total priced again.
+        click("nav-cart");
+        visible("line-isp-core");
+        BigDecimal ispCore = amount("line-total-isp-core");
+        BigDecimal seat = amount("line-price-support-desk");
+        WebElement quantity = visible("line-qty-support-desk");
+        quantity.sendKeys(Keys.chord(Keys.CONTROL, "a"), "3", Keys.TAB);
+        BigDecimal seats = seat.multiply(BigDecimal.valueOf(3));
+        BigDecimal total = ispCore.add(seats);
+        until(WAIT, ExpectedConditions.attributeToBe(testId("line-total-support-desk"), "data-amount", seats.toPlainString()));
+        until(WAIT, ExpectedConditions.attributeToBe(testId("cart-total"), "data-amount", total.toPlainString()));
+        assertEquals("3", visible("line-qty-support-desk").getAttribute("value"));
+        shows("line-total-support-desk", seats);
+        shows("cart-total", total);
+        String currency = visible("cart-total").getAttribute("data-currency");
+        shot("shop-cart");
+
+        // Checkout: the visitor's details, a slug the page finds available, and a double click on Pay.
+        click("checkout");
+        type("checkout-name", "Grace Browser");
+        type("checkout-email", email);
+        type("checkout-company", "Headless Networks");
+        type("checkout-slug", slug);
+        until(WAIT, ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='slug-status'][data-state='available']")));
+        new Select(visible("checkout-region")).selectByValue("eu-west");
+        assertEquals(total.toPlainString(), visible("checkout-total").getAttribute("data-amount"), "checkout shows the cart's total");
+        shot("shop-checkout");
+        new Actions(browser).doubleClick(visible("pay")).perform();
+
+        // The order page sends the browser on to Stripe's hosted page (the stand-in's): its card is declined first.
+        String page = until(WAIT, d -> d.getCurrentUrl().startsWith(suite.stripeUrl() + "/checkout/pay/cs_") ? d.getCurrentUrl() : null);
+        String session = page.replaceAll(".*/checkout/pay/([^/?#]+).*", "$1");
+        assertEquals(total.toPlainString() + " " + currency, visible("amount").getText(), "Stripe's page asks for the cart's total");
+        assertEquals(email, visible("customer-email").getText());
+        shot("shop-stripe");
+        click("decline-button");
+        until(WAIT, ExpectedConditions.textToBe(testId("message"), "Your card was declined."));
+        assertEquals("open", visible("status").getText(), "a declined card leaves the page open");
+        shot("shop-stripe-declined");
+        // Nothing was paid: billing's payment of the session (cs_test_<payment id>) still waits.
+        Api vendor = new Api(suite, TestTokens.token(ShopIT.SHOP_TENANT, "reader"));
+        String paymentId = session.substring("cs_test_".length());
+        String quoteId = vendor.to(Service.BILLING).get("/api/v1/billing/payments/{id}", paymentId).then().statusCode(200)
+                .body("status", equalTo("pending")).extract().path("quote_id");
+
+        // Paid on the same page: back on the shop, the order page follows the journey to live.
+        click("pay-button");
+        until(WAIT, d -> d.getCurrentUrl().startsWith(suite.url(Service.SALES) + "/shop/#/order/") ? true : null);
+        assertTrue(browser.getCurrentUrl().endsWith("#/order/" + cartId), "the order of the cart: " + browser.getCurrentUrl());
+        status("order-status", "live", EXECUTION_WAIT);
+        String tenantUrl = "https://" + slug + "." + Suite.TENANT_BASE_DOMAIN;
+        WebElement tenant = visible("tenant-url");
+        assertEquals(tenantUrl, tenant.getText());
+        assertEquals(tenantUrl, tenant.getAttribute("href").replaceAll("/$", ""));
+        for (String step : List.of("paid", "licensed", "provisioned", "live")) {
+            assertTrue(visible("order-step-" + step).getAttribute("class").contains("done"), step + " is done");
+        }
+        assertTrue(browser.findElements(testId("order-failed")).isEmpty(), "the order did not fail");
+        assertTrue(browser.findElements(testId("pay-link")).isEmpty(), "nothing is left to pay");
+        shot("shop-order-live");
+        JsonPath checkout = shopApi("carts/" + cartId + "/checkout");
+        assertEquals("live", checkout.getString("status"), checkout.prettify());
+        assertEquals(quoteId, checkout.getString("quote_id"), "the quote Stripe's page was paying for");
+
+        // One welcome email.
+        await("the welcome email to " + email).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> welcomes(suite, email).size() == 1);
+
+        // As the vendor sees it: one order, one payment, succeeded, of the cart's total.
+        vendor.to(Service.SALES).queryParam("organization_slug", slug).get("/api/v1/sales/orders").then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].quote_id", equalTo(quoteId)).body("items[0].status", equalTo("active"));
+        vendor.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", quoteId).then().statusCode(200)
+                .body("id", equalTo(paymentId)).body("status", equalTo("succeeded")).body("amount", equalTo(total))
+                .body("currency", equalTo(currency));
+        assertEquals(1, paymentsOf(vendor, quoteId), "one payment of the quote");
+        // And at Stripe: one Checkout Session asked for (one Idempotency-Key), declined once and paid once, complete.
+        List<LoggedRequest> opened = suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/checkout/sessions")))
+                .stream().filter(r -> r.getBodyAsString().contains(quoteId)).toList();
+        assertEquals(1, opened.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count(),
+                "one Checkout Session for the quote: " + opened.size() + " requests");
+        assertEquals(1, suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/checkout/pay/" + session + "/decline"))).size());
+        assertEquals(1, suite.stripe().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/checkout/pay/" + session + "/pay"))).size());
+        RestAssured.given().get(suite.stripeUrl() + "/v1/checkout/sessions/{id}", session).then().statusCode(200)
+                .body("status", equalTo("complete")).body("payment_status", equalTo("paid"))
+                .body("amount_total", equalTo(total.movePointRight(2).intValueExact())).body("customer_email", equalTo(email));
+        assertEquals(1, welcomes(suite, email).size(), "one welcome email");
+    }
+
+    /** The amount an element shows ({@code data-amount}, two decimals as the API wrote it). */
+    private BigDecimal amount(String testId) {
+        return new BigDecimal(visible(testId).getAttribute("data-amount"));
+    }
+
+    /** That the element's text shows {@code amount} (in the browser's format: a currency sign, maybe grouping). */
+    private void shows(String testId, BigDecimal amount) {
+        String text = visible(testId).getText();
+        assertTrue(text.replace(",", "").contains(amount.toPlainString()), testId + " shows " + amount + ": " + text);
+    }
+
+    /** A GET of the shop API from the shop's page, with the visitor's cookies, as the page's own calls are made. */
+    private JsonPath shopApi(String path) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> answer = (Map<String, Object>) browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch(new URL('../api/v1/shop/' + arguments[0], document.baseURI),
+                      { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
+                  .then((r) => r.text().then((body) => done({ status: r.status, body })))
+                  .catch((e) => done({ status: 0, body: String(e) }));
+                """, path);
+        assertEquals(200L, answer.get("status"), path + ": " + answer.get("body"));
+        return JsonPath.from((String) answer.get("body"));
+    }
+
+    /** How many of billing's payments (every page of them) are the quote's. */
+    private static int paymentsOf(Api vendor, String quoteId) {
+        int found = 0;
+        for (int page = 0, seen = 0; ; page++) {
+            JsonPath list = vendor.to(Service.BILLING).queryParam("page", page).queryParam("size", 100)
+                    .get("/api/v1/billing/payments").then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = list.getList("items");
+            found += (int) items.stream().filter(p -> quoteId.equals(p.get("quote_id"))).count();
+            seen += items.size();
+            if (items.isEmpty() || seen >= list.getLong("total")) {
+                return found;
+            }
+        }
+    }
+
+    private static List<MimeMessage> welcomes(Suite suite, String email) {
+        return Effects.messagesTo(suite, email).stream().filter(m -> Checkout.pageIn(m).isEmpty()).toList();
+    }
+
     /**
      * Signs in with the page's "Sign in with your account": Keycloak's login page (its own form, found
      * by its theme's ids) when the browser has no Keycloak session yet, then back to the page; or not
@@ -357,7 +526,8 @@ class BrowserIT {
     /** Waits for {@code condition}; when it gives up, saves the page as it was, so that the report shows what the browser showed. */
     private <V> V until(Duration timeout, Function<WebDriver, V> condition) {
         try {
-            return new WebDriverWait(browser, timeout).until(condition);
+            // A page that draws a view again replaces the elements a condition was looking at: looked for again.
+            return new WebDriverWait(browser, timeout).ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             shot("timed-out");
             throw e;

@@ -263,6 +263,7 @@ public final class Suite implements AutoCloseable {
                 // so the per-address limit is sales-service's own test's (ShopRateLimitTest).
                 env.put("SHOP_COOKIE_SECURE", "false");
                 env.put("SHOP_RATE_LIMIT_REQUESTS", "100000");
+                env.put("SHOP_CHECKOUT_RATE_LIMIT", "100000");
             }
             case BILLING -> {
                 env.put("CRM_SERVICE_URL", urlOf(Service.CRM));

@@ -30,6 +30,11 @@ public class LeadRepository implements PanacheRepositoryBase<Lead, UUID> {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** The tenant's lead with this reference of its source (a shop cart's id), or null. */
+    public Uni<Lead> findBySourceRef(String tenantId, String sourceRef) {
+        return find("tenantId = :tenant and sourceRef = :ref", Parameters.with("tenant", tenantId).and("ref", sourceRef)).firstResult();
+    }
+
     /** The tenant's lead with this reference of its source (a shop cart's id), locked for this transaction, or null. */
     public Uni<Lead> lockBySourceRef(String tenantId, String sourceRef) {
         return find("tenantId = :tenant and sourceRef = :ref", Parameters.with("tenant", tenantId).and("ref", sourceRef))

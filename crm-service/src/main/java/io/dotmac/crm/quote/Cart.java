@@ -32,14 +32,23 @@ public record Cart(UUID id, String customerName, String customerEmail, String co
         if (customer != null) {
             return customer + " (the customer of a cart is fixed once its lead is qualified)";
         }
-        if (!Objects.equals(billingCycle, quote.billingCycle)) {
-            return "billing_cycle: the cart says " + billingCycle + ", the quote " + quote.billingCycle;
+        return firstPriceDifference(quote.billingCycle, quote.currency, quote.items, quote.totalAmount);
+    }
+
+    /** The first way in which the cart's lines and total are not the catalog's pricing of them; null when they are. */
+    public String firstPriceDifferenceFrom(PricedQuote priced) {
+        return firstPriceDifference(priced.billingCycle(), priced.currency(), priced.items(), priced.total());
+    }
+
+    private String firstPriceDifference(String quotedCycle, String quotedCurrency, List<QuoteItem> items, BigDecimal quotedTotal) {
+        if (!Objects.equals(billingCycle, quotedCycle)) {
+            return "billing_cycle: the cart says " + billingCycle + ", the quote " + quotedCycle;
         }
-        if (!Objects.equals(currency, quote.currency)) {
-            return "currency: the cart says " + currency + ", the catalog " + quote.currency;
+        if (!Objects.equals(currency, quotedCurrency)) {
+            return "currency: the cart says " + currency + ", the catalog " + quotedCurrency;
         }
         for (Line line : lines) {
-            QuoteItem item = quote.items.stream().filter(i -> i.productCode().equals(line.productCode())).findFirst().orElse(null);
+            QuoteItem item = items.stream().filter(i -> i.productCode().equals(line.productCode())).findFirst().orElse(null);
             if (item == null) {
                 return line.productCode() + ": the cart has " + line.quantity() + ", the quote none";
             }
@@ -48,17 +57,17 @@ public record Cart(UUID id, String customerName, String customerEmail, String co
             }
             if (item.unitPrice().compareTo(line.unitPrice()) != 0) {
                 return line.productCode() + ": the cart says " + amount(line.unitPrice(), currency) + ", the catalog "
-                        + amount(item.unitPrice(), quote.currency);
+                        + amount(item.unitPrice(), quotedCurrency);
             }
         }
-        for (QuoteItem item : quote.items) {
+        for (QuoteItem item : items) {
             if (lines.stream().noneMatch(line -> line.productCode().equals(item.productCode()))) {
                 return item.productCode() + ": the quote has " + item.quantity() + ", the cart none";
             }
         }
-        if (totalAmount.compareTo(quote.totalAmount) != 0) {
+        if (totalAmount.compareTo(quotedTotal) != 0) {
             return "total_amount: the cart says " + amount(totalAmount, currency) + ", the catalog "
-                    + amount(quote.totalAmount, quote.currency);
+                    + amount(quotedTotal, quotedCurrency);
         }
         return null;
     }

@@ -2,14 +2,17 @@ package io.dotmac.crm.quote;
 
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.Unprocessable;
+import io.dotmac.crm.catalog.ProductRepository;
 import io.dotmac.crm.lead.Lead;
 import io.dotmac.crm.lead.LeadProduct;
+import io.dotmac.crm.lead.LeadRepository;
 import io.dotmac.crm.lead.LeadService;
 import io.dotmac.crm.lead.LeadStatus;
 import io.dotmac.crm.lead.Qualification;
 import io.dotmac.crm.quote.QuoteService.Acceptance;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +28,10 @@ import org.jboss.logging.Logger;
  * place its quote can come from: a later call with the right figures goes on with them (a new
  * draft when the catalog or the cart's lines changed meanwhile), and a lead accepts one quote
  * only (the quotes_one_accepted_per_lead index), so a cart has at most one accepted quote.
+ *
+ * <p>The cart is priced once before anything is made: a cart whose prices are not today's is a 409
+ * before its lead reserves the organization's name, which the visitor's next cart (with the new
+ * prices) may then take.
  */
 @ApplicationScoped
 public class CartCheckoutService {
@@ -32,16 +39,21 @@ public class CartCheckoutService {
     private static final Logger LOG = Logger.getLogger(CartCheckoutService.class);
 
     private final LeadService leads;
+    private final LeadRepository leadRows;
     private final QuoteService quotes;
+    private final ProductRepository products;
 
-    CartCheckoutService(LeadService leads, QuoteService quotes) {
+    CartCheckoutService(LeadService leads, LeadRepository leadRows, QuoteService quotes, ProductRepository products) {
         this.leads = leads;
+        this.leadRows = leadRows;
         this.quotes = quotes;
+        this.products = products;
     }
 
     /** The cart's accepted quote: accepted by this call ({@code now}), or found accepted by an earlier one. */
     public Uni<Acceptance> checkout(String tenantId, Cart cart) {
-        return leads.fromSource(tenantId, leadOf(cart))
+        return pricedAsToday(tenantId, cart)
+                .chain(() -> leads.fromSource(tenantId, leadOf(cart)))
                 .chain(lead -> qualified(tenantId, lead))
                 .chain(lead -> quotes.currentOf(tenantId, lead.id))
                 .chain(quote -> {
@@ -58,6 +70,28 @@ public class CartCheckoutService {
                     // The customer accepts by checking out.
                     return quotes.acceptAtCheckout(tenantId, quote.id, cart.customerEmail());
                 });
+    }
+
+    /**
+     * 409 when today's catalog prices the cart otherwise, unless its quote was accepted already (a
+     * repeat after success answers with it, whatever the catalog says now). A cart the catalog
+     * cannot price at all (a product no longer sold) goes on to qualification, which says why.
+     */
+    private Uni<Void> pricedAsToday(String tenantId, Cart cart) {
+        List<LeadProduct> lines = leadOf(cart).products;
+        return products.pricesOf(lines.stream().map(LeadProduct::productCode).toList()).map(catalog -> {
+            try {
+                return cart.firstPriceDifferenceFrom(Pricing.price(lines, catalog, cart.billingCycle()));
+            } catch (Conflict unpriceable) {
+                return null;
+            }
+        }).chain(difference -> difference == null ? Uni.createFrom().voidItem()
+                : leadRows.findBySourceRef(tenantId, cart.id().toString()).map(lead -> {
+                    if (lead == null || lead.status != LeadStatus.CONVERTED) {
+                        throw new Conflict(difference + "; nothing was made: cart " + cart.id() + " is priced from crm's catalog");
+                    }
+                    return null;
+                }).replaceWithVoid());
     }
 
     private static Lead leadOf(Cart cart) {

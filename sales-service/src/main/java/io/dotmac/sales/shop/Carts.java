@@ -152,6 +152,10 @@ public class Carts {
             Cart cart = reachable(found, secret);
             requireOpen(cart);
             change.apply(cart, products);
+            if (cart.items().stream().map(CartLine::currency).distinct().count() > 1) {
+                throw new Unprocessable("The catalog now prices these products in different currencies, and one payment is "
+                        + "in one currency: remove one of them first");
+            }
             cart.updatedAt = now();
             return new PricedCart(cart, products);
         })));
@@ -168,8 +172,9 @@ public class Carts {
 
     /** The cart if the secret is its own and it has not expired; else the one 404. */
     Cart reachable(Cart cart, String secret) {
+        // A checked-out cart stays the visitor's order page: only an open one expires.
         if (cart == null || !CartSecret.matches(secret, cart.secretHash)
-                || cart.updatedAt.plus(config.cartIdleTimeout()).isBefore(now())) {
+                || Cart.OPEN.equals(cart.status) && cart.updatedAt.plus(config.cartIdleTimeout()).isBefore(now())) {
             throw noSuchCart();
         }
         return cart;

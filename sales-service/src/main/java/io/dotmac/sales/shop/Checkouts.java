@@ -124,10 +124,18 @@ public class Checkouts {
      * checked-out cart of the caller's tenant, 404 for any other.
      */
     public Uni<Cart> started(String tenantId, String id) {
-        return Panache.withTransaction(() -> owned(tenantId, id));
+        return Panache.withTransaction(() -> owned(tenantId, id).map(cart -> {
+            if (!Cart.CHECKED_OUT.equals(cart.status)) {
+                throw new Conflict("Cart " + id + "'s checkout failed: " + cart.failureReason + "; the visitor starts a new cart");
+            }
+            return cart;
+        }));
     }
 
-    /** crm's accepted quote and Stripe's page for the cart; the same again is harmless, another quote a 409. */
+    /**
+     * crm's accepted quote for the cart (recorded as soon as crm made it), then Stripe's page for it;
+     * the same again is harmless, another quote a 409.
+     */
     public Uni<Cart> recordPayment(String tenantId, String id, String quoteId, String checkoutUrl) {
         return Panache.withTransaction(() -> owned(tenantId, id).map(cart -> {
             if (cart.quoteId != null && !cart.quoteId.equals(quoteId)) {
@@ -137,17 +145,27 @@ public class Checkouts {
                 throw new Conflict("Cart " + id + "'s checkout failed: " + cart.failureReason);
             }
             cart.quoteId = quoteId;
-            cart.checkoutUrl = checkoutUrl;
+            if (checkoutUrl != null) {
+                cart.checkoutUrl = checkoutUrl;
+            }
             cart.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
             LOG.infof("shop: cart %s is quote %s, paid at %s", cart.id, quoteId, checkoutUrl);
             return cart;
         }));
     }
 
-    /** The engine could not complete the checkout: the visitor is told why and starts again; a second failure keeps the first reason. */
+    /**
+     * The engine could not complete the checkout: the visitor is told why and starts again; a second
+     * failure keeps the first reason. Once crm accepted the cart's quote, the quote's own journey
+     * takes the payment and goes on, so nothing is failed here (an undo of nothing, answered as done):
+     * the order page follows that journey.
+     */
     public Uni<Cart> fail(String tenantId, String id, String reason) {
         return Panache.withTransaction(() -> owned(tenantId, id).map(cart -> {
-            if (!Cart.FAILED.equals(cart.status)) {
+            if (cart.quoteId != null) {
+                LOG.warnf("shop: cart %s's checkout did not finish, but its quote %s is accepted: its journey goes on (%s)",
+                        cart.id, cart.quoteId, reason);
+            } else if (!Cart.FAILED.equals(cart.status)) {
                 cart.status = Cart.FAILED;
                 cart.failureReason = reason == null || reason.isBlank() ? "the order could not be placed" : reason;
                 cart.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);

@@ -40,6 +40,21 @@ public interface ShopConfig {
 
     RateLimit rateLimit();
 
+    CheckoutLimit checkoutRateLimit();
+
+    /**
+     * Checkouts from one client address: each makes a lead, an accepted quote holding an
+     * organization name and a payment page, so far fewer than other requests.
+     */
+    interface CheckoutLimit {
+
+        @WithDefault("10")
+        int requests();
+
+        @WithDefault("PT1H")
+        Duration window();
+    }
+
     /** Requests to /api/v1/shop from one client address: at most {@code requests} per {@code window}. */
     interface RateLimit {
 

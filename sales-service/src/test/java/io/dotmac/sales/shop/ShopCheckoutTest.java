@@ -130,8 +130,18 @@ class ShopCheckoutTest {
         checkout(visitor, elsewhere).statusCode(400)
                 .body("detail", equalTo("region: must be one of eu-west, us-east, ap-southeast, was 'moon-base'"));
         Map<String, Object> noEmail = contact(slug, new BigDecimal("697.99"));
-        noEmail.put("customer_email", "not-an-email");
+        noEmail.put("customer_email", "ada@localhost");
         checkout(visitor, noEmail).statusCode(400).contentType("application/problem+json");
+        // What the welcome email downstream would refuse is refused here, not after the payment.
+        Map<String, Object> twoLines = contact(slug, new BigDecimal("697.99"));
+        twoLines.put("customer_name", "Ada\nBcc: someone@example.net");
+        checkout(visitor, twoLines).statusCode(400);
+        // Numbers past any bound are a 400, never a 500 or a string of a billion digits.
+        checkout(visitor, contact(slug, new BigDecimal("1e999999999"))).statusCode(400);
+        visitor.call().body("{\"quantity\": 1e2147483647}").when().put(SHOP + "/carts/" + visitor.cartId() + "/lines/isp-core")
+                .then().statusCode(400).contentType("application/problem+json");
+        visitor.call().body("{\"quantity\": -1e2147483647}").when().put(SHOP + "/carts/" + visitor.cartId() + "/lines/isp-core")
+                .then().statusCode(400);
 
         // A slug a lead holds (of any vendor tenant) is taken; the check as the visitor types says so too.
         String taken = TestQuotes.slug();
@@ -167,8 +177,17 @@ class ShopCheckoutTest {
         engineCall(engine, visitor.cartId(), "start", Map.of()).statusCode(200).body("status", equalTo("preparing"));
         Map<String, Object> quote = TestQuotes.accepted(slug);
         String quoteId = (String) quote.get("id");
+        // Only the engine records where a visitor pays.
+        engineCall(TestTokens.token(SHOP_TENANT, "operator"), visitor.cartId(), "payment",
+                Map.of("quote_id", quoteId, "checkout_url", "https://evil.example/")).statusCode(403);
+        // The quote as soon as crm accepted it (still preparing the page), then the page.
+        engineCall(engine, visitor.cartId(), "payment", Map.of("quote_id", quoteId)).statusCode(200)
+                .body("status", equalTo("preparing"));
         engineCall(engine, visitor.cartId(), "payment", Map.of("quote_id", quoteId, "checkout_url", "https://pay.example/cs_1"))
                 .statusCode(200).body("status", equalTo("awaiting_payment"));
+        // Once the quote is accepted, a failure of the checkout's workflow fails nothing here: the quote's journey goes on.
+        engineCall(engine, visitor.cartId(), "fail", Map.of("reason", "billing was down")).statusCode(200)
+                .body("status", equalTo("awaiting_payment"));
         engineCall(engine, visitor.cartId(), "payment", Map.of("quote_id", quoteId, "checkout_url", "https://pay.example/cs_1"))
                 .statusCode(200);
         engineCall(engine, visitor.cartId(), "payment", Map.of("quote_id", UUID.randomUUID().toString())).statusCode(409);
@@ -199,5 +218,7 @@ class ShopCheckoutTest {
                 .body("status", equalTo("failed"))
                 .body("detail", equalTo("The order could not be placed: isp-core: the cart says 299.00 USD, the catalog 309.00 USD"));
         visitor.put("isp-core", 1).statusCode(409).body("detail", equalTo("This cart's checkout failed; start a new cart with its products"));
+        // A replayed start of a failed checkout goes no further.
+        engineCall(engine, visitor.cartId(), "start", Map.of()).statusCode(409);
     }
 }

@@ -89,7 +89,7 @@ class ShopCheckoutWorkflowTest {
                 ids -> ids.size() == 1).get(0);
         await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
         JsonPath done = workflows.execution(id);
-        assertEquals(List.of("start_checkout", "quote_from_cart", "process_payment", "record_checkout"),
+        assertEquals(List.of("start_checkout", "quote_from_cart", "record_quote", "process_payment", "record_checkout"),
                 done.getList("steps.step_name"));
         // The cart's figures exactly as the shop gave them (crm checks them against its own prices).
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/crm/quotes/from-cart"))
@@ -97,6 +97,9 @@ class ShopCheckoutWorkflowTest {
                 .withRequestBody(equalToJson(cartJson)));
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/billing/payments"))
                 .withRequestBody(equalToJson("{\"quote_id\": \"" + quote + "\"}")));
+        // The quote as soon as crm made it, then Stripe's page.
+        stub.verify(1, postRequestedFor(urlEqualTo(checkout + "/payment")).withRequestBody(equalToJson(
+                "{\"quote_id\": \"%s\"}".formatted(quote))));
         stub.verify(1, postRequestedFor(urlEqualTo(checkout + "/payment")).withRequestBody(equalToJson(
                 "{\"quote_id\": \"%s\", \"checkout_url\": \"https://checkout.stripe.test/c/pay/cs_%s\"}".formatted(quote, cart))));
         stub.verify(0, postRequestedFor(urlEqualTo(checkout + "/fail")));

@@ -1,6 +1,7 @@
 package io.dotmac.crm.quote.rest;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
@@ -36,12 +37,13 @@ public record QuoteFromCart(
         @NotNull @Pattern(regexp = "monthly|annual", message = "must be monthly or annual") String billingCycle,
         @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be a currency code such as USD") String currency,
         @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid CartLine> products,
-        @NotNull @DecimalMin("0.00") @Digits(integer = 17, fraction = 2) BigDecimal totalAmount) {
+        @NotNull @DecimalMin("0.00") @DecimalMax("99999999999999999.99") @Digits(integer = 17, fraction = 2) BigDecimal totalAmount) {
 
     /** A cart line: a whole number of units (a fraction is refused, not rounded) at the unit price shown. */
     public record CartLine(
             @NotBlank @Size(max = 100) String productCode,
-            @NotNull @Digits(integer = 9, fraction = 0) BigDecimal quantity,
-            @NotNull @DecimalMin("0.00") @Digits(integer = 17, fraction = 2) BigDecimal unitPrice) {
+            // @DecimalMin/Max as well: @Digits alone lets an exponent past int's range (1e2147483647) through.
+            @NotNull @Digits(integer = 9, fraction = 0) @DecimalMin("1") @DecimalMax("999999999") BigDecimal quantity,
+            @NotNull @DecimalMin("0.00") @DecimalMax("99999999999999999.99") @Digits(integer = 17, fraction = 2) BigDecimal unitPrice) {
     }
 }

@@ -26,7 +26,7 @@ public record CheckoutView(UUID cartId, String status, String detail, String che
         if (Cart.FAILED.equals(cart.status)) {
             status = "failed";
             detail = "The order could not be placed: " + cart.failureReason;
-        } else if (cart.quoteId == null) {
+        } else if (cart.quoteId == null || cart.checkoutUrl == null && order == null) {
             status = "preparing";
             detail = "Preparing your order and its payment page";
         } else if (order == null) {

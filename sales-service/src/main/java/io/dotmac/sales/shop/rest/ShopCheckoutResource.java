@@ -24,14 +24,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * The shop's checkouts as the workflow engine moves them (built-in shop_checkout, as
  * {@code sales_service.*_shop_checkout}): taken up, paid through crm's quote and Stripe's page, or
- * failed. A checked-out cart of the caller's tenant only; an operator may repair one by hand.
+ * failed. A checked-out cart of the caller's tenant only; an operator may fail one by hand.
  */
 @Path("/api/v1/sales/shop-checkouts/{cartId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Shop checkouts")
 @SecurityRequirement(name = "bearer")
-@RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
 public class ShopCheckoutResource {
 
     private final Checkouts checkouts;
@@ -45,8 +44,10 @@ public class ShopCheckoutResource {
         this.tenantBaseDomain = tenantBaseDomain;
     }
 
+    // The engine's alone: what they record sends a paying visitor somewhere.
     @POST
     @Path("/start")
+    @RolesAllowed(Roles.SERVICE)
     @Operation(summary = "The checked-out cart, taken up by the engine (its contact and lines are in the event); 404 for none")
     @Idempotent
     public Uni<Response> start(@PathParam("cartId") String cartId) {
@@ -55,6 +56,7 @@ public class ShopCheckoutResource {
 
     @POST
     @Path("/payment")
+    @RolesAllowed(Roles.SERVICE)
     @Operation(summary = "Records crm's accepted quote and Stripe's payment page for the cart: the visitor is sent there; "
             + "the same again is harmless, another quote a 409")
     @Idempotent
@@ -65,6 +67,7 @@ public class ShopCheckoutResource {
 
     @POST
     @Path("/fail")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "The checkout could not be completed: the visitor is told why and starts again")
     @Idempotent
     public Uni<Response> fail(@PathParam("cartId") String cartId, @Valid @NotNull ShopRequests.Failure body) {

@@ -25,6 +25,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -48,6 +49,8 @@ public class ShopResource {
 
     static final String COOKIE = "shop_cart";
     private static final String CARTS = "/api/v1/shop/carts/";
+    /** A checked-out cart is the visitor's order page (it never expires): its cookie lasts as long as a payment and its journey may. */
+    private static final Duration ORDER_PAGE = Duration.ofDays(90);
 
     private final Carts carts;
     private final Checkouts checkouts;
@@ -109,7 +112,7 @@ public class ShopResource {
         return carts.create(body == null ? null : body.billingCycle(), secret).map(created ->
                 RestResponse.ResponseBuilder.<CartView>created(URI.create(CARTS + created.cart().id))
                         .entity(view(created))
-                        .cookie(cookie(created.cart().id.toString(), secret))
+                        .cookie(cookie(created.cart().id.toString(), secret, config.cartIdleTimeout()))
                         .build());
     }
 
@@ -166,7 +169,7 @@ public class ShopResource {
                 body.organizationSlug(), body.region());
         return checkouts.checkout(id, secret, contact, body.total()).map(checkout ->
                 RestResponse.ResponseBuilder.<CheckoutView>accepted().entity(CheckoutView.of(checkout, tenantBaseDomain))
-                        .type(MediaType.APPLICATION_JSON_TYPE).cookie(cookie(checkout.cart().id.toString(), secret)).build());
+                        .type(MediaType.APPLICATION_JSON_TYPE).cookie(cookie(checkout.cart().id.toString(), secret, ORDER_PAGE)).build());
     }
 
     @GET
@@ -180,7 +183,7 @@ public class ShopResource {
     // A change renews the cookie with the cart's idle time, which the change restarted.
     private Uni<RestResponse<CartView>> changed(Uni<PricedCart> change, String secret) {
         return change.map(priced -> RestResponse.ResponseBuilder.ok(view(priced), MediaType.APPLICATION_JSON_TYPE)
-                .cookie(cookie(priced.cart().id.toString(), secret)).build());
+                .cookie(cookie(priced.cart().id.toString(), secret, config.cartIdleTimeout())).build());
     }
 
     private CartView view(PricedCart priced) {
@@ -192,9 +195,9 @@ public class ShopResource {
      * that cart's requests, so a new cart never loses the visitor an earlier one (an order still
      * followed). The path is the cart's id as the service made it, never the caller's spelling.
      */
-    private NewCookie cookie(String cartId, String secret) {
+    private NewCookie cookie(String cartId, String secret, Duration maxAge) {
         return new NewCookie.Builder(COOKIE).value(secret).path(CARTS + cartId).httpOnly(true).secure(config.cookieSecure())
-                .sameSite(NewCookie.SameSite.STRICT).maxAge((int) Math.min(Integer.MAX_VALUE, config.cartIdleTimeout().toSeconds()))
+                .sameSite(NewCookie.SameSite.STRICT).maxAge((int) Math.min(Integer.MAX_VALUE, maxAge.toSeconds()))
                 .build();
     }
 }
