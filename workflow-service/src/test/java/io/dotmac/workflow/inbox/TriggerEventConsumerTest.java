@@ -114,8 +114,9 @@ class TriggerEventConsumerTest {
     @Test
     void consumesTheTestSuitesTopicsOnlyNotThoseOfALocalSuiteOnTheSameBroker() {
         Set<String> ours = Set.of("test.crm.quote.accepted", "test.billing.payment.received", "test.billing.payment.updated",
-                "test.billing.invoice.paid", "test.billing.invoice.payment_failed", "test.billing.subscription.cancelled");
-        // Twelve consumers (three channels of three, three of one) join one by one: asked until the group has settled.
+                "test.billing.invoice.paid", "test.billing.invoice.payment_failed", "test.billing.subscription.cancelled",
+                "test.sales.cart.checked_out");
+        // Thirteen consumers (three channels of three, four of one) join one by one: asked until the group has settled.
         await().atMost(Duration.ofSeconds(30)).until(this::assignedTopics, ours::equals);
     }
 
