@@ -29,7 +29,12 @@ public class QuotePaymentEmails {
      * a paid, failed or closed payment would only confuse its customer.
      */
     public Uni<QuotePayment> requireOpenCheckout(String quoteId) {
-        return require(quoteId, "No payment request", QuotePaymentEmails::whyClosed);
+        return requireOpenCheckout(quoteId, "No payment request");
+    }
+
+    /** {@link #requireOpenCheckout(String)} for another email asking to pay there, whose refusals begin {@code email}. */
+    public Uni<QuotePayment> requireOpenCheckout(String quoteId, String email) {
+        return require(quoteId, email, QuotePaymentEmails::whyClosed);
     }
 
     /**

@@ -26,6 +26,7 @@ public class Notification extends PanacheEntityBase {
     public static final String JOURNEY_FAILED = "journey_failed";
     public static final String RECEIPT = "receipt";
     public static final String PAYMENT_FAILED = "payment_failed";
+    public static final String SHOP_REMINDER = "shop_reminder";
 
     @Id
     public UUID id;
@@ -90,6 +91,10 @@ public class Notification extends PanacheEntityBase {
     /** How far dunning had come when its email was recorded: failed, reminder or suspended. */
     @Column(name = "dunning_stage")
     public String dunningStage;
+
+    /** A shop reminder's link back to the checkout's order page at the shop. */
+    @Column(name = "order_url")
+    public String orderUrl;
 
     public String subject;
 

@@ -28,8 +28,9 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
             INSERT INTO notifications (id, tenant_id, kind, recipient, customer_name, tenant_subdomain, tenant_url,
                                        quote_id, payment_url, amount, currency, payment_expires_at,
                                        payment_status, failure_message, invoice_id, invoice_url, period_start, period_end,
-                                       dunning_stage, cancel_url, subject, status, message_id, next_attempt_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 'queued', ?22, now())
+                                       dunning_stage, cancel_url, order_url, subject, status, message_id, next_attempt_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, 'queued', ?23,
+                    now())
             ON CONFLICT DO NOTHING""";
 
     // An attempt is claimed by the one statement that finds it queued, due and not leased; the
@@ -66,7 +67,8 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     public Uni<Boolean> insertIfAbsent(Notification n) {
         return execute(INSERT_IF_ABSENT, n.id, n.tenantId, n.kind, n.recipient, n.customerName, n.tenantSubdomain,
                 n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency, n.paymentExpiresAt, n.paymentStatus,
-                n.failureMessage, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.dunningStage, n.cancelUrl, n.subject, n.messageId);
+                n.failureMessage, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.dunningStage, n.cancelUrl, n.orderUrl, n.subject,
+                n.messageId);
     }
 
     public Uni<Notification> findWelcome(String tenantId, String recipient, String tenantSubdomain) {
@@ -91,6 +93,13 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
     }
 
     /** The journey-failed email of the quote: there is one per tenant and quote, whatever became of the payment since. */
+    /** The reminder of the quote's unpaid shop checkout: there is one per tenant and quote. */
+    public Uni<Notification> findShopReminder(String tenantId, String quoteId) {
+        return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
+                Parameters.with("tenant", tenantId).and("kind", Notification.SHOP_REMINDER).and("quote", quoteId))
+                .firstResult();
+    }
+
     public Uni<Notification> findJourneyFailed(String tenantId, String quoteId) {
         return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
                 Parameters.with("tenant", tenantId).and("kind", Notification.JOURNEY_FAILED).and("quote", quoteId))

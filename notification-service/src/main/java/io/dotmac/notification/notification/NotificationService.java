@@ -4,12 +4,14 @@ import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.common.payment.SubscriptionInvoice;
 import io.dotmac.common.rest.Page;
 import io.dotmac.common.rest.PageRequest;
+import io.dotmac.notification.client.ShopCheckouts;
 import io.dotmac.notification.config.NotificationConfig;
 import io.dotmac.notification.journeyfailed.JourneyFailedEmail;
 import io.dotmac.notification.paymentfailed.DunningStage;
 import io.dotmac.notification.paymentfailed.PaymentFailedEmail;
 import io.dotmac.notification.paymentrequest.PaymentRequestEmail;
 import io.dotmac.notification.receipt.ReceiptEmail;
+import io.dotmac.notification.shopreminder.ShopReminderEmail;
 import io.dotmac.notification.welcome.WelcomeEmail;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -115,6 +117,24 @@ public class NotificationService {
                 PaymentFailedEmail.subject(stage, invoice.amountDue(), invoice.currency()));
         n.dunningStage = stage.value();
         return recordOnce(n, () -> notifications.findPaymentFailed(tenantId, invoice.id(), stage.value()));
+    }
+
+    /**
+     * The queued reminder of a shop checkout left unpaid, to the customer of the quote's payment,
+     * recorded now, or the one recorded before for the same tenant and quote: a checkout is reminded
+     * of once, however often asked. The payment, its page and amount are billing-service's; the
+     * order page and the customer's name sales-service's.
+     */
+    @WithTransaction
+    public Uni<Notification> recordShopReminder(String tenantId, ShopCheckouts.Unpaid unpaid) {
+        QuotePayment payment = unpaid.payment();
+        Notification n = aboutPayment(tenantId, Notification.SHOP_REMINDER, payment,
+                ShopReminderEmail.subject(payment.amount(), payment.currency()));
+        n.customerName = unpaid.customerName() == null || unpaid.customerName().isBlank() ? null : unpaid.customerName().strip();
+        n.paymentUrl = payment.checkoutUrl();
+        n.paymentExpiresAt = payment.checkoutExpiresAt();
+        n.orderUrl = unpaid.orderUrl();
+        return recordOnce(n, () -> notifications.findShopReminder(tenantId, payment.quoteId()));
     }
 
     // An email about the quote's payment, to its customer, of its amount and currency.

@@ -72,7 +72,8 @@ public class PaymentRequestEmail implements NotificationEmail {
         }
     }
 
-    static String until(OffsetDateTime expiresAt) {
+    /** "4 March 2031, 05:06 UTC": when a checkout page closes, as every email asking to pay there says it. */
+    public static String until(OffsetDateTime expiresAt) {
         return UNTIL.format(expiresAt.withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

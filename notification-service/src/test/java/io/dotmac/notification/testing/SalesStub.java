@@ -139,6 +139,25 @@ public class SalesStub extends StandIn {
         return (String) order.get("quote_id");
     }
 
+    /**
+     * sales-service reports the cart's shop checkout in this status (awaiting_payment, paid...), made
+     * into the quote, for the customer, with its order page at {@code orderUrl} (null: none).
+     */
+    public static void shopCheckout(String cartId, String status, String quoteId, String customerName, String orderUrl) {
+        Map<String, Object> checkout = new LinkedHashMap<>();
+        checkout.put("cart_id", cartId);
+        checkout.put("status", status);
+        checkout.put("quote_id", quoteId);
+        checkout.put("customer_name", customerName);
+        checkout.put("order_url", orderUrl);
+        answerShopCheckout(cartId, okJson(json(checkout)));
+    }
+
+    /** sales-service answers this when asked for the cart's shop checkout (a 404, a 500). */
+    public static void answerShopCheckout(String cartId, ResponseDefinitionBuilder response) {
+        server().stubFor(get(urlEqualTo("/api/v1/sales/shop-checkouts/" + cartId)).willReturn(response));
+    }
+
     // billing-service
 
     /** billing-service serves a succeeded payment of the order's quote, of the order's whole total in its currency. */

@@ -114,8 +114,23 @@ public class Checkouts {
             if (Cart.OPEN.equals(cart.status)) {
                 throw new NotFound("This cart has not been checked out");
             }
-            return cart.quoteId == null ? Uni.createFrom().item(new CheckoutStatus(cart, null))
-                    : orders.findByQuote(cart.tenantId, cart.quoteId).map(order -> new CheckoutStatus(cart, order));
+            return withOrder(cart);
+        }));
+    }
+
+    private Uni<CheckoutStatus> withOrder(Cart cart) {
+        return cart.quoteId == null ? Uni.createFrom().item(new CheckoutStatus(cart, null))
+                : orders.findByQuote(cart.tenantId, cart.quoteId).map(order -> new CheckoutStatus(cart, order));
+    }
+
+    /** Where the tenant's checked-out cart's purchase stands, as its visitor sees it; 404 for any other cart. */
+    public Uni<CheckoutStatus> statusInTenant(String tenantId, String id) {
+        UUID cartId = Carts.parse(id);
+        return Panache.withSession(() -> carts.findById(cartId).chain(cart -> {
+            if (cart == null || !cart.tenantId.equals(tenantId) || Cart.OPEN.equals(cart.status)) {
+                throw new NotFound("No checked-out cart " + id + " in this tenant");
+            }
+            return withOrder(cart);
         }));
     }
 

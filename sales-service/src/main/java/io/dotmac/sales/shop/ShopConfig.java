@@ -35,6 +35,13 @@ public interface ShopConfig {
      */
     Optional<List<String>> allowedOrigins();
 
+    /**
+     * Where visitors reach the shop (SHOP_PUBLIC_URL, say https://shop.example.com): a checkout's order
+     * page is {@code <url>/shop/#/order/<cart id>}, which the unpaid checkout's reminder links to.
+     * Unset, a checkout has no such link and no reminder goes out.
+     */
+    Optional<String> publicUrl();
+
     /** The deployment regions a visitor may choose (as crm-service offers them: crm.regions). */
     List<String> regions();
 

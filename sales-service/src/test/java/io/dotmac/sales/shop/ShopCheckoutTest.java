@@ -4,6 +4,7 @@ import static io.dotmac.sales.shop.ShopCartApiTest.SHOP;
 import static io.dotmac.sales.shop.ShopCartApiTest.catalog;
 import static io.dotmac.sales.shop.ShopCartApiTest.newCart;
 import static io.dotmac.sales.testing.PeerServicesStub.serveCatalog;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -194,6 +195,16 @@ class ShopCheckoutTest {
         visitor.call().when().get(SHOP + "/carts/" + visitor.cartId() + "/checkout").then().statusCode(200)
                 .body("status", equalTo("awaiting_payment")).body("checkout_url", equalTo("https://pay.example/cs_1"))
                 .body("quote_id", equalTo(quoteId));
+        // The tenant's staff and engine read it as the visitor does (the reminder's link is its order page); nobody else does.
+        String checkoutPath = "/api/v1/sales/shop-checkouts/" + visitor.cartId();
+        given().auth().oauth2(TestTokens.token(SHOP_TENANT, "reader")).when().get(checkoutPath).then().statusCode(200)
+                .body("status", equalTo("awaiting_payment")).body("quote_id", equalTo(quoteId))
+                .body("customer_name", equalTo("Ada Lovelace")).body("customer_email", equalTo("ada@example.net"))
+                .body("order_url", equalTo("https://shop.test/shop/#/order/" + visitor.cartId()));
+        given().auth().oauth2(TestTokens.engine("another-vendor")).when().get(checkoutPath).then().statusCode(404);
+        given().when().get(checkoutPath).then().statusCode(401);
+        given().auth().oauth2(engine).when().get("/api/v1/sales/shop-checkouts/" + newCart().cartId()).then().statusCode(404);
+        given().auth().oauth2(engine).when().get("/api/v1/sales/shop-checkouts/not-a-cart").then().statusCode(404);
 
         // The journey made the order once paid (paid), then activated it (live).
         String orderId = SalesApi.paidOrder(engine, quote);

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /**
  * The notification-service's API as the workflow engine calls it: the email that asks a customer to
  * pay an accepted quote, the welcome email of a new customer, the one that tells a customer
- * their journey failed (and their payment was refunded), a renewal's receipt, and the dunning emails of
- * an unpaid invoice. Used only through {@link ServiceRegistry}.
+ * their journey failed (and their payment was refunded), a renewal's receipt, the dunning emails of
+ * an unpaid invoice, and the reminder of a shop checkout left unpaid. Used only through {@link ServiceRegistry}.
  */
 @RegisterRestClient(configKey = "notification-service")
 @Path("/api/v1/notifications")
@@ -50,6 +50,12 @@ interface NotificationRestClient {
     @POST
     @Path("/payment-failed")
     Uni<JsonNode> sendPaymentFailed(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("/shop-reminder")
+    Uni<JsonNode> sendShopReminder(@HeaderParam("Idempotency-Key") String idempotencyKey,
             Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 }

@@ -150,6 +150,8 @@ public class ServiceRegistry implements ServiceCatalog {
                         .with(Conventions.result("receipt")),
                 write(NOTIFICATION, "send_payment_failed", Set.of("invoice_id", "stage"), Set.of(), notification::sendPaymentFailed)
                         .with(Conventions.result("payment_failed_email")),
+                write(NOTIFICATION, "send_shop_reminder", Set.of("cart_id"), Set.of(), notification::sendShopReminder)
+                        .with(Conventions.result("shop_reminder")),
                 write(NOTIFICATION, "send_welcome_email", Set.of("customer_email", "tenant_subdomain"),
                         Set.of("customer_name"), notification::sendWelcomeEmail).with(Conventions.result("welcome_email")));
     }

@@ -2,6 +2,7 @@ package io.dotmac.workflow.inbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -19,6 +20,7 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The built-in {@code shop_checkout}, started by sales.cart.checked_out on the real broker against
  * the services' stand-ins: the cart's figures go to crm as they are (crm prices and checks them),
- * the payment is opened for crm's quote, and the shop learns the quote and Stripe's page; a cart crm
- * refuses is failed at the shop, with nothing paid.
+ * the payment is opened for crm's quote, and the shop learns the quote and Stripe's page; a visitor
+ * who pays is not reminded, one who does not is reminded once after the delay; a cart crm refuses is
+ * failed at the shop, with nothing paid.
  */
 @QuarkusTest
 @QuarkusTestResource(DownstreamStub.class)
@@ -46,6 +49,8 @@ class ShopCheckoutWorkflowTest {
     final String quote = UUID.randomUUID().toString();
     final TenantWorkflows workflows = new TenantWorkflows(tenant);
     final String checkout = "/api/v1/sales/shop-checkouts/" + cart;
+    final String payment = UUID.randomUUID().toString();
+    final String reminder = "/api/v1/notifications/shop-reminder";
     final String cartJson = """
             {"cart_id": "%s", "customer_name": "Ada Lovelace", "customer_email": "ada@example.net",
              "company_name": "Analytical Networks", "organization_slug": "analytical-networks", "region": "eu-west",
@@ -67,7 +72,23 @@ class ShopCheckoutWorkflowTest {
                 .withRequestBody(matchingJsonPath("$.quote_id", WireMock.equalTo(quote)))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("""
                         {"id": "%s", "quote_id": "%s", "status": "pending", "amount": 6979.90, "currency": "USD",
-                         "checkout_url": "https://checkout.stripe.test/c/pay/cs_%s"}""".formatted(UUID.randomUUID(), quote, cart))));
+                         "checkout_url": "https://checkout.stripe.test/c/pay/cs_%s"}""".formatted(payment, quote, cart))));
+        stub.stubFor(post(urlEqualTo(reminder)).withRequestBody(matchingJsonPath("$.cart_id", WireMock.equalTo(cart)))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody(
+                        "{\"id\": \"%s\", \"kind\": \"shop_reminder\", \"status\": \"sent\"}".formatted(UUID.randomUUID()))));
+    }
+
+    private void paymentIs(String status) {
+        stub.stubFor(get(urlEqualTo("/api/v1/billing/payments/" + payment)).willReturn(okJson(
+                "{\"id\": \"%s\", \"quote_id\": \"%s\", \"status\": \"%s\"}".formatted(payment, quote, status))));
+    }
+
+    private void crmAccepts() {
+        stub.stubFor(post(urlEqualTo("/api/v1/crm/quotes/from-cart"))
+                .withRequestBody(matchingJsonPath("$.cart_id", WireMock.equalTo(cart)))
+                .willReturn(okJson("""
+                        {"id": "%s", "status": "accepted", "total_amount": 6979.90, "currency": "USD", "cart_id": "%s"}"""
+                        .formatted(quote, cart))));
     }
 
     @AfterEach
@@ -76,21 +97,16 @@ class ShopCheckoutWorkflowTest {
     }
 
     @Test
-    void aCheckedOutCartBecomesCrmsAcceptedQuoteAndItsPaymentPageOnce() {
-        stub.stubFor(post(urlEqualTo("/api/v1/crm/quotes/from-cart"))
-                .withRequestBody(matchingJsonPath("$.cart_id", WireMock.equalTo(cart)))
-                .willReturn(okJson("""
-                        {"id": "%s", "status": "accepted", "total_amount": 6979.90, "currency": "USD", "cart_id": "%s"}"""
-                        .formatted(quote, cart))));
+    void aCheckedOutCartBecomesCrmsAcceptedQuoteAndItsPaymentPageOnceAndAPaidOneIsNotReminded() {
+        crmAccepts();
+        // The wait asks billing again on a backoff too, not only when woken.
+        paymentIs("pending");
         checkedOut();
         checkedOut();
 
         String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("shop_checkout"),
                 ids -> ids.size() == 1).get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
-        JsonPath done = workflows.execution(id);
-        assertEquals(List.of("start_checkout", "quote_from_cart", "record_quote", "process_payment", "record_checkout"),
-                done.getList("steps.step_name"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "wait_before_reminding".equals(workflows.waitingAt(id)));
         // The cart's figures exactly as the shop gave them (crm checks them against its own prices).
         stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/crm/quotes/from-cart"))
                 .withHeader("Idempotency-Key", WireMock.equalTo(id + ":quote_from_cart"))
@@ -103,7 +119,36 @@ class ShopCheckoutWorkflowTest {
         stub.verify(1, postRequestedFor(urlEqualTo(checkout + "/payment")).withRequestBody(equalToJson(
                 "{\"quote_id\": \"%s\", \"checkout_url\": \"https://checkout.stripe.test/c/pay/cs_%s\"}".formatted(quote, cart))));
         stub.verify(0, postRequestedFor(urlEqualTo(checkout + "/fail")));
+
+        // The visitor pays: billing's event wakes the wait at once, long before the reminder is due.
+        paymentIs("succeeded");
+        paymentUpdated();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        JsonPath done = workflows.execution(id);
+        assertEquals(List.of("start_checkout", "quote_from_cart", "record_quote", "process_payment", "record_checkout",
+                "wait_before_reminding", "remind_visitor"), done.getList("steps.step_name"));
+        assertEquals("skipped", done.getString("steps.find { it.step_name == 'remind_visitor' }.status"));
+        stub.verify(0, postRequestedFor(urlEqualTo(reminder)));
         assertEquals(1, workflows.executions("shop_checkout").size());
+    }
+
+    @Test
+    void aVisitorWhoDoesNotPayIsRemindedOnceAfterTheDelay() {
+        // The tenant's own delay: a second instead of an hour.
+        workflows.publishBuiltin("shop_checkout", Map.of("wait_before_reminding", 1));
+        crmAccepts();
+        paymentIs("pending");
+        checkedOut();
+
+        String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("shop_checkout"),
+                ids -> ids.size() == 1).get(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        JsonPath done = workflows.execution(id);
+        assertEquals("failed", done.getString("steps.find { it.step_name == 'wait_before_reminding' }.status"));
+        assertEquals("completed", done.getString("steps.find { it.step_name == 'remind_visitor' }.status"));
+        // Only the cart: whom to remind of what is notification's to find out from sales and billing.
+        stub.verify(1, postRequestedFor(urlEqualTo(reminder)).withHeader("Idempotency-Key", WireMock.equalTo(id + ":remind_visitor"))
+                .withRequestBody(equalToJson("{\"cart_id\": \"" + cart + "\"}")));
     }
 
     @Test
@@ -122,6 +167,12 @@ class ShopCheckoutWorkflowTest {
         stub.verify(0, postRequestedFor(urlEqualTo("/api/v1/billing/payments"))
                 .withRequestBody(matchingJsonPath("$.quote_id", WireMock.equalTo(quote))));
         stub.verify(0, postRequestedFor(urlEqualTo(checkout + "/payment")));
+    }
+
+    private void paymentUpdated() {
+        companion.produceStrings().fromRecords(CloudEvents.event("billing.payment.updated", quote, UUID.randomUUID().toString(),
+                tenant, "{\"payment_id\": \"%s\", \"quote_id\": \"%s\", \"status\": \"succeeded\"}".formatted(payment, quote)))
+                .awaitCompletion(Duration.ofSeconds(30));
     }
 
     private void checkedOut() {

@@ -12,7 +12,8 @@ public final class NotificationMapper {
     public static NotificationView toView(Notification n) {
         return new NotificationView(n.id, n.kind, n.recipient, n.customerName, n.subject, n.status.value(), n.attempts,
                 n.lastError, n.messageId, n.tenantSubdomain, n.tenantUrl, n.quoteId, n.paymentUrl, n.amount, n.currency,
-                n.paymentExpiresAt, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.dunningStage, n.nextAttemptAt,
+                n.paymentExpiresAt, n.invoiceId, n.invoiceUrl, n.periodStart, n.periodEnd, n.dunningStage, n.orderUrl,
+                n.nextAttemptAt,
                 n.createdAt, n.sentAt);
     }
 }

@@ -12,6 +12,7 @@ import io.dotmac.common.security.Roles;
 import io.dotmac.notification.client.ActiveOrders;
 import io.dotmac.notification.client.InvoiceEmails;
 import io.dotmac.notification.client.QuotePaymentEmails;
+import io.dotmac.notification.client.ShopCheckouts;
 import io.dotmac.notification.client.SuspendedPlatforms;
 import io.dotmac.notification.delivery.NotificationSender;
 import io.dotmac.notification.notification.Notification;
@@ -62,10 +63,12 @@ public class NotificationResource {
     private final QuotePaymentEmails quotePayments;
     private final InvoiceEmails invoices;
     private final SuspendedPlatforms platforms;
+    private final ShopCheckouts shopCheckouts;
 
     NotificationResource(NotificationService notifications, NotificationSender sender, IdempotencyService idempotency,
             CurrentTenant tenant, ActiveOrders activeOrders, QuotePaymentEmails quotePayments, InvoiceEmails invoices,
-            SuspendedPlatforms platforms) {
+            SuspendedPlatforms platforms, ShopCheckouts shopCheckouts) {
+        this.shopCheckouts = shopCheckouts;
         this.invoices = invoices;
         this.platforms = platforms;
         this.notifications = notifications;
@@ -173,6 +176,26 @@ public class NotificationResource {
         return guarded(invoices.requireUnpaid(invoiceId).call(unpaid -> body.stage() == DunningStage.SUSPENDED
                         ? platforms.requireSuspended(invoiceId, unpaid.invoice().quoteId()) : Uni.createFrom().voidItem()),
                 (tenantId, unpaid) -> notifications.recordPaymentFailed(tenantId, unpaid.invoice(), unpaid.payment(), body.stage()));
+    }
+
+    /**
+     * Asks sales-service for the cart's checkout and billing-service for its quote's payment before
+     * any transaction, as sendPaymentRequest does; a refusal stores nothing. Only the cart is the
+     * caller's: whom to remind, of what, and where to pay are the two services' answers.
+     */
+    @POST
+    @Path("/shop-reminder")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Remind a shop visitor of the checkout of cart_id they have not paid: to the customer of its quote's "
+            + "payment, of its amount, with the Stripe Checkout page to pay on and a link back to the checkout's order page "
+            + "at the shop; 202 with the notification (sent, or queued for retries), one per checkout however often asked; "
+            + "409 unless sales-service reports the cart's checkout awaiting payment, with an order page, and billing-service "
+            + "its quote's payment pending on a checkout page open now; 503 (retryable) if either service cannot be asked")
+    @APIResponse(responseCode = "202", description = "Recorded; status says whether the SMTP server has accepted it yet")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> sendShopReminder(@Valid @NotNull ShopReminderEmailRequest body) {
+        return guarded(shopCheckouts.requireUnpaid(body.cartId().toString()), notifications::recordShopReminder);
     }
 
     /**

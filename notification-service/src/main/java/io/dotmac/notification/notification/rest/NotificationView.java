@@ -11,7 +11,9 @@ import java.util.UUID;
  * a page to pay on; its subject says what became of the payment. A receipt (kind {@code receipt})
  * shows its quote, the paid invoice (billing-service's id, and its page), amount, currency and period;
  * a dunning email (kind {@code payment_failed}) the same of its unpaid invoice, the amount being the
- * amount due, and its {@code dunning_stage}, which is null for every other kind.
+ * amount due, and its {@code dunning_stage}, which is null for every other kind. A shop checkout's
+ * reminder (kind {@code shop_reminder}) shows what a payment request does, and the checkout's order
+ * page ({@code order_url}).
  */
 public record NotificationView(
         UUID id,
@@ -35,6 +37,7 @@ public record NotificationView(
         OffsetDateTime periodStart,
         OffsetDateTime periodEnd,
         String dunningStage,
+        String orderUrl,
         OffsetDateTime nextAttemptAt,
         OffsetDateTime createdAt,
         OffsetDateTime sentAt) {

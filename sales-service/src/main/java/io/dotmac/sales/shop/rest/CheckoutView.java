@@ -7,17 +7,19 @@ import io.dotmac.sales.shop.CartLine;
 import io.dotmac.sales.shop.CheckoutStatus;
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Where a checked-out cart's purchase stands, as the order page shows it. */
 @Schema(description = "A checkout: preparing (the quote and payment page are being made), awaiting_payment (pay at "
-        + "checkout_url), paid (licensing and provisioning under way), live (at tenant_url) or failed (detail says why)")
+        + "checkout_url), paid (licensing and provisioning under way), live (at tenant_url) or failed (detail says why); "
+        + "order_url is the shop's order page of the cart")
 public record CheckoutView(UUID cartId, String status, String detail, String checkoutUrl, String quoteId, String orderStatus,
-                           String tenantUrl, String organizationSlug, String customerEmail, BigDecimal total, String currency,
-                           String billingCycle) {
+                           String tenantUrl, String organizationSlug, String customerName, String customerEmail, BigDecimal total,
+                           String currency, String billingCycle, String orderUrl) {
 
-    static CheckoutView of(CheckoutStatus checkout, String tenantBaseDomain) {
+    static CheckoutView of(CheckoutStatus checkout, String tenantBaseDomain, Optional<String> shopUrl) {
         Cart cart = checkout.cart();
         Order order = checkout.order();
         String status;
@@ -44,8 +46,10 @@ public record CheckoutView(UUID cartId, String status, String detail, String che
             detail = "Payment received; your licenses are issued and your platform is being set up";
         }
         BigDecimal total = cart.items().stream().map(CartLine::lineTotal).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
+        String orderUrl = shopUrl.map(url -> url.replaceAll("/+$", "") + "/shop/#/order/" + cart.id).orElse(null);
         return new CheckoutView(cart.id, status, detail, cart.checkoutUrl, cart.quoteId,
                 order == null ? null : order.status.name().toLowerCase(Locale.ROOT), tenantUrl, cart.organizationSlug,
-                cart.customerEmail, total, cart.items().isEmpty() ? null : cart.items().get(0).currency(), cart.billingCycle);
+                cart.customerName, cart.customerEmail, total, cart.items().isEmpty() ? null : cart.items().get(0).currency(),
+                cart.billingCycle, orderUrl);
     }
 }

@@ -5,11 +5,13 @@ import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.sales.shop.CheckoutStatus;
 import io.dotmac.sales.shop.Checkouts;
+import io.dotmac.sales.shop.ShopConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * The shop's checkouts as the workflow engine moves them (built-in shop_checkout, as
  * {@code sales_service.*_shop_checkout}): taken up, paid through crm's quote and Stripe's page, or
- * failed. A checked-out cart of the caller's tenant only; an operator may fail one by hand.
+ * failed, and read (by the engine's reminder of an unpaid checkout, say). A checked-out cart of the
+ * caller's tenant only; an operator may fail one by hand.
  */
 @Path("/api/v1/sales/shop-checkouts/{cartId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,12 +39,22 @@ public class ShopCheckoutResource {
     private final Checkouts checkouts;
     private final CurrentTenant tenant;
     private final String tenantBaseDomain;
+    private final ShopConfig config;
 
-    ShopCheckoutResource(Checkouts checkouts, CurrentTenant tenant,
+    ShopCheckoutResource(Checkouts checkouts, CurrentTenant tenant, ShopConfig config,
                          @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
         this.checkouts = checkouts;
         this.tenant = tenant;
+        this.config = config;
         this.tenantBaseDomain = tenantBaseDomain;
+    }
+
+    @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Where a checked-out cart's purchase stands, as its visitor's order page shows it (with the page's "
+            + "order_url); 404 for a cart of another tenant or not checked out")
+    public Uni<CheckoutView> get(@PathParam("cartId") String cartId) {
+        return checkouts.statusInTenant(tenant.id(), cartId).map(status -> CheckoutView.of(status, tenantBaseDomain, config.publicUrl()));
     }
 
     // The engine's alone: what they record sends a paying visitor somewhere.
@@ -76,6 +89,6 @@ public class ShopCheckoutResource {
 
     // @Idempotent answers are Responses, kept and replayed whole for a repeated Idempotency-Key.
     private Response view(CheckoutStatus status) {
-        return Response.ok(CheckoutView.of(status, tenantBaseDomain)).build();
+        return Response.ok(CheckoutView.of(status, tenantBaseDomain, config.publicUrl())).build();
     }
 }

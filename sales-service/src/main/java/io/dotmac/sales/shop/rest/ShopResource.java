@@ -168,7 +168,7 @@ public class ShopResource {
         Contact contact = new Contact(body.customerName().strip(), body.customerEmail().strip(), body.companyName().strip(),
                 body.organizationSlug(), body.region());
         return checkouts.checkout(id, secret, contact, body.total()).map(checkout ->
-                RestResponse.ResponseBuilder.<CheckoutView>accepted().entity(CheckoutView.of(checkout, tenantBaseDomain))
+                RestResponse.ResponseBuilder.<CheckoutView>accepted().entity(CheckoutView.of(checkout, tenantBaseDomain, config.publicUrl()))
                         .type(MediaType.APPLICATION_JSON_TYPE).cookie(cookie(checkout.cart().id.toString(), secret, ORDER_PAGE)).build());
     }
 
@@ -177,7 +177,7 @@ public class ShopResource {
     @Operation(summary = "Where the cart's purchase stands: preparing, awaiting_payment (with Stripe's page), paid, live "
             + "(with the platform's URL) or failed (with why); 404 before checkout")
     public Uni<CheckoutView> checkoutStatus(@PathParam("id") String id, @Parameter(hidden = true) @CookieParam(COOKIE) String secret) {
-        return checkouts.status(id, secret).map(checkout -> CheckoutView.of(checkout, tenantBaseDomain));
+        return checkouts.status(id, secret).map(checkout -> CheckoutView.of(checkout, tenantBaseDomain, config.publicUrl()));
     }
 
     // A change renews the cookie with the cart's idle time, which the change restarted.
