@@ -61,7 +61,8 @@ quote_id=$(jq -r .quote_id <<<"$checkout")
 page=$(jq -r '.checkout_url // empty' <<<"$checkout")
 execution_id=$(execution_of shop_checkout "$cart_id")
 log "shop_checkout $execution_id:"
-follow 10 completed
+# It then waits for the payment: unpaid an hour later, Ada would get one reminder.
+follow 10 waiting completed
 if [[ -z $page ]]; then
   log "billing charged the configured card: no page to pay on"
 elif [[ $(jq -r .status <<<"$checkout") != awaiting_payment ]]; then

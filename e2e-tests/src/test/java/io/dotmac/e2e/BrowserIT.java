@@ -11,7 +11,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dotmac.common.testing.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -364,7 +363,7 @@ class BrowserIT {
         assertEquals("open", visible("status").getText(), "a declined card leaves the page open");
         shot("shop-stripe-declined");
         // Nothing was paid: billing's payment of the session (cs_test_<payment id>) still waits.
-        Api vendor = new Api(suite, TestTokens.token(ShopIT.SHOP_TENANT, "reader"));
+        Api vendor = new Api(suite, TestTokens.token(suite.shopTenant(), "reader"));
         String paymentId = session.substring("cs_test_".length());
         String quoteId = vendor.to(Service.BILLING).get("/api/v1/billing/payments/{id}", paymentId).then().statusCode(200)
                 .body("status", equalTo("pending")).extract().path("quote_id");
@@ -390,7 +389,7 @@ class BrowserIT {
 
         // One welcome email.
         await("the welcome email to " + email).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> welcomes(suite, email).size() == 1);
+                .until(() -> Shop.welcomes(suite, email).size() == 1);
 
         // As the vendor sees it: one order, one payment, succeeded, of the cart's total.
         vendor.to(Service.SALES).queryParam("organization_slug", slug).get("/api/v1/sales/orders").then().statusCode(200)
@@ -409,7 +408,7 @@ class BrowserIT {
         RestAssured.given().get(suite.stripeUrl() + "/v1/checkout/sessions/{id}", session).then().statusCode(200)
                 .body("status", equalTo("complete")).body("payment_status", equalTo("paid"))
                 .body("amount_total", equalTo(total.movePointRight(2).intValueExact())).body("customer_email", equalTo(email));
-        assertEquals(1, welcomes(suite, email).size(), "one welcome email");
+        assertEquals(1, Shop.welcomes(suite, email).size(), "one welcome email");
     }
 
     /** The amount an element shows ({@code data-amount}, two decimals as the API wrote it). */
@@ -450,10 +449,6 @@ class BrowserIT {
                 return found;
             }
         }
-    }
-
-    private static List<MimeMessage> welcomes(Suite suite, String email) {
-        return Effects.messagesTo(suite, email).stream().filter(m -> Checkout.pageIn(m).isEmpty()).toList();
     }
 
     /**

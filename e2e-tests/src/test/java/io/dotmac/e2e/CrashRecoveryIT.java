@@ -1,11 +1,15 @@
 package io.dotmac.e2e;
 
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.testing.TestTokens;
+import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * execution completes (the restarted instance claims them once the dead one's leases expire, and
  * reads the events it had not acknowledged); every step is recorded {@code completed} once; and every quote
  * yields exactly one order, payment, license set and welcome email, since the steps that ran again
- * carried the same Idempotency-Keys.
+ * carried the same Idempotency-Keys. A shop purchase (issue 18) whose engine is killed inside its
+ * checkout holds to the same invariant.
  */
 @ExtendWith(SuiteExtension.class)
 class CrashRecoveryIT {
@@ -39,6 +44,13 @@ class CrashRecoveryIT {
     private static final String L2C = "lead_to_customer";
     /** Where an execution starts having effects beyond crm-service: from here on it is mid-flight. */
     private static final int PAYING = LeadToCustomerIT.STEPS.indexOf("process_payment");
+    private static final String SHOP_CHECKOUT = "shop_checkout";
+    /**
+     * The step the shop's shop_checkout waits at, once crm has made the cart's accepted quote, and for
+     * how long: a window to kill the engine in, over before it is ready again.
+     */
+    private static final String PAUSE = "wait_after_quoting";
+    private static final int PAUSE_SECONDS = 10;
 
     @Test
     void everyExecutionCompletesOnceAfterTheEngineIsKilled(Suite suite) {
@@ -93,6 +105,79 @@ class CrashRecoveryIT {
                 // The tests after this one need the engine.
                 engine.startAndAwaitReady(suite.readyTimeout());
             }
+        }
+    }
+
+    /**
+     * A shop purchase whose engine is killed inside shop_checkout: crm has made the cart's accepted
+     * quote (whose own journey, quote_accepted, has begun, taking the payment), the shop has not been
+     * told of it. Started again, the engine finishes the checkout, the visitor pays on the page their
+     * order page shows, and the cart yields one quote, one order, one succeeded payment of its total,
+     * one license set and one welcome email, from one shop_checkout and one quote_accepted, each step
+     * of which is recorded completed once.
+     */
+    @Test
+    void aShopPurchaseWhoseEngineIsKilledInsideItsCheckoutCompletesOnce(Suite suite) {
+        Instant began = Instant.now();
+        Api vendor = new Api(suite, TestTokens.token(suite.shopTenant(), "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, vendor);
+        ServiceProcess engine = suite.service(Service.WORKFLOW);
+        // The built-in, waiting once crm has made the quote; for the shop's tenant, so for its other tests too until deactivated below.
+        Map<String, Object> paused = Workflows.withStepAfter(workflows.definition(SHOP_CHECKOUT), "quote_from_cart", Map.of(
+                "name", PAUSE, "type", "condition", "condition", "(quote_again.status ?? '') == 'accepted'",
+                "timeout_seconds", PAUSE_SECONDS, "refresh", Map.of("service", "crm_service", "method", "get_quote",
+                        "params", Map.of("quote_id", "${quote.id}"), "result", "quote_again")));
+        String pausedVersion = workflows.storeAsNewest(paused);
+        try {
+            // "manual.": the visitor pays after the restart, on the page their order page shows.
+            Shop.Purchase purchase = Shop.ofTwoProducts(suite, "manual.shop-crash");
+            Shop.Cart cart = purchase.cart();
+            purchase.checkOut();
+            String execution = workflows.awaitExecution(SHOP_CHECKOUT, cart.id(), Duration.ofSeconds(30));
+            JsonPath atPause = workflows.awaitState(execution, Duration.ofSeconds(60), "waiting at " + PAUSE,
+                    detail -> PAUSE.equals(detail.getString("steps.find { it.status == 'waiting' }.step_name")));
+            String atKill = Workflows.summaries(workflows.list(cart.id()));
+            engine.kill();
+            Instant killed = Instant.now();
+            assertTrue(killed.isBefore(OffsetDateTime.parse(atPause.getString("steps.find { it.status == 'waiting' }.wait_until"))
+                    .toInstant()), "killed before the wait's deadline\n" + Workflows.describe(atPause));
+            // Killed inside the checkout: crm accepted the quote, the shop has not heard of it.
+            String quoteId = atPause.getString("context.quote.id");
+            vendor.to(Service.CRM).get("/api/v1/crm/quotes/{id}", quoteId).then().statusCode(200).body("status", equalTo("accepted"));
+            assertEquals("preparing", cart.checkout().getString("status"), "the checkout at the kill");
+
+            engine.startAndAwaitReady(suite.readyTimeout());
+            Instant restarted = Instant.now();
+            JsonPath payable = cart.awaitPayable(Duration.ofSeconds(90));
+            assertEquals(quoteId, payable.getString("quote_id"));
+            Shop.awaitJourneyAtPayment(workflows, quoteId, Duration.ofSeconds(60));
+            Checkout.pay(payable.getString("checkout_url"));
+            cart.awaitLive(Duration.ofSeconds(90));
+
+            List<Map<String, Object>> executions = workflows.awaitAllEnded(cart.id(),
+                    Map.of(SHOP_CHECKOUT, 1, "quote_accepted", 1, "payment_received", 1), Duration.ofSeconds(60));
+            List<Effects.Count> counts = Effects.count(suite, vendor, List.of(Shop.customer(vendor, quoteId)));
+            System.out.printf("%n[e2e] crash recovery of a shop purchase, cart %s: workflow-service killed %d ms after the checkout"
+                            + " with %s; ready again after %d ms; live %d ms after the kill%n%s%n  executions: %s%n", cart.id(),
+                    Duration.between(began, killed).toMillis(), atKill, Duration.between(killed, restarted).toMillis(),
+                    Duration.between(killed, Instant.now()).toMillis(), Effects.table(counts), Workflows.summaries(executions));
+
+            Map<Object, Map<Object, Long>> statuses = executions.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
+                    TreeMap::new, Collectors.groupingBy(e -> e.get("status"), TreeMap::new, Collectors.counting())));
+            assertEquals(Map.of(SHOP_CHECKOUT, Map.of("completed", 1L), "quote_accepted", Map.of("completed", 1L),
+                    "payment_received", Map.of("completed", 1L)), statuses, "executions per workflow and status: " + Workflows.summaries(executions));
+            workflows.assertEachStepCompletedOnce(executions.stream().map(e -> (String) e.get("id")).toList());
+            Effects.assertExactlyOneEach(counts);
+            assertEquals(List.of(quoteId), Shop.quotesOf(vendor, cart.id()), "crm's quotes of the cart");
+            vendor.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", quoteId).then().statusCode(200)
+                    .body("status", equalTo("succeeded")).body("amount", equalTo(purchase.total()));
+        } finally {
+            if (!engine.isAlive()) {
+                // The tests after this one need the engine.
+                engine.startAndAwaitReady(suite.readyTimeout());
+            }
+            // The shop's other tests run the built-in again.
+            workflows.deactivate(SHOP_CHECKOUT, pausedVersion);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dotmac.e2e;
 
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,13 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * workflow-service twice (the very record crm-service's outbox relay published, put back on the
  * topic, as a redelivery or a relay that crashed before marking it would) and Stripe delivers the
  * payment's {@code checkout.session.completed} webhook twice (at the same time, as Stripe's retry of
- * a delivery it thinks timed out can).
+ * a delivery it thinks timed out can). A shop purchase (issue 18) holds to the same invariant.
  */
 @ExtendWith(SuiteExtension.class)
 class DuplicateDeliveryIT {
 
     private static final String QUOTE_ACCEPTED = "crm.quote.accepted";
     private static final String PAYMENT_RECEIVED = "billing.payment.received";
+    private static final String CART_CHECKED_OUT = "sales.cart.checked_out";
 
     @Test
     void duplicateEventsAndWebhooksChangeNothing(Suite suite) {
@@ -91,6 +93,70 @@ class DuplicateDeliveryIT {
                     () -> assertEquals(2, quoteEvents.size(), QUOTE_ACCEPTED + ": the original and the copy"),
                     () -> assertEquals(1, eventIds(quoteEvents).size(), QUOTE_ACCEPTED + " event ids " + eventIds(quoteEvents)),
                     // The second webhook committed nothing, so billing's outbox had one event to relay.
+                    () -> assertEquals(1, eventIds(paymentEvents).size(), PAYMENT_RECEIVED + " event ids " + eventIds(paymentEvents)));
+        }
+    }
+
+    /**
+     * A shop purchase delivered twice over: the visitor's checkout submitted twice (a double click),
+     * its {@code sales.cart.checked_out} event (the record sales-service's relay published) put back on
+     * the topic, and Stripe's webhook delivered twice at once. The cart yields one quote in crm, one
+     * order, one succeeded payment of the cart's total, one license set and one welcome email, from one
+     * shop_checkout and one quote_accepted.
+     */
+    @Test
+    void duplicateCheckoutsEventsAndWebhooksOfAShopPurchaseChangeNothing(Suite suite) {
+        Instant began = Instant.now();
+        Api vendor = new Api(suite, TestTokens.token(suite.shopTenant(), "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, vendor);
+
+        try (EventTap tap = EventTap.open(suite, "dup-shop", List.of(CART_CHECKED_OUT, PAYMENT_RECEIVED))) {
+            // "pending": the suite's payer leaves the visitor's Checkout page alone; the webhook below pays it.
+            Shop.Purchase purchase = Shop.ofTwoProducts(suite, "pending.shop-dup");
+            Shop.Cart cart = purchase.cart();
+            purchase.checkOut();
+            purchase.checkOut();
+            RecordMetadata duplicate = tap.republish(tap.awaitRecord(CART_CHECKED_OUT, cart.id(), Duration.ofSeconds(30)));
+
+            String quoteId = cart.awaitPayable(Duration.ofSeconds(60)).getString("quote_id");
+            Shop.awaitJourneyAtPayment(workflows, quoteId, Duration.ofSeconds(60));
+            JsonPath payment = vendor.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", quoteId)
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals("pending", payment.getString("status"), "the payment before the webhook (its Checkout page open)");
+            String page = payment.getString("checkout_url");
+            String event = checkoutSessionCompleted(page.substring(page.lastIndexOf('/') + 1), payment, suite.shopTenant());
+            List<CompletableFuture<String>> deliveries = List.of(
+                    CompletableFuture.supplyAsync(() -> deliver(vendor, event)),
+                    CompletableFuture.supplyAsync(() -> deliver(vendor, event)));
+            assertEquals(List.of("applied", "duplicate"), deliveries.stream().map(CompletableFuture::join).sorted().toList(),
+                    "billing-service's answers to the two deliveries");
+
+            cart.awaitLive(Duration.ofSeconds(90));
+            tap.awaitConsumed(suite.workflowConsumerGroup(), duplicate, Duration.ofSeconds(30));
+            List<Map<String, Object>> executions = workflows.awaitAllEnded(cart.id(),
+                    Map.of("shop_checkout", 1, "quote_accepted", 1, "payment_received", 1), Duration.ofSeconds(60));
+
+            List<Effects.Count> counts = Effects.count(suite, vendor, List.of(Shop.customer(vendor, quoteId)));
+            System.out.printf("%n[e2e] duplicate deliveries of a shop purchase, cart %s, %d ms:%n%s%n  executions: %s%n", cart.id(),
+                    Duration.between(began, Instant.now()).toMillis(), Effects.table(counts), Workflows.summaries(executions));
+            Effects.assertExactlyOneEach(counts);
+            assertEquals(List.of(quoteId), Shop.quotesOf(vendor, cart.id()), "crm's quotes of the cart");
+            vendor.to(Service.BILLING).get("/api/v1/billing/payments/by-quote/{id}", quoteId).then().statusCode(200)
+                    .body("status", equalTo("succeeded")).body("amount", equalTo(purchase.total()));
+
+            // The duplicate event started nothing new: one execution per workflow, each completed.
+            Map<Object, List<Object>> byWorkflow = executions.stream().collect(Collectors.groupingBy(e -> e.get("workflow_name"),
+                    Collectors.mapping(e -> e.get("status"), Collectors.toList())));
+            assertEquals(Map.of("shop_checkout", List.of("completed"), "quote_accepted", List.of("completed"),
+                    "payment_received", List.of("completed")), byWorkflow, "executions per workflow: " + Workflows.summaries(executions));
+
+            tap.awaitRecord(PAYMENT_RECEIVED, quoteId, Duration.ofSeconds(10));
+            List<ConsumerRecord<byte[], byte[]>> checkoutEvents = tap.records(CART_CHECKED_OUT, cart.id());
+            List<ConsumerRecord<byte[], byte[]>> paymentEvents = tap.records(PAYMENT_RECEIVED, quoteId);
+            assertAll("events on the topics for cart " + cart.id(),
+                    () -> assertEquals(2, checkoutEvents.size(), CART_CHECKED_OUT + ": the original and the copy"),
+                    // The second checkout was the same one: sales' outbox had one event to relay.
+                    () -> assertEquals(1, eventIds(checkoutEvents).size(), CART_CHECKED_OUT + " event ids " + eventIds(checkoutEvents)),
                     () -> assertEquals(1, eventIds(paymentEvents).size(), PAYMENT_RECEIVED + " event ids " + eventIds(paymentEvents)));
         }
     }

@@ -112,7 +112,7 @@ final class Effects {
     }
 
     /** Every item of a paged list endpoint (?page=, ?size= up to 100). */
-    private static List<Map<String, Object>> all(Supplier<RequestSpecification> request, String path) {
+    static List<Map<String, Object>> all(Supplier<RequestSpecification> request, String path) {
         List<Map<String, Object>> items = new ArrayList<>();
         for (int page = 0; ; page++) {
             var found = request.get().queryParam("page", page).queryParam("size", 100).get(path)

@@ -102,6 +102,7 @@ public final class Suite implements AutoCloseable {
     private final String dbPassword;
     private final String kafka;
     private final String consumerGroup;
+    private final String shopTenant;
     private final IdentityProvider identityProvider;
     private boolean pagesAllowed;
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
@@ -133,6 +134,7 @@ public final class Suite implements AutoCloseable {
         dbPassword = env("DB_PASSWORD", "controlplane");
         kafka = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + env("KAFKA_PORT", "9092"));
         consumerGroup = "workflow-service-e2e-" + runId;
+        shopTenant = newTenant("shop");
         identityProvider = new IdentityProvider("http://127.0.0.1:" + env("KEYCLOAK_PORT", "8180"),
                 Path.of(env("CONTROLPLANE_STATE", root.resolve(".local").toString())).resolve("secrets"));
     }
@@ -259,11 +261,15 @@ public final class Suite implements AutoCloseable {
                 env.put("BILLING_SERVICE_URL", urlOf(Service.BILLING));
                 env.put("TENANT_BASE_DOMAIN", TENANT_BASE_DOMAIN);
                 env.put("SALES_PROVISIONING_FAIL_SERVICES", "");
+                // The run's own: a workflow version a test stores for the shop's tenant outlives no run.
+                env.put("SHOP_TENANT", shopTenant);
                 // The shop over plain HTTP on loopback; every test's requests come from one address,
                 // so the per-address limit is sales-service's own test's (ShopRateLimitTest).
                 env.put("SHOP_COOKIE_SECURE", "false");
                 env.put("SHOP_RATE_LIMIT_REQUESTS", "100000");
                 env.put("SHOP_CHECKOUT_RATE_LIMIT", "100000");
+                // The reminder of an unpaid checkout links to its order page here.
+                env.put("SHOP_PUBLIC_URL", urlOf(Service.SALES));
             }
             case BILLING -> {
                 env.put("CRM_SERVICE_URL", urlOf(Service.CRM));
@@ -434,6 +440,11 @@ public final class Suite implements AutoCloseable {
     /** Where people sign in (deploy/local's Keycloak). */
     IdentityProvider identityProvider() {
         return identityProvider;
+    }
+
+    /** The tenant the shop sells for in this run (sales-service's SHOP_TENANT): its carts, quotes, orders and journeys. */
+    public String shopTenant() {
+        return shopTenant;
     }
 
     /** A tenant (the JWT's tenant_id) no other run or test uses. */

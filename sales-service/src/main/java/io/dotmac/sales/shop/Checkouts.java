@@ -190,6 +190,27 @@ public class Checkouts {
         }));
     }
 
+    /**
+     * The payment of the cart's quote was never made and cannot be any more (its page closed): the
+     * visitor is told why and starts again. Harmless again; a 409 for another quote. An order of the
+     * quote (paid after all) outweighs it on the order page.
+     */
+    public Uni<Cart> closeUnpaid(String tenantId, String id, String quoteId, String reason) {
+        return Panache.withTransaction(() -> owned(tenantId, id).map(cart -> {
+            if (!quoteId.equals(cart.quoteId)) {
+                throw new Conflict("Cart " + id + " is " + (cart.quoteId == null ? "not paid through a quote yet"
+                        : "paid through quote " + cart.quoteId + ", not " + quoteId));
+            }
+            if (!Cart.FAILED.equals(cart.status)) {
+                cart.status = Cart.FAILED;
+                cart.failureReason = reason == null || reason.isBlank() ? "the payment was not made" : reason;
+                cart.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                LOG.warnf("shop: cart %s's quote %s was not paid: %s", cart.id, quoteId, cart.failureReason);
+            }
+            return cart;
+        }));
+    }
+
     private Uni<Cart> owned(String tenantId, String id) {
         return carts.lock(Carts.parse(id)).map(cart -> {
             if (cart == null || !cart.tenantId.equals(tenantId) || Cart.OPEN.equals(cart.status)) {

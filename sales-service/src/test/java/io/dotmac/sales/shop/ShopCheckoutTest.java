@@ -232,4 +232,35 @@ class ShopCheckoutTest {
         // A replayed start of a failed checkout goes no further.
         engineCall(engine, visitor.cartId(), "start", Map.of()).statusCode(409);
     }
+
+    @Test
+    void aPaymentWhosePageClosedUnpaidEndsTheCheckoutUnlessItsQuoteWasPaidAfterAll() {
+        Visitor visitor = cartOfTwo();
+        String slug = TestQuotes.slug();
+        checkout(visitor, contact(slug, new BigDecimal("697.99"))).statusCode(202);
+        engineCall(engine, visitor.cartId(), "start", Map.of()).statusCode(200);
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String quoteId = (String) quote.get("id");
+        String reason = "the payment was not made before its page closed; start again to order";
+        // Before the quote is recorded, or for another quote, or by anyone but the engine: refused.
+        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", quoteId, "reason", reason)).statusCode(409);
+        engineCall(engine, visitor.cartId(), "payment", Map.of("quote_id", quoteId, "checkout_url", "https://pay.example/cs_2"))
+                .statusCode(200);
+        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", UUID.randomUUID().toString(), "reason", reason))
+                .statusCode(409);
+        engineCall(TestTokens.token(SHOP_TENANT, "operator"), visitor.cartId(), "unpaid", Map.of("quote_id", quoteId)).statusCode(403);
+        engineCall(TestTokens.engine("another-vendor"), visitor.cartId(), "unpaid", Map.of("quote_id", quoteId)).statusCode(404);
+        engineCall(engine, visitor.cartId(), "unpaid", Map.of("reason", reason)).statusCode(400);
+
+        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", quoteId, "reason", reason)).statusCode(200)
+                .body("status", equalTo("failed"));
+        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", quoteId, "reason", "again")).statusCode(200);
+        visitor.call().when().get(SHOP + "/carts/" + visitor.cartId() + "/checkout").then().statusCode(200)
+                .body("status", equalTo("failed")).body("detail", equalTo("The order could not be placed: " + reason));
+
+        // Paid after all (the journey made the order): the order is what the visitor sees.
+        SalesApi.paidOrder(engine, quote);
+        visitor.call().when().get(SHOP + "/carts/" + visitor.cartId() + "/checkout").then().statusCode(200)
+                .body("status", equalTo("paid"));
+    }
 }

@@ -66,6 +66,12 @@ interface SalesRestClient {
             @HeaderParam("Authorization") String authorization);
 
     @POST
+    @Path("/shop-checkouts/{cartId}/unpaid")
+    Uni<JsonNode> closeUnpaidShopCheckout(@PathParam("cartId") String cartId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
+    @POST
     @Path("/shop-checkouts/{cartId}/fail")
     Uni<JsonNode> failShopCheckout(@PathParam("cartId") String cartId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,

@@ -111,6 +111,8 @@ public class ServiceRegistry implements ServiceCatalog {
                 writeOn(SALES, "record_shop_checkout", "cart_id", Set.of("quote_id", "checkout_url"), sales::recordShopCheckout)
                         .with(checkout),
                 writeOn(SALES, "fail_shop_checkout", "cart_id", Set.of("reason"), sales::failShopCheckout).with(checkout),
+                writeOn(SALES, "close_unpaid_shop_checkout", "cart_id", Set.of("quote_id", "reason"), sales::closeUnpaidShopCheckout)
+                        .with(checkout),
 
                 write(BILLING, "process_payment", Set.of("quote_id"), Set.of("amount", "currency", "customer_email"),
                         billing::processPayment).with(payment.awaiting(PAYMENT_OUTCOME)),

@@ -61,9 +61,11 @@ public class WorkflowRepository {
     private static final String LIST_ACTIVE = "SELECT DISTINCT ON (name) " + VERSION_COLUMNS + " FROM workflows WHERE "
             + VISIBLE + " AND is_active ORDER BY name, tenant_id NULLS LAST, " + NEWEST_FIRST;
 
+    // Without a version, what runs (as LIST_ACTIVE) comes first: a tenant's own version it deactivated
+    // is not the one that runs when the built-in does.
     private static final String FIND_VERSION = "SELECT " + VERSION_COLUMNS + " FROM workflows WHERE " + VISIBLE
-            + " AND name = $2 AND ($3::text IS NULL OR version = $3) ORDER BY tenant_id NULLS LAST, is_active DESC, "
-            + NEWEST_FIRST + " LIMIT 1";
+            + " AND name = $2 AND ($3::text IS NULL OR version = $3) ORDER BY ($3::text IS NULL AND is_active) DESC, "
+            + "tenant_id NULLS LAST, is_active DESC, " + NEWEST_FIRST + " LIMIT 1";
 
     // Activating a version makes it the one that runs: the tenant's other versions of the name stop.
     private static final String ACTIVATE = """

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * The built-in {@code shop_checkout}, started by sales.cart.checked_out on the real broker against
  * the services' stand-ins: the cart's figures go to crm as they are (crm prices and checks them),
  * the payment is opened for crm's quote, and the shop learns the quote and Stripe's page; a visitor
- * who pays is not reminded, one who does not is reminded once after the delay; a cart crm refuses is
- * failed at the shop, with nothing paid.
+ * who pays is not reminded, one who does not is reminded once after the delay, and the shop is told
+ * when their payment's page closed unpaid; a cart crm refuses is failed at the shop, with nothing paid.
  */
 @QuarkusTest
 @QuarkusTestResource(DownstreamStub.class)
@@ -122,33 +122,44 @@ class ShopCheckoutWorkflowTest {
 
         // The visitor pays: billing's event wakes the wait at once, long before the reminder is due.
         paymentIs("succeeded");
-        paymentUpdated();
+        paymentUpdated("succeeded");
         await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
         JsonPath done = workflows.execution(id);
         assertEquals(List.of("start_checkout", "quote_from_cart", "record_quote", "process_payment", "record_checkout",
-                "wait_before_reminding", "remind_visitor"), done.getList("steps.step_name"));
-        assertEquals("skipped", done.getString("steps.find { it.step_name == 'remind_visitor' }.status"));
+                "wait_before_reminding", "remind_visitor", "wait_for_payment", "close_unpaid"), done.getList("steps.step_name"));
+        assertEquals(List.of("completed", "skipped", "completed", "skipped"), done.getList("steps.status").subList(5, 9));
         stub.verify(0, postRequestedFor(urlEqualTo(reminder)));
+        stub.verify(0, postRequestedFor(urlEqualTo(checkout + "/unpaid")));
         assertEquals(1, workflows.executions("shop_checkout").size());
     }
 
     @Test
-    void aVisitorWhoDoesNotPayIsRemindedOnceAfterTheDelay() {
+    void aVisitorWhoDoesNotPayIsRemindedOnceAfterTheDelayAndToldWhenThePageCloses() {
         // The tenant's own delay: a second instead of an hour.
         workflows.publishBuiltin("shop_checkout", Map.of("wait_before_reminding", 1));
         crmAccepts();
         paymentIs("pending");
+        stub.stubFor(post(urlEqualTo(checkout + "/unpaid")).willReturn(okJson(
+                "{\"cart_id\": \"%s\", \"status\": \"failed\"}".formatted(cart))));
         checkedOut();
 
         String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("shop_checkout"),
                 ids -> ids.size() == 1).get(0);
-        await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
-        JsonPath done = workflows.execution(id);
-        assertEquals("failed", done.getString("steps.find { it.step_name == 'wait_before_reminding' }.status"));
-        assertEquals("completed", done.getString("steps.find { it.step_name == 'remind_visitor' }.status"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "wait_for_payment".equals(workflows.waitingAt(id)));
+        JsonPath reminded = workflows.execution(id);
+        assertEquals("failed", reminded.getString("steps.find { it.step_name == 'wait_before_reminding' }.status"));
+        assertEquals("completed", reminded.getString("steps.find { it.step_name == 'remind_visitor' }.status"));
         // Only the cart: whom to remind of what is notification's to find out from sales and billing.
         stub.verify(1, postRequestedFor(urlEqualTo(reminder)).withHeader("Idempotency-Key", WireMock.equalTo(id + ":remind_visitor"))
                 .withRequestBody(equalToJson("{\"cart_id\": \"" + cart + "\"}")));
+
+        // The page closed unpaid (billing's payment failed): the shop is told, for the visitor to start again.
+        paymentIs("failed");
+        paymentUpdated("failed");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
+        stub.verify(1, postRequestedFor(urlEqualTo(checkout + "/unpaid")).withHeader("Idempotency-Key", WireMock.equalTo(id + ":close_unpaid"))
+                .withRequestBody(matchingJsonPath("$.quote_id", WireMock.equalTo(quote))));
+        stub.verify(1, postRequestedFor(urlEqualTo(reminder)));
     }
 
     @Test
@@ -169,9 +180,9 @@ class ShopCheckoutWorkflowTest {
         stub.verify(0, postRequestedFor(urlEqualTo(checkout + "/payment")));
     }
 
-    private void paymentUpdated() {
+    private void paymentUpdated(String status) {
         companion.produceStrings().fromRecords(CloudEvents.event("billing.payment.updated", quote, UUID.randomUUID().toString(),
-                tenant, "{\"payment_id\": \"%s\", \"quote_id\": \"%s\", \"status\": \"succeeded\"}".formatted(payment, quote)))
+                tenant, "{\"payment_id\": \"%s\", \"quote_id\": \"%s\", \"status\": \"%s\"}".formatted(payment, quote, status)))
                 .awaitCompletion(Duration.ofSeconds(30));
     }
 

@@ -147,6 +147,14 @@ class WorkflowApiTest {
         post(OPERATOR, "/api/v1/workflows/execute", "{\"workflow_name\": \"" + name + "\", \"context\": {\"lead_id\": \"x\"}}")
                 .statusCode(404).body("detail", containsString("no active workflow named '" + name + "'"));
 
+        // The tenant's own version of a built-in, deactivated: the built-in runs again, and is the one shown.
+        post(ADMIN, "/api/v1/workflows", definition("lead_to_customer", "99.0.0")).statusCode(201);
+        get(READER, "/api/v1/workflows/lead_to_customer").statusCode(200).body("version", equalTo("99.0.0"));
+        post(ADMIN, "/api/v1/workflows/lead_to_customer/deactivate?version=99.0.0", "").statusCode(200);
+        get(READER, "/api/v1/workflows/lead_to_customer").statusCode(200).body("builtin", equalTo(true))
+                .body("is_active", equalTo(true));
+        get(READER, "/api/v1/workflows/lead_to_customer?version=99.0.0").statusCode(200).body("is_active", equalTo(false));
+
         post(ADMIN, "/api/v1/workflows/lead_to_customer/deactivate?version=1.6.0", "").statusCode(403)
                 .body("detail", containsString("built in and shared"));
         post(ADMIN, "/api/v1/workflows/" + name + "/activate", "").statusCode(400).body("detail", containsString("version is required"));

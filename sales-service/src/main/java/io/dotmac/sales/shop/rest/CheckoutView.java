@@ -25,25 +25,26 @@ public record CheckoutView(UUID cartId, String status, String detail, String che
         String status;
         String detail;
         String tenantUrl = null;
-        if (Cart.FAILED.equals(cart.status)) {
-            status = "failed";
-            detail = "The order could not be placed: " + cart.failureReason;
-        } else if (cart.quoteId == null || cart.checkoutUrl == null && order == null) {
-            status = "preparing";
-            detail = "Preparing your order and its payment page";
-        } else if (order == null) {
-            status = "awaiting_payment";
-            detail = "Waiting for your payment";
-        } else if (order.status == OrderStatus.ACTIVE) {
+        // An order outweighs everything: the quote was paid, whatever the checkout's workflow said after.
+        if (order != null && order.status == OrderStatus.ACTIVE) {
             status = "live";
             tenantUrl = "https://" + order.organizationSlug + "." + tenantBaseDomain;
             detail = "Your platform is live";
-        } else if (order.status == OrderStatus.CANCELLED) {
+        } else if (order != null && order.status == OrderStatus.CANCELLED) {
             status = "failed";
             detail = "Your platform could not be set up; the order was cancelled and your payment is refunded";
-        } else {
+        } else if (order != null) {
             status = "paid";
             detail = "Payment received; your licenses are issued and your platform is being set up";
+        } else if (Cart.FAILED.equals(cart.status)) {
+            status = "failed";
+            detail = "The order could not be placed: " + cart.failureReason;
+        } else if (cart.quoteId == null || cart.checkoutUrl == null) {
+            status = "preparing";
+            detail = "Preparing your order and its payment page";
+        } else {
+            status = "awaiting_payment";
+            detail = "Waiting for your payment";
         }
         BigDecimal total = cart.items().stream().map(CartLine::lineTotal).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
         String orderUrl = shopUrl.map(url -> url.replaceAll("/+$", "") + "/shop/#/order/" + cart.id).orElse(null);

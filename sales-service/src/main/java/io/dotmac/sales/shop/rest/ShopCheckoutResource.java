@@ -87,6 +87,17 @@ public class ShopCheckoutResource {
         return checkouts.fail(tenant.id(), cartId, body.reason()).map(cart -> view(new CheckoutStatus(cart, null)));
     }
 
+    @POST
+    @Path("/unpaid")
+    @RolesAllowed(Roles.SERVICE)
+    @Operation(summary = "The payment of the cart's quote was not made before its page closed: the visitor is told why and "
+            + "starts again (an order of the quote, paid after all, still shows on the order page); another quote is a 409")
+    @Idempotent
+    public Uni<Response> unpaid(@PathParam("cartId") String cartId, @Valid @NotNull ShopRequests.Unpaid body) {
+        return checkouts.closeUnpaid(tenant.id(), cartId, body.quoteId(), body.reason())
+                .chain(cart -> checkouts.statusInTenant(tenant.id(), cartId)).map(this::view);
+    }
+
     // @Idempotent answers are Responses, kept and replayed whole for a repeated Idempotency-Key.
     private Response view(CheckoutStatus status) {
         return Response.ok(CheckoutView.of(status, tenantBaseDomain, config.publicUrl())).build();

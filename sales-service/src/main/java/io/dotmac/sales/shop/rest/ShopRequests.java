@@ -57,6 +57,10 @@ final class ShopRequests {
     record Payment(@NotBlank @Size(max = 100) String quoteId, @Size(max = 2000) String checkoutUrl) {
     }
 
+    @Schema(name = "ShopCheckoutUnpaid")
+    record Unpaid(@NotBlank @Size(max = 100) String quoteId, @Size(max = 2000) String reason) {
+    }
+
     @Schema(name = "ShopCheckoutFailure")
     record Failure(@Size(max = 2000) String reason) {
     }
