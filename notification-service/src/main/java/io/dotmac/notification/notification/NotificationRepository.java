@@ -92,7 +92,6 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
                 .firstResult();
     }
 
-    /** The journey-failed email of the quote: there is one per tenant and quote, whatever became of the payment since. */
     /** The reminder of the quote's unpaid shop checkout: there is one per tenant and quote. */
     public Uni<Notification> findShopReminder(String tenantId, String quoteId) {
         return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
@@ -100,6 +99,7 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
                 .firstResult();
     }
 
+    /** The journey-failed email of the quote: there is one per tenant and quote, whatever became of the payment since. */
     public Uni<Notification> findJourneyFailed(String tenantId, String quoteId) {
         return find("tenantId = :tenant and kind = :kind and quoteId = :quote",
                 Parameters.with("tenant", tenantId).and("kind", Notification.JOURNEY_FAILED).and("quote", quoteId))

@@ -5,6 +5,8 @@ import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.outbox.OutboxEvent;
 import io.dotmac.common.outbox.OutboxEventRepository;
+import io.dotmac.common.payment.PaidQuotes;
+import io.dotmac.common.payment.QuotePayment;
 import io.dotmac.sales.order.OrderRepository;
 import io.dotmac.sales.shop.catalog.CrmCatalog;
 import io.dotmac.sales.slug.SlugReservations;
@@ -42,9 +44,11 @@ public class Checkouts {
     private final OutboxEventRepository outbox;
     private final OrderRepository orders;
     private final ShopConfig config;
+    private final PaidQuotes payments;
 
     Checkouts(CartRepository carts, Carts cartRules, CrmCatalog catalog, SlugReservations slugs, OutboxEventRepository outbox,
-              OrderRepository orders, ShopConfig config) {
+              OrderRepository orders, ShopConfig config, PaidQuotes payments) {
+        this.payments = payments;
         this.carts = carts;
         this.cartRules = cartRules;
         this.catalog = catalog;
@@ -191,24 +195,36 @@ public class Checkouts {
     }
 
     /**
-     * The payment of the cart's quote was never made and cannot be any more (its page closed): the
-     * visitor is told why and starts again. Harmless again; a 409 for another quote. An order of the
-     * quote (paid after all) outweighs it on the order page.
+     * The payment of the cart's quote was never made and cannot be any more: billing-service reports
+     * it failed (its page closed unpaid). The visitor is told why and starts again. Harmless again;
+     * a 409 for another quote, a payment not failed, or an order of the quote (paid after all).
      */
     public Uni<Cart> closeUnpaid(String tenantId, String id, String quoteId, String reason) {
-        return Panache.withTransaction(() -> owned(tenantId, id).map(cart -> {
-            if (!quoteId.equals(cart.quoteId)) {
-                throw new Conflict("Cart " + id + " is " + (cart.quoteId == null ? "not paid through a quote yet"
-                        : "paid through quote " + cart.quoteId + ", not " + quoteId));
+        return payments.payment(quoteId).chain(payment -> {
+            if (payment == null || !QuotePayment.FAILED.equals(payment.status())) {
+                throw new Conflict("The payment of quote " + quoteId + " is "
+                        + (payment == null ? "not known to billing-service" : payment.status()) + ", not failed: the checkout stays open");
             }
-            if (!Cart.FAILED.equals(cart.status)) {
-                cart.status = Cart.FAILED;
-                cart.failureReason = reason == null || reason.isBlank() ? "the payment was not made" : reason;
-                cart.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                LOG.warnf("shop: cart %s's quote %s was not paid: %s", cart.id, quoteId, cart.failureReason);
-            }
-            return cart;
-        }));
+            return Panache.withTransaction(() -> owned(tenantId, id).chain(cart -> {
+                if (!quoteId.equals(cart.quoteId)) {
+                    throw new Conflict("Cart " + id + " is " + (cart.quoteId == null ? "not paid through a quote yet"
+                            : "paid through quote " + cart.quoteId + ", not " + quoteId));
+                }
+                return orders.findByQuote(tenantId, quoteId).chain(order -> {
+                    if (order != null) {
+                        throw new Conflict("Quote " + quoteId + " has order " + order.id + ": it was paid after all");
+                    }
+                    if (Cart.FAILED.equals(cart.status)) {
+                        return Uni.createFrom().item(cart);
+                    }
+                    cart.status = Cart.FAILED;
+                    cart.failureReason = reason == null || reason.isBlank() ? "the payment was not made" : reason;
+                    cart.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    LOG.warnf("shop: cart %s's quote %s was not paid: %s", cart.id, quoteId, cart.failureReason);
+                    return Uni.createFrom().item(cart);
+                });
+            }));
+        });
     }
 
     private Uni<Cart> owned(String tenantId, String id) {

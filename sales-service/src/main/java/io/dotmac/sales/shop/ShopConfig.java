@@ -38,7 +38,7 @@ public interface ShopConfig {
     /**
      * Where visitors reach the shop (SHOP_PUBLIC_URL, say https://shop.example.com): a checkout's order
      * page is {@code <url>/shop/#/order/<cart id>}, which the unpaid checkout's reminder links to.
-     * Unset, a checkout has no such link and no reminder goes out.
+     * Unset, a checkout has no such link and no reminder goes out ({@link OrderPages}).
      */
     Optional<String> publicUrl();
 

@@ -242,25 +242,36 @@ class ShopCheckoutTest {
         Map<String, Object> quote = TestQuotes.accepted(slug);
         String quoteId = (String) quote.get("id");
         String reason = "the payment was not made before its page closed; start again to order";
-        // Before the quote is recorded, or for another quote, or by anyone but the engine: refused.
-        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", quoteId, "reason", reason)).statusCode(409);
+        Map<String, Object> unpaid = Map.of("quote_id", quoteId, "reason", reason);
+
+        // Before the quote is recorded, while billing's payment is still open, for another quote, by a reader: refused.
+        PeerServicesStub.payment(quoteId, "failed", new BigDecimal("697.99"), "USD");
+        engineCall(engine, visitor.cartId(), "unpaid", unpaid).statusCode(409);
         engineCall(engine, visitor.cartId(), "payment", Map.of("quote_id", quoteId, "checkout_url", "https://pay.example/cs_2"))
                 .statusCode(200);
-        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", UUID.randomUUID().toString(), "reason", reason))
-                .statusCode(409);
-        engineCall(TestTokens.token(SHOP_TENANT, "operator"), visitor.cartId(), "unpaid", Map.of("quote_id", quoteId)).statusCode(403);
-        engineCall(TestTokens.engine("another-vendor"), visitor.cartId(), "unpaid", Map.of("quote_id", quoteId)).statusCode(404);
+        PeerServicesStub.payment(quoteId, "pending", new BigDecimal("697.99"), "USD");
+        engineCall(engine, visitor.cartId(), "unpaid", unpaid).statusCode(409)
+                .body("detail", equalTo("The payment of quote " + quoteId + " is pending, not failed: the checkout stays open"));
+        PeerServicesStub.payment(quoteId, "failed", new BigDecimal("697.99"), "USD");
+        String otherQuote = UUID.randomUUID().toString();
+        PeerServicesStub.payment(otherQuote, "failed", new BigDecimal("697.99"), "USD");
+        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", otherQuote)).statusCode(409);
+        engineCall(TestTokens.token(SHOP_TENANT, "reader"), visitor.cartId(), "unpaid", unpaid).statusCode(403);
+        engineCall(TestTokens.engine("another-vendor"), visitor.cartId(), "unpaid", unpaid).statusCode(404);
         engineCall(engine, visitor.cartId(), "unpaid", Map.of("reason", reason)).statusCode(400);
 
-        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", quoteId, "reason", reason)).statusCode(200)
+        // An operator may end it by hand as the engine does; again is harmless.
+        engineCall(TestTokens.token(SHOP_TENANT, "operator"), visitor.cartId(), "unpaid", unpaid).statusCode(200)
                 .body("status", equalTo("failed"));
-        engineCall(engine, visitor.cartId(), "unpaid", Map.of("quote_id", quoteId, "reason", "again")).statusCode(200);
+        engineCall(engine, visitor.cartId(), "unpaid", unpaid).statusCode(200);
         visitor.call().when().get(SHOP + "/carts/" + visitor.cartId() + "/checkout").then().statusCode(200)
                 .body("status", equalTo("failed")).body("detail", equalTo("The order could not be placed: " + reason));
 
-        // Paid after all (the journey made the order): the order is what the visitor sees.
+        // Paid after all (the journey made the order): the order is what the visitor sees, and it is not undone.
         SalesApi.paidOrder(engine, quote);
         visitor.call().when().get(SHOP + "/carts/" + visitor.cartId() + "/checkout").then().statusCode(200)
                 .body("status", equalTo("paid"));
+        PeerServicesStub.payment(quoteId, "failed", new BigDecimal("697.99"), "USD");
+        engineCall(engine, visitor.cartId(), "unpaid", unpaid).statusCode(409);
     }
 }

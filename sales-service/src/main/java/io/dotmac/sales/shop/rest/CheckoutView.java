@@ -5,9 +5,9 @@ import io.dotmac.sales.order.OrderStatus;
 import io.dotmac.sales.shop.Cart;
 import io.dotmac.sales.shop.CartLine;
 import io.dotmac.sales.shop.CheckoutStatus;
+import io.dotmac.sales.shop.OrderPages;
 import java.math.BigDecimal;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -19,7 +19,7 @@ public record CheckoutView(UUID cartId, String status, String detail, String che
                            String tenantUrl, String organizationSlug, String customerName, String customerEmail, BigDecimal total,
                            String currency, String billingCycle, String orderUrl) {
 
-    static CheckoutView of(CheckoutStatus checkout, String tenantBaseDomain, Optional<String> shopUrl) {
+    static CheckoutView of(CheckoutStatus checkout, String tenantBaseDomain, OrderPages orderPages) {
         Cart cart = checkout.cart();
         Order order = checkout.order();
         String status;
@@ -47,10 +47,9 @@ public record CheckoutView(UUID cartId, String status, String detail, String che
             detail = "Waiting for your payment";
         }
         BigDecimal total = cart.items().stream().map(CartLine::lineTotal).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
-        String orderUrl = shopUrl.map(url -> url.replaceAll("/+$", "") + "/shop/#/order/" + cart.id).orElse(null);
         return new CheckoutView(cart.id, status, detail, cart.checkoutUrl, cart.quoteId,
                 order == null ? null : order.status.name().toLowerCase(Locale.ROOT), tenantUrl, cart.organizationSlug,
                 cart.customerName, cart.customerEmail, total, cart.items().isEmpty() ? null : cart.items().get(0).currency(),
-                cart.billingCycle, orderUrl);
+                cart.billingCycle, orderPages.of(cart.id));
     }
 }

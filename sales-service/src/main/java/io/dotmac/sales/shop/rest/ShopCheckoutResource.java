@@ -5,7 +5,7 @@ import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
 import io.dotmac.sales.shop.CheckoutStatus;
 import io.dotmac.sales.shop.Checkouts;
-import io.dotmac.sales.shop.ShopConfig;
+import io.dotmac.sales.shop.OrderPages;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -39,13 +39,13 @@ public class ShopCheckoutResource {
     private final Checkouts checkouts;
     private final CurrentTenant tenant;
     private final String tenantBaseDomain;
-    private final ShopConfig config;
+    private final OrderPages orderPages;
 
-    ShopCheckoutResource(Checkouts checkouts, CurrentTenant tenant, ShopConfig config,
+    ShopCheckoutResource(Checkouts checkouts, CurrentTenant tenant, OrderPages orderPages,
                          @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
         this.checkouts = checkouts;
         this.tenant = tenant;
-        this.config = config;
+        this.orderPages = orderPages;
         this.tenantBaseDomain = tenantBaseDomain;
     }
 
@@ -54,7 +54,7 @@ public class ShopCheckoutResource {
     @Operation(summary = "Where a checked-out cart's purchase stands, as its visitor's order page shows it (with the page's "
             + "order_url); 404 for a cart of another tenant or not checked out")
     public Uni<CheckoutView> get(@PathParam("cartId") String cartId) {
-        return checkouts.statusInTenant(tenant.id(), cartId).map(status -> CheckoutView.of(status, tenantBaseDomain, config.publicUrl()));
+        return checkouts.statusInTenant(tenant.id(), cartId).map(status -> CheckoutView.of(status, tenantBaseDomain, orderPages));
     }
 
     // The engine's alone: what they record sends a paying visitor somewhere.
@@ -89,9 +89,9 @@ public class ShopCheckoutResource {
 
     @POST
     @Path("/unpaid")
-    @RolesAllowed(Roles.SERVICE)
-    @Operation(summary = "The payment of the cart's quote was not made before its page closed: the visitor is told why and "
-            + "starts again (an order of the quote, paid after all, still shows on the order page); another quote is a 409")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "The payment of the cart's quote was not made (billing-service reports it failed, its page closed): "
+            + "the visitor is told why and starts again; the same again is harmless; 409 for another quote, a payment not failed, or an order of the quote")
     @Idempotent
     public Uni<Response> unpaid(@PathParam("cartId") String cartId, @Valid @NotNull ShopRequests.Unpaid body) {
         return checkouts.closeUnpaid(tenant.id(), cartId, body.quoteId(), body.reason())
@@ -100,6 +100,6 @@ public class ShopCheckoutResource {
 
     // @Idempotent answers are Responses, kept and replayed whole for a repeated Idempotency-Key.
     private Response view(CheckoutStatus status) {
-        return Response.ok(CheckoutView.of(status, tenantBaseDomain, config.publicUrl())).build();
+        return Response.ok(CheckoutView.of(status, tenantBaseDomain, orderPages)).build();
     }
 }

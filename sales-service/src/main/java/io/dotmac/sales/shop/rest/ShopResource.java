@@ -3,6 +3,7 @@ package io.dotmac.sales.shop.rest;
 import io.dotmac.sales.shop.CartSecret;
 import io.dotmac.sales.shop.Carts;
 import io.dotmac.sales.shop.Checkouts;
+import io.dotmac.sales.shop.OrderPages;
 import io.dotmac.sales.shop.Contact;
 import io.dotmac.sales.shop.PricedCart;
 import io.dotmac.sales.shop.ShopConfig;
@@ -58,9 +59,11 @@ public class ShopResource {
     private final SlugReservations slugs;
     private final ShopConfig config;
     private final String tenantBaseDomain;
+    private final OrderPages orderPages;
 
     ShopResource(Carts carts, Checkouts checkouts, CrmCatalog catalog, SlugReservations slugs, ShopConfig config,
-                 @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
+                 OrderPages orderPages, @ConfigProperty(name = "controlplane.tenant-base-domain") String tenantBaseDomain) {
+        this.orderPages = orderPages;
         this.carts = carts;
         this.checkouts = checkouts;
         this.catalog = catalog;
@@ -168,7 +171,7 @@ public class ShopResource {
         Contact contact = new Contact(body.customerName().strip(), body.customerEmail().strip(), body.companyName().strip(),
                 body.organizationSlug(), body.region());
         return checkouts.checkout(id, secret, contact, body.total()).map(checkout ->
-                RestResponse.ResponseBuilder.<CheckoutView>accepted().entity(CheckoutView.of(checkout, tenantBaseDomain, config.publicUrl()))
+                RestResponse.ResponseBuilder.<CheckoutView>accepted().entity(CheckoutView.of(checkout, tenantBaseDomain, orderPages))
                         .type(MediaType.APPLICATION_JSON_TYPE).cookie(cookie(checkout.cart().id.toString(), secret, ORDER_PAGE)).build());
     }
 
@@ -177,7 +180,7 @@ public class ShopResource {
     @Operation(summary = "Where the cart's purchase stands: preparing, awaiting_payment (with Stripe's page), paid, live "
             + "(with the platform's URL) or failed (with why); 404 before checkout")
     public Uni<CheckoutView> checkoutStatus(@PathParam("id") String id, @Parameter(hidden = true) @CookieParam(COOKIE) String secret) {
-        return checkouts.status(id, secret).map(checkout -> CheckoutView.of(checkout, tenantBaseDomain, config.publicUrl()));
+        return checkouts.status(id, secret).map(checkout -> CheckoutView.of(checkout, tenantBaseDomain, orderPages));
     }
 
     // A change renews the cookie with the cart's idle time, which the change restarted.
