@@ -87,10 +87,11 @@ class ShopIT {
      * A visitor who checks out and does not pay gets one reminder, from the engine's own wait in
      * shop_checkout (the shop's tenant publishes it with a wait of seconds instead of an hour, as it
      * chooses its delay): to their address, with Stripe's page and the link back to their order. Left
-     * unpaid until the page closes, the checkout ends at the shop, and its order page says why.
+     * unpaid until the page closes, the checkout ends at the shop, its order page says why, crm lapses
+     * the quote, and the organization's name is free again: the visitor's next cart checks out with it.
      */
     @Test
-    void aCheckoutLeftUnpaidIsRemindedOnceThenEnds(Suite suite) {
+    void aCheckoutLeftUnpaidIsRemindedOnceThenEndsAndFreesItsName(Suite suite) {
         Api vendor = new Api(suite, TestTokens.token(suite.shopTenant(), "admin", "operator", "reader"));
         Workflows workflows = new Workflows(suite, vendor);
         String version = workflows.storeAsNewest(Workflows.withTimeouts(workflows.definition("shop_checkout"),
@@ -116,10 +117,20 @@ class ShopIT {
             assertTrue(ended.getString("detail").contains("the payment was not made before its page closed"), ended.prettify());
             String execution = workflows.awaitExecution("shop_checkout", cart.id(), Duration.ofSeconds(10));
             JsonPath checkout = workflows.awaitStatus(execution, Duration.ofSeconds(30), "completed");
-            assertEquals(List.of("completed", "completed"), List.of("remind_visitor", "close_unpaid").stream()
+            assertEquals(List.of("completed", "completed", "completed"), List.of("remind_visitor", "close_unpaid", "lapse_quote").stream()
                     .map(step -> checkout.getString("steps.find { it.step_name == '" + step + "' }.status")).toList(),
                     Workflows.describe(checkout));
             assertEquals(1, reminders(suite, purchase.email()).size(), "one reminder");
+            vendor.to(Service.CRM).get("/api/v1/crm/quotes/{id}", awaiting.getString("quote_id")).then().statusCode(200)
+                    .body("status", equalTo("expired"));
+
+            // The name is free again: the visitor's next cart checks out with it.
+            cart.call().get("/api/v1/shop/slugs/" + purchase.slug()).then().statusCode(200).body("available", equalTo(true));
+            Shop.Cart again = Shop.newCart(suite);
+            again.put("isp-core", 2);
+            Shop.Purchase retry = new Shop.Purchase(again, purchase.email(), purchase.slug(), again.put("support-desk", 2));
+            retry.checkOut();
+            assertEquals(purchase.slug(), again.awaitPayable(Duration.ofSeconds(60)).getString("organization_slug"));
         } finally {
             // The shop's other tests run the built-in again.
             workflows.deactivate("shop_checkout", version);

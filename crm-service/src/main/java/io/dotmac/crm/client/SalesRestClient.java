@@ -29,4 +29,8 @@ interface SalesRestClient {
     @DELETE
     Uni<Void> release(@PathParam("slug") String slug, @QueryParam("lead_id") String leadId,
                       @HeaderParam("Authorization") String authorization);
+
+    @DELETE
+    Uni<Void> releaseUnpaid(@PathParam("slug") String slug, @QueryParam("lead_id") String leadId,
+                            @QueryParam("unpaid_quote") String quoteId, @HeaderParam("Authorization") String authorization);
 }

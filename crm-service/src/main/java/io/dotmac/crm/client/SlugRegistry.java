@@ -59,6 +59,21 @@ public class SlugRegistry {
         });
     }
 
+    /**
+     * Frees the slug the lead holds for good for its accepted quote {@code quoteId}, which sales-service
+     * agrees to only once billing reports the quote's payment failed and no order of it exists; a lead
+     * that holds it no more (freed before) is done. A 409 otherwise; 503 if sales cannot be asked.
+     */
+    public Uni<Void> releaseUnpaid(String slug, UUID leadId, UUID quoteId) {
+        return sales.releaseUnpaid(slug, leadId.toString(), quoteId.toString(), Downstream.bearer(caller))
+                .onFailure(Downstream::isNotFound).recoverWithNull()
+                .onFailure().transform(e -> e instanceof WebApplicationException web && web.getResponse().getStatus() == 409
+                        ? new Conflict("sales-service keeps organization slug '" + slug + "' for lead " + leadId
+                                + ": billing does not report the payment of quote " + quoteId + " failed, or the quote has an order")
+                        : Downstream.failure("sales-service", "freeing organization slug '" + slug + "'", e))
+                .replaceWithVoid();
+    }
+
     /** The problem a caller gets when the slug is taken at a step that cannot disqualify the lead. */
     public static DomainException takenProblem(SlugTakenException e) {
         return new Conflict(e.getMessage() + " by another customer of the platform");

@@ -126,6 +126,17 @@ public class Lead extends PanacheEntityBase {
         updatedAt = at;
     }
 
+    /**
+     * The accepted quote of this converted lead was never paid: it is no customer, and holds its
+     * organization name no more (a disqualified lead holds none).
+     */
+    public void lapse(String reason, OffsetDateTime now) {
+        status = LeadStatus.DISQUALIFIED;
+        qualificationReasons = List.of(reason);
+        qualifiedAt = null;
+        updatedAt = now;
+    }
+
     /** A quote of this lead was accepted: the lead became a customer. */
     public void convert(OffsetDateTime now) {
         status = LeadStatus.CONVERTED;

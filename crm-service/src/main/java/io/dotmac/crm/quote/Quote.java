@@ -151,6 +151,19 @@ public class Quote extends PanacheEntityBase {
         updatedAt = now;
     }
 
+    /**
+     * An accepted quote whose payment was never made (billing reports it failed, and sales freed its
+     * organization name): it ends, expired, with why; nothing is owed under it.
+     */
+    void lapse(String reason, OffsetDateTime now) {
+        if (status != QuoteStatus.ACCEPTED) {
+            throw new Conflict("Quote " + quoteNumber + " is " + status.value() + "; only an accepted quote lapses unpaid");
+        }
+        status = QuoteStatus.EXPIRED;
+        rejectionReason = reason;
+        updatedAt = now;
+    }
+
     // An illegal transition is a 409 that names the status the quote is in.
     private void require(QuoteStatus from, String to, LocalDate today) {
         QuoteStatus current = statusOn(today);

@@ -247,6 +247,36 @@ public class QuoteService {
     }
 
     /**
+     * An accepted quote whose payment was never made lapses: sales-service frees the organization
+     * name its lead held for good (it checks with billing that the payment failed and that no order
+     * of the quote exists, the 409 otherwise), then the quote is expired with why and its lead no
+     * customer. Done again, it answers the lapsed quote; a 409 for any other quote.
+     */
+    @WithTransaction
+    public Uni<Quote> lapse(String tenantId, UUID id, String reason) {
+        return locked(tenantId, id).chain(quote -> {
+            if (quote.status == QuoteStatus.EXPIRED && quote.acceptedAt != null) {
+                return Uni.createFrom().item(quote);
+            }
+            if (quote.status != QuoteStatus.ACCEPTED || quote.change()) {
+                throw new Conflict("Quote " + quote.quoteNumber + " is " + (quote.change() ? "a seat change" : quote.status.value())
+                        + "; only an accepted quote of a new customer lapses unpaid");
+            }
+            OffsetDateTime now = Timestamps.now(clock);
+            return slugs.releaseUnpaid(quote.organizationSlug, quote.leadId, quote.id)
+                    .chain(() -> leads.lockOf(tenantId, quote.leadId))
+                    .invoke(lead -> {
+                        quote.lapse(reason, now);
+                        if (lead != null && lead.status == LeadStatus.CONVERTED) {
+                            lead.lapse("quote " + quote.quoteNumber + " was never paid: " + reason, now);
+                        }
+                        LOG.infof("quote %s (%s) of tenant %s lapsed unpaid: %s", quote.quoteNumber, quote.id, tenantId, reason);
+                    })
+                    .replaceWith(quote);
+        });
+    }
+
+    /**
      * Accepts a sent, unexpired quote: records who and when, converts the lead, and writes the
      * event to the outbox. The quote row is locked first, so of two concurrent acceptances the second
      * finds it accepted (409); the lead is locked next, so a second quote of a converted lead is 409 too.

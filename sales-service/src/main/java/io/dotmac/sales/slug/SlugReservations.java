@@ -4,7 +4,11 @@ import io.dotmac.common.error.DomainException;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
+import io.dotmac.common.payment.PaidQuotes;
+import io.dotmac.common.payment.QuotePayment;
+import io.dotmac.sales.order.OrderRepository;
 import io.dotmac.sales.provisioning.CustomerTenantRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -29,10 +33,15 @@ public class SlugReservations {
 
     private final SlugReservationRepository reservations;
     private final CustomerTenantRepository customerTenants;
+    private final OrderRepository orders;
+    private final PaidQuotes payments;
 
-    SlugReservations(SlugReservationRepository reservations, CustomerTenantRepository customerTenants) {
+    SlugReservations(SlugReservationRepository reservations, CustomerTenantRepository customerTenants, OrderRepository orders,
+                     PaidQuotes payments) {
         this.reservations = reservations;
         this.customerTenants = customerTenants;
+        this.orders = orders;
+        this.payments = payments;
     }
 
     /**
@@ -100,6 +109,34 @@ public class SlugReservations {
                         + " was accepted");
             }
             return reservations.delete(existing);
+        });
+    }
+
+    /**
+     * Frees the slug the tenant's lead holds for good for its accepted quote {@code quoteId} that was
+     * never paid: billing-service, asked first with the caller's token, reports the quote's payment
+     * failed, and no order of the quote exists (nobody is provisioned under the slug). 404 if the lead
+     * holds no reservation (freed before), 409 while the payment is not failed or an order exists.
+     */
+    public Uni<Void> releaseUnpaid(String tenantId, String slug, String leadId, String quoteId) {
+        requireSlug(slug);
+        return payments.payment(quoteId).chain(payment -> {
+            if (payment == null || !QuotePayment.FAILED.equals(payment.status())) {
+                throw new Conflict("Slug '" + slug + "' stays held: the payment of quote " + quoteId + " is "
+                        + (payment == null ? "not known to billing-service" : payment.status()) + ", not failed");
+            }
+            return Panache.withTransaction(() -> orders.findByQuote(tenantId, quoteId).chain(order -> {
+                if (order != null) {
+                    throw new Conflict("Slug '" + slug + "' stays held: quote " + quoteId + " has order " + order.id);
+                }
+                return reservations.lock(slug);
+            }).chain(existing -> {
+                if (existing == null || !existing.heldBy(tenantId, leadId)) {
+                    throw new NotFound("Lead " + leadId + " holds no reservation of slug '" + slug + "'");
+                }
+                LOG.infof("slug '%s' of tenant %s is free again: lead %s's quote %s was never paid", slug, tenantId, leadId, quoteId);
+                return reservations.delete(existing);
+            }));
         });
     }
 

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import io.dotmac.common.testing.TestTokens;
 import io.dotmac.sales.testing.PeerServicesStub;
+import io.dotmac.sales.testing.SalesApi;
 import io.dotmac.sales.testing.TestQuotes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,6 +18,7 @@ import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -130,5 +132,45 @@ class SlugReservationApiTest {
         submit(token, orderId, true).statusCode(409).body("detail", containsString("organization slug '" + slug + "'"));
         as(token).when().get("/api/v1/sales/orders/" + orderId).then().statusCode(200)
                 .body("status", equalTo("failed")).body("tenant", nullValue());
+    }
+
+    @Test
+    void aNameHeldForGoodIsFreedOnlyForItsQuoteThatWasNeverPaid() {
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String quoteId = (String) quote.get("id");
+        reserve(token, slug, "lead-1", null).statusCode(200);
+        String unpaid = PATH + slug + "?lead_id=lead-1&unpaid_quote=" + quoteId;
+
+        // While billing has the payment pending, or no payment at all: held.
+        PeerServicesStub.payment(quoteId, "pending", new BigDecimal("665.33"), "USD");
+        as(token).when().delete(unpaid).then().statusCode(409)
+                .body("detail", equalTo("Slug '" + slug + "' stays held: the payment of quote " + quoteId + " is pending, not failed"));
+        PeerServicesStub.noPayment(quoteId);
+        as(token).when().delete(unpaid).then().statusCode(409);
+        as(token).when().delete(PATH + slug + "?lead_id=lead-1&unpaid_quote=" + "q".repeat(101)).then().statusCode(400);
+        as(reader).when().delete(unpaid).then().statusCode(403);
+
+        // Failed: freed once; another lead may have it then.
+        PeerServicesStub.payment(quoteId, "failed", new BigDecimal("665.33"), "USD");
+        as(otherToken).when().delete(PATH + slug + "?lead_id=lead-1&unpaid_quote=" + quoteId).then().statusCode(404);
+        as(token).when().delete(PATH + slug + "?lead_id=lead-2&unpaid_quote=" + quoteId).then().statusCode(404);
+        as(token).when().delete(unpaid).then().statusCode(204);
+        as(token).when().delete(unpaid).then().statusCode(404);
+        reserve(otherToken, slug, "lead-9", inDays(3)).statusCode(200);
+    }
+
+    @Test
+    void aNameWhoseQuoteHasAnOrderIsNeverFreedAsUnpaid() {
+        String slug = TestQuotes.slug();
+        Map<String, Object> quote = TestQuotes.accepted(slug);
+        String quoteId = (String) quote.get("id");
+        reserve(token, slug, "lead-1", null).statusCode(200);
+        SalesApi.paidOrder(token, quote);
+        // A payment refunded or failed after the order was made does not free the customer's name.
+        PeerServicesStub.payment(quoteId, "failed", new BigDecimal("665.33"), "USD");
+        as(token).when().delete(PATH + slug + "?lead_id=lead-1&unpaid_quote=" + quoteId).then().statusCode(409)
+                .body("detail", containsString("has order"));
+        as(reader).when().get(PATH + slug).then().statusCode(200).body("lead_id", equalTo("lead-1"));
     }
 }

@@ -46,6 +46,12 @@ interface CrmRestClient {
     Uni<JsonNode> quoteFromCart(@HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
             @HeaderParam("Authorization") String authorization);
 
+    @POST
+    @Path("/quotes/{quoteId}/lapse")
+    Uni<JsonNode> lapseQuote(@PathParam("quoteId") String quoteId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, Map<String, Object> body,
+            @HeaderParam("Authorization") String authorization);
+
     @GET
     @Path("/quotes/{quoteId}")
     Uni<JsonNode> getQuote(@PathParam("quoteId") String quoteId,

@@ -92,6 +92,7 @@ public class ServiceRegistry implements ServiceCatalog {
                 write(CRM, "quote_from_cart", Set.of("cart_id", "customer_name", "customer_email", "company_name",
                         "organization_slug", "region", "billing_cycle", "currency", "products", "total_amount"), Set.of(),
                         crm::quoteFromCart).with(quote),
+                writeOn(CRM, "lapse_quote", "quote_id", Set.of("reason"), crm::lapseQuote).with(quote),
                 read(CRM, "get_quote", "quote_id", crm::getQuote)
                         .with(quote.changedBy("crm.quote.accepted", "${" + Conventions.RESULT + ".id}")),
 

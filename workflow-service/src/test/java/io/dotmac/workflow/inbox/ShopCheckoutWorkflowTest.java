@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * The built-in {@code shop_checkout}, started by sales.cart.checked_out on the real broker against
  * the services' stand-ins: the cart's figures go to crm as they are (crm prices and checks them),
  * the payment is opened for crm's quote, and the shop learns the quote and Stripe's page; a visitor
- * who pays is not reminded, one who does not is reminded once after the delay, and the shop is told
- * when their payment's page closed unpaid; a cart crm refuses is failed at the shop, with nothing paid.
+ * who pays is not reminded, one who does not is reminded once after the delay, and when their
+ * payment's page closed unpaid the shop is told and crm lapses the quote; a cart crm refuses is failed at the shop, with nothing paid.
  */
 @QuarkusTest
 @QuarkusTestResource(DownstreamStub.class)
@@ -126,8 +126,9 @@ class ShopCheckoutWorkflowTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(workflows.execution(id).getString("status")));
         JsonPath done = workflows.execution(id);
         assertEquals(List.of("start_checkout", "quote_from_cart", "record_quote", "process_payment", "record_checkout",
-                "wait_before_reminding", "remind_visitor", "wait_for_payment", "close_unpaid"), done.getList("steps.step_name"));
-        assertEquals(List.of("completed", "skipped", "completed", "skipped"), done.getList("steps.status").subList(5, 9));
+                "wait_before_reminding", "remind_visitor", "wait_for_payment", "close_unpaid", "lapse_quote"),
+                done.getList("steps.step_name"));
+        assertEquals(List.of("completed", "skipped", "completed", "skipped", "skipped"), done.getList("steps.status").subList(5, 10));
         stub.verify(0, postRequestedFor(urlEqualTo(reminder)));
         stub.verify(0, postRequestedFor(urlEqualTo(checkout + "/unpaid")));
         assertEquals(1, workflows.executions("shop_checkout").size());
@@ -141,6 +142,8 @@ class ShopCheckoutWorkflowTest {
         paymentIs("pending");
         stub.stubFor(post(urlEqualTo(checkout + "/unpaid")).willReturn(okJson(
                 "{\"cart_id\": \"%s\", \"status\": \"failed\"}".formatted(cart))));
+        stub.stubFor(post(urlEqualTo("/api/v1/crm/quotes/" + quote + "/lapse")).willReturn(okJson(
+                "{\"id\": \"%s\", \"status\": \"expired\"}".formatted(quote))));
         checkedOut();
 
         String id = await().atMost(Duration.ofSeconds(30)).until(() -> workflows.executions("shop_checkout"),
@@ -160,6 +163,9 @@ class ShopCheckoutWorkflowTest {
         stub.verify(1, postRequestedFor(urlEqualTo(checkout + "/unpaid")).withHeader("Idempotency-Key", WireMock.equalTo(id + ":close_unpaid"))
                 .withRequestBody(matchingJsonPath("$.quote_id", WireMock.equalTo(quote))));
         stub.verify(1, postRequestedFor(urlEqualTo(reminder)));
+        // crm lapses the quote, which frees the organization's name for the visitor's next cart.
+        stub.verify(1, postRequestedFor(urlEqualTo("/api/v1/crm/quotes/" + quote + "/lapse"))
+                .withHeader("Idempotency-Key", WireMock.equalTo(id + ":lapse_quote")));
     }
 
     @Test

@@ -143,6 +143,21 @@ public class QuoteResource {
         return transition(quoteId, () -> quotes.reject(tenantId, quoteId, body.reason()));
     }
 
+    @POST
+    @Path("/{id}/lapse")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "An accepted quote whose payment was never made lapses (accepted → expired, with the reason): its "
+            + "lead is no customer and its organization name is free again; 409 unless sales-service agrees (billing "
+            + "reports the payment failed and no order of the quote exists), or for a quote not accepted; the same again "
+            + "answers the lapsed quote")
+    @Idempotent(checksFirst = true)
+    public Uni<Response> lapse(@PathParam("id") String id, @Valid @NotNull RejectQuote body) {
+        UUID quoteId = PathIds.parse("quote", id);
+        String tenantId = tenant.id();
+        return idempotency.run(() -> quotes.lapse(tenantId, quoteId, body.reason()).map(ok()));
+    }
+
     private Uni<Response> acceptAs(String id, AcceptQuote body) {
         UUID quoteId = PathIds.parse("quote", id);
         String tenantId = tenant.id();

@@ -74,11 +74,19 @@ public class SlugReservationResource {
 
     @DELETE
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Release the lead's reservation (?lead_id=): 204; 404 if the lead holds none; 409 if held for good")
-    public Uni<Response> release(@PathParam("slug") String slug, @QueryParam("lead_id") String leadId) {
+    @Operation(summary = "Release the lead's reservation (?lead_id=): 204; 404 if the lead holds none; 409 if held for good, "
+            + "unless ?unpaid_quote= names the lead's accepted quote whose payment billing-service reports failed and of "
+            + "which no order exists (the quote lapsed unpaid)")
+    public Uni<Response> release(@PathParam("slug") String slug, @QueryParam("lead_id") String leadId,
+                                 @QueryParam("unpaid_quote") String unpaidQuote) {
         if (leadId == null || leadId.isBlank()) {
             throw new InvalidRequest("lead_id: required, the lead whose reservation is released");
         }
-        return reservations.release(tenant.id(), slug, leadId.trim()).replaceWith(Response.noContent().build());
+        if (unpaidQuote != null && (unpaidQuote.isBlank() || unpaidQuote.length() > 100)) {
+            throw new InvalidRequest("unpaid_quote: the id (at most 100 characters) of the lead's accepted quote that was never paid");
+        }
+        Uni<Void> released = unpaidQuote == null ? reservations.release(tenant.id(), slug, leadId.trim())
+                : reservations.releaseUnpaid(tenant.id(), slug, leadId.trim(), unpaidQuote.trim());
+        return released.replaceWith(Response.noContent().build());
     }
 }
