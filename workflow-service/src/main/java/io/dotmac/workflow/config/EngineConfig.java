@@ -137,6 +137,23 @@ public interface EngineConfig {
 
     Metrics metrics();
 
+    Stats stats();
+
+    /** The overview's hourly rollups (V12). */
+    interface Stats {
+        /** How often a replica looks for closed hours to roll up. */
+        @WithDefault("1m")
+        Duration rollupEvery();
+
+        /** How long after an hour has closed it is rolled up: what the engine records of its last moments is in by then. */
+        @WithDefault("2m")
+        Duration rollupAfter();
+
+        /** How far back the first rollup starts (the longest range is 30 days). */
+        @WithDefault("31d")
+        Duration backfill();
+    }
+
     /** What /q/metrics reads from the database rather than counts as it goes. */
     interface Metrics {
         /** How often the executions waiting per workflow are counted. */
