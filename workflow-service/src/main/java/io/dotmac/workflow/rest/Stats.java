@@ -13,7 +13,10 @@ public final class Stats {
     private Stats() {
     }
 
-    /** The funnel of journeys over the range; a stage's conversion is from the stage before it. */
+    /**
+     * The funnel of journeys over the range, lead to active (a stage's conversion is from the stage
+     * before it), then a subscription's renewed, past_due, suspended and churned, counted only.
+     */
     public record Funnel(String range, OffsetDateTime from, OffsetDateTime to, List<Stage> stages) {
     }
 

@@ -40,7 +40,8 @@ public class StatsResource {
     @GET
     @Path("/funnel")
     @Operation(summary = "Journeys that reached each stage, lead → quote → accepted → paid → licensed → active, over the "
-            + "range: the count, the conversion from the previous stage and the median time from it (400 for another range)")
+            + "range: the count, the conversion from the previous stage and the median time from it; then subscriptions "
+            + "renewed, past_due (invoices dunned), suspended and churned, counted (400 for another range)")
     public Uni<Stats.Funnel> funnel(@QueryParam("range") String range) {
         return stats.funnel(tenant.id(), range);
     }

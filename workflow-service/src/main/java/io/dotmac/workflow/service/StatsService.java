@@ -50,6 +50,9 @@ public class StatsService {
                         times == null ? null : times.percentile(0.5)));
                 previous = n;
             }
+            for (String stage : FunnelStages.LIFECYCLE) {
+                stages.add(new Stats.Stage(stage, reached.getOrDefault(stage, 0L), null, null));
+            }
             return new Stats.Funnel(range.label(), window.from(), window.to(), stages);
         }));
     }

@@ -57,18 +57,20 @@ class StatsApiTest {
             journey(tenant, paid);
         }
         journey(other, "yes");
+        renewal(tenant);
         String waiting = waitingExecution(tenant);
 
         JsonPath funnel = get(reader, "/api/v1/workflows/stats/funnel?range=1h");
-        assertEquals(List.of(4, 4, 4, 3, 3, 3), funnel.getList("stages.reached"));
-        assertEquals(List.of("lead", "quote", "accepted", "paid", "licensed", "active"), funnel.getList("stages.stage"));
+        assertEquals(List.of(4, 4, 4, 3, 3, 3, 1, 0, 0, 0), funnel.getList("stages.reached"));
+        assertEquals(List.of("lead", "quote", "accepted", "paid", "licensed", "active", "renewed", "past_due", "suspended", "churned"),
+                funnel.getList("stages.stage"));
         assertNull(funnel.get("stages[0].conversion"));
         assertEquals(0.75, funnel.getDouble("stages[3].conversion"), 1e-9);
         assertEquals(1.0, funnel.getDouble("stages[5].conversion"), 1e-9);
         // The quote was reached at the lead's step; paid came after it, in another step.
         assertNull(funnel.get("stages[1].median_ms_from_previous"));
         assertNotNull(funnel.get("stages[3].median_ms_from_previous"));
-        assertEquals(List.of(1, 1, 1, 1, 1, 1), get(otherReader, "/api/v1/workflows/stats/funnel?range=1h").getList("stages.reached"));
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 0, 0, 0, 0), get(otherReader, "/api/v1/workflows/stats/funnel?range=1h").getList("stages.reached"));
 
         JsonPath executions = get(reader, "/api/v1/workflows/stats/executions?range=1h");
         assertEquals(300, executions.getInt("bucket_seconds"));
@@ -87,7 +89,7 @@ class StatsApiTest {
         assertEquals(4, failing.getInt("steps[0].runs"));
         assertEquals(1, failing.getInt("steps[0].failed"));
         assertNotNull(failing.get("steps[0].p95_ms"));
-        assertEquals(4, failing.getList("steps").size(), "the journey's four steps; the wait has not ended");
+        assertEquals(5, failing.getList("steps").size(), "the journey's four steps and the renewal's; the wait has not ended");
 
         JsonPath waits = get(reader, "/api/v1/workflows/stats/waiting");
         assertEquals(1, waits.getInt("waiting"));
@@ -109,8 +111,8 @@ class StatsApiTest {
         assertTrue(rolledUp > 0, "the tenant's hours are rolled up");
         assertEquals(live, figures(reader, "24h"));
         assertEquals(otherLive, figures(otherReader, "24h"));
-        assertEquals(List.of(4, 4, 4, 3, 3, 3), get(reader, "/api/v1/workflows/stats/funnel?range=7d").getList("stages.reached"));
-        assertEquals(List.of(0, 0, 0, 0, 0, 0), get(reader, "/api/v1/workflows/stats/funnel?range=1h").getList("stages.reached"));
+        assertEquals(List.of(4, 4, 4, 3, 3, 3, 1, 0, 0, 0), get(reader, "/api/v1/workflows/stats/funnel?range=7d").getList("stages.reached"));
+        assertEquals(List.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), get(reader, "/api/v1/workflows/stats/funnel?range=1h").getList("stages.reached"));
     }
 
     @Test
@@ -137,6 +139,17 @@ class StatsApiTest {
                         .formatted(UUID.randomUUID(), paid))
                 .post("/api/v1/workflows/execute?wait=20s").then().statusCode(200)
                 .body("status", equalTo(paid.equals("yes") ? "completed" : "failed"));
+    }
+
+    /** A renewal through the tenant's own subscription_renewed: counted, not converted. */
+    private static void renewal(String tenant) {
+        given().auth().oauth2(TestTokens.token(tenant, "admin")).contentType(ContentType.JSON).body("""
+                {"name": "subscription_renewed", "version": "9.0.0", "inputs": ["invoice_id"],
+                 "steps": [{"name": "renew_licenses", "type": "transform", "set": {"renewed": "${invoice_id}"}}]}""")
+                .post("/api/v1/workflows").then().statusCode(201);
+        given().auth().oauth2(TestTokens.token(tenant, "operator")).contentType(ContentType.JSON)
+                .body("{\"workflow_name\": \"subscription_renewed\", \"context\": {\"invoice_id\": \"in_1\"}}")
+                .post("/api/v1/workflows/execute?wait=20s").then().statusCode(200).body("status", equalTo("completed"));
     }
 
     private static String waitingExecution(String tenant) {
