@@ -18,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (signed in with a pasted token, as scripts' users do); a reader signed in at Keycloak finds the
  * CRM's actions off, and the API refuses them. A visitor buys from the self-serve shop (no sign-in):
  * two products, a quantity changed in the cart, checkout with a double click on Pay, a declined card
- * then a payment on Stripe's hosted page (the stand-in's), and the order page followed to live.
+ * then a payment on Stripe's hosted page (the stand-in's), and the order page followed to live. A
+ * reader follows a tenant's journeys on the console's overview (funnel, chart, waiting executions).
  *
  * <p>Each page is saved as a PNG in {@code e2e-tests/target/browser-screenshots/} (numbered in the
  * order taken, prefixed with the test), also when a wait fails. Elements are found by their
@@ -266,6 +269,85 @@ class BrowserIT {
         assertEquals("completed", workflows.execution(id).getString("status"));
     }
 
+    /**
+     * The console's overview (issue 20) in a tenant of its own, after two journeys: one walked to a
+     * live customer, one waiting for its quote's acceptance. The funnel shows what the stats API
+     * answers the same reader (counts only grow: between a read before and one after); the chart
+     * is drawn (uPlot from the service's WebJar, under the pages' CSP); the waiting journey's row
+     * leads to its execution; the range switch reads the 7 days.
+     */
+    @Test
+    void aReaderFollowsTheTenantsJourneysOnTheOverview(Suite suite) {
+        String tenant = suite.newTenant("browser-overview");
+        Api operator = new Api(suite, TestTokens.token(tenant, "admin", "operator", "reader"));
+        Workflows workflows = new Workflows(suite, operator);
+        Onboarding onboarding = new Onboarding(operator, workflows);
+        onboarding.subscriber("overview");
+        Onboarding.Customer waiting = onboarding.awaitQuote(onboarding.start("manual"), EXECUTION_WAIT);
+        int journeys = 2;
+        String readerToken = TestTokens.token(tenant, "reader");
+        Api reader = new Api(suite, readerToken);
+
+        Map<String, Long> before = funnel(reader, "24h");
+        assertEquals(Stream.concat(FUNNEL_STAGES.stream(), LIFECYCLE_STAGES.stream()).toList(), List.copyOf(before.keySet()),
+                "the stages in order");
+        browser.get(suite.url(Service.WORKFLOW) + "/console/#/overview");
+        signIn(readerToken, "console-signin-overview");
+        Map<String, Long> shown = shownFunnel("24h");
+        Map<String, Long> after = funnel(reader, "24h");
+        assertBetween(before, shown, after);
+        assertTrue(shown.get("lead") >= journeys, "both journeys are leads: " + shown);
+        assertTrue(shown.get("active") >= 1, "one journey went live: " + shown);
+        assertTrue(visible("nav-overview").getAttribute("class").contains("active"), "the overview's nav link is the current one");
+
+        // Executions per workflow: the chart drawn by uPlot (its script and stylesheet from this service),
+        // and the totals, which lead to the executions list.
+        until(WAIT, ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='overview-chart'][data-state='loaded'] canvas")));
+        assertEquals("relative", browser.executeScript("return getComputedStyle(document.querySelector('.uplot .u-wrap')).position"),
+                "uPlot's stylesheet applies");
+        WebElement journeysRow = visible("overview-workflows")
+                .findElement(By.cssSelector("[data-testid='workflow-stats-row'][data-workflow='lead_to_customer']"));
+        assertTrue(journeysRow.findElement(testId("workflow-executions-link")).getAttribute("href")
+                .endsWith("#/executions?workflow_name=lead_to_customer"));
+        for (String part : List.of("overview-funnel", "overview-chart", "overview-workflows", "overview-steps", "overview-waiting-longest",
+                "overview-past-deadline", "overview-events")) {
+            String state = until(WAIT, d -> {
+                String s = d.findElement(testId(part)).getAttribute("data-state");
+                return "loading".equals(s) ? null : s;
+            });
+            assertTrue(state.equals("loaded") || state.equals("empty"), part + " is " + state);
+        }
+        shot("console-overview");
+
+        // The journey that waits is among those waiting longest; its row opens its execution.
+        By waitingRow = By.cssSelector("[data-testid='overview-waiting-longest'] [data-testid='waiting-row'][data-execution-id='"
+                + waiting.executionId() + "']");
+        WebElement row = until(EXECUTION_WAIT, d -> {
+            List<WebElement> rows = d.findElements(waitingRow);
+            if (rows.isEmpty()) {
+                d.findElement(testId("overview-refresh")).click();
+                return null;
+            }
+            return rows.get(0);
+        });
+        row.findElement(testId("waiting-link")).click();
+        until(WAIT, d -> d.getCurrentUrl().endsWith("#/executions/" + waiting.executionId()) ? true : null);
+        status("execution-status", "waiting");
+        shot("console-overview-waiting-execution");
+
+        // The range: 7 days, read again (and kept in the address).
+        browser.navigate().back();
+        visible("overview-funnel");
+        Map<String, Long> weekBefore = funnel(reader, "7d");
+        new Select(visible("overview-range")).selectByValue("7d");
+        Map<String, Long> week = shownFunnel("7d");
+        assertBetween(weekBefore, week, funnel(reader, "7d"));
+        assertTrue(browser.getCurrentUrl().endsWith("#/overview?range=7d"), browser.getCurrentUrl());
+        assertTrue(week.get("lead") >= shown.get("lead"), "7 days hold the day: " + week + " " + shown);
+        assertEquals("7d", new Select(visible("overview-range")).getFirstSelectedOption().getAttribute("value"));
+        shot("console-overview-7d");
+    }
+
     @Test
     void aReaderSeesTheCrmActionsOffWithTheReasonAndTheApiRefusesThem(Suite suite) {
         // A lead of Keycloak's tenant, made with a token signed for it by the suite.
@@ -409,6 +491,42 @@ class BrowserIT {
                 .body("status", equalTo("complete")).body("payment_status", equalTo("paid"))
                 .body("amount_total", equalTo(total.movePointRight(2).intValueExact())).body("customer_email", equalTo(email));
         assertEquals(1, Shop.welcomes(suite, email).size(), "one welcome email");
+    }
+
+    private static final List<String> FUNNEL_STAGES = List.of("lead", "quote", "accepted", "paid", "licensed", "active");
+    /** After the funnel, counted only: a subscription's lifecycle. */
+    private static final List<String> LIFECYCLE_STAGES = List.of("renewed", "past_due", "suspended", "churned");
+
+    /** {@code GET /api/v1/workflows/stats/funnel}: reached per stage, in the API's order. */
+    private static Map<String, Long> funnel(Api api, String range) {
+        List<Map<String, Object>> stages = api.to(Service.WORKFLOW).queryParam("range", range).get("/api/v1/workflows/stats/funnel")
+                .then().statusCode(200).body("range", equalTo(range)).extract().jsonPath().getList("stages");
+        Map<String, Long> reached = new LinkedHashMap<>();
+        stages.forEach(stage -> reached.put((String) stage.get("stage"), ((Number) stage.get("reached")).longValue()));
+        return reached;
+    }
+
+    /** What the overview's funnel shows per stage once it has read the range ({@code data-reached} of each stage's row). */
+    private Map<String, Long> shownFunnel(String range) {
+        until(WAIT, ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid='overview-funnel'][data-range='" + range + "'][data-state='loaded']")));
+        Map<String, Long> shown = new LinkedHashMap<>();
+        for (String stage : FUNNEL_STAGES) {
+            shown.put(stage, Long.parseLong(visible("funnel-stage-" + stage).getAttribute("data-reached")));
+        }
+        for (String stage : LIFECYCLE_STAGES) {
+            shown.put(stage, Long.parseLong(visible("lifecycle-" + stage).getAttribute("data-reached")));
+        }
+        return shown;
+    }
+
+    /** Each stage's count on the page lies between the API's answers before and after (counts only grow). */
+    private static void assertBetween(Map<String, Long> before, Map<String, Long> shown, Map<String, Long> after) {
+        for (String stage : shown.keySet()) {
+            long n = shown.get(stage);
+            assertTrue(before.get(stage) <= n && n <= after.get(stage),
+                    stage + ": the page shows " + n + ", the API answered " + before.get(stage) + " before and " + after.get(stage) + " after");
+        }
     }
 
     /** The amount an element shows ({@code data-amount}, two decimals as the API wrote it). */

@@ -1,9 +1,10 @@
 /*
  * Operator console of the workflow-service, served at /console/: plain ES modules, no build, no
- * libraries, no external assets. This one routes and draws the lists of executions and workflows;
- * widgets.js holds what views draw alike, execution/ the page of one execution. What the console
- * shares with the other services' pages (sign-in, API calls, notices, confirmation, routing) comes
- * from ../_pages/common.js.
+ * external assets; its one library, uPlot (the overview's charts), comes from this service's own
+ * WebJar (charts.js). This one routes and draws the lists of executions and workflows; widgets.js
+ * holds what views draw alike, execution/ the page of one execution, overview.js the tenant's
+ * stats. What the console shares with the other services' pages (sign-in, API calls, notices,
+ * confirmation, routing) comes from ../_pages/common.js.
  *
  * It holds no data of its own. Every view reads the workflow API (/api/v1/workflows/...) with the
  * Bearer token the operator pasted at sign-in (kept in this tab's sessionStorage), so the API's
@@ -11,6 +12,7 @@
  * page only as text (text nodes, textContent, setAttribute), never parsed as HTML.
  *
  * Routes (location.hash):
+ *   #/overview[?range=1h|24h|7d|30d&sort=slowest|failing]
  *   #/executions[?status=&workflow_name=&key=&trigger_type=&from=&to=&limit=&cursor=] (with key=<quote id>: its subscription too)
  *   #/executions/<id>
  *   #/workflows[?all_versions=true]
@@ -23,6 +25,7 @@ import {
 } from '../_pages/common.js';
 import { isOverdue, took } from './execution/state.js';
 import { executionView } from './execution/view.js';
+import { overviewView } from './overview.js';
 import { subscriptionPanel } from './subscription.js';
 import { agoEl, executionHref, jsonBlock, keyChips, workflowHref } from './widgets.js';
 
@@ -53,6 +56,7 @@ function view(parts, query, main) {
   for (const link of document.querySelectorAll('.nav a')) {
     link.classList.toggle('active', link.id === `nav-${parts[0]}`);
   }
+  if (parts[0] === 'overview' && parts.length === 1) return overviewView(main, query);
   if (parts[0] === 'executions' && parts.length === 1) return executionsView(main, query);
   if (parts[0] === 'executions' && parts.length === 2) return executionView(main, parts[1]);
   if (parts[0] === 'workflows' && parts.length === 1) return workflowsView(main, query);

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ConsoleTest {
 
+    /** uPlot's files, from its WebJar (the pom's org.webjars.npm:uplot): the overview's charts. */
+    private static final String UPLOT = "/webjars/uplot/1.6.30/dist/";
+
     @Test
     void theConsoleIsServedWithoutAToken() {
         for (String path : new String[] {"/console/", "/console/index.html"}) {
@@ -28,7 +31,9 @@ class ConsoleTest {
                     .body(containsString("href=\"../_pages/common.css\""))
                     .body(containsString("href=\"console.css\""))
                     .body(containsString("data-testid=\"signin-token\""))
-                    .body(containsString("data-testid=\"confirm-dialog\""));
+                    .body(containsString("data-testid=\"confirm-dialog\""))
+                    .body(containsString("href=\"../webjars/uplot/1.6.30/dist/uPlot.min.css\""))
+                    .body(containsString("data-testid=\"nav-overview\""));
             secured(response);
         }
         secured(page("/console/app.js").statusCode(200).contentType(containsString("javascript"))
@@ -60,6 +65,25 @@ class ConsoleTest {
                 .body(containsString(".status-waiting")).body(not(containsString(".status-COMPLETED")));
     }
 
+    /**
+     * The overview's modules, and the chart library they load: uPlot from its WebJar, served by this
+     * service (the pages' CSP allows scripts and styles of this origin only), without a token like
+     * the console's own files, a browser running it as a module only with a JavaScript type.
+     */
+    @Test
+    void theOverviewAndItsChartLibraryAreServedWithoutAToken() {
+        page("/console/app.js").statusCode(200).body(containsString("from './overview.js'"));
+        secured(page("/console/overview.js").statusCode(200).contentType(containsString("javascript"))
+                .body(containsString("export function overviewView(")).body(containsString("'/stats/funnel'")));
+        secured(page("/console/charts.js").statusCode(200).contentType(containsString("javascript"))
+                .body(containsString("UPLOT_VERSION = '1.6.30'")).body(containsString("`../webjars/uplot/${UPLOT_VERSION}/dist/uPlot.esm.js`")));
+        page(UPLOT + "uPlot.esm.js").statusCode(200).contentType(startsWith("text/javascript"))
+                .body(containsString("export { uPlot as default };"));
+        page(UPLOT + "uPlot.min.css").statusCode(200).contentType(startsWith("text/css")).body(containsString(".u-legend"));
+        page(UPLOT + "no-such-file.js").statusCode(404);
+        page("/webjars/no-such-library/1.0.0/index.js").statusCode(404);
+    }
+
     @Test
     void theFilesThePagesImportAreServedFromPlatformCommon() {
         StaticPageChecks.sharedFilesServed();
@@ -78,7 +102,8 @@ class ConsoleTest {
 
     @Test
     void theScriptsNeverParseDataAsMarkup() {
-        for (String script : List.of("app.js", "widgets.js", "execution/state.js", "execution/render.js", "execution/view.js")) {
+        for (String script : List.of("app.js", "widgets.js", "execution/state.js", "execution/render.js", "execution/view.js",
+                "overview.js", "charts.js")) {
             StaticPageChecks.neverParsesDataAsMarkup("/console/" + script);
         }
     }
