@@ -1,7 +1,8 @@
 -- The console's overview (GET /api/v1/workflows/stats/...): per tenant and hour, what executions,
 -- steps, the funnel and events did. An hour is rolled up once it has closed (StatsRollup), so a
 -- month of a million executions is read from a few thousand rows; the hour under way is read from
--- the tables themselves (StatsQueries).
+-- the tables themselves (StatsQueries). Hours are bins of UTC time from date_bin, never date_trunc
+-- (which follows the session's time zone).
 
 -- Counts. kind 'execution': subject the workflow, metric started | completed | failed | cancelled;
 -- 'step': subject the workflow, detail the step, metric runs | failed | retries; 'stage': subject
@@ -43,9 +44,13 @@ CREATE FUNCTION workflow_stats_bucket(ms double precision) RETURNS smallint
     SELECT least(127, greatest(0, floor(4 * ln(greatest(ms, 1)) / ln(2))))::smallint
 $$;
 
--- An hour's executions and steps found by time, for every tenant at once. BRIN: rows are written
--- about in time order, and a block range's summary is small and cheap to keep on the engine's
--- writes (minmax-multi for completions, which a long wait puts out of order).
-CREATE INDEX workflow_executions_created_brin ON workflow_executions USING brin (created_at);
-CREATE INDEX workflow_executions_completed_brin ON workflow_executions USING brin (completed_at timestamptz_minmax_multi_ops);
-CREATE INDEX workflow_steps_completed_brin ON workflow_steps USING brin (completed_at timestamptz_minmax_multi_ops);
+-- Rolled-up hours are read by tenant (the primary key) and replaced or pruned by hour.
+CREATE INDEX workflow_stats_counts_hour ON workflow_stats_counts (hour);
+CREATE INDEX workflow_stats_durations_hour ON workflow_stats_durations (hour);
+
+-- A window's executions and steps found by time. created_at never changes; the ended ones are
+-- indexed only from their end (a partial index takes no entry while completed_at is null): the
+-- engine's writes of a step while it runs or waits stay HOT, only the one that ends it is not.
+CREATE INDEX workflow_executions_created ON workflow_executions (created_at);
+CREATE INDEX workflow_executions_completed ON workflow_executions (completed_at) WHERE completed_at IS NOT NULL;
+CREATE INDEX workflow_steps_completed ON workflow_steps (completed_at) WHERE completed_at IS NOT NULL;

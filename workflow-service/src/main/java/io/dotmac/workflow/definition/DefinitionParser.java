@@ -107,6 +107,8 @@ public final class DefinitionParser {
         if (name != null && !WorkflowDefinition.NAME.matcher(name).matches()) {
             at.error("name", "must be lower-case letters, digits, '_', '.' or '-', starting with a letter, "
                     + "at most 100 characters (got '" + name + "')");
+        } else if (name != null && WorkflowDefinition.RESERVED_NAMES.contains(name)) {
+            at.error("name", "'" + name + "' is a path of the API (/api/v1/workflows/" + name + "), not a name a workflow may take");
         }
         return name;
     }

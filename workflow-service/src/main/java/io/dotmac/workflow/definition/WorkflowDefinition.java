@@ -3,6 +3,7 @@ package io.dotmac.workflow.definition;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,9 @@ public record WorkflowDefinition(String name, String version, String description
 
     /** What a workflow may be called. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,99}");
+
+    /** The API's own paths beside /api/v1/workflows/{name}: a workflow so called could not be read, activated or deactivated. */
+    public static final Set<String> RESERVED_NAMES = Set.of("execute", "executions", "stats", "subscriptions");
 
     public WorkflowDefinition {
         Objects.requireNonNull(name, "name");

@@ -17,10 +17,6 @@ public final class Histogram {
         total += n;
     }
 
-    public long total() {
-        return total;
-    }
-
     /** The duration in milliseconds below which {@code share} (0 to 1) of them fell; null if none were counted. */
     public Long percentile(double share) {
         if (total == 0) {

@@ -24,75 +24,101 @@ import java.util.function.Function;
 @ApplicationScoped
 public class StatsQueries {
 
-    /** Where bins of time start: on the hour, and days at midnight UTC. */
+    /** Where bins of time start: on the hour, and days at midnight, UTC (whatever the session's time zone). */
     private static final String ORIGIN = "timestamptz '2000-01-01T00:00:00Z'";
 
-    /** Steps completed or failed in [$1, $2) of the tenant $3 (null: every tenant), in bins of $4 seconds; $5-$8 the funnel's marks. */
-    private static final String WINDOW = """
-            WITH marks AS (SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::int[]) AS m(workflow, step, stage, position)),
-            steps AS (
-                SELECT coalesce(e.tenant_id, '') AS tenant_key, date_bin($4::int * interval '1 second', s.completed_at, %1$s) AS hour,
-                       e.workflow_name, s.step_name, s.status, s.retry_count, s.duration_ms, s.execution_id, s.completed_at
-                  FROM workflow_steps s JOIN workflow_executions e ON e.id = s.execution_id
-                 WHERE s.completed_at >= $1 AND s.completed_at < $2 AND s.status IN ('completed', 'failed')
-                   AND ($3::text IS NULL OR coalesce(e.tenant_id, '') = $3)),
-            reached AS (
-                SELECT st.*, m.stage, m.position FROM steps st
-                  JOIN marks m ON m.workflow = st.workflow_name AND m.step = st.step_name
-                 WHERE st.status = 'completed')
-            """.formatted(ORIGIN);
+    /**
+     * Whose rows a window reads: every tenant's, for a rollup ($3 is null), or the caller's (by
+     * tenant_id, so that its indexes serve, and no other tenant's rows are read).
+     */
+    private enum Scope {
+        EVERY_TENANT("$3::text IS NULL"), ONE_TENANT("%s.tenant_id = $3");
 
-    private static final String IN_WINDOW = "%1$s >= $1 AND %1$s < $2 AND ($3::text IS NULL OR coalesce(tenant_id, '') = $3)";
+        private final String predicate;
+
+        Scope(String predicate) {
+            this.predicate = predicate;
+        }
+
+        String of(String alias) {
+            return predicate.contains("%s") ? predicate.formatted(alias) : predicate;
+        }
+    }
+
+    /** Steps completed or failed in [$1, $2) of the scope, in bins of $4 seconds; $5-$8 the funnel's marks. */
+    private static String window(Scope scope) {
+        return """
+                WITH marks AS (SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::int[]) AS m(workflow, step, stage, position)),
+                steps AS (
+                    SELECT coalesce(e.tenant_id, '') AS tenant_key, date_bin($4::int * interval '1 second', s.completed_at, %1$s) AS hour,
+                           e.workflow_name, s.step_name, s.status, s.retry_count, s.duration_ms, s.execution_id, s.completed_at
+                      FROM workflow_steps s JOIN workflow_executions e ON e.id = s.execution_id
+                     WHERE s.completed_at >= $1 AND s.completed_at < $2 AND s.status IN ('completed', 'failed') AND %2$s),
+                reached AS (
+                    SELECT st.*, m.stage, m.position FROM steps st
+                      JOIN marks m ON m.workflow = st.workflow_name AND m.step = st.step_name
+                     WHERE st.status = 'completed')
+                """.formatted(ORIGIN, scope.of("e"));
+    }
+
+    private static String inWindow(String column, Scope scope) {
+        return column + " >= $1 AND " + column + " < $2 AND " + scope.of("x");
+    }
 
     /** (tenant_key, hour, kind, subject, detail, metric, n) of the window; only what is not 0. */
-    private static final String COUNTS = WINDOW + """
-            SELECT * FROM (
-                SELECT coalesce(tenant_id, '') AS tenant_key, date_bin($4::int * interval '1 second', created_at, %1$s) AS hour,
-                       'execution' AS kind, workflow_name AS subject, '' AS detail, 'started' AS metric, count(*) AS n
-                  FROM workflow_executions WHERE %2$s GROUP BY 1, 2, 4
-                UNION ALL
-                SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', completed_at, %1$s),
-                       'execution', workflow_name, '', status, count(*)
-                  FROM workflow_executions WHERE %3$s AND status IN ('completed', 'failed', 'cancelled') GROUP BY 1, 2, 4, 6
-                UNION ALL
-                SELECT tenant_key, hour, 'step', workflow_name, step_name, c.metric, sum(c.n)::bigint
-                  FROM steps CROSS JOIN LATERAL (VALUES ('runs', 1), ('failed', CASE WHEN status = 'failed' THEN 1 ELSE 0 END),
-                                                        ('retries', retry_count)) AS c(metric, n)
-                 GROUP BY 1, 2, 4, 5, 6
-                UNION ALL
-                SELECT tenant_key, hour, 'stage', stage, '', 'reached', count(*) FROM reached GROUP BY 1, 2, 4
-                UNION ALL
-                SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', received_at, %1$s),
-                       'event', topic, '', 'received', count(*)
-                  FROM inbox_events WHERE %4$s GROUP BY 1, 2, 4) c
-             WHERE n > 0""".formatted(ORIGIN, IN_WINDOW.formatted("created_at"), IN_WINDOW.formatted("completed_at"),
-            IN_WINDOW.formatted("received_at"));
+    private static String counts(Scope scope) {
+        return window(scope) + """
+                SELECT * FROM (
+                    SELECT coalesce(tenant_id, '') AS tenant_key, date_bin($4::int * interval '1 second', created_at, %1$s) AS hour,
+                           'execution' AS kind, workflow_name AS subject, '' AS detail, 'started' AS metric, count(*) AS n
+                      FROM workflow_executions x WHERE %2$s GROUP BY 1, 2, 4
+                    UNION ALL
+                    SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', completed_at, %1$s),
+                           'execution', workflow_name, '', status, count(*)
+                      FROM workflow_executions x WHERE %3$s AND status IN ('completed', 'failed', 'cancelled') GROUP BY 1, 2, 4, 6
+                    UNION ALL
+                    SELECT tenant_key, hour, 'step', workflow_name, step_name, c.metric, sum(c.n)::bigint
+                      FROM steps CROSS JOIN LATERAL (VALUES ('runs', 1), ('failed', CASE WHEN status = 'failed' THEN 1 ELSE 0 END),
+                                                            ('retries', retry_count)) AS c(metric, n)
+                     GROUP BY 1, 2, 4, 5, 6
+                    UNION ALL
+                    SELECT tenant_key, hour, 'stage', stage, '', 'reached', count(*) FROM reached GROUP BY 1, 2, 4
+                    UNION ALL
+                    SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', received_at, %1$s),
+                           'event', topic, '', 'received', count(*)
+                      FROM inbox_events x WHERE %4$s GROUP BY 1, 2, 4) c
+                 WHERE n > 0""".formatted(ORIGIN, inWindow("created_at", scope), inWindow("completed_at", scope),
+                inWindow("received_at", scope));
+    }
 
     /**
      * (tenant_key, hour, kind, subject, detail, bucket, n) of the window: a step's duration, the time
      * since the journey's previous stage (another step of the same execution), an event's way here.
      */
-    private static final String DURATIONS = WINDOW + """
-            SELECT tenant_key, hour, kind, subject, detail, workflow_stats_bucket(ms) AS bucket, count(*) AS n FROM (
-                SELECT tenant_key, hour, 'step' AS kind, workflow_name AS subject, step_name AS detail, duration_ms::float8 AS ms
-                  FROM steps WHERE duration_ms IS NOT NULL
-                UNION ALL
-                SELECT r.tenant_key, r.hour, 'stage', r.stage, '', extract(epoch FROM r.completed_at - p.at)::float8 * 1000
-                  FROM reached r CROSS JOIN LATERAL (
-                      SELECT max(ps.completed_at) AS at FROM workflow_steps ps JOIN marks pm ON pm.step = ps.step_name
-                       WHERE ps.execution_id = r.execution_id AND pm.workflow = r.workflow_name AND pm.position = r.position - 1
-                         AND ps.status = 'completed' AND ps.step_name <> r.step_name) p
-                 WHERE p.at IS NOT NULL
-                UNION ALL
-                SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', received_at, %1$s), 'event', topic, '',
-                       greatest(0, extract(epoch FROM received_at - event_time)::float8 * 1000)
-                  FROM inbox_events WHERE %2$s AND event_time IS NOT NULL) d
-             GROUP BY 1, 2, 3, 4, 5, 6""".formatted(ORIGIN, IN_WINDOW.formatted("received_at"));
+    private static String durations(Scope scope) {
+        return window(scope) + """
+                SELECT tenant_key, hour, kind, subject, detail, workflow_stats_bucket(ms) AS bucket, count(*) AS n FROM (
+                    SELECT tenant_key, hour, 'step' AS kind, workflow_name AS subject, step_name AS detail, duration_ms::float8 AS ms
+                      FROM steps WHERE duration_ms IS NOT NULL
+                    UNION ALL
+                    SELECT r.tenant_key, r.hour, 'stage', r.stage, '', extract(epoch FROM r.completed_at - p.at)::float8 * 1000
+                      FROM reached r CROSS JOIN LATERAL (
+                          SELECT max(ps.completed_at) AS at FROM workflow_steps ps JOIN marks pm ON pm.step = ps.step_name
+                           WHERE ps.execution_id = r.execution_id AND pm.workflow = r.workflow_name AND pm.position = r.position - 1
+                             AND ps.status = 'completed' AND ps.step_name <> r.step_name) p
+                     WHERE p.at IS NOT NULL
+                    UNION ALL
+                    SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', received_at, %1$s), 'event', topic, '',
+                           greatest(0, extract(epoch FROM received_at - event_time)::float8 * 1000)
+                      FROM inbox_events x WHERE %2$s AND event_time IS NOT NULL) d
+                 GROUP BY 1, 2, 3, 4, 5, 6""".formatted(ORIGIN, inWindow("received_at", scope));
+    }
 
-    private static final String LIVE_COUNTS = "SELECT hour, subject, detail, metric, n FROM (" + COUNTS + ") live WHERE kind = $9";
+    private static final String LIVE_COUNTS = "SELECT hour, subject, detail, metric, n FROM (" + counts(Scope.ONE_TENANT)
+            + ") live WHERE kind = $9";
 
-    private static final String LIVE_DURATIONS = "SELECT subject, detail, bucket, sum(n)::bigint FROM (" + DURATIONS
-            + ") live WHERE kind = $9 GROUP BY 1, 2, 3";
+    private static final String LIVE_DURATIONS = "SELECT subject, detail, bucket, sum(n)::bigint FROM ("
+            + durations(Scope.ONE_TENANT) + ") live WHERE kind = $9 GROUP BY 1, 2, 3";
 
     private static final String ROLLED_COUNTS = """
             SELECT date_bin($5::int * interval '1 second', hour, %s), subject, detail, metric, sum(n)::bigint
@@ -104,18 +130,28 @@ public class StatsQueries {
               FROM workflow_stats_durations WHERE tenant_key = $1 AND kind = $2 AND hour >= $3 AND hour < $4
              GROUP BY 1, 2, 3""";
 
+    // The hours of a rollup are replaced whole: what an hour no longer has (an execution retried
+    // since) is gone from it too.
+    private static final String CLEAR_COUNTS = "DELETE FROM workflow_stats_counts WHERE hour >= $1 AND hour < $2";
+
+    private static final String CLEAR_DURATIONS = "DELETE FROM workflow_stats_durations WHERE hour >= $1 AND hour < $2";
+
     private static final String ROLL_UP_COUNTS = "INSERT INTO workflow_stats_counts (tenant_key, hour, kind, subject, detail, metric, n) "
-            + COUNTS + " ON CONFLICT (tenant_key, kind, hour, subject, detail, metric) DO UPDATE SET n = excluded.n";
+            + counts(Scope.EVERY_TENANT);
 
     private static final String ROLL_UP_DURATIONS = "INSERT INTO workflow_stats_durations (tenant_key, hour, kind, subject, detail, bucket, n) "
-            + DURATIONS + " ON CONFLICT (tenant_key, kind, hour, subject, detail, bucket) DO UPDATE SET n = excluded.n";
+            + durations(Scope.EVERY_TENANT);
 
-    /** The rollups' cursor, first set to start {@code $1} before now, on the hour. */
+    /** The rollups' cursor, first set to start {@code $1} seconds before now, on the hour. */
     private static final String START_CURSOR = """
-            INSERT INTO workflow_stats_rollup (rolled_up_until) VALUES (date_trunc('hour', now() - $1::int * interval '1 second'))
-            ON CONFLICT DO NOTHING""";
+            INSERT INTO workflow_stats_rollup (rolled_up_until)
+            VALUES (date_bin(interval '1 hour', now() - $1::int * interval '1 second', %s))
+            ON CONFLICT DO NOTHING""".formatted(ORIGIN);
 
-    private static final String LOCK_CURSOR = "SELECT rolled_up_until FROM workflow_stats_rollup FOR UPDATE SKIP LOCKED";
+    /** The cursor, and the last hour that closed $1 seconds ago or more, by the database's clock. */
+    private static final String LOCK_CURSOR = """
+            SELECT rolled_up_until, date_bin(interval '1 hour', now() - $1::int * interval '1 second', %s)
+              FROM workflow_stats_rollup FOR UPDATE SKIP LOCKED""".formatted(ORIGIN);
 
     private static final String CURSOR = "SELECT rolled_up_until FROM workflow_stats_rollup";
 
@@ -200,26 +236,29 @@ public class StatsQueries {
     }
 
     /**
-     * Rolls up the next closed hour, if one has closed {@code grace} ago (so that what the engine
-     * records of its last moments is in), in one transaction with the cursor locked: another
-     * replica rolling up meanwhile skips. Emits the hour rolled up, or empty.
+     * Rolls up the hours closed {@code grace} ago or more (so that what the engine records of an
+     * hour's last moments is in) since the cursor, up to {@code most} of them, in one transaction
+     * with the cursor locked: another replica rolling up meanwhile skips. The {@code again} hours
+     * before the cursor are rolled up once more, for what was written late into them. Emits the
+     * new cursor, or empty when no hour has closed since.
      */
-    public Uni<Optional<OffsetDateTime>> rollUpNextHour(Duration grace, Duration backfill) {
+    public Uni<Optional<OffsetDateTime>> rollUp(Duration grace, Duration again, Duration most, Duration backfill) {
         return pool.preparedQuery(START_CURSOR).execute(Tuple.of(seconds(backfill))).chain(() -> pool.withTransaction(tx ->
-                tx.preparedQuery(LOCK_CURSOR).execute().chain(rows -> {
-                    if (rows.size() == 0) {
+                tx.preparedQuery(LOCK_CURSOR).execute(Tuple.of(seconds(grace))).chain(rows -> {
+                    Row cursor = rows.size() == 0 ? null : rows.iterator().next();
+                    if (cursor == null || !cursor.getOffsetDateTime(1).isAfter(cursor.getOffsetDateTime(0))) {
                         return Uni.createFrom().item(Optional.<OffsetDateTime>empty());
                     }
-                    OffsetDateTime hour = rows.iterator().next().getOffsetDateTime(0);
-                    OffsetDateTime end = hour.plusHours(1);
-                    if (end.plus(grace).isAfter(OffsetDateTime.now())) {
-                        return Uni.createFrom().item(Optional.<OffsetDateTime>empty());
-                    }
-                    Tuple window = marks(Tuple.of(hour, end, null, 3600));
-                    return tx.preparedQuery(ROLL_UP_COUNTS).execute(window)
+                    OffsetDateTime from = cursor.getOffsetDateTime(0).minus(again);
+                    OffsetDateTime closed = cursor.getOffsetDateTime(1);
+                    OffsetDateTime to = closed.isAfter(cursor.getOffsetDateTime(0).plus(most)) ? cursor.getOffsetDateTime(0).plus(most) : closed;
+                    Tuple window = marks(Tuple.of(from, to, null, 3600));
+                    return tx.preparedQuery(CLEAR_COUNTS).execute(Tuple.of(from, to))
+                            .chain(() -> tx.preparedQuery(CLEAR_DURATIONS).execute(Tuple.of(from, to)))
+                            .chain(() -> tx.preparedQuery(ROLL_UP_COUNTS).execute(window))
                             .chain(() -> tx.preparedQuery(ROLL_UP_DURATIONS).execute(window))
-                            .chain(() -> tx.preparedQuery(MOVE_CURSOR).execute(Tuple.of(end)))
-                            .replaceWith(Optional.of(hour));
+                            .chain(() -> tx.preparedQuery(MOVE_CURSOR).execute(Tuple.of(to)))
+                            .replaceWith(Optional.of(to));
                 })));
     }
 

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The ranges the overview offers, each with the width of its bins. The last hour is read to the
- * minute; the others from the start of their first hour, so that the hourly rollups serve them.
+ * The ranges the overview offers, each with the width of its bins. The last hour is read from the
+ * tables, from an hour ago; the others from the start (UTC) of their first hour, so that the
+ * hourly rollups serve them.
  */
 public enum StatsRange {
     HOUR("1h", Duration.ofHours(1), Duration.ofMinutes(5)),

@@ -9,22 +9,26 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Rolls up each hour once it has closed, so that the overview reads a month from the rollups
- * rather than from a million executions. Every replica tries; the one holding the cursor does it,
- * an hour per transaction, up to {@value #HOURS_PER_RUN} hours a run (a first start catches up on
- * the backfill over a few runs, meanwhile the overview reads those hours live).
+ * Rolls up the hours as they close, so that the overview reads a month from the rollups rather
+ * than from a million executions. Every replica tries; the one holding the cursor does it, a week
+ * of hours at most per transaction (a first start catches up on the backfill in a few; meanwhile
+ * the overview reads those hours live), the last {@link #AGAIN} once more for what came in late.
  */
 @ApplicationScoped
 public class StatsRollup {
 
     private static final Logger LOG = Logger.getLogger(StatsRollup.class);
 
-    static final int HOURS_PER_RUN = 168;
+    static final Duration AGAIN = Duration.ofHours(2);
+    static final Duration MOST = Duration.ofDays(7);
+    /** Transactions a run takes at most: more than the backfill needs. */
+    static final int ROUNDS = 8;
 
     private final StatsQueries queries;
     private final Vertx vertx;
@@ -47,15 +51,15 @@ public class StatsRollup {
         }
     }
 
-    /** Rolls up the closed hours not rolled up yet (up to {@value #HOURS_PER_RUN}); emits how many. */
+    /** Rolls up what has closed since the last run; emits how many transactions it took (0: nothing had closed). */
     public Uni<Integer> run() {
-        return Multi.createBy().repeating().uni(() -> queries.rollUpNextHour(config.rollupAfter(), config.backfill()))
+        return Multi.createBy().repeating().uni(() -> queries.rollUp(config.rollupAfter(), AGAIN, MOST, config.backfill()))
                 .until(Optional::isEmpty)
-                .select().first(HOURS_PER_RUN)
+                .select().first(ROUNDS)
                 .collect().asList()
-                .invoke(hours -> {
-                    if (!hours.isEmpty()) {
-                        LOG.infof("stats: %d hours rolled up, up to %s", hours.size(), hours.get(hours.size() - 1).get().plusHours(1));
+                .invoke(rounds -> {
+                    if (!rounds.isEmpty()) {
+                        LOG.debugf("stats rolled up to %s", rounds.get(rounds.size() - 1).get());
                     }
                 })
                 .map(List::size);

@@ -245,6 +245,14 @@ class DefinitionParserTest {
     }
 
     @Test
+    void aNameThatIsAPathOfTheApiIsRefused() {
+        for (String name : List.of("stats", "executions", "execute", "subscriptions")) {
+            assertEquals(List.of("field 'name': '" + name + "' is a path of the API (/api/v1/workflows/" + name
+                    + "), not a name a workflow may take"), errors(withSteps(QUALIFY).replaceFirst("\"name\": \"[a-z_]+\"", "\"name\": \"" + name + "\"")));
+        }
+    }
+
+    @Test
     void aDefinitionWithoutVersionIsTheFirstOne() {
         assertEquals("1.0.0", parse("""
                 {"name": "unversioned", "inputs": ["lead_id"], "steps": [{"name": "gate", "type": "condition",
