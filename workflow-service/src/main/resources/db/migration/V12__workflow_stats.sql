@@ -15,7 +15,7 @@ CREATE TABLE workflow_stats_counts (
     detail      text        NOT NULL DEFAULT '',
     metric      text        NOT NULL,
     n           bigint      NOT NULL,
-    PRIMARY KEY (tenant_key, kind, hour, subject, detail, metric)
+    PRIMARY KEY (tenant_key, kind, hour, subject, detail, metric) INCLUDE (n)
 );
 
 -- Durations as histograms of quarter-octave buckets (workflow_stats_bucket, about 9 % wide): kind
@@ -29,7 +29,7 @@ CREATE TABLE workflow_stats_durations (
     detail      text        NOT NULL DEFAULT '',
     bucket      smallint    NOT NULL,
     n           bigint      NOT NULL,
-    PRIMARY KEY (tenant_key, kind, hour, subject, detail, bucket)
+    PRIMARY KEY (tenant_key, kind, hour, subject, detail, bucket) INCLUDE (n)
 );
 
 -- Up to when the hours are rolled up: one row, locked by the replica rolling up.
@@ -44,7 +44,8 @@ CREATE FUNCTION workflow_stats_bucket(ms double precision) RETURNS smallint
     SELECT least(127, greatest(0, floor(4 * ln(greatest(ms, 1)) / ln(2))))::smallint
 $$;
 
--- Rolled-up hours are read by tenant (the primary key) and replaced or pruned by hour.
+-- Rolled-up hours are read by tenant from the primary key alone (it includes n: a month's cells of
+-- one tenant are read without the table), and replaced or pruned by hour.
 CREATE INDEX workflow_stats_counts_hour ON workflow_stats_counts (hour);
 CREATE INDEX workflow_stats_durations_hour ON workflow_stats_durations (hour);
 

@@ -52,8 +52,11 @@ public class StatsQueries {
                 steps AS (
                     SELECT coalesce(e.tenant_id, '') AS tenant_key, date_bin($4::int * interval '1 second', s.completed_at, %1$s) AS hour,
                            e.workflow_name, s.step_name, s.status, s.retry_count, s.duration_ms, s.execution_id, s.completed_at
-                      FROM workflow_steps s JOIN workflow_executions e ON e.id = s.execution_id
-                     WHERE s.completed_at >= $1 AND s.completed_at < $2 AND s.status IN ('completed', 'failed') AND %2$s),
+                      FROM workflow_steps s
+                     -- Each step's execution by its key: a join would scan a big tenant's every execution.
+                     CROSS JOIN LATERAL (SELECT e.tenant_id, e.workflow_name FROM workflow_executions e
+                                          WHERE e.id = s.execution_id AND %2$s OFFSET 0) e
+                     WHERE s.completed_at >= $1 AND s.completed_at < $2 AND s.status IN ('completed', 'failed')),
                 reached AS (
                     SELECT st.*, m.stage, m.position FROM steps st
                       JOIN marks m ON m.workflow = st.workflow_name AND m.step = st.step_name
