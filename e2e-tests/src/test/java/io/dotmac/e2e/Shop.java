@@ -89,6 +89,11 @@ final class Shop {
         void checkOut() {
             cart.call().body(details()).post(cart.path() + "/checkout").then().statusCode(202);
         }
+
+        /** The same, from a page in the trace {@code traceparent} names (W3C Trace Context). */
+        void checkOut(String traceparent) {
+            cart.call().header("traceparent", traceparent).body(details()).post(cart.path() + "/checkout").then().statusCode(202);
+        }
     }
 
     /** A new, empty cart with its cookie, as a visitor's browser makes it. */

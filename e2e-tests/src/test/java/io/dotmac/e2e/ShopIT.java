@@ -13,6 +13,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,8 +44,10 @@ class ShopIT {
         String slug = purchase.slug();
         String email = purchase.email();
         cart.call().get("/api/v1/shop/slugs/" + slug).then().statusCode(200).body("available", equalTo(true));
-        // A double click on Pay: one checkout.
-        purchase.checkOut();
+        // A double click on Pay: one checkout. The first click's page is in a trace of its own (not
+        // sampled: its spans are recorded nowhere, but its context goes on across the services).
+        String trace = UUID.randomUUID().toString().replace("-", "");
+        purchase.checkOut("00-" + trace + "-" + trace.substring(0, 16) + "-00");
         purchase.checkOut();
 
         JsonPath awaiting = cart.awaitPayable(Duration.ofSeconds(60));
@@ -79,6 +83,16 @@ class ShopIT {
         vendor.to(Service.WORKFLOW).queryParam("key", quoteId).queryParam("workflow_name", "quote_accepted")
                 .get("/api/v1/workflows/executions").then().statusCode(200).body("items.size()", equalTo(1))
                 .body("items[0].status", equalTo("completed"));
+        // One trace from the visitor's Pay: sales' event of the checkout started shop_checkout in it, whose
+        // call had crm accept the quote in it, whose event started quote_accepted in it, whose every step
+        // (billing's payment, licensing, the order) ran in it.
+        Workflows workflows = new Workflows(suite, vendor);
+        for (Map<String, Object> execution : byCart) {
+            if (!"payment_received".equals(execution.get("workflow_name"))) {
+                List<String> traces = workflows.execution((String) execution.get("id")).getList("steps.trace_id");
+                assertEquals(Set.of(trace), Set.copyOf(traces), execution.get("workflow_name") + "'s steps' traces");
+            }
+        }
         // A cart from another browser's cookie is not this visitor's.
         anonymous.anonymous(Service.SALES).get(cart.path() + "/checkout").then().statusCode(404);
     }

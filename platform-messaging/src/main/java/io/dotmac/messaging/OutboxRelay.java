@@ -1,10 +1,12 @@
 package io.dotmac.messaging;
 
 import io.dotmac.common.config.EventTopics;
+import io.dotmac.common.tracing.Traceparent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
@@ -147,7 +149,7 @@ public class OutboxRelay {
     /** Publishes what is waiting, one batch; emits how many events it published. */
     public Uni<Integer> relay() {
         return pool.withTransaction(conn -> conn.preparedQuery("""
-                        SELECT id, topic, event_key, event_type, tenant_id, payload::text, created_at FROM outbox_events
+                        SELECT id, topic, event_key, event_type, tenant_id, payload::text, created_at, traceparent FROM outbox_events
                         WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED""")
                 .execute(Tuple.of(batchSize))
                 .chain(rows -> publish(conn, rows.iterator(), 0)));
@@ -182,9 +184,16 @@ public class OutboxRelay {
         if (tenant != null) {
             cloudEvent.withExtension(TENANT_EXTENSION, tenant);
         }
-        return Message.of(row.getString("payload"))
+        Message<String> message = Message.of(row.getString("payload"))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key)
-                        .withTopic(topics.onBroker(row.getString("topic"))).build())
-                .addMetadata(cloudEvent.build());
+                        .withTopic(topics.onBroker(row.getString("topic"))).build());
+        // The trace the event was written in goes on with it: as its CloudEvents extension, and as
+        // the parent of the Kafka producer's span (whose traceparent header the consumers' spans continue).
+        String traceparent = Traceparent.valid(row.getString("traceparent"));
+        if (traceparent != null) {
+            cloudEvent.withExtension(Traceparent.CLOUD_EVENT_EXTENSION, traceparent);
+            message = message.addMetadata(TracingMetadata.withPrevious(Traceparent.parentContext(traceparent)));
+        }
+        return message.addMetadata(cloudEvent.build());
     }
 }

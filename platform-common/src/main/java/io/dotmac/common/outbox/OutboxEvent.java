@@ -1,5 +1,6 @@
 package io.dotmac.common.outbox;
 
+import io.dotmac.common.tracing.Traceparent;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -47,6 +48,9 @@ public class OutboxEvent extends PanacheEntityBase {
 
     public int attempts;
 
+    /** The trace the event was written in (W3C traceparent), null outside any. */
+    public String traceparent;
+
     @Column(name = "last_error")
     public String lastError;
 
@@ -58,6 +62,7 @@ public class OutboxEvent extends PanacheEntityBase {
         event.type = type;
         event.tenantId = tenantId;
         event.payload = payload;
+        event.traceparent = Traceparent.current();
         return event;
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 import java.util.Optional;
@@ -138,6 +139,13 @@ public interface EngineConfig {
     Metrics metrics();
 
     Stats stats();
+
+    /**
+     * A trace viewer's page of a trace, {@code {trace_id}} in it ({@code WORKFLOW_TRACE_URL}, e.g.
+     * https://jaeger.example.com/trace/{trace_id}): each step of an execution links there. None: trace ids only.
+     */
+    Optional<@Pattern(regexp = "https?://[^\\s]*\\{trace_id\\}[^\\s]*", message = "must be an http(s) URL with {trace_id} in it")
+            String> traceUrl();
 
     /** The overview's hourly rollups (V12). */
     interface Stats {

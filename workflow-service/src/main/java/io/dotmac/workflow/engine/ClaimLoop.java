@@ -159,6 +159,7 @@ class ClaimLoop {
             state.cancelRequested = claimed.cancelRequested();
             state.resumedStep = claimed.currentStepRow();
             state.compensationStep = claimed.compensationStep();
+            state.traceparent = claimed.traceparent();
             // While undoing, the error that set it off; it ends the execution.
             state.errorMessage = claimed.errorMessage();
             dispatch(state);

@@ -53,11 +53,12 @@ class ExecutionRunner {
     private final Vertx vertx;
     private final DataLimits limits;
     private final Checkpoints checkpoints;
+    private final StepTraces traces;
     /** What a step without a retry policy of its own is tried by (WORKFLOW_RETRY_*). */
     private final RetryPolicy defaultRetry;
 
     ExecutionRunner(ExecutionStore store, ExpressionEngine expressions, EngineConfig config, Instance<StepHandler> all,
-                    ExecutionMetrics metrics, Vertx vertx, DataLimits limits, Checkpoints checkpoints) {
+                    ExecutionMetrics metrics, Vertx vertx, DataLimits limits, Checkpoints checkpoints, StepTraces traces) {
         this.store = store;
         this.expressions = expressions;
         this.config = config;
@@ -65,6 +66,7 @@ class ExecutionRunner {
         this.vertx = vertx;
         this.limits = limits;
         this.checkpoints = checkpoints;
+        this.traces = traces;
         EngineConfig.Retry retry = config.retry();
         this.defaultRetry = retry.enabled()
                 ? new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff())
@@ -164,6 +166,8 @@ class ExecutionRunner {
                 ? s.resumedStep
                 : new StepRecord(s.id, s.runNumber, index, step.name(), step.type(), now);
         s.resumedStep = null;
+        // A step skipped or refused before it runs has no span: it is of its execution's trace all the same.
+        record.traceId = StepTraces.traceId(s);
         ExecutionContext.step(step.name());
         if (step.when() != null) {
             boolean run;
@@ -184,7 +188,9 @@ class ExecutionRunner {
         Instant started = clock.instant();
         StepInvocation invocation = new StepInvocation(step, Collections.unmodifiableMap(s.context), record,
                 s.id + ":" + step.name(), s.tenantId, started);
+        StepTraces.Run traced = traces.step(s, step, record);
         Uni<StepOutcome> outcome = ExecutionContext.resumeHere(handler.execute(invocation))
+                .onTermination().invoke(traced::end)
                 .onFailure().recoverWithItem(FailureClassifier::classify);
         return (handler.callsOut(step) ? checkpoints.writingWhileItRuns(s, outcome) : outcome)
                 .chain(o -> withinLimits(s, o))

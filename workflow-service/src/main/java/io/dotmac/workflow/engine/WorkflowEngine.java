@@ -36,10 +36,11 @@ public class WorkflowEngine {
     private final Event<ExecutionFinished> finished;
     private final StartQuota startQuota;
     private final DataLimits limits;
+    private final StepTraces traces;
 
     WorkflowEngine(WorkflowRepository workflows, ExecutionStore store, ClaimLoop claims, EngineConfig config,
                    EngineIdentity identity, ExecutionMetrics metrics, Event<ExecutionFinished> finished, StartQuota startQuota,
-                   DataLimits limits) {
+                   DataLimits limits, StepTraces traces) {
         this.workflows = workflows;
         this.store = store;
         this.claims = claims;
@@ -49,6 +50,7 @@ public class WorkflowEngine {
         this.finished = finished;
         this.startQuota = startQuota;
         this.limits = limits;
+        this.traces = traces;
     }
 
     /**
@@ -89,9 +91,11 @@ public class WorkflowEngine {
         boolean driveNow = claims.tryTake(request.tenantId());
         String token = driveNow ? identity.newLeaseToken() : null;
         Map<String, Object> context = new LinkedHashMap<>(request.context());
+        String traceparent = traces.start(id, workflow.definition().name(), request.tenantId(), request.triggerType(),
+                request.traceparent());
         NewExecution execution = new NewExecution(id, workflow.id(), workflow.definition().name(),
                 workflow.definition().version(), context, request.triggerType(), request.triggerSource(),
-                request.tenantId(), key);
+                request.tenantId(), key, traceparent);
         return store.insert(execution, token, config.leaseDuration())
                 .onTermination().invoke((stored, failure, cancelled) -> {
                     // The slot drives nothing unless this start created the execution. On a failure or a
@@ -108,6 +112,7 @@ public class WorkflowEngine {
                         ExecutionState state = new ExecutionState(id, token, request.tenantId(), workflow.definition(), context,
                                 1, 0, 0, Instant.now());
                         state.dataBytes = contextBytes;
+                        state.traceparent = traceparent;
                         claims.dispatch(state);
                     } else if (stored.created()) {
                         claims.poll();
@@ -170,8 +175,9 @@ public class WorkflowEngine {
         });
     }
 
+    /** {@code traceparent}: the trace the start belongs to (an event's), else the current one (the API call's). */
     public record StartRequest(String workflowName, Map<String, Object> context, String tenantId, String triggerType,
-                               String triggerSource, String idempotencyKey) {
+                               String triggerSource, String idempotencyKey, String traceparent) {
     }
 
     /** {@code driven}: this start created it and drives it now (else it waits, pending, for a claim). */

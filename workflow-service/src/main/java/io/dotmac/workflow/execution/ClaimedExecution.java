@@ -25,5 +25,7 @@ public record ClaimedExecution(
         /** Claims since the last checkpoint, this one included. */
         int driverAttempts,
         /** Why the last of them ended abnormally, where that could be written. */
-        String driverError) {
+        String driverError,
+        /** The trace it runs in (W3C traceparent), null if it has none. */
+        String traceparent) {
 }

@@ -15,12 +15,12 @@ final class ExecutionSql {
     static final String INSERT_EXECUTION = """
             INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_version, status, context,
                 trigger_type, trigger_source, tenant_id, idempotency_key, lease_owner, lease_expires_at, started_at,
-                driver_attempts)
+                driver_attempts, traceparent)
             VALUES ($1, $2, $3, $4, CASE WHEN $10::text IS NOT NULL THEN 'running' ELSE 'pending' END, $5::text::jsonb,
                     $6, $7, $8, $9, $10::text,
                     CASE WHEN $10::text IS NOT NULL THEN now() + $11 * interval '1 millisecond' END,
                     CASE WHEN $10::text IS NOT NULL THEN now() END,
-                    CASE WHEN $10::text IS NOT NULL THEN 1 ELSE 0 END)
+                    CASE WHEN $10::text IS NOT NULL THEN 1 ELSE 0 END, $12)
             ON CONFLICT ((coalesce(tenant_id, '')), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
 
     // A waiting execution is due at once if its event came while it was being driven into the wait
@@ -41,13 +41,13 @@ final class ExecutionSql {
 
     static final String UPSERT_STEP = """
             INSERT INTO workflow_steps (execution_id, run_number, sequence_number, step_name, step_type, status,
-                input_data, output_data, error_message, retry_count, started_at, completed_at, duration_ms, wait_until)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9, $10, $11, $12, $13, $14)
+                input_data, output_data, error_message, retry_count, started_at, completed_at, duration_ms, wait_until, trace_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (execution_id, run_number, sequence_number) DO UPDATE SET status = excluded.status,
                 input_data = excluded.input_data, output_data = excluded.output_data,
                 error_message = excluded.error_message, retry_count = excluded.retry_count,
                 completed_at = excluded.completed_at, duration_ms = excluded.duration_ms,
-                wait_until = excluded.wait_until""";
+                wait_until = excluded.wait_until, trace_id = excluded.trace_id""";
 
     static final String FIND_BY_IDEMPOTENCY_KEY = """
             SELECT id FROM workflow_executions WHERE coalesce(tenant_id, '') = coalesce($1, '') AND idempotency_key = $2""";
@@ -99,12 +99,12 @@ final class ExecutionSql {
                  WHERE e.id = due.id
                 RETURNING e.id, e.workflow_id, e.tenant_id, e.context, e.current_step, e.run_number,
                           e.running_time_ms, e.cancel_requested, e.lease_owner, e.compensation_step, e.error_message,
-                          e.driver_attempts, e.driver_error)
+                          e.driver_attempts, e.driver_error, e.traceparent)
             SELECT c.id, c.workflow_id, c.tenant_id, c.context::text, c.current_step, c.run_number,
                    c.running_time_ms, c.cancel_requested, c.lease_owner,
                    s.step_name, s.step_type, s.status, s.retry_count, s.started_at, s.wait_until,
                    s.input_data::text, s.error_message, c.compensation_step, c.error_message,
-                   c.driver_attempts, c.driver_error
+                   c.driver_attempts, c.driver_error, c.traceparent
               FROM claimed c
               LEFT JOIN workflow_steps s
                 ON s.execution_id = c.id AND s.run_number = c.run_number

@@ -48,6 +48,8 @@ public final class ExecutionState {
     public Integer compensationStep;
     /** While compensating: the steps to undo, latest first (read from the recorded steps, not stored). */
     public List<Integer> compensationPlan;
+    /** The trace it runs in (W3C traceparent): each step's span is a child of it. */
+    public String traceparent;
     /**
      * About how large its data is as JSON: the context's size, or a larger step output's, as last
      * counted. Above {@link LargeData#INLINE_BYTES} its checkpoints are written off the event loop.

@@ -13,5 +13,7 @@ public record NewExecution(
         String triggerType,
         String triggerSource,
         String tenantId,
-        String idempotencyKey) {
+        String idempotencyKey,
+        /** The trace it runs in (W3C traceparent): its steps' spans are children of it. */
+        String traceparent) {
 }

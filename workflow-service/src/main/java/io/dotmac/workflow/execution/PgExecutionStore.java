@@ -42,7 +42,8 @@ public class PgExecutionStore implements ExecutionStore {
         return LargeData.handle(DataSize.upTo(e.context(), LargeData.INLINE_BYTES), () -> Tuple.tuple()
                 .addUUID(e.id()).addLong(e.workflowId()).addString(e.workflowName()).addString(e.workflowVersion())
                 .addString(JsonCodec.write(e.context())).addString(e.triggerType()).addString(e.triggerSource())
-                .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis()))
+                .addString(e.tenantId()).addString(e.idempotencyKey()).addString(leaseToken).addLong(lease.toMillis())
+                .addString(e.traceparent()))
                 .chain(row -> batcher.insert(e.tenantId(), e.idempotencyKey(), row)).chain(created -> created
                 ? Uni.createFrom().item(new StartedExecution(e.id(), true))
                 : findByIdempotencyKey(e.tenantId(), e.idempotencyKey()).map(id -> new StartedExecution(id, false)));
@@ -96,7 +97,7 @@ public class PgExecutionStore implements ExecutionStore {
                 .addString(step.output == null ? null : JsonCodec.write(step.output))
                 .addString(step.error).addInteger(step.retryCount)
                 .addOffsetDateTime(utc(step.startedAt)).addOffsetDateTime(utc(step.completedAt))
-                .addLong(step.durationMillis()).addOffsetDateTime(utc(step.waitUntil));
+                .addLong(step.durationMillis()).addOffsetDateTime(utc(step.waitUntil)).addString(step.traceId);
     }
 
     @Override
@@ -138,7 +139,7 @@ public class PgExecutionStore implements ExecutionStore {
         String context = row.getString(3);
         return new ClaimedExecution(id, row.getLong(1), row.getString(2), JsonCodec.readMap(context), context.length(),
                 currentStep, runNumber, row.getLong(6), row.getBoolean(7), row.getString(8), step,
-                compensationStep, row.getString(18), row.getInteger(19), row.getString(20));
+                compensationStep, row.getString(18), row.getInteger(19), row.getString(20), row.getString(21));
     }
 
     @Override

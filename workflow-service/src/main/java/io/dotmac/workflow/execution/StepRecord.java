@@ -23,6 +23,8 @@ public final class StepRecord {
     public Instant startedAt;
     public Instant completedAt;
     public Instant waitUntil;
+    /** The trace of the span this step last ran in, for a trace viewer. */
+    public String traceId;
 
     public StepRecord(UUID executionId, int runNumber, int sequence, String name, String type, Instant startedAt) {
         this.executionId = executionId;

@@ -245,6 +245,7 @@ public class EventTriggers {
         }
         String name = workflow.definition().name();
         return new WorkflowEngine.StartRequest(name, context, event.tenant(), "event",
-                event.topic() + "/" + event.id(), "event:" + event.topic() + ":" + event.source() + ":" + event.id() + ":" + name);
+                event.topic() + "/" + event.id(), "event:" + event.topic() + ":" + event.source() + ":" + event.id() + ":" + name,
+                event.traceparent());
     }
 }

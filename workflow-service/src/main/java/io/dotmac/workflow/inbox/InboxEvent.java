@@ -16,7 +16,9 @@ public record InboxEvent(
         String key,
         OffsetDateTime time,
         String tenant,
-        JsonObject payload) {
+        JsonObject payload,
+        /** The trace it was published in (W3C traceparent, its CloudEvents extension), null if none or not one. */
+        String traceparent) {
 
     /** Where the event's tenant travels: the CloudEvents extension attribute, else the data. */
     static final String TENANT_EXTENSION = "tenantid";

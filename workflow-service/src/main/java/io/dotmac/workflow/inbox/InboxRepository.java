@@ -18,8 +18,8 @@ import java.util.List;
 public class InboxRepository {
 
     private static final String INSERT = """
-            INSERT INTO inbox_events (source, event_id, topic, event_type, event_key, event_time, payload, tenant_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO inbox_events (source, event_id, topic, event_type, event_key, event_time, payload, tenant_id, traceparent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (source, event_id) DO NOTHING""";
 
     private static final String DEFER = """
@@ -39,7 +39,7 @@ public class InboxRepository {
                           FROM inbox_events WHERE deferred_until <= now()) d
                      WHERE turn <= $3 ORDER BY deferred_until LIMIT $1) due
              WHERE i.source = due.source AND i.event_id = due.event_id AND i.deferred_until <= now()
-            RETURNING i.source, i.event_id, i.topic, i.event_type, i.event_key, i.event_time, i.tenant_id, i.payload""";
+            RETURNING i.source, i.event_id, i.topic, i.event_type, i.event_key, i.event_time, i.tenant_id, i.payload, i.traceparent""";
 
     private final Pool pool;
 
@@ -57,7 +57,8 @@ public class InboxRepository {
                 .addString(event.key())
                 .addOffsetDateTime(event.time())
                 .addJsonObject(event.payload())
-                .addString(event.tenant());
+                .addString(event.tenant())
+                .addString(event.traceparent());
         return pool.preparedQuery(INSERT).execute(row).map(result -> result.rowCount() == 1);
     }
 
@@ -81,7 +82,8 @@ public class InboxRepository {
             List<InboxEvent> events = new ArrayList<>();
             for (Row row : rows) {
                 events.add(new InboxEvent(row.getString(0), row.getString(1), row.getString(2), row.getString(3),
-                        row.getString(4), row.getOffsetDateTime(5), row.getString(6), (JsonObject) row.getValue(7)));
+                        row.getString(4), row.getOffsetDateTime(5), row.getString(6), (JsonObject) row.getValue(7),
+                        row.getString(8)));
             }
             return events;
         });

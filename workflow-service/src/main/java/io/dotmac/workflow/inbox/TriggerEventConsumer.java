@@ -1,6 +1,7 @@
 package io.dotmac.workflow.inbox;
 
 import io.dotmac.common.config.EventTopics;
+import io.dotmac.common.tracing.Traceparent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.json.JsonObject;
@@ -134,18 +135,20 @@ public class TriggerEventConsumer {
             JsonObject data = value.getJsonObject("data", new JsonObject());
             return new InboxEvent(required(value.getString("source"), "source"), required(value.getString("id"), "id"),
                     topic, value.getString("type"), kafka.getKey(), time(value.getString("time")),
-                    tenant(value.getString(InboxEvent.TENANT_EXTENSION), data), data);
+                    tenant(value.getString(InboxEvent.TENANT_EXTENSION), data), data,
+                    Traceparent.valid(value.getString(Traceparent.CLOUD_EVENT_EXTENSION)));
         }
         Optional<String> id = header(headers, "ce_id");
         if (id.isEmpty()) {
             // Identified where it is stored: two namespaces' topics number their offsets alike.
             return new InboxEvent("kafka:" + kafka.getTopic(), kafka.getPartition() + "-" + kafka.getOffset(),
                     topic, null, kafka.getKey(), kafka.getTimestamp().atOffset(ZoneOffset.UTC),
-                    tenant(null, value), value);
+                    tenant(null, value), value, null);
         }
         return new InboxEvent(required(header(headers, "ce_source").orElse(null), "ce_source"), id.get(), topic,
                 header(headers, "ce_type").orElse(null), kafka.getKey(), time(header(headers, "ce_time").orElse(null)),
-                tenant(header(headers, "ce_" + InboxEvent.TENANT_EXTENSION).orElse(null), value), value);
+                tenant(header(headers, "ce_" + InboxEvent.TENANT_EXTENSION).orElse(null), value), value,
+                Traceparent.valid(header(headers, "ce_" + Traceparent.CLOUD_EVENT_EXTENSION).orElse(null)));
     }
 
     private static Optional<String> header(Headers headers, String name) {

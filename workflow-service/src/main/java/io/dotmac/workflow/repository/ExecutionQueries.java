@@ -68,7 +68,7 @@ public class ExecutionQueries {
 
     private static final String STEPS = """
             SELECT run_number, sequence_number, step_name, step_type, status, input_data::text, output_data::text,
-                   error_message, retry_count, started_at, completed_at, duration_ms, wait_until, id, duration_seconds
+                   error_message, retry_count, started_at, completed_at, duration_ms, wait_until, id, duration_seconds, trace_id
               FROM workflow_steps WHERE execution_id = $1 ORDER BY run_number, sequence_number""";
 
     private static final String DRIVING_KEY = """
@@ -122,7 +122,7 @@ public class ExecutionQueries {
     public record Step(long id, UUID executionId, int runNumber, int sequenceNumber, String stepName, String stepType,
                        String status, RawJson inputData, RawJson outputData, String errorMessage, int retryCount,
                        OffsetDateTime startedAt, OffsetDateTime completedAt, BigDecimal durationSeconds, Long durationMs,
-                       OffsetDateTime waitUntil) {
+                       OffsetDateTime waitUntil, String traceId) {
     }
 
     /** An execution with its context, result and steps; {@link io.dotmac.workflow.rest.ExecutionDetail} is its API form. */
@@ -171,7 +171,7 @@ public class ExecutionQueries {
                 stepRows.forEach(s -> steps.add(new Step(s.getLong(13), id, s.getInteger(0), s.getInteger(1), s.getString(2),
                         s.getString(3), s.getString(4), RawJson.of(s.getString(5)), RawJson.of(s.getString(6)),
                         s.getString(7), s.getInteger(8), s.getOffsetDateTime(9), s.getOffsetDateTime(10),
-                        s.getBigDecimal(14), s.getLong(11), s.getOffsetDateTime(12))));
+                        s.getBigDecimal(14), s.getLong(11), s.getOffsetDateTime(12), s.getString(15))));
                 // As stored: parsed, a large context would hold the event loop twice (read, then written).
                 return Optional.of(new Detail(summary(row), RawJson.of(row.getString(SUMMARY_SIZE)),
                         RawJson.of(row.getString(SUMMARY_SIZE + 1)), steps));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
+import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.execution.ExecutionStatus;
 import io.dotmac.workflow.execution.LargeData;
 import io.dotmac.workflow.mapping.ExecutionMapper;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -36,11 +38,13 @@ public class ExecutionResource {
     private final ExecutionService executions;
     private final CurrentTenant tenant;
     private final ObjectMapper json;
+    private final Optional<String> traceViewer;
 
-    ExecutionResource(ExecutionService executions, CurrentTenant tenant, ObjectMapper json) {
+    ExecutionResource(ExecutionService executions, CurrentTenant tenant, ObjectMapper json, EngineConfig config) {
         this.executions = executions;
         this.tenant = tenant;
         this.json = json;
+        this.traceViewer = config.traceUrl();
     }
 
     @GET
@@ -66,7 +70,7 @@ public class ExecutionResource {
     public Uni<Response> get(@PathParam("id") UUID id) {
         // Its steps' data may come to megabytes: written out on a worker thread, the event loop only sends the bytes.
         return executions.get(tenant.id(), id)
-                .chain(detail -> LargeData.handle(detail.storedChars(), () -> written(ExecutionMapper.toDetail(detail))))
+                .chain(detail -> LargeData.handle(detail.storedChars(), () -> written(ExecutionMapper.toDetail(detail, traceViewer))))
                 .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
     }
 

@@ -3,6 +3,7 @@ package io.dotmac.workflow.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
+import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.mapping.ExecutionMapper;
 import io.dotmac.workflow.mapping.WorkflowMapper;
 import io.dotmac.workflow.service.DefinitionService;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,12 +46,15 @@ public class WorkflowResource {
     private final ExecutionService executions;
     private final CurrentTenant tenant;
     private final JsonWebToken token;
+    private final Optional<String> traceViewer;
 
-    WorkflowResource(DefinitionService definitions, ExecutionService executions, CurrentTenant tenant, JsonWebToken token) {
+    WorkflowResource(DefinitionService definitions, ExecutionService executions, CurrentTenant tenant, JsonWebToken token,
+                     EngineConfig config) {
         this.definitions = definitions;
         this.executions = executions;
         this.tenant = tenant;
         this.token = token;
+        this.traceViewer = config.traceUrl();
     }
 
     @GET
@@ -124,7 +129,7 @@ public class WorkflowResource {
                 .chain(started -> executions.settled(tenant.id(), started.id(), waitFor).chain(settled -> {
                     URI location = uri.getBaseUriBuilder().path("/api/v1/workflows/executions/{id}").build(started.id());
                     if (settled.isPresent()) {
-                        return Uni.createFrom().item(Response.ok(ExecutionMapper.toDetail(settled.get())).location(location).build());
+                        return Uni.createFrom().item(Response.ok(ExecutionMapper.toDetail(settled.get(), traceViewer)).location(location).build());
                     }
                     return executions.statusOf(tenant.id(), started).map(status -> Response
                             .accepted(new ExecutionAccepted(started.id(), status, started.created())).location(location).build());

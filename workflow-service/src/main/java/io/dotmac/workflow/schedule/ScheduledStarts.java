@@ -93,7 +93,7 @@ public class ScheduledStarts {
                 Map.of("schedule", Map.of("due_at", due.toInstant().toString())));
         String key = "schedule:" + name + ":" + due.toInstant();
         return engine.start(new WorkflowEngine.StartRequest(name, context, scheduled.workflow().tenantId(), "scheduled",
-                        "cron " + schedule.cron() + " at " + due.toInstant(), key))
+                        "cron " + schedule.cron() + " at " + due.toInstant(), key, null))
                 .invoke(started -> {
                     if (started.created()) {
                         LOG.infof("scheduled %s for %s: execution %s", name, due.toInstant(), started.id());

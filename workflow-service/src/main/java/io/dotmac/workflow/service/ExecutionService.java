@@ -1,6 +1,7 @@
 package io.dotmac.workflow.service;
 
 import io.dotmac.common.error.DomainException;
+import io.dotmac.common.tracing.Traceparent;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
@@ -162,7 +163,8 @@ public class ExecutionService {
         if (size > MAX_CONTEXT_BYTES) {
             throw new TooLarge("context is " + size + " bytes; at most " + MAX_CONTEXT_BYTES + " are accepted");
         }
-        return engine.start(new WorkflowEngine.StartRequest(workflowName, context, tenantId, "manual", user, idempotencyKey));
+        return engine.start(new WorkflowEngine.StartRequest(workflowName, context, tenantId, "manual", user, idempotencyKey,
+                Traceparent.current()));
     }
 
     public Uni<ExecutionQueries.Detail> get(String tenantId, UUID id) {

@@ -107,6 +107,16 @@ function kindEl(def) {
   return what === null ? null : h('span', { class: 'step-type', title: def.type }, what);
 }
 
+/** The step's trace: a link to the trace viewer the service names, else its id to copy. */
+function traceEl(step) {
+  if (!step.trace_id) return '';
+  if (step.trace_url && /^https?:\/\//.test(step.trace_url)) {
+    return h('a', { href: step.trace_url, target: '_blank', rel: 'noopener noreferrer', class: 'trace-link', testid: 'step-trace',
+      title: `Trace ${step.trace_id}` }, 'trace');
+  }
+  return h('span', { class: 'muted trace-id', testid: 'step-trace', title: `Trace ${step.trace_id}` }, step.trace_id.slice(0, 8));
+}
+
 function stepRows(x, step, def, openKeys) {
   const key = `${step.run_number}:${step.sequence_number}`;
   const stepOverdue = isOverdue(step);
@@ -124,7 +134,8 @@ function stepRows(x, step, def, openKeys) {
   h('td', { class: 'num nowrap', testid: 'step-duration' }, step.duration_ms !== null && step.duration_ms !== undefined
     ? formatDuration(step.duration_ms)
     : step.started_at && !step.completed_at ? agoEl(step.started_at, '', '') : ''),
-  h('td', null, def && def.critical === false ? h('span', { class: 'badge', title: 'A failure does not stop the execution' }, 'non-critical') : ''));
+  h('td', { class: 'nowrap' }, def && def.critical === false ? h('span', { class: 'badge', title: 'A failure does not stop the execution' }, 'non-critical') : '',
+    ' ', traceEl(step)));
   const extra = [];
   if (step.error_message) {
     extra.push(h('pre', { class: 'step-error', testid: 'step-error' },

@@ -144,7 +144,7 @@ class EngineBench {
                 continue;
             }
             long startNanos = System.nanoTime();
-            engine.start(new WorkflowEngine.StartRequest(workflow, Map.of("lead_id", "L1"), null, "bench", "bench", null))
+            engine.start(new WorkflowEngine.StartRequest(workflow, Map.of("lead_id", "L1"), null, "bench", "bench", null, null))
                     .subscribe().with(started -> tracker.started(started.id(), startNanos), failure -> {
                         System.err.println("start failed: " + failure);
                         slots.release();

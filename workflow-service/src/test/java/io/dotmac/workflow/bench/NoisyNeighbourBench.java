@@ -117,7 +117,7 @@ class NoisyNeighbourBench {
         List<UUID> ids = new ArrayList<>();
         for (String key : keys) {
             ids.add(engine.start(new WorkflowEngine.StartRequest(waiting, Map.of("lead_id", key, "lead", Map.of("status", "new")),
-                    tenantB, "bench", "bench", null)).await().atMost(Duration.ofSeconds(10)).id());
+                    tenantB, "bench", "bench", null, null)).await().atMost(Duration.ofSeconds(10)).id());
         }
         awaitAllWaiting(ids);
         Semaphore done = new Semaphore(0);
@@ -130,7 +130,7 @@ class NoisyNeighbourBench {
             long end = next + MEASURE.toNanos();
             while (System.nanoTime() < end) {
                 engine.start(new WorkflowEngine.StartRequest(flood, Map.of("lead_id", "A", "lead", Map.of()), tenantA, "bench",
-                        "bench", null)).subscribe().with(started -> { }, failure -> { });
+                        "bench", null, null)).subscribe().with(started -> { }, failure -> { });
                 floodStarted[0]++;
                 next += interval;
                 sleepUntil(next);

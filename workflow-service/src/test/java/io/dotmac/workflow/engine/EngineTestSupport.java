@@ -60,7 +60,7 @@ public class EngineTestSupport {
     }
 
     UUID start(String tenant, String workflow, Map<String, Object> context) {
-        return engine.start(new WorkflowEngine.StartRequest(workflow, context, tenant, "manual", "test", null))
+        return engine.start(new WorkflowEngine.StartRequest(workflow, context, tenant, "manual", "test", null, null))
                 .await().atMost(Duration.ofSeconds(10)).id();
     }
 

@@ -103,7 +103,7 @@ class ExecutionLoggingTest {
             runs.add(new Run(workflow, call, shape, tag));
         }
         List<UUID> ids = runs.stream().map(run -> engine.start(new WorkflowEngine.StartRequest(run.workflow(),
-                Map.of("lead_id", run.tag()), "tenant-" + run.tag(), "manual", "test", null))
+                Map.of("lead_id", run.tag()), "tenant-" + run.tag(), "manual", "test", null, null))
                 .await().atMost(java.time.Duration.ofSeconds(10)).id()).toList();
         ids.forEach(id -> assertEquals("completed", support.awaitTerminal(id).get("status")));
 

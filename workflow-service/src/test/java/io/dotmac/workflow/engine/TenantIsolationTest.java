@@ -132,7 +132,7 @@ class TenantIsolationTest {
         Map<String, Object> context = Map.of("a", "x".repeat(1_100_000));
 
         Throwable refused = assertThrows(InvalidInputException.class, () -> engine.start(
-                new WorkflowEngine.StartRequest(workflow, context, null, "manual", "test", null)).await().atMost(Duration.ofSeconds(10)));
+                new WorkflowEngine.StartRequest(workflow, context, null, "manual", "test", null, null)).await().atMost(Duration.ofSeconds(10)));
 
         assertTrue(refused.getMessage().contains("workflow.limits.max-context"), refused.getMessage());
         assertTrue(support.query("SELECT id FROM workflow_executions WHERE workflow_name = ?", workflow).isEmpty());

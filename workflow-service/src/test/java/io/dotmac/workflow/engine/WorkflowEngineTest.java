@@ -445,9 +445,9 @@ class WorkflowEngineTest {
     void startingWithAKnownIdempotencyKeyReturnsTheSameExecution() {
         String workflow = support.define("[]", "[{\"name\":\"a\",\"type\":\"transform\",\"set\":{\"x\":1}}]");
         String key = "order-" + id();
-        var first = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key))
+        var first = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key, null))
                 .await().atMost(Duration.ofSeconds(5));
-        var second = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key))
+        var second = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key, null))
                 .await().atMost(Duration.ofSeconds(5));
 
         assertTrue(first.created());
@@ -461,9 +461,9 @@ class WorkflowEngineTest {
     void startKeysAreNamespacedByHowTheExecutionStarted() {
         String workflow = support.define("[]", "[{\"name\":\"a\",\"type\":\"transform\",\"set\":{\"x\":1}}]");
         String key = "schedule:" + workflow + ":2026-12-02T12:00:00Z";
-        var byApi = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key))
+        var byApi = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "manual", "test", key, null))
                 .await().atMost(Duration.ofSeconds(5));
-        var bySchedule = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "scheduled", "cron", key))
+        var bySchedule = engine.start(new WorkflowEngine.StartRequest(workflow, Map.of(), null, "scheduled", "cron", key, null))
                 .await().atMost(Duration.ofSeconds(5));
 
         // A caller of the API that guesses a schedule's key starts its own execution, not the schedule's.

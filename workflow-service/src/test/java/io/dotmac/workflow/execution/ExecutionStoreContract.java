@@ -45,7 +45,7 @@ abstract class ExecutionStoreContract {
     UUID insert(String token, String idempotencyKey) {
         UUID id = UUID.randomUUID();
         return store().insert(new NewExecution(id, workflowId(), "contract", "1.0.0", Map.of("amount", new BigDecimal("10.50")),
-                "manual", "test", "tenant-a", idempotencyKey), token, LEASE).await().atMost(WAIT).id();
+                "manual", "test", "tenant-a", idempotencyKey, null), token, LEASE).await().atMost(WAIT).id();
     }
 
     ExecutionState state(UUID id, String token) {
@@ -63,7 +63,7 @@ abstract class ExecutionStoreContract {
 
     UUID insertFor(String tenant) {
         UUID id = UUID.randomUUID();
-        store().insert(new NewExecution(id, workflowId(), "contract", "1.0.0", Map.of(), "manual", "test", tenant, null), null, LEASE)
+        store().insert(new NewExecution(id, workflowId(), "contract", "1.0.0", Map.of(), "manual", "test", tenant, null, null), null, LEASE)
                 .await().atMost(WAIT);
         return id;
     }

@@ -197,7 +197,8 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         StepRecord step = row.steps.get(row.runNumber + ":" + current);
         return new ClaimedExecution(id, row.started.workflowId(), row.started.tenantId(), new LinkedHashMap<>(row.context),
                 JsonCodec.write(row.context).length(), row.currentStep, row.runNumber, row.runningTimeMs, row.cancelRequested,
-                row.leaseOwner, step, row.compensationStep, row.errorMessage, row.driverAttempts, row.driverError);
+                row.leaseOwner, step, row.compensationStep, row.errorMessage, row.driverAttempts, row.driverError,
+                row.started.traceparent());
     }
 
     @Override

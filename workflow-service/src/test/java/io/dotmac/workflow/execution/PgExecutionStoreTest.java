@@ -165,7 +165,7 @@ class PgExecutionStoreTest extends ExecutionStoreContract {
 
     private ExecutionState stateFor(String tenant, String token) {
         UUID id = UUID.randomUUID();
-        store.insert(new NewExecution(id, workflowId, "contract", "1.0.0", Map.of(), "manual", "test", tenant, null), token, LEASE)
+        store.insert(new NewExecution(id, workflowId, "contract", "1.0.0", Map.of(), "manual", "test", tenant, null, null), token, LEASE)
                 .await().atMost(WAIT);
         return new ExecutionState(id, token, tenant, DEFINITION, new LinkedHashMap<>(), 1, 0, 0, Instant.now());
     }
