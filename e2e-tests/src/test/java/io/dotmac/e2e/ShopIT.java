@@ -11,6 +11,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +91,7 @@ class ShopIT {
         for (Map<String, Object> execution : byCart) {
             if (!"payment_received".equals(execution.get("workflow_name"))) {
                 List<String> traces = workflows.execution((String) execution.get("id")).getList("steps.trace_id");
-                assertEquals(Set.of(trace), Set.copyOf(traces), execution.get("workflow_name") + "'s steps' traces");
+                assertEquals(Set.of(trace), new HashSet<>(traces), execution.get("workflow_name") + "'s steps' traces");
             }
         }
         // A cart from another browser's cookie is not this visitor's.

@@ -192,7 +192,7 @@ public class OutboxRelay {
         String traceparent = Traceparent.valid(row.getString("traceparent"));
         if (traceparent != null) {
             cloudEvent.withExtension(Traceparent.CLOUD_EVENT_EXTENSION, traceparent);
-            message = message.addMetadata(TracingMetadata.withPrevious(Traceparent.parentContext(traceparent)));
+            message = message.addMetadata(TracingMetadata.withCurrent(Traceparent.parentContext(traceparent)));
         }
         return message.addMetadata(cloudEvent.build());
     }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dotmac.common.config.EventTopics;
 import io.dotmac.common.outbox.OutboxEvent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -39,6 +42,9 @@ class OutboxRelayTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    Tracer tracer;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @Inject
@@ -88,6 +94,30 @@ class OutboxRelayTest {
     }
 
     @Test
+    void anEventWrittenInATraceGoesOnInIt() {
+        String key = "traced-" + UUID.randomUUID();
+        Span request = tracer.spanBuilder("a request").startSpan();
+        OutboxEvent event;
+        try (Scope ignored = request.makeCurrent()) {
+            event = OutboxEvent.of(TOPIC, key, "platform.test.happened", "tenant-a", Map.of());
+        } finally {
+            request.end();
+        }
+        String trace = request.getSpanContext().getTraceId();
+        assertEquals("00-" + trace + "-" + request.getSpanContext().getSpanId() + "-00", event.traceparent,
+                "the row keeps the trace it was written in (not sampled here)");
+        write(event, true);
+
+        ConsumerRecord<String, String> record = recordsWithKey(key, 1).get(0);
+        assertEquals(event.traceparent, header(record, "ce_traceparent"));
+        String kafka = header(record, "traceparent");
+        assertTrue(kafka != null && kafka.startsWith("00-" + trace + "-"), "the producer's span is of the same trace: " + kafka);
+        // Written outside any trace: no extension.
+        write(OutboxEvent.of(TOPIC, key, "platform.test.happened", "tenant-a", Map.of()), true);
+        assertNull(recordsWithKey(key, 2).get(1).headers().lastHeader("ce_traceparent"));
+    }
+
+    @Test
     void anEventOfARolledBackTransactionIsNeverPublished() {
         String rolledBack = "rolled-back-" + UUID.randomUUID();
         String committed = "committed-" + UUID.randomUUID();
@@ -116,9 +146,10 @@ class OutboxRelayTest {
     // As a service writes it: in a transaction that commits, or in one that fails after the write.
     private void write(OutboxEvent event, boolean commit) {
         Uni<Void> work = pool.withTransaction(conn -> conn.preparedQuery(
-                        "INSERT INTO outbox_events (id, topic, event_key, event_type, tenant_id, payload) VALUES ($1, $2, $3, $4, $5, $6)")
+                        "INSERT INTO outbox_events (id, topic, event_key, event_type, tenant_id, payload, traceparent) "
+                                + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .execute(Tuple.from(Arrays.asList(event.id, event.topic, event.key, event.type, event.tenantId,
-                        new JsonObject(event.payload))))
+                        new JsonObject(event.payload), event.traceparent)))
                 .chain(() -> commit ? Uni.createFrom().voidItem() : Uni.createFrom().failure(new IllegalStateException("rolled back"))));
         if (commit) {
             work.await().atMost(Duration.ofSeconds(10));

@@ -49,9 +49,10 @@ class ClaimLoop {
     private final AtomicBoolean pollAgain = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
     private final DueTimer dueTimer;
+    private final StepTraces traces;
 
     ClaimLoop(WorkflowRepository workflows, ExecutionStore store, ExecutionRunner runner, EngineConfig config, Vertx vertx,
-              EngineIdentity identity, TenantQuotas quotas) {
+              EngineIdentity identity, TenantQuotas quotas, StepTraces traces) {
         this.workflows = workflows;
         this.store = store;
         this.runner = runner;
@@ -61,6 +62,7 @@ class ClaimLoop {
         this.owner = identity.owner();
         this.pollIntervalMs = config.pollInterval().toMillis();
         this.dueTimer = new DueTimer(vertx, this::poll);
+        this.traces = traces;
     }
 
     void start(@Observes StartupEvent event) {
@@ -159,7 +161,9 @@ class ClaimLoop {
             state.cancelRequested = claimed.cancelRequested();
             state.resumedStep = claimed.currentStepRow();
             state.compensationStep = claimed.compensationStep();
-            state.traceparent = claimed.traceparent();
+            // Started before traces were kept: its steps, from here, in a trace of their own.
+            state.traceparent = claimed.traceparent() != null ? claimed.traceparent()
+                    : traces.start(claimed.id(), workflow.definition().name(), claimed.tenantId(), "claim", null);
             // While undoing, the error that set it off; it ends the execution.
             state.errorMessage = claimed.errorMessage();
             dispatch(state);

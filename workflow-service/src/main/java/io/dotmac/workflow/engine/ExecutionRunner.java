@@ -189,7 +189,8 @@ class ExecutionRunner {
         StepInvocation invocation = new StepInvocation(step, Collections.unmodifiableMap(s.context), record,
                 s.id + ":" + step.name(), s.tenantId, started);
         StepTraces.Run traced = traces.step(s, step, record);
-        Uni<StepOutcome> outcome = ExecutionContext.resumeHere(handler.execute(invocation))
+        // Deferred: a handler that throws fails its outcome, and the span still ends.
+        Uni<StepOutcome> outcome = ExecutionContext.resumeHere(Uni.createFrom().deferred(() -> handler.execute(invocation)))
                 .onTermination().invoke(traced::end)
                 .onFailure().recoverWithItem(FailureClassifier::classify);
         return (handler.callsOut(step) ? checkpoints.writingWhileItRuns(s, outcome) : outcome)

@@ -10,8 +10,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.quarkus.opentelemetry.runtime.QuarkusContextStorage;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.UUID;
@@ -34,12 +32,12 @@ public class StepTraces {
     }
 
     /**
-     * The trace an execution starts in: a span of its start, a child of {@code parent} (an event's
-     * traceparent), else of the current context (the API call), else a new trace.
+     * The trace an execution starts in: a span of its start, a child of {@code parent} (the event's
+     * or the API call's traceparent), else of nothing: a new trace. Never the current context, which
+     * may be another execution's (a group commit completes on the context of whichever started it).
      */
     public String start(UUID execution, String workflow, String tenant, String triggerType, String parent) {
-        Context parentContext = Traceparent.parse(parent).map(span -> Context.root().with(Span.wrap(span))).orElse(Context.current());
-        Span span = tracer.spanBuilder("start " + workflow).setParent(parentContext).setSpanKind(SpanKind.INTERNAL)
+        Span span = tracer.spanBuilder("start " + workflow).setParent(Traceparent.parentContext(parent)).setSpanKind(SpanKind.INTERNAL)
                 .setAttribute("workflow.name", workflow)
                 .setAttribute("workflow.execution_id", execution.toString())
                 .setAttribute("workflow.trigger_type", triggerType)
@@ -68,15 +66,15 @@ public class StepTraces {
         if (span.getSpanContext().isValid()) {
             record.traceId = span.getSpanContext().getTraceId();
         }
-        io.vertx.core.Context here = Vertx.currentContext();
-        Scope scope = here != null
-                ? QuarkusContextStorage.INSTANCE.attach(here, Context.root().with(span))
-                : Context.root().with(span).makeCurrent();
-        return new Run(span, scope);
+        // Quarkus keeps the current context in the Vert.x duplicated context's locals: the execution's own.
+        return new Run(span, Context.root().with(span).makeCurrent());
     }
 
     /** A step's span while it runs. */
     record Run(Span span, Scope scope) {
+
+        /** A failure's words in the span, bounded: they go to the collector. */
+        private static final int MAX_STATUS = 300;
 
         void end(StepOutcome outcome, Throwable failure, boolean cancelled) {
             scope.close();
@@ -84,7 +82,8 @@ public class StepTraces {
                 span.recordException(failure);
                 span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
             } else if (outcome instanceof StepOutcome.Failed failed) {
-                span.setStatus(StatusCode.ERROR, failed.error());
+                span.setStatus(StatusCode.ERROR, failed.error() == null ? null
+                        : failed.error().substring(0, Math.min(failed.error().length(), MAX_STATUS)));
             } else if (outcome != null) {
                 span.setAttribute("workflow.step.outcome", outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT));
             }

@@ -47,7 +47,7 @@ final class ExecutionSql {
                 input_data = excluded.input_data, output_data = excluded.output_data,
                 error_message = excluded.error_message, retry_count = excluded.retry_count,
                 completed_at = excluded.completed_at, duration_ms = excluded.duration_ms,
-                wait_until = excluded.wait_until, trace_id = excluded.trace_id""";
+                wait_until = excluded.wait_until, trace_id = coalesce(excluded.trace_id, workflow_steps.trace_id)""";
 
     static final String FIND_BY_IDEMPOTENCY_KEY = """
             SELECT id FROM workflow_executions WHERE coalesce(tenant_id, '') = coalesce($1, '') AND idempotency_key = $2""";

@@ -1,11 +1,11 @@
 package io.dotmac.workflow.service;
 
 import io.dotmac.common.error.DomainException;
-import io.dotmac.common.tracing.Traceparent;
 import io.dotmac.common.error.DomainException.Conflict;
 import io.dotmac.common.error.DomainException.InvalidRequest;
 import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.error.DomainException.TooLarge;
+import io.dotmac.common.tracing.Traceparent;
 import io.dotmac.workflow.config.EngineConfig;
 import io.dotmac.workflow.engine.WorkflowEngine;
 import io.dotmac.workflow.execution.ExecutionStatus;

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One trace from crm's accept to billing's call: an accepted quote's event carries the trace it
- * was written in (its CloudEvents traceparent, as crm's outbox relay sends it), the execution it
+ * One trace from crm's accept to billing's call, the engine's part of it: an accepted quote's event
+ * carries the trace it was written in (its CloudEvents traceparent, as crm's outbox relay sends it:
+ * OutboxRelayTest; the whole way through the services: ShopIT), the execution it
  * starts runs in that trace, each step records it and is a span of it (OpenTelemetry's in-memory
  * exporter), and the step's call to billing carries it on (the stand-in's traceparent header). An
  * API start is in the trace of the call that made it.
@@ -47,11 +48,11 @@ import org.junit.jupiter.api.Test;
 @TestProfile(TraceAcrossTheEngineTest.Sampled.class)
 class TraceAcrossTheEngineTest {
 
-    /** Every trace sampled, and kept in memory rather than sent anywhere. */
+    /** Every trace sampled (kept in memory by the module's InMemorySpans), and flushed at once. */
     public static class Sampled implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.traces.sampler.arg", "1", "quarkus.otel.exporter.otlp.enabled", "false");
+            return Map.of("quarkus.otel.traces.sampler.arg", "1", "quarkus.otel.bsp.schedule.delay", "100ms");
         }
     }
 

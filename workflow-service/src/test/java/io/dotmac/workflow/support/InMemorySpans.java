@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Spans the tests read back: Quarkus exports to every SpanExporter bean (only sampled spans reach it). */
+/**
+ * Spans the tests read back: a SpanExporter bean takes the OTLP exporter's place in every test of
+ * the module (nothing is sent anywhere); only sampled spans reach it, none outside a profile that samples.
+ */
 @ApplicationScoped
 public class InMemorySpans {
 
