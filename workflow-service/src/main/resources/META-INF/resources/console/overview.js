@@ -179,10 +179,13 @@ function waitingTable(testid, rows) {
 }
 
 function eventTable(topics) {
-  return table('event-stats-table', [['Topic'], ['Received', true], ['Deferred', true], ['Lag p50', true], ['Lag p95', true]],
-    topics.map((t) => h('tr', { testid: 'event-stats-row', 'data-topic': t.topic },
+  return table('event-stats-table',
+    [['Topic'], ['Received', true], ['Dead-lettered', true], ['Deferred', true], ['Lag p50', true], ['Lag p95', true]],
+    topics.map((t) => h('tr', { testid: 'event-stats-row', 'data-topic': t.topic, 'data-dead-lettered': t.dead_lettered ?? 0 },
       h('td', { class: 'mono' }, t.topic),
       h('td', { class: 'num' }, count(t.received)),
+      h('td', { class: ['num', t.dead_lettered > 0 && 'num-bad'], title: 'Sent to the topic\'s dead-letter topic: not taken in' },
+        count(t.dead_lettered ?? 0)),
       h('td', { class: ['num', t.deferred > 0 && 'num-warn'] }, count(t.deferred)),
       h('td', { class: 'num' }, duration(t.lag_p50_ms)),
       h('td', { class: 'num' }, duration(t.lag_p95_ms)))));

@@ -41,6 +41,10 @@ public class InboxRepository {
              WHERE i.source = due.source AND i.event_id = due.event_id AND i.deferred_until <= now()
             RETURNING i.source, i.event_id, i.topic, i.event_type, i.event_key, i.event_time, i.tenant_id, i.payload, i.traceparent""";
 
+    // Bounded: a header is whatever a producer wrote.
+    private static final String DEAD_LETTERED = """
+            INSERT INTO inbox_dead_letters (topic, tenant_id, event_id, reason) VALUES (left($1, 200), left($2, 200), left($3, 200), left($4, 1000))""";
+
     private final Pool pool;
 
     public InboxRepository(Pool pool) {
@@ -60,6 +64,11 @@ public class InboxRepository {
                 .addString(event.tenant())
                 .addString(event.traceparent());
         return pool.preparedQuery(INSERT).execute(row).map(result -> result.rowCount() == 1);
+    }
+
+    /** An event sent to its dead-letter topic, counted under the tenant it named (null: none). */
+    public Uni<Void> deadLettered(String topic, String tenant, String eventId, String reason) {
+        return pool.preparedQuery(DEAD_LETTERED).execute(Tuple.of(topic, tenant, eventId, reason)).replaceWithVoid();
     }
 
     /** Leaves the event for {@link InboxDrainer}, due again after {@code delay}. */

@@ -2,6 +2,7 @@ package io.dotmac.workflow.inbox;
 
 import io.dotmac.common.housekeeping.HousekeepingConfig;
 import io.dotmac.common.housekeeping.PruneTarget;
+import io.dotmac.workflow.stats.StatsRetention;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 
@@ -21,5 +22,14 @@ class InboxRetention {
                     SELECT source, event_id FROM inbox_events WHERE received_at < $1 AND deferred_until IS NULL
                     LIMIT $2 FOR UPDATE SKIP LOCKED)""",
                 config.inboxRetention());
+    }
+
+    /** Dead letters are counted for the overview, whose longest range is 30 days. */
+    @Produces
+    PruneTarget deadLetters() {
+        return new PruneTarget("inbox_dead_letters", """
+                DELETE FROM inbox_dead_letters WHERE id IN (
+                    SELECT id FROM inbox_dead_letters WHERE at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""",
+                StatsRetention.KEPT);
     }
 }

@@ -92,7 +92,22 @@ public class TriggerEventConsumer {
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("event on %s sent to the dead-letter topic: %s", message.getMetadata(IncomingKafkaRecordMetadata.class)
                             .map(m -> ((IncomingKafkaRecordMetadata<?, ?>) m).getTopic()).orElse("?"), failure.getMessage());
-                    return Uni.createFrom().completionStage(message.nack(failure));
+                    return deadLettered(message, failure).chain(() -> Uni.createFrom().completionStage(message.nack(failure)));
+                });
+    }
+
+    /** Counted for the overview, under the tenant its header names; best effort: the dead-letter topic has it anyway. */
+    @SuppressWarnings("unchecked")
+    private Uni<Void> deadLettered(Message<String> message, Throwable failure) {
+        IncomingKafkaRecordMetadata<String, String> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        if (kafka == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return inbox.deadLettered(topics.ofRecord(kafka.getTopic()), header(kafka.getHeaders(), "ce_" + InboxEvent.TENANT_EXTENSION).orElse(null),
+                        header(kafka.getHeaders(), "ce_id").orElse(null), String.valueOf(failure.getMessage()))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("could not count the dead-lettered event on %s: %s", kafka.getTopic(), e.getMessage());
+                    return null;
                 });
     }
 

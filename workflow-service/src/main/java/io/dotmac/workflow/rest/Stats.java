@@ -52,10 +52,13 @@ public final class Stats {
                                    OffsetDateTime waitUntil) {
     }
 
-    /** Events taken in over the range per topic: how many, how many are deferred now, their way here from their source. */
+    /**
+     * Events over the range per topic: how many were taken in, how many went to the dead-letter
+     * topic (those that named the tenant), how many are deferred now, their way here from their source.
+     */
     public record Events(String range, OffsetDateTime from, OffsetDateTime to, List<TopicFigures> topics) {
     }
 
-    public record TopicFigures(String topic, long received, long deferred, Long lagP50Ms, Long lagP95Ms) {
+    public record TopicFigures(String topic, long received, long deadLettered, long deferred, Long lagP50Ms, Long lagP95Ms) {
     }
 }

@@ -72,8 +72,9 @@ public class StatsResource {
 
     @GET
     @Path("/events")
-    @Operation(summary = "Events taken in over the range per topic: how many, how many are deferred now (the tenant "
-            + "over its rate), and p50 and p95 of their time from their source to the inbox")
+    @Operation(summary = "Events over the range per topic: how many were taken in, how many were sent to the dead-letter "
+            + "topic (those that named the tenant), how many are deferred now (the tenant over its rate), and p50 and p95 of "
+            + "their time from their source to the inbox")
     public Uni<Stats.Events> events(@QueryParam("range") String range) {
         return stats.events(tenant.id(), range);
     }

@@ -130,14 +130,17 @@ public class StatsService {
         StatsQueries.Window window = range.window(OffsetDateTime.now());
         return queries.counts(tenant, "event", window).chain(counts -> queries.durations(tenant, "event", window)
                 .chain(durations -> queries.deferredByTopic(tenant).map(deferred -> {
-                    Map<String, Long> received = totals(counts, Count::subject);
+                    Map<String, Long> received = totals(counts.stream().filter(c -> c.metric().equals("received")).toList(), Count::subject);
+                    Map<String, Long> deadLettered = totals(counts.stream().filter(c -> c.metric().equals("dead_lettered")).toList(),
+                            Count::subject);
                     Map<String, Long> deferredNow = totals(deferred, Count::subject);
                     Map<String, Histogram> lags = histograms(durations, StatsQueries.Bucketed::subject);
                     List<Stats.TopicFigures> topics = new ArrayList<>();
-                    for (String topic : union(received.keySet(), deferredNow.keySet())) {
+                    for (String topic : union(union(received.keySet(), deadLettered.keySet()), deferredNow.keySet())) {
                         Histogram lag = lags.getOrDefault(topic, new Histogram());
                         topics.add(new Stats.TopicFigures(topic, received.getOrDefault(topic, 0L),
-                                deferredNow.getOrDefault(topic, 0L), lag.percentile(0.5), lag.percentile(0.95)));
+                                deadLettered.getOrDefault(topic, 0L), deferredNow.getOrDefault(topic, 0L),
+                                lag.percentile(0.5), lag.percentile(0.95)));
                     }
                     return new Stats.Events(range.label(), window.from(), window.to(), topics);
                 })));

@@ -89,9 +89,13 @@ public class StatsQueries {
                     UNION ALL
                     SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', received_at, %1$s),
                            'event', topic, '', 'received', count(*)
-                      FROM inbox_events x WHERE %4$s GROUP BY 1, 2, 4) c
+                      FROM inbox_events x WHERE %4$s GROUP BY 1, 2, 4
+                    UNION ALL
+                    SELECT coalesce(tenant_id, ''), date_bin($4::int * interval '1 second', at, %1$s),
+                           'event', topic, '', 'dead_lettered', count(*)
+                      FROM inbox_dead_letters x WHERE %5$s GROUP BY 1, 2, 4) c
                  WHERE n > 0""".formatted(ORIGIN, inWindow("created_at", scope), inWindow("completed_at", scope),
-                inWindow("received_at", scope));
+                inWindow("received_at", scope), inWindow("at", scope));
     }
 
     /**

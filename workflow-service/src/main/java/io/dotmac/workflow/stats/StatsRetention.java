@@ -10,9 +10,9 @@ import java.time.Duration;
  * 30 days, read from the start of its first hour.
  */
 @Dependent
-class StatsRetention {
+public class StatsRetention {
 
-    static final Duration KEPT = Duration.ofDays(31);
+    public static final Duration KEPT = Duration.ofDays(31);
 
     @Produces
     PruneTarget counts() {
