@@ -175,7 +175,7 @@ public class WorkflowEngine {
         });
     }
 
-    /** {@code traceparent}: the trace the start belongs to (an event's), else the current one (the API call's). */
+    /** {@code traceparent}: the trace the start belongs to (the event's, the API call's); null: a trace of its own. */
     public record StartRequest(String workflowName, Map<String, Object> context, String tenantId, String triggerType,
                                String triggerSource, String idempotencyKey, String traceparent) {
     }
