@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Reader;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -52,10 +55,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its public half), only the services with pages get the identity provider's client secret, and no
  * Deployment names a Secret that deploy/kubernetes/secrets does not make; Kafka takes each service's
  * own login, allowed the topics the service writes and reads and no others; and the network
- * policies let in the calls the services' REST clients make and no other calls between them. For the operators
- * (deploy/kubernetes/monitoring): the PodMonitor scrapes every service where its Deployment says, the Grafana
- * dashboard parses and its panels, like the alerts, query only metrics the running services export (or a few named
- * ones of Prometheus, kube-state-metrics and the Kafka exporter), and the alerts are complete and the needed ones there.
+ * policies let in the calls the services' REST clients make and no other calls between them. Every object of every
+ * file a kustomization names (patches too) and of every generated manifest reads as its kind's schema, unknown fields
+ * refused (fabric8's Kubernetes model, Strimzi's; {@link ManifestSchemas} says what is checked of the kinds with no
+ * Java model); every Deployment runs as its own ServiceAccount without an API token, under Pod Security "restricted"
+ * (read-only root filesystem with /tmp an emptyDir), pulls its image Always, and workflow-service's replicas spread over
+ * nodes and zones; the Ingress takes each public service's paths, and only those, to its Service over TLS from
+ * cert-manager, on the host of its public URL in base/config.env (the kustomization's replacements, applied here as
+ * Kustomize would); and each service has a CPU autoscaler from its replicas up whose maxima fit PostgreSQL's
+ * connections. For the operators (deploy/kubernetes/monitoring): the PodMonitor scrapes every service where its
+ * Deployment says, the Grafana dashboard parses and its panels, like the alerts, query only metrics the running
+ * services export (or a few named ones of Prometheus, kube-state-metrics and the Kafka exporter), and the alerts are
+ * complete and the needed ones there.
  */
 class KubernetesManifestsIT {
 
@@ -116,6 +127,17 @@ class KubernetesManifestsIT {
             "ignoring", "group_left", "group_right", "inf", "nan", "atan2");
     /** A Micrometer meter built in code: its type and name. */
     private static final Pattern METER_BUILDER = Pattern.compile("\\b(Counter|FunctionCounter|Timer|Gauge|TimeGauge|DistributionSummary)\\.builder\\(\\s*\"([^\"]+)\"");
+    /**
+     * The paths of each public service: its pages (META-INF/resources), the APIs they call, the pages' shared files
+     * and sign-in (platform-common's /_pages and /_session), and the public endpoints (@PermitAll) of billing and
+     * licensing. Nothing else of theirs is public.
+     */
+    private static final Map<Service, PublicEntry> PUBLIC = new EnumMap<>(Map.of(
+            Service.WORKFLOW, new PublicEntry("CONSOLE_URL", List.of("/console", "/api/v1/workflows", "/_session", "/_pages", "/webjars")),
+            Service.CRM, new PublicEntry("CRM_PUBLIC_URL", List.of("/crm", "/api/v1/crm", "/_session", "/_pages")),
+            Service.SALES, new PublicEntry("SHOP_PUBLIC_URL", List.of("/shop", "/api/v1/shop", "/_pages")),
+            Service.BILLING, new PublicEntry("BILLING_PUBLIC_URL", List.of("/api/v1/billing/webhooks/stripe", "/billing/cancel", "/_pages")),
+            Service.LICENSING, new PublicEntry("LICENSING_PUBLIC_URL", List.of("/api/v1/licenses/verify", "/api/v1/licenses/public-key"))));
 
     @ParameterizedTest
     @EnumSource(Service.class)
@@ -160,7 +182,7 @@ class KubernetesManifestsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "in-cluster", "external", "secrets", "monitoring"})
+    @ValueSource(strings = {"base", "in-cluster", "external", "secrets", "monitoring", "kind"})
     void everyFileAKustomizationNamesIsThereAndParses(String name) throws IOException {
         Path dir = DEPLOY.resolve(name);
         JsonNode kustomization = kustomization(dir);
@@ -535,6 +557,291 @@ class KubernetesManifestsIT {
                     .anyMatch(peer -> peerSelects(peer, pod.labels())), service.module() + " and the Kafka listener"));
         }
         assertAll(checks);
+    }
+
+    // --- schemas, pod security, traffic in, autoscaling
+
+    /**
+     * Every object of every file that a kustomization under deploy/kubernetes names, as a resource or a patch, and
+     * every service's generated manifest, read as its kind's schema ({@link ManifestSchemas}): a misspelt or misplaced
+     * field, which the API server would drop or refuse, fails here. A patch is a partial object of its kind, read the
+     * same; a JSON patch (a list of operations on paths) is no object, and only its operations' form is checked.
+     */
+    @Test
+    void everyObjectOfTheDeployReadsAsItsKindsSchema() throws IOException {
+        Map<String, JsonNode> objects = new TreeMap<>();
+        Map<String, JsonNode> patches = new TreeMap<>();
+        List<Executable> checks = new ArrayList<>();
+        List<Path> kustomizations;
+        try (Stream<Path> files = Files.walk(DEPLOY)) {
+            kustomizations = files.filter(f -> f.getFileName().toString().equals("kustomization.yaml")).sorted().toList();
+        }
+        for (Path file : kustomizations) {
+            Path dir = file.getParent();
+            JsonNode kustomization = kustomization(dir);
+            for (JsonNode resource : kustomization.path("resources")) {
+                Path path = dir.resolve(resource.asText()).normalize();
+                if (Files.isRegularFile(path)) {
+                    documents(path).forEach(o -> objects.put(where(path, o), o));
+                }
+            }
+            int inline = 0;
+            for (JsonNode patch : kustomization.path("patches")) {
+                if (patch.has("path")) {
+                    Path path = dir.resolve(patch.path("path").asText()).normalize();
+                    documents(path).forEach(o -> patches.put(where(path, o), o));
+                } else {
+                    String at = DEPLOY.relativize(file) + " patch " + inline++;
+                    JsonNode parsed = YAML.readTree(patch.path("patch").asText());
+                    if (parsed.isArray()) {
+                        checks.add(() -> parsed.forEach(op -> assertTrue(Set.of("add", "remove", "replace", "move", "copy", "test")
+                                .contains(op.path("op").asText()) && op.path("path").asText().startsWith("/"), at + ": a JSON patch's operation " + op)));
+                    } else {
+                        patches.put(at + " " + parsed.path("kind").asText() + " " + parsed.at("/metadata/name").asText(), parsed);
+                    }
+                }
+            }
+        }
+        for (Service service : Service.values()) {
+            documents(generated(service)).forEach(o -> objects.put(where(generated(service), o), o));
+        }
+        objects.forEach((at, object) -> checks.add(() -> assertEquals(List.of(), ManifestSchemas.problems(object, false), at)));
+        patches.forEach((at, patch) -> checks.add(() -> assertEquals(List.of(), ManifestSchemas.problems(patch, true), at + " (a patch)")));
+        // Each kind the deploy has, read at least once: a kustomization this test does not read would show here.
+        Set<String> kinds = objects.values().stream().map(o -> o.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new));
+        checks.add(() -> assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy",
+                "HorizontalPodAutoscaler", "Ingress", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "Database",
+                "ObjectStore", "ScheduledBackup", "PodMonitor", "PrometheusRule", "ClusterIssuer")), "kinds read: " + kinds));
+        assertAll(checks);
+    }
+
+    /**
+     * Pod Security "restricted", and no API token: every Deployment of base/services runs as a ServiceAccount of its
+     * own name that mounts no token (nor does the pod), as non-root (fsGroup 185, the image's group, for the key files),
+     * with the RuntimeDefault seccomp profile, no privilege escalation, every capability dropped and a read-only root
+     * filesystem, whose /tmp is an emptyDir; no host namespace, port or path. Its image is pulled Always (the images
+     * are tagged by commit, and a node must not run another build of the same tag). workflow-service's replicas are
+     * spread over nodes and zones.
+     */
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void everyDeploymentRunsAsItsOwnAccountUnderPodSecurityRestricted(Service service) {
+        List<JsonNode> objects = documents(DEPLOY.resolve("base/services/" + service.module() + ".yml"));
+        JsonNode deployment = one(objects, "Deployment", service.module());
+        JsonNode pod = deployment.at("/spec/template/spec");
+        JsonNode account = one(objects, "ServiceAccount", service.module());
+        List<JsonNode> containers = new ArrayList<>();
+        pod.path("containers").forEach(containers::add);
+        pod.path("initContainers").forEach(containers::add);
+        Set<String> emptyDirs = new TreeSet<>();
+        List<Executable> checks = new ArrayList<>();
+        for (JsonNode volume : pod.path("volumes")) {
+            if (volume.has("emptyDir")) {
+                emptyDirs.add(volume.path("name").asText());
+            }
+            // The volume types "restricted" allows (no hostPath, no other node-bound one).
+            checks.add(() -> assertTrue(StreamSupport.stream(Spliterators.spliteratorUnknownSize(volume.fieldNames(), 0), false)
+                    .allMatch(f -> Set.of("name", "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+                            "projected", "secret").contains(f)), "volume " + volume));
+        }
+        checks.add(() -> assertEquals(service.module(), pod.path("serviceAccountName").asText(), "serviceAccountName"));
+        checks.add(() -> assertTrue(account.path("automountServiceAccountToken").isBoolean()
+                && !account.path("automountServiceAccountToken").asBoolean(), "the ServiceAccount's automountServiceAccountToken"));
+        checks.add(() -> assertTrue(pod.path("automountServiceAccountToken").isBoolean() && !pod.path("automountServiceAccountToken").asBoolean(),
+                "the pod's automountServiceAccountToken"));
+        checks.add(() -> assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean(), "runAsNonRoot"));
+        checks.add(() -> assertEquals(185, pod.at("/securityContext/fsGroup").asInt(), "fsGroup"));
+        checks.add(() -> assertFalse(pod.at("/securityContext/runAsUser").asText().equals("0"), "runAsUser 0"));
+        for (String host : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            checks.add(() -> assertFalse(pod.path(host).asBoolean(), host));
+        }
+        for (JsonNode container : containers) {
+            String name = "container " + container.path("name").asText() + ": ";
+            JsonNode context = container.path("securityContext");
+            String seccomp = context.at("/seccompProfile/type").asText(pod.at("/securityContext/seccompProfile/type").asText());
+            checks.add(() -> assertTrue(Set.of("RuntimeDefault", "Localhost").contains(seccomp), name + "seccompProfile " + seccomp));
+            checks.add(() -> assertTrue(context.path("allowPrivilegeEscalation").isBoolean() && !context.path("allowPrivilegeEscalation").asBoolean(),
+                    name + "allowPrivilegeEscalation"));
+            checks.add(() -> assertFalse(context.path("privileged").asBoolean(), name + "privileged"));
+            checks.add(() -> assertTrue(StreamSupport.stream(context.at("/capabilities/drop").spliterator(), false).anyMatch(c -> c.asText().equals("ALL")),
+                    name + "capabilities.drop " + context.at("/capabilities/drop")));
+            checks.add(() -> assertTrue(StreamSupport.stream(context.at("/capabilities/add").spliterator(), false)
+                    .allMatch(c -> c.asText().equals("NET_BIND_SERVICE")), name + "capabilities.add " + context.at("/capabilities/add")));
+            checks.add(() -> assertTrue(context.path("readOnlyRootFilesystem").asBoolean(), name + "readOnlyRootFilesystem"));
+            checks.add(() -> assertFalse(context.path("runAsNonRoot").isBoolean() && !context.path("runAsNonRoot").asBoolean(), name + "runAsNonRoot false"));
+            checks.add(() -> assertTrue(StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
+                    .anyMatch(m -> m.path("mountPath").asText().equals("/tmp") && emptyDirs.contains(m.path("name").asText())
+                            && !m.path("readOnly").asBoolean()), name + "no emptyDir at /tmp, the only place the services write"));
+            checks.add(() -> assertEquals("Always", container.path("imagePullPolicy").asText(), name + "imagePullPolicy"));
+            container.path("ports").forEach(port -> checks.add(() -> assertTrue(port.path("hostPort").isMissingNode(), name + "hostPort " + port)));
+        }
+        if (service == Service.WORKFLOW) {
+            Map<String, String> labels = pod(service).labels();
+            Map<String, JsonNode> spread = new TreeMap<>();
+            pod.path("topologySpreadConstraints").forEach(c -> spread.put(c.path("topologyKey").asText(), c));
+            for (String key : List.of("kubernetes.io/hostname", "topology.kubernetes.io/zone")) {
+                checks.add(() -> assertTrue(spread.containsKey(key) && selects(spread.get(key).path("labelSelector"), labels)
+                        && spread.get(key).path("maxSkew").asInt() == 1, "the replicas spread by " + key + ": " + spread.get(key)));
+            }
+        }
+        assertAll(service.module(), checks);
+    }
+
+    /**
+     * The Ingress: each service the public reaches (base/network-policies.yml's public-entry-points) has a host of its
+     * own, whose paths go to its Service's port; no other path of theirs, and none of /q, is public. Every host has its
+     * certificate (a tls entry with a secretName, from cert-manager's ClusterIssuer of the annotation). The hosts are
+     * configuration: base/kustomization.yaml's replacements copy each, as Kustomize would (this test applies them), from
+     * the service's public URL in config.env, which is where its links and pages say it is.
+     */
+    @Test
+    void theIngressTakesThePublicPathsOverTlsToHostsFromTheConfiguration() {
+        List<JsonNode> base = objects(DEPLOY.resolve("base"));
+        JsonNode file = only(base, "Ingress");
+        Map<String, String> config = envFile(DEPLOY.resolve("base/config.env"));
+        Set<String> replaced = new TreeSet<>();
+        JsonNode ingress = replaced(file, kustomization(DEPLOY.resolve("base")), config, replaced);
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> assertFalse(ingress.at("/metadata/annotations/cert-manager.io~1cluster-issuer").asText().isEmpty(),
+                "the annotation cert-manager.io/cluster-issuer"));
+        Set<String> tlsHosts = new TreeSet<>();
+        for (int i = 0; i < ingress.at("/spec/tls").size(); i++) {
+            JsonNode tls = ingress.at("/spec/tls/" + i);
+            checks.add(() -> assertFalse(tls.path("secretName").asText().isEmpty(), "tls " + tls + ": its secretName"));
+            for (int h = 0; h < tls.path("hosts").size(); h++) {
+                tlsHosts.add(tls.path("hosts").get(h).asText());
+                String field = "spec.tls." + i + ".hosts." + h;
+                checks.add(() -> assertTrue(replaced.contains(field), field + " is not set from config.env"));
+            }
+        }
+        // Where each service's routes go, by host: path -> Service and port.
+        Map<String, Map<String, String>> routes = new TreeMap<>();
+        for (int i = 0; i < ingress.at("/spec/rules").size(); i++) {
+            JsonNode rule = ingress.at("/spec/rules/" + i);
+            String field = "spec.rules." + i + ".host";
+            checks.add(() -> assertTrue(replaced.contains(field), field + " is not set from config.env"));
+            checks.add(() -> assertTrue(tlsHosts.contains(rule.path("host").asText()), rule.path("host").asText() + " has no certificate (tls)"));
+            for (JsonNode path : rule.at("/http/paths")) {
+                String to = path.at("/backend/service/name").asText() + ":" + path.at("/backend/service/port/name").asText(path.at("/backend/service/port/number").asText());
+                routes.computeIfAbsent(rule.path("host").asText(), host -> new TreeMap<>()).put(path.path("path").asText(), to);
+                checks.add(() -> assertFalse(path.path("path").asText().equals("/") || path.path("path").asText().startsWith("/q"),
+                        "a public path that opens all of a service, or its health and metrics: " + path));
+                checks.add(() -> assertTrue(Set.of("Prefix", "Exact").contains(path.path("pathType").asText()), "pathType of " + path));
+            }
+        }
+        Set<String> publicServices = new TreeSet<>();
+        one(base, "NetworkPolicy", "public-entry-points").at("/spec/podSelector/matchExpressions/0/values").forEach(v -> publicServices.add(v.asText()));
+        Set<String> routed = routes.values().stream().flatMap(r -> r.values().stream()).map(to -> to.substring(0, to.indexOf(':')))
+                .collect(Collectors.toCollection(TreeSet::new));
+        checks.add(() -> assertEquals(publicServices, routed, "the Ingress's Services, and the public-entry-points policy's"));
+        PUBLIC.forEach((service, entry) -> {
+            URI url = URI.create(config.getOrDefault(entry.urlKey(), ""));
+            String host = url.getHost();
+            checks.add(() -> assertTrue("https".equals(url.getScheme()) && host != null && url.getPort() < 0,
+                    entry.urlKey() + " in base/config.env, https://<host>/..., no port: " + url));
+            Map<String, String> hostRoutes = routes.getOrDefault(host, Map.of());
+            for (String path : entry.paths()) {
+                checks.add(() -> {
+                    String to = hostRoutes.get(path);
+                    assertNotNull(to, service.module() + ": " + path + " is not routed on " + host + " (" + entry.urlKey() + "): " + routes);
+                    JsonNode port = StreamSupport.stream(one(documents(generated(service)), "Service", service.module()).at("/spec/ports").spliterator(), false)
+                            .filter(p -> p.path("name").asText().equals(to.substring(to.indexOf(':') + 1))
+                                    || p.path("port").asText().equals(to.substring(to.indexOf(':') + 1))).findFirst().orElse(null);
+                    assertEquals(service.module(), to.substring(0, to.indexOf(':')), host + path + " goes to " + to);
+                    assertNotNull(port, host + path + ": the Service " + service.module() + " has no port " + to);
+                });
+            }
+            // Only those: a host is one service's, with the paths listed.
+            checks.add(() -> assertEquals(new TreeSet<>(entry.paths()), hostRoutes.keySet(), host + "'s paths"));
+            // The page a URL names is among them (the console's /console/, the CRM's /crm/).
+            String page = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
+            checks.add(() -> assertTrue(page.isEmpty() || hostRoutes.keySet().stream().anyMatch(page::startsWith), entry.urlKey() + " is not routed"));
+        });
+        assertAll(checks);
+    }
+
+    /**
+     * A HorizontalPodAutoscaler for each service (each keeps its state in PostgreSQL), on CPU, from the Deployment's
+     * replicas up; and at every service's maximum, their connection pools (and Flyway's one at start) fit in
+     * in-cluster's PostgreSQL max_connections, beside the superuser's reserved three.
+     */
+    @Test
+    void everyServiceScalesOnCpuFromItsReplicasWithinTheDatabasesConnections() {
+        List<JsonNode> base = objects(DEPLOY.resolve("base"));
+        List<JsonNode> autoscalers = base.stream().filter(o -> o.path("kind").asText().equals("HorizontalPodAutoscaler")).toList();
+        List<Executable> checks = new ArrayList<>();
+        int connections = 0;
+        for (Service service : Service.values()) {
+            List<JsonNode> found = autoscalers.stream().filter(a -> a.at("/spec/scaleTargetRef/name").asText().equals(service.module())).toList();
+            assertEquals(1, found.size(), service.module() + ": its HorizontalPodAutoscalers " + found);
+            JsonNode autoscaler = found.get(0);
+            JsonNode deployment = one(base, "Deployment", service.module());
+            int min = autoscaler.at("/spec/minReplicas").asInt(1);
+            int max = autoscaler.at("/spec/maxReplicas").asInt();
+            connections += max * (Integer.parseInt(configuration(service).getOrDefault("quarkus.datasource.reactive.max-size", "20")) + 1);
+            checks.add(() -> assertEquals("apps/v1 Deployment", autoscaler.at("/spec/scaleTargetRef/apiVersion").asText() + " "
+                    + autoscaler.at("/spec/scaleTargetRef/kind").asText(), service.module() + ": what it scales"));
+            checks.add(() -> assertEquals(deployment.at("/spec/replicas").asInt(), min, service.module() + ": minReplicas, the Deployment's replicas"));
+            checks.add(() -> assertTrue(max > min, service.module() + ": maxReplicas " + max));
+            checks.add(() -> assertTrue(StreamSupport.stream(autoscaler.at("/spec/metrics").spliterator(), false)
+                    .anyMatch(m -> m.path("type").asText().equals("Resource") && m.at("/resource/name").asText().equals("cpu")
+                            && m.at("/resource/target/type").asText().equals("Utilization")), service.module() + ": no CPU utilisation target"));
+        }
+        checks.add(() -> assertEquals(Service.values().length, autoscalers.size(), "autoscalers of other Deployments: " + autoscalers));
+        int needed = connections;
+        int maxConnections = Integer.parseInt(only(objects(DEPLOY.resolve("in-cluster")), "Cluster").at("/spec/postgresql/parameters/max_connections").asText("100"));
+        checks.add(() -> assertTrue(needed <= maxConnections - 3, "at their maximum the services hold " + needed
+                + " connections, PostgreSQL's max_connections is " + maxConnections));
+        assertAll(checks);
+    }
+
+    /** Where a public service is reached: its URL in base/config.env, and its paths the Ingress routes. */
+    private record PublicEntry(String urlKey, List<String> paths) {
+    }
+
+    /**
+     * An object as a kustomization's replacements leave it, for those whose source is a key of the ConfigMap its
+     * configMapGenerator makes from an env file (the value, or with options a delimiter's field of it) and whose
+     * targets' fieldPaths are plain (dots and list indexes). The fieldPaths set are added to {@code replaced}.
+     */
+    private static JsonNode replaced(JsonNode object, JsonNode kustomization, Map<String, String> config, Set<String> replaced) {
+        JsonNode result = object.deepCopy();
+        for (JsonNode replacement : kustomization.path("replacements")) {
+            JsonNode source = replacement.path("source");
+            assertEquals("ConfigMap " + CONFIG_MAP, source.path("kind").asText() + " " + source.path("name").asText(), "a replacement's source");
+            String key = source.path("fieldPath").asText().replaceFirst("^data\\.", "");
+            assertTrue(config.containsKey(key), "a replacement copies " + key + ", which base/config.env does not set");
+            String value = config.get(key);
+            if (source.has("options")) {
+                value = value.split(Pattern.quote(source.at("/options/delimiter").asText()), -1)[source.at("/options/index").asInt()];
+            }
+            for (JsonNode target : replacement.path("targets")) {
+                if (target.at("/select/kind").asText().equals(object.path("kind").asText())
+                        && target.at("/select/name").asText(object.at("/metadata/name").asText()).equals(object.at("/metadata/name").asText())) {
+                    for (JsonNode fieldPath : target.path("fieldPaths")) {
+                        String[] steps = fieldPath.asText().split("\\.");
+                        JsonNode parent = result;
+                        for (int i = 0; i < steps.length - 1; i++) {
+                            parent = steps[i].matches("\\d+") ? parent.path(Integer.parseInt(steps[i])) : parent.path(steps[i]);
+                        }
+                        String last = steps[steps.length - 1];
+                        assertTrue(last.matches("\\d+") ? parent.has(Integer.parseInt(last)) : parent.has(last), fieldPath + " is not in " + object.at("/metadata/name"));
+                        if (last.matches("\\d+")) {
+                            ((ArrayNode) parent).set(Integer.parseInt(last), value);
+                        } else {
+                            ((ObjectNode) parent).put(last, value);
+                        }
+                        replaced.add(fieldPath.asText());
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /** An object named by its file (relative to the project) and its kind and name. */
+    private static String where(Path file, JsonNode object) {
+        return ROOT.relativize(file) + " " + object.path("kind").asText() + " " + object.at("/metadata/name").asText();
     }
 
     // --- monitoring: the PodMonitors, the Grafana dashboard and the alerts (deploy/kubernetes/monitoring)
