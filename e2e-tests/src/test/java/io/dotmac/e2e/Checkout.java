@@ -1,5 +1,7 @@
 package io.dotmac.e2e;
 
+import static org.hamcrest.Matchers.equalTo;
+
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.restassured.RestAssured;
 import jakarta.mail.BodyPart;
@@ -33,7 +35,8 @@ import org.awaitility.Awaitility;
  * a person would. A background payer does that for every customer as their email arrives, so the
  * tests that are not about paying see customers who pay at once; whose address starts with
  * {@code declined.} declines once and never pays; {@code manual.} and {@code pending.} customers
- * are left to their test ({@link #link}, {@link #pay}, {@link #decline}).
+ * are left to their test ({@link #link}, {@link #pay}, {@link #decline}), and a page nobody pays
+ * is closed by its vendor ({@link #expire}).
  */
 final class Checkout implements AutoCloseable {
 
@@ -115,6 +118,21 @@ final class Checkout implements AutoCloseable {
     static void nextPeriod(Suite suite, String subscription, String outcome) {
         RestAssured.given().contentType("application/x-www-form-urlencoded").formParam("outcome", outcome)
                 .post(suite.stripe().baseUrl() + "/_standin/subscriptions/" + subscription + "/next_period").then().statusCode(200);
+    }
+
+    /**
+     * The vendor expires the page in Stripe's dashboard, rather than wait for its time to run out:
+     * Stripe's {@code POST /v1/checkout/sessions/{id}/expire}, with the suite's API key, for the
+     * session the page is of (its URL's last segment). The session closes at once and Stripe sends
+     * billing {@code checkout.session.expired}, as when its {@code expires_at} passes (the answer
+     * waits a few seconds for that delivery).
+     */
+    static void expire(Suite suite, String page) {
+        String session = URI.create(page).getPath().replaceFirst(".*/", "");
+        RestAssured.given().header("Authorization", "Bearer " + Suite.STRIPE_API_KEY)
+                .contentType("application/x-www-form-urlencoded")
+                .post(suite.stripeUrl() + "/v1/checkout/sessions/" + session + "/expire").then().statusCode(200)
+                .body("id", equalTo(session)).body("status", equalTo("expired"));
     }
 
     /** Presses Pay on an open invoice's hosted page (a late payment): the page shows it paid. */

@@ -7,10 +7,11 @@ import java.util.Map;
 /**
  * One Checkout Session: what it was opened with (the create request's form) and how far its
  * customer got, {@code open} → {@code complete} (paid) or {@code expired} (its {@code expires_at}
- * passed unpaid), each move made once; and its JSON as Stripe's API and webhooks carry it. Its
- * PaymentIntent ({@code pi_<session id>}) is the one every attempt on the page uses, as on Stripe.
- * In {@code subscription} mode (one line, priced every month or year) paying it starts a
- * {@link Subscription}, whose first invoice pays; the session then names those, not a PaymentIntent.
+ * passed unpaid, or the API's expire closed it first), each move made once; and its JSON as
+ * Stripe's API and webhooks carry it. Its PaymentIntent ({@code pi_<session id>}) is the one
+ * every attempt on the page uses, as on Stripe. In {@code subscription} mode (one line, priced
+ * every month or year) paying it starts a {@link Subscription}, whose first invoice pays; the
+ * session then names those, not a PaymentIntent.
  */
 final class CheckoutSession {
 
@@ -145,11 +146,19 @@ final class CheckoutSession {
 
     /** Open → expired once {@code now} reaches {@code expires_at}; true only for the call that moved it. */
     synchronized boolean expireIfDue(long now) {
-        if ("open".equals(status) && now >= expiresAt) {
-            status = "expired";
-            return true;
+        return now >= expiresAt && expire();
+    }
+
+    /**
+     * Open → expired now, before its {@code expires_at} (the API's expire; its {@code expires_at}
+     * stays as it was, as on Stripe); true only for the call that moved it, false if it was not open.
+     */
+    synchronized boolean expire() {
+        if (!"open".equals(status)) {
+            return false;
         }
-        return false;
+        status = "expired";
+        return true;
     }
 
     /** Open → complete and paid; true only for the call that moved it (a second Pay changes nothing). */

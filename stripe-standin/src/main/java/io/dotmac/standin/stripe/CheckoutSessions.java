@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * per client reference (as Stripe's Idempotency-Key makes a retried create find the first),
  * paid, declined, expired, each with the webhook Stripe sends for it. A session is settled
  * (expired if its time has come) whenever it is read and by {@link #sweep()}, so that its
- * {@code checkout.session.expired} goes out once, whoever notices first.
+ * {@code checkout.session.expired} goes out once, whoever notices first; expired through the API
+ * ({@link #expire}) it sends that same event, once too.
  *
  * <p>A customer whose email starts with {@code lost.} pays, but the webhook of the payment never
  * comes: the receiver has to ask (the stub's convention for a lost webhook).
@@ -61,10 +62,27 @@ final class CheckoutSessions {
 
     private CheckoutSession settled(CheckoutSession session) {
         if (session.expireIfDue(now())) {
-            LOG.log(System.Logger.Level.INFO, "Stripe stand-in: Checkout Session {0} expired unpaid", session.id);
-            webhooks.send("checkout.session.expired", session.json());
+            expired(session, "its expires_at passed");
         }
         return session;
+    }
+
+    /**
+     * Expires the session at once if it is open, as {@code POST /v1/checkout/sessions/{id}/expire}
+     * does (and a vendor's "Expire" in Stripe's dashboard): the same {@code checkout.session.expired}
+     * as an expiry by time, and only one, whichever comes first. Completes with whether the webhook
+     * was delivered; null if the session was not open (paid, or expired already), which Stripe refuses.
+     */
+    CompletableFuture<Boolean> expire(CheckoutSession session) {
+        if (!settled(session).expire()) {
+            return null;
+        }
+        return expired(session, "through the API");
+    }
+
+    private CompletableFuture<Boolean> expired(CheckoutSession session, String how) {
+        LOG.log(System.Logger.Level.INFO, "Stripe stand-in: Checkout Session {0} expired unpaid ({1})", session.id, how);
+        return webhooks.send("checkout.session.expired", session.json());
     }
 
     /**

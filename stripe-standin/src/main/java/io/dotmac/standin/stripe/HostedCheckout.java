@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,11 @@ import java.util.regex.Pattern;
  *       the same one when asked again), Stripe's JSON for it;</li>
  *   <li>{@code GET /v1/checkout/sessions/{id}}: the session as it is now (open, complete and
  *       paid, expired), or Stripe's 404 {@code resource_missing};</li>
+ *   <li>{@code POST /v1/checkout/sessions/{id}/expire}: expires an open session at once (as a
+ *       vendor does in Stripe's dashboard), sends {@code checkout.session.expired} as an expiry by
+ *       time does, and answers with the session, {@code expired}; one that is not open (paid, or
+ *       expired already) is Stripe's 400 {@code invalid_request_error}; sent again with its
+ *       {@code Idempotency-Key}, the first answer;</li>
  *   <li>{@code GET /checkout/pay/{id}}: its page (see {@link CheckoutPage});</li>
  *   <li>{@code POST /checkout/pay/{id}/pay}: pays it, sends {@code checkout.session.completed}, 303 to
  *       its success URL;</li>
@@ -62,12 +68,14 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
 
     private static final System.Logger LOG = System.getLogger(HostedCheckout.class.getName());
     private static final Pattern SESSION = Pattern.compile("/v1/checkout/sessions/([^/]+)");
+    private static final Pattern EXPIRE = Pattern.compile("/v1/checkout/sessions/([^/]+)/expire");
     private static final Pattern PAGE = Pattern.compile("/checkout/pay/([^/]+)(?:/(pay|decline))?");
 
     private final Webhooks webhooks;
     private final CheckoutSessions sessions;
     private final Subscriptions billing;
     private final SubscriptionRoutes subscriptions;
+    private final IdempotentRequests idempotent = new IdempotentRequests();
     private ScheduledExecutorService sweeper;
 
     /** Standalone: configured by {@value #WEBHOOK_URL_ENV} and {@value #WEBHOOK_SECRET_ENV}. */
@@ -141,9 +149,13 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
         String path = URI.create(request.getUrl()).getPath();
         RequestMethod method = request.getMethod();
         Matcher session = SESSION.matcher(path);
+        Matcher expire = EXPIRE.matcher(path);
         Matcher page = PAGE.matcher(path);
         if (method.equals(RequestMethod.POST) && path.equals("/v1/checkout/sessions")) {
             return create(request);
+        }
+        if (method.equals(RequestMethod.POST) && expire.matches()) {
+            return idempotent.answer(request, path, () -> expire(expire.group(1)));
         }
         if (method.equals(RequestMethod.GET) && session.matches()) {
             CheckoutSession found = sessions.find(session.group(1));
@@ -182,6 +194,22 @@ public final class HostedCheckout implements ResponseDefinitionTransformerV2 {
         } catch (NumberFormatException e) {
             return stripeError(400, "parameter_invalid_integer", "Invalid integer: " + e.getMessage(), null);
         }
+    }
+
+    /** Expires an open session now (its webhook tried before the answer); Stripe's 400 for one that is not open. */
+    private ResponseDefinition expire(String id) {
+        CheckoutSession found = sessions.find(id);
+        if (found == null) {
+            return Answers.missing("checkout.session", id, "session");
+        }
+        CompletableFuture<Boolean> delivery = sessions.expire(found);
+        if (delivery == null) {
+            // Stripe's own words for a session it cannot expire.
+            return stripeError(400, null, "Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout "
+                    + "Session has a status of `" + found.status() + "`.", null);
+        }
+        awaitBriefly(delivery);
+        return json(200, found.json());
     }
 
     /** Pays an open session and sends the customer on; a paid one is only sent on, an expired one shown. */

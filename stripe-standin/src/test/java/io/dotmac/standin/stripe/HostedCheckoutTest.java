@@ -4,16 +4,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.common.Json;
 import com.stripe.Stripe;
+import com.stripe.StripeClient;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.StripeException;
 import com.stripe.model.Event;
 import com.stripe.model.Invoice;
 import com.stripe.model.InvoicePayment;
 import com.stripe.model.InvoicePaymentCollection;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -240,6 +245,60 @@ class HostedCheckoutTest extends StandInFixture {
         assertEquals("expired", testid(tooLate.body(), "status"));
         assertEquals("unpaid", retrieve(id).get("payment_status"));
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> events.size() == 1);
+    }
+
+    @Test
+    void aSessionExpiredThroughTheApiClosesAtOnceWithTheWebhookOfAnExpiryByTimeSentOnce() throws StripeException {
+        // Due in 2 s: once that passes, the sweep finds it expired already and sends nothing more.
+        long expiresAt = Instant.now().getEpochSecond() + 2;
+        String reference = UUID.randomUUID().toString();
+        String id = (String) open(reference, "abandoned@example.com", expiresAt).get("id");
+        StripeClient client = StripeClient.builder().setApiKey("sk_test_standin").setApiBase(stripe.baseUrl())
+                .setMaxNetworkRetries(0).build();
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("expire-" + reference).build();
+
+        Session expired = client.v1().checkout().sessions().expire(id, key);
+        assertEquals(id, expired.getId());
+        assertEquals("expired", expired.getStatus());
+        assertEquals("unpaid", expired.getPaymentStatus());
+        assertNull(expired.getUrl(), "a closed session shows no page");
+        assertEquals(expiresAt, (long) expired.getExpiresAt(), "expired early, its expires_at stays as it was");
+        // The answer waited for the delivery: the event an expiry by time sends.
+        List<Event> sent = received("checkout.session.expired");
+        assertEquals(1, sent.size());
+        Session object = (Session) sent.get(0).getDataObjectDeserializer().getObject().orElseThrow();
+        assertEquals(id, object.getId());
+        assertEquals("expired", object.getStatus());
+        assertEquals("unpaid", object.getPaymentStatus());
+        assertEquals(reference, object.getMetadata().get("payment_id"));
+        assertEquals("expired", retrieve(id).get("status"));
+        HttpResponse<String> tooLate = call("POST", "/checkout/pay/" + id + "/pay", "");
+        assertEquals("expired", testid(tooLate.body(), "status"));
+
+        // Sent again with its Idempotency-Key: the first answer. Without: Stripe's refusal, in its words.
+        assertEquals("expired", client.v1().checkout().sessions().expire(id, key).getStatus());
+        HttpResponse<String> again = call("POST", "/v1/checkout/sessions/" + id + "/expire", "");
+        assertEquals(400, again.statusCode());
+        Map<?, ?> error = (Map<?, ?>) json(again).get("error");
+        assertEquals("invalid_request_error", error.get("type"));
+        assertEquals("Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session has a status of "
+                + "`expired`.", error.get("message"));
+        assertThrows(InvalidRequestException.class, () -> client.v1().checkout().sessions().expire(id));
+
+        // A paid session is not expired either; an unknown one is missing.
+        String paid = (String) open(UUID.randomUUID().toString(), "buyer@example.com", inAnHour()).get("id");
+        assertEquals(303, call("POST", "/checkout/pay/" + paid + "/pay", "").statusCode());
+        HttpResponse<String> complete = call("POST", "/v1/checkout/sessions/" + paid + "/expire", "");
+        assertEquals(400, complete.statusCode());
+        assertTrue(complete.body().contains("has a status of `complete`"), complete.body());
+        assertEquals("complete", retrieve(paid).get("status"));
+        HttpResponse<String> unknown = call("POST", "/v1/checkout/sessions/cs_test_nobody/expire", "");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("resource_missing", ((Map<?, ?>) json(unknown).get("error")).get("code"));
+
+        // Its expires_at passes: still the one checkout.session.expired.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                .until(() -> received("checkout.session.expired").size() == 1);
     }
 
     @Test
