@@ -16,7 +16,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,12 +29,16 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,14 +61,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its public half), only the services with pages get the identity provider's client secret, and no
  * Deployment names a Secret that deploy/kubernetes/secrets does not make; Kafka takes each service's
  * own login, allowed the topics the service writes and reads and no others; and the network
- * policies let in the calls the services' REST clients make and no other calls between them. Every object of every
+ * policies, read as Kubernetes reads them, let in the calls the services' REST clients make, the Ingress controller to
+ * the public services and Prometheus to their metrics, and nothing else. Behind the Ingress the pages sign people in
+ * over https with Secure cookies, and every service believes the controller's forwarded headers (controlplane-config's
+ * Quarkus variables, each a property the services' Quarkus knows). Every object of every
  * file a kustomization names (patches too) and of every generated manifest reads as its kind's schema, unknown fields
  * refused (fabric8's Kubernetes model, Strimzi's; {@link ManifestSchemas} says what is checked of the kinds with no
  * Java model); every Deployment runs as its own ServiceAccount without an API token, under Pod Security "restricted"
  * (read-only root filesystem with /tmp an emptyDir), pulls its image Always, and workflow-service's replicas spread over
  * nodes and zones; the Ingress takes each public service's paths, and only those, to its Service over TLS from
- * cert-manager, on the host of its public URL in base/config.env (the kustomization's replacements, applied here as
- * Kustomize would); and each service has a CPU autoscaler from its replicas up whose maxima fit PostgreSQL's
+ * cert-manager, on the host of its public URL in the overlay's controlplane-config (the component ingress-hosts'
+ * replacements, applied here as Kustomize would); and each service has a CPU autoscaler from its replicas up whose maxima fit PostgreSQL's
  * connections. For the operators (deploy/kubernetes/monitoring): the PodMonitor scrapes every service where its
  * Deployment says, the Grafana dashboard parses and its panels, like the alerts, query only metrics the running
  * services export (or a few named ones of Prometheus, kube-state-metrics and the Kafka exporter), and the alerts are
@@ -76,6 +85,23 @@ class KubernetesManifestsIT {
     private static final Path SECRETS = DEPLOY.resolve("secrets");
     private static final Path COMMON_CONFIG = ROOT.resolve("platform-common/src/main/resources/META-INF/microprofile-config.properties");
     private static final String CONFIG_MAP = "controlplane-config";
+    /**
+     * The label of the Ingress controller's namespace, which base/network-policies.yml lets in to the public services:
+     * the operator puts it there (docs/kubernetes.md).
+     */
+    private static final String INGRESS_CONTROLLER_LABEL = "controlplane.dotmac.io/ingress-controller";
+    /** What every service needs behind the Ingress's controller, which ends TLS: its X-Forwarded-* headers believed. */
+    private static final List<String> BEHIND_THE_PROXY = List.of("quarkus.http.proxy.proxy-address-forwarding",
+            "quarkus.http.proxy.allow-x-forwarded", "quarkus.http.proxy.enable-forwarded-host");
+    /** Whose X-Forwarded-* headers are believed. */
+    private static final String TRUSTED_PROXIES = "quarkus.http.proxy.trusted-proxies";
+    /** What an OIDC tenant that signs people in needs behind it, under quarkus.oidc.<tenant>: https redirects, Secure cookies. */
+    private static final List<String> SIGN_IN_OVER_HTTPS = List.of("authentication.force-redirect-https-scheme",
+            "authentication.cookie-force-secure");
+    /** A Quarkus extension's configuration model, in its runtime jar. */
+    private static final String CONFIG_MODEL = "META-INF/quarkus-config-doc/quarkus-config-model.json";
+    /** The properties each packaged service's Quarkus knows, read once. */
+    private static final Map<Service, List<KnownProperty>> KNOWN_PROPERTIES = new ConcurrentHashMap<>();
     /** The workflow engine's key pair: private.pem signs its service tokens, public.pem (a Secret of its own) verifies them. */
     private static final String ENGINE_JWT = "controlplane-engine-jwt";
     private static final String ENGINE_JWT_PUBLIC = "controlplane-engine-jwt-public";
@@ -93,6 +119,8 @@ class KubernetesManifestsIT {
     private static final Set<String> CLIENT_OPERATIONS = Set.of("Read", "Write", "Describe");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path MONITORING = DEPLOY.resolve("monitoring");
+    /** The Kustomize component that sets the Ingress's hosts from controlplane-config's public URLs. */
+    private static final Path INGRESS_HOSTS = DEPLOY.resolve("components/ingress-hosts");
     /** The PodMonitor of the six services. */
     private static final String SERVICES_MONITOR = "controlplane-services";
     /**
@@ -203,6 +231,11 @@ class KubernetesManifestsIT {
             }
             checked.add(resource.asText());
         }
+        for (JsonNode component : kustomization.path("components")) {
+            Path path = dir.resolve(component.asText()).normalize();
+            assertTrue(Files.isRegularFile(path.resolve("kustomization.yaml")), path + " has no kustomization.yaml");
+            assertEquals("Component", kustomization(path).path("kind").asText(), path + ": a component's kind");
+        }
         for (JsonNode generator : generators(kustomization)) {
             for (JsonNode env : generator.path("envs")) {
                 Path path = dir.resolve(env.asText());
@@ -232,7 +265,7 @@ class KubernetesManifestsIT {
             fromSecretsAndManifest.addAll(secretKeys(secret));
         }
         String baseConfig = Files.readString(DEPLOY.resolve("base/config.env"));
-        for (String overlay : List.of("in-cluster", "external")) {
+        for (String overlay : List.of("in-cluster", "external", "kind")) {
             Set<String> provided = new TreeSet<>(fromSecretsAndManifest);
             provided.addAll(configMap(overlay).keySet());
             DEFAULTED.matcher(baseConfig).results().forEach(m -> provided.add(m.group(1)));
@@ -241,6 +274,76 @@ class KubernetesManifestsIT {
             assertEquals(Set.of(), missing, service.module() + " in " + overlay
                     + ": read, but neither set by the deploy nor named in base/config.env");
         }
+    }
+
+    /**
+     * Behind the Ingress, TLS ends at its controller and the pods get plain HTTP. So the services with pages, which
+     * sign people in with the authorization code flow (an OIDC tenant of application-type web-app or hybrid: idp),
+     * send the identity provider an https redirect_uri and make their state and session cookies Secure (the tenant's
+     * force-redirect-https-scheme and cookie-force-secure); and they, like every service, take the request's scheme,
+     * host and client address from the controller's X-Forwarded-* headers (proxy-address-forwarding,
+     * allow-x-forwarded, enable-forwarded-host), believed only from the trusted proxies (trusted-proxies: addresses or
+     * CIDRs), so that the shop's rate limits count per visitor. All are variables of the overlay's controlplane-config,
+     * none in the services' own configuration, whose prod profile deploy/local runs over plain http; and each names a
+     * property that the packaged service's Quarkus knows (its extensions' configuration model).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"in-cluster", "external", "kind"})
+    void thePagesSignPeopleInOverHttpsBehindTheIngress(String overlay) {
+        Map<String, String> config = configMap(overlay);
+        List<Executable> checks = new ArrayList<>();
+        List<Service> withPages = Arrays.stream(Service.values())
+                .filter(s -> Boolean.parseBoolean(configuration(s).getOrDefault("controlplane.pages.enabled", "false"))).toList();
+        assertFalse(withPages.isEmpty(), "no service has pages (controlplane.pages.enabled)");
+        for (Service service : withPages) {
+            Map<String, String> settings = configuration(service);
+            Set<String> tenants = signInTenants(settings);
+            checks.add(() -> assertFalse(tenants.isEmpty(), service.module() + " has pages but no OIDC tenant of the authorization code flow"));
+            Map<String, String> wanted = new LinkedHashMap<>();
+            BEHIND_THE_PROXY.forEach(property -> wanted.put(property, "true"));
+            for (String tenant : tenants) {
+                for (String property : SIGN_IN_OVER_HTTPS) {
+                    String name = "quarkus.oidc." + tenant + "." + property;
+                    wanted.put(name, "true");
+                    checks.add(() -> assertFalse(settings.containsKey(name), service.module() + " sets " + name
+                            + " itself, but deploy/local runs the prod profile over plain http: set it in " + CONFIG_MAP));
+                }
+            }
+            List<KnownProperty> known = knownProperties(service);
+            wanted.forEach((property, value) -> {
+                String variable = environmentVariable(property);
+                checks.add(() -> assertTrue(known.stream().anyMatch(k -> k.property().matcher(property).matches()),
+                        service.module() + ": its Quarkus has no property " + property));
+                checks.add(() -> assertEquals(value, config.get(variable), overlay + ": " + variable + " (" + property + ") in " + CONFIG_MAP
+                        + ", for " + service.module()));
+            });
+            String trusted = environmentVariable(TRUSTED_PROXIES);
+            checks.add(() -> assertTrue(known.stream().anyMatch(k -> k.property().matcher(TRUSTED_PROXIES).matches()),
+                    service.module() + ": its Quarkus has no property " + TRUSTED_PROXIES));
+            checks.add(() -> {
+                String proxies = config.getOrDefault(trusted, "");
+                assertFalse(proxies.isBlank(), overlay + ": " + trusted + " is not set, so every proxy's (any sender's) headers are believed");
+                for (String proxy : proxies.split(",")) {
+                    assertTrue(isAddressOrCidr(proxy.trim()), overlay + ": " + trusted + ": " + proxy + " is no address or CIDR");
+                }
+            });
+        }
+        assertAll(overlay, checks);
+    }
+
+    /**
+     * Every Quarkus variable of controlplane-config (QUARKUS_*) names a property of a service's Quarkus (its
+     * extensions' configuration model, a map key such as an OIDC tenant's name in its place), so a misspelt one,
+     * which Quarkus would ignore without a word, fails here.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"in-cluster", "external", "kind"})
+    void everyQuarkusVariableOfTheConfigurationNamesAPropertyOfTheServices(String overlay) {
+        List<KnownProperty> known = Arrays.stream(Service.values()).flatMap(s -> knownProperties(s).stream()).toList();
+        Set<String> unknown = configMap(overlay).keySet().stream().filter(v -> v.startsWith("QUARKUS_"))
+                .filter(v -> known.stream().noneMatch(k -> k.variable().matcher(v).matches()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of(), unknown, overlay + ": variables of " + CONFIG_MAP + " that name no property of the services' Quarkus");
     }
 
     @ParameterizedTest
@@ -515,26 +618,70 @@ class KubernetesManifestsIT {
                         "KAFKA_SASL_JAAS_CONFIG in the in-cluster Deployment, from the Secret Strimzi makes for its KafkaUser"));
     }
 
+    /**
+     * What may connect to the services, by the NetworkPolicies as Kubernetes reads them (a rule without {@code from}
+     * admits every source, one without {@code ports} every port): the calls the services' REST clients make, on the
+     * port called; the Ingress controller (a pod of a namespace with the label docs/kubernetes.md has the operator put
+     * on it) to the services the Ingress routes to, on their port http; Prometheus (a pod so labelled, in any
+     * namespace) to every service's metrics port; and nothing else: not on another port, not from another pod of the
+     * namespace, not from a pod of another namespace (not even one labelled as a service), nor the controller to a
+     * service the Ingress does not route to. cert-manager's ACME solver takes the controller alone, on its port.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"in-cluster", "external"})
-    void theNetworkPoliciesLetInTheCallsTheServicesMakeAndNoOthers(String overlay) {
-        List<JsonNode> policies = objects(DEPLOY.resolve(overlay)).stream()
-                .filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
+    @ValueSource(strings = {"in-cluster", "external", "kind"})
+    void theNetworkPoliciesLetInTheServicesCallsTheIngressControllerAndPrometheusAndNoOthers(String overlay) throws IOException {
+        List<JsonNode> objects = objects(DEPLOY.resolve(overlay));
+        List<JsonNode> policies = objects.stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
         assertTrue(policies.stream().anyMatch(p -> p.at("/spec/podSelector").isEmpty() && p.at("/spec/ingress").isEmpty()
                         && StreamSupport.stream(p.at("/spec/policyTypes").spliterator(), false).anyMatch(t -> t.asText().equals("Ingress"))),
                 "no policy denies ingress to every pod");
+        assertTrue(Files.readString(ROOT.resolve("docs/kubernetes.md")).contains(INGRESS_CONTROLLER_LABEL + "=true"),
+                "docs/kubernetes.md does not tell the operator to label the Ingress controller's namespace " + INGRESS_CONTROLLER_LABEL + "=true");
+        Set<String> routed = new TreeSet<>();
+        only(objects, "Ingress").findValues("service").forEach(backend -> routed.add(backend.path("name").asText()));
+        Source controller = Source.elsewhere("the Ingress controller", "ingress-nginx", Map.of(INGRESS_CONTROLLER_LABEL, "true"),
+                Map.of("app.kubernetes.io/name", "ingress-nginx"));
+        Source prometheus = Source.elsewhere("Prometheus", "monitoring", Map.of(), Map.of("app.kubernetes.io/name", "prometheus"));
+        List<Source> strangers = List.of(
+                Source.inNamespace("another pod of the namespace", Map.of("app.kubernetes.io/name", "debug")),
+                Source.inNamespace("an unlabelled pod of the namespace", Map.of()),
+                Source.elsewhere("a pod of another namespace", "default", Map.of(), Map.of("app.kubernetes.io/name", "debug")),
+                Source.elsewhere("a pod of another namespace labelled as workflow-service", "default", Map.of(), pod(Service.WORKFLOW).labels()),
+                Source.elsewhere("a pod of another namespace labelled as the controller", "default", Map.of(),
+                        Map.of("app.kubernetes.io/name", "ingress-nginx")));
         List<Executable> checks = new ArrayList<>();
-        for (Service caller : Service.values()) {
-            Map<Service, Integer> called = calls(caller, overlay);
-            for (Service callee : Service.values()) {
-                Pod to = pod(callee);
-                boolean admitted = admits(policies, pod(caller), to, called.getOrDefault(callee, to.ports().get("http")));
-                String call = caller.module() + " -> " + callee.module() + ": ";
-                checks.add(() -> assertEquals(called.containsKey(callee), admitted, call + (admitted
-                        ? "allowed, but the caller configures no REST client for it"
-                        : "its REST client is configured, but no policy lets the call in")));
+        for (Service callee : Service.values()) {
+            Pod to = pod(callee);
+            int http = to.ports().get("http");
+            int metrics = Integer.parseInt(one(documents(generated(callee)), "Deployment", callee.module())
+                    .at("/spec/template/metadata/annotations/prometheus.io~1port").asText());
+            Map<Source, Set<Integer>> allowed = new LinkedHashMap<>();
+            for (Service caller : Service.values()) {
+                Integer called = calls(caller, overlay).get(callee);
+                allowed.put(Source.inNamespace(caller.module(), pod(caller).labels()), called == null ? Set.of() : Set.of(called));
             }
+            allowed.put(controller, routed.contains(callee.module()) ? Set.of(http) : Set.of());
+            allowed.put(prometheus, Set.of(metrics));
+            strangers.forEach(stranger -> allowed.put(stranger, Set.of()));
+            allowed.forEach((from, ports) -> {
+                Set<Integer> tried = new TreeSet<>(to.ports().values());
+                tried.addAll(List.of(http, metrics, 5005, 9999));
+                for (int port : tried) {
+                    boolean admitted = admits(policies, from, to, port);
+                    String connection = from.name() + " -> " + callee.module() + ":" + port + ": ";
+                    checks.add(() -> assertEquals(ports.contains(port), admitted, connection + (admitted
+                            ? "let in, but it is no call a REST client makes, no route of the Ingress, no scrape"
+                            : "kept out, but it is " + (from.policiesNamespace() ? "a call a REST client makes" : "what " + from.name() + " must reach"))));
+                }
+            });
         }
+        // cert-manager's ACME HTTP-01 solver, a pod of the namespace that the certificate authority reaches through the controller.
+        Pod solver = new Pod(Map.of("acme.cert-manager.io/http01-solver", "true"), Map.of("http", 8089));
+        List<Source> notController = new ArrayList<>(strangers);
+        notController.add(prometheus);
+        Arrays.stream(Service.values()).forEach(service -> notController.add(Source.inNamespace(service.module(), pod(service).labels())));
+        checks.add(() -> assertTrue(admits(policies, controller, solver, 8089), "the Ingress controller cannot reach cert-manager's ACME solver"));
+        notController.forEach(from -> checks.add(() -> assertFalse(admits(policies, from, solver, 8089), from.name() + " reaches cert-manager's ACME solver")));
         assertAll(overlay, checks);
     }
 
@@ -552,9 +699,10 @@ class KubernetesManifestsIT {
         List<Executable> checks = new ArrayList<>();
         for (Service service : Service.values()) {
             Pod pod = pod(service);
-            checks.add(() -> assertTrue(admits(policies, pod, database, databasePort), service.module() + " cannot reach PostgreSQL"));
+            Source from = Source.inNamespace(service.module(), pod.labels());
+            checks.add(() -> assertTrue(admits(policies, from, database, databasePort), service.module() + " cannot reach PostgreSQL"));
             checks.add(() -> assertEquals(usesKafka(service), StreamSupport.stream(peers.spliterator(), false)
-                    .anyMatch(peer -> peerSelects(peer, pod.labels())), service.module() + " and the Kafka listener"));
+                    .anyMatch(peer -> peerSelects(peer, from)), service.module() + " and the Kafka listener"));
         }
         assertAll(checks);
     }
@@ -688,19 +836,30 @@ class KubernetesManifestsIT {
     }
 
     /**
-     * The Ingress: each service the public reaches (base/network-policies.yml's public-entry-points) has a host of its
-     * own, whose paths go to its Service's port; no other path of theirs, and none of /q, is public. Every host has its
-     * certificate (a tls entry with a secretName, from cert-manager's ClusterIssuer of the annotation). The hosts are
-     * configuration: base/kustomization.yaml's replacements copy each, as Kustomize would (this test applies them), from
-     * the service's public URL in config.env, which is where its links and pages say it is.
+     * The Ingress, as each overlay renders it: each service the public reaches (base/network-policies.yml's
+     * public-entry-points) has a host of its own, whose paths go to its Service's port; no other path of theirs, and
+     * none of /q, is public. Every host has its certificate (a tls entry with a secretName, from cert-manager's
+     * ClusterIssuer of the annotation). The hosts are configuration: the component ingress-hosts, which the overlay
+     * lists, copies each (its replacements, applied here as Kustomize would) from the service's public URL in
+     * controlplane-config as the overlay makes it (base/config.env with the overlay's and its bases' merges), which is
+     * where the service's links and pages say it is; so a URL set in an overlay reaches the Ingress as it reaches the
+     * services. base itself replaces nothing: its replacements would read base's ConfigMap, before any overlay's merge.
      */
-    @Test
-    void theIngressTakesThePublicPathsOverTlsToHostsFromTheConfiguration() {
+    @ParameterizedTest
+    @ValueSource(strings = {"in-cluster", "external", "kind"})
+    void theIngressTakesThePublicPathsOverTlsToHostsFromTheConfiguration(String overlay) {
         List<JsonNode> base = objects(DEPLOY.resolve("base"));
-        JsonNode file = only(base, "Ingress");
-        Map<String, String> config = envFile(DEPLOY.resolve("base/config.env"));
+        JsonNode file = only(objects(DEPLOY.resolve(overlay)), "Ingress");
+        Map<String, String> config = configMap(overlay);
+        Set<String> components = new TreeSet<>();
+        kustomization(DEPLOY.resolve(overlay)).path("components")
+                .forEach(c -> components.add(DEPLOY.resolve(overlay).resolve(c.asText()).normalize().toString()));
+        assertTrue(components.contains(INGRESS_HOSTS.toString()), overlay + "/kustomization.yaml does not list the component "
+                + DEPLOY.relativize(INGRESS_HOSTS) + " (its components: " + components + ")");
+        assertTrue(kustomization(DEPLOY.resolve("base")).path("replacements").isMissingNode(),
+                "base/kustomization.yaml has replacements: they read base's ConfigMap, which an overlay's merge has not reached");
         Set<String> replaced = new TreeSet<>();
-        JsonNode ingress = replaced(file, kustomization(DEPLOY.resolve("base")), config, replaced);
+        JsonNode ingress = replaced(file, kustomization(INGRESS_HOSTS), config, replaced);
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertFalse(ingress.at("/metadata/annotations/cert-manager.io~1cluster-issuer").asText().isEmpty(),
                 "the annotation cert-manager.io/cluster-issuer"));
@@ -711,7 +870,7 @@ class KubernetesManifestsIT {
             for (int h = 0; h < tls.path("hosts").size(); h++) {
                 tlsHosts.add(tls.path("hosts").get(h).asText());
                 String field = "spec.tls." + i + ".hosts." + h;
-                checks.add(() -> assertTrue(replaced.contains(field), field + " is not set from config.env"));
+                checks.add(() -> assertTrue(replaced.contains(field), field + " is not set from " + CONFIG_MAP));
             }
         }
         // Where each service's routes go, by host: path -> Service and port.
@@ -719,7 +878,7 @@ class KubernetesManifestsIT {
         for (int i = 0; i < ingress.at("/spec/rules").size(); i++) {
             JsonNode rule = ingress.at("/spec/rules/" + i);
             String field = "spec.rules." + i + ".host";
-            checks.add(() -> assertTrue(replaced.contains(field), field + " is not set from config.env"));
+            checks.add(() -> assertTrue(replaced.contains(field), field + " is not set from " + CONFIG_MAP));
             checks.add(() -> assertTrue(tlsHosts.contains(rule.path("host").asText()), rule.path("host").asText() + " has no certificate (tls)"));
             for (JsonNode path : rule.at("/http/paths")) {
                 String to = path.at("/backend/service/name").asText() + ":" + path.at("/backend/service/port/name").asText(path.at("/backend/service/port/number").asText());
@@ -738,7 +897,7 @@ class KubernetesManifestsIT {
             URI url = URI.create(config.getOrDefault(entry.urlKey(), ""));
             String host = url.getHost();
             checks.add(() -> assertTrue("https".equals(url.getScheme()) && host != null && url.getPort() < 0,
-                    entry.urlKey() + " in base/config.env, https://<host>/..., no port: " + url));
+                    entry.urlKey() + " in " + overlay + "'s " + CONFIG_MAP + ", https://<host>/..., no port: " + url));
             Map<String, String> hostRoutes = routes.getOrDefault(host, Map.of());
             for (String path : entry.paths()) {
                 checks.add(() -> {
@@ -757,7 +916,7 @@ class KubernetesManifestsIT {
             String page = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
             checks.add(() -> assertTrue(page.isEmpty() || hostRoutes.keySet().stream().anyMatch(page::startsWith), entry.urlKey() + " is not routed"));
         });
-        assertAll(checks);
+        assertAll(overlay, checks);
     }
 
     /**
@@ -800,8 +959,8 @@ class KubernetesManifestsIT {
     }
 
     /**
-     * An object as a kustomization's replacements leave it, for those whose source is a key of the ConfigMap its
-     * configMapGenerator makes from an env file (the value, or with options a delimiter's field of it) and whose
+     * An object as a kustomization's (or component's) replacements leave it, for those whose source is a key of
+     * controlplane-config, as {@code config} holds it (the value, or with options a delimiter's field of it), and whose
      * targets' fieldPaths are plain (dots and list indexes). The fieldPaths set are added to {@code replaced}.
      */
     private static JsonNode replaced(JsonNode object, JsonNode kustomization, Map<String, String> config, Set<String> replaced) {
@@ -810,7 +969,7 @@ class KubernetesManifestsIT {
             JsonNode source = replacement.path("source");
             assertEquals("ConfigMap " + CONFIG_MAP, source.path("kind").asText() + " " + source.path("name").asText(), "a replacement's source");
             String key = source.path("fieldPath").asText().replaceFirst("^data\\.", "");
-            assertTrue(config.containsKey(key), "a replacement copies " + key + ", which base/config.env does not set");
+            assertTrue(config.containsKey(key), "a replacement copies " + key + ", which " + CONFIG_MAP + " does not set");
             String value = config.get(key);
             if (source.has("options")) {
                 value = value.split(Pattern.quote(source.at("/options/delimiter").asText()), -1)[source.at("/options/index").asInt()];
@@ -873,7 +1032,7 @@ class KubernetesManifestsIT {
                 () -> assertEquals(1, endpoints.size(), "podMetricsEndpoints " + endpoints),
                 () -> assertEquals(path, endpoints.get(0).path("path").asText(), "the path scraped"),
                 () -> assertEquals(port, pod.ports().get(endpoints.get(0).path("port").asText()), "the port scraped, by name, " + pod.ports()),
-                () -> assertTrue(admits(policies, new Pod(Map.of("app.kubernetes.io/name", "prometheus"), Map.of()), pod, port),
+                () -> assertTrue(admits(policies, Source.elsewhere("Prometheus", "monitoring", Map.of(), Map.of("app.kubernetes.io/name", "prometheus")), pod, port),
                         "no NetworkPolicy lets Prometheus scrape the pods"));
     }
 
@@ -892,7 +1051,7 @@ class KubernetesManifestsIT {
                 () -> assertTrue(selects(monitor.at("/spec/selector"), exporter.labels()), "the PodMonitor does not select the exporter"),
                 () -> assertEquals("tcp-prometheus", monitor.at("/spec/podMetricsEndpoints/0/port").asText()),
                 () -> assertEquals("/metrics", monitor.at("/spec/podMetricsEndpoints/0/path").asText()),
-                () -> assertTrue(admits(policies, new Pod(Map.of("app.kubernetes.io/name", "prometheus"), Map.of()), exporter, 9404),
+                () -> assertTrue(admits(policies, Source.elsewhere("Prometheus", "monitoring", Map.of(), Map.of("app.kubernetes.io/name", "prometheus")), exporter, 9404),
                         "no NetworkPolicy lets Prometheus scrape the exporter"));
     }
 
@@ -1248,21 +1407,35 @@ class KubernetesManifestsIT {
         throw new AssertionError("secrets/kustomization.yaml makes no Secret " + secret);
     }
 
-    /** controlplane-config as an overlay makes it: base/config.env merged with the overlay's literals. */
+    /**
+     * controlplane-config as an overlay makes it: its bases' (the resources that are kustomizations, in order), then
+     * its own configMapGenerator's env files and literals merged in; so base/config.env, then in-cluster's literals,
+     * then kind's, say.
+     */
     private static Map<String, String> configMap(String overlay) {
+        Map<String, String> data = configMap(DEPLOY.resolve(overlay));
+        assertFalse(data.isEmpty(), overlay + " makes no " + CONFIG_MAP);
+        return data;
+    }
+
+    private static Map<String, String> configMap(Path dir) {
         Map<String, String> data = new LinkedHashMap<>();
-        for (String dir : List.of("base", overlay)) {
-            for (JsonNode generator : kustomization(DEPLOY.resolve(dir)).path("configMapGenerator")) {
-                if (generator.path("name").asText().equals(CONFIG_MAP)) {
-                    generator.path("envs").forEach(env -> data.putAll(envFile(DEPLOY.resolve(dir).resolve(env.asText()))));
-                    generator.path("literals").forEach(literal -> {
-                        String entry = literal.asText();
-                        data.put(entry.substring(0, entry.indexOf('=')), entry.substring(entry.indexOf('=') + 1));
-                    });
-                }
+        JsonNode kustomization = kustomization(dir);
+        for (JsonNode resource : kustomization.path("resources")) {
+            Path path = dir.resolve(resource.asText()).normalize();
+            if (Files.isDirectory(path)) {
+                data.putAll(configMap(path));
             }
         }
-        assertFalse(data.isEmpty(), overlay + " makes no " + CONFIG_MAP);
+        for (JsonNode generator : kustomization.path("configMapGenerator")) {
+            if (generator.path("name").asText().equals(CONFIG_MAP)) {
+                generator.path("envs").forEach(env -> data.putAll(envFile(dir.resolve(env.asText()))));
+                generator.path("literals").forEach(literal -> {
+                    String entry = literal.asText();
+                    data.put(entry.substring(0, entry.indexOf('=')), entry.substring(entry.indexOf('=') + 1));
+                });
+            }
+        }
         return data;
     }
 
@@ -1438,6 +1611,84 @@ class KubernetesManifestsIT {
         return calls;
     }
 
+    // --- Quarkus's own settings
+
+    /** The OIDC tenants that sign people in (the authorization code flow): those of application-type web-app or hybrid. */
+    private static Set<String> signInTenants(Map<String, String> settings) {
+        Pattern applicationType = Pattern.compile("quarkus\\.oidc\\.([^.]+)\\.application-type");
+        Set<String> tenants = new TreeSet<>();
+        settings.forEach((key, value) -> {
+            Matcher tenant = applicationType.matcher(key);
+            if (tenant.matches() && Set.of("web-app", "hybrid").contains(value.trim())) {
+                tenants.add(tenant.group(1));
+            }
+        });
+        return tenants;
+    }
+
+    /** The environment variable of a property, as SmallRye Config reads it: every character but letters and digits an underscore, upper case. */
+    private static String environmentVariable(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** A property Quarkus knows, as a pattern of its name and of its environment variable (a map's key, "tenant" say, any name). */
+    private record KnownProperty(Pattern property, Pattern variable) {
+
+        static KnownProperty of(String name) {
+            StringBuilder property = new StringBuilder();
+            StringBuilder variable = new StringBuilder();
+            Matcher key = Pattern.compile("\"[^\"]*\"").matcher(name);
+            int at = 0;
+            while (key.find()) {
+                property.append(Pattern.quote(name.substring(at, key.start()))).append("(?:[^.\"]+|\"[^\"]+\")");
+                variable.append(Pattern.quote(environmentVariable(name.substring(at, key.start())))).append("[A-Z0-9_]+");
+                at = key.end();
+            }
+            property.append(Pattern.quote(name.substring(at)));
+            variable.append(Pattern.quote(environmentVariable(name.substring(at))));
+            return new KnownProperty(Pattern.compile(property.toString()), Pattern.compile(variable.toString()));
+        }
+    }
+
+    /** The properties of every Quarkus extension the service is packaged with: their configuration models' names. */
+    private static List<KnownProperty> knownProperties(Service service) {
+        return KNOWN_PROPERTIES.computeIfAbsent(service, s -> {
+            Path lib = ROOT.resolve(s.module() + "/target/quarkus-app/lib/main");
+            assertTrue(Files.isDirectory(lib), lib + " is missing: package the services first");
+            Set<String> names = new TreeSet<>();
+            try (Stream<Path> jars = Files.list(lib)) {
+                for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).toList()) {
+                    try (JarFile file = new JarFile(jar.toFile())) {
+                        JarEntry model = file.getJarEntry(CONFIG_MODEL);
+                        if (model != null) {
+                            try (var in = file.getInputStream(model)) {
+                                JSON.readTree(in).findValues("property").forEach(name -> names.add(name.asText()));
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            assertTrue(names.contains("quarkus.http.port"), s.module() + ": no configuration model of Quarkus's HTTP server in " + lib);
+            return names.stream().map(KnownProperty::of).toList();
+        });
+    }
+
+    /** An IP address or a CIDR, written as an address (IPv4 or IPv6), never a name to look up. */
+    private static boolean isAddressOrCidr(String value) {
+        String[] parts = value.split("/", 2);
+        if (!parts[0].matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false;
+        }
+        try {
+            int bits = InetAddress.getByName(parts[0]).getAddress().length * 8;
+            return parts.length == 1 || parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= bits;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     // --- network policies
 
     /** A service's pods as a NetworkPolicy sees them: their labels, and their container ports by name. */
@@ -1454,20 +1705,46 @@ class KubernetesManifestsIT {
     }
 
     /**
-     * Whether a policy lets pods {@code from} of the namespace connect to pods {@code to} on the port, by a rule that
-     * names its sources. A rule open to any source (the public entry points') does not count: it tells no caller
-     * apart, and a cluster may narrow it to its ingress controller.
+     * Where a connection comes from, as a NetworkPolicy sees it: the pod's labels, and its namespace's labels and
+     * whether that is the policies' own namespace (the services'). {@code name} says who it is in a failure.
      */
-    private static boolean admits(List<JsonNode> policies, Pod from, Pod to, int port) {
+    private record Source(String name, Map<String, String> namespaceLabels, boolean policiesNamespace, Map<String, String> labels) {
+
+        /** The services' namespace, labelled as docs/kubernetes.md makes it (and as Kubernetes labels every namespace). */
+        static final Map<String, String> SERVICES_NAMESPACE = Map.of("kubernetes.io/metadata.name", "controlplane",
+                "pod-security.kubernetes.io/enforce", "restricted");
+
+        static Source inNamespace(String name, Map<String, String> labels) {
+            return new Source(name, SERVICES_NAMESPACE, true, labels);
+        }
+
+        static Source elsewhere(String name, String namespace, Map<String, String> namespaceLabels, Map<String, String> labels) {
+            Map<String, String> all = new TreeMap<>(namespaceLabels);
+            all.put("kubernetes.io/metadata.name", namespace);
+            return new Source(name, all, false, labels);
+        }
+    }
+
+    /**
+     * Whether the policies let {@code from} connect to pods {@code to} on the port, as Kubernetes reads them: a policy
+     * of type Ingress (the type a policy without policyTypes has) that selects the pods admits what one of its rules
+     * does; a rule admits the sources of its {@code from} (without one, or with none listed: every source) on the
+     * ports of its {@code ports} (without them: every port; a port by number, with endPort a range, or by the
+     * container port's name; TCP).
+     */
+    private static boolean admits(List<JsonNode> policies, Source from, Pod to, int port) {
         for (JsonNode policy : policies) {
             JsonNode types = policy.at("/spec/policyTypes");
             boolean ingress = types.isMissingNode() || StreamSupport.stream(types.spliterator(), false).anyMatch(t -> t.asText().equals("Ingress"));
             if (ingress && selects(policy.at("/spec/podSelector"), to.labels())) {
                 for (JsonNode rule : policy.at("/spec/ingress")) {
-                    boolean source = StreamSupport.stream(rule.path("from").spliterator(), false).anyMatch(peer -> peerSelects(peer, from.labels()));
+                    boolean source = rule.path("from").isEmpty()
+                            || StreamSupport.stream(rule.path("from").spliterator(), false).anyMatch(peer -> peerSelects(peer, from));
                     boolean onPort = rule.path("ports").isEmpty() || StreamSupport.stream(rule.path("ports").spliterator(), false)
-                            .anyMatch(p -> !p.has("port") || (p.path("port").isInt() ? p.path("port").asInt() == port
-                                    : Integer.valueOf(port).equals(to.ports().get(p.path("port").asText()))));
+                            .anyMatch(p -> p.path("protocol").asText("TCP").equals("TCP") && (!p.has("port")
+                                    || (p.path("port").isInt()
+                                            ? p.path("port").asInt() <= port && port <= p.path("endPort").asInt(p.path("port").asInt())
+                                            : Integer.valueOf(port).equals(to.ports().get(p.path("port").asText())))));
                     if (source && onPort) {
                         return true;
                     }
@@ -1477,12 +1754,18 @@ class KubernetesManifestsIT {
         return false;
     }
 
-    /** Whether a NetworkPolicyPeer selects pods with these labels in the namespace (a namespaceSelector with labels is taken for another namespace). */
-    private static boolean peerSelects(JsonNode peer, Map<String, String> labels) {
-        if (peer.has("ipBlock") || !peer.path("namespaceSelector").isEmpty()) {
-            return false;
+    /**
+     * Whether a NetworkPolicyPeer selects the source: a podSelector alone, pods of the policy's namespace; a
+     * namespaceSelector, pods of the namespaces it selects (with a podSelector, those of its pods). An ipBlock is taken
+     * to select any pod (pods have the cluster's addresses, which this check does not know): none of the policies
+     * here has one, and one added fails the checks of what the policies keep out.
+     */
+    private static boolean peerSelects(JsonNode peer, Source from) {
+        if (peer.has("ipBlock")) {
+            return true;
         }
-        return peer.has("podSelector") ? selects(peer.path("podSelector"), labels) : peer.has("namespaceSelector");
+        boolean namespace = peer.has("namespaceSelector") ? selects(peer.path("namespaceSelector"), from.namespaceLabels()) : from.policiesNamespace();
+        return namespace && (!peer.has("podSelector") || selects(peer.path("podSelector"), from.labels()));
     }
 
     /** Whether a label selector selects these labels; an empty one selects all. */

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -75,14 +76,7 @@ final class SerializedTypes {
      * method appears.
      */
     static List<Use> in(List<Path> classFolders) {
-        List<ClassNode> classes = new ArrayList<>();
-        for (Path folder : classFolders) {
-            try (Stream<Path> files = Files.walk(folder)) {
-                files.filter(f -> f.toString().endsWith(".class")).map(SerializedTypes::read).forEach(classes::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        List<ClassNode> classes = classes(classFolders);
         Set<String> passingOn = new TreeSet<>();
         while (true) {
             List<Use> uses = new ArrayList<>();
@@ -94,6 +88,18 @@ final class SerializedTypes {
                 return uses;
             }
         }
+    }
+
+    private static List<ClassNode> classes(List<Path> classFolders) {
+        List<ClassNode> classes = new ArrayList<>();
+        for (Path folder : classFolders) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.filter(f -> f.toString().endsWith(".class")).map(SerializedTypes::read).forEach(classes::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return classes;
     }
 
     /** The classes of this package prefix (slashed, {@code com/stripe/param/}) that the classes under these folders name. */
@@ -182,6 +188,13 @@ final class SerializedTypes {
                     SourceValue value = frame.getStack(frame.getStackSize() - arguments.length + argument);
                     for (AbstractInsnNode source : value.insns) {
                         int parameter = parameter(method, source);
+                        if (parameter >= 0 && isLambda(method)) {
+                            // A lambda is called through invokedynamic, never by a call this reads: its
+                            // parameter's declared type (javac's, from the inferred type) is the value's.
+                            uses.add(new Use(descriptor.equals(CLASS) ? "?" : Type.getArgumentTypes(method.desc)[parameter]
+                                    .getClassName(), where));
+                            continue;
+                        }
                         if (parameter >= 0) {
                             found.add(node.name + "." + method.name + method.desc + "#" + parameter);
                             continue;
@@ -192,6 +205,48 @@ final class SerializedTypes {
                         }
                     }
                 }
+            }
+        }
+        return uses;
+    }
+
+    private static boolean isLambda(MethodNode method) {
+        return (method.access & Opcodes.ACC_SYNTHETIC) != 0 && method.name.startsWith("lambda$");
+    }
+
+    /**
+     * The types Hibernate writes as JSON with its own mapper, outside any call this reads: a field mapped
+     * with {@code @JdbcTypeCode} (a JSON column) and what a JSON {@code AttributeConverter} converts, by
+     * the classes of these folders their declared (generic) types name.
+     */
+    static List<Use> jsonColumns(List<Path> classFolders) {
+        List<Use> uses = new ArrayList<>();
+        for (ClassNode node : classes(classFolders)) {
+            String where = node.name.replace('/', '.');
+            if (node.signature != null && node.interfaces.contains("jakarta/persistence/AttributeConverter") && writesJson(node)) {
+                uses.addAll(named(node.signature, classFolders, where));
+            }
+            node.fields.stream().filter(field -> field.visibleAnnotations != null && field.visibleAnnotations.stream()
+                            .anyMatch(a -> a.desc.equals("Lorg/hibernate/annotations/JdbcTypeCode;")))
+                    .forEach(field -> uses.addAll(named(field.signature != null ? field.signature : field.desc, classFolders,
+                            where + "." + field.name)));
+        }
+        return uses;
+    }
+
+    /** A converter that turns its value into JSON (not an enum's code): it calls Jackson. */
+    private static boolean writesJson(ClassNode node) {
+        return node.methods.stream().flatMap(m -> StreamSupport.stream(m.instructions.spliterator(), false))
+                .anyMatch(insn -> insn instanceof MethodInsnNode call && call.owner.startsWith("com/fasterxml/jackson/databind/"));
+    }
+
+    private static List<Use> named(String signature, List<Path> classFolders, String where) {
+        List<Use> uses = new ArrayList<>();
+        Matcher named = NAMED_TYPE.matcher(signature);
+        while (named.find()) {
+            String slashed = named.group(1);
+            if (classFolders.stream().anyMatch(f -> Files.exists(f.resolve(slashed + ".class")))) {
+                uses.add(new Use(slashed.replace('/', '.'), where));
             }
         }
         return uses;
