@@ -221,10 +221,16 @@ final class SerializedTypes {
      */
     static List<Use> jsonColumns(List<Path> classFolders) {
         List<Use> uses = new ArrayList<>();
-        for (ClassNode node : classes(classFolders)) {
+        List<ClassNode> classes = classes(classFolders);
+        // A JSON converter, and its subclasses (a generic one's, which name the type it converts).
+        Set<String> converters = new TreeSet<>();
+        classes.stream().filter(node -> node.interfaces.contains("jakarta/persistence/AttributeConverter") && writesJson(node))
+                .forEach(node -> converters.add(node.name));
+        for (ClassNode node : classes) {
             String where = node.name.replace('/', '.');
-            if (node.signature != null && node.interfaces.contains("jakarta/persistence/AttributeConverter") && writesJson(node)) {
-                uses.addAll(named(node.signature, classFolders, where));
+            if (node.signature != null && (converters.contains(node.name) || converters.contains(node.superName))) {
+                named(node.signature, classFolders, where).stream()
+                        .filter(use -> !converters.contains(use.type().replace('.', '/'))).forEach(uses::add);
             }
             node.fields.stream().filter(field -> field.visibleAnnotations != null && field.visibleAnnotations.stream()
                             .anyMatch(a -> a.desc.equals("Lorg/hibernate/annotations/JdbcTypeCode;")))

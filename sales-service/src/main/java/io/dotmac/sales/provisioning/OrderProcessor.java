@@ -1,5 +1,6 @@
 package io.dotmac.sales.provisioning;
 
+import io.dotmac.common.client.Downstream;
 import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.payment.PaidQuotes;
 import io.dotmac.sales.order.OrderRepository;
@@ -11,6 +12,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,13 +38,16 @@ public class OrderProcessor {
     private final SeparateTransaction tx;
     private final OrderRepository orders;
     private final PaidQuotes paid;
+    private final JsonWebToken caller;
 
-    OrderProcessor(ProvisioningSteps steps, OrderViews views, SeparateTransaction tx, OrderRepository orders, PaidQuotes paid) {
+    OrderProcessor(ProvisioningSteps steps, OrderViews views, SeparateTransaction tx, OrderRepository orders, PaidQuotes paid,
+                   JsonWebToken caller) {
         this.steps = steps;
         this.views = views;
         this.tx = tx;
         this.orders = orders;
         this.paid = paid;
+        this.caller = caller;
     }
 
     /** Submits the order; with {@code autoActivate} processes it too (and resumes a failed one). */
@@ -79,8 +84,10 @@ public class OrderProcessor {
     }
 
     private Uni<Void> provision(String tenantId, UUID orderId) {
+        // Read here, in the request: the parts run in transactions of their own, outside its scope.
+        var onBehalfOf = new Provisioner.Caller(Downstream.bearer(caller));
         return tx.run(() -> steps.ensureTenant(tenantId, orderId))
-                .chain(() -> tx.run(() -> steps.ensureDeployment(tenantId, orderId)))
+                .chain(() -> tx.run(() -> steps.ensureDeployment(tenantId, orderId, onBehalfOf)))
                 .chain(() -> tx.run(() -> steps.prepareActivations(tenantId, orderId)))
                 .chain(pending -> Multi.createFrom().iterable(pending)
                         .onItem().transformToUniAndConcatenate(activationId ->

@@ -1,5 +1,6 @@
 package io.dotmac.sales.provisioning;
 
+import io.dotmac.sales.order.OrderedService;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.UUID;
@@ -29,19 +30,45 @@ public interface Provisioner {
      */
     Uni<Void> deprovision(DeprovisionSpec order);
 
-    record TenantSpec(UUID id, String slug, String name) {
+    /**
+     * The customer tenant for an order: its {@code slug} names it everywhere (a DNS label), the
+     * order's vendor tenant, region and services say where it lives and how large it is.
+     */
+    record TenantSpec(UUID id, String slug, String name, UUID orderId, String vendorTenant, String region,
+                      List<OrderedService> services) {
     }
 
-    record DeploymentSpec(UUID id, UUID customerTenantId, String tenantSlug, String region) {
+    /**
+     * The deployment of an order's services in its region; {@code caller} is whoever asked for the
+     * order to be processed, on whose behalf the provisioner may read other services (the licenses
+     * of the quote the order was made from).
+     */
+    record DeploymentSpec(UUID id, UUID orderId, UUID customerTenantId, String tenantSlug, String region, String quoteId,
+                          List<OrderedService> services, Caller caller) {
     }
 
     record DeploymentResult(String status, String endpointUrl) {
     }
 
-    record ActivationSpec(UUID id, UUID deploymentInstanceId, String tenantSlug, String serviceCode, int quantity) {
+    record ActivationSpec(UUID id, UUID orderId, UUID deploymentInstanceId, String tenantSlug, String region,
+                          String serviceCode, int quantity) {
     }
 
     record DeprovisionSpec(UUID orderId, UUID customerTenantId, UUID deploymentInstanceId, String tenantSlug, String region,
                            List<String> serviceCodes) {
+    }
+
+    /**
+     * The Authorization header of the request that processes the order, passed on to the services
+     * read on its behalf ({@code Downstream}): provisioning runs in transactions of its own, where
+     * the request's token cannot be looked up.
+     */
+    record Caller(String authorization) {
+
+        // A spec may be logged: the token must not be.
+        @Override
+        public String toString() {
+            return "Caller[authorization=<hidden>]";
+        }
     }
 }

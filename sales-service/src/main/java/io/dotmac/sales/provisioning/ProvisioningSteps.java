@@ -114,15 +114,16 @@ public class ProvisioningSteps {
                         // Two orders claiming one free slug at once: the loser learns it from the constraint.
                         .onFailure(e -> Failures.isUniqueViolation(e, SLUG_CONSTRAINT)).transform(e -> slugTaken(tenant.slug))
                         .chain(() -> guarded("provisioning customer tenant '" + tenant.slug + "'",
-                                () -> provisioner.provisionTenant(new Provisioner.TenantSpec(tenant.id, tenant.slug, tenant.name))))
+                                () -> provisioner.provisionTenant(new Provisioner.TenantSpec(tenant.id, tenant.slug, tenant.name,
+                                        order.id, order.tenantId, order.region, order.services.items()))))
                         .invoke(() -> order.customerTenantId = tenant.id);
             });
         });
     }
 
-    /** Part 2: the deployment instance in the order's region. */
+    /** Part 2: the deployment instance in the order's region; the provisioner may read other services as {@code caller}. */
     @WithTransaction
-    public Uni<Void> ensureDeployment(String tenantId, UUID orderId) {
+    public Uni<Void> ensureDeployment(String tenantId, UUID orderId, Provisioner.Caller caller) {
         return lockUncancelled(tenantId, orderId).chain(order -> {
             if (order.deploymentInstanceId != null) {
                 return Uni.createFrom().voidItem();
@@ -133,7 +134,8 @@ public class ProvisioningSteps {
             deployment.customerTenantId = order.customerTenantId;
             deployment.orderId = order.id;
             deployment.region = order.region;
-            var spec = new Provisioner.DeploymentSpec(deployment.id, order.customerTenantId, order.organizationSlug, order.region);
+            var spec = new Provisioner.DeploymentSpec(deployment.id, order.id, order.customerTenantId, order.organizationSlug,
+                    order.region, order.quoteId, order.services.items(), caller);
             return guarded("provisioning the deployment in " + order.region, () -> provisioner.provisionDeployment(spec))
                     .chain(result -> {
                         deployment.status = result.status();
@@ -174,8 +176,8 @@ public class ProvisioningSteps {
                 return Uni.createFrom().item(activation.status);
             }
             activation.attempts++;
-            var spec = new Provisioner.ActivationSpec(activation.id, order.deploymentInstanceId, order.organizationSlug,
-                    activation.serviceCode, activation.quantity);
+            var spec = new Provisioner.ActivationSpec(activation.id, order.id, order.deploymentInstanceId, order.organizationSlug,
+                    order.region, activation.serviceCode, activation.quantity);
             return Uni.createFrom().deferred(() -> provisioner.activateService(spec))
                     .map(ignored -> {
                         activation.completed();

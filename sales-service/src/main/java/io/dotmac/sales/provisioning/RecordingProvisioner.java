@@ -1,6 +1,6 @@
 package io.dotmac.sales.provisioning;
 
-import io.quarkus.arc.DefaultBean;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -12,13 +12,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@link ProvisioningFaults} names. Their teardown, when the order is cancelled, is recorded the
  * same way, by {@link Teardown} marking the rows deprovisioned, whichever provisioner did it.
  *
- * <p>A Kubernetes-backed provisioner goes here, as another {@code @ApplicationScoped} bean
- * implementing {@link Provisioner} (this one is only the {@link DefaultBean}): a namespace per
- * customer tenant, a Deployment, Service and Ingress for {@code <slug>.<base domain>} per
- * deployment instance in the region's cluster, and per-service configuration for each activation;
- * all applied server-side so that repeating a call is harmless; {@code deprovision} deletes them.
+ * <p>The default ({@code sales.provisioner=recording}, {@link ProvisionerSelection}): local runs and
+ * the tests provision nothing outside; {@code kubernetes} provisions in the regions' clusters.
  */
-@DefaultBean
+@Identifier("recording")
 @ApplicationScoped
 public class RecordingProvisioner implements Provisioner {
 

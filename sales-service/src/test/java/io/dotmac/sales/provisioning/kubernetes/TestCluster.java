@@ -1,0 +1,141 @@
+package io.dotmac.sales.provisioning.kubernetes;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * The Kubernetes test server as the tests drive it: it runs no controller, so a test plays the
+ * Deployment and ReplicaSet controllers (a Deployment becomes available, or its pods are refused by
+ * the quota) and the kubelet (a pod's container waits: its image cannot be pulled, it crashes), and reads back what the provisioner made.
+ */
+final class TestCluster {
+
+    private final KubernetesClient client;
+
+    TestCluster(KubernetesClient client) {
+        this.client = client;
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    /** The Deployment, once the provisioner has made it. */
+    Deployment awaitDeployment(String namespace, String name) {
+        return await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.apps().deployments().inNamespace(namespace).withName(name).get(), Objects::nonNull);
+    }
+
+    /** The status the Deployment controller reports once every replica of the latest spec is available. */
+    void makeAvailable(String namespace, String name) {
+        client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> new DeploymentBuilder(d)
+                .withNewStatus()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(d.getSpec().getReplicas())
+                .withUpdatedReplicas(d.getSpec().getReplicas())
+                .withReadyReplicas(d.getSpec().getReplicas())
+                .withAvailableReplicas(d.getSpec().getReplicas())
+                .withConditions(new DeploymentConditionBuilder().withType("Available").withStatus("True")
+                        .withReason("MinimumReplicasAvailable").build())
+                .endStatus().build());
+    }
+
+    /** The status the Deployment controller reports when the ReplicaSet's pods exceed the namespace's quota. */
+    void refuseByQuota(String namespace, String name, String message) {
+        client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> new DeploymentBuilder(d)
+                .withNewStatus()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(0)
+                .withConditions(new DeploymentConditionBuilder().withType("ReplicaFailure").withStatus("True")
+                        .withReason("FailedCreate").withMessage(message).build())
+                .endStatus().build());
+    }
+
+    /** A pod of the service whose container waits, as the kubelet reports it (ImagePullBackOff, CrashLoopBackOff...). */
+    void podWaiting(String namespace, String serviceCode, String reason, String message) {
+        client.pods().inNamespace(namespace).resource(new PodBuilder()
+                .withNewMetadata().withName(serviceCode + "-7d9c5b-x2x4q").withLabels(Map.of(TenantManifests.NAME, serviceCode))
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName(serviceCode).withImage("registry.test/" + serviceCode).endContainer().endSpec()
+                .withNewStatus().withPhase("Pending").addNewContainerStatus().withName(serviceCode).withReady(false).withRestartCount(0)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+                .endContainerStatus().endStatus()
+                .build()).create();
+    }
+
+    /** The Deployment's ReplicaSet, as the ReplicaSet controller reports it when the quota refuses its pods. */
+    void replicaSetRefusedByQuota(String namespace, String serviceCode, String message) {
+        client.apps().replicaSets().inNamespace(namespace).resource(new ReplicaSetBuilder()
+                .withNewMetadata().withName(serviceCode + "-7d9c5b").withLabels(Map.of(TenantManifests.NAME, serviceCode)).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels(TenantManifests.NAME, serviceCode).endSelector().endSpec()
+                .withNewStatus().withReplicas(0).addNewCondition().withType("ReplicaFailure").withStatus("True")
+                .withReason("FailedCreate").withMessage(message).endCondition().endStatus()
+                .build()).create();
+    }
+
+    /**
+     * What the provisioner made for a tenant: kind/name of the namespace and each object in it, to
+     * uid and resourceVersion, which change when an object is made again or written to.
+     */
+    Map<String, String> snapshot(String namespace) {
+        Map<String, String> objects = new TreeMap<>();
+        Stream.of(List.of(client.namespaces().withName(namespace).get()),
+                        client.resourceQuotas().inNamespace(namespace).list().getItems(),
+                        client.limitRanges().inNamespace(namespace).list().getItems(),
+                        client.network().v1().networkPolicies().inNamespace(namespace).list().getItems(),
+                        client.secrets().inNamespace(namespace).list().getItems(),
+                        client.apps().deployments().inNamespace(namespace).list().getItems(),
+                        client.services().inNamespace(namespace).list().getItems(),
+                        client.network().v1().ingresses().inNamespace(namespace).list().getItems())
+                .flatMap(List::stream)
+                .forEach(object -> objects.put(key(object), object.getMetadata().getUid() + "@" + object.getMetadata().getResourceVersion()));
+        return objects;
+    }
+
+    /**
+     * Plays the Deployment controller for every namespace until closed: each Deployment becomes
+     * available as soon as it is made.
+     */
+    AutoCloseable rollingOutEverything() {
+        ExecutorService controller = Executors.newSingleThreadExecutor();
+        SharedIndexInformer<Deployment> informer = client.apps().deployments().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Deployment deployment) {
+                controller.execute(() -> makeAvailable(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName()));
+            }
+
+            @Override
+            public void onUpdate(Deployment before, Deployment deployment) {
+            }
+
+            @Override
+            public void onDelete(Deployment deployment, boolean unknownFinalState) {
+            }
+        });
+        return () -> {
+            informer.close();
+            controller.shutdownNow();
+        };
+    }
+
+    private static String key(HasMetadata object) {
+        return object.getKind() + "/" + object.getMetadata().getName();
+    }
+}
