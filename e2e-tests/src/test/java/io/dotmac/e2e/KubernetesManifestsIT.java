@@ -75,7 +75,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * connections. For the operators (deploy/kubernetes/monitoring): the PodMonitor scrapes every service where its
  * Deployment says, the Grafana dashboard parses and its panels, like the alerts, query only metrics the running
  * services export (or a few named ones of Prometheus, kube-state-metrics and the Kafka exporter), and the alerts are
- * complete and the needed ones there.
+ * complete and the needed ones there. sales-service's Kubernetes provisioner (components/kubernetes-provisioner): every write
+ * its ClusterRole grants is seen by a ValidatingAdmissionPolicy that applies to its account, denies and fails closed.
  */
 class KubernetesManifestsIT {
 
@@ -121,6 +122,13 @@ class KubernetesManifestsIT {
     private static final Path MONITORING = DEPLOY.resolve("monitoring");
     /** The Kustomize component that sets the Ingress's hosts from controlplane-config's public URLs. */
     private static final Path INGRESS_HOSTS = DEPLOY.resolve("components/ingress-hosts");
+    /** The opt-in component of sales-service's Kubernetes provisioner: its ClusterRole and the admission policy that fences it. */
+    private static final Path PROVISIONER = DEPLOY.resolve("components/kubernetes-provisioner");
+    /** The ServiceAccount the provisioner calls the Kubernetes API as. */
+    private static final String PROVISIONER_ACCOUNT = "sales-service";
+    /** The label the provisioner puts on the namespaces it makes (sales-service's TenantManifests), and its value. */
+    private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    private static final String PROVISIONER_LABEL = "controlplane-sales";
     /** The PodMonitor of the six services. */
     private static final String SERVICES_MONITOR = "controlplane-services";
     /**
@@ -210,7 +218,7 @@ class KubernetesManifestsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "in-cluster", "external", "secrets", "monitoring", "kind"})
+    @ValueSource(strings = {"base", "in-cluster", "external", "secrets", "monitoring", "kind", "components/kubernetes-provisioner"})
     void everyFileAKustomizationNamesIsThereAndParses(String name) throws IOException {
         Path dir = DEPLOY.resolve(name);
         JsonNode kustomization = kustomization(dir);
@@ -759,7 +767,8 @@ class KubernetesManifestsIT {
         Set<String> kinds = objects.values().stream().map(o -> o.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new));
         checks.add(() -> assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy",
                 "HorizontalPodAutoscaler", "Ingress", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "Database",
-                "ObjectStore", "ScheduledBackup", "PodMonitor", "PrometheusRule", "ClusterIssuer")), "kinds read: " + kinds));
+                "ObjectStore", "ScheduledBackup", "PodMonitor", "PrometheusRule", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding",
+                "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")), "kinds read: " + kinds));
         assertAll(checks);
     }
 
@@ -1001,6 +1010,121 @@ class KubernetesManifestsIT {
     /** An object named by its file (relative to the project) and its kind and name. */
     private static String where(Path file, JsonNode object) {
         return ROOT.relativize(file) + " " + object.path("kind").asText() + " " + object.at("/metadata/name").asText();
+    }
+
+    // --- sales-service's Kubernetes provisioner (components/kubernetes-provisioner)
+
+    /**
+     * RBAC grants, admission fences: the provisioner's ClusterRole lets sales-service write in every namespace, so its
+     * ValidatingAdmissionPolicy must see every write the role allows. For each (API group, resource) the ClusterRole grants
+     * create, update, patch or delete on, the policy matches the admission operation (a patch is an UPDATE), in every
+     * version, with no selector or exclusion that would let a request by; it fails closed; its binding names it and denies;
+     * it applies to the ServiceAccount the ClusterRoleBinding names, by the account's name; and every validation says what
+     * is wrong, reads a namespace's labels only where it has them, and looks for the provisioner's label.
+     */
+    @Test
+    void theProvisionersClusterRoleIsFencedByAnAdmissionPolicy() {
+        List<JsonNode> objects = objects(PROVISIONER);
+        JsonNode role = only(objects, "ClusterRole");
+        JsonNode roleBinding = only(objects, "ClusterRoleBinding");
+        JsonNode policy = only(objects, "ValidatingAdmissionPolicy");
+        JsonNode binding = only(objects, "ValidatingAdmissionPolicyBinding");
+        JsonNode spec = policy.path("spec");
+        List<Executable> checks = new ArrayList<>();
+
+        // What the role lets it write, as admission sees it: "group resource" -> operations.
+        Map<String, Set<String>> writes = new TreeMap<>();
+        for (JsonNode rule : role.path("rules")) {
+            Set<String> operations = new TreeSet<>();
+            rule.path("verbs").forEach(verb -> operations.addAll(switch (verb.asText()) {
+                case "create" -> Set.of("CREATE");
+                case "update", "patch" -> Set.of("UPDATE");
+                case "delete", "deletecollection" -> Set.of("DELETE");
+                case "*" -> Set.of("CREATE", "UPDATE", "DELETE");
+                default -> Set.<String>of();
+            }));
+            for (JsonNode group : rule.path("apiGroups")) {
+                for (JsonNode resource : rule.path("resources")) {
+                    if (!operations.isEmpty()) {
+                        writes.computeIfAbsent(group.asText() + " " + resource.asText(), k -> new TreeSet<>()).addAll(operations);
+                    }
+                }
+            }
+        }
+        checks.add(() -> assertFalse(writes.isEmpty(), "the ClusterRole grants no write: is this the provisioner's?"));
+        writes.forEach((groupResource, operations) -> operations.forEach(operation -> checks.add(() -> assertTrue(
+                StreamSupport.stream(spec.at("/matchConstraints/resourceRules").spliterator(), false)
+                        .anyMatch(rule -> admissionRuleMatches(rule, groupResource.substring(0, groupResource.indexOf(' ')),
+                                groupResource.substring(groupResource.indexOf(' ') + 1), operation)),
+                "the ClusterRole lets sales-service " + operation + " " + groupResource + ", which the policy does not see"))));
+        for (String loophole : List.of("excludeResourceRules", "namespaceSelector", "objectSelector")) {
+            JsonNode found = spec.at("/matchConstraints/" + loophole);
+            checks.add(() -> assertTrue(found.isMissingNode() || found.isEmpty(), "matchConstraints." + loophole + " lets requests by: " + found));
+        }
+        checks.add(() -> assertEquals("Fail", spec.path("failurePolicy").asText(), "failurePolicy: a check that cannot be made refuses"));
+
+        checks.add(() -> assertEquals(policy.at("/metadata/name").asText(), binding.at("/spec/policyName").asText(), "the binding's policy"));
+        checks.add(() -> assertEquals(List.of("Deny"), StreamSupport.stream(binding.at("/spec/validationActions").spliterator(), false)
+                .map(JsonNode::asText).toList(), "the binding's validationActions"));
+        checks.add(() -> assertTrue(binding.at("/spec/matchResources").isMissingNode() && binding.at("/spec/paramRef").isMissingNode(),
+                "the binding narrows the policy: " + binding.path("spec")));
+
+        // The account the role is bound to, by name in whatever namespace: a namespace named here would be missed in an
+        // overlay that moves the suite.
+        JsonNode subjects = roleBinding.path("subjects");
+        checks.add(() -> assertEquals(1, subjects.size(), "the ClusterRoleBinding's subjects"));
+        String account = subjects.path(0).path("name").asText();
+        String username = "system:serviceaccount:" + subjects.path(0).path("namespace").asText() + ":" + account;
+        checks.add(() -> assertEquals("ServiceAccount " + PROVISIONER_ACCOUNT, subjects.path(0).path("kind").asText() + " " + account,
+                "the ClusterRoleBinding's subject"));
+        JsonNode conditions = spec.path("matchConditions");
+        checks.add(() -> assertFalse(conditions.isEmpty(), "no matchConditions: the policy would fence every user"));
+        for (JsonNode condition : conditions) {
+            String expression = condition.path("expression").asText();
+            checks.add(() -> assertTrue(expression.contains("request.userInfo.username") && (expression.contains("'" + username + "'")
+                    || expression.contains("startsWith('system:serviceaccount:')") && expression.contains("endsWith(':" + account + "')")),
+                    "matchCondition " + condition.path("name").asText() + " does not name " + username + ": " + expression));
+        }
+
+        JsonNode validations = spec.path("validations");
+        checks.add(() -> assertFalse(validations.isEmpty(), "the policy validates nothing"));
+        Pattern labels = Pattern.compile("(\\w+)\\.metadata\\.labels\\[");
+        for (int i = 0; i < validations.size(); i++) {
+            JsonNode validation = validations.get(i);
+            String expression = validation.path("expression").asText();
+            String at = "validation " + i + " (" + expression.lines().findFirst().orElse("") + ")";
+            checks.add(() -> assertFalse(validation.path("message").asText().isBlank(), at + ": no message"));
+            checks.add(() -> assertFalse(validation.path("message").asText().contains("\n"), at + ": a message is one line"));
+            checks.add(() -> assertTrue(expression.contains("'" + MANAGED_BY + "'") && expression.contains("'" + PROVISIONER_LABEL + "'"),
+                    at + ": does not look for " + MANAGED_BY + "=" + PROVISIONER_LABEL));
+            labels.matcher(expression).results().map(m -> m.group(1)).distinct().forEach(object -> checks.add(() -> assertTrue(
+                    expression.contains("has(" + object + ".metadata.labels)"), at + ": reads " + object + "'s labels without has()")));
+        }
+        // The namespaced kinds by the namespace they are in; a namespace by itself, before (UPDATE, DELETE) and after (CREATE, UPDATE).
+        String all = StreamSupport.stream(validations.spliterator(), false).map(v -> v.path("expression").asText()).collect(Collectors.joining("\n"));
+        for (String reads : List.of("namespaceObject.metadata.name.startsWith('tenant-')", "object.metadata.name.startsWith('tenant-')",
+                "oldObject.metadata.name.startsWith('tenant-')", "has(object.metadata.labels)", "has(oldObject.metadata.labels)",
+                "'CREATE'", "'UPDATE'", "'DELETE'", "object.metadata.labels['pod-security.kubernetes.io/enforce'] == 'restricted'")) {
+            checks.add(() -> assertTrue(all.contains(reads), "no validation checks " + reads));
+        }
+        assertAll(checks);
+    }
+
+    /** Whether a rule of a policy's matchConstraints matches a request: its group, resource (or subresource), operation, every version. */
+    private static boolean admissionRuleMatches(JsonNode rule, String group, String resource, String operation) {
+        Set<String> groups = new TreeSet<>();
+        Set<String> versions = new TreeSet<>();
+        Set<String> resources = new TreeSet<>();
+        Set<String> operations = new TreeSet<>();
+        rule.path("apiGroups").forEach(g -> groups.add(g.asText()));
+        rule.path("apiVersions").forEach(v -> versions.add(v.asText()));
+        rule.path("resources").forEach(r -> resources.add(r.asText()));
+        rule.path("operations").forEach(o -> operations.add(o.asText()));
+        String main = resource.contains("/") ? resource.substring(0, resource.indexOf('/')) : resource;
+        boolean resourceMatches = resources.contains(resource) || resources.contains("*/*")
+                || (resource.contains("/") ? resources.contains(main + "/*") : resources.contains("*"));
+        return (groups.contains(group) || groups.contains("*")) && versions.contains("*") && resourceMatches
+                && (operations.contains(operation) || operations.contains("*"));
     }
 
     // --- monitoring: the PodMonitors, the Grafana dashboard and the alerts (deploy/kubernetes/monitoring)

@@ -5,7 +5,11 @@ import io.dotmac.common.error.DomainException.NotFound;
 import io.dotmac.common.error.DomainException.Unprocessable;
 import io.dotmac.common.quote.CrmQuotes;
 import io.dotmac.common.quote.Quote;
+import io.dotmac.sales.provisioning.Provisioner;
 import io.dotmac.sales.provisioning.Teardown;
+import io.dotmac.sales.support.SeparateTransaction;
+import io.dotmac.common.client.Downstream;
+import io.dotmac.common.error.DomainException.UpstreamFailed;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,12 +37,14 @@ public class OrderService {
     private final OrderViews views;
     private final CrmQuotes crm;
     private final Teardown teardown;
+    private final SeparateTransaction tx;
 
-    OrderService(OrderRepository orders, OrderViews views, CrmQuotes crm, Teardown teardown) {
+    OrderService(OrderRepository orders, OrderViews views, CrmQuotes crm, Teardown teardown, SeparateTransaction tx) {
         this.orders = orders;
         this.views = views;
         this.crm = crm;
         this.teardown = teardown;
+        this.tx = tx;
     }
 
     /** What {@link #createFromQuote} did: made a new order, or found the quote's existing one. */
@@ -65,18 +71,39 @@ public class OrderService {
     }
 
     /**
-     * Cancels the order, whatever its status, after tearing down what it provisioned ({@link Teardown});
-     * a cancelled order is returned as it is. The order stays locked until the cancel commits: a
-     * concurrent cancel then finds it cancelled (one teardown), and processing stops at its next part.
+     * Cancels the order ({@link #cancelLocked}), then waits, holding no lock, transaction or
+     * connection, until the teardown it asked for is done.
+     */
+    public Uni<OrderView> cancel(String tenantId, UUID id) {
+        return tx.run(() -> cancelLocked(tenantId, id)).call(Cancellation::finished).map(Cancellation::view);
+    }
+
+    /**
+     * Cancels the order, whatever its status, asking for what it provisioned to be torn down
+     * ({@link Teardown}); a cancelled order is returned as it is. In the caller's transaction: the
+     * order stays locked until it commits, so a concurrent cancel then finds it cancelled (one
+     * teardown), and processing stops at its next part. The caller awaits the teardown once committed.
      */
     @WithTransaction
-    public Uni<OrderView> cancel(String tenantId, UUID id) {
+    public Uni<Cancellation> cancelLocked(String tenantId, UUID id) {
         return orders.lockOwned(tenantId, id)
                 .onItem().ifNull().failWith(() -> new NotFound("Order " + id + " not found"))
                 .chain(views::of)
-                .call(view -> view.order().status == OrderStatus.CANCELLED ? Uni.createFrom().voidItem()
-                        : teardown.tearDown(view).invoke(() -> view.order().cancel()))
-                .call(view -> orders.flush()); // the answer shows the new updated_at
+                .chain(view -> view.order().status == OrderStatus.CANCELLED
+                        ? Uni.createFrom().item(new Cancellation(view, Provisioner.Completion.DONE))
+                        : teardown.tearDown(view).invoke(() -> view.order().cancel()).map(done -> new Cancellation(view, done)))
+                .call(cancellation -> orders.flush()); // the answer shows the new updated_at
+    }
+
+    /** A cancel committed, and the teardown it asked for, which the platform finishes. */
+    public record Cancellation(OrderView view, Provisioner.Completion teardown) {
+
+        /** Done once the teardown is; the order stays cancelled, and its parts recorded deprovisioned, either way. */
+        public Uni<Void> finished() {
+            return Uni.createFrom().deferred(teardown::await).onFailure().transform(e -> new UpstreamFailed("Order "
+                    + view.order().id + " is cancelled, but tearing down what it provisioned did not finish: "
+                    + Downstream.rootMessage(e) + "; the platform goes on with it"));
+        }
     }
 
     /** The order a quote becomes, field by field; 409 unless the quote is accepted, 422 if it lacks what an order needs. */

@@ -8,6 +8,8 @@ import io.dotmac.sales.order.Order;
 import io.dotmac.sales.order.OrderRepository;
 import io.dotmac.sales.order.OrderService;
 import io.dotmac.sales.order.OrderStatus;
+import io.dotmac.sales.order.OrderView;
+import io.dotmac.sales.support.SeparateTransaction;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -35,12 +37,15 @@ public class CustomerTenantService {
     private final OrderService orderService;
     private final CustomerTenantRepository tenants;
     private final Funnel funnel;
+    private final SeparateTransaction tx;
 
-    CustomerTenantService(OrderRepository orders, OrderService orderService, CustomerTenantRepository tenants, Funnel funnel) {
+    CustomerTenantService(OrderRepository orders, OrderService orderService, CustomerTenantRepository tenants, Funnel funnel,
+                          SeparateTransaction tx) {
         this.orders = orders;
         this.orderService = orderService;
         this.tenants = tenants;
         this.funnel = funnel;
+        this.tx = tx;
     }
 
     /** A quote's order and the customer tenant it provisioned, with its holds (null for none, which only a deprovisioning answers). */
@@ -108,21 +113,33 @@ public class CustomerTenantService {
      * cancelling the order as {@link OrderService#cancel} does: the subscription ended and its
      * retention is over. Its holds stay on record. Safe to repeat: changed is false once the order is
      * cancelled. 404 without an order of the quote; an order that provisioned no customer tenant is
-     * cancelled all the same.
+     * cancelled all the same. The order is cancelled in one transaction, and the teardown awaited after it.
      */
-    @WithTransaction
     public Uni<StatusChange> deprovision(String tenantId, String quoteId, String reason) {
+        return tx.run(() -> deprovisionLocked(tenantId, quoteId))
+                .invoke(done -> {
+                    if (done.change().changed()) {
+                        log("Deprovisioned", done.change(), given(reason));
+                    }
+                })
+                .call(done -> done.cancellation().finished())
+                .map(Deprovisioned::change);
+    }
+
+    private Uni<Deprovisioned> deprovisionLocked(String tenantId, String quoteId) {
         // Locked before it is read: of concurrent calls, one finds the order not yet cancelled.
         return lockedOrder(tenantId, OrderService.normalized(quoteId)).chain(order -> {
             boolean cancelled = order.status == OrderStatus.CANCELLED;
-            return orderService.cancel(tenantId, order.id).chain(view -> view.tenant() == null
-                    ? Uni.createFrom().item(new StatusChange(new TenantOfQuote(view.order(), null), !cancelled))
-                    : tenants.withHolds(view.tenant()).map(tenant -> new StatusChange(new TenantOfQuote(view.order(), tenant), !cancelled)));
-        }).invoke(change -> {
-            if (change.changed()) {
-                log("Deprovisioned", change, given(reason));
-            }
+            return orderService.cancelLocked(tenantId, order.id).chain(cancellation -> {
+                OrderView view = cancellation.view();
+                Uni<CustomerTenant> tenant = view.tenant() == null ? Uni.createFrom().nullItem() : tenants.withHolds(view.tenant());
+                return tenant.map(found -> new Deprovisioned(new StatusChange(new TenantOfQuote(view.order(), found), !cancelled),
+                        cancellation));
+            });
         });
+    }
+
+    private record Deprovisioned(StatusChange change, OrderService.Cancellation cancellation) {
     }
 
     private Uni<StatusChange> change(String tenantId, String requestedQuoteId, String what, Predicate<CustomerTenant> transition) {

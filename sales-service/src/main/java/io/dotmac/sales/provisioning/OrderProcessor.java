@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * Submits and processes orders: provisions the customer tenant, then the deployment, then each
  * service activation, and makes the order active when all completed. Every part commits in a
- * transaction of its own ({@link SeparateTransaction}), so what was done stays recorded when a
- * later part fails, the order is left {@code failed} with the reason, and processing it again
+ * transaction of its own ({@link SeparateTransaction}), and an activation's wait for its service to
+ * serve holds none (nor the order's lock), so what was done stays recorded when a later part fails, the order is left {@code failed} with the reason, and processing it again
  * resumes where it stopped, without a second tenant or deployment. A cancel ({@link Teardown}) may
  * come between two parts: the next part finds the order cancelled and stops with a 409.
  *
@@ -90,8 +90,7 @@ public class OrderProcessor {
                 .chain(() -> tx.run(() -> steps.ensureDeployment(tenantId, orderId, onBehalfOf)))
                 .chain(() -> tx.run(() -> steps.prepareActivations(tenantId, orderId)))
                 .chain(pending -> Multi.createFrom().iterable(pending)
-                        .onItem().transformToUniAndConcatenate(activationId ->
-                                tx.run(() -> steps.activate(tenantId, orderId, activationId)))
+                        .onItem().transformToUniAndConcatenate(activationId -> activate(tenantId, orderId, activationId))
                         .collect().last())
                 .chain(() -> tx.run(() -> steps.finish(tenantId, orderId)))
                 .onFailure(ProvisioningFailure.class).call(e -> {
@@ -103,6 +102,16 @@ public class OrderProcessor {
                     return failure.answer("Order " + orderId + " failed: " + failure.getMessage()
                             + (failure.retryable() ? "; processing it again resumes where it stopped" : ""));
                 });
+    }
+
+    // Started in one transaction, awaited holding none (a rollout takes seconds), its outcome recorded in another.
+    private Uni<Void> activate(String tenantId, UUID orderId, UUID activationId) {
+        return tx.run(() -> steps.activate(tenantId, orderId, activationId)).chain(started -> started == null
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().deferred(started::await)
+                        .map(served -> (String) null)
+                        .onFailure().recoverWithItem(Downstream::rootMessage)
+                        .chain(failure -> tx.run(() -> steps.recordActivation(tenantId, orderId, activationId, failure))));
     }
 
     private Uni<OrderView> view(String tenantId, UUID orderId) {

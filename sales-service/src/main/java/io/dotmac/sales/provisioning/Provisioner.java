@@ -19,16 +19,36 @@ public interface Provisioner {
     /** The deployment serving the tenant in a region; reports its status and where it answers. */
     Uni<DeploymentResult> provisionDeployment(DeploymentSpec deployment);
 
-    /** One bought service switched on in the deployment. */
-    Uni<Void> activateService(ActivationSpec activation);
+    /**
+     * One bought service switched on in the deployment: what it takes is written now, in the
+     * caller's transaction; the {@link Completion} waits until the service serves, or fails with why
+     * it cannot, and is awaited once that transaction committed.
+     */
+    Uni<Completion> activateService(ActivationSpec activation);
 
     /**
      * Tears down what was provisioned for a cancelled order: its services, its deployment, then its
-     * customer tenant, of those that exist (a null id: never provisioned). Safe to repeat, like the
-     * rest: a teardown whose success was not recorded (the cancel failed after it) is asked again.
-     * A failure leaves the order and its parts as they were, and cancelling again retries.
+     * customer tenant, whatever of them exists, also what a failed attempt made before recording it.
+     * Safe to repeat, like the rest: a teardown whose success was not recorded (the cancel failed
+     * after it) is asked again. A failure of this call leaves the order and its parts as they were,
+     * and cancelling again retries. The teardown is asked for now, in the cancel's transaction; the
+     * {@link Completion} waits until it is done, once the cancel committed (its failure: the order is
+     * cancelled, and the platform goes on with the teardown).
      */
-    Uni<Void> deprovision(DeprovisionSpec order);
+    Uni<Completion> deprovision(DeprovisionSpec order);
+
+    /**
+     * What a call started and its platform finishes in its own time (a rollout, a namespace's
+     * deletion): awaited outside any transaction, so that no order lock, transaction or pooled
+     * connection is held for the seconds it takes. A failure says why it did not finish.
+     */
+    @FunctionalInterface
+    interface Completion {
+
+        Completion DONE = () -> Uni.createFrom().voidItem();
+
+        Uni<Void> await();
+    }
 
     /**
      * The customer tenant for an order: its {@code slug} names it everywhere (a DNS label), the

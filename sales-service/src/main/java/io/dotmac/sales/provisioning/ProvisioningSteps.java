@@ -24,17 +24,20 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * The parts of submitting and processing an order, each one transaction that starts by locking the
- * order (so two attempts on one order, or an attempt and a cancel, take turns) and skips what an
- * earlier attempt recorded as done; a part finding the order cancelled stops with a 409.
+ * order (so two attempts on one order, or an attempt and a cancel, take turns); what an earlier
+ * attempt recorded is not made again, only provisioned again (which makes nothing new unless the
+ * platform lost it); a part finding the order cancelled stops with a 409.
  * {@link OrderProcessor} runs them in order, each committed on its own.
  */
 @ApplicationScoped
 public class ProvisioningSteps {
 
     public static final String ORDER_ACTIVATED = "sales.order.activated";
+    private static final Logger LOG = Logger.getLogger(ProvisioningSteps.class);
     static final String SLUG_CONSTRAINT = "customer_tenants_slug_unique";
 
     private final OrderRepository orders;
@@ -84,13 +87,15 @@ public class ProvisioningSteps {
 
     /**
      * Part 1: the customer tenant for the organization slug, unless the slug is someone else's: a
-     * customer tenant of another order, or another vendor tenant's lead's reservation.
+     * customer tenant of another order, or another vendor tenant's lead's reservation. A tenant
+     * recorded by an earlier attempt is provisioned again, which makes nothing new unless its
+     * platform lost it meanwhile (a namespace deleted by hand): then it is made again.
      */
     @WithTransaction
     public Uni<Void> ensureTenant(String tenantId, UUID orderId) {
         return lockUncancelled(tenantId, orderId).chain(order -> {
             if (order.customerTenantId != null) {
-                return Uni.createFrom().voidItem();
+                return tenants.findById(order.customerTenantId).chain(tenant -> provisionTenant(order, tenant));
             }
             Uni<CustomerTenant> holding = slugs.requireNotHeldByAnotherTenant(order.tenantId, order.organizationSlug,
                     slugTaken(order.organizationSlug)).chain(() -> tenants.findBySlug(order.organizationSlug));
@@ -113,41 +118,41 @@ public class ProvisioningSteps {
                 return tenants.persistAndFlush(tenant)
                         // Two orders claiming one free slug at once: the loser learns it from the constraint.
                         .onFailure(e -> Failures.isUniqueViolation(e, SLUG_CONSTRAINT)).transform(e -> slugTaken(tenant.slug))
-                        .chain(() -> guarded("provisioning customer tenant '" + tenant.slug + "'",
-                                () -> provisioner.provisionTenant(new Provisioner.TenantSpec(tenant.id, tenant.slug, tenant.name,
-                                        order.id, order.tenantId, order.region, order.services.items()))))
+                        .chain(() -> provisionTenant(order, tenant))
                         .invoke(() -> order.customerTenantId = tenant.id);
             });
         });
     }
 
-    /** Part 2: the deployment instance in the order's region; the provisioner may read other services as {@code caller}. */
+    /**
+     * Part 2: the deployment instance in the order's region; the provisioner may read other services
+     * as {@code caller}. One recorded by an earlier attempt is provisioned again, as the tenant is,
+     * and its status and endpoint brought up to date (its license keys read anew, too).
+     */
     @WithTransaction
     public Uni<Void> ensureDeployment(String tenantId, UUID orderId, Provisioner.Caller caller) {
         return lockUncancelled(tenantId, orderId).chain(order -> {
-            if (order.deploymentInstanceId != null) {
-                return Uni.createFrom().voidItem();
-            }
-            DeploymentInstance deployment = new DeploymentInstance();
-            deployment.id = UUID.randomUUID();
-            deployment.tenantId = order.tenantId;
-            deployment.customerTenantId = order.customerTenantId;
-            deployment.orderId = order.id;
-            deployment.region = order.region;
-            var spec = new Provisioner.DeploymentSpec(deployment.id, order.id, order.customerTenantId, order.organizationSlug,
-                    order.region, order.quoteId, order.services.items(), caller);
-            return guarded("provisioning the deployment in " + order.region, () -> provisioner.provisionDeployment(spec))
-                    .chain(result -> {
-                        deployment.status = result.status();
-                        deployment.endpointUrl = result.endpointUrl();
-                        return deployments.persist(deployment);
-                    })
-                    .invoke(() -> order.deploymentInstanceId = deployment.id)
-                    .replaceWithVoid();
+            Uni<DeploymentInstance> recorded = order.deploymentInstanceId == null
+                    ? Uni.createFrom().nullItem() : deployments.findById(order.deploymentInstanceId);
+            return recorded.chain(found -> {
+                DeploymentInstance deployment = found != null ? found : newDeployment(order);
+                var spec = new Provisioner.DeploymentSpec(deployment.id, order.id, order.customerTenantId,
+                        order.organizationSlug, order.region, order.quoteId, order.services.items(), caller);
+                return guarded("provisioning the deployment in " + order.region, () -> provisioner.provisionDeployment(spec))
+                        .chain(result -> {
+                            deployment.status = result.status();
+                            deployment.endpointUrl = result.endpointUrl();
+                            return found != null ? Uni.createFrom().voidItem() : deployments.persist(deployment).replaceWithVoid();
+                        })
+                        .invoke(() -> order.deploymentInstanceId = deployment.id);
+            });
         });
     }
 
-    /** Part 3a: a pending activation per service not yet recorded; the ids of those not completed, in order. */
+    /**
+     * Part 3a: a pending activation per service not yet recorded; the ids of all, in order: those
+     * completed before are activated again too, which changes nothing unless their platform lost them.
+     */
     @WithTransaction
     public Uni<List<UUID>> prepareActivations(String tenantId, UUID orderId) {
         return lockUncancelled(tenantId, orderId).chain(order -> activations.ofOrder(order.id).chain(existing -> {
@@ -161,33 +166,56 @@ public class ProvisioningSteps {
             }
             Uni<Void> persisted = created.isEmpty() ? Uni.createFrom().voidItem() : activations.persist(created);
             return persisted.map(ignored -> Stream.concat(existing.stream(), created.stream())
-                    .filter(a -> a.status != ActivationStatus.COMPLETED)
                     .sorted(Comparator.comparingInt(a -> a.position))
                     .map(a -> a.id)
                     .toList());
         }));
     }
 
-    /** Part 3b: one activation attempted; its failure is recorded on it, not thrown. */
+    /**
+     * Part 3b: one activation started: what it takes is written, and the {@link Provisioner.Completion}
+     * that waits for it returned, to be awaited after this transaction and its outcome recorded by
+     * {@link #recordActivation}; none when starting it failed (recorded on it, not thrown).
+     */
     @WithTransaction
-    public Uni<ActivationStatus> activate(String tenantId, UUID orderId, UUID activationId) {
+    public Uni<Provisioner.Completion> activate(String tenantId, UUID orderId, UUID activationId) {
         return lockUncancelled(tenantId, orderId).chain(order -> activations.findById(activationId).chain(activation -> {
-            if (activation.status == ActivationStatus.COMPLETED) {
-                return Uni.createFrom().item(activation.status);
+            // Pending with an attempt counted: a concurrent processing is attempting it now (or one that
+            // stopped was), and this one joins it; one completed before is only checked again.
+            if (activation.status == ActivationStatus.FAILED || activation.status == ActivationStatus.PENDING && activation.attempts == 0) {
+                activation.attempts++;
+                activation.retrying();
             }
-            activation.attempts++;
             var spec = new Provisioner.ActivationSpec(activation.id, order.id, order.deploymentInstanceId, order.organizationSlug,
                     order.region, activation.serviceCode, activation.quantity);
             return Uni.createFrom().deferred(() -> provisioner.activateService(spec))
-                    .map(ignored -> {
-                        activation.completed();
-                        return activation.status;
-                    })
-                    .onFailure().recoverWithItem(e -> {
+                    .onFailure().recoverWithUni(e -> {
                         activation.failed(Downstream.rootMessage(e));
-                        return activation.status;
+                        return Uni.createFrom().nullItem();
                     });
         }));
+    }
+
+    /**
+     * Part 3c: how a started activation ended, {@code failure} null when it serves (one completed
+     * before keeps its time). The order may have been cancelled while it rolled out: 409, the cancel
+     * tore it down. A completed activation is not failed by a wait that ended otherwise: a concurrent
+     * attempt saw it serve, and the order may be active already.
+     */
+    @WithTransaction
+    public Uni<Void> recordActivation(String tenantId, UUID orderId, UUID activationId, String failure) {
+        return lockUncancelled(tenantId, orderId).chain(order -> activations.findById(activationId)).invoke(activation -> {
+            if (activation.status == ActivationStatus.COMPLETED) {
+                if (failure != null) {
+                    LOG.warnf("order %s: %s completed before, not failed now by a wait that ended with: %s", orderId,
+                            activation.serviceCode, failure);
+                }
+            } else if (failure == null) {
+                activation.completed();
+            } else {
+                activation.failed(failure);
+            }
+        }).replaceWithVoid();
     }
 
     /** Last: active when every activation completed, with the event that says so; a failure naming them otherwise. */
@@ -237,6 +265,22 @@ public class ProvisioningSteps {
     // previous part tore down what was provisioned, and nothing may be provisioned after it (409).
     private Uni<Order> lockUncancelled(String tenantId, UUID orderId) {
         return lock(tenantId, orderId).invoke(Order::requireNotCancelled);
+    }
+
+    private Uni<Void> provisionTenant(Order order, CustomerTenant tenant) {
+        return guarded("provisioning customer tenant '" + tenant.slug + "'",
+                () -> provisioner.provisionTenant(new Provisioner.TenantSpec(tenant.id, tenant.slug, tenant.name,
+                        order.id, order.tenantId, order.region, order.services.items())));
+    }
+
+    private static DeploymentInstance newDeployment(Order order) {
+        DeploymentInstance deployment = new DeploymentInstance();
+        deployment.id = UUID.randomUUID();
+        deployment.tenantId = order.tenantId;
+        deployment.customerTenantId = order.customerTenantId;
+        deployment.orderId = order.id;
+        deployment.region = order.region;
+        return deployment;
     }
 
     private static <T> Uni<T> guarded(String what, Supplier<Uni<? extends T>> call) {

@@ -41,16 +41,16 @@ public class RecordingProvisioner implements Provisioner {
     }
 
     @Override
-    public Uni<Void> activateService(ActivationSpec activation) {
+    public Uni<Completion> activateService(ActivationSpec activation) {
         if (faults.failsActivationOf(activation.serviceCode())) {
             return Uni.createFrom().failure(new IllegalStateException("set to fail by sales.provisioning.fail-services"));
         }
-        return Uni.createFrom().voidItem();
+        return Uni.createFrom().item(Completion.DONE);
     }
 
     /** Nothing outside this service to delete: the teardown is the rows marked deprovisioned. */
     @Override
-    public Uni<Void> deprovision(DeprovisionSpec order) {
-        return Uni.createFrom().voidItem();
+    public Uni<Completion> deprovision(DeprovisionSpec order) {
+        return Uni.createFrom().item(Completion.DONE);
     }
 }

@@ -62,6 +62,11 @@ public class ServiceActivation extends PanacheEntityBase {
         completedAt = OffsetDateTime.now();
     }
 
+    /** Attempted again: pending until this attempt's outcome, the last error kept until then. */
+    void retrying() {
+        status = ActivationStatus.PENDING;
+    }
+
     void failed(String reason) {
         status = ActivationStatus.FAILED;
         error = reason;

@@ -1,6 +1,8 @@
 package io.dotmac.sales.provisioning;
 
 import static io.dotmac.sales.testing.SalesApi.ORDERS;
+import static io.dotmac.sales.testing.SalesApi.submitAsStep;
+import static io.dotmac.sales.testing.SalesApi.allActive;
 import static io.dotmac.sales.testing.SalesApi.as;
 import static io.dotmac.sales.testing.SalesApi.cancel;
 import static io.dotmac.sales.testing.SalesApi.createFromQuote;
@@ -43,9 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -183,30 +182,10 @@ class OrderProcessingTest {
         // at a time, three are admitted at once, the rest wait their turn in the bulkhead.
         List<String> ids = IntStream.range(0, 12).mapToObj(i -> paidOrder(token, TestQuotes.accepted(TestQuotes.slug()))).toList();
 
-        allActive(ids.stream().<Supplier<ExtractableResponse<Response>>>map(id -> () -> as(token)
-                        .header("Idempotency-Key", "exec-" + id + ":submit_order")
-                        .contentType(ContentType.JSON).body("{\"auto_activate\": true}")
-                        .when().post(ORDERS + "/" + id + "/submit").then().extract())
-                .toList());
+        allActive(ids.stream().<Supplier<ExtractableResponse<Response>>>map(id -> () -> submitAsStep(token, id)).toList());
         for (String id : ids) {
             assertEquals(1, Rows.count(database, "SELECT count(*) FROM customer_tenants WHERE order_id = $1", UUID.fromString(id)));
             assertEquals(1, Rows.count(database, "SELECT count(*) FROM deployment_instances WHERE order_id = $1", UUID.fromString(id)));
-        }
-    }
-
-    /** Sends every request at once, each from its own thread; every answer must be 200 with the order active. */
-    private static void allActive(List<Supplier<ExtractableResponse<Response>>> requests) {
-        ExecutorService callers = Executors.newFixedThreadPool(requests.size());
-        try {
-            List<CompletableFuture<ExtractableResponse<Response>>> calls = requests.stream()
-                    .map(request -> CompletableFuture.supplyAsync(request, callers)).toList();
-            for (CompletableFuture<ExtractableResponse<Response>> call : calls) {
-                ExtractableResponse<Response> response = call.join();
-                assertEquals(200, response.statusCode(), response.asString());
-                assertEquals("active", response.path("status"));
-            }
-        } finally {
-            callers.shutdownNow();
         }
     }
 

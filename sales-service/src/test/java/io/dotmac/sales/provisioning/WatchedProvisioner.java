@@ -66,7 +66,7 @@ public class WatchedProvisioner extends RecordingProvisioner {
     }
 
     @Override
-    public Uni<Void> activateService(ActivationSpec activation) {
+    public Uni<Completion> activateService(ActivationSpec activation) {
         record(activation.tenantSlug(), "activate " + activation.serviceCode());
         Hold hold = holds.remove(activation.serviceCode());
         if (hold == null) {
@@ -78,7 +78,7 @@ public class WatchedProvisioner extends RecordingProvisioner {
     }
 
     @Override
-    public Uni<Void> deprovision(DeprovisionSpec order) {
+    public Uni<Completion> deprovision(DeprovisionSpec order) {
         record(order.tenantSlug(), DEPROVISION);
         return onCallersContext(Uni.createFrom().voidItem().onItem().delayIt().by(TEARDOWN_TIME))
                 .chain(() -> super.deprovision(order));

@@ -2,14 +2,22 @@ package io.dotmac.sales.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /** The order API over HTTP, as a caller with a token sees it; JSON numbers read as BigDecimal. */
 public final class SalesApi {
@@ -90,6 +98,28 @@ public final class SalesApi {
 
     private static ValidatableResponse changeTenant(String token, String change, Map<String, String> body) {
         return as(token).contentType(ContentType.JSON).body(body).when().post(TENANTS + "/" + change).then();
+    }
+
+    /** Submits the order with auto_activate as the workflow engine's step does, with its Idempotency-Key. */
+    public static ExtractableResponse<Response> submitAsStep(String token, String id) {
+        return as(token).header("Idempotency-Key", "exec-" + id + ":submit_order").contentType(ContentType.JSON)
+                .body("{\"auto_activate\": true}").when().post(ORDERS + "/" + id + "/submit").then().extract();
+    }
+
+    /** Sends every request at once, each from its own thread; every answer must be 200 with the order active. */
+    public static void allActive(List<Supplier<ExtractableResponse<Response>>> requests) {
+        ExecutorService callers = Executors.newFixedThreadPool(requests.size());
+        try {
+            List<CompletableFuture<ExtractableResponse<Response>>> calls = requests.stream()
+                    .map(request -> CompletableFuture.supplyAsync(request, callers)).toList();
+            for (CompletableFuture<ExtractableResponse<Response>> call : calls) {
+                ExtractableResponse<Response> response = call.join();
+                assertEquals(200, response.statusCode(), response.asString());
+                assertEquals("active", response.path("status"));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     public static ValidatableResponse get(String token, String path) {

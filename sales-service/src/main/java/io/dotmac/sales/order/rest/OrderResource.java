@@ -146,10 +146,13 @@ public class OrderResource {
     @Operation(summary = "Cancel an order, whatever its status, tearing down what it provisioned: its service "
             + "activations, deployment and customer tenant are kept, marked deprovisioned with the time (the tenant "
             + "keeps its slug). 200 with the order cancelled; a cancelled order is returned unchanged, and submitting "
-            + "or processing it is 409. 502 if the teardown failed (nothing changed; cancelling again retries); "
+            + "or processing it is 409. 502 if the teardown failed (nothing changed; cancelling again retries), or did not "
+            + "finish in time (the order is cancelled and its teardown goes on); "
             + "403 for a reader")
-    @Idempotent
+    // The key holds no transaction around it: the cancel commits by itself, then waits for the teardown.
+    @Idempotent(checksFirst = true)
     public Uni<Response> cancel(@PathParam("id") UUID id) {
-        return orders.cancel(tenant.id(), id).map(view -> Response.ok(OrderMapper.toDto(view)).build());
+        String tenantId = tenant.id();
+        return idempotency.runUnlocked(() -> orders.cancel(tenantId, id).map(view -> Response.ok(OrderMapper.toDto(view)).build()));
     }
 }

@@ -3,16 +3,20 @@ package io.dotmac.sales.provisioning.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Writes the provisioner's objects so that writing them again changes nothing: an object that is
@@ -23,11 +27,13 @@ import java.util.function.Supplier;
  *
  * <p>Why not server-side apply: the Kubernetes test server the tests run against does not take it.
  *
- * <p>Kubernetes RBAC cannot limit the provisioner to namespaces it labelled, so the label is
- * checked here: a {@code tenant-<slug>} namespace that lacks the provisioner's label, or carries
- * another order's, is never written to, patched or deleted.
+ * <p>A {@code tenant-<slug>} namespace that lacks the provisioner's label, or carries another
+ * order's, is never written to, patched or deleted: checked here, and, in a cluster, by the
+ * admission policy that fences the provisioner's ServiceAccount (components/kubernetes-provisioner).
  */
 final class ClusterWrites {
+
+    private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
 
     private ClusterWrites() {
     }
@@ -39,12 +45,12 @@ final class ClusterWrites {
     }
 
     /**
-     * The object as wanted, created or merge-patched with what is wanted, without reading it first:
-     * for Secrets, which the provisioner may write but not read (provisioner-rbac.yml). A patch
-     * that changes nothing leaves the resourceVersion as it was.
+     * The Secret as wanted, created, or its data replaced whole (a key no longer wanted goes: a
+     * revoked license's), without reading it first: the provisioner may write Secrets but not read
+     * them (provisioner-rbac.yml). A patch that changes nothing leaves the resourceVersion as it was.
      */
-    static <T extends HasMetadata> T put(KubernetesClient client, T wanted) {
-        Resource<T> resource = client.resource(wanted);
+    static Secret putSecret(KubernetesClient client, Secret wanted) {
+        Resource<Secret> resource = client.resource(wanted);
         try {
             return resource.create();
         } catch (KubernetesClientException e) {
@@ -52,7 +58,9 @@ final class ClusterWrites {
                 throw refused("creating " + what(wanted), e);
             }
         }
-        return call("updating " + what(wanted), () -> resource.patch(PatchContext.of(PatchType.JSON_MERGE)));
+        Map<String, String> data = wanted.getData() == null ? Map.of() : wanted.getData();
+        String replaceData = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "add", "path", "/data", "value", data)));
+        return call("updating " + what(wanted), () -> resource.patch(PatchContext.of(PatchType.JSON), replaceData));
     }
 
     /**
@@ -77,6 +85,9 @@ final class ClusterWrites {
                     throw refused("creating " + what(wanted), e);
                 }
                 existing = call("reading " + what(wanted), resource::get); // made meanwhile by another writer
+                if (existing == null) {
+                    throw new KubernetesFailure(what(wanted) + " was made and deleted meanwhile by another writer");
+                }
                 beforeChange.accept(existing);
             }
         }
@@ -168,6 +179,15 @@ final class ClusterWrites {
             }
             return true;
         }
-        return existing.equals(wanted) || existing.isValueNode() && existing.asText().equals(wanted.asText());
+        return existing.equals(wanted) || existing.isValueNode() && existing.asText().equals(wanted.asText())
+                || sameQuantity(existing.asText(), wanted.asText());
+    }
+
+    // The API server may write a quantity back in another form than it was sent ("1000m" as "1").
+    private static boolean sameQuantity(String existing, String wanted) {
+        if (!QUANTITY.matcher(existing).matches() || !QUANTITY.matcher(wanted).matches()) {
+            return false;
+        }
+        return Quantity.getAmountInBytes(new Quantity(existing)).compareTo(Quantity.getAmountInBytes(new Quantity(wanted))) == 0;
     }
 }

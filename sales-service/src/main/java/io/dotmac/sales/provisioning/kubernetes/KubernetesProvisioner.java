@@ -8,6 +8,7 @@ import io.dotmac.sales.client.CustomerLicenses;
 import io.dotmac.sales.provisioning.Provisioner;
 import io.dotmac.sales.provisioning.RecordingProvisioner;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -79,55 +80,69 @@ public class KubernetesProvisioner implements Provisioner {
                 LOG.warnf("licensing-service has no license of quote %s for %s: its services start without a key",
                         deployment.quoteId(), deployment.tenantSlug());
             }
-            ClusterWrites.put(cluster, manifests.licenses(namespace, deployment.orderId(), found));
+            ClusterWrites.putSecret(cluster, manifests.licenses(namespace, deployment.orderId(), found));
             ensure(cluster, manifests.ingress(namespace, deployment.orderId(), deployment.tenantSlug(), deployment.services()));
             return new DeploymentResult(RecordingProvisioner.RUNNING, "https://" + manifests.host(deployment.tenantSlug()));
         })));
     }
 
+    /** Writes the service's Deployment and Service; the completion watches the rollout ({@link Rollout}). */
     @Override
-    public Uni<Void> activateService(ActivationSpec activation) {
+    public Uni<Completion> activateService(ActivationSpec activation) {
         String name = activation.serviceCode();
-        Map<String, String> pods = Map.of(TenantManifests.NAME, name);
         return onCallersContext(blocking(() -> {
             ServiceSize size = manifests.size(name, activation.quantity());
             KubernetesClient cluster = clusters.of(activation.region());
             String namespace = owned(cluster, activation.tenantSlug(), activation.orderId());
             ensure(cluster, manifests.service(namespace, activation.orderId(), name));
-            ensure(cluster, manifests.deployment(namespace, activation.orderId(), size));
-            return new Wait(cluster, namespace, Rollout.watch(cluster, namespace, name, pods, config.activationTimeout()));
-        }).chain(wait -> Uni.createFrom().completionStage(wait.rollout())
-                .onFailure(KubernetesProvisioner::timedOut).recoverWithUni(() -> blocking(() -> {
-                    throw Rollout.notAvailable(wait.cluster(), wait.namespace(), name, pods, config.activationTimeout());
-                }))));
+            Deployment deployment = ensure(cluster, manifests.deployment(namespace, activation.orderId(), size));
+            String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+            return (Completion) () -> rolledOut(cluster, namespace, name, image);
+        }));
     }
 
-    /** Deletes the tenant's namespace (Kubernetes deletes what is in it) and waits until it is gone; gone already is done. */
+    /**
+     * Deletes the tenant's namespace (Kubernetes deletes what is in it); the completion waits until it
+     * is gone. Gone already, or never made, is done; one terminating already is only waited for.
+     */
     @Override
-    public Uni<Void> deprovision(DeprovisionSpec order) {
+    public Uni<Completion> deprovision(DeprovisionSpec order) {
         String name = TenantManifests.namespace(order.tenantSlug());
         return onCallersContext(blocking(() -> {
             KubernetesClient cluster = clusters.of(order.region());
             Namespace namespace = ClusterWrites.call("reading namespace " + name,
                     () -> cluster.namespaces().withName(name).get());
             if (namespace == null) {
-                return CompletableFuture.<Void>completedFuture(null);
+                return Completion.DONE;
             }
             String notOurs = ClusterWrites.notOwned(namespace, order.orderId());
             if (notOurs != null) {
                 LOG.warnf("order %s: nothing of it to tear down in %s: %s", order.orderId(), name, notOurs);
-                return CompletableFuture.<Void>completedFuture(null);
+                return Completion.DONE;
             }
-            // Terminating already (an earlier cancel timed out waiting): only the wait is left.
             if (namespace.getMetadata().getDeletionTimestamp() == null) {
                 ClusterWrites.call("deleting namespace " + name, () -> cluster.resource(namespace).lockResourceVersion().delete());
             }
-            return cluster.namespaces().withName(name).informOnCondition(List::isEmpty)
-                    .orTimeout(config.deletionTimeout().toMillis(), TimeUnit.MILLISECONDS).thenAccept(gone -> {
-                    });
-        }).chain(gone -> Uni.createFrom().completionStage(gone))
+            return (Completion) () -> gone(cluster, name);
+        }));
+    }
+
+    private Uni<Void> rolledOut(KubernetesClient cluster, String namespace, String name, String image) {
+        Map<String, String> pods = Map.of(TenantManifests.NAME, name);
+        return onCallersContext(Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(
+                        Rollout.watch(cluster, namespace, name, pods, image, config.activationTimeout())))
+                .onFailure(KubernetesProvisioner::timedOut).recoverWithUni(() -> blocking(() -> {
+                    throw Rollout.notAvailable(cluster, namespace, name, pods, config.activationTimeout());
+                })));
+    }
+
+    private Uni<Void> gone(KubernetesClient cluster, String name) {
+        return onCallersContext(Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(
+                        cluster.namespaces().withName(name).informOnCondition(List::isEmpty)
+                                .orTimeout(config.deletionTimeout().toMillis(), TimeUnit.MILLISECONDS)))
+                .replaceWithVoid()
                 .onFailure(KubernetesProvisioner::timedOut).transform(e -> new KubernetesFailure("namespace " + name
-                        + " is still terminating after " + config.deletionTimeout() + "; cancelling again waits for it again")));
+                        + " was still terminating after " + config.deletionTimeout())));
     }
 
     // Every part after the tenant's writes only into the namespace the order's tenant part made.
@@ -140,6 +155,4 @@ public class KubernetesProvisioner implements Provisioner {
         return e instanceof TimeoutException || e instanceof CompletionException && e.getCause() instanceof TimeoutException;
     }
 
-    private record Wait(KubernetesClient cluster, String namespace, CompletableFuture<Void> rollout) {
-    }
 }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.io.File;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,13 +47,19 @@ class RegionClusters {
         return IN_CLUSTER.equals(cluster) ? inCluster.get() : byContext.computeIfAbsent(cluster, this::fromKubeconfig);
     }
 
+    // The context's own cluster and credentials, as the kubeconfig (KUBECONFIG, else ~/.kube/config) says:
+    // not the current context, and not what KUBERNETES_MASTER or other settings of the in-cluster client say.
     private KubernetesClient fromKubeconfig(String context) {
-        Config kubeconfig = Config.autoConfigure(context);
-        // fabric8 falls back to the current context when the one asked for is missing.
-        if (kubeconfig.getCurrentContext() == null || !context.equals(kubeconfig.getCurrentContext().getName())) {
-            throw new KubernetesFailure("the kubeconfig has no context " + context);
+        List<File> files = Config.getKubeconfigFilenames().stream().map(File::new).filter(File::isFile).toList();
+        for (File file : files) {
+            Config kubeconfig = Config.fromKubeconfig(context, file);
+            // fabric8 falls back to the current context when the one asked for is missing.
+            if (kubeconfig.getCurrentContext() != null && context.equals(kubeconfig.getCurrentContext().getName())) {
+                return new KubernetesClientBuilder().withConfig(kubeconfig).withKubernetesSerialization(serialization).build();
+            }
         }
-        return new KubernetesClientBuilder().withConfig(kubeconfig).withKubernetesSerialization(serialization).build();
+        throw new KubernetesFailure("the kubeconfig has no context " + context
+                + (files.isEmpty() ? " (no kubeconfig file: set KUBECONFIG)" : " (read " + files + ")"));
     }
 
     @PreDestroy

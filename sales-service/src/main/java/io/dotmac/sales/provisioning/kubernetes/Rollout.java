@@ -21,34 +21,43 @@ import java.util.stream.Stream;
 /**
  * Waits until a Deployment has rolled out, as {@code kubectl rollout status} judges it, or fails
  * with Kubernetes' reason: a {@code ReplicaFailure} condition (a pod the quota refuses), a
- * progress deadline exceeded, a pod that cannot pull its image. Two informers (the Deployment, its
- * pods) report their changes as they come: no thread waits, nothing polls. Past the timeout, the
- * failure says what the Deployment's ReplicaSets and pods report.
+ * progress deadline exceeded, a pod of its current image that cannot pull it. Two informers (the
+ * Deployment, its pods) report their changes as they come: no thread waits, nothing polls. Past
+ * the timeout, the failure says what the Deployment's ReplicaSets and pods report (a first failed
+ * pull, a crash: what may pass by itself does not end the wait early).
  */
 final class Rollout {
 
-    private static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+    // The kubelet backs off after failed pulls; a first ErrImagePull may be a registry's hiccup.
+    // CreateContainerConfigError: an image that runs as root, which the pods' runAsNonRoot refuses, say.
+    private static final Set<String> HOPELESS = Set.of("ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
             "CreateContainerConfigError");
 
     private Rollout() {
     }
 
     /**
-     * Completes when the Deployment is available, fails with the reason when it cannot become so,
-     * or with a {@link java.util.concurrent.TimeoutException} after {@code timeout}. Not blocking.
+     * Completes when the Deployment, which the caller made, is available; fails with the reason when
+     * it cannot become so or is deleted meanwhile, or with a {@link java.util.concurrent.TimeoutException}
+     * after {@code timeout}. Not blocking.
      */
     static CompletableFuture<Void> watch(KubernetesClient client, String namespace, String name, Map<String, String> podLabels,
-                                         Duration timeout) {
+                                         String image, Duration timeout) {
+        // The caller made the Deployment before it watches: none there is one deleted, with its order's
+        // namespace (a cancel), and nothing more to wait for.
         CompletableFuture<List<Deployment>> deployment = client.apps().deployments().inNamespace(namespace).withName(name)
-                .informOnCondition(found -> found.stream().anyMatch(d -> available(d) || failure(d).isPresent()));
+                .informOnCondition(found -> found.isEmpty() || found.stream().anyMatch(d -> available(d) || failure(d).isPresent()));
         CompletableFuture<List<Pod>> pods = client.pods().inNamespace(namespace).withLabels(podLabels)
-                .informOnCondition(found -> found.stream().anyMatch(pod -> hopeless(pod).isPresent()));
+                .informOnCondition(found -> found.stream().anyMatch(pod -> hopeless(pod, image).isPresent()));
         CompletableFuture<Void> outcome = CompletableFuture.anyOf(deployment, pods)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenAccept(ignored -> {
                     if (pods.isDone()) {
                         throw new KubernetesFailure("Deployment " + name + ": " + pods.join().stream()
-                                .map(Rollout::hopeless).flatMap(Optional::stream).findFirst().orElseThrow());
+                                .map(pod -> hopeless(pod, image)).flatMap(Optional::stream).findFirst().orElseThrow());
+                    }
+                    if (deployment.join().isEmpty()) {
+                        throw new KubernetesFailure("Deployment " + name + " was deleted while it rolled out");
                     }
                     deployment.join().stream().map(Rollout::failure).flatMap(Optional::stream).findFirst().ifPresent(reason -> {
                         throw new KubernetesFailure("Deployment " + name + ": " + reason);
@@ -108,9 +117,13 @@ final class Rollout {
                 .findFirst();
     }
 
-    /** A container of the pod waiting for what will not come by itself: an image that cannot be pulled, a broken config. */
-    static Optional<String> hopeless(Pod pod) {
-        return containerStatuses(pod).filter(status -> HOPELESS.contains(waitingReason(status)))
+    /**
+     * A container of the pod, when it runs {@code image}, waiting for what will not come by itself: an
+     * image that cannot be pulled. A pod of an earlier image (an old ReplicaSet's) is going anyway.
+     */
+    static Optional<String> hopeless(Pod pod, String image) {
+        boolean current = pod.getSpec() != null && pod.getSpec().getContainers().stream().anyMatch(c -> image.equals(c.getImage()));
+        return !current ? Optional.empty() : containerStatuses(pod).filter(status -> HOPELESS.contains(waitingReason(status)))
                 .map(status -> "pod " + pod.getMetadata().getName() + ": " + waiting(status)).findFirst();
     }
 

@@ -60,6 +60,8 @@ class TenantManifests {
     static final String CUSTOMER_TENANT = "controlplane.dotmac.io/customer-tenant";
     static final String REGION = "controlplane.dotmac.io/region";
     static final String CLUSTER_ISSUER = "cert-manager.io/cluster-issuer";
+    static final String POD_SECURITY = "pod-security.kubernetes.io/enforce";
+    static final String POD_SECURITY_VERSION = "pod-security.kubernetes.io/enforce-version";
 
     static final String QUOTA = "tenant-quota";
     static final String LIMITS = "tenant-limits";
@@ -71,6 +73,11 @@ class TenantManifests {
     static final String LICENSE_KEY_ENV = "LICENSE_KEY";
 
     private static final String HTTP = "http";
+    /**
+     * Room in the quota for cert-manager's HTTP-01 solver, a pod it starts in the Ingress's namespace
+     * while a certificate is issued or renewed (its defaults: limits 100m and 64Mi).
+     */
+    private static final ServiceSize ACME_SOLVER = new ServiceSize("cm-acme-http-solver", 1, 100, 64);
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
 
     private final KubernetesProvisionerConfig config;
@@ -103,15 +110,20 @@ class TenantManifests {
         labels.put(VENDOR_TENANT, labelValue("vendor tenant", tenant.vendorTenant()));
         labels.put(CUSTOMER_TENANT, tenant.id().toString());
         labels.put(REGION, labelValue("region", tenant.region()));
+        // Whatever runs there runs as Pod Security's "restricted" profile requires, as the control plane itself does.
+        labels.put(POD_SECURITY, "restricted");
+        labels.put(POD_SECURITY_VERSION, "latest");
         return new NamespaceBuilder().withNewMetadata().withName(namespace(tenant.slug())).withLabels(labels).endMetadata().build();
     }
 
-    /** What the order's pods may take in all: the sum of their sizes. */
+    /** What the order's pods may take in all: the sum of their sizes, and a certificate's solver. */
     ResourceQuota quota(String namespace, UUID orderId, List<ServiceSize> sizes) {
-        Quantity cpu = ServiceSize.cpu(sizes.stream().mapToLong(size -> size.replicas() * size.milliCpu()).sum());
-        Quantity memory = ServiceSize.memory(sizes.stream().mapToLong(size -> size.replicas() * size.mebibytes()).sum());
+        List<ServiceSize> pods = new ArrayList<>(sizes);
+        pods.add(ACME_SOLVER);
+        Quantity cpu = ServiceSize.cpu(pods.stream().mapToLong(size -> size.replicas() * size.milliCpu()).sum());
+        Quantity memory = ServiceSize.memory(pods.stream().mapToLong(size -> size.replicas() * size.mebibytes()).sum());
         Map<String, Quantity> hard = new LinkedHashMap<>();
-        hard.put("pods", new Quantity(String.valueOf(sizes.stream().mapToInt(ServiceSize::replicas).sum())));
+        hard.put("pods", new Quantity(String.valueOf(pods.stream().mapToInt(ServiceSize::replicas).sum())));
         hard.put("requests.cpu", cpu);
         hard.put("limits.cpu", cpu);
         hard.put("requests.memory", memory);
@@ -121,19 +133,21 @@ class TenantManifests {
     }
 
     /**
-     * No container larger than the order's largest pod; one that names no size gets the smallest
-     * (the quota refuses pods without requests and limits).
+     * No container larger than the order's largest pod (or the certificate's solver); one that names
+     * no size gets the smallest (the quota refuses pods without requests and limits).
      */
     LimitRange limits(String namespace, UUID orderId, List<ServiceSize> sizes) {
         Map<String, Quantity> smallest = resources(min(sizes, ServiceSize::milliCpu), min(sizes, ServiceSize::mebibytes));
+        List<ServiceSize> largest = new ArrayList<>(sizes);
+        largest.add(ACME_SOLVER);
         return new LimitRangeBuilder().withMetadata(meta(namespace, LIMITS, orderId))
                 .withNewSpec().addNewLimit().withType("Container")
-                .withMax(resources(max(sizes, ServiceSize::milliCpu), max(sizes, ServiceSize::mebibytes)))
+                .withMax(resources(max(largest, ServiceSize::milliCpu), max(largest, ServiceSize::mebibytes)))
                 .withDefault(smallest).withDefaultRequest(smallest)
                 .endLimit().endSpec().build();
     }
 
-    /** Nothing gets in unless allowed; egress stays open (DNS, the control plane's licensing service). */
+    /** Nothing gets in unless allowed; egress is not restricted here (DNS, the customer's own dependencies). */
     NetworkPolicy defaultDeny(String namespace, UUID orderId) {
         return new NetworkPolicyBuilder().withMetadata(meta(namespace, DEFAULT_DENY, orderId))
                 .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec().build();
@@ -183,8 +197,9 @@ class TenantManifests {
     }
 
     /**
-     * The service's pods at the size the order pays for. The quota holds exactly them, so an update
-     * replaces a pod at a time rather than adding one first.
+     * The service's pods at the size the order pays for, as Pod Security's "restricted" profile
+     * requires them, ready once their port takes connections. The quota holds exactly them (and a
+     * certificate's solver), so an update replaces a pod at a time rather than adding one first.
      */
     Deployment deployment(String namespace, UUID orderId, ServiceSize size) {
         String code = size.serviceCode();
@@ -198,8 +213,14 @@ class TenantManifests {
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels(orderId, code)).endMetadata()
                 .withNewSpec().withAutomountServiceAccountToken(false)
+                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
                 .addNewContainer().withName(code).withImage(service.image())
                 .addNewPort().withName(HTTP).withContainerPort(service.port()).endPort()
+                .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(HTTP)).endTcpSocket()
+                .withPeriodSeconds(5).endReadinessProbe()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
                 .addNewEnv().withName(LICENSE_KEY_ENV).withNewValueFrom().withNewSecretKeyRef()
                 .withName(LICENSES).withKey(code).withOptional(true).endSecretKeyRef().endValueFrom().endEnv()
                 .withNewResources().withRequests(resources).withLimits(resources).endResources()

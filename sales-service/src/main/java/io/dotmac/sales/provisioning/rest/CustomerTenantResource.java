@@ -1,5 +1,6 @@
 package io.dotmac.sales.provisioning.rest;
 
+import io.dotmac.common.idempotency.IdempotencyService;
 import io.dotmac.common.idempotency.Idempotent;
 import io.dotmac.common.security.CurrentTenant;
 import io.dotmac.common.security.Roles;
@@ -40,10 +41,12 @@ public class CustomerTenantResource {
 
     private final CustomerTenantService tenants;
     private final CurrentTenant tenant;
+    private final IdempotencyService idempotency;
 
-    CustomerTenantResource(CustomerTenantService tenants, CurrentTenant tenant) {
+    CustomerTenantResource(CustomerTenantService tenants, CurrentTenant tenant, IdempotencyService idempotency) {
         this.tenants = tenants;
         this.tenant = tenant;
+        this.idempotency = idempotency;
     }
 
     @GET
@@ -92,12 +95,15 @@ public class CustomerTenantResource {
             + "subscription ended: the order is cancelled as by POST /api/v1/sales/orders/{id}/cancel (its service "
             + "activations, deployment and customer tenant kept, marked deprovisioned with the time; the tenant keeps its "
             + "slug). 200 with changed false when the order is cancelled already (safe to repeat); 404 if this tenant has "
-            + "no order of the quote; 502 if the teardown failed (nothing changed; asking again retries). An order that "
+            + "no order of the quote; 502 if the teardown failed (nothing changed; asking again retries), or did not finish "
+            + "in time (the order is cancelled and its teardown goes on). An order that "
             + "provisioned no customer tenant is cancelled all the same, answered with slug and status null")
     @APIResponse(responseCode = "200", description = "The customer tenant, deprovisioned; changed says whether this call cancelled its order")
-    @Idempotent
+    // The key holds no transaction around it: the cancel commits by itself, then waits for the teardown.
+    @Idempotent(checksFirst = true)
     public Uni<Response> deprovision(@Valid @NotNull TenantStatusRequest body) {
-        return tenants.deprovision(tenant.id(), body.quoteId(), body.reason()).map(CustomerTenantResource::ok);
+        String tenantId = tenant.id();
+        return idempotency.runUnlocked(() -> tenants.deprovision(tenantId, body.quoteId(), body.reason()).map(CustomerTenantResource::ok));
     }
 
     private static Response ok(CustomerTenantService.StatusChange change) {

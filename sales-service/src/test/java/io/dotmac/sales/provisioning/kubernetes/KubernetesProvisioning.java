@@ -15,6 +15,8 @@ public class KubernetesProvisioning implements QuarkusTestProfile {
     static final String INGRESS_CLASS = "test-nginx";
     /** How long an activation waits: one test waits it out. */
     static final String WAIT = "PT3S";
+    /** The kubeconfig context of region ap-southeast. */
+    static final String REMOTE_CONTEXT = "remote-test";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -23,6 +25,9 @@ public class KubernetesProvisioning implements QuarkusTestProfile {
                 Map.entry("quarkus.arc.exclude-types", "io.dotmac.sales.provisioning.WatchedProvisioner"),
                 // The test server logs every request it answers.
                 Map.entry("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN"),
+                // eu-west is the test server's (in-cluster); these two, contexts of a kubeconfig the test writes.
+                Map.entry("sales.provisioner.kubernetes.regions.ap-southeast.cluster", REMOTE_CONTEXT),
+                Map.entry("sales.provisioner.kubernetes.regions.us-east.cluster", "no-such-context"),
                 Map.entry("sales.provisioner.kubernetes.activation-timeout", WAIT),
                 Map.entry("sales.provisioner.kubernetes.deletion-timeout", "PT5S"),
                 Map.entry("sales.provisioner.kubernetes.cluster-issuer", ISSUER),

@@ -3,6 +3,7 @@ package io.dotmac.sales.provisioning.kubernetes;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -27,6 +28,9 @@ import java.util.stream.Stream;
  */
 final class TestCluster {
 
+    /** A finalizer the test holds a namespace's deletion with, as a cluster's namespace controller does while it empties it. */
+    static final String FINALIZER = "test.dotmac.io/emptying";
+
     private final KubernetesClient client;
 
     TestCluster(KubernetesClient client) {
@@ -41,6 +45,31 @@ final class TestCluster {
     Deployment awaitDeployment(String namespace, String name) {
         return await().atMost(Duration.ofSeconds(20))
                 .until(() -> client.apps().deployments().inNamespace(namespace).withName(name).get(), Objects::nonNull);
+    }
+
+    /** The namespace once its deletion was asked for, held by {@link #FINALIZER}. */
+    void awaitTerminating(String namespace) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.namespaces().withName(namespace).get(),
+                ns -> ns != null && ns.getMetadata().getDeletionTimestamp() != null);
+    }
+
+    /** The namespace's deletion finished: its finalizer removed, it goes. */
+    void finishDeleting(String namespace) {
+        client.namespaces().withName(namespace).edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .removeFromFinalizers(FINALIZER).endMetadata().build());
+    }
+
+    /** The namespace deleted with what it holds, as a cluster does (the test server cascades nothing). */
+    void deleteWithWhatItHolds(String namespace) {
+        client.resourceQuotas().inNamespace(namespace).delete();
+        client.limitRanges().inNamespace(namespace).delete();
+        client.network().v1().networkPolicies().inNamespace(namespace).delete();
+        client.secrets().inNamespace(namespace).delete();
+        client.apps().deployments().inNamespace(namespace).delete();
+        client.services().inNamespace(namespace).delete();
+        client.network().v1().ingresses().inNamespace(namespace).delete();
+        client.namespaces().withName(namespace).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> snapshot(namespace).isEmpty());
     }
 
     /** The status the Deployment controller reports once every replica of the latest spec is available. */
@@ -68,12 +97,22 @@ final class TestCluster {
                 .endStatus().build());
     }
 
-    /** A pod of the service whose container waits, as the kubelet reports it (ImagePullBackOff, CrashLoopBackOff...). */
+    /**
+     * A pod of the service, of its Deployment's image, whose container waits, as the kubelet reports it
+     * (ImagePullBackOff, CrashLoopBackOff...).
+     */
     void podWaiting(String namespace, String serviceCode, String reason, String message) {
+        String image = client.apps().deployments().inNamespace(namespace).withName(serviceCode).get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        podWaiting(namespace, serviceCode, "-7d9c5b-x2x4q", image, reason, message);
+    }
+
+    /** A pod of the service, of the given image (an earlier ReplicaSet's, say), whose container waits. */
+    void podWaiting(String namespace, String serviceCode, String suffix, String image, String reason, String message) {
         client.pods().inNamespace(namespace).resource(new PodBuilder()
-                .withNewMetadata().withName(serviceCode + "-7d9c5b-x2x4q").withLabels(Map.of(TenantManifests.NAME, serviceCode))
+                .withNewMetadata().withName(serviceCode + suffix).withLabels(Map.of(TenantManifests.NAME, serviceCode))
                 .endMetadata()
-                .withNewSpec().addNewContainer().withName(serviceCode).withImage("registry.test/" + serviceCode).endContainer().endSpec()
+                .withNewSpec().addNewContainer().withName(serviceCode).withImage(image).endContainer().endSpec()
                 .withNewStatus().withPhase("Pending").addNewContainerStatus().withName(serviceCode).withReady(false).withRestartCount(0)
                 .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
                 .endContainerStatus().endStatus()
@@ -96,7 +135,7 @@ final class TestCluster {
      */
     Map<String, String> snapshot(String namespace) {
         Map<String, String> objects = new TreeMap<>();
-        Stream.of(List.of(client.namespaces().withName(namespace).get()),
+        Stream.of(Stream.ofNullable(client.namespaces().withName(namespace).get()).toList(),
                         client.resourceQuotas().inNamespace(namespace).list().getItems(),
                         client.limitRanges().inNamespace(namespace).list().getItems(),
                         client.network().v1().networkPolicies().inNamespace(namespace).list().getItems(),
