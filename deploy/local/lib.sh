@@ -128,6 +128,26 @@ fetch_jar() {
   echo "$gav" > "$jar.gav"
 }
 
+# start_together NAME...: runs each NAME_up at once, and sets NAME_state to what it printed (started
+# or reused); fails once all have ended if any did not start. Keycloak's start is the longest, and
+# PostgreSQL's databases and Kafka's topics are made meanwhile. What they download, fetch first, one
+# at a time: two Maven runs writing one local repository at once may trip on each other.
+start_together() {
+  local name dir failed=0
+  local -A jobs=()
+  dir=$(mktemp -d)
+  for name in "$@"; do
+    "${name}_up" >"$dir/$name" &
+    jobs[$name]=$!
+  done
+  for name in "$@"; do
+    wait "${jobs[$name]}" || failed=1
+    printf -v "${name}_state" '%s' "$(cat "$dir/$name")"
+  done
+  rm -rf "$dir"
+  return "$failed"
+}
+
 # apt_ensure COMMANDS PACKAGE...: installs Debian's PACKAGEs unless every one of COMMANDS (comma
 # separated) is already there.
 apt_ensure() {

@@ -7,7 +7,8 @@ PG_DIR=$STATE/postgres
 pg_bindir() {
   local ctl
   ctl=$(command -v pg_ctl 2>/dev/null || true)
-  if [[ -n $ctl ]]; then dirname "$(readlink -f "$ctl")"; return; fi
+  # return 0, not return: in an EXIT trap after a failure, a bare return gives the failure's status.
+  if [[ -n $ctl ]]; then dirname "$(readlink -f "$ctl")"; return 0; fi
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
 
