@@ -51,12 +51,9 @@ final class ClusterWrites {
      */
     static Secret putSecret(KubernetesClient client, Secret wanted) {
         Resource<Secret> resource = client.resource(wanted);
-        try {
-            return resource.create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw refused("creating " + what(wanted), e);
-            }
+        Secret created = createdUnlessThere(resource, wanted);
+        if (created != null) {
+            return created;
         }
         Map<String, String> data = wanted.getData() == null ? Map.of() : wanted.getData();
         String replaceData = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "add", "path", "/data", "value", data)));
@@ -75,26 +72,33 @@ final class ClusterWrites {
     private static <T extends HasMetadata> T ensure(KubernetesClient client, T wanted, Consumer<T> beforeChange) {
         Resource<T> resource = client.resource(wanted);
         T existing = call("reading " + what(wanted), resource::get);
-        if (existing != null) {
-            beforeChange.accept(existing);
-        } else {
-            try {
-                return resource.create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw refused("creating " + what(wanted), e);
-                }
-                existing = call("reading " + what(wanted), resource::get); // made meanwhile by another writer
-                if (existing == null) {
-                    throw new KubernetesFailure(what(wanted) + " was made and deleted meanwhile by another writer");
-                }
-                beforeChange.accept(existing);
+        if (existing == null) {
+            T created = createdUnlessThere(resource, wanted);
+            if (created != null) {
+                return created;
+            }
+            existing = call("reading " + what(wanted), resource::get); // made meanwhile by another writer
+            if (existing == null) {
+                throw new KubernetesFailure(what(wanted) + " was made and deleted meanwhile by another writer");
             }
         }
+        beforeChange.accept(existing);
         if (covers(client, existing, wanted)) {
             return existing;
         }
         return call("updating " + what(wanted), () -> resource.patch(PatchContext.of(PatchType.JSON_MERGE)));
+    }
+
+    // The object created, or null when one of its name is there already (409).
+    private static <T extends HasMetadata> T createdUnlessThere(Resource<T> resource, T wanted) {
+        try {
+            return resource.create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw refused("creating " + what(wanted), e);
+            }
+            return null;
+        }
     }
 
     /** The order's namespace, which must be there and be the provisioner's for this order. */

@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -129,17 +128,17 @@ public class KubernetesProvisioner implements Provisioner {
 
     private Uni<Void> rolledOut(KubernetesClient cluster, String namespace, String name, String image) {
         Map<String, String> pods = Map.of(TenantManifests.NAME, name);
-        return onCallersContext(Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(
-                        Rollout.watch(cluster, namespace, name, pods, image, config.activationTimeout())))
+        return onCallersContext(Uni.createFrom().completionStage(
+                        () -> Rollout.watch(cluster, namespace, name, pods, image, config.activationTimeout()))
                 .onFailure(KubernetesProvisioner::timedOut).recoverWithUni(() -> blocking(() -> {
                     throw Rollout.notAvailable(cluster, namespace, name, pods, config.activationTimeout());
                 })));
     }
 
     private Uni<Void> gone(KubernetesClient cluster, String name) {
-        return onCallersContext(Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(
-                        cluster.namespaces().withName(name).informOnCondition(List::isEmpty)
-                                .orTimeout(config.deletionTimeout().toMillis(), TimeUnit.MILLISECONDS)))
+        return onCallersContext(Uni.createFrom().completionStage(
+                        () -> cluster.namespaces().withName(name).informOnCondition(List::isEmpty)
+                                .orTimeout(config.deletionTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .replaceWithVoid()
                 .onFailure(KubernetesProvisioner::timedOut).transform(e -> new KubernetesFailure("namespace " + name
                         + " was still terminating after " + config.deletionTimeout())));
@@ -154,5 +153,4 @@ public class KubernetesProvisioner implements Provisioner {
     private static boolean timedOut(Throwable e) {
         return e instanceof TimeoutException || e instanceof CompletionException && e.getCause() instanceof TimeoutException;
     }
-
 }

@@ -41,10 +41,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -444,9 +441,7 @@ class KubernetesProvisionerTest {
     @Test
     void aDeploymentDeletedWhileItRollsOutEndsTheWait() throws Exception {
         // A test server of its own, whose requests show when the wait watches the Deployment.
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = TestCluster.serverOfItsOwn();
         try (KubernetesClient client = server.createClient()) {
             String namespace = "tenant-" + TestQuotes.slug();
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
@@ -474,9 +469,7 @@ class KubernetesProvisionerTest {
 
     @Test
     void aRegionOfAnotherClusterIsProvisionedThereThroughItsKubeconfigContext() throws Exception {
-        KubernetesMockServer remote = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        remote.init();
+        KubernetesMockServer remote = TestCluster.serverOfItsOwn();
         Path kubeconfig = Files.createTempFile("kubeconfig", ".yaml");
         String previous = System.getProperty("kubeconfig");
         try (KubernetesClient remoteClient = remote.createClient()) {
